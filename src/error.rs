@@ -25,7 +25,6 @@ impl<T: std::error::Error + Hinted + Send + Sync + 'static> LayerError for T {}
 
 /// `layer_errors!(Config: ConfigError, EditError)`: each type converts into that variant of
 /// [`Error`], kept whole. Written beside the types, in their layer.
-#[macro_export]
 macro_rules! layer_errors {
     ($variant:ident: $($t:ty),* $(,)?) => {
         $(impl From<$t> for $crate::error::Error {
@@ -35,6 +34,7 @@ macro_rules! layer_errors {
         })*
     };
 }
+pub(crate) use layer_errors;
 
 /// The top-level error. Every error ends the process with [`EXIT_ERROR`] — 2 and 3 are
 /// outcomes ([`Status`]), not errors, so a typo never looks like drift to a script.
@@ -209,7 +209,7 @@ impl Hinted for FileError {
     }
 }
 
-crate::layer_errors!(App: FileError);
+crate::error::layer_errors!(App: FileError);
 
 /// Errors of other crates: kept whole (message and chain) under [`Error::Other`].
 macro_rules! other_errors {

@@ -25,11 +25,11 @@ mod event;
 mod genesys;
 
 // The iam crate's policy errors are the `Policy` layer's errors of the top-level `Error`.
-crate::layer_errors!(Policy: lambda_trust_iam::PolicyError);
+crate::error::layer_errors!(Policy: lambda_trust_iam::PolicyError);
 
 // The config crate's errors (their hint is data, `Hinted`) are the `Config` layer's errors of
 // the top-level `Error`.
-crate::layer_errors!(
+crate::error::layer_errors!(
     Config: lambda_trust_config::ConfigError,
     lambda_trust_config::EditError,
     lambda_trust_config::RegionError
@@ -39,7 +39,7 @@ mod report;
 mod retry;
 
 // The provisioner's and the auditor's errors, as the binary carries them.
-crate::layer_errors!(
+crate::error::layer_errors!(
     Core: lambda_trust_provision::PrepareError,
     lambda_trust_provision::PlanError,
     lambda_trust_provision::DestroyError,
@@ -51,7 +51,7 @@ crate::layer_errors!(
     lambda_trust_audit::InputError,
     lambda_trust_audit::IacError
 );
-crate::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);
+crate::error::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);
 
 // What the integration tests (`tests/it`) and the benchmarks drive of the binary's library
 // besides `main`: the adapters they run against local servers, the command tree, and the

@@ -24,7 +24,7 @@ use crate::aws::Clients;
 use crate::error::{shown, Error, Result};
 use lambda_trust_audit::{
     self, audit_iac_proved, parse_accounts, AccountIam, AccountOutcome, AccountReport,
-    AuditOptions, AuditPath, IacReport, Listed, OrgReport,
+    AuditOptions, AuditPath, IacReport, ListedFunctions, OrgReport,
 };
 use lambda_trust_iam::{account_of, OrgPolicies, RoleAccount};
 use lambda_trust_model::FunctionPolicy;
@@ -360,7 +360,7 @@ async fn read_path(
 ) -> AuditPath {
     let region = clients.region();
     let (functions, not_listed) = match read::list_functions(clients, &region, calls).await {
-        Ok(arns) => (Some(Listed { region, arns }), None),
+        Ok(arns) => (Some(ListedFunctions { region, arns }), None),
         Err(e) => (None, Some(shown(&e))),
     };
     let invokable = report.roles.iter().flat_map(|r| &r.invokable);

@@ -72,4 +72,4 @@ impl Hinted for AppError {
     }
 }
 
-crate::layer_errors!(App: AppError);
+crate::error::layer_errors!(App: AppError);

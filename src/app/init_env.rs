@@ -77,7 +77,7 @@ pub(crate) fn add(
 /// A new config's first environment: the imported config is the base, so the table holds only
 /// the profile it is reached with (`--profile`), when one is given.
 pub(crate) fn first(
-    settings: &super::Settings,
+    settings: &super::settings::Settings,
     path: &Path,
     text: &str,
     name: &str,

@@ -16,7 +16,8 @@ use super::error::AppError;
 use super::events::Events;
 use super::iac::IacSource;
 use super::settings::{region_rule, Settings};
-use super::{AwsSettings, Event};
+use crate::aws::AwsSettings;
+use crate::event::Event;
 use crate::retry::{Progress, Quiet};
 use std::sync::{Arc, Mutex};
 

@@ -67,7 +67,7 @@ impl crate::error::Hinted for AccountError {
         })
     }
 }
-crate::layer_errors!(Aws: AccountError);
+crate::error::layer_errors!(Aws: AccountError);
 
 /// What an entry names, for messages.
 fn via(access: &AccountAccess) -> String {

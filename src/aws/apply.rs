@@ -20,10 +20,10 @@ use serde_json::Value;
 
 use crate::aws::lost_answer::*;
 
+use crate::aws::client::{AwsError, Clients};
 use crate::aws::pace::Pacers;
 use crate::aws::permission;
 use crate::aws::retry::{retry_until, Backoff};
-use crate::aws::{AwsError, Clients};
 use lambda_trust_model::DesiredRole;
 use lambda_trust_provision::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
@@ -522,4 +522,4 @@ impl crate::error::Hinted for ApplyError {
         }
     }
 }
-crate::layer_errors!(Aws: ApplyError);
+crate::error::layer_errors!(Aws: ApplyError);

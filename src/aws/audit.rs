@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::stream::{self, StreamExt};
 
-use crate::aws::{has_code, AwsError, Clients};
+use crate::aws::client::{has_code, AwsError, Clients};
 use lambda_trust_audit::{
     AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail, RoleUsage,
 };

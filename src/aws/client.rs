@@ -628,7 +628,7 @@ impl crate::error::Hinted for AwsError {
         self.hint.clone()
     }
 }
-crate::layer_errors!(Aws: AwsError);
+crate::error::layer_errors!(Aws: AwsError);
 
 #[cfg(test)]
 mod tests {

@@ -11,9 +11,9 @@
 use aws_sdk_config::types::{ResourceKey, ResourceType};
 use futures::stream::{self, StreamExt, TryStreamExt};
 
+use super::client::{AwsError, Clients};
 use super::config_aggregator::{config_item, PAGE_SIZE};
 use super::config_recorder::Recorder;
-use super::{AwsError, Clients};
 use lambda_trust_model::{ConfigItem, FUNCTION_TYPE};
 
 /// `BatchGetResourceConfig` calls in flight at once, per region.

@@ -19,7 +19,7 @@ use aws_sdk_config::types::{AggregateResourceIdentifier, ResourceType};
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::audit::CallCount;
-use super::{AwsError, Clients};
+use super::client::{AwsError, Clients};
 use lambda_trust_model::ConfigItem;
 
 /// The most either call takes or returns.

@@ -102,7 +102,7 @@ impl crate::error::Hinted for CredentialsError {
         })
     }
 }
-crate::layer_errors!(Aws: CredentialsError);
+crate::error::layer_errors!(Aws: CredentialsError);
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())

@@ -20,8 +20,8 @@ use futures::stream::{self, StreamExt};
 
 use serde_json::Value;
 
+use crate::aws::client::{AwsError, Clients};
 use crate::aws::observe::ObserveError;
-use crate::aws::{AwsError, Clients};
 use lambda_trust_iam::{Arn, Policy};
 use lambda_trust_model::{FunctionPermission, ObservedPermission};
 

@@ -4,7 +4,7 @@
 //! ListFunctions returns at most 50 functions per response and a `NextMarker` for the rest
 //! (AWS Lambda API Reference, ListFunctions); the SDK's paginator follows the markers.
 
-use crate::aws::{AwsError, Clients};
+use crate::aws::client::{AwsError, Clients};
 
 /// One function as listed: its name and unqualified ARN.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -18,8 +18,8 @@ use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde_json::Value;
 
+use crate::aws::client::{has_code, AwsError, Clients};
 use crate::aws::observe::{managed_policy, ObserveError};
-use crate::aws::{has_code, AwsError, Clients};
 use lambda_trust_iam::{decode_document, semantically_equal, Arn};
 use lambda_trust_provision::{AttachmentOp, Op, Plan};
 

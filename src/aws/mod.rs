@@ -63,6 +63,5 @@ pub(crate) mod sns;
 pub(crate) mod trail;
 pub(crate) mod watch;
 
-pub(crate) use client::DEFAULT_REGION;
-pub(crate) use client::{has_code, AwsError};
+pub(crate) use client::AwsError;
 pub use client::{AwsSettings, Clients};

@@ -31,7 +31,7 @@ use futures::future::{join_all, try_join_all};
 use futures::{FutureExt, TryFutureExt};
 use tokio::sync::{Mutex, OnceCell};
 
-use crate::aws::{AwsError, Clients};
+use crate::aws::client::{AwsError, Clients};
 use lambda_trust_iam::{
     not_enabled_document, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy, PolicyKind,
 };

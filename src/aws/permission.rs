@@ -13,9 +13,9 @@
 //! is read again and the run goes on when it is as planned — the same rule as the role's writes
 //! (`lost_answer`); otherwise the error stands.
 
+use crate::aws::client::{AwsError, Clients};
 use crate::aws::function_policy::read_permissions;
 use crate::aws::pace::{Pacer, Pacers};
-use crate::aws::{AwsError, Clients};
 use lambda_trust_model::{FunctionPermission, INVOKE_ACTION};
 use lambda_trust_provision::PermissionOp;
 

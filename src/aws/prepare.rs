@@ -193,4 +193,4 @@ impl crate::error::Hinted for PipelineError {
         }
     }
 }
-crate::layer_errors!(Aws: PipelineError);
+crate::error::layer_errors!(Aws: PipelineError);

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::aws::client::{AwsError, DEFAULT_REGION};
 use crate::aws::retry::{retry_until, Backoff};
 use lambda_trust_model::{Desired, Observed, ResolvedTarget};
 use lambda_trust_provision::{Check, CheckId};
@@ -98,7 +99,7 @@ async fn probe_config(settings: &ProbeSettings) -> aws_config::SdkConfig {
     let base = loader.load().await;
     if base.region().is_none() {
         base.into_builder()
-            .region(aws_config::Region::new(crate::aws::DEFAULT_REGION))
+            .region(aws_config::Region::new(DEFAULT_REGION))
             .build()
     } else {
         base
@@ -131,7 +132,7 @@ async fn assume_role(
             async move {
                 call.await
                     .map(|out| out.credentials().cloned())
-                    .map_err(|e| crate::aws::AwsError::from_sdk("sts:AssumeRole", e))
+                    .map_err(|e| AwsError::from_sdk("sts:AssumeRole", e))
             }
         },
     )
@@ -180,7 +181,7 @@ async fn dry_run_invoke(
             async move {
                 call.await
                     .map(|_| ())
-                    .map_err(|e| crate::aws::AwsError::from_sdk("lambda:Invoke", e).to_string())
+                    .map_err(|e| AwsError::from_sdk("lambda:Invoke", e).to_string())
             }
         },
     )

@@ -15,7 +15,7 @@ use aws_sdk_securityhub::types::{
 };
 use serde_json::Value;
 
-use super::{AwsError, Clients};
+use super::client::{AwsError, Clients};
 use lambda_trust_audit::ListedFinding;
 
 /// `BatchImportFindings` takes at most this many findings a call (Security Hub API Reference).

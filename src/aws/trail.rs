@@ -20,8 +20,8 @@ use std::sync::OnceLock;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use aws_smithy_types::DateTime;
 
+use crate::aws::client::{AwsError, Clients, DEFAULT_REGION};
 use crate::aws::pace::Pacer;
-use crate::aws::{AwsError, Clients};
 use lambda_trust_provision::{
     lookup_answered, resources_to_look_up, Lookup, Trail, TrailEvent, LOOKBACK_DAYS,
 };
@@ -64,7 +64,7 @@ pub(crate) async fn look_up(
     let Some((first, others)) = resources.split_first() else {
         return BTreeMap::new();
     };
-    let region = global_events_region(partition).unwrap_or(crate::aws::DEFAULT_REGION);
+    let region = global_events_region(partition).unwrap_or(DEFAULT_REGION);
     let client = clients.cloudtrail(region);
     let end = chrono::Utc::now();
     let start = end - chrono::Duration::days(LOOKBACK_DAYS.into());

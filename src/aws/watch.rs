@@ -11,7 +11,7 @@ use aws_sdk_lambda::types::{Architecture, FunctionCode, Runtime};
 use futures::future::try_join_all;
 use serde_json::Value;
 
-use super::{has_code, AwsError, Clients};
+use super::client::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
 use lambda_trust_provision::{
     forward_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole, SeenRule,

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use super::Invocation;
+use super::invocation::Invocation;
 use crate::cli::VersionRequest;
 use crate::error::{Error, EXIT_ERROR, EXIT_OK};
 use crate::report::{fit, printable, to_json, Format, Styles, VersionResult};

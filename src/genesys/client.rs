@@ -709,7 +709,7 @@ impl crate::error::Hinted for GenesysError {
         })
     }
 }
-crate::layer_errors!(Genesys: GenesysError);
+crate::error::layer_errors!(Genesys: GenesysError);
 
 #[cfg(test)]
 mod tests {

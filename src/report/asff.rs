@@ -10,7 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 use super::audit::request_text;
-use super::HtmlMeta;
+use super::audit_html::HtmlMeta;
 use lambda_trust_audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport};
 use lambda_trust_iam::Arn;
 use lambda_trust_verdict::{Outcome, Severity};

@@ -10,8 +10,8 @@ use serde_json::{json, Map, Value};
 
 use super::asff::SCHEMA_VERSION;
 use super::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDING_TYPE};
+use super::audit_html::HtmlMeta;
 use super::check::fix_text;
-use super::HtmlMeta;
 use lambda_trust_provision::{watch_generator, ConfigReport, Finding, Side, WATCH_GENERATOR};
 
 /// Where the findings are about and where they go.

@@ -27,7 +27,7 @@ impl<'a> DiffResult<'a> {
         differences: &'a [Difference],
     ) -> DiffResult<'a> {
         DiffResult {
-            schema_version: super::SCHEMA_VERSION,
+            schema_version: lambda_trust_verdict::SCHEMA_VERSION,
             environments,
             same: differences.is_empty(),
             differences,

@@ -64,8 +64,8 @@ pub(crate) fn regions_json(rows: &[RegionRow]) -> String {
 
 /// The table's JSON document, without newline.
 pub(super) fn regions_result(rows: &[RegionRow]) -> String {
-    super::to_json(&RegionsResult {
-        schema_version: super::SCHEMA_VERSION,
+    super::results::to_json(&RegionsResult {
+        schema_version: lambda_trust_verdict::SCHEMA_VERSION,
         regions: rows,
     })
 }

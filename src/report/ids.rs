@@ -31,7 +31,7 @@ pub(crate) struct IdsResult<'a> {
 impl<'a> IdsResult<'a> {
     pub(crate) fn new(environment: Option<&'a str>, ids: &'a OrgIds) -> IdsResult<'a> {
         IdsResult {
-            schema_version: super::SCHEMA_VERSION,
+            schema_version: lambda_trust_verdict::SCHEMA_VERSION,
             environment,
             integration: ids.integration.as_ref(),
             credential: ids.credential.as_ref(),

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Styles;
-use lambda_trust_provision::{EnvironmentOverrides, LintFinding, LintReport, LintSeverity};
+use lambda_trust_provision::{LintFinding, LintOverrides, LintReport, LintSeverity};
 
 /// One line per finding (`error[code]: message`), its hint indented below, then a summary.
 pub(crate) fn render_human(report: &LintReport, styles: Styles) -> String {
@@ -48,7 +48,7 @@ pub(crate) fn render_human(report: &LintReport, styles: Styles) -> String {
 /// pretty-printed.
 pub(crate) fn render_json(report: &LintReport) -> String {
     let out = LintOutput {
-        schema_version: super::SCHEMA_VERSION,
+        schema_version: lambda_trust_verdict::SCHEMA_VERSION,
         errors: report.errors(),
         warnings: report.warnings(),
         findings: &report.findings,
@@ -69,7 +69,7 @@ pub(crate) struct LintOutput<'a> {
     findings: &'a [LintFinding],
     /// A config with environments: what each one overrides of the shared base.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    environments: &'a [EnvironmentOverrides],
+    environments: &'a [LintOverrides],
 }
 
 fn plural(n: usize) -> &'static str {

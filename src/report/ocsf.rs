@@ -9,7 +9,7 @@
 use serde_json::{json, Value};
 
 use super::asff::finding_id;
-use super::HtmlMeta;
+use super::audit_html::HtmlMeta;
 use lambda_trust_audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport};
 use lambda_trust_iam::Arn;
 use lambda_trust_verdict::{Outcome, Severity};

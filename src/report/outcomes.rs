@@ -5,15 +5,17 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::audit_html::HtmlMeta;
+use super::genesys::RegionRow;
 use super::output::{Format, Report};
 use super::results::{
     to_json, ApplyResult, DestroyResult, DryRunResult, ImportResult, InitResult, OnboardResult,
     OrgPoliciesResult, PlanResult, RenderedPolicies, VerifyResult, Writes,
 };
 use super::text::printable;
+use super::Styles;
 use super::{asff, ocsf};
 use super::{audit, audit_html, audit_iac, check, genesys, lint, plan, prove, simulate, verify};
-use super::{HtmlMeta, RegionRow, Styles};
 use lambda_trust_audit::{AccountReport, IacReport, OrgReport};
 use lambda_trust_provision::{ChangeSet, CheckReport, LintReport, SimulateOutcome, Verification};
 

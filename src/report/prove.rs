@@ -146,7 +146,7 @@ impl ProveResult<'_> {
     #[cfg(test)]
     pub(crate) fn new(results: &[PropertyResult]) -> ProveResult<'_> {
         ProveResult {
-            schema_version: super::SCHEMA_VERSION,
+            schema_version: lambda_trust_verdict::SCHEMA_VERSION,
             passed: prove_passed(results),
             properties: results,
             organization: None,
@@ -159,7 +159,7 @@ impl ProveResult<'_> {
     /// hold too.
     pub(crate) fn of(p: &Proof) -> ProveResult<'_> {
         ProveResult {
-            schema_version: super::SCHEMA_VERSION,
+            schema_version: lambda_trust_verdict::SCHEMA_VERSION,
             passed: p.status() == Status::Ok,
             properties: &p.results,
             organization: p.org.as_ref(),

@@ -21,7 +21,7 @@ pub(super) struct SimulateResult<'a> {
 /// "request"}`.
 pub(super) fn render_json(outcome: &SimulateOutcome) -> String {
     let out = SimulateResult {
-        schema_version: super::SCHEMA_VERSION,
+        schema_version: lambda_trust_verdict::SCHEMA_VERSION,
         outcome,
     };
     serde_json::to_string(&out).unwrap_or_else(|_| "{}".to_string())

@@ -93,10 +93,10 @@ impl Report for WatchResult {
         };
         for change in &self.changes {
             let first = format!("  {} ", styles.dim(mark));
-            out.push_str(&super::wrap(change, &first, "        ", WIDTH));
+            out.push_str(&super::fit::wrap(change, &first, "        ", WIDTH));
         }
         for note in &self.notes {
-            out.push_str(&styles.dim(&super::wrap(note, "  ", "    ", WIDTH)));
+            out.push_str(&styles.dim(&super::fit::wrap(note, "  ", "    ", WIDTH)));
         }
         out.push_str(&self.findings_text(styles));
         if let Some(n) = self.archived_findings {
@@ -106,7 +106,7 @@ impl Report for WatchResult {
         }
         for problem in &self.problems {
             let first = format!("  {} ", styles.bold("problem"));
-            out.push_str(&super::wrap(problem, &first, "    ", WIDTH));
+            out.push_str(&super::fit::wrap(problem, &first, "    ", WIDTH));
         }
         out.push_str(&self.last_line());
         out
@@ -137,7 +137,7 @@ impl WatchResult {
                 styles.bold(&format!("{:<8}", f.severity)),
                 when.map_or("-", String::as_str)
             );
-            out.push_str(&super::wrap(&f.title, &first, &" ".repeat(35), WIDTH));
+            out.push_str(&super::fit::wrap(&f.title, &first, &" ".repeat(35), WIDTH));
         }
         out
     }
@@ -169,7 +169,7 @@ mod tests {
 
     fn status(problems: Vec<String>, findings: Vec<WatchFinding>) -> WatchResult {
         WatchResult {
-            schema_version: super::super::SCHEMA_VERSION,
+            schema_version: lambda_trust_verdict::SCHEMA_VERSION,
             command: "status".into(),
             role: "GenesysLambdaInvoker".into(),
             function: "lambda-trust-watch-GenesysLambdaInvoker".into(),

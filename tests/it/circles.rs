@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::layers::rust_files;
 
 /// A file's module path (`["drift", "code"]`; `[]` for `lib.rs`).
-fn module_of(src: &Path, file: &Path) -> Vec<String> {
+pub(crate) fn module_of(src: &Path, file: &Path) -> Vec<String> {
     let rel = file.strip_prefix(src).unwrap().with_extension("");
     let mut parts: Vec<String> = rel
         .components()
@@ -107,7 +107,7 @@ fn resolve<'a>(files: &'a BTreeMap<Vec<String>, PathBuf>, path: &[String]) -> Op
 
 /// Every import between two files of the crate at `src`, a parent's of its own children left
 /// out: `from module → to module`.
-fn imports(src: &Path) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
+pub(crate) fn imports(src: &Path) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
     let mut list = Vec::new();
     rust_files(src, &mut list);
     let files: BTreeMap<Vec<String>, PathBuf> =

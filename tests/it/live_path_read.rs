@@ -15,8 +15,9 @@ use lambda_trust::{read_function_policies, FunctionPolicy, TargetPolicy};
 use lambda_trust::{read_org_policies, OrgReader};
 use lambda_trust::{AwsSettings, Clients};
 use lambda_trust_iam::{
-    AvailabilityVerdict, Budget, Known, LabeledPolicy, LevelKind, OrgPolicies, Partner, PathInput,
-    PathReport, PathTarget, Policy, PolicyKind, RoleAccount, RoleSide, SecurityVerdict, WayIn,
+    AvailabilityVerdict, Budget, Known, LabeledPolicy, LevelKind, OrgPolicies, PathInput,
+    PathPartner, PathReport, PathTarget, Policy, PolicyKind, RoleAccount, RoleSide,
+    SecurityVerdict, WayIn,
 };
 use serde_json::{json, Value};
 
@@ -313,7 +314,7 @@ fn path_input(
 ) -> PathInput {
     let resources: Vec<String> = targets.iter().map(|t| t.arn.clone()).collect();
     PathInput {
-        partner: Partner {
+        partner: PathPartner {
             account: GENESYS.into(),
             external_id: EXT.into(),
             principals: Vec::new(),

@@ -16,12 +16,13 @@ use std::collections::BTreeSet;
 
 use lambda_trust_iam::{
     evaluate, prove_invoke, resource_match, split_arn, wildcard_match, ActionClause,
-    Counterexample, Effect, EvalInput, InvokeSpec, LabeledPolicy, Policy, PolicyVersion, Property,
-    PropertyResult, Request, ResourceClause, Statement, Verdict,
+    Counterexample, Effect, EvalInput, InvokeSpec, LabeledPolicy, LanguageVersion, Policy,
+    Property, PropertyResult, Request, ResourceClause, Statement, Verdict,
 };
 
+use super::account::{AccountIam, AuditPolicy, AuditRole};
 use super::findings::{request_json, Code, Finding};
-use super::{AccountIam, AuditPolicy, AuditRole, InvokableKind, InvokableScope};
+use super::report::{InvokableKind, InvokableScope};
 
 const INVOKE: &str = "lambda:InvokeFunction";
 const ONLY_TARGETS: Property = Property::InvokeOnlyTargets;
@@ -386,7 +387,7 @@ fn invoke_only_on(id: &Identity, invokable: &[String]) -> PropertyResult {
     policies.push(LabeledPolicy::new(
         "audit: invoke only",
         Policy {
-            version: Some(PolicyVersion::V2012_10_17),
+            version: Some(LanguageVersion::V2012_10_17),
             id: None,
             statements: vec![only_invoke],
         },

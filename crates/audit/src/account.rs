@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::usage;
+// Through the face: `usage` reaches this module (through `audit`), so its path would close a
+// circle.
+use crate::RoleUsage;
 
 /// One account's IAM as read by `GetAccountAuthorizationDetails`, documents decoded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -20,7 +22,7 @@ pub struct AccountIam {
     pub policies: BTreeMap<String, AuditPolicy>,
     /// Each role's `CreateDate` and `RoleLastUsed`, by role ARN, where the read has them.
     #[serde(default)]
-    pub usage: BTreeMap<String, usage::RoleUsage>,
+    pub usage: BTreeMap<String, RoleUsage>,
 }
 
 /// One role as `GetAccountAuthorizationDetails` lists it.

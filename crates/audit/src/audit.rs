@@ -2,10 +2,16 @@
 //! policies the path needs read.
 
 use crate::{
-    access, documents, path, trust, AccountIam, AccountPath, AccountReport, AuditOptions,
-    AuditPath, AuditRole, Code, ExternalIds, Finding, IdKind, RoleReport, Summary, SCHEMA_VERSION,
+    access,
+    account::{AccountIam, AuditOptions, AuditRole},
+    documents,
+    findings::{Code, Finding},
+    path::{self, AccountPath, AuditPath},
+    report::{AccountReport, ExternalIds, IdKind, RoleReport, Summary},
+    trust,
 };
 use lambda_trust_config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use lambda_trust_verdict::SCHEMA_VERSION;
 
 /// Audits every role of one account, one after the other. `calls` is what reading it cost, for
 /// the summary. The live audit splits the roles across the machine's cores itself

@@ -11,6 +11,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+// Through the face: the findings and the report hold this module's types, so their own paths
+// would close a circle.
 use super::{AccountReport, Code, Finding};
 
 /// A baseline file: `[[suppress]]` entries (TOML) or `{"suppress": [...]}` (JSON).

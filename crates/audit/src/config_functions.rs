@@ -14,8 +14,10 @@
 
 use std::collections::BTreeMap;
 
+use super::account::AccountIam;
 use super::config_items::ConfigItem;
-use super::{AccountIam, AccountReport, AuditPath};
+use super::path::AuditPath;
+use super::report::AccountReport;
 use lambda_trust_iam::{Arn, OrgPolicies};
 use lambda_trust_model::{FunctionPolicy, PathSources};
 

@@ -23,7 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail};
+use super::account::{AccountIam, AuditPolicy, AuditRole};
+use super::details::{PolicyDetail, RawDocument, RoleDetail};
 use lambda_trust_iam::account_of;
 
 /// The Config resource type of an IAM role.

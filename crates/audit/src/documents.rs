@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use lambda_trust_iam::{evaluate, EvalInput, LabeledPolicy, Policy, Request};
 
+use super::account::{AccountIam, AuditRole};
 use super::findings::{Code, Finding};
-use super::{AccountIam, AuditRole};
 
 /// The label of the trust policy, as the evaluator names its statements.
 const TRUST: &str = "trust policy";

@@ -11,7 +11,9 @@
 
 use serde::Serialize;
 
-use super::{sort_roles, AccountReport, Code, Finding, InvokableKind, RoleReport};
+use super::audit::{roles_accepting, sort_roles};
+use super::findings::{Code, Finding};
+use super::report::{AccountReport, InvokableKind, RoleReport};
 use lambda_trust_config::Partner;
 use lambda_trust_model::{url_pattern, OrgIntegration, OrgRead, RoleFrom};
 use strum::IntoEnumIterator;
@@ -116,7 +118,7 @@ fn integration(
         Some(known) => report.roles.iter().filter(|r| r.arn == known.arn).collect(),
         None => {
             let partners: Vec<&str> = Partner::iter().map(Partner::account_id).collect();
-            super::roles_accepting(report, &partners, organization)
+            roles_accepting(report, &partners, organization)
         }
     };
     let dynamic = (i.actions.iter())
@@ -237,7 +239,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::{audit_account, AccountIam, AuditOptions, AuditRole};
+    use crate::account::{AccountIam, AuditOptions, AuditRole};
+    use crate::audit::audit_account;
     use lambda_trust_model::KnownRole;
     use lambda_trust_model::ListedAction;
 

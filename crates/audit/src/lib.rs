@@ -64,7 +64,6 @@ mod security_hub;
 
 // An account's audit: its IAM as data, the report, its findings.
 pub use account::{AccountIam, AuditOptions, AuditPolicy, AuditRole, AuditVersion, ConfigIdentity};
-pub(crate) use audit::sort_roles;
 pub use audit::{
     account_report, audit_account, audit_role, invokable_set, judge_path, policies_to_read,
     roles_accepting,
@@ -73,7 +72,7 @@ pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDeta
 pub use documents::RoleDocument;
 pub use findings::{Code, Finding, Outcome, Severity};
 pub use genesys::{judge_genesys, DynamicAction, GenesysIntegration, GenesysReport};
-pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed};
+pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed as ListedFunctions};
 pub use report::{
     AccountReport, ExternalIds, IdKind, InvokableKind, InvokableScope, RoleReport, Summary,
 };
@@ -114,5 +113,3 @@ pub use role_import::{
     account_iam as role_as_account, import_role, role_config, ImportedRole, RoleImportError,
     TrustedAccount,
 };
-
-pub(crate) use lambda_trust_verdict::SCHEMA_VERSION;

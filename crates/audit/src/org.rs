@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{AccountReport, SCHEMA_VERSION};
-use lambda_trust_verdict::Status;
+use super::report::AccountReport;
+use lambda_trust_verdict::{Status, SCHEMA_VERSION};
 
 /// One account's outcome: its report, or why it could not be audited.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -14,13 +14,15 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::json;
 
+use super::access;
+use super::account::{AccountIam, AuditOptions, AuditRole};
 use super::findings::{Code, Finding, Outcome};
+use super::report::{ExternalIds, IdKind};
 use super::trust::ANYONE;
-use super::{access, AccountIam, AuditOptions, AuditRole, ExternalIds, IdKind};
-use lambda_trust_config::Partner as Preset;
+use lambda_trust_config::Partner;
 use lambda_trust_iam::{
-    account_of, path_security, resource_match, split_arn, Known, OrgPolicies, Partner, PathInput,
-    PathReport, PathTarget, Policy, RoleAccount, RoleSide, SecurityFinding, WayIn,
+    account_of, path_security, resource_match, split_arn, Known, OrgPolicies, PathInput,
+    PathPartner, PathReport, PathTarget, Policy, RoleAccount, RoleSide, SecurityFinding, WayIn,
 };
 use lambda_trust_model::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
 
@@ -143,7 +145,7 @@ pub(super) fn role_findings(
     let (targets, unlisted) = targets(invokable, path.functions.as_ref());
     let (identity, boundary) = access::policies(iam, role);
     let input = PathInput {
-        partner: Partner {
+        partner: PathPartner {
             account: partner_account(partners),
             external_id: external_id(external_ids),
             principals: opts.partner_principals.clone(),
@@ -349,7 +351,7 @@ fn partner_account(partners: &[String]) -> String {
         .map(|p| account_of(p))
         .filter(|a| *a != "*" && *a != ANYONE)
         .collect();
-    let genesys = Preset::GenesysCloud.account_id();
+    let genesys = Partner::GenesysCloud.account_id();
     if accounts.is_empty() || accounts.contains(&genesys) {
         return genesys.to_owned();
     }
@@ -374,7 +376,7 @@ pub(super) fn open_functions(
     path: &AuditPath,
 ) -> Vec<FunctionReport> {
     let partners: Vec<&str> = match partners.is_empty() {
-        true => vec![Preset::GenesysCloud.account_id()],
+        true => vec![Partner::GenesysCloud.account_id()],
         false => partners.iter().map(String::as_str).collect(),
     };
     (path.scan.iter())
@@ -399,7 +401,7 @@ fn open_function(
     let partition = split_arn(arn).map_or("aws", |f| f[1]);
     // No role: a name no role can have (IAM role names are 1-64 of [\w+=,.@-]).
     let input = PathInput {
-        partner: Partner {
+        partner: PathPartner {
             account: partners[0].to_owned(),
             external_id: String::new(),
             principals: Vec::new(),

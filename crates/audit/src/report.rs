@@ -3,8 +3,12 @@
 
 use serde::Serialize;
 
-use crate::{baseline, usage, AccountPath, Finding, GenesysReport, RoleDocument, Severity};
-use lambda_trust_verdict::Status;
+use crate::baseline::BaselineOutcome;
+use crate::documents::RoleDocument;
+use crate::findings::Finding;
+// Through the face: these modules import the report, so their own paths would close a circle.
+use crate::{AccountPath, GenesysReport, RoleUsage};
+use lambda_trust_verdict::{Severity, Status};
 
 /// The accepted `sts:ExternalId` values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -136,7 +140,7 @@ pub struct RoleReport {
     pub documents: Vec<RoleDocument>,
     /// What IAM says of the role's use (`usage::mark_unused` reads it; not in the JSON).
     #[serde(skip)]
-    pub(crate) usage: Option<usage::RoleUsage>,
+    pub(crate) usage: Option<RoleUsage>,
 }
 
 impl RoleReport {
@@ -199,7 +203,7 @@ pub struct AccountReport {
     pub region: Option<String>,
     /// `--baseline`: the entries that expired or matched nothing (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<baseline::BaselineOutcome>,
+    pub baseline: Option<BaselineOutcome>,
     /// `--config-aggregator`: the region AWS Config recorded the account's roles in (IAM is
     /// global; Config records it in the regions whose recorder includes global resources).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -23,12 +23,13 @@ use lambda_trust_iam::{
     Policy, PrincipalClause, Principals, Verdict,
 };
 
+use super::account::{AuditOptions, AuditRole};
 use super::findings::{Code, Finding};
 use super::narrow::{
     condition, deny, only_partner, outside, sentinel_accepted, IdTest, EXTERNAL_ID,
 };
 use super::principals;
-use super::{AuditOptions, AuditRole, ExternalIds, IdKind};
+use super::report::{ExternalIds, IdKind};
 
 /// How an `other-principals` finding opens when every account gets in.
 pub(crate) const ANY_ACCOUNT: &str = "any AWS account can assume the role";

@@ -14,7 +14,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{sort_roles, AccountReport, Code, Finding};
+use super::audit::sort_roles;
+use super::findings::{Code, Finding};
+use super::report::AccountReport;
 
 /// IAM's tracking period for `RoleLastUsed`.
 pub(crate) const TRACKING_DAYS: i64 = 400;

@@ -11,7 +11,10 @@ use std::ops::Range;
 use serde_json::Value;
 use toml_edit::{ImDocument, Item, TableLike};
 
-use super::genesys::ActionConfig;
+use super::function::{parse_function, FunctionRef};
+// Through the face: `genesys` reaches this module (through `error`), so its path would close a
+// circle.
+use super::DataActionConfig;
 
 /// A key no data action has, where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,10 +42,10 @@ impl UnknownActionKey {
     }
 }
 
-/// Every key of a data action, from [`ActionConfig`] itself (each field serialises, unset ones
+/// Every key of a data action, from [`DataActionConfig`] itself (each field serialises, unset ones
 /// as null), so the list cannot fall behind the type.
 pub(super) fn action_keys() -> Vec<String> {
-    match serde_json::to_value(ActionConfig::default()) {
+    match serde_json::to_value(DataActionConfig::default()) {
         Ok(Value::Object(m)) => m.keys().cloned().collect(),
         _ => Vec::new(),
     }
@@ -119,8 +122,8 @@ fn tables(item: &Item) -> Vec<&dyn TableLike> {
 
 /// A target's function as an action's default name (see `genesys::action_name`).
 fn function_name(function: &str) -> String {
-    match super::parse_function(function) {
-        Ok(super::FunctionRef::Arn(arn)) => arn.name,
+    match parse_function(function) {
+        Ok(FunctionRef::Arn(arn)) => arn.name,
         _ => function.to_owned(),
     }
 }

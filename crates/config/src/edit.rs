@@ -4,7 +4,7 @@
 
 use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
 
-use crate::TargetConfig;
+use crate::model::TargetConfig;
 
 /// Why the config file could not be edited in place.
 #[derive(Debug, thiserror::Error)]

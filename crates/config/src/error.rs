@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{environments, UnknownActionKey};
+use crate::{action_key::UnknownActionKey, environments};
 use serde::Serialize;
 
 /// Something valid but worth the user's attention (shown by `lint` and before `apply`).
@@ -254,7 +254,7 @@ fn display_problems(path: &str, problems: &[Problem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Config;
+    use crate::model::Config;
 
     /// The hint of a TOML error is decided from the document at the error's place.
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! Part of the `config` layer (shared with the model's `render`).
 
+use super::model::TargetConfig;
 use super::rules::{
     is_account_id, is_function_name, is_function_name_char, is_region, is_region_shape, show,
 };
@@ -254,7 +255,7 @@ pub enum TargetProblem {
 /// Resolves `target` against the default region (`[aws].region`, or the run's) and the role's
 /// account; every problem found, not just the first.
 pub fn target_identity(
-    target: &crate::TargetConfig,
+    target: &TargetConfig,
     default_region: Option<&str>,
     role_account: Option<&str>,
 ) -> Result<TargetIdentity, Vec<TargetProblem>> {
@@ -284,7 +285,7 @@ pub fn target_identity(
 /// A target named by its ARN: the ARN's parts, its qualifier or the target's (not both), and
 /// a `region` that must agree with the ARN's.
 fn arn_identity(
-    target: &crate::TargetConfig,
+    target: &TargetConfig,
     arn: FunctionArn,
     problems: &mut Vec<TargetProblem>,
 ) -> TargetIdentity {
@@ -309,7 +310,7 @@ fn arn_identity(
 /// A target named by a bare name: in `region` (its own or the default one), which must be a
 /// region, and in the role's account.
 fn name_identity(
-    target: &crate::TargetConfig,
+    target: &TargetConfig,
     name: String,
     region: Option<&str>,
     role_account: Option<&str>,
@@ -339,7 +340,6 @@ fn name_identity(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::TargetConfig;
 
     fn target(function: &str, region: Option<&str>, qualifier: Option<&str>) -> TargetConfig {
         let mut t = toml::Table::new();

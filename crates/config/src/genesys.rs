@@ -11,7 +11,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Config, Problem, Warning};
+use super::error::{Problem, Warning};
+use super::function::{parse_function, FunctionRef};
+use super::model::{Config, TargetConfig};
 
 /// Defaults of `[targets.action]` (docs/genesys.md).
 pub const DEFAULT_REQUEST_TEMPLATE: &str = "${input.rawRequest}";
@@ -56,7 +58,7 @@ pub struct GenesysConfig {
     /// `[[genesys.actions]]`: actions whose function is chosen at run time (their
     /// `request_url_template` is an expression such as `${input.functionArn}`). They grant
     /// nothing: they reach the targets the role grants whose ARNs the template can produce.
-    pub actions: Option<Vec<ActionConfig>>,
+    pub actions: Option<Vec<DataActionConfig>>,
 }
 
 /// `[genesys].publish`.
@@ -72,7 +74,7 @@ pub enum PublishMode {
 /// `[targets.action]`: the data action that calls one target.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ActionConfig {
+pub struct DataActionConfig {
     /// Default: the function's name.
     pub name: Option<String>,
     /// This action's category; default `[genesys].category`.
@@ -120,7 +122,7 @@ impl std::hash::Hash for Expected {
     }
 }
 
-impl ActionConfig {
+impl DataActionConfig {
     /// The timeout the action sets: `None` for `timeout_seconds = 0`, else the configured one or
     /// the default.
     pub fn timeout(&self) -> Option<i64> {
@@ -139,10 +141,10 @@ impl Config {
     }
 }
 
-impl super::TargetConfig {
+impl TargetConfig {
     /// The data actions that call this target (with `[genesys]`): `[[targets.actions]]` (none
     /// for `actions = []`), else the one `[targets.action]`, else one with every default.
-    pub fn action_configs(&self) -> Vec<ActionConfig> {
+    pub fn action_configs(&self) -> Vec<DataActionConfig> {
         match (&self.actions, &self.action) {
             (Some(many), _) => many.clone(),
             (None, one) => vec![one.clone().unwrap_or_default()],
@@ -150,7 +152,7 @@ impl super::TargetConfig {
     }
 
     /// `[targets.action]` / `[[targets.actions]]` as written, with their config paths.
-    fn written_actions(&self, i: usize) -> Vec<(String, &ActionConfig)> {
+    fn written_actions(&self, i: usize) -> Vec<(String, &DataActionConfig)> {
         let one = self
             .action
             .iter()
@@ -234,7 +236,7 @@ fn problem(field: String, message: String, hint: Option<&str>) -> Problem {
 }
 
 /// `[[genesys.actions]]`: the actions whose function is chosen at run time.
-pub fn dynamic_actions(config: &Config) -> Vec<ActionConfig> {
+pub fn dynamic_actions(config: &Config) -> Vec<DataActionConfig> {
     (config.genesys.as_ref())
         .and_then(|g| g.actions.clone())
         .unwrap_or_default()
@@ -242,8 +244,8 @@ pub fn dynamic_actions(config: &Config) -> Vec<ActionConfig> {
 
 /// Every action as written, with its config path and name: the targets' and
 /// `[[genesys.actions]]`.
-fn every_written_action(config: &Config) -> Vec<(String, String, ActionConfig)> {
-    let mut out: Vec<(String, String, ActionConfig)> = dynamic_actions(config)
+fn every_written_action(config: &Config) -> Vec<(String, String, DataActionConfig)> {
+    let mut out: Vec<(String, String, DataActionConfig)> = dynamic_actions(config)
         .into_iter()
         .enumerate()
         .map(|(k, a)| {
@@ -271,7 +273,7 @@ pub fn is_expression(url: &str) -> bool {
 /// expression, and every rule of a target's action.
 fn dynamic_problems(
     field: &str,
-    a: &ActionConfig,
+    a: &DataActionConfig,
     names: &mut BTreeMap<String, String>,
     out: &mut Vec<Problem>,
 ) {
@@ -354,7 +356,7 @@ fn section_problems(g: &GenesysConfig, out: &mut Vec<Problem>) {
 }
 
 /// The rules of one `[targets.action]` (at `field`), apart from its name's uniqueness.
-fn action_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
+fn action_problems(field: &str, name: &str, a: &DataActionConfig, out: &mut Vec<Problem>) {
     for (key, value) in [("name", &a.name), ("category", &a.category)] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
             out.push(problem(format!("{field}.{key}"), "is empty".into(), None));
@@ -383,7 +385,7 @@ fn action_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Prob
 
 /// The rules of the request and response fields: the method, headers, translation maps, and
 /// a secure action's contract.
-fn request_problems(field: &str, name: &str, a: &ActionConfig, out: &mut Vec<Problem>) {
+fn request_problems(field: &str, name: &str, a: &DataActionConfig, out: &mut Vec<Problem>) {
     if let Some(t) = &a.request_type {
         if !REQUEST_TYPES.contains(&t.as_str()) {
             out.push(problem(
@@ -503,7 +505,7 @@ pub fn response_defects<'a>(
 
 /// The defects of one action of the config, as warnings: every command says them; `plan` and
 /// `apply` refuse to write an action new with one.
-fn latent_defects(field: &str, name: &str, a: &ActionConfig, schema: &Value) -> Vec<Warning> {
+fn latent_defects(field: &str, name: &str, a: &DataActionConfig, schema: &Value) -> Vec<Warning> {
     let template = (a.success_template.as_deref()).unwrap_or(DEFAULT_SUCCESS_TEMPLATE);
     let defaults = a.translation_map_defaults.iter().flatten();
     (response_defects(template, defaults, schema).into_iter())
@@ -540,7 +542,7 @@ pub(crate) fn template_warnings(
 pub fn action_rules(
     field: &str,
     name: &str,
-    a: &ActionConfig,
+    a: &DataActionConfig,
     schema: &Value,
 ) -> (Vec<Problem>, Vec<Warning>) {
     let mut out = Vec::new();
@@ -581,12 +583,12 @@ pub(crate) fn warnings(config: &Config) -> Vec<Warning> {
 
 /// The name of a target's data action `a`: `name`, default the function's name (the last
 /// component of an ARN, without its qualifier).
-pub fn action_name(target: &super::TargetConfig, a: &ActionConfig) -> String {
+pub fn action_name(target: &TargetConfig, a: &DataActionConfig) -> String {
     if let Some(name) = &a.name {
         return name.clone();
     }
-    match super::parse_function(&target.function) {
-        Ok(super::FunctionRef::Arn(arn)) => arn.name,
+    match parse_function(&target.function) {
+        Ok(FunctionRef::Arn(arn)) => arn.name,
         _ => target.function.clone(),
     }
 }

@@ -2,10 +2,12 @@
 //! `lambda-trust.toml` from a few answers, and the per-field checks the interactive prompts run
 //! as the user types — the config's own validation, applied to one field at a time.
 
-use super::model::GENESYS_CLOUD_ACCOUNT;
+use super::model::{
+    AwsConfig, Config, Partner, PolicyConfig, RoleConfig, TargetConfig, TrustConfig,
+    GENESYS_CLOUD_ACCOUNT,
+};
 use super::rules::ORG_ID_WHERE;
-use super::Partner;
-use super::{validate, AwsConfig, Config, PolicyConfig, RoleConfig, TargetConfig, TrustConfig};
+use super::validate::validate;
 
 /// The role name `init` proposes.
 pub const DEFAULT_ROLE_NAME: &str = "GenesysLambdaInvoker";
@@ -298,7 +300,7 @@ mod tests {
     #[test]
     fn the_written_text_parses_back_to_the_answers() {
         let text = init_text(&answers());
-        let loaded = crate::parse_str(&text, "init").unwrap();
+        let loaded = crate::load::parse_str(&text, "init").unwrap();
         let c = loaded.config;
         assert_eq!(c.trust.external_id, answers().external_id);
         assert_eq!(c.trust.partner, Some(Partner::GenesysCloud));
@@ -326,7 +328,7 @@ mod tests {
     fn values_are_quoted_so_no_answer_can_inject_toml() {
         let mut a = answers();
         a.role_name = "x\"\n[evil]".into();
-        let err = crate::parse_str(&init_text(&a), "init").unwrap_err();
+        let err = crate::load::parse_str(&init_text(&a), "init").unwrap_err();
         assert!(err.to_string().contains("role.name"), "{err}");
     }
 

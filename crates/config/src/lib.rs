@@ -11,7 +11,7 @@
 //! - **Edit in place**: [`add_target`], [`remove_targets`] and [`add_environment`] edit the
 //!   file keeping the user's comments.
 //! - **Write a new one**: [`init_text`], the commented file `lambda-trust init` writes.
-//! - **The Genesys side**: [`GenesysConfig`] (`[genesys]`), [`ActionConfig`] (each target's
+//! - **The Genesys side**: [`GenesysConfig`] (`[genesys]`), [`DataActionConfig`] (each target's
 //!   `[targets.action]`) and [`resolve_endpoints`], from the Genesys Cloud region table
 //!   ([`GENESYS_REGIONS`]).
 //!
@@ -20,6 +20,43 @@
 //! partitions) and on no runtime, SDK or HTTP client (a test in the binary's suite holds that).
 
 #![warn(missing_docs, unreachable_pub)]
+
+// Read: the config, its warnings and errors.
+pub use error::{ConfigError, Problem, TomlProblem, Warning};
+pub use load::{
+    environment_names, parse_str, parse_str_env, parse_str_reading, ConfigFile, Loaded,
+};
+pub use model::{
+    identity_digest, is_ours, AccountAccess, AwsConfig, Config, ManagedBy, Partner, PolicyConfig,
+    RoleConfig, TargetConfig, TrustConfig, WatchConfig, WatchEngine, CONFIG_TAG_KEY,
+    DEFAULT_WATCH_SCHEDULE, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE,
+};
+pub use rules::{is_external_id, is_session_name, show, ORG_ID_WHERE};
+
+// Resolve a target.
+pub use function::{
+    check_qualifier, parse_function, target_identity, FunctionArn, FunctionRef, RuleError,
+    TargetIdentity, TargetProblem,
+};
+
+// Edit in place, and write a new one.
+pub use edit::{
+    add_environment, add_target, remove_targets, without_environments, EditError,
+    EnvironmentOverrides,
+};
+pub use environments::is_environment_name;
+pub use init::{deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_NAME};
+
+// The Genesys side.
+pub use genesys::{
+    action_name, action_rules, dynamic_actions, is_expression, open_schema, response_defects,
+    DataActionConfig, GenesysConfig, PublishMode, ResponseDefect, DEFAULT_REQUEST_TEMPLATE,
+    DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT,
+    REQUEST_TYPES, TIMEOUT_RANGE,
+};
+pub use genesys_regions::{
+    resolve as resolve_endpoints, Endpoints, RegionError, REGIONS as GENESYS_REGIONS,
+};
 
 mod action_key;
 mod edit;
@@ -34,27 +71,7 @@ mod load;
 mod model;
 mod rules;
 mod success_template;
-pub use rules::{is_external_id, is_session_name};
 mod validate;
-
-pub(crate) use action_key::UnknownActionKey;
-pub use error::{ConfigError, Problem, TomlProblem, Warning};
-pub use function::{
-    check_qualifier, parse_function, target_identity, FunctionArn, FunctionRef, RuleError,
-    TargetIdentity, TargetProblem,
-};
-pub use genesys::{ActionConfig, GenesysConfig};
-pub use load::{
-    environment_names, parse_str, parse_str_env, parse_str_reading, ConfigFile, Loaded,
-};
-pub use model::{
-    identity_digest, is_ours, AccountAccess, AwsConfig, Config, ManagedBy, Partner, PolicyConfig,
-    RoleConfig, TargetConfig, TrustConfig, WatchConfig, WatchEngine, CONFIG_TAG_KEY,
-    DEFAULT_WATCH_SCHEDULE, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE,
-};
-pub(crate) use model::{MAX_ROLE_TAGS, NOT_GENESYS_ACCOUNT, OWN_TAGS};
-pub use rules::*;
-pub(crate) use validate::validate;
 
 // Each error's hint is data (its inherent `hint`), the shared `Hinted` the binary prints.
 macro_rules! hinted {
@@ -67,17 +84,3 @@ macro_rules! hinted {
     };
 }
 hinted!(ConfigError, edit::EditError, genesys_regions::RegionError);
-pub use edit::{
-    add_environment, add_target, remove_targets, without_environments, EditError,
-    EnvironmentOverrides,
-};
-pub use environments::is_environment_name;
-pub use genesys::{
-    action_name, action_rules, dynamic_actions, is_expression, open_schema, response_defects,
-    PublishMode, ResponseDefect, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
-    DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, REQUEST_TYPES, TIMEOUT_RANGE,
-};
-pub use genesys_regions::{
-    resolve as resolve_endpoints, Endpoints, RegionError, REGIONS as GENESYS_REGIONS,
-};
-pub use init::{deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_NAME};

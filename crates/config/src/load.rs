@@ -5,7 +5,11 @@ use std::fmt;
 use std::path::Path;
 
 use crate::{
-    action_key, environments, genesys, validate, Config, ConfigError, TomlProblem, Warning,
+    action_key, environments,
+    error::{ConfigError, TomlProblem, Warning},
+    genesys,
+    model::Config,
+    validate::validate,
 };
 
 /// A validated configuration plus the non-fatal notices the user must still see.

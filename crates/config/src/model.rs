@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::{ActionConfig, GenesysConfig};
+// Through the face: `genesys`, where these are, reads the config, so its path would close a
+// circle.
+use crate::{DataActionConfig, GenesysConfig};
 use serde::{Deserialize, Serialize};
 
 /// Genesys Cloud's production account (core and satellite regions).
@@ -253,12 +255,12 @@ pub struct TargetConfig {
     pub qualifier: Option<String>,
     /// The Genesys Cloud data action that calls this target (needs `[genesys]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionConfig>,
+    pub action: Option<DataActionConfig>,
     /// Several data actions calling this target (`[[targets.actions]]`), or none
     /// (`actions = []`: the function stays granted, no action is managed for it). Exclusive
     /// with `action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<ActionConfig>>,
+    pub actions: Option<Vec<DataActionConfig>>,
     /// The function is meant to be invoked by several environments' roles (`[environments]`):
     /// their isolation proof then allows it, and names it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

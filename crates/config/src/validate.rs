@@ -3,10 +3,14 @@
 //!
 //! Part of the `config` layer.
 
-use super::function::partition_note;
-use super::model::GENESYS_CLOUD_FEDRAMP_ACCOUNT;
+use super::error::{ConfigError, Problem, Warning};
+use super::function::{partition_note, target_identity, RuleError, TargetIdentity, TargetProblem};
+use super::model::{
+    AccountAccess, AwsConfig, Config, Partner, RoleConfig, TargetConfig, TrustConfig, WatchConfig,
+    WatchEngine, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, GENESYS_CLOUD_FEDRAMP_ACCOUNT, MANAGED_BY_KEY,
+    MAX_ROLE_TAGS, NOT_GENESYS_ACCOUNT, OWN_TAGS,
+};
 use super::rules::*;
-use super::*;
 use std::collections::BTreeMap;
 
 /// Checks every rule on an already deserialized config (for callers that build or override
@@ -258,7 +262,7 @@ impl Validator {
     }
 
     fn deployment(&mut self, deployment: Option<&str>) {
-        if let Some(d) = deployment.filter(|d| !super::is_deployment(d)) {
+        if let Some(d) = deployment.filter(|d| !is_deployment(d)) {
             self.problem(
                 "deployment",
                 format!("{d:?}: 1–64 of [A-Za-z0-9._-], starting with a letter or digit"),

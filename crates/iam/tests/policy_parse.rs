@@ -2,8 +2,9 @@
 //! URL-encoded form AWS returns decodes to the same document as the raw form.
 
 use lambda_trust_iam::{
-    decode_document, minified_len, normalize, semantically_equal, ActionClause, Effect, Location,
-    OperatorKind, Policy, PolicyError, PolicyVersion, PrincipalClause, Principals, SetOperator,
+    decode_document, minified_len, normalize, semantically_equal, ActionClause, Effect,
+    LanguageVersion, Location, OperatorKind, Policy, PolicyError, PrincipalClause, Principals,
+    SetOperator,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::json;
@@ -24,7 +25,7 @@ fn err(text: &str) -> PolicyError {
 #[test]
 fn parses_the_trust_policy() {
     let policy = TRUST.parse::<Policy>().unwrap();
-    assert_eq!(policy.version, Some(PolicyVersion::V2012_10_17));
+    assert_eq!(policy.version, Some(LanguageVersion::V2012_10_17));
     assert_eq!(policy.statements.len(), 1);
     let s = &policy.statements[0];
     assert_eq!(s.effect, Effect::Allow);

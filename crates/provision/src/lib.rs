@@ -70,7 +70,8 @@ mod watch_record;
 // Checking the rendered documents.
 pub use lint::{
     check_rendered, cross_account_hint, lint, lint_documents, lint_environments,
-    EnvironmentOverrides, Finding as LintFinding, LintCode, LintReport, Severity as LintSeverity,
+    EnvironmentOverrides as LintOverrides, Finding as LintFinding, LintCode, LintReport,
+    Severity as LintSeverity,
 };
 #[cfg(feature = "schemars")]
 pub use schema_refs::{plan as schema_plan, Changes as SchemaChanges};

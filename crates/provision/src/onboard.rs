@@ -4,7 +4,7 @@
 //! argument into a target, and matching targets by their resolved ARN so that a name, an ARN
 //! and an alias ARN of the same function are recognised as the same target.
 
-use lambda_trust_config::{action_name, ActionConfig, Config, TargetConfig};
+use lambda_trust_config::{action_name, Config, DataActionConfig, TargetConfig};
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{RenderContext, ResolvedTarget};
 
@@ -92,7 +92,7 @@ pub fn new_action(
     target: &TargetConfig,
     given: Option<&str>,
     config_path: &str,
-) -> Result<Option<ActionConfig>, OnboardError> {
+) -> Result<Option<DataActionConfig>, OnboardError> {
     if config.genesys.is_none() {
         return match given {
             Some(_) => Err(OnboardError::ActionNameWithoutGenesys {
@@ -108,9 +108,9 @@ pub fn new_action(
                 .then(|| (i, t.function.clone()))
         })
     };
-    let named = |name: String| ActionConfig {
+    let named = |name: String| DataActionConfig {
         name: Some(name),
-        ..ActionConfig::default()
+        ..DataActionConfig::default()
     };
     if let Some(name) = given {
         if name.trim().is_empty() || name.trim() != name {
@@ -126,7 +126,7 @@ pub fn new_action(
             None => Ok(Some(named(name.to_string()))),
         };
     }
-    let default = action_name(target, &ActionConfig::default());
+    let default = action_name(target, &DataActionConfig::default());
     let Some((index, function)) = taken(&default) else {
         return Ok(None);
     };

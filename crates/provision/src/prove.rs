@@ -16,7 +16,7 @@ use crate::verify::{
 };
 use lambda_trust_config::Config;
 use lambda_trust_iam::{
-    Arn, InvokeSpec, Known, LabeledPolicy, OrgPolicies, Partner, PathInput, PathReport, Policy,
+    Arn, InvokeSpec, Known, LabeledPolicy, OrgPolicies, PathInput, PathPartner, PathReport, Policy,
     PolicyError, RoleAccount, RoleSide, TrustSpec, Verdict,
 };
 use lambda_trust_model::Rendered;
@@ -291,7 +291,7 @@ pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
         ..PathSources::default()
     };
     let input = PathInput {
-        partner: Partner {
+        partner: PathPartner {
             account: trust.spec.partner_account.clone(),
             external_id: trust.spec.external_id.clone(),
             principals: trust.spec.partner_principals.clone(),

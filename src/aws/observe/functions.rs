@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
+use crate::aws::client::{has_code, AwsError, Clients};
 use crate::aws::pace::{Pacer, Pacers};
-use crate::aws::{has_code, AwsError, Clients};
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{FunctionQuery, ObservedFunction};
 

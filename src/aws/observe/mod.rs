@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
-use crate::aws::{has_code, AwsError, Clients};
+use crate::aws::client::{has_code, AwsError, Clients};
 use lambda_trust_iam::{decode_document, Arn};
 use lambda_trust_model::{
     shard_index, shard_name, CallerIdentity, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy,
@@ -495,4 +495,4 @@ impl crate::error::Hinted for ObserveError {
         }
     }
 }
-crate::layer_errors!(Aws: ObserveError);
+crate::error::layer_errors!(Aws: ObserveError);

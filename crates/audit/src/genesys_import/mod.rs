@@ -11,7 +11,7 @@ use std::fmt;
 use serde::Serialize;
 
 use lambda_trust_config::{
-    action_rules, check_qualifier, parse_function, ActionConfig, FunctionRef, NO_TIMEOUT,
+    action_rules, check_qualifier, parse_function, DataActionConfig, FunctionRef, NO_TIMEOUT,
 };
 use lambda_trust_model::ObservedAction;
 
@@ -161,9 +161,9 @@ fn function_of(url: &str) -> Result<(String, Option<String>, String), LeftOutWhy
 
 /// `a` as the config writes it, its contract in `contracts/{stem}.in.json` and `.out.json`:
 /// every field set, the config's spelling of each (no timeout: `0`).
-pub(crate) fn as_config(a: &ObservedAction, stem: &str) -> ActionConfig {
+pub(crate) fn as_config(a: &ObservedAction, stem: &str) -> DataActionConfig {
     let (request, response) = (&a.def.config.request, &a.def.config.response);
-    ActionConfig {
+    DataActionConfig {
         name: Some(a.def.name.clone()),
         category: Some(a.def.category.clone()),
         input_schema: Some(format!("contracts/{stem}.in.json")),
@@ -176,7 +176,7 @@ pub(crate) fn as_config(a: &ObservedAction, stem: &str) -> ActionConfig {
         headers: Some(request.headers.clone()),
         translation_map: Some(response.translation_map.clone()),
         translation_map_defaults: Some(response.translation_map_defaults.clone()),
-        ..ActionConfig::default()
+        ..DataActionConfig::default()
     }
 }
 

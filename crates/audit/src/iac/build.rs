@@ -13,7 +13,7 @@ use super::intrinsic::text;
 use super::permission::{self, Permission, WholePolicy};
 use super::widen::{markers_in, widen, Kind};
 use super::{IacModel, NotAnalysed, RoleSettings, Source, Unknown};
-use crate::{AccountIam, AuditPolicy, AuditRole};
+use crate::account::{AccountIam, AuditPolicy, AuditRole};
 
 /// Stands for the template's own account when `--account-id` is not given: only "is this the
 /// audited account" matters to the audit, and a role's own account is never a partner.

@@ -22,7 +22,7 @@ use super::intrinsic::{text, Named, Scope};
 use super::permission::{Permission, WholePolicy};
 use super::widen::markers_in;
 use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source, UnknownReason};
-use crate::{AuditPolicy, AuditRole, AuditVersion};
+use crate::account::{AuditPolicy, AuditRole, AuditVersion};
 
 /// Resource types that grant IAM permissions but are not read.
 const NOT_READ: [&str; 8] = [

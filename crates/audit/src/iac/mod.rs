@@ -23,8 +23,12 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate as audit;
-use crate::{AccountIam, AccountReport, AuditOptions, AuditPath, Code, Finding};
+use crate::account::{AccountIam, AuditOptions};
+use crate::findings::{Code, Finding};
+use crate::report::{AccountReport, IdKind, RoleReport};
+// Through the face: `path` asks this module whether tags hold unknowns, and `audit` imports
+// `path`, so their own paths would close a circle.
+use crate::{audit_account, judge_path, AuditPath};
 use lambda_trust_iam::{OrgPolicies, Policy, RoleAccount};
 use lambda_trust_model::{FunctionPolicy, PathSources};
 
@@ -302,7 +306,7 @@ pub fn audit(
     source_file: &str,
     orgs: Option<OrgPolicies>,
 ) -> IacReport {
-    let report = audit::audit_account(&model.iam, opts, 0);
+    let report = audit_account(&model.iam, opts, 0);
     audit_proved(model, opts, source_file, orgs, report)
 }
 
@@ -316,7 +320,7 @@ pub fn audit_proved(
     mut report: AccountReport,
 ) -> IacReport {
     let path = path(model, &report, orgs);
-    audit::judge_path(&mut report, &model.iam, opts, &path);
+    judge_path(&mut report, &model.iam, opts, &path);
     for role in &mut report.roles {
         let names = |ix: Option<&Vec<usize>>| -> Vec<String> {
             ix.into_iter()
@@ -433,7 +437,7 @@ pub(crate) fn holds_unknown(tags: &BTreeMap<String, String>) -> bool {
 
 /// The trust policy held unknown values: the external IDs are not proved, whatever the
 /// widened policy showed.
-fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
+fn weaker_trust(role: &mut RoleReport, unknown: &[String]) {
     let id_codes = [
         Code::NoExternalId,
         Code::ExternalIdPattern,
@@ -449,7 +453,7 @@ fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
             f.message = rest.strip_suffix(')').unwrap_or(rest).to_owned();
         }
     }
-    role.external_ids.kind = audit::IdKind::Any;
+    role.external_ids.kind = IdKind::Any;
     role.external_ids.values.clear();
     role.findings.push(Finding::new(
         Code::ExternalIdUnproved,
@@ -462,7 +466,7 @@ fn weaker_trust(role: &mut audit::RoleReport, unknown: &[String]) {
 }
 
 /// The permissions held unknown values: what the role can do is not proved.
-fn weaker_access(role: &mut audit::RoleReport, unknown: &[String]) {
+fn weaker_access(role: &mut RoleReport, unknown: &[String]) {
     let note = format!(
         "not proved: the role's policies depend on values unknown before deployment: {}",
         unknown.join("; ")

@@ -11,7 +11,9 @@ mod text;
 
 use std::collections::BTreeMap;
 
-use crate::{AccountIam, AuditPolicy, AuditRole, AuditVersion, Finding, RoleReport};
+use crate::account::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
+use crate::findings::Finding;
+use crate::report::{ExternalIds, IdKind, RoleReport};
 use lambda_trust_config::{
     identity_digest, Partner, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY,
 };
@@ -237,13 +239,13 @@ fn chosen_id(
 fn fixed_id(report: Option<&RoleReport>) -> Option<String> {
     report
         .map(|r| &r.external_ids)
-        .filter(|i| i.kind == crate::IdKind::Fixed && i.values.len() == 1)
+        .filter(|i| i.kind == IdKind::Fixed && i.values.len() == 1)
         .map(|i| i.values[0].clone())
 }
 
-fn describe_ids(ids: &crate::ExternalIds) -> String {
+fn describe_ids(ids: &ExternalIds) -> String {
     match ids.kind {
-        crate::IdKind::Any => "any value (or none)".into(),
+        IdKind::Any => "any value (or none)".into(),
         kind => format!("{kind} values {}", ids.values.join(", ")),
     }
 }

@@ -202,7 +202,7 @@ fn desired_action(
     target: usize,
     name: String,
     url: String,
-    a: lambda_trust_config::ActionConfig,
+    a: lambda_trust_config::DataActionConfig,
     default_category: &str,
     schema: &dyn Fn(&Option<String>) -> Value,
 ) -> DesiredAction {

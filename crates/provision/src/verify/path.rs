@@ -3,7 +3,7 @@
 //! function policy was read.
 
 use crate::identity::identity_input;
-use lambda_trust_iam::{account_of, Known, Partner, PathInput, Policy, RoleAccount, RoleSide};
+use lambda_trust_iam::{account_of, Known, PathInput, PathPartner, Policy, RoleAccount, RoleSide};
 use lambda_trust_model::{
     invoked_arns, ClaimVerdict, Desired, Observed, PathClaims, PathCode, PathSources, PolicyReads,
 };
@@ -22,7 +22,7 @@ pub(crate) fn path_input(
         .map(|arn| sources.target(arn))
         .collect();
     Some(PathInput {
-        partner: Partner {
+        partner: PathPartner {
             account: account_of(&desired.partner_principal).to_string(),
             // What Genesys Cloud really sends, when the signed-in org was read.
             external_id: (sources.genesys_org.clone())

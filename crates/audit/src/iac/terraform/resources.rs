@@ -24,7 +24,7 @@ use super::super::widen::marker;
 use super::super::{RoleSettings, Unknown, UnknownReason};
 use super::plan::Instance;
 use super::refs::{Config, Resolved, Target};
-use crate::{AuditPolicy, AuditRole, AuditVersion};
+use crate::account::{AuditPolicy, AuditRole, AuditVersion};
 
 /// The reader's state over one plan.
 pub(super) struct Reader<'p> {

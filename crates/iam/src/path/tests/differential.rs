@@ -22,11 +22,11 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::path::hop::{evaluate_hop, Hop, KnownKeys, PrincipalSide, ResourceSide};
-use crate::path::ControlPolicies;
+use crate::path::{ControlPolicies, Partner};
 use crate::{
     path_availability, path_security, AvailabilityVerdict, Budget, Decision, Known, LabeledPolicy,
-    Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput, PathTarget, Policy,
-    PolicyKind, Request, RoleAccount, RoleSide, SecurityVerdict,
+    Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PathInput, PathTarget, Policy, PolicyKind,
+    Request, RoleAccount, RoleSide, SecurityVerdict,
 };
 use serde_json::{json, Value};
 
