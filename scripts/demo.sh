@@ -238,7 +238,7 @@ bold "27. Security Hub holds the watch's findings (GetFindings, GeneratorId pref
 "$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" findings || fail "reading Security Hub"
 
 bold "28. lambda-trust watch destroy — removes exactly what deploy made, and archives the watch's findings"
-expect 0 "$BIN" watch destroy --package "$PACKAGE" --yes
+expect 0 "$BIN" watch destroy --yes
 bold "29. Security Hub after destroy: the watch's findings are ARCHIVED (Jane's edit itself stays until lambda-trust apply)"
 "$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" findings || fail "reading Security Hub"
 bold "Done. moto, the Genesys Cloud fake, the Runtime API and the function are stopped on exit; nothing outside this machine was touched."
