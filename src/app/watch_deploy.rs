@@ -159,6 +159,7 @@ pub(crate) async fn read(
     notes.extend(heard);
     problems.extend(sign_in(config));
     problems.extend(unheard);
+    problems.extend(config_rule_blind(&input));
     Ok(WatchState {
         role: input.role,
         want,
@@ -211,6 +212,24 @@ fn without_credentials(clients: &crate::aws::Clients, want: &mut Deployment) -> 
             "cannot hear account {a}: no credentials for it ([aws.accounts.\"{a}\"]) to put its rule there, so its targets' Lambda calls reach no rule and only the schedule re-proves them: give it a role_arn, then `lambda-trust watch deploy`"
         ))
         .collect()
+}
+
+/// With the AWS Config rule engine, the targets in other accounts: the rule evaluates the
+/// resources of its own account only, so their changes are never heard.
+fn config_rule_blind(input: &WatchInput) -> Option<String> {
+    let account = |arn: &str| arn.split(':').nth(4).unwrap_or_default().to_owned();
+    let others: std::collections::BTreeSet<String> = (input.targets.iter())
+        .map(|t| account(&t.2))
+        .filter(|a| *a != input.account)
+        .collect();
+    (input.config_rule && !others.is_empty()).then(|| {
+        let others: Vec<String> = others.into_iter().collect();
+        format!(
+            "cannot hear account {}: the AWS Config rule evaluates the resources of account {} only, so those targets are re-proved on its periodic evaluation alone: use the EventBridge engine (leave out [watch].engine) for targets in other accounts",
+            others.join(", "),
+            input.account
+        )
+    })
 }
 
 fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {

@@ -808,3 +808,31 @@ fn a_target_account_without_credentials_is_a_problem_never_a_silent_gap() {
         "{status:#}"
     );
 }
+
+/// With the AWS Config rule engine, a target in another account is never heard (the rule
+/// evaluates its own account's resources): a problem `watch status` exits 2 on.
+#[test]
+fn the_config_rule_engine_says_it_cannot_hear_a_target_in_another_account() {
+    const WORKLOAD: &str = "222222222222";
+    let env = Env::new();
+    env.moto.lambda_create_function("lookup", "us-east-1");
+    let workload = env.moto.client().with_account(WORKLOAD);
+    let theirs = workload.lambda_create_function("workload-fn", "us-east-1");
+    let deployer = format!("arn:aws:iam::{WORKLOAD}:role/lt-deployer");
+    env.write_config(&format!(
+        "{}\n[aws.accounts.\"{WORKLOAD}\"]\nrole_arn = \"{deployer}\"\n\n[watch]\nengine = \"config-rule\"\n",
+        config(&["lookup", &theirs], "")
+    ));
+    let pkg = package(&env, Fake::LambdaTrust);
+    let status = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        2,
+    ));
+    let problems = status["problems"].to_string();
+    assert!(
+        problems.contains(&format!(
+            "cannot hear account {WORKLOAD}: the AWS Config rule"
+        )),
+        "{status:#}"
+    );
+}
