@@ -59,7 +59,7 @@ crate::error::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);
 // the library crates, the modules are private and a name goes out at the root (ARCHITECTURE.md).
 pub use app::prove_roles::prove_roles;
 pub use aws::audit::{assume as assume_entry_role, CallCount, EntryRole};
-pub use aws::function_policy::{read_function_policies, FunctionPolicy, TargetPolicy};
+pub use aws::function_policy::{read_function_policies, FunctionPolicy};
 pub use aws::organizations::{read_org_policies, OrgReader};
 pub use aws::{AwsSettings, Clients};
 pub use cli::{command as cli_command, VERSION};

@@ -13,11 +13,10 @@ use crate::aws::pace::Pacer;
 use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
 use crate::error::{Error, Result};
-use lambda_trust_model::PathSources;
-use lambda_trust_model::{DesiredGenesys, Observed, ObservedGenesys, RenderContext};
+use lambda_trust_model::{DesiredGenesys, RenderContext};
 use lambda_trust_provision::{
-    genesys_checks, genesys_findings, isolation_findings, judge_aws, AwsRead, Check, ConfigReport,
-    Finding, GenesysCheck, GenesysPlan, GenesysSide, Lookup, Side, Subject, Verification,
+    genesys_findings, AwsReading, CheckReading, ConfigReport, EnvironmentsRead, GenesysReading,
+    Prepared, Side,
 };
 
 /// What `check` asks of every config beside the config itself.
@@ -29,7 +28,7 @@ pub(crate) struct Ask<'a> {
 }
 
 /// One config's check: everything it judges is read first ([`read`]), then judged with no
-/// call ([`judge`]). A config that cannot be read is a report of its error.
+/// call ([`CheckReading::judge`]). A config that cannot be read is a report of its error.
 async fn check_one(
     settings: &Settings,
     events: &dyn Events,
@@ -39,33 +38,11 @@ async fn check_one(
 ) -> ConfigReport {
     let name = path.path.display().to_string();
     let mut report = match read(settings, events, path, pacer, ask).await {
-        Ok(reading) => judge(&name, reading, ask.only),
+        Ok(reading) => reading.judge(&name, ask.only),
         Err(e) => ConfigReport::error(&name, e.human()),
     };
     report.environment = path.env.clone();
     report
-}
-
-/// Everything one config's check reads, gathered before anything is judged.
-pub(crate) struct Reading {
-    pub prepared: aws_prepare::Prepared,
-    /// The region the role's functions default to ([`Subject::of`]).
-    pub region: String,
-    /// The AWS side beyond the role's state; `None` with `--only genesys`.
-    pub aws: Option<AwsReading>,
-    /// The Genesys side; its failure is reported beside the AWS findings, never instead.
-    pub genesys: Result<Option<GenesysChecked>>,
-}
-
-/// What the judgement of the AWS state asks for: who made its drift (CloudTrail), the whole
-/// path's policies, and the other environments' claims.
-#[derive(Clone)]
-pub(crate) struct AwsReading {
-    pub drift: Vec<Finding>,
-    pub lookups: BTreeMap<String, Lookup>,
-    pub sources: PathSources,
-    /// The other environments, read for the isolation claims judged with the rest.
-    pub environments: Option<super::isolation::Environments>,
 }
 
 /// Reads one config's check in as few rounds as the data allows: the AWS state while signing
@@ -77,7 +54,7 @@ pub(crate) async fn read(
     path: &lambda_trust_config::ConfigFile,
     pacer: &Pacer,
     ask: Ask<'_>,
-) -> Result<Reading> {
+) -> Result<CheckReading> {
     // Bad input is refused before any call.
     super::path::check_org_policies_dir(ask.path.org_policies)?;
     let loaded = path.load()?;
@@ -99,7 +76,7 @@ pub(crate) async fn read_with(
     ),
     pacer: &Pacer,
     ask: Ask<'_>,
-) -> Result<Reading> {
+) -> Result<CheckReading> {
     let templates = settings.templates.load()?;
     let (identity, signed_in) = first_round(clients, &loaded.config, ask.only, events).await;
     let identity = identity?;
@@ -126,19 +103,15 @@ pub(crate) async fn read_with(
     let (aws, genesys) = futures::join!(aws, genesys);
     // A config claiming another's deployment is refused here as plan and apply refuse it:
     // never read as drift that an apply would repair.
-    if let Ok(Some(GenesysChecked {
-        claim: Some(refused),
-        ..
-    })) = genesys
-    {
-        return Err(refused);
-    }
-    Ok(Reading {
-        aws: aws?,
-        genesys,
-        region: clients.region(),
-        prepared,
-    })
+    let genesys = match genesys {
+        Ok(Some(GenesysChecked {
+            claim: Some(refused),
+            ..
+        })) => return Err(refused),
+        Ok(checked) => Ok(checked.map(|c| c.reading)),
+        Err(e) => Err(e.human()),
+    };
+    Ok(CheckReading::new(prepared, clients.region(), aws?, genesys))
 }
 
 /// The first round: the sign-in to Genesys Cloud and, when the config does not name the
@@ -176,7 +149,7 @@ async fn read_state(
     templates: &lambda_trust_model::Templates,
     allow_weaker: bool,
     (ask, identity): (Ask<'_>, Option<lambda_trust_model::CallerIdentity>),
-) -> Result<(aws_prepare::Prepared, Option<super::path::Early>)> {
+) -> Result<(Prepared, Option<super::path::Early>)> {
     let prepare = |identity| async move {
         let scope = aws_prepare::Scope {
             identity,
@@ -197,11 +170,11 @@ async fn read_state(
 async fn read_aws(
     events: &dyn Events,
     clients: &crate::aws::Clients,
-    prepared: &aws_prepare::Prepared,
+    prepared: &Prepared,
     pacer: &Pacer,
     ask: Ask<'_>,
     early: Option<super::path::Early>,
-    environments: Option<super::isolation::Environments>,
+    environments: Option<EnvironmentsRead>,
 ) -> Result<AwsReading> {
     let drift = drift_of(prepared)?;
     let lookups = drift_lookups(clients, prepared, &drift, pacer);
@@ -215,124 +188,11 @@ async fn read_aws(
     })
 }
 
-/// One config's report from what [`read`] gathered; no call.
-pub(crate) fn judge(name: &str, reading: Reading, only: Option<Side>) -> ConfigReport {
-    let Reading {
-        prepared,
-        region,
-        aws,
-        genesys,
-    } = reading;
-    let (desired, observed) = (&prepared.desired, &prepared.observed);
-    // The external ID Genesys Cloud really sends, when the sign-in read it.
-    let org = match &genesys {
-        Ok(Some(g)) => g.organization_id.clone(),
-        _ => None,
-    };
-    let (aws, verification) = match aws {
-        Some(mut read) => {
-            // A reading kept from an earlier run (`watch`) keeps the org it read then.
-            if org.is_some() {
-                read.sources.genesys_org = org;
-            }
-            judge_aws(
-                desired,
-                observed,
-                AwsRead {
-                    drift: read.drift,
-                    lookups: &read.lookups,
-                    sources: &read.sources,
-                    isolation: other_environments(read.environments.as_ref(), observed),
-                },
-            )
-        }
-        None => (Vec::new(), Verification::from(Vec::new())),
-    };
-    let checks = match &genesys {
-        Ok(Some(g)) => genesys_side_checks(g, observed),
-        _ => Vec::new(),
-    };
-    let side = genesys_side(&genesys, &checks);
-    let config = &prepared.loaded.config;
-    let text = &prepared.loaded.text;
-    let mut report = lambda_trust_provision::config_report(name, text, aws, &verification, side);
-    // What holds only on an assumption is said, never reported as checked.
-    let assumed = (verification.path.iter().flat_map(|p| &p.targets))
-        .find_map(|t| t.genesys_gets_through.assumes.clone());
-    report
-        .notes
-        .extend(assumed.map(|a| format!("Genesys Cloud gets through assuming {a}")));
-    let reads = verification.path.iter().flat_map(|p| &p.function_policies);
-    (report.notes).extend(reads.map(|n| format!("function policies in {n}")));
-    hand_over(&mut report, config.managed_by);
-    report.not_checked = not_checked(only, config);
-    report.subject = Some(Subject::of(desired, region));
-    report
-}
-
-/// The Genesys Cloud side as `config_report` takes it: not checked, checked (its findings and
-/// `checks`), or the error that stopped it.
-fn genesys_side<'a>(
-    genesys: &'a Result<Option<GenesysChecked>>,
-    checks: &'a [Check],
-) -> GenesysSide<'a> {
-    match genesys {
-        Ok(None) => GenesysSide::NotChecked,
-        Ok(Some(g)) => GenesysSide::Checked(GenesysCheck {
-            findings: g.findings.clone(),
-            checks,
-            plan: &g.plan,
-            lookup_error: g.lookup_error.clone(),
-        }),
-        Err(e) => GenesysSide::Failed(e.human()),
-    }
-}
-
-/// `verify`'s Genesys Cloud checks of the side as read, the timeouts against the functions as
-/// read, then the action tests' verdicts; no call.
-fn genesys_side_checks(g: &GenesysChecked, observed: &Observed) -> Vec<Check> {
-    let role = observed.role.as_ref().map(|r| r.arn.as_str());
-    let mut checks = genesys_checks(&g.desired, &g.observed, role, &observed.functions);
-    checks.extend(g.test_runs.iter().cloned());
-    checks
-}
-
-/// With `managed_by`: the findings on the sides that tool manages are fixed in its code, and
-/// the report says what was not compared.
-fn hand_over(report: &mut ConfigReport, tool: Option<lambda_trust_config::ManagedBy>) {
-    let Some(tool) = tool else { return };
-    lambda_trust_provision::hand_over_findings(&mut report.findings, tool);
-    report.notes.push(format!(
-        "handed over to {} (managed_by): lambda-trust's ownership tags, tags the config does not declare and statement IDs are not compared, and lambda-trust writes none of what {} manages",
-        tool,
-        tool
-    ));
-}
-
-/// The sides of `config` that `--only` leaves out: AWS with `--only genesys`; Genesys Cloud
-/// with `--only aws` when the config has `[genesys]`.
-fn not_checked(only: Option<Side>, config: &lambda_trust_config::Config) -> Vec<Side> {
-    match only {
-        Some(Side::Genesys) => vec![Side::Aws],
-        Some(Side::Aws) if config.genesys.is_some() => vec![Side::Genesys],
-        _ => Vec::new(),
-    }
-}
-
-/// The Genesys side of one config's check, owned (`GenesysCheck` borrows it).
-pub(crate) struct GenesysChecked {
-    findings: Vec<Finding>,
-    /// The side as read, for `verify`'s checks (judged with the rest, no call).
-    desired: Box<DesiredGenesys>,
-    observed: Box<ObservedGenesys>,
-    /// The action tests' verdicts (`--test-actions`: each test a call).
-    test_runs: Vec<Check>,
-    plan: GenesysPlan,
-    lookup_error: Option<String>,
-    /// The signed-in organization's ID.
-    pub organization_id: Option<String>,
-    /// Why this config's role is not its own to judge: another config's deployment, which this
-    /// config's integration does not name (`plan` and `apply` refuse it the same way).
+/// The Genesys side of one config's check, and why this config's role is not its own to
+/// judge when it is another config's deployment, which this config's integration does not
+/// name (`plan` and `apply` refuse it the same way).
+struct GenesysChecked {
+    reading: GenesysReading,
     claim: Option<crate::error::Error>,
 }
 
@@ -379,7 +239,7 @@ async fn genesys_early(
 /// state (the same account and targets), else read now.
 async fn genesys_session(
     early: GenesysEarly,
-    prepared: &aws_prepare::Prepared,
+    prepared: &Prepared,
     events: &dyn Events,
 ) -> Result<Option<crate::genesys::Session>> {
     match early {
@@ -407,7 +267,7 @@ async fn genesys_session(
 /// `[genesys]` (or with `--only aws`, not signed in).
 async fn genesys_check(
     early: GenesysEarly,
-    prepared: &aws_prepare::Prepared,
+    prepared: &Prepared,
     events: &dyn Events,
     test_actions: bool,
 ) -> Result<Option<GenesysChecked>> {
@@ -426,43 +286,30 @@ async fn genesys_check(
         true => genesys_live::test_runs(&side).await?,
         false => Vec::new(),
     };
-    Ok(Some(GenesysChecked {
+    let reading = GenesysReading {
         findings,
         test_runs,
         plan,
         lookup_error,
-        organization_id: side.observed.organization_id.clone(),
-        claim,
         desired: Box::new(side.desired),
         observed: Box::new(side.observed),
-    }))
+    };
+    Ok(Some(GenesysChecked { reading, claim }))
 }
 
 /// The Genesys side alone, read against a kept AWS reading (`watch`, after one of the org's
-/// audit events): signed in, read and judged as `check` does.
+/// audit events): signed in, read and planned as `check` does.
 pub(crate) async fn genesys_again(
     clients: &crate::aws::Clients,
-    prepared: &aws_prepare::Prepared,
+    prepared: &Prepared,
     events: &dyn Events,
-) -> Result<Option<GenesysChecked>> {
+) -> Result<Option<GenesysReading>> {
     let early = match genesys_live::sign_in(clients, &prepared.loaded.config, events).await? {
         Some(signed_in) => GenesysEarly::Later(Box::new(signed_in)),
         None => GenesysEarly::Off,
     };
-    genesys_check(early, prepared, events, false).await
-}
-
-/// With environments: the live role's failed isolation claims (another environment's org
-/// admitted, or its functions invokable), as findings naming both environments; no call.
-fn other_environments(
-    environments: Option<&super::isolation::Environments>,
-    observed: &lambda_trust_model::Observed,
-) -> Vec<Finding> {
-    let (Some(environments), Some(role)) = (environments, &observed.role) else {
-        return Vec::new();
-    };
-    let claims = super::isolation::judge(environments, observed);
-    isolation_findings(&role.name, &claims)
+    let checked = genesys_check(early, prepared, events, false).await?;
+    Ok(checked.map(|c| c.reading))
 }
 
 /// Checks each config at `paths` against AWS (and Genesys Cloud), concurrently; `only`: one

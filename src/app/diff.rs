@@ -4,11 +4,11 @@
 use super::events::Events;
 use super::live::prepare_live;
 use super::settings::Settings;
-use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::error::{Error, Result};
 use crate::genesys::Session;
 use lambda_trust_config::ConfigFile;
+use lambda_trust_provision::Prepared;
 use lambda_trust_provision::{Difference, PromotionEnvironment};
 
 /// The two environments compared, and every difference.

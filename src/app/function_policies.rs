@@ -17,11 +17,12 @@ use chrono::DateTime;
 use super::error::AppError;
 use crate::aws::config_account;
 use crate::aws::config_recorder::{records_functions, Recording};
-use crate::aws::function_policy::{read_function_policies, TargetPolicy};
+use crate::aws::function_policy::read_function_policies;
 use crate::aws::Clients;
 use crate::error::Result;
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{policies_from_items, FromConfig, Observed, PolicyRead, PolicyReads};
+use lambda_trust_provision::TargetPolicy;
 
 /// Where the function policies are read from (`--function-policies`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -131,7 +132,7 @@ pub(crate) async fn finish(
         let config = region.from_config.recorded.into_iter().map(|(arn, r)| {
             let captured = rfc3339(r.captured);
             (
-                TargetPolicy::recorded(&arn, r.policy),
+                TargetPolicy::of(&arn, r.policy),
                 PolicyRead::AwsConfig { captured },
             )
         });

@@ -9,13 +9,13 @@
 use std::time::Instant;
 
 use super::events::{Event, Events};
-use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::error::Result;
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried, Retries};
 use crate::genesys::{apply as genesys_apply, observe, Session};
 use lambda_trust_config::{Endpoints, RegionError};
 use lambda_trust_model::DesiredGenesys;
+use lambda_trust_provision::Prepared;
 use lambda_trust_provision::{describe_genesys, test_verdict, Check, CheckId, GenesysPlan, Side};
 
 /// `--test-actions`: one check per desired action, its test run through Genesys Cloud judged by

@@ -2,26 +2,10 @@
 //! (`verify`, `check`): its trust and identity policies as read, against each other
 //! environment's config rendered offline (`lambda_trust_provision::isolation`).
 
-use crate::aws::prepare::Prepared;
-use lambda_trust_config::{ConfigFile, Loaded};
-use lambda_trust_model::{Observed, Rendered};
-use lambda_trust_provision::{
-    isolation_not_read, live_isolation, IsolationClaim, IsolationEnvironment,
-};
+use lambda_trust_config::ConfigFile;
+use lambda_trust_provision::{isolation_not_read, EnvironmentsRead, IsolationClaim, Prepared};
 
 use super::settings::Settings;
-
-/// The other environments of `file`'s config as the live claims need them: each loaded and
-/// rendered (or why not), read before anything is judged; `None` without environments.
-#[derive(Clone)]
-pub(crate) struct Environments {
-    /// This environment's name.
-    env: String,
-    /// Claims already unknown: the file, or an environment's config, not read.
-    not_read: Vec<IsolationClaim>,
-    /// Every environment read: its name, its config and its documents (or why not rendered).
-    read: Vec<(String, Loaded, Result<Rendered, String>)>,
-}
 
 /// Reads every environment of `file`'s config and renders each, this one in `account` (the
 /// account read), the others in their configs' accounts. Another environment whose config
@@ -30,9 +14,9 @@ pub(crate) fn read_environments(
     settings: &Settings,
     file: &ConfigFile,
     account: &str,
-) -> Option<Environments> {
+) -> Option<EnvironmentsRead> {
     let env = file.env.clone()?;
-    let mut out = Environments {
+    let mut out = EnvironmentsRead {
         env: env.clone(),
         not_read: Vec::new(),
         read: Vec::new(),
@@ -62,22 +46,6 @@ pub(crate) fn read_environments(
     Some(out)
 }
 
-/// The claims of the environment read towards every other one, on its live role: no call.
-pub(crate) fn judge(environments: &Environments, observed: &Observed) -> Vec<IsolationClaim> {
-    let mut claims = environments.not_read.clone();
-    let envs: Vec<IsolationEnvironment<'_>> = (environments.read.iter())
-        .map(|(name, l, r)| IsolationEnvironment {
-            name,
-            config: &l.config,
-            rendered: r.as_ref().map_err(Clone::clone),
-        })
-        .collect();
-    if let Some(a) = envs.iter().find(|e| e.name == environments.env) {
-        claims.extend(live_isolation(a, observed, &envs));
-    }
-    claims
-}
-
 /// The claims of `file`'s environment towards every other one, read then judged; none
 /// without environments.
 pub(crate) fn live_claims(
@@ -87,7 +55,7 @@ pub(crate) fn live_claims(
 ) -> Vec<IsolationClaim> {
     let account = &prepared.observed.account_id;
     read_environments(settings, file, account)
-        .map(|e| judge(&e, &prepared.observed))
+        .map(|e| e.claims(&prepared.observed))
         .unwrap_or_default()
 }
 

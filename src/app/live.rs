@@ -11,11 +11,12 @@ use super::events::{Event, Events};
 use super::genesys as genesys_live;
 use super::settings::Settings;
 use crate::aws::pace::Pacer;
-use crate::aws::prepare::{self, Prepared};
+use crate::aws::prepare;
 use crate::aws::trail as aws_trail;
 use crate::aws::Clients;
 use crate::error::{Result, Status};
 use crate::genesys::Session;
+use lambda_trust_provision::Prepared;
 use lambda_trust_provision::{
     attribute_findings, check_deployment, cross_account_hint, held_permissions, plan_destroy,
     plan_retire_predecessors, ChangeSet, GenesysPlan, HeldPermission, LintCode, LintFinding,

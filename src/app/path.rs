@@ -15,7 +15,6 @@ use super::error::AppError;
 use super::events::{Event, Events};
 use super::function_policies::{self, PolicySource};
 use crate::aws::organizations::OrgReader;
-use crate::aws::prepare::Prepared;
 use crate::aws::Clients;
 use crate::error::Result;
 use lambda_trust_config::Config;
@@ -24,6 +23,7 @@ use lambda_trust_model::PathSources;
 use lambda_trust_model::{
     resolve_targets, CallerIdentity, Desired, Observed, PolicyRead, RenderContext, ResolvedTarget,
 };
+use lambda_trust_provision::Prepared;
 use lambda_trust_provision::Verification;
 
 /// Where the whole path's policies come from beyond AWS's own answers.

@@ -10,11 +10,12 @@ use super::events::{Event, Events};
 use super::genesys as genesys_live;
 use super::live::aws_drift;
 use super::settings::Settings;
-use crate::aws::prepare::{self, Prepared};
+use crate::aws::prepare;
 use crate::aws::{probe, Clients};
 use crate::error::Result;
 use crate::genesys::Session;
 use lambda_trust_model::PathSources;
+use lambda_trust_provision::Prepared;
 use lambda_trust_provision::{
     genesys_checks, verify_verdict, Check, Finding, Side, Subject, Verification, VerifyRead,
 };

@@ -8,26 +8,24 @@
 //! policy reads that function's policy and the role. The rest is judged from the kept reading,
 //! and the report says so.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
-use super::check::{self, AwsReading, Reading};
+use super::check;
 use super::events::{Event, Events};
 use super::function_policies::{self, PolicySource};
-use super::live::{connect, drift_of};
+use super::live::connect;
 use super::path::PathAsk;
 use super::security_hub::{self as hub, Sent};
 use super::settings::Settings;
-use crate::aws::prepare::{reobserve_iam, Prepared};
+use crate::aws::prepare::reobserve_iam;
 use crate::aws::runtime::Failure;
 use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
-use lambda_trust_model::{invoked_arns, PolicyRead};
+use lambda_trust_model::{invoked_arns, Observed};
 use lambda_trust_provision::{
-    classify_event, read_event, watch_generator, ConfigReport, Notice, Reread, RuleAnswer, Side,
-    WatchChange, WatchEvent, WatchRecord, Watched,
+    classify_event, read_event, watch_generator, CheckReading, ConfigReport, Notice, Prepared,
+    Reread, RuleAnswer, Side, TargetPolicy, WatchChange, WatchEvent, WatchRecord, Watched,
 };
 
 /// The watching function's state between invocations: the config, its clients once
@@ -40,9 +38,7 @@ pub(crate) struct Watcher {
 
 /// The last reading, kept to judge the next event with.
 struct Kept {
-    prepared: Prepared,
-    region: String,
-    aws: AwsReading,
+    reading: CheckReading,
     /// When it was read in full (RFC 3339).
     read_at: String,
 }
@@ -113,38 +109,18 @@ impl Watcher {
             None => connect(settings, events, &loaded.config).await?,
         };
         let change = match &self.kept {
-            Some(kept) => classify_event(event, &watched(&kept.prepared)),
+            Some(kept) => classify_event(event, &watched(&kept.reading.prepared)),
             None => WatchChange::Everything {
                 why: "the first event of this execution environment".into(),
             },
         };
-        let (reread, report) = match &change {
-            WatchChange::Nothing { .. } => (Reread::Nothing, None),
-            WatchChange::Everything { .. } => {
-                let report = self.read_all(settings, events, (&loaded, &clients)).await;
-                (Reread::Everything, Some(report))
-            }
-            WatchChange::Role { .. } => {
-                let report = self.reread(&clients, None, &change).await;
-                (Reread::Role, Some(report))
-            }
-            WatchChange::Function { arn, .. } => {
-                let report = self.reread(&clients, Some(arn.as_str()), &change).await;
-                (Reread::Function, Some(report))
-            }
-            WatchChange::Genesys { .. } if self.kept.is_some() => {
-                let report = self.genesys_again(&clients, events).await;
-                (Reread::Genesys, Some(report))
-            }
-            WatchChange::Genesys { .. } => {
-                let report = self.read_all(settings, events, (&loaded, &clients)).await;
-                (Reread::Everything, Some(report))
-            }
-        };
-        let desired = self.kept.as_ref().map(|k| &k.prepared.desired);
+        let report = self
+            .judged(settings, events, (&loaded, &clients), &change)
+            .await;
+        let desired = self.kept.as_ref().map(|k| &k.reading.prepared.desired);
         let run = WatchRun {
+            reread: Reread::of(&change),
             change,
-            reread,
             report,
             account: desired.map(|d| d.account_id.clone()).or(home),
             partition: desired.map_or_else(|| "aws".into(), |d| d.partition.clone()),
@@ -160,6 +136,52 @@ impl Watcher {
         Ok(run)
     }
 
+    /// Reads what `change` can have changed into the kept reading, and judges it over that
+    /// ([`CheckReading::judge_after`]); `None` when nothing watched changed.
+    async fn judged(
+        &mut self,
+        settings: &Settings,
+        events: &dyn Events,
+        (loaded, clients): (&lambda_trust_config::Loaded, &Clients),
+        change: &WatchChange,
+    ) -> Option<ConfigReport> {
+        let name = self.file.path.display().to_string();
+        let read = self.read_for(settings, events, (loaded, clients), change);
+        let mut report = match (read.await, &self.kept) {
+            (Err(e), _) => ConfigReport::error(&name, e.human()),
+            (Ok(()), Some(kept)) => kept.reading.judge_after(&name, change, &kept.read_at)?,
+            (Ok(()), None) => ConfigReport::error(&name, no_reading().human()),
+        };
+        report.environment = self.file.env.clone();
+        Some(report)
+    }
+
+    /// Reads what `change` can have changed: everything, as `check` reads it, for the
+    /// schedule's tick and what cannot be scoped; the Genesys Cloud side after its audit
+    /// event; the role (and one target's policy) after theirs.
+    async fn read_for(
+        &mut self,
+        settings: &Settings,
+        events: &dyn Events,
+        (loaded, clients): (&lambda_trust_config::Loaded, &Clients),
+        change: &WatchChange,
+    ) -> Result<()> {
+        match change {
+            WatchChange::Nothing { .. } => Ok(()),
+            WatchChange::Everything { .. } => {
+                self.read_all(settings, events, (loaded, clients)).await
+            }
+            WatchChange::Genesys { .. } => {
+                let kept = self.kept.as_mut().ok_or_else(no_reading)?;
+                let genesys = check::genesys_again(clients, &kept.reading.prepared, events).await;
+                kept.reading.read_genesys(genesys.map_err(|e| e.human()));
+                Ok(())
+            }
+            WatchChange::Role { .. } => self.reread(clients, None).await,
+            WatchChange::Function { arn, .. } => self.reread(clients, Some(arn)).await,
+        }
+    }
+
     /// Everything, as `check` reads it — with the event's one config load and one connection
     /// — kept for the next events.
     async fn read_all(
@@ -167,7 +189,7 @@ impl Watcher {
         settings: &Settings,
         events: &dyn Events,
         (loaded, clients): (&lambda_trust_config::Loaded, &Clients),
-    ) -> ConfigReport {
+    ) -> Result<()> {
         let pacer = crate::aws::trail::pacer();
         let ask = check::Ask {
             only: None,
@@ -177,84 +199,48 @@ impl Watcher {
             },
             test_actions: false,
         };
-        let name = self.file.path.display().to_string();
         let read = check::read_with(settings, events, (&self.file, loaded, clients), &pacer, ask);
-        let reading = match read.await {
-            Ok(reading) => reading,
-            Err(e) => return ConfigReport::error(&name, e.human()),
-        };
-        if let Some(aws) = &reading.aws {
-            let mut aws = aws.clone();
-            if let Ok(Some(g)) = &reading.genesys {
-                aws.sources.genesys_org = g.organization_id.clone();
-            }
-            self.kept = Some(Kept {
-                prepared: reading.prepared.clone(),
-                region: reading.region.clone(),
-                aws,
-                read_at: now(),
-            });
-        }
-        let mut report = check::judge(&name, reading, None);
-        report.environment = self.file.env.clone();
-        report
+        let reading = read.await?;
+        self.kept = Some(Kept {
+            reading,
+            read_at: now(),
+        });
+        Ok(())
     }
 
-    /// The Genesys Cloud side again, against the kept AWS reading; judged alone.
-    async fn genesys_again(&mut self, clients: &Clients, events: &dyn Events) -> ConfigReport {
-        let name = self.file.path.display().to_string();
-        let Some(kept) = self.kept.as_ref() else {
-            return ConfigReport::error(&name, "no reading to judge the event with".into());
+    /// The role again (and `function`'s policy) into the kept reading. What was kept may no
+    /// longer hold when that fails: the next event reads everything.
+    async fn reread(&mut self, clients: &Clients, function: Option<&str>) -> Result<()> {
+        let kept = self.kept.as_mut().ok_or_else(no_reading)?;
+        let read = async {
+            let prepared = &kept.reading.prepared;
+            let (observed, policies) = reread_role(clients, prepared, function).await?;
+            Ok(kept.reading.reread_aws(observed, policies)?)
         };
-        let genesys = check::genesys_again(clients, &kept.prepared, events).await;
-        let reading = Reading {
-            prepared: kept.prepared.clone(),
-            region: kept.region.clone(),
-            aws: None,
-            genesys,
-        };
-        let mut report = check::judge(&name, reading, Some(Side::Genesys));
-        report.environment = self.file.env.clone();
-        report
-            .notes
-            .push("watch: the Genesys Cloud side read again after its audit event; AWS is judged on its own events".into());
-        report
-    }
-
-    /// The role again (and `function`'s policy), the rest judged from the kept reading.
-    async fn reread(
-        &mut self,
-        clients: &Clients,
-        function: Option<&str>,
-        change: &WatchChange,
-    ) -> ConfigReport {
-        let name = self.file.path.display().to_string();
-        let Some(kept) = self.kept.as_mut() else {
-            return ConfigReport::error(&name, "no reading to judge the event with".into());
-        };
-        if let Err(e) = reread_into(clients, kept, function).await {
-            // What was kept may no longer hold: the next event reads everything.
+        let read = read.await;
+        if read.is_err() {
             self.kept = None;
-            return ConfigReport::error(&name, e.human());
         }
-        let reading = Reading {
-            prepared: kept.prepared.clone(),
-            region: kept.region.clone(),
-            aws: Some(kept.aws.clone()),
-            genesys: Ok(None),
-        };
-        let mut report = check::judge(&name, reading, Some(Side::Aws));
-        report.environment = self.file.env.clone();
-        report.notes.push(scope_note(change, &kept.read_at));
-        report
+        read
     }
 }
 
-/// Reads the role again into `kept` — with its policies after a role's event; alone (`GetRole`)
-/// after a target's, with `function`'s resource policy (every invoked ARN of it) — and judges
-/// the drift anew.
-async fn reread_into(clients: &Clients, kept: &mut Kept, function: Option<&str>) -> Result<()> {
-    let prepared = &mut kept.prepared;
+/// A scoped event with no reading to judge it with.
+fn no_reading() -> crate::error::Error {
+    crate::error::Error::usage(
+        "no reading to judge the event with",
+        "the schedule's next event reads everything",
+    )
+}
+
+/// The role read again — with its policies after a role's event; alone (`GetRole`) after a
+/// target's, with `function`'s resource policy (every invoked ARN of it) and lambda-trust's
+/// statements on it.
+async fn reread_role(
+    clients: &Clients,
+    prepared: &Prepared,
+    function: Option<&str>,
+) -> Result<(Observed, Vec<TargetPolicy>)> {
     let mut observed = match function {
         // A target's event changes no IAM policy (a policy's change has its own event): the
         // role itself (trust, boundary, tags) is read again, one call.
@@ -271,47 +257,25 @@ async fn reread_into(clients: &Clients, kept: &mut Kept, function: Option<&str>)
             observed
         }
     };
-    if let Some(arn) = function {
-        let arns: Vec<String> = (invoked_arns(&prepared.desired).into_iter())
-            .filter(|a| unqualified(a) == arn)
-            .collect();
-        let own = prepared.desired.account_id.clone();
-        let fetched = function_policies::fetch(clients, arns, &own, PolicySource::Api).await?;
-        let (policies, _) = function_policies::finish(clients, fetched, &observed).await;
-        for p in policies {
-            let sources = &mut kept.aws.sources;
-            sources
-                .reads
-                .from
-                .insert(p.arn.clone(), PolicyRead::GetPolicy);
-            sources.function_policies.insert(p.arn, p.policy);
-        }
-        let wanted: Vec<_> = (prepared.desired.permissions.iter())
-            .filter(|p| unqualified(&p.function_arn) == arn)
-            .cloned()
-            .collect();
-        let (read, _) = function_policy::read_permissions(clients, &wanted).await?;
-        observed
-            .permissions
-            .retain(|p| unqualified(&p.function_arn) != arn);
-        observed.permissions.extend(read);
-    }
-    if prepared.loaded.config.managed_by.is_some() {
-        observed = lambda_trust_provision::as_handed_over(&prepared.desired, observed);
-    }
-    prepared.observed = observed;
-    kept.aws.drift = drift_of(prepared)?;
-    kept.aws.lookups = BTreeMap::new();
-    Ok(())
-}
-
-/// What the roles's unscoped parts were judged from.
-fn scope_note(change: &WatchChange, read_at: &str) -> String {
-    let what = match change {
-        WatchChange::Function { arn, .. } => format!("the role and {arn}'s policy read again"),
-        _ => "the role read again".into(),
+    let Some(arn) = function else {
+        return Ok((observed, Vec::new()));
     };
-    format!("watch: {what}; the rest as read at {read_at}; the Genesys Cloud side is read on the schedule")
+    let arns: Vec<String> = (invoked_arns(&prepared.desired).into_iter())
+        .filter(|a| unqualified(a) == arn)
+        .collect();
+    let own = prepared.desired.account_id.clone();
+    let fetched = function_policies::fetch(clients, arns, &own, PolicySource::Api).await?;
+    let (policies, _) = function_policies::finish(clients, fetched, &observed).await;
+    let wanted: Vec<_> = (prepared.desired.permissions.iter())
+        .filter(|p| unqualified(&p.function_arn) == arn)
+        .cloned()
+        .collect();
+    let (read, _) = function_policy::read_permissions(clients, &wanted).await?;
+    observed
+        .permissions
+        .retain(|p| unqualified(&p.function_arn) != arn);
+    observed.permissions.extend(read);
+    Ok((observed, policies))
 }
 
 /// A function ARN without its qualifier.

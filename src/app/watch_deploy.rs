@@ -80,7 +80,7 @@ pub(crate) struct Published {
 /// What the deployment is made from: the config's role, policies and targets as resolved in
 /// the account, the package's code.
 fn watch_input(
-    prepared: &crate::aws::prepare::Prepared,
+    prepared: &lambda_trust_provision::Prepared,
     options: &DeployOptions,
     architecture: &str,
     package: &[u8],

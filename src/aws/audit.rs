@@ -387,7 +387,7 @@ pub(crate) async fn function_policies(
     clients: &Clients,
     arns: &[String],
     calls: &CallCount,
-) -> Vec<crate::aws::function_policy::TargetPolicy> {
+) -> Vec<lambda_trust_provision::TargetPolicy> {
     let none = std::collections::BTreeMap::new();
     let functions = arns.iter().filter_map(|a| lambda_trust_iam::Arn::parse(a));
     for _ in functions.filter(|a| a.function_parts().is_some()) {

@@ -18,8 +18,6 @@ use std::collections::BTreeMap;
 
 use futures::stream::{self, StreamExt};
 
-use serde_json::Value;
-
 use crate::aws::client::{AwsError, Clients};
 use crate::aws::observe::ObserveError;
 use lambda_trust_iam::{Arn, Policy};
@@ -34,17 +32,7 @@ const GET_POLICY_CONCURRENCY: usize = 50;
 /// evaluation takes.
 pub use lambda_trust_model::FunctionPolicy;
 
-/// One target and its policy.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TargetPolicy {
-    /// The function ARN as given, qualifier included.
-    pub arn: String,
-    pub policy: FunctionPolicy,
-    /// The document as read (its statements as AWS writes them), when there is one.
-    pub document: Option<Value>,
-    /// The policy's `RevisionId`, when there is one.
-    pub revision_id: Option<String>,
-}
+use lambda_trust_provision::TargetPolicy;
 
 /// The resource-based policy of every function ARN in `arns` (qualified or not), in their
 /// order. `accounts` holds clients acting in other accounts, by account ID; a target whose
@@ -66,26 +54,6 @@ pub async fn read_function_policies(
     .buffered(GET_POLICY_CONCURRENCY)
     .collect()
     .await
-}
-
-impl TargetPolicy {
-    /// A policy read elsewhere (AWS Config's item of the function): no document or revision.
-    pub(crate) fn recorded(arn: &str, policy: FunctionPolicy) -> TargetPolicy {
-        TargetPolicy::of(arn, policy)
-    }
-
-    fn unread(arn: &str, reason: String) -> TargetPolicy {
-        TargetPolicy::of(arn, FunctionPolicy::NotRead { reason })
-    }
-
-    fn of(arn: &str, policy: FunctionPolicy) -> TargetPolicy {
-        TargetPolicy {
-            arn: arn.to_string(),
-            policy,
-            document: None,
-            revision_id: None,
-        }
-    }
 }
 
 /// lambda-trust's statement on each of `wanted` (cross-account targets whose account the run

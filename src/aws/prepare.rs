@@ -4,14 +4,12 @@
 //! Part of the `aws` layer. Nothing here writes to AWS; every read goes through `observe`.
 
 use crate::aws::client::Clients;
-use crate::aws::function_policy::{read_permissions, TargetPolicy};
+use crate::aws::function_policy::read_permissions;
 use crate::aws::observe::{self, ObserveError};
 use lambda_trust_config::{Config, Loaded};
-use lambda_trust_model::{
-    CallerIdentity, Desired, FunctionPermission, Observed, RenderContext, Templates,
-};
+use lambda_trust_model::{CallerIdentity, FunctionPermission, Observed, RenderContext, Templates};
 use lambda_trust_provision::{
-    aws_query, desired_state, kinship, may_be_predecessor, Kinship, LintFinding, PrepareError,
+    aws_query, desired_state, kinship, may_be_predecessor, Kinship, PrepareError, Prepared,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -22,25 +20,6 @@ pub(crate) enum PipelineError {
     Observe(#[from] ObserveError),
     #[error(transparent)]
     Prepare(#[from] PrepareError),
-}
-
-/// Everything a live command needs after reading AWS.
-#[derive(Debug, Clone)]
-pub(crate) struct Prepared {
-    pub loaded: Loaded,
-    pub desired: Desired,
-    pub observed: Observed,
-    /// Roles this config created under an earlier `role.name`, still in place (read only when
-    /// the configured role is missing): plan removes them, check reports them.
-    pub predecessors: Vec<Observed>,
-    /// Roles that may be this config's earlier ones but that nothing proves it of: the config
-    /// has no `deployment` (`lambda_trust_provision::Kinship::Unproven`). Left in place, said.
-    pub unproven_predecessors: Vec<String>,
-    /// Warnings to show the user (weakened properties, config notices).
-    pub warnings: Vec<LintFinding>,
-    /// The function policies read for lambda-trust's statements on cross-account targets
-    /// (`function_policy::read_permissions`): the whole path's reads do not read them again.
-    pub function_policies: Vec<TargetPolicy>,
 }
 
 /// The region of bare function names without their own: the clients' region, which the one

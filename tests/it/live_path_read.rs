@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use lambda_trust::{assume_entry_role as assume, CallCount, EntryRole};
-use lambda_trust::{read_function_policies, FunctionPolicy, TargetPolicy};
+use lambda_trust::{read_function_policies, FunctionPolicy};
 use lambda_trust::{read_org_policies, OrgReader};
 use lambda_trust::{AwsSettings, Clients};
 use lambda_trust_iam::{
@@ -19,6 +19,7 @@ use lambda_trust_iam::{
     PathPartner, PathReport, PathTarget, Policy, PolicyKind, RoleAccount, RoleSide,
     SecurityVerdict, WayIn,
 };
+use lambda_trust_provision::TargetPolicy;
 use serde_json::{json, Value};
 
 use crate::support::proxy::Proxy;

@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use lambda_trust_config::Config;
+use lambda_trust_config::{Config, Loaded};
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request, Verdict};
 
 pub use crate::isolation_claim::{IsolationClaim, IsolationKind};
@@ -32,6 +32,37 @@ pub struct Environment<'a> {
     pub config: &'a Config,
     /// Its documents, or the render error.
     pub rendered: Result<&'a Rendered, String>,
+}
+
+/// The environments of a config as the live claims need them, read before anything is judged:
+/// each loaded and rendered (or why not).
+#[derive(Debug, Clone)]
+pub struct EnvironmentsRead {
+    /// This environment's name.
+    pub env: String,
+    /// Claims already unknown: the file, or an environment's config, not read ([`not_read`]).
+    pub not_read: Vec<IsolationClaim>,
+    /// Every environment read: its name, its config and its documents (or why not rendered).
+    pub read: Vec<(String, Loaded, Result<Rendered, String>)>,
+}
+
+impl EnvironmentsRead {
+    /// The claims of this environment towards every other one, on its live role
+    /// ([`live_isolation`]), after those already unknown.
+    pub fn claims(&self, observed: &Observed) -> Vec<IsolationClaim> {
+        let mut claims = self.not_read.clone();
+        let envs: Vec<Environment<'_>> = (self.read.iter())
+            .map(|(name, l, r)| Environment {
+                name,
+                config: &l.config,
+                rendered: r.as_ref().map_err(Clone::clone),
+            })
+            .collect();
+        if let Some(a) = envs.iter().find(|e| e.name == self.env) {
+            claims.extend(live_isolation(a, observed, &envs));
+        }
+        claims
+    }
 }
 
 /// Every claim for every ordered pair of `envs`.

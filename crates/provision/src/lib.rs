@@ -17,7 +17,9 @@
 //!   claims), [`sides_from_config`] and [`simulate`] (offline proofs and one request; with
 //!   `--org-policies` the organization's part), [`resolve_one`] (adding a target).
 //! - **Drift**: [`drift_findings`] and [`verify_findings`] ([`Finding`]s, their [`Code`]s and
-//!   [`Remedy`]), [`judge_aws`] and [`config_report`] (the `check` command's judgement),
+//!   [`Remedy`]), [`CheckReading`] (everything `check` reads of one config, judged with no
+//!   call, and judged again by the watching function after an event), [`judge_aws`] and
+//!   [`config_report`] (its parts),
 //!   [`attribute_findings`] (who changed it, from CloudTrail events).
 //! - **Environments** (`[environments.NAME]`): [`isolation`] (every pair of environments
 //!   proved isolated offline) and [`live_isolation`] (a live role's claims towards the other
@@ -41,6 +43,7 @@
 
 mod change_set;
 mod check;
+mod check_reading;
 mod cloudtrail_calls;
 mod describe;
 mod drift;
@@ -79,7 +82,7 @@ pub use schema_refs::{plan as schema_plan, Changes as SchemaChanges};
 // State: what is wanted, and what to read.
 pub use prepare::{
     desired as desired_state, kinship, may_be_predecessor, query as aws_query, unproven_note,
-    Kinship, PrepareError,
+    Kinship, PrepareError, Prepared, TargetPolicy,
 };
 
 // Plan: the writes, how they read, the Genesys Cloud side.
@@ -119,6 +122,7 @@ pub use verify::{
 pub use check::{
     aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
 };
+pub use check_reading::{AwsReading, CheckReading, GenesysReading};
 pub use drift::{
     drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport, ConfigStatus,
     Finding, Kind as FindingKind, Remedy,
@@ -132,7 +136,7 @@ pub use trail::{
 // Environments: isolation and promotion.
 pub use isolation::{
     findings as isolation_findings, isolation, live_isolation, not_read as isolation_not_read,
-    Environment as IsolationEnvironment, IsolationClaim, IsolationKind,
+    Environment as IsolationEnvironment, EnvironmentsRead, IsolationClaim, IsolationKind,
 };
 pub use promotion::{differences, Difference, Environment as PromotionEnvironment};
 
@@ -147,7 +151,7 @@ pub use handover::{as_handed_over, hand_over_findings, hand_over_to};
 
 // Watch: what an event changed, and the watching function's deployment.
 pub use watch::{
-    classify as classify_event, compliance as rule_compliance, watch_generator,
+    classify as classify_event, compliance as rule_compliance, watch_generator, Call as WatchCall,
     Change as WatchChange, Watched, WATCH_GENERATOR,
 };
 pub use watch_deploy::{

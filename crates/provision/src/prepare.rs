@@ -7,13 +7,67 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::lint::{self, Finding, Severity};
-use lambda_trust_config::{parse_function, Config, FunctionRef, TargetConfig};
+use lambda_trust_config::{parse_function, Config, FunctionRef, Loaded, TargetConfig};
 use lambda_trust_iam::{minified_len, partition_of_region, Arn};
 use lambda_trust_model::{
-    Desired, FunctionQuery, Observed, ObservedRole, Query, RenderContext, Rendered, Templates,
-    DEFAULT_MAX_SHARDS,
+    Desired, FunctionPolicy, FunctionQuery, Observed, ObservedRole, Query, RenderContext, Rendered,
+    Templates, DEFAULT_MAX_SHARDS,
 };
 use serde_json::Value;
+
+/// Everything a live command needs after reading AWS: the config, what it wants and what was
+/// read (the driver, `aws::prepare`, reads it; everything else here is a function of it).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The config as loaded, its text included.
+    pub loaded: Loaded,
+    /// What the config wants, resolved against what was read.
+    pub desired: Desired,
+    /// What was read.
+    pub observed: Observed,
+    /// Roles this config created under an earlier `role.name`, still in place (read only when
+    /// the configured role is missing): plan removes them, check reports them.
+    pub predecessors: Vec<Observed>,
+    /// Roles that may be this config's earlier ones but that nothing proves it of: the config
+    /// has no `deployment` ([`Kinship::Unproven`]). Left in place, said.
+    pub unproven_predecessors: Vec<String>,
+    /// Warnings to show the user (weakened properties, config notices).
+    pub warnings: Vec<Finding>,
+    /// The function policies read for lambda-trust's statements on cross-account targets:
+    /// the whole path's reads do not read them again.
+    pub function_policies: Vec<TargetPolicy>,
+}
+
+/// One target's resource-based policy as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetPolicy {
+    /// The function ARN as given, qualifier included.
+    pub arn: String,
+    /// The policy, as the whole path's evaluation takes it.
+    pub policy: FunctionPolicy,
+    /// The document as read (its statements as AWS writes them), when there is one.
+    pub document: Option<Value>,
+    /// The policy's `RevisionId`, when there is one.
+    pub revision_id: Option<String>,
+}
+
+impl TargetPolicy {
+    /// A policy read without its document or revision (AWS Config's item of the function, or
+    /// no policy at all).
+    pub fn of(arn: &str, policy: FunctionPolicy) -> TargetPolicy {
+        TargetPolicy {
+            arn: arn.to_string(),
+            policy,
+            document: None,
+            revision_id: None,
+        }
+    }
+
+    /// A policy that could not be read, and why.
+    pub fn unread(arn: &str, reason: String) -> TargetPolicy {
+        TargetPolicy::of(arn, FunctionPolicy::NotRead { reason })
+    }
+}
 
 /// Why the desired state cannot be prepared: nothing is sent to AWS.
 #[derive(Debug, thiserror::Error)]

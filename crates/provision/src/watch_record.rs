@@ -26,6 +26,19 @@ pub enum Reread {
     Nothing,
 }
 
+impl Reread {
+    /// What the function reads again for `change`.
+    pub fn of(change: &Change) -> Reread {
+        match change {
+            Change::Everything { .. } => Reread::Everything,
+            Change::Role { .. } => Reread::Role,
+            Change::Function { .. } => Reread::Function,
+            Change::Genesys { .. } => Reread::Genesys,
+            Change::Nothing { .. } => Reread::Nothing,
+        }
+    }
+}
+
 /// One invocation's record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

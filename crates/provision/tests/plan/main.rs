@@ -7,6 +7,7 @@
 
 mod support;
 
+mod check_reading;
 mod cross_account;
 mod path;
 mod planner;
