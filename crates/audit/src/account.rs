@@ -6,10 +6,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-// Through the face: `usage` reaches this module (through `audit`), so its path would close a
-// circle.
-use crate::RoleUsage;
-
 /// One account's IAM as read by `GetAccountAuthorizationDetails`, documents decoded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountIam {
@@ -103,4 +99,15 @@ pub struct ConfigIdentity {
     pub role_name: String,
     /// The config's identity digest, the value of its `lambda-trust:config` tag.
     pub digest: String,
+}
+
+/// What IAM says of a role's use (RFC 3339 times, as the API and the CLI give them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleUsage {
+    /// `CreateDate`.
+    pub created: Option<String>,
+    /// `RoleLastUsed.LastUsedDate`: absent when the role was not used in the tracking period.
+    pub last_used: Option<String>,
+    /// `RoleLastUsed.Region`.
+    pub last_used_region: Option<String>,
 }

@@ -6,8 +6,8 @@ use crate::{
     account::{AccountIam, AuditOptions, AuditRole},
     documents,
     findings::{Code, Finding},
-    path::{self, AccountPath, AuditPath},
-    report::{AccountReport, ExternalIds, IdKind, RoleReport, Summary},
+    path::{self, AuditPath},
+    report::{AccountPath, AccountReport, ExternalIds, IdKind, RoleReport, Summary},
     trust,
 };
 use lambda_trust_config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::account::RoleUsage;
 use super::account::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
-use super::usage::RoleUsage;
 use lambda_trust_iam::{account_of, decode_document};
 
 /// A policy document as the API or the CLI gives it.

@@ -6,7 +6,6 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::baseline::Suppression;
 use lambda_trust_iam::{Counterexample, StatementRef};
 use lambda_trust_model::PathCode;
 
@@ -347,6 +346,21 @@ impl Finding {
 
 pub(crate) fn request_json(c: &Counterexample) -> Value {
     json!(c)
+}
+
+/// How a baseline entry bears on a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct Suppression {
+    /// The entry's reason.
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    pub reason: String,
+    /// The entry's last day (`YYYY-MM-DD`), if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// The entry has expired: the finding is not suppressed any more and counts again.
+    pub expired: bool,
 }
 
 #[cfg(test)]

@@ -9,68 +9,14 @@
 //! per such action naming them — `genesys-action-reaches-many` (security) when the flow's input
 //! can pick among more than one, else `genesys-dynamic-action` (info).
 
-use serde::Serialize;
-
 use super::audit::{roles_accepting, sort_roles};
 use super::findings::{Code, Finding};
-use super::report::{AccountReport, InvokableKind, RoleReport};
+use super::report::{
+    AccountReport, DynamicAction, GenesysIntegration, GenesysReport, InvokableKind, RoleReport,
+};
 use lambda_trust_config::Partner;
 use lambda_trust_model::{url_pattern, OrgIntegration, OrgRead, RoleFrom};
 use strum::IntoEnumIterator;
-
-/// The Genesys Cloud part of an account's report (`audit --genesys`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
-pub struct GenesysReport {
-    /// The signed-in organization's ID (null when it was not read).
-    pub organization: Option<String>,
-    /// Its `aws-lambda-data-actions` integrations.
-    pub integrations: Vec<GenesysIntegration>,
-    /// Why Genesys Cloud could not be read: then nothing is claimed of it, and every AWS
-    /// finding stands.
-    pub not_read: Option<String>,
-}
-
-/// One integration: the role its credential holds (or may hold) and its actions that choose
-/// their function at run time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
-pub struct GenesysIntegration {
-    /// The integration's ID.
-    pub id: String,
-    /// The integration's name.
-    pub name: String,
-    /// The role its credential holds, when known (`role_from` says how); null otherwise.
-    pub role: Option<String>,
-    /// How the role is known: from the credential, from lambda-trust's ledger, or by the
-    /// organization's ID.
-    pub role_from: RoleFrom,
-    /// The roles of this report the actions were judged through: the known role when a
-    /// partner can assume it, else every role Genesys Cloud can assume with the
-    /// organization's ID.
-    pub roles: Vec<String>,
-    /// How many actions the integration has.
-    pub actions: usize,
-    /// Its actions whose request URL template is an expression, with what each can reach.
-    pub dynamic: Vec<DynamicAction>,
-}
-
-/// One action that chooses its function at run time, through one role.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
-pub struct DynamicAction {
-    /// The action's ID.
-    pub id: String,
-    pub(crate) name: String,
-    /// Its `requestUrlTemplate`.
-    pub(crate) template: String,
-    pub(crate) role: String,
-    /// The role's invokable ARNs and patterns the template can produce.
-    pub(crate) targets: Vec<String>,
-}
 
 /// Adds the Genesys Cloud part to `report`: the section, and a finding on each role per
 /// dynamic action judged through it. `read`: the organization, or why it was not read.

@@ -55,15 +55,19 @@ mod path;
 mod principals;
 mod report;
 mod trust;
+mod unknown_marker;
 mod usage;
 
 mod genesys_import;
 mod iac;
 mod role_import;
 mod security_hub;
+mod suppress;
 
 // An account's audit: its IAM as data, the report, its findings.
-pub use account::{AccountIam, AuditOptions, AuditPolicy, AuditRole, AuditVersion, ConfigIdentity};
+pub use account::{
+    AccountIam, AuditOptions, AuditPolicy, AuditRole, AuditVersion, ConfigIdentity, RoleUsage,
+};
 pub use audit::{
     account_report, audit_account, audit_role, invokable_set, judge_path, policies_to_read,
     roles_accepting,
@@ -71,12 +75,13 @@ pub use audit::{
 pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDetail};
 pub use documents::RoleDocument;
 pub use findings::{Code, Finding, Outcome, Severity};
-pub use genesys::{judge_genesys, DynamicAction, GenesysIntegration, GenesysReport};
-pub use path::{arns_to_read, AccountPath, AuditPath, FunctionReport, Listed as ListedFunctions};
+pub use genesys::judge_genesys;
+pub use path::{arns_to_read, AuditPath, Listed as ListedFunctions};
 pub use report::{
-    AccountReport, ExternalIds, IdKind, InvokableKind, InvokableScope, RoleReport, Summary,
+    AccountPath, AccountReport, DynamicAction, ExternalIds, FunctionReport, GenesysIntegration,
+    GenesysReport, IdKind, InvokableKind, InvokableScope, RoleReport, Summary,
 };
-pub use usage::{mark_unused, RoleUsage};
+pub use usage::mark_unused;
 
 // An organization, and AWS Config as its source.
 pub use config_functions::{
@@ -95,14 +100,12 @@ pub use iac::{
 };
 
 // Where security teams look: Security Hub and the baseline.
-pub use baseline::{
-    apply as apply_baseline, parse as parse_baseline, write as write_baseline, Baseline,
-    BaselineOutcome, Entry as BaselineEntry,
-};
+pub use baseline::{parse as parse_baseline, Baseline, BaselineOutcome, Entry as BaselineEntry};
 pub use security_hub::{
     plan_import, product_arn, ImportPlan, Listed as ListedFinding, TooLarge, DIGEST_FIELD,
     GENERATOR_PREFIX,
 };
+pub use suppress::{apply as apply_baseline, write as write_baseline};
 
 // Onboarding what exists.
 pub use genesys_import::text::{import_files, ImportFiles, ImportHeader};

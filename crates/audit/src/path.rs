@@ -11,13 +11,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
 use serde_json::json;
 
 use super::access;
 use super::account::{AccountIam, AuditOptions, AuditRole};
 use super::findings::{Code, Finding, Outcome};
-use super::report::{ExternalIds, IdKind};
+use super::report::{ExternalIds, FunctionReport, IdKind};
 use super::trust::ANYONE;
 use lambda_trust_config::Partner;
 use lambda_trust_iam::{
@@ -58,38 +57,6 @@ pub struct Listed {
     pub region: String,
     /// Unqualified function ARNs.
     pub arns: Vec<String>,
-}
-
-/// The account's part of the whole path in the report: where the organization policies came
-/// from, and the functions a partner or anyone can invoke without a role.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
-pub struct AccountPath {
-    /// Per account ID (the audited one and every target's): `read`, `no organization`, or why
-    /// not (`not read: …`, `not given`).
-    pub organization: BTreeMap<String, String>,
-    /// How many functions were listed (`lambda:ListFunctions` in the audit's region) and had
-    /// their policy read; null when not listed.
-    pub functions_listed: Option<usize>,
-    /// Why they were not listed (a refused or failed `lambda:ListFunctions`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub functions_not_listed: Option<String>,
-    /// Functions whose own policy lets a partner account or anyone invoke them directly,
-    /// granted by a role or not.
-    pub functions: Vec<FunctionReport>,
-}
-
-/// One function's findings from the account-wide scan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
-pub struct FunctionReport {
-    /// The function's ARN.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
-    pub function: String,
-    /// What the scan found on it.
-    pub findings: Vec<Finding>,
 }
 
 /// Each target's two claims judged: the failed or unknown ones grouped by claim, and each
@@ -158,7 +125,7 @@ pub(super) fn role_findings(
             boundary,
             // A tag a template leaves unknown before deployment: what the tags decide is not
             // known (an exclusion tag of an identity perimeter, say).
-            tags: match crate::iac::holds_unknown(&role.tags) {
+            tags: match super::unknown_marker::holds_unknown(&role.tags) {
                 true => Known::Unknown {
                     reason: "the role's tags hold values unknown before deployment".into(),
                 },

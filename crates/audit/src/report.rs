@@ -1,13 +1,15 @@
 //! What the audit says of a role (who may assume it, with which external IDs, what it may
 //! invoke) and of an account.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
+use crate::account::RoleUsage;
 use crate::baseline::BaselineOutcome;
 use crate::documents::RoleDocument;
 use crate::findings::Finding;
-// Through the face: these modules import the report, so their own paths would close a circle.
-use crate::{AccountPath, GenesysReport, RoleUsage};
+use lambda_trust_model::RoleFrom;
 use lambda_trust_verdict::{Severity, Status};
 
 /// The accepted `sts:ExternalId` values.
@@ -230,4 +232,90 @@ impl lambda_trust_verdict::Judged for AccountReport {
             .any(|f| f.severity == Severity::Security && !f.is_suppressed());
         Status::ok_or(!security, Status::Changes)
     }
+}
+
+/// The account's part of the whole path in the report: where the organization policies came
+/// from, and the functions a partner or anyone can invoke without a role.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct AccountPath {
+    /// Per account ID (the audited one and every target's): `read`, `no organization`, or why
+    /// not (`not read: …`, `not given`).
+    pub organization: BTreeMap<String, String>,
+    /// How many functions were listed (`lambda:ListFunctions` in the audit's region) and had
+    /// their policy read; null when not listed.
+    pub functions_listed: Option<usize>,
+    /// Why they were not listed (a refused or failed `lambda:ListFunctions`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub functions_not_listed: Option<String>,
+    /// Functions whose own policy lets a partner account or anyone invoke them directly,
+    /// granted by a role or not.
+    pub functions: Vec<FunctionReport>,
+}
+
+/// One function's findings from the account-wide scan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct FunctionReport {
+    /// The function's ARN.
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    pub function: String,
+    /// What the scan found on it.
+    pub findings: Vec<Finding>,
+}
+
+/// The Genesys Cloud part of an account's report (`audit --genesys`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct GenesysReport {
+    /// The signed-in organization's ID (null when it was not read).
+    pub organization: Option<String>,
+    /// Its `aws-lambda-data-actions` integrations.
+    pub integrations: Vec<GenesysIntegration>,
+    /// Why Genesys Cloud could not be read: then nothing is claimed of it, and every AWS
+    /// finding stands.
+    pub not_read: Option<String>,
+}
+
+/// One integration: the role its credential holds (or may hold) and its actions that choose
+/// their function at run time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct GenesysIntegration {
+    /// The integration's ID.
+    pub id: String,
+    /// The integration's name.
+    pub name: String,
+    /// The role its credential holds, when known (`role_from` says how); null otherwise.
+    pub role: Option<String>,
+    /// How the role is known: from the credential, from lambda-trust's ledger, or by the
+    /// organization's ID.
+    pub role_from: RoleFrom,
+    /// The roles of this report the actions were judged through: the known role when a
+    /// partner can assume it, else every role Genesys Cloud can assume with the
+    /// organization's ID.
+    pub roles: Vec<String>,
+    /// How many actions the integration has.
+    pub actions: usize,
+    /// Its actions whose request URL template is an expression, with what each can reach.
+    pub dynamic: Vec<DynamicAction>,
+}
+
+/// One action that chooses its function at run time, through one role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct DynamicAction {
+    /// The action's ID.
+    pub id: String,
+    pub(crate) name: String,
+    /// Its `requestUrlTemplate`.
+    pub(crate) template: String,
+    pub(crate) role: String,
+    /// The role's invokable ARNs and patterns the template can produce.
+    pub(crate) targets: Vec<String>,
 }

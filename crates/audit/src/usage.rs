@@ -11,26 +11,14 @@
 //!
 //! Part of the pure auditor: the time is passed in.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
+use super::account::RoleUsage;
 use super::audit::sort_roles;
 use super::findings::{Code, Finding};
 use super::report::AccountReport;
+use chrono::{DateTime, Utc};
 
 /// IAM's tracking period for `RoleLastUsed`.
 pub(crate) const TRACKING_DAYS: i64 = 400;
-
-/// What IAM says of a role's use (RFC 3339 times, as the API and the CLI give them).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoleUsage {
-    /// `CreateDate`.
-    pub created: Option<String>,
-    /// `RoleLastUsed.LastUsedDate`: absent when the role was not used in the tracking period.
-    pub last_used: Option<String>,
-    /// `RoleLastUsed.Region`.
-    pub last_used_region: Option<String>,
-}
 
 fn time(text: Option<&str>) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text?).ok().map(|t| t.to_utc())

@@ -12,9 +12,7 @@ use serde_json::Value;
 use toml_edit::{ImDocument, Item, TableLike};
 
 use super::function::{parse_function, FunctionRef};
-// Through the face: `genesys` reaches this module (through `error`), so its path would close a
-// circle.
-use super::DataActionConfig;
+use super::genesys_model::DataActionConfig;
 
 /// A key no data action has, where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -50,9 +50,11 @@ pub use init::{deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_
 // The Genesys side.
 pub use genesys::{
     action_name, action_rules, dynamic_actions, is_expression, open_schema, response_defects,
-    DataActionConfig, GenesysConfig, PublishMode, ResponseDefect, DEFAULT_REQUEST_TEMPLATE,
-    DEFAULT_REQUEST_TYPE, DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT,
-    REQUEST_TYPES, TIMEOUT_RANGE,
+    ResponseDefect,
+};
+pub use genesys_model::{
+    DataActionConfig, GenesysConfig, PublishMode, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
+    DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, REQUEST_TYPES, TIMEOUT_RANGE,
 };
 pub use genesys_regions::{
     resolve as resolve_endpoints, Endpoints, RegionError, REGIONS as GENESYS_REGIONS,
@@ -64,6 +66,7 @@ mod environments;
 mod error;
 mod function;
 mod genesys;
+mod genesys_model;
 mod genesys_regions;
 mod init;
 mod json_path;

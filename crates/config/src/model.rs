@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 // Through the face: `genesys`, where these are, reads the config, so its path would close a
 // circle.
-use crate::{DataActionConfig, GenesysConfig};
+use super::genesys_model::{DataActionConfig, GenesysConfig};
 use serde::{Deserialize, Serialize};
 
 /// Genesys Cloud's production account (core and satellite regions).

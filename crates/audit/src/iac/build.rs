@@ -11,9 +11,10 @@ use serde_json::Value;
 
 use super::intrinsic::text;
 use super::permission::{self, Permission, WholePolicy};
-use super::widen::{markers_in, widen, Kind};
+use super::widen::{widen, Kind};
 use super::{IacModel, NotAnalysed, RoleSettings, Source, Unknown};
 use crate::account::{AccountIam, AuditPolicy, AuditRole};
+use crate::unknown_marker::markers_in;
 
 /// Stands for the template's own account when `--account-id` is not given: only "is this the
 /// audited account" matters to the audit, and a role's own account is never a partner.

@@ -20,9 +20,9 @@ use serde_json::{Map, Value};
 use super::build::{Build, Targets, OWN_ACCOUNT};
 use super::intrinsic::{text, Named, Scope};
 use super::permission::{Permission, WholePolicy};
-use super::widen::markers_in;
 use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source, UnknownReason};
 use crate::account::{AuditPolicy, AuditRole, AuditVersion};
+use crate::unknown_marker::markers_in;
 
 /// Resource types that grant IAM permissions but are not read.
 const NOT_READ: [&str; 8] = [

@@ -2,7 +2,7 @@
 //! parameters and the command line settle them (AWS CloudFormation User Guide, "Intrinsic
 //! function reference", "Pseudo parameters reference", "Conditions syntax").
 //!
-//! Part of the auditor's `iac`. What cannot be settled becomes an unknown marker (`widen::marker`)
+//! Part of the auditor's `iac`. What cannot be settled becomes an unknown marker (`unknown_marker::marker`)
 //! recorded with its reason and place; an undecided `Fn::If` in a list keeps both branches
 //! (elements marked with `widen::UNDECIDED_KEY`), elsewhere it is unknown unless both
 //! branches agree. A `Ref` or `Fn::GetAtt` to nothing is an error.
@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::widen::{marker, markers_in, UNDECIDED_KEY};
+use super::widen::UNDECIDED_KEY;
 use super::{IacError, Unknown, UnknownReason};
+use crate::unknown_marker::{marker, markers_in};
 
 /// What a `Ref`/`Fn::GetAtt` of an IAM resource gives in the model.
 #[derive(Debug, Clone)]

@@ -24,11 +24,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::account::{AccountIam, AuditOptions};
+use crate::audit::{audit_account, judge_path};
 use crate::findings::{Code, Finding};
+use crate::path::AuditPath;
 use crate::report::{AccountReport, IdKind, RoleReport};
-// Through the face: `path` asks this module whether tags hold unknowns, and `audit` imports
-// `path`, so their own paths would close a circle.
-use crate::{audit_account, judge_path, AuditPath};
 use lambda_trust_iam::{OrgPolicies, Policy, RoleAccount};
 use lambda_trust_model::{FunctionPolicy, PathSources};
 
@@ -430,11 +429,6 @@ fn path(model: &IacModel, report: &AccountReport, orgs: Option<OrgPolicies>) -> 
     }
 }
 
-/// Whether `tags` hold a value a template leaves unknown before deployment.
-pub(crate) fn holds_unknown(tags: &BTreeMap<String, String>) -> bool {
-    !widen::markers_in(&serde_json::json!(tags)).is_empty()
-}
-
 /// The trust policy held unknown values: the external IDs are not proved, whatever the
 /// widened policy showed.
 fn weaker_trust(role: &mut RoleReport, unknown: &[String]) {
@@ -486,18 +480,5 @@ fn weaker_access(role: &mut RoleReport, unknown: &[String]) {
 impl lambda_trust_verdict::Hinted for IacError {
     fn hint(&self) -> Option<String> {
         Some(self.hint.clone())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tags_holding_a_value_unknown_before_deployment_are_not_known() {
-        let known = BTreeMap::from([("dp:exclude:identity".to_owned(), "true".to_owned())]);
-        assert!(!holds_unknown(&known));
-        let unknown = BTreeMap::from([("dp:exclude:identity".to_owned(), widen::marker(0))]);
-        assert!(holds_unknown(&unknown));
     }
 }

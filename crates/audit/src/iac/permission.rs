@@ -19,7 +19,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::intrinsic::text;
-use super::widen::{markers_in, widen, Kind};
+use super::widen::{widen, Kind};
+use crate::unknown_marker::markers_in;
 use lambda_trust_iam::split_arn;
 
 /// One permission as declared, its values evaluated (unknown ones as markers).

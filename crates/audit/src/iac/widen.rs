@@ -1,5 +1,5 @@
-//! Unknown values in policy documents: the markers the readers leave, and the widening that
-//! makes a document holding them allow at least as much as any value could.
+//! Unknown values in policy documents (the markers of `unknown_marker` the readers leave): the
+//! widening that makes a document holding them allow at least as much as any value could.
 //!
 //! Part of the auditor's `iac`. A statement holding a marker is rewritten so that whatever the value
 //! turns out to be, the real statement allows no more than the widened one: in an Allow, an
@@ -11,26 +11,11 @@
 
 use serde_json::{json, Map, Value};
 
-const OPEN: &str = "\u{27e6}unknown#";
-const CLOSE: &str = "\u{27e7}";
+use crate::unknown_marker::{marker, markers_in, OPEN};
+
 /// The key an array element read from an undecided `Fn::If` branch carries: such a Deny may
 /// not exist, so it is dropped like one holding an unknown value.
 pub(super) const UNDECIDED_KEY: &str = "\u{27e6}undecided\u{27e7}";
-
-/// The marker of unknown value `index`.
-pub(super) fn marker(index: usize) -> String {
-    format!("{OPEN}{index}{CLOSE}")
-}
-
-/// The indexes of every marker in `value` (keys included), in order, without repeats.
-pub(crate) fn markers_in(value: &Value) -> Vec<usize> {
-    let mut out = Vec::new();
-    collect(value, &mut out);
-    out.dedup();
-    let mut seen = std::collections::BTreeSet::new();
-    out.retain(|i| seen.insert(*i));
-    out
-}
 
 /// `text` with each marker replaced by the unknown value it stands for, in angle brackets.
 pub(super) fn readable(text: &str, unknowns: &[super::Unknown]) -> String {
@@ -39,29 +24,6 @@ pub(super) fn readable(text: &str, unknowns: &[super::Unknown]) -> String {
         out = out.replace(&marker(i), &format!("<{}>", u.value));
     }
     out
-}
-
-fn collect(value: &Value, out: &mut Vec<usize>) {
-    match value {
-        Value::String(s) => in_text(s, out),
-        Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
-        Value::Object(map) => map.iter().for_each(|(k, v)| {
-            in_text(k, out);
-            collect(v, out);
-        }),
-        _ => {}
-    }
-}
-
-fn in_text(mut s: &str, out: &mut Vec<usize>) {
-    while let Some(start) = s.find(OPEN) {
-        let rest = &s[start + OPEN.len()..];
-        let Some(end) = rest.find(CLOSE) else { return };
-        if let Ok(i) = rest[..end].parse() {
-            out.push(i);
-        }
-        s = &rest[end..];
-    }
 }
 
 fn holds_marker(value: &Value) -> bool {

@@ -1,17 +1,10 @@
 //! What is checked before anything is planned: the account, the role's owner, its deployment
 //! and its path, and that every target function exists.
 
-use super::{PlanError, PlanOptions};
+use super::error::PlanError;
+use super::PlanOptions;
 use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY};
 use lambda_trust_model::{Desired, DesiredRole, Observed, ObservedFunction, ObservedRole};
-
-/// A deployment as messages name it.
-pub(super) fn deployment_shown(d: Option<&str>) -> String {
-    match d {
-        Some(d) => format!("{d:?}"),
-        None => "none (the config has no `deployment`)".to_string(),
-    }
-}
 
 /// A role carrying another deployment's tag belongs to another config: never planned over,
 /// destroyed or taken for a predecessor (`want`: this config's `deployment`). A role without

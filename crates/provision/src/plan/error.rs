@@ -1,6 +1,5 @@
 //! Why the planner refuses to plan ([`PlanError`]) and what the user can do about it.
 
-use super::checks::deployment_shown;
 use lambda_trust_config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
 /// Why the planner refuses to plan: nothing is written.
@@ -85,5 +84,13 @@ impl lambda_trust_verdict::Hinted for PlanError {
             PlanError::WrongAccount { .. } => "pick the right --profile, or fix aws.account_id".to_string(),
             PlanError::AllQualifiersAcrossAccounts { .. } => "a function policy statement grants one function, version or alias (Lambda API Reference, AddPermission): list each alias or version the data actions invoke as a target of its own".to_string(),
         })
+    }
+}
+
+/// A deployment as messages name it.
+fn deployment_shown(d: Option<&str>) -> String {
+    match d {
+        Some(d) => format!("{d:?}"),
+        None => "none (the config has no `deployment`)".to_string(),
     }
 }

@@ -20,11 +20,11 @@ use serde_json::Value;
 
 use super::super::build::{Build, Targets};
 use super::super::permission::{Permission, WholePolicy};
-use super::super::widen::marker;
 use super::super::{RoleSettings, Unknown, UnknownReason};
 use super::plan::Instance;
 use super::refs::{Config, Resolved, Target};
 use crate::account::{AuditPolicy, AuditRole, AuditVersion};
+use crate::unknown_marker::marker;
 
 /// The reader's state over one plan.
 pub(super) struct Reader<'p> {
