@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::audit::request_text;
 use super::audit_html::HtmlMeta;
-use lambda_trust_audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport};
+use lambda_trust_audit::{AccountOutcome, AccountReport, AuditFinding, OrgReport, RoleReport};
 use lambda_trust_iam::Arn;
 use lambda_trust_verdict::{Outcome, Severity};
 
@@ -100,7 +100,13 @@ pub(crate) fn document(findings: &[Value]) -> String {
     serde_json::to_string_pretty(findings).unwrap_or_default()
 }
 
-fn finding(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &HtmlMeta) -> Value {
+fn finding(
+    account: &str,
+    region: &str,
+    role: &RoleReport,
+    f: &AuditFinding,
+    meta: &HtmlMeta,
+) -> Value {
     let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
     let now = timestamp(meta.generated);
     let label = severity_label(f.severity);
@@ -152,7 +158,7 @@ pub(super) fn compliance(outcome: Outcome) -> &'static str {
 /// `ProductFields` (at most 50 pairs, values of at most 2,048 characters): the code, the
 /// accepted external IDs, the counterexample request (its JSON, or its one-line text when the
 /// JSON is longer), the tool's version.
-fn product_fields(role: &RoleReport, f: &Finding, version: &str) -> Map<String, Value> {
+fn product_fields(role: &RoleReport, f: &AuditFinding, version: &str) -> Map<String, Value> {
     let mut fields = Map::new();
     let mut put = |k: &str, v: String| {
         if !v.trim().is_empty() {

@@ -9,7 +9,7 @@ use super::sarif::{self, rule};
 use super::text::printable;
 use super::Styles;
 use lambda_trust_audit::{
-    AccountOutcome, AccountReport, BaselineOutcome, Code, Finding, GenesysReport, IdKind,
+    AccountOutcome, AccountReport, AuditCode, AuditFinding, BaselineOutcome, GenesysReport, IdKind,
     OrgReport, RoleReport,
 };
 use lambda_trust_verdict::Severity;
@@ -53,7 +53,7 @@ pub(super) fn request_text(c: &Value, role_arn: &str) -> String {
 }
 
 /// What a baseline entry did to a finding, one phrase (`None`: no entry matched it).
-pub(super) fn suppression_text(f: &Finding) -> Option<String> {
+pub(super) fn suppression_text(f: &AuditFinding) -> Option<String> {
     let s = f.suppression.as_ref()?;
     let until = s.expires.as_deref().map(|d| format!(" (until {d})"));
     Some(if s.expired {
@@ -384,7 +384,7 @@ fn results(report: &AccountReport, out: &mut Vec<Value>) {
 }
 
 pub(super) fn sarif_rules() -> Vec<Value> {
-    let mut rules: Vec<Value> = Code::iter()
+    let mut rules: Vec<Value> = AuditCode::iter()
         .map(|c| rule(&format!("lambda-trust/audit/{}", c), c.description()))
         .collect();
     rules.push(rule(

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::asff::finding_id;
 use super::audit_html::HtmlMeta;
-use lambda_trust_audit::{AccountOutcome, AccountReport, Finding, OrgReport, RoleReport};
+use lambda_trust_audit::{AccountOutcome, AccountReport, AuditFinding, OrgReport, RoleReport};
 use lambda_trust_iam::Arn;
 use lambda_trust_verdict::{Outcome, Severity};
 
@@ -48,7 +48,7 @@ pub(crate) fn org_events(report: &OrgReport, meta: &HtmlMeta) -> Vec<Value> {
 }
 
 /// The event's `metadata`: the OCSF version and profile, its ID and the product.
-fn metadata(uid: &str, f: &Finding, meta: &HtmlMeta) -> Value {
+fn metadata(uid: &str, f: &AuditFinding, meta: &HtmlMeta) -> Value {
     json!({
         "version": OCSF_VERSION,
         "profiles": ["cloud"],
@@ -64,7 +64,7 @@ fn metadata(uid: &str, f: &Finding, meta: &HtmlMeta) -> Value {
 }
 
 /// The event's `finding_info`: its ID, title, description and the rule that found it.
-fn finding_info(uid: &str, role: &RoleReport, f: &Finding, time: i64) -> Value {
+fn finding_info(uid: &str, role: &RoleReport, f: &AuditFinding, time: i64) -> Value {
     json!({
         "uid": uid,
         "title": format!("{}: {}", role.role, f.code.description()),
@@ -76,8 +76,13 @@ fn finding_info(uid: &str, role: &RoleReport, f: &Finding, time: i64) -> Value {
     })
 }
 
-fn event(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &HtmlMeta) -> Value {
-    let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
+fn event(
+    account: &str,
+    region: &str,
+    role: &RoleReport,
+    f: &AuditFinding,
+    meta: &HtmlMeta,
+) -> Value {
     let time = meta.generated.timestamp_millis();
     let (severity_id, severity) = severity(f.severity);
     let uid = finding_id(account, &role.arn, f.code.into());
@@ -114,13 +119,7 @@ fn event(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &Htm
             "region": region,
             "account": {"uid": account, "type_id": 10, "type": "AWS Account"},
         },
-        "resources": [{
-            "uid": role.arn,
-            "name": role.role,
-            "type": "AWS::IAM::Role",
-            "cloud_partition": partition,
-            "region": region,
-        }],
+        "resources": [role_resource(role, region)],
         "remediation": {"desc": f.code.remedy()},
         "unmapped": {
             "external_ids": {"kind": role.external_ids.kind, "values": role.external_ids.values},
@@ -132,4 +131,16 @@ fn event(account: &str, region: &str, role: &RoleReport, f: &Finding, meta: &Htm
         event["status_detail"] = text.into();
     }
     event
+}
+
+/// The role as the event's one resource.
+fn role_resource(role: &RoleReport, region: &str) -> Value {
+    let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
+    json!({
+        "uid": role.arn,
+        "name": role.role,
+        "type": "AWS::IAM::Role",
+        "cloud_partition": partition,
+        "region": region,
+    })
 }

@@ -397,7 +397,7 @@ pub(crate) struct ImportedRoleResult {
     #[schemars(length(min = 1))]
     pub name: String,
     /// The audit's findings on the role as it is today.
-    pub findings: Vec<lambda_trust_audit::Finding>,
+    pub findings: Vec<lambda_trust_audit::AuditFinding>,
     /// Where the written config differs from the role (`plan --adopt` shows each change).
     #[schemars(inner(length(min = 1)))]
     pub notes: Vec<String>,

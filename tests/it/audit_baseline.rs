@@ -6,8 +6,8 @@
 
 use chrono::NaiveDate;
 use lambda_trust_audit::{
-    apply_baseline, audit_account, parse_baseline, parse_details, AuditOptions, Baseline,
-    BaselineEntry, Code,
+    apply_baseline, audit_account, parse_baseline, parse_details, AuditCode, AuditOptions,
+    Baseline, BaselineEntry,
 };
 use lambda_trust_verdict::Judged;
 use lambda_trust_verdict::Status;
@@ -30,7 +30,7 @@ fn run(args: &[&str]) -> RunOutput {
         .run()
 }
 
-fn entry(role: &str, code: Code, expires: Option<&str>) -> BaselineEntry {
+fn entry(role: &str, code: AuditCode, expires: Option<&str>) -> BaselineEntry {
     BaselineEntry {
         role: Some(format!("{ROLE}{role}")),
         function: None,
@@ -54,26 +54,26 @@ fn entries_suppress_expire_and_go_stale_on_a_given_day() {
     };
     let mut report = audit_account(&iam, &opts, 0);
     assert_eq!(report.status(), Status::Changes);
-    let security: Vec<(String, Code)> = (report.roles.iter())
+    let security: Vec<(String, AuditCode)> = (report.roles.iter())
         .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
         .filter(|(_, f)| f.severity == lambda_trust_verdict::Severity::Security)
         .map(|(r, f)| (r.arn.clone(), f.code))
         .collect();
     // One pattern for every role's no-external-id; the others one by one, one of them until
     // 2026-06-30; one entry for a role that does not exist.
-    let mut suppress = vec![entry("audit-*", Code::NoExternalId, None)];
+    let mut suppress = vec![entry("audit-*", AuditCode::NoExternalId, None)];
     suppress.extend(
         (security.iter())
-            .filter(|(_, c)| *c != Code::NoExternalId)
+            .filter(|(_, c)| *c != AuditCode::NoExternalId)
             .map(|(arn, code)| BaselineEntry {
                 role: Some(arn.clone()),
                 function: None,
                 code: *code,
                 reason: "known".into(),
-                expires: (*code == Code::LatentVersion).then(|| "2026-06-30".into()),
+                expires: (*code == AuditCode::LatentVersion).then(|| "2026-06-30".into()),
             }),
     );
-    suppress.push(entry("gone", Code::AllFunctions, None));
+    suppress.push(entry("gone", AuditCode::AllFunctions, None));
     let accepted = Baseline { suppress };
 
     let mut before = report.clone();
@@ -83,7 +83,10 @@ fn entries_suppress_expire_and_go_stale_on_a_given_day() {
         security.len(),
         "the last day still holds"
     );
-    assert_eq!(outcome.stale, vec![entry("gone", Code::AllFunctions, None)]);
+    assert_eq!(
+        outcome.stale,
+        vec![entry("gone", AuditCode::AllFunctions, None)]
+    );
     assert!(outcome.expired.is_empty());
     assert_eq!(
         before.status(),
@@ -101,7 +104,7 @@ fn entries_suppress_expire_and_go_stale_on_a_given_day() {
     let f = pattern
         .findings
         .iter()
-        .find(|f| f.code == Code::NoExternalId)
+        .find(|f| f.code == AuditCode::NoExternalId)
         .unwrap();
     assert_eq!(f.suppression.as_ref().unwrap().reason, "accepted: audit-*");
     assert!(f.is_suppressed());
@@ -114,19 +117,19 @@ fn entries_suppress_expire_and_go_stale_on_a_given_day() {
     assert!(other
         .findings
         .iter()
-        .any(|f| f.code == Code::Unmanaged && f.suppression.is_none()));
+        .any(|f| f.code == AuditCode::Unmanaged && f.suppression.is_none()));
 
     let outcome = apply_baseline(&accepted, [&mut report], day("2026-07-01"));
     assert_eq!(outcome.suppressed, security.len() - 1);
     assert_eq!(outcome.expired.len(), 1);
-    assert_eq!(outcome.expired[0].code, Code::LatentVersion);
+    assert_eq!(outcome.expired[0].code, AuditCode::LatentVersion);
     assert_eq!(
         report.status(),
         Status::Changes,
         "the expired entry's finding counts again"
     );
     let mut latent = report.roles.iter().flat_map(|r| &r.findings);
-    let latent = latent.find(|f| f.code == Code::LatentVersion).unwrap();
+    let latent = latent.find(|f| f.code == AuditCode::LatentVersion).unwrap();
     assert!(latent.suppression.as_ref().unwrap().expired && !latent.is_suppressed());
 }
 
@@ -143,7 +146,7 @@ expires = "2027-01-31"
         "code": "unmanaged", "reason": "owned by the data team", "expires": "2027-01-31"}]}"#;
     let a = parse_baseline(toml, false).unwrap();
     assert_eq!(a, parse_baseline(json, true).unwrap());
-    assert_eq!(a.suppress[0].code, Code::Unmanaged);
+    assert_eq!(a.suppress[0].code, AuditCode::Unmanaged);
     let e = parse_baseline(&toml.replace("2027-01-31", "31/01/2027"), false).unwrap_err();
     assert!(e.to_string().contains("not a YYYY-MM-DD date"), "{e}");
     let e = parse_baseline(&toml.replace("unmanaged", "unmanged"), false).unwrap_err();
@@ -291,7 +294,7 @@ fn a_written_baseline_suppresses_every_finding_in_every_format_and_the_exit_code
 /// resource), as it accepts the account-wide scan's.
 #[test]
 fn a_function_entry_suppresses_a_role_finding_about_that_function() {
-    use lambda_trust_audit::{AccountReport, Finding};
+    use lambda_trust_audit::{AccountReport, AuditFinding};
     const FN: &str = "arn:aws:lambda:us-east-1:123456789012:function:lookup-order";
     let request = serde_json::json!({"principal": "arn:aws:iam::444455556666:root",
         "action": "lambda:InvokeFunction", "resource": FN, "context": {}});
@@ -302,14 +305,14 @@ fn a_function_entry_suppresses_a_role_finding_about_that_function() {
         ..AuditOptions::default()
     };
     let mut report: AccountReport = audit_account(&iam, &opts, 0);
-    let mut open = Finding::new(Code::FunctionPolicyOpen, "open".into(), None);
+    let mut open = AuditFinding::new(AuditCode::FunctionPolicyOpen, "open".into(), None);
     open.counterexample = Some(request);
     report.roles[0].findings = vec![open];
     let accepted = Baseline {
         suppress: vec![BaselineEntry {
             role: None,
             function: Some("arn:aws:lambda:us-east-1:123456789012:function:lookup-*".into()),
-            code: Code::FunctionPolicyOpen,
+            code: AuditCode::FunctionPolicyOpen,
             reason: "public by design".into(),
             expires: None,
         }],

@@ -296,7 +296,7 @@ fn asff_and_ocsf_files_are_written_beside_json_or_refused_without_a_region() {
 /// shapes.
 #[test]
 fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
-    use lambda_trust_audit::{Code, Finding};
+    use lambda_trust_audit::{AuditCode, AuditFinding};
     let iam = AccountIam {
         account_id: "111122223333".into(),
         roles: vec![AuditRole {
@@ -320,8 +320,8 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     };
     let mut report = audit_account(&iam, &opts, 0);
     let failed = report.roles[0].findings[0].code;
-    report.roles[0].findings.push(Finding::new(
-        Code::PathNotRead,
+    report.roles[0].findings.push(AuditFinding::new(
+        AuditCode::PathNotRead,
         "its function policy was not read".into(),
         None,
     ));
@@ -334,27 +334,27 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
         shape_problems("asff", &Value::from(findings.clone())),
         Vec::<String>::new()
     );
-    let status = |code: Code| {
+    let status = |code: AuditCode| {
         (findings.iter())
             .find(|f| f["GeneratorId"] == format!("lambda-trust/audit/{code}"))
             .map(|f| f["Compliance"]["Status"].clone())
     };
-    assert_eq!(status(Code::PathNotRead), Some(json!("NOT_AVAILABLE")));
+    assert_eq!(status(AuditCode::PathNotRead), Some(json!("NOT_AVAILABLE")));
     assert_eq!(status(failed), Some(json!("FAILED")));
     let events = ocsf_events(&report, &meta);
     assert_eq!(
         shape_problems("ocsf", &Value::from(events.clone())),
         Vec::<String>::new()
     );
-    let confidence = |code: Code| {
+    let confidence = |code: AuditCode| {
         (events.iter())
             .find(|e| e["metadata"]["event_code"] == code.to_string())
             .map(|e| e["confidence_id"].clone())
     };
-    assert_eq!(confidence(Code::PathNotRead), Some(json!(0)));
+    assert_eq!(confidence(AuditCode::PathNotRead), Some(json!(0)));
     assert_eq!(confidence(failed), Some(json!(3)));
     let sarif: Value = serde_json::from_str(&lambda_trust::audit_sarif(&report)).unwrap();
-    let result = |code: Code| {
+    let result = |code: AuditCode| {
         let results = sarif["runs"][0]["results"]
             .as_array()
             .cloned()
@@ -368,7 +368,7 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
             .map(|r| (r["kind"].clone(), r["level"].clone()))
     };
     assert_eq!(
-        result(Code::PathNotRead),
+        result(AuditCode::PathNotRead),
         Some((json!("open"), json!("none")))
     );
     assert_eq!(result(failed).map(|(kind, _)| kind), Some(json!("fail")));

@@ -6,7 +6,7 @@
 //! nothing the test depends on).
 
 use chrono::{DateTime, Utc};
-use lambda_trust_audit::{audit_account, mark_unused, parse_details, AuditOptions, Code};
+use lambda_trust_audit::{audit_account, mark_unused, parse_details, AuditCode, AuditOptions};
 use lambda_trust_verdict::Judged;
 use lambda_trust_verdict::Status;
 use serde_json::Value;
@@ -39,7 +39,11 @@ fn role_last_used_cases_from_an_input_file() {
     mark_unused(&mut report, at("2026-05-20T00:00:00Z"), 90);
     insta::assert_json_snapshot!("audit_input_role_last_used", report);
     let unused: Vec<&str> = (report.roles.iter())
-        .filter(|r| r.findings.iter().any(|f| f.code == Code::UnusedPartnerRole))
+        .filter(|r| {
+            r.findings
+                .iter()
+                .any(|f| f.code == AuditCode::UnusedPartnerRole)
+        })
         .map(|r| r.role.as_str())
         .collect();
     assert_eq!(

@@ -401,3 +401,94 @@ fn the_face_reader_sees_a_hallway_and_not_a_home() {
     ];
     assert_eq!(found, hallways);
 }
+
+/// Every name `lib` (a `lib.rs`) puts at its root with `pub use`, and whether it is the crate's
+/// own item (`false`: another of our crates' item, re-exported under the same name).
+fn face_names(lib: &str) -> Vec<(String, bool)> {
+    let text = regex::Regex::new(r"(?m)^\s*//.*$")
+        .unwrap()
+        .replace_all(lib, "");
+    let uses = regex::Regex::new(r"(?s)pub use ([^;]+);").unwrap();
+    let mut out = Vec::new();
+    for c in uses.captures_iter(&text) {
+        let flat: String = c[1].split_whitespace().collect::<Vec<_>>().join(" ");
+        expand("", &flat, &mut |path, name| {
+            out.push((name.to_owned(), !path.starts_with("lambda_trust_")));
+        });
+    }
+    out
+}
+
+/// Calls `each` with the path and the exported name of every item of a `use` tree.
+fn expand(prefix: &str, tree: &str, each: &mut dyn FnMut(&str, &str)) {
+    let tree = tree.trim();
+    if let Some(open) = tree.find('{') {
+        let base = format!("{prefix}{}", &tree[..open]);
+        let inner = &tree[open + 1..tree.rfind('}').unwrap()];
+        let (mut depth, mut start) = (0, 0);
+        for (i, ch) in inner.char_indices() {
+            match ch {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    expand(&base, &inner[start..i], each);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        expand(&base, &inner[start..], each);
+        return;
+    }
+    if tree.is_empty() {
+        return;
+    }
+    let path = format!("{prefix}{tree}");
+    let (path, name) = match path.split_once(" as ") {
+        Some((path, alias)) => (path.to_owned(), alias.trim().to_owned()),
+        None => (path.clone(), path.rsplit("::").next().unwrap().to_owned()),
+    };
+    each(&path, &name);
+}
+
+#[test]
+fn the_use_tree_reader_sees_aliases_nested_lists_and_other_crates() {
+    let lib = "// pub use nothing::Here;\npub use a::{b, c as D, e::{f, g}};\npub use lambda_trust_verdict::Severity;\n";
+    let names: Vec<(String, bool)> = face_names(lib);
+    let want = [
+        ("b", true),
+        ("D", true),
+        ("f", true),
+        ("g", true),
+        ("Severity", false),
+    ];
+    let want: Vec<(String, bool)> = want.iter().map(|(n, o)| (n.to_string(), *o)).collect();
+    assert_eq!(names, want);
+}
+
+/// One name per type across the faces: no two library crates put their own items at their
+/// roots under one name (`lambda_trust_audit::Finding` beside `lambda_trust_provision::Finding`
+/// would make a reader look up which one a file means); a crate renames on the way out
+/// (`Finding as AuditFinding`). Another crate's item re-exported under its own name is the same
+/// type and passes.
+#[test]
+fn no_two_faces_name_two_types_alike() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut owners = BTreeMap::<String, Vec<&str>>::new();
+    for (krate, _, _) in LIBRARY_CRATES {
+        let lib = std::fs::read_to_string(root.join(format!("crates/{krate}/src/lib.rs")));
+        for (name, own) in face_names(&lib.unwrap()) {
+            if own && name != "self" && name != "*" {
+                owners.entry(name).or_default().push(krate);
+            }
+        }
+    }
+    let twice: Vec<String> = (owners.into_iter())
+        .filter(|(_, crates)| crates.len() > 1)
+        .map(|(name, crates)| format!("{name}: {}", crates.join(", ")))
+        .collect();
+    assert!(
+        twice.is_empty(),
+        "rename on the way out, in all but one crate: {twice:#?}"
+    );
+}

@@ -1064,7 +1064,8 @@ fn audit_outputs_match_their_schemas() {
         .filter_map(|f| f["code"].as_str())
         .collect();
     // The whole path's codes need an organization and function policies: live_audit_path.rs.
-    let own = lambda_trust_audit::Code::iter().filter(|c| c.path().is_none() && !c.is_genesys());
+    let own =
+        lambda_trust_audit::AuditCode::iter().filter(|c| c.path().is_none() && !c.is_genesys());
     p.expect(
         codes.len() == own.count(),
         "audit: every finding code of the audit's own",

@@ -10,7 +10,7 @@ use strum::IntoEnumIterator;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use lambda_trust_audit::Code;
+use lambda_trust_audit::AuditCode;
 use serde_json::Value;
 use support::live::*;
 use support::{FaultConfig, Injection};
@@ -142,9 +142,10 @@ fn two_hundred_roles_every_finding_code_paginated() {
     // The whole path's codes need organizations and function policies: live_audit_path.rs,
     // crates/audit/tests/core_audit_path.rs and iac_permissions.rs cover them.
     // The Genesys Cloud codes need `--genesys` and an organization: live_audit_genesys.rs.
-    let every: BTreeSet<String> = (Code::iter().filter(|c| c.path().is_none() && !c.is_genesys()))
-        .map(|c| c.to_string().to_owned())
-        .collect();
+    let every: BTreeSet<String> = (AuditCode::iter()
+        .filter(|c| c.path().is_none() && !c.is_genesys()))
+    .map(|c| c.to_string().to_owned())
+    .collect();
     assert_eq!(
         all, every,
         "every finding code of the audit's own is covered"

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use lambda_trust_iam::{Counterexample, StatementRef};
 use lambda_trust_model::PathCode;
 
-pub use lambda_trust_verdict::{Outcome, Severity};
+use lambda_trust_verdict::{Outcome, Severity};
 
 /// The finding codes; their text is the stable interface (JSON, SARIF rule IDs). Declared in
 /// the order findings of one severity are listed.

@@ -7,7 +7,7 @@
 //!   ([`AccountIam`]: every role with its trust policy, inline and attached policies, boundary
 //!   and tags; every customer managed policy with all its versions) to a report of the roles a
 //!   partner account can assume — who, with which `sts:ExternalId` values, what each role can
-//!   do — with findings ([`audit_account`], [`AccountReport`], [`Finding`]); an organization's
+//!   do — with findings ([`audit_account`], [`AccountReport`], [`AuditFinding`]); an organization's
 //!   accounts ([`OrgReport`]); the Genesys Cloud side's reach ([`judge_genesys`]).
 //! - **Before it is applied**: [`read_plan`] and [`read_template`] read Terraform plans and
 //!   CloudFormation templates into the same model, and [`audit_iac`] judges them the same way.
@@ -74,8 +74,9 @@ pub use audit::{
 };
 pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDetail};
 pub use documents::RoleDocument;
-pub use findings::{Code, Finding, Outcome, Severity};
+pub use findings::{Code as AuditCode, Finding as AuditFinding};
 pub use genesys::judge_genesys;
+pub use lambda_trust_verdict::{Outcome, Severity};
 pub use path::{arns_to_read, AuditPath, Listed as ListedFunctions};
 pub use report::{
     AccountPath, AccountReport, DynamicAction, ExternalIds, FunctionReport, GenesysIntegration,

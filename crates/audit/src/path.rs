@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::access;
 use super::account::{AccountIam, AuditOptions, AuditRole};
-use super::findings::{Code, Finding, Outcome};
+use super::findings::{Code, Finding};
 use super::report::{ExternalIds, FunctionReport, IdKind};
 use super::trust::ANYONE;
 use lambda_trust_config::Partner;
@@ -24,6 +24,7 @@ use lambda_trust_iam::{
     PathPartner, PathReport, PathTarget, Policy, RoleAccount, RoleSide, SecurityFinding, WayIn,
 };
 use lambda_trust_model::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
+use lambda_trust_verdict::Outcome;
 
 /// What the path needs beyond the account's IAM, as read (or given).
 #[derive(Debug, Clone, Default, PartialEq)]

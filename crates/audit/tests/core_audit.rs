@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use strum::IntoEnumIterator;
 
 use lambda_trust_audit::{
-    audit_account, audit_role, policies_to_read, AccountIam, AuditOptions, AuditPolicy, AuditRole,
-    AuditVersion, Code, ConfigIdentity, RoleReport,
+    audit_account, audit_role, policies_to_read, AccountIam, AuditCode, AuditOptions, AuditPolicy,
+    AuditRole, AuditVersion, ConfigIdentity, RoleReport,
 };
 use lambda_trust_verdict::{Severity, Status};
 use serde_json::{json, Value};
@@ -183,7 +183,7 @@ fn a_role_any_account_can_assume_is_called_that() {
             r.assumable_by
         );
         let f = (r.findings.iter())
-            .find(|f| f.code == Code::OtherPrincipals)
+            .find(|f| f.code == AuditCode::OtherPrincipals)
             .unwrap();
         assert!(
             f.message.starts_with("any AWS account can assume the role"),
@@ -398,7 +398,7 @@ fn the_account_report_is_worst_first_and_exits_2_on_a_security_finding() {
 
 #[test]
 fn every_code_has_a_severity_and_a_description() {
-    for c in Code::iter() {
+    for c in AuditCode::iter() {
         assert!(!c.description().is_empty());
         let _ = c.severity();
         assert!(c

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use lambda_trust_audit::{
-    audit_iac, read_plan, read_template, AuditOptions, Finding, IacReport, PlanInput, TemplateInput,
+    audit_iac, read_plan, read_template, AuditFinding, AuditOptions, IacReport, PlanInput,
+    TemplateInput,
 };
 
 const GENESYS: &str = "765628985471";
@@ -56,7 +57,7 @@ fn opts() -> AuditOptions {
     }
 }
 
-fn findings(report: &IacReport) -> Vec<&Finding> {
+fn findings(report: &IacReport) -> Vec<&AuditFinding> {
     report
         .report
         .roles

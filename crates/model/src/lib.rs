@@ -40,7 +40,7 @@ pub use config_items::{
 };
 pub use genesys::action::{
     ActionConfig, ActionContract, ActionDef, ContractInput, ContractOutput, RequestConfig,
-    ResponseConfig, DEFAULT_REQUEST_TYPE, REQUEST_TYPES,
+    ResponseConfig,
 };
 pub use genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 pub use genesys::state::{

@@ -9,7 +9,9 @@ use strum::IntoEnumIterator;
 use super::document::document_html;
 use super::{esc, rank, rank_word, severity_cell, with_partner_name, Page};
 use crate::report::audit::{request_text, suppression_text};
-use lambda_trust_audit::{AccountReport, Code, Finding, IdKind, InvokableKind, RoleReport};
+use lambda_trust_audit::{
+    AccountReport, AuditCode, AuditFinding, IdKind, InvokableKind, RoleReport,
+};
 use lambda_trust_verdict::Outcome;
 
 type Row<'a> = (&'a AccountReport, &'a RoleReport);
@@ -111,9 +113,9 @@ fn filters(out: &mut String, page: &Page) {
         "<div id=\"filters\" hidden>\n<label>Worst severity <select id=\"f-sev\"><option value=\"\">any</option>\
 <option value=\"security\">security</option><option value=\"config\">config</option>\
 <option value=\"info\">info</option><option value=\"ok\">ok (no finding)</option></select></label>\n\
-<label>Code <select id=\"f-code\"><option value=\"\">any</option>",
+<label>AuditCode <select id=\"f-code\"><option value=\"\">any</option>",
     );
-    for c in Code::iter() {
+    for c in AuditCode::iter() {
         let _ = write!(out, "<option>{}</option>", c);
     }
     out.push_str(
@@ -221,7 +223,7 @@ fn external_ids(r: &RoleReport) -> String {
     }
 }
 
-fn finding(out: &mut String, r: &RoleReport, f: &Finding) {
+fn finding(out: &mut String, r: &RoleReport, f: &AuditFinding) {
     let word = f.severity;
     let unknown = match f.outcome {
         Outcome::Failed => "",

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use lambda_trust_config::{DEFAULT_REQUEST_TYPE, REQUEST_TYPES};
+use lambda_trust_config::DEFAULT_REQUEST_TYPE;
 
 /// A data action as lambda-trust writes and compares it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
