@@ -203,7 +203,7 @@ mod hint_tests {
     fn the_hint_is_data_and_the_message_leaves_it_out() {
         let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
             {"effect": "Allow", "Action": "*", "Resource": "*"}]});
-        let e = crate::Policy::try_from(&doc).unwrap_err();
+        let e = crate::model::Policy::try_from(&doc).unwrap_err();
         assert_eq!(
             e.hint().as_deref(),
             Some("element names are case-sensitive: write \"Effect\"")

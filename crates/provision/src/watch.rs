@@ -95,7 +95,7 @@ pub enum Change {
 /// in sync, `NON_COMPLIANT` with a failed finding, `INSUFFICIENT_DATA` when it could not be
 /// read or its findings are all unknowns (what was not read or not decided is no verdict), and
 /// `NOT_APPLICABLE` for a resource the watch does not look after (no report).
-pub fn compliance(report: Option<&crate::ConfigReport>) -> &'static str {
+pub fn compliance(report: Option<&crate::drift::ConfigReport>) -> &'static str {
     let Some(report) = report else {
         return "NOT_APPLICABLE";
     };
@@ -103,9 +103,11 @@ pub fn compliance(report: Option<&crate::ConfigReport>) -> &'static str {
         .flat_map(|f| std::iter::once(f).chain(&f.related))
         .any(|f| f.outcome == lambda_trust_verdict::Outcome::Failed);
     match report.status {
-        crate::ConfigStatus::Ok => "COMPLIANT",
-        crate::ConfigStatus::Drift if failed => "NON_COMPLIANT",
-        crate::ConfigStatus::Drift | crate::ConfigStatus::Error => "INSUFFICIENT_DATA",
+        crate::drift::ConfigStatus::Ok => "COMPLIANT",
+        crate::drift::ConfigStatus::Drift if failed => "NON_COMPLIANT",
+        crate::drift::ConfigStatus::Drift | crate::drift::ConfigStatus::Error => {
+            "INSUFFICIENT_DATA"
+        }
     }
 }
 
@@ -544,9 +546,11 @@ mod tests {
 
     #[test]
     fn a_config_rules_compliance_is_decided_from_the_reports_status_and_outcomes() {
+        use crate::check::{config_report, GenesysSide};
+        use crate::drift::ConfigStatus;
+        use crate::verify::Verification;
         use crate::verify::{Check, CheckId};
-        use crate::{config_report, ConfigStatus, GenesysSide, Verification};
-        let report = |findings: Vec<crate::Finding>| {
+        let report = |findings: Vec<crate::drift::Finding>| {
             let passed = Verification::from(vec![Check {
                 code: CheckId::TrustStructure,
                 name: "trust".into(),
@@ -558,16 +562,16 @@ mod tests {
         let ok = report(Vec::new());
         assert_eq!(ok.status, ConfigStatus::Ok);
         assert_eq!(compliance(Some(&ok)), "COMPLIANT");
-        let finding = |outcome| crate::Finding {
+        let finding = |outcome| crate::drift::Finding {
             outcome,
-            ..crate::Finding::new(crate::drift::Code::RoleMissing, "role R", "gone")
+            ..crate::drift::Finding::new(crate::drift::Code::RoleMissing, "role R", "gone")
         };
         let failed = report(vec![finding(lambda_trust_verdict::Outcome::Failed)]);
         assert_eq!(compliance(Some(&failed)), "NON_COMPLIANT");
         let unknown = report(vec![finding(lambda_trust_verdict::Outcome::Unknown)]);
         assert_eq!(unknown.status, ConfigStatus::Drift);
         assert_eq!(compliance(Some(&unknown)), "INSUFFICIENT_DATA");
-        let failed_read = crate::ConfigReport::error("c.toml", "GetRole refused".into());
+        let failed_read = crate::drift::ConfigReport::error("c.toml", "GetRole refused".into());
         assert_eq!(compliance(Some(&failed_read)), "INSUFFICIENT_DATA");
     }
 }

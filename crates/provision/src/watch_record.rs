@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
+use crate::drift::ConfigStatus;
 use crate::watch::Change;
 use crate::watch_event::RuleEvent;
-use crate::ConfigStatus;
 
 /// What reading one event took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

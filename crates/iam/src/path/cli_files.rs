@@ -355,7 +355,8 @@ fn organization(arn: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{org_policies_from_files, LevelKind, OrgPolicies};
+    use super::super::files::org_policies_from_files;
+    use super::super::{LevelKind, OrgPolicies};
     use serde_json::json;
 
     fn described(

@@ -182,7 +182,8 @@ pub(super) fn check_complete(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{org_policies_from_files, LevelKind, OrgPolicies};
+    use super::super::files::org_policies_from_files;
+    use super::super::{LevelKind, OrgPolicies};
     use serde_json::json;
 
     const ACCOUNT: &str = "111122223333";
@@ -335,6 +336,6 @@ mod tests {
         let e = without("p-deny.json");
         assert!(e.hint.contains("describe-policy --policy-id p-deny"), "{e}");
         // Checked without an account, the files' shapes hold.
-        assert!(super::super::check_org_policy_files(&organization()).is_ok());
+        assert!(super::super::files::check_org_policy_files(&organization()).is_ok());
     }
 }

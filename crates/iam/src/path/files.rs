@@ -248,7 +248,7 @@ fn rank(file: &str, l: &FileLevel, account: &str) -> Result<(u32, Level), OrgFil
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::path::org_policy_files;
+    use crate::path::org_file::org_policy_files;
 
     fn file(kind: &str, id: &str, level: &str, effect: &str) -> (String, String) {
         let text = format!(

@@ -459,7 +459,7 @@ mod tests {
     use super::*;
 
     fn meter() -> Meter {
-        Meter::new(super::super::Budget::default())
+        Meter::new(super::super::budget::Budget::default())
     }
 
     fn matches(p: &Pattern, s: &str) -> bool {

@@ -150,7 +150,7 @@ mod tests {
     /// the classes are distinct.
     #[test]
     fn classes_agree_with_matchers() {
-        let meter = Meter::new(super::super::Budget::default());
+        let meter = Meter::new(super::super::budget::Budget::default());
         let cases = [
             (
                 Matcher::Action,

@@ -308,7 +308,7 @@ mod tests {
             "Action": "sts:AssumeRole",
             "Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::333344445555:user/bob"}}
         }]));
-        let meter = Meter::new(super::super::Budget::default());
+        let meter = Meter::new(super::super::budget::Budget::default());
         let arns: Vec<String> = callers(&p, "aws", "765628985471", &[], &meter)
             .unwrap()
             .into_iter()
@@ -358,7 +358,7 @@ mod tests {
         }]));
         let tests = super::super::names::principal_tests(&p).unwrap();
         assert_eq!(tests.len(), 1);
-        let meter = Meter::new(super::super::Budget::default());
+        let meter = Meter::new(super::super::budget::Budget::default());
         let arns: Vec<String> = callers(&p, "aws", "765628985471", &tests, &meter)
             .unwrap()
             .into_iter()

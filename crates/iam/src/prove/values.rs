@@ -350,7 +350,7 @@ mod tests {
                 vec![if *want { f } else { f.negate() }]
             })
             .collect();
-        let meter = Meter::new(super::super::Budget::default());
+        let meter = Meter::new(super::super::budget::Budget::default());
         solve_key(&key, &clauses, &meter)
     }
 

@@ -225,6 +225,36 @@ fn check_area(id: CheckId) -> Option<Area> {
     }
 }
 
+/// What a failed check means: its severity and the config key that governs it. Narrower access
+/// than intended (the partner shut out, a target not invokable or missing, no role) is an
+/// outage, `config`; broader access, lost ownership or anything unproved is `security`.
+fn failure(code: CheckId) -> (Severity, ConfigKey) {
+    use CheckId::*;
+    match code {
+        RoleExists => (Severity::Config, ConfigKey::Role),
+        Ownership => (Severity::Security, ConfigKey::Role),
+        TrustPartnerAllowed => (Severity::Config, ConfigKey::Trust),
+        TrustParses | TrustOthersDenied | TrustStructure => (Severity::Security, ConfigKey::Trust),
+        InvokeTargetsAllowed | FunctionsExist => (Severity::Config, ConfigKey::Targets),
+        InvokeParses
+        | InvokeNonTargetDenied
+        | InvokeNoOtherAction
+        | InvokeStructure
+        | InvokeLatent
+        | LiveAssume
+        | LiveInvoke => (Severity::Security, ConfigKey::Targets),
+        GenesysIntegrationExists
+        | GenesysIntegrationEnabled
+        | GenesysActionExists
+        | GenesysTestRun
+        | GenesysSameRegion
+        | GenesysTimeoutFits => (Severity::Config, ConfigKey::Genesys),
+        GenesysCredential | GenesysActionCalls | GenesysNoStrayAction => {
+            (Severity::Security, ConfigKey::Genesys)
+        }
+    }
+}
+
 impl Code {
     /// Every code: the drift codes, then each check's and each property's.
     pub fn all() -> impl Iterator<Item = Code> {
@@ -279,7 +309,7 @@ impl Code {
             | PermissionMissing
             | PermissionDiffers
             | PermissionHeld => Severity::Config,
-            Check(id) => super::failure(id).0,
+            Check(id) => failure(id).0,
             // A policy that admits less than intended (the partner or a target shut out) is an
             // outage; one that admits more, or is unproved, is security.
             Unproved(p) if p.is_allowed() => Severity::Config,
@@ -320,7 +350,7 @@ impl Code {
             | GenesysDisabled
             | GenesysMissing
             | GenesysForeignAction => ConfigKey::Genesys,
-            Check(id) => super::failure(id).1,
+            Check(id) => failure(id).1,
             Unproved(p) if p.is_trust() => ConfigKey::Trust,
             Unproved(_) => ConfigKey::Targets,
             Path(_) => ConfigKey::Targets,

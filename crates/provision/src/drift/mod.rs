@@ -27,7 +27,6 @@ pub use op_findings::drift_findings;
 pub(crate) use op_findings::{held_findings, one_per_resource_and_code};
 pub use remedy::Remedy;
 pub(crate) use verify_findings::check_finding;
-pub(crate) use verify_findings::failure;
 pub use verify_findings::verify_findings;
 
 /// A check finding (also verify's `changes`): a planned change (kind drift) or a failed check
@@ -247,7 +246,7 @@ pub struct ConfigReport {
     /// What differs from the config, or failed.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::list::<crate::Finding>")
+        schemars(schema_with = "crate::schema_refs::list::<crate::drift::Finding>")
     )]
     pub findings: Vec<Finding>,
     /// Why the config, or one side of it, could not be checked (status error only). When the

@@ -5,7 +5,9 @@
 
 use serde_json::{json, Value};
 
-use super::{Code, Finding, Remedy};
+use super::code::Code;
+use super::remedy::Remedy;
+use super::Finding;
 use crate::describe::describe;
 use crate::plan::{
     AttachmentOp, BoundaryOp, HeldPermission, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp,

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::Code;
+use super::code::Code;
 use crate::verify::{CheckId, PathCode};
 
 /// Who can fix a finding.

@@ -4,9 +4,11 @@
 
 use serde_json::json;
 
-use super::{Code, ConfigKey, Finding, Outcome, Severity};
-use crate::verify::{CheckId, ClaimVerdict, Verification};
+use super::code::Code;
+use super::Finding;
+use crate::verify::{ClaimVerdict, Verification};
 use lambda_trust_iam::Verdict;
+use lambda_trust_verdict::Outcome;
 
 /// Properties the prover could not prove on the live documents, as findings: their code
 /// (`Code::Unproved`) decides the severity — a policy that admits more than intended is
@@ -25,36 +27,6 @@ fn proof_findings(v: &Verification) -> Vec<Finding> {
             f
         })
         .collect()
-}
-
-/// What a failed check means: its severity and the config key that governs it. Narrower access
-/// than intended (the partner shut out, a target not invokable or missing, no role) is an
-/// outage, `config`; broader access, lost ownership or anything unproved is `security`.
-pub(crate) fn failure(code: CheckId) -> (Severity, ConfigKey) {
-    use CheckId::*;
-    match code {
-        RoleExists => (Severity::Config, ConfigKey::Role),
-        Ownership => (Severity::Security, ConfigKey::Role),
-        TrustPartnerAllowed => (Severity::Config, ConfigKey::Trust),
-        TrustParses | TrustOthersDenied | TrustStructure => (Severity::Security, ConfigKey::Trust),
-        InvokeTargetsAllowed | FunctionsExist => (Severity::Config, ConfigKey::Targets),
-        InvokeParses
-        | InvokeNonTargetDenied
-        | InvokeNoOtherAction
-        | InvokeStructure
-        | InvokeLatent
-        | LiveAssume
-        | LiveInvoke => (Severity::Security, ConfigKey::Targets),
-        GenesysIntegrationExists
-        | GenesysIntegrationEnabled
-        | GenesysActionExists
-        | GenesysTestRun
-        | GenesysSameRegion
-        | GenesysTimeoutFits => (Severity::Config, ConfigKey::Genesys),
-        GenesysCredential | GenesysActionCalls | GenesysNoStrayAction => {
-            (Severity::Security, ConfigKey::Genesys)
-        }
-    }
 }
 
 /// A failed check as a finding (`Code::Check`), about `resource`.
@@ -125,8 +97,10 @@ fn one_for_the_external_id(findings: Vec<Finding>) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::code::ConfigKey;
     use super::*;
-    use crate::verify::Check;
+    use crate::verify::{Check, CheckId};
+    use lambda_trust_verdict::Severity;
 
     /// The identity decides; the English name does not (renaming a check changes no severity).
     #[test]

@@ -498,7 +498,10 @@ fn the_ledger_round_trips_through_the_notes() {
 fn genesys_findings_point_at_the_genesys_table() {
     let text = "[trust]\nexternal_id = \"x\"\n[[targets]]\nfunction = \"f\"\n[targets.action]\nname = \"F\"\n\n[genesys]   # Genesys Cloud\nintegration = \"L\"\n";
     let lines = crate::drift::config_lines(text);
-    assert!(lines.contains(&(crate::ConfigKey::Genesys, 8)), "{lines:?}");
+    assert!(
+        lines.contains(&(crate::drift::ConfigKey::Genesys, 8)),
+        "{lines:?}"
+    );
 }
 
 #[test]
@@ -600,7 +603,7 @@ fn every_target_must_be_in_the_organizations_region() {
             &[],
         )
         .into_iter()
-        .find(|c| c.code == crate::CheckId::GenesysSameRegion)
+        .find(|c| c.code == crate::verify::CheckId::GenesysSameRegion)
     };
     assert!(same(Some("us-east-1"), &[F1, F2]).unwrap().passed);
     let eu = "arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice";
@@ -668,7 +671,7 @@ fn every_function_must_finish_within_its_actions_timeout() {
 /// values never in the text.
 #[test]
 fn a_test_run_passes_only_with_an_answer_the_contract_and_expect_accept() {
-    use crate::{test_verdict, TestRun};
+    use crate::genesys::test_verdict::{test_verdict, TestRun};
     let mut d = action(0, "Validate card", F1);
     d.def.config.timeout_seconds = Some(5);
     d.def.contract.output.success_schema = json!({"$schema": "http://json-schema.org/draft-04/schema#",
@@ -784,7 +787,7 @@ fn an_unknown_credential_is_neither_written_nor_proved() {
     assert_eq!(ops(&o), vec![], "writing it again would not make it known");
     let checks = genesys_checks(&desired(), &o, Some(ROLE), &[]);
     let c = (checks.iter())
-        .find(|c| c.code == crate::CheckId::GenesysCredential)
+        .find(|c| c.code == crate::verify::CheckId::GenesysCredential)
         .unwrap();
     assert!(!c.passed && c.detail.contains("no trail"), "{c:?}");
 }

@@ -1,8 +1,10 @@
 //! The writes that remove what lambda-trust created (`destroy`), and the predecessors of a
 //! renamed role.
 
+use super::ops::{AttachmentOp, Op, RoleOp};
+use super::permission::destroy_permission_ops;
 use super::policies::delete_policy_ops;
-use super::{destroy_permission_ops, AttachmentOp, Op, Plan, RoleOp};
+use super::Plan;
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_model::Observed;
 

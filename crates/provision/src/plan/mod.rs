@@ -20,7 +20,6 @@ mod policies;
 mod role;
 pub(crate) mod whole;
 
-use permission::destroy_permission_ops;
 pub(crate) use permission::permission_ops;
 pub use permission::{held_permissions, unreachable_accounts};
 pub use whole::HeldPermission;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::ops::{Op, PermissionOp};
 use super::whole::{self, HeldPermission};
-use super::{Op, PermissionOp};
 use lambda_trust_model::{Desired, FunctionPermission, Observed, ObservedPermission};
 
 /// The accounts of cross-account targets that have no `[aws.accounts]` entry, each with the

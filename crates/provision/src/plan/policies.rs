@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    AttachmentOp, Op, PlanError, PlanOptions, PolicyOp, TagOp, VersionOp, MAX_POLICY_VERSIONS,
-};
+use super::error::PlanError;
+use super::ops::{AttachmentOp, Op, PolicyOp, TagOp, VersionOp};
+use super::{PlanOptions, MAX_POLICY_VERSIONS};
 use crate::verify;
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::semantically_equal;

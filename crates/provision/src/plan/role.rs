@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::ops::{AttachmentOp, BoundaryOp, Op, RoleOp, TagOp};
 use super::policies::is_our_shard;
-use super::{AttachmentOp, BoundaryOp, Op, RoleOp, TagOp};
 use lambda_trust_iam::semantically_equal;
 use lambda_trust_model::{Desired, DesiredRole, Observed, ObservedRole};
 

@@ -14,8 +14,10 @@
 //!
 //! Bounded: 200 cases per property unless `PROPTEST_CASES` says otherwise.
 #![cfg(test)]
-use crate::lint::{invoke_findings, trust_findings};
-use crate::{check_rendered, LintFinding, LintSeverity};
+use crate::lint::{
+    check_rendered, invoke_findings, trust_findings, Finding as LintFinding,
+    Severity as LintSeverity,
+};
 use lambda_trust_iam::{
     decode_document, evaluate, normalize, semantically_equal, Decision, EvalInput, LabeledPolicy,
     Policy, Request,

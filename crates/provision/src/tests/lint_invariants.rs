@@ -2,8 +2,10 @@
 //! with its own code; custom templates turn them into loud warnings only with allow_weaker.
 #![cfg(test)]
 
-use crate::lint::{invoke_findings, invoke_grant_findings, trust_findings, trust_grant_findings};
-use crate::{check_rendered, lint, LintFinding, LintSeverity};
+use crate::lint::{
+    check_rendered, invoke_findings, invoke_grant_findings, lint, trust_findings,
+    trust_grant_findings, Finding as LintFinding, Severity as LintSeverity,
+};
 use lambda_trust_config::{self as config, Loaded};
 use lambda_trust_model::{RenderContext, Template, Templates};
 use serde_json::{json, Value};

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::lint;
+use crate::lint::{self};
 use lambda_trust_iam::{
     account_of, evaluate, prove_invoke, prove_trust, Arn, Decision, EvalInput, InvokeSpec,
     LabeledPolicy, Policy, Property, PropertyResult, Request, TrustSpec, Verdict,
@@ -45,7 +45,7 @@ pub struct Verification {
     /// Readable examples and structural checks.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::list::<crate::Check>")
+        schemars(schema_with = "crate::schema_refs::list::<crate::verify::check::Check>")
     )]
     pub checks: Vec<Check>,
     /// The decision over every request (`iam::prove`): the trust and invoke properties.

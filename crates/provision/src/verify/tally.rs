@@ -4,9 +4,10 @@
 //!
 //! Part of the pure model.
 
-use super::{ClaimVerdict, Verification};
+use super::Verification;
 use crate::isolation_claim::IsolationClaim;
 use lambda_trust_iam::{PropertyResult, Verdict};
+use lambda_trust_model::ClaimVerdict;
 
 /// How many claims of each kind were made, and how many did not hold.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

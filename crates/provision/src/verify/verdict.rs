@@ -3,9 +3,10 @@
 //! the whole path's claims and, with environments, the isolation claims. The workflow reads;
 //! this judges.
 
-use super::{checks, proofs, Check, PathSources, Verification};
+use super::check::Check;
+use super::{checks, proofs, Verification};
 use crate::isolation_claim::IsolationClaim;
-use lambda_trust_model::{Desired, Observed};
+use lambda_trust_model::{Desired, Observed, PathSources};
 
 /// What `verify` read beyond the role's state.
 #[derive(Debug, Default)]

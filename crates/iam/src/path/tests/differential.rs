@@ -21,13 +21,18 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::path::hop::{evaluate_hop, Hop, KnownKeys, PrincipalSide, ResourceSide};
-use crate::path::{ControlPolicies, Partner};
-use crate::{
-    path_availability, path_security, AvailabilityVerdict, Budget, Decision, Known, LabeledPolicy,
-    Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PathInput, PathTarget, Policy, PolicyKind,
-    Request, RoleAccount, RoleSide, SecurityVerdict,
+use crate::eval::{Decision, LabeledPolicy, Request};
+use crate::model::Policy;
+use crate::path::hop::{
+    evaluate_hop, ControlPolicies, Hop, KnownKeys, PrincipalSide, ResourceSide,
 };
+use crate::path::prove::{availability as path_availability, AvailabilityVerdict};
+use crate::path::security::{security as path_security, SecurityVerdict};
+use crate::path::{
+    Known, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput, PolicyKind,
+    RoleAccount, RoleSide, Target as PathTarget,
+};
+use crate::prove::Budget;
 use serde_json::{json, Value};
 
 const PARTNER: &str = "765628985471";
@@ -414,7 +419,7 @@ struct Probe {
 }
 
 fn covered(action: &str) -> bool {
-    crate::rcps_cover(action)
+    crate::path::rcps_cover(action)
 }
 
 impl Probe {
