@@ -15,8 +15,8 @@ use crate::aws::trail as aws_trail;
 use crate::error::{Error, Result};
 use lambda_trust_model::{DesiredGenesys, RenderContext};
 use lambda_trust_provision::{
-    genesys_findings, AwsReading, CheckReading, ConfigReport, EnvironmentsRead, GenesysReading,
-    Prepared, Side,
+    genesys_findings, AwsReading, AwsUnread, CheckReading, ConfigReport, EnvironmentsRead,
+    GenesysReading, Prepared, Side,
 };
 
 /// What `check` asks of every config beside the config itself.
@@ -54,7 +54,7 @@ pub(crate) async fn read(
     path: &lambda_trust_config::ConfigFile,
     pacer: &Pacer,
     ask: Ask<'_>,
-) -> Result<CheckReading> {
+) -> Result<Read> {
     // Bad input is refused before any call.
     super::path::check_org_policies_dir(ask.path.org_policies)?;
     let loaded = path.load()?;
@@ -76,7 +76,7 @@ pub(crate) async fn read_with(
     ),
     pacer: &Pacer,
     ask: Ask<'_>,
-) -> Result<CheckReading> {
+) -> Result<Read> {
     let templates = settings.templates.load()?;
     let (identity, signed_in) = first_round(clients, &loaded.config, ask.only, events).await;
     let identity = identity?;
@@ -86,7 +86,10 @@ pub(crate) async fn read_with(
     let allow_weaker = settings.templates.allow_weaker;
     let state = read_state(clients, loaded, &templates, allow_weaker, (ask, identity));
     let (state, genesys_early) = futures::join!(state, genesys_early);
-    let (prepared, early) = state?;
+    let (prepared, early) = match state {
+        Ok(state) => state,
+        Err(e) => return aws_unread(e, genesys_early, loaded, ask.test_actions).await,
+    };
     let aws = async {
         match ask.only {
             Some(Side::Genesys) => Ok(None),
@@ -111,7 +114,56 @@ pub(crate) async fn read_with(
         Ok(checked) => Ok(checked.map(|c| c.reading)),
         Err(e) => Err(e.human()),
     };
-    Ok(CheckReading::new(prepared, clients.region(), aws?, genesys))
+    let reading = CheckReading::new(prepared, clients.region(), aws?, genesys);
+    Ok(Read::Both(Box::new(reading)))
+}
+
+/// What one config's check read: both sides, or — when the AWS side could not be read — the
+/// Genesys Cloud side alone, read against what the config and the account resolve, so the AWS
+/// error never hides what Genesys Cloud shows.
+pub(crate) enum Read {
+    Both(Box<CheckReading>),
+    AwsUnread(Box<AwsUnread>),
+}
+
+impl Read {
+    /// The report: [`CheckReading::judge`], or [`AwsUnread::judge`].
+    pub(crate) fn judge(&self, name: &str, only: Option<Side>) -> ConfigReport {
+        match self {
+            Read::Both(reading) => reading.judge(name, only),
+            Read::AwsUnread(unread) => unread.judge(name),
+        }
+    }
+}
+
+/// The AWS side's state could not be read (`error`): the Genesys Cloud side read early is
+/// planned and judged beside it. Without one (no `[genesys]`, `--only aws`, or an account not
+/// known before AWS answered) the error is the report.
+async fn aws_unread(
+    error: Error,
+    early: Result<GenesysEarly>,
+    loaded: &lambda_trust_config::Loaded,
+    test_actions: bool,
+) -> Result<Read> {
+    let checked = match early {
+        Ok(GenesysEarly::Read(session)) => judged_session(*session, None, test_actions).await,
+        Err(e) => Err(e),
+        Ok(GenesysEarly::Off | GenesysEarly::Later(_)) => return Err(error),
+    };
+    let genesys = match checked {
+        Ok(GenesysChecked {
+            claim: Some(refused),
+            ..
+        }) => return Err(refused),
+        Ok(checked) => Ok(Some(checked.reading)),
+        Err(e) => Err(e.human()),
+    };
+    let unread = AwsUnread {
+        loaded: loaded.clone(),
+        error: error.human(),
+        genesys,
+    };
+    Ok(Read::AwsUnread(Box::new(unread)))
 }
 
 /// The first round: the sign-in to Genesys Cloud and, when the config does not name the
@@ -271,9 +323,22 @@ async fn genesys_check(
     events: &dyn Events,
     test_actions: bool,
 ) -> Result<Option<GenesysChecked>> {
-    let Some(mut side) = genesys_session(early, prepared, events).await? else {
+    let Some(side) = genesys_session(early, prepared, events).await? else {
         return Ok(None);
     };
+    judged_session(side, Some(prepared), test_actions)
+        .await
+        .map(Some)
+}
+
+/// The Genesys side read (`side`), planned as if adopting and its findings annotated with who
+/// made each change; `prepared`: the AWS side as read, when it was (a role this config's
+/// integration does not name is then refused too).
+async fn judged_session(
+    mut side: crate::genesys::Session,
+    prepared: Option<&Prepared>,
+    test_actions: bool,
+) -> Result<GenesysChecked> {
     let (plan, lookup_error) = side.plan_for_check().await?;
     let findings = side.annotate(genesys_findings(&side.desired, &plan)).await;
     // Another deployment's integration: apply refuses it, so check says so (exit 1), never a
@@ -281,7 +346,10 @@ async fn genesys_check(
     let claim = lambda_trust_provision::integration_deployment(&side.desired, &side.observed)
         .map_err(crate::error::Error::from)
         .err()
-        .or_else(|| super::live::claimed_by_this_integration(prepared, Some(&side)).err());
+        .or_else(|| {
+            let prepared = prepared?;
+            super::live::claimed_by_this_integration(prepared, Some(&side)).err()
+        });
     let test_runs = match test_actions {
         true => genesys_live::test_runs(&side).await?,
         false => Vec::new(),
@@ -294,7 +362,7 @@ async fn genesys_check(
         desired: Box::new(side.desired),
         observed: Box::new(side.observed),
     };
-    Ok(Some(GenesysChecked { reading, claim }))
+    Ok(GenesysChecked { reading, claim })
 }
 
 /// The Genesys side alone, read against a kept AWS reading (`watch`, after one of the org's

@@ -24,8 +24,9 @@ use crate::error::Result;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_model::{invoked_arns, Observed};
 use lambda_trust_provision::{
-    classify_event, read_event, watch_generator, CheckReading, ConfigReport, Notice, Prepared,
-    Reread, RuleAnswer, Side, TargetPolicy, WatchChange, WatchEvent, WatchRecord, Watched,
+    classify_event, read_event, watch_generator, AwsUnread, CheckReading, ConfigReport, Notice,
+    Prepared, Reread, RuleAnswer, Side, TargetPolicy, WatchChange, WatchEvent, WatchRecord,
+    Watched,
 };
 
 /// The watching function's state between invocations: the config, its clients once
@@ -149,8 +150,9 @@ impl Watcher {
         let read = self.read_for(settings, events, (loaded, clients), change);
         let mut report = match (read.await, &self.kept) {
             (Err(e), _) => ConfigReport::error(&name, e.human()),
-            (Ok(()), Some(kept)) => kept.reading.judge_after(&name, change, &kept.read_at)?,
-            (Ok(()), None) => ConfigReport::error(&name, no_reading().human()),
+            (Ok(Some(unread)), _) => unread.judge(&name),
+            (Ok(None), Some(kept)) => kept.reading.judge_after(&name, change, &kept.read_at)?,
+            (Ok(None), None) => ConfigReport::error(&name, no_reading().human()),
         };
         report.environment = self.file.env.clone();
         Some(report)
@@ -158,16 +160,17 @@ impl Watcher {
 
     /// Reads what `change` can have changed: everything, as `check` reads it, for the
     /// schedule's tick and what cannot be scoped; the Genesys Cloud side after its audit
-    /// event; the role (and one target's policy) after theirs.
+    /// event; the role (and one target's policy) after theirs. What was read when the AWS side
+    /// could not be: kept nowhere, judged at once.
     async fn read_for(
         &mut self,
         settings: &Settings,
         events: &dyn Events,
         (loaded, clients): (&lambda_trust_config::Loaded, &Clients),
         change: &WatchChange,
-    ) -> Result<()> {
+    ) -> Result<Option<AwsUnread>> {
         match change {
-            WatchChange::Nothing { .. } => Ok(()),
+            WatchChange::Nothing { .. } => Ok(None),
             WatchChange::Everything { .. } => {
                 self.read_all(settings, events, (loaded, clients)).await
             }
@@ -175,10 +178,12 @@ impl Watcher {
                 let kept = self.kept.as_mut().ok_or_else(no_reading)?;
                 let genesys = check::genesys_again(clients, &kept.reading.prepared, events).await;
                 kept.reading.read_genesys(genesys.map_err(|e| e.human()));
-                Ok(())
+                Ok(None)
             }
-            WatchChange::Role { .. } => self.reread(clients, None).await,
-            WatchChange::Function { arn, .. } => self.reread(clients, Some(arn)).await,
+            WatchChange::Role { .. } => self.reread(clients, None).await.map(|()| None),
+            WatchChange::Function { arn, .. } => {
+                self.reread(clients, Some(arn)).await.map(|()| None)
+            }
         }
     }
 
@@ -189,7 +194,7 @@ impl Watcher {
         settings: &Settings,
         events: &dyn Events,
         (loaded, clients): (&lambda_trust_config::Loaded, &Clients),
-    ) -> Result<()> {
+    ) -> Result<Option<AwsUnread>> {
         let pacer = crate::aws::trail::pacer();
         let ask = check::Ask {
             only: None,
@@ -200,12 +205,16 @@ impl Watcher {
             test_actions: false,
         };
         let read = check::read_with(settings, events, (&self.file, loaded, clients), &pacer, ask);
-        let reading = read.await?;
-        self.kept = Some(Kept {
-            reading,
-            read_at: now(),
-        });
-        Ok(())
+        match read.await? {
+            check::Read::Both(reading) => {
+                self.kept = Some(Kept {
+                    reading: *reading,
+                    read_at: now(),
+                });
+                Ok(None)
+            }
+            check::Read::AwsUnread(unread) => Ok(Some(*unread)),
+        }
     }
 
     /// The role again (and `function`'s policy) into the kept reading. What was kept may no

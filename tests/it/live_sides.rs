@@ -283,3 +283,49 @@ fn a_one_sided_check_says_which_side_was_not_checked() {
     let v = json_of(&s.expect(&["check", "--format", "json"], 2, true));
     assert!(v["configs"][0].get("not_checked").is_none(), "{v:#}");
 }
+
+/// The AWS side refused: `check` still reads Genesys Cloud against what the config and the
+/// account resolve, and reports its drift beside the AWS error (exit 1), never the error alone.
+#[test]
+fn an_aws_read_refusal_keeps_every_genesys_finding_in_check() {
+    let s = applied();
+    let integration = (s.fake.state()["integrations"].as_object().unwrap().keys())
+        .next()
+        .unwrap()
+        .clone();
+    s.fake
+        .tamper(json!({"kind": "integration", "id": integration, "intendedState": "DISABLED"}));
+    s.env.proxy.inject(
+        support::Injection::new(
+            "iam:GetRole",
+            403,
+            "AccessDenied",
+            "User is not authorized to perform: iam:GetRole",
+        )
+        .always(),
+    );
+    let v = json_of(&s.expect(&["check", "--format", "json"], 1, true));
+    let config = &v["configs"][0];
+    assert_eq!(config["status"], json!("error"), "{v:#}");
+    let error = config["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("AWS side") && error.contains("iam:GetRole"),
+        "{error}"
+    );
+    let findings = config["findings"].as_array().cloned().unwrap_or_default();
+    let genesys: Vec<&Value> = (findings.iter())
+        .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with("genesys")))
+        .collect();
+    assert!(
+        !genesys.is_empty(),
+        "the disabled integration is reported: {v:#}"
+    );
+    assert_eq!(
+        genesys.len(),
+        findings.len(),
+        "no AWS finding is made up: {v:#}"
+    );
+    let r = s.expect(&["check"], 1, true);
+    assert!(r.stdout.contains("AWS side"), "{}", r.stdout);
+    assert!(r.stdout.contains("genesys"), "{}", r.stdout);
+}

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::change_set::Side;
 use crate::check::{aws_drift, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide};
-use crate::drift::{ConfigReport, Finding};
+use crate::drift::{ConfigReport, ConfigStatus, Finding};
 use crate::genesys::{genesys_checks, GenesysPlan};
 use crate::handover::{as_handed_over, hand_over_findings};
 use crate::isolation::{findings as isolation_findings, EnvironmentsRead};
@@ -19,7 +19,7 @@ use crate::prepare::{Prepared, TargetPolicy};
 use crate::trail::Lookup;
 use crate::verify::{Check, Subject, Verification};
 use crate::watch::Change;
-use lambda_trust_config::ManagedBy;
+use lambda_trust_config::{Loaded, ManagedBy};
 use lambda_trust_model::{DesiredGenesys, Observed, ObservedGenesys, PathSources, PolicyRead};
 
 /// Everything one config's check reads, gathered before anything is judged.
@@ -181,6 +181,48 @@ impl CheckReading {
             "watch: {note}; the rest as read at {read_at}; the Genesys Cloud side is read on the schedule"
         ));
         Some(report)
+    }
+}
+
+/// What a check read when the AWS side could not be read: why, and the Genesys Cloud side read
+/// against what the config and the account resolve (its plan's findings stand on their own;
+/// `verify`'s checks that compare it with the AWS side are not made).
+#[derive(Debug, Clone)]
+pub struct AwsUnread {
+    /// The config as loaded.
+    pub loaded: Loaded,
+    /// Why the AWS side could not be read, as the user reads it.
+    pub error: String,
+    /// The Genesys Cloud side, as [`CheckReading::genesys`].
+    pub genesys: Result<Option<GenesysReading>, String>,
+}
+
+impl AwsUnread {
+    /// The report: an error naming the AWS side, every Genesys Cloud finding beside it (and
+    /// that side's own error too when it failed as well: then nothing was read).
+    pub fn judge(&self, name: &str) -> ConfigReport {
+        let checks = match &self.genesys {
+            Ok(Some(g)) => g.test_runs.clone(),
+            _ => Vec::new(),
+        };
+        let side = genesys_side(&self.genesys, &checks);
+        let none = Verification::from(Vec::new());
+        let mut report = config_report(name, &self.loaded.text, Vec::new(), &none, side);
+        if let Ok(Some(_)) = &self.genesys {
+            report.notes.push("the Genesys Cloud side judged against the config alone: the checks that compare it with the AWS side (the role its credential holds, the functions' timeouts) need that side".into());
+        }
+        hand_over(&mut report, self.loaded.config.managed_by);
+        let aws = format!("the AWS side was not checked: {}", self.error);
+        report.error = Some(match report.error.take() {
+            Some(genesys) => format!("{aws}; {genesys}"),
+            None => aws,
+        });
+        report.failed_side = match report.failed_side {
+            Some(Side::Genesys) => None,
+            _ => Some(Side::Aws),
+        };
+        report.status = ConfigStatus::Error;
+        report
     }
 }
 

@@ -122,7 +122,7 @@ pub use verify::{
 pub use check::{
     aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
 };
-pub use check_reading::{AwsReading, CheckReading, GenesysReading};
+pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading};
 pub use drift::{
     drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport, ConfigStatus,
     Finding, Kind as FindingKind, Remedy,

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+// The module alone (`self`): the root re-exports a function of the same name.
 use crate::lint::{self};
 use lambda_trust_iam::{
     account_of, evaluate, prove_invoke, prove_trust, Arn, Decision, EvalInput, InvokeSpec,

@@ -11,8 +11,8 @@ use lambda_trust_model::{
     PolicyRead,
 };
 use lambda_trust_provision::{
-    AwsReading, CheckReading, Code, ConfigStatus, Finding, GenesysPlan, GenesysReading, Lookup,
-    Prepared, Side, TargetPolicy, WatchCall, WatchChange,
+    AwsReading, AwsUnread, CheckReading, Code, ConfigStatus, Finding, GenesysPlan, GenesysReading,
+    Lookup, Prepared, Side, TargetPolicy, WatchCall, WatchChange,
 };
 
 /// The example's external ID (`[trust].external_id`).
@@ -243,4 +243,40 @@ fn nothing_watched_is_no_report_and_everything_is_the_whole_judgement() {
     let report = reading.judge_after("test.toml", &everything, READ_AT);
     let whole = reading.judge("test.toml", None);
     assert_eq!(report.map(|r| r.findings), Some(whole.findings));
+}
+
+#[test]
+fn an_aws_side_that_could_not_be_read_never_hides_the_genesys_findings() {
+    let prepared = prepared(in_sync);
+    let unread = AwsUnread {
+        genesys: Ok(Some(genesys(&prepared, EXTERNAL_ID))),
+        loaded: prepared.loaded,
+        error: "iam:GetRole: AccessDenied".into(),
+    };
+    let report = unread.judge("test.toml");
+    assert_eq!(report.status, ConfigStatus::Error);
+    assert_eq!(report.failed_side, Some(Side::Aws));
+    let error = report.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("AWS side") && error.contains("AccessDenied"),
+        "{error}"
+    );
+    assert_eq!(sides(&report), [Side::Genesys], "{:#?}", report.findings);
+    assert!(report
+        .notes
+        .iter()
+        .any(|n| n.contains("against the config alone")));
+
+    // Both sides failed: nothing was read, and both errors are said.
+    let both = AwsUnread {
+        genesys: Err("signing in failed: 401".into()),
+        ..unread
+    };
+    let report = both.judge("test.toml");
+    assert_eq!((report.failed_side, report.findings.len()), (None, 0));
+    let error = report.error.unwrap_or_default();
+    assert!(
+        error.contains("AccessDenied") && error.contains("401"),
+        "{error}"
+    );
 }
