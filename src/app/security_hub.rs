@@ -20,6 +20,7 @@ use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
+use crate::event::{HubCounts, Read, Said};
 use lambda_trust_audit::{plan_import, product_arn, ListedFinding, GENERATOR_PREFIX};
 
 /// One audited account and today's findings there (none: every earlier one is resolved).
@@ -78,7 +79,9 @@ pub(crate) async fn send(
     let results: Vec<_> = stream::iter(to.accounts)
         .map(|account| {
             let id = account.account.clone();
-            let what = format!("importing the findings into Security Hub ({id})");
+            let what = Read::Importing {
+                account: id.clone(),
+            };
             let session = role.and_then(|_| sessions.assumed(&id, Instant::now()));
             let work = send_one(clients, session, role, account, (GENERATOR_PREFIX, None));
             async move { (id, events.reading(what, work).await) }
@@ -179,16 +182,16 @@ pub(crate) async fn send_to(
     send_one(clients, None, None, account, (generator, Some(region))).await
 }
 
-/// The account's line on stderr.
-pub(crate) fn summary(s: &Sent, region: &str) -> String {
-    format!(
-        "Security Hub ({}, {region}): {} imported, {} resolved, {} refreshed, {} unchanged; {} BatchImportFindings call(s){}",
-        s.account,
-        s.imported,
-        s.resolved,
-        s.refreshed,
-        s.unchanged,
-        s.calls,
-        if s.failed.is_empty() { String::new() } else { format!(", {} refused", s.failed.len()) },
-    )
+/// What Security Hub did with the account's findings in `region`, said on stderr.
+pub(crate) fn summary(s: &Sent, region: &str) -> Said {
+    Said::SecurityHub(HubCounts {
+        account: s.account.clone(),
+        region: region.to_string(),
+        imported: s.imported,
+        resolved: s.resolved,
+        refreshed: s.refreshed,
+        unchanged: s.unchanged,
+        calls: s.calls,
+        refused: s.failed.len(),
+    })
 }

@@ -13,6 +13,7 @@ use super::settings::Settings;
 use crate::aws::prepare::{self, Prepared};
 use crate::aws::{probe, Clients};
 use crate::error::Result;
+use crate::event::Read;
 use crate::genesys::Session;
 use lambda_trust_model::PathSources;
 use lambda_trust_provision::{
@@ -184,7 +185,7 @@ async fn probe_live(
     profile: String,
     wait: Duration,
 ) -> Vec<Check> {
-    events.event(Event::Reading("live probe".into()));
+    events.event(Event::Reading(Read::LiveProbe));
     let probe_settings = probe::ProbeSettings {
         profile,
         wait,
@@ -194,7 +195,7 @@ async fn probe_live(
         &probe_settings,
         &prepared.desired,
         &prepared.observed,
-        |m| events.event(Event::Step(m.to_string())),
+        |step| events.event(Event::Step(step)),
     )
     .await;
     events.event(Event::ReadDone);

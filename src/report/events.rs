@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::event_words;
 use super::plan::WriteStarted;
 use super::text::printable;
 use super::Styles;
@@ -19,9 +20,9 @@ pub(crate) const EVENT_SCHEMA_VERSION: u32 = 1;
 
 /// The lines a person reads for `event`: none for what only a spinner or a bar shows (reading,
 /// a step, done, counting) and for a wait that only a spinner shows (see [`waiting_line`]).
-/// What servers and people chose (a note's text, a warning, a cause, a request) goes through
-/// [`printable`]; a said line is passed as it is: a renderer's text (which escaped what it
-/// took in, and may hold our colours) or a workflow's own sentence.
+/// What servers and people chose (a note's text, a said line's data, a warning, a cause, a
+/// request) goes through [`printable`]; an [`Event::Output`] line is passed as it is: a
+/// renderer's text, which escaped what it took in and may hold our colours.
 pub(crate) fn lines(event: &Event, styles: Styles) -> Vec<String> {
     lines_with(event, styles, printable)
 }
@@ -59,7 +60,7 @@ fn lines_with(event: &Event, styles: Styles, text: fn(&str) -> Cow<'_, str>) -> 
             }
             .line(),
         )],
-        Event::Note(note) => vec![line(format!("note: {note}"))],
+        Event::Note(note) => vec![line(format!("note: {}", event_words::note(note)))],
         Event::Warning { message, hint } => {
             let mut out = vec![format!("{} {}", styles.yellow("warning:"), text(message))];
             out.extend(hint.iter().map(|h| line(format!("  (hint: {h})"))));
@@ -69,24 +70,25 @@ fn lines_with(event: &Event, styles: Styles, text: fn(&str) -> Cow<'_, str>) -> 
             service,
             calls,
             causes,
-        } => {
-            let causes: Vec<String> = (causes.iter())
-                .map(|(cause, n)| format!("{cause} ×{n}"))
-                .collect();
-            vec![line(format!(
-                "{service}: {calls} call(s) retried ({})",
-                causes.join(", ")
-            ))]
-        }
+        } => vec![line(retried_line(service, *calls, causes))],
         Event::Recovered { service, what } => vec![line(format!(
             "{service}: the answer to {what} was lost; the object it created was found by name \
              and kept (not created twice)"
         ))],
-        Event::Said(said) => vec![said.clone()],
+        Event::Said(said) => vec![line(event_words::said(said))],
+        Event::Output(output) => vec![output.clone()],
         // One JSON line: what the function's log (CloudWatch Logs) holds of each invocation.
         Event::WatchRun(record) => vec![serde_json::to_string(record).unwrap_or_default()],
         Event::Waiting(w) => vec![line(waiting_line(w))],
     }
+}
+
+/// `Genesys Cloud: 3 call(s) retried (429 ×2, 503 ×1)`.
+fn retried_line(service: &str, calls: usize, causes: &[(String, usize)]) -> String {
+    let causes: Vec<String> = (causes.iter())
+        .map(|(cause, n)| format!("{cause} ×{n}"))
+        .collect();
+    format!("{service}: {calls} call(s) retried ({})", causes.join(", "))
 }
 
 /// A wait the server asked for this long or longer is always said on a line of its own; a
@@ -180,7 +182,7 @@ pub(crate) enum EventRecord {
     Reading {
         what: String,
     },
-    /// The wait goes on, now for this.
+    /// The wait goes on, now for this step of the live probe.
     Step {
         what: String,
     },
@@ -206,6 +208,7 @@ pub(crate) enum EventRecord {
         resource: String,
         action: String,
     },
+    /// Something the user should know (after `note: `).
     Note {
         text: String,
     },
@@ -262,6 +265,12 @@ pub(crate) struct RetryCause {
     pub count: usize,
 }
 
+impl From<(String, usize)> for RetryCause {
+    fn from((cause, count): (String, usize)) -> RetryCause {
+        RetryCause { cause, count }
+    }
+}
+
 /// `event` as one line of JSON.
 pub(crate) fn json_line(event: &Event) -> String {
     let lines = lines_with(event, Styles { color: false }, |t| Cow::Borrowed(t));
@@ -277,10 +286,15 @@ fn millis(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// `event`'s data, with the words of a typed one (its `what` or `text`).
 fn record(event: &Event) -> EventRecord {
     match event.clone() {
-        Event::Reading(what) => EventRecord::Reading { what },
-        Event::Step(what) => EventRecord::Step { what },
+        Event::Reading(read) => EventRecord::Reading {
+            what: event_words::reading(&read),
+        },
+        Event::Step(step) => EventRecord::Step {
+            what: event_words::step(&step),
+        },
         Event::ReadDone => EventRecord::ReadDone {},
         Event::Counting { total } => EventRecord::Counting { total },
         Event::Counted => EventRecord::Counted {},
@@ -299,7 +313,9 @@ fn record(event: &Event) -> EventRecord {
             total,
             change,
         } => write_started(side, (index, total), change),
-        Event::Note(text) => EventRecord::Note { text },
+        Event::Note(note) => EventRecord::Note {
+            text: event_words::note(&note),
+        },
         Event::Warning { message, hint } => EventRecord::Warning {
             text: message,
             hint,
@@ -311,27 +327,33 @@ fn record(event: &Event) -> EventRecord {
         } => EventRecord::Retried {
             service: service.to_string(),
             calls,
-            causes: (causes.into_iter())
-                .map(|(cause, count)| RetryCause { cause, count })
-                .collect(),
+            causes: causes.into_iter().map(RetryCause::from).collect(),
         },
         Event::Recovered { service, what } => EventRecord::Recovered {
             service: service.to_string(),
             what,
         },
-        Event::Said(text) => EventRecord::Said { text },
-        Event::WatchRun(record) => EventRecord::WatchRun { record },
-        Event::Waiting(w) => EventRecord::Waiting {
-            service: w.service.to_string(),
-            request: w.request,
-            cause: w.cause,
-            asked: w.asked,
-            attempt: w.wait.attempt,
-            max_attempts: w.wait.max_attempts,
-            elapsed_ms: millis(w.wait.elapsed),
-            wait_ms: millis(w.wait.wait),
+        Event::Said(said) => EventRecord::Said {
+            text: event_words::said(&said),
         },
+        Event::Output(text) => EventRecord::Said { text },
+        Event::WatchRun(record) => EventRecord::WatchRun { record },
+        Event::Waiting(w) => waiting(w),
         Event::Settled => EventRecord::Settled {},
+    }
+}
+
+/// A call's wait before its next attempt.
+fn waiting(w: Waiting) -> EventRecord {
+    EventRecord::Waiting {
+        service: w.service.to_string(),
+        request: w.request,
+        cause: w.cause,
+        asked: w.asked,
+        attempt: w.wait.attempt,
+        max_attempts: w.wait.max_attempts,
+        elapsed_ms: millis(w.wait.elapsed),
+        wait_ms: millis(w.wait.wait),
     }
 }
 
@@ -355,6 +377,7 @@ fn write_started(side: Side, (index, total): (usize, usize), change: ChangeView)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::{Note, Read, Said};
     use crate::retry::Wait;
     use std::time::Duration;
 
@@ -401,9 +424,9 @@ mod tests {
     #[test]
     fn every_event_is_one_line_of_json_with_its_kind_and_version() {
         let events = [
-            Event::Reading("role".into()),
+            Event::Reading(Read::Role { name: "R".into() }),
             Event::ReadDone,
-            Event::Note("n".into()),
+            Event::Note(Note::NotExported { what: "n".into() }),
             Event::Warning {
                 message: "w".into(),
                 hint: Some("h".into()),
@@ -445,7 +468,13 @@ mod tests {
             message: hostile.into(),
             hint: Some(hostile.into()),
         };
-        for event in [Event::Note(hostile.into()), warning] {
+        let note = Event::Note(Note::NotExported {
+            what: hostile.into(),
+        });
+        let said = Event::Said(Said::Updated {
+            what: hostile.into(),
+        });
+        for event in [note, said, warning] {
             let human = lines(&event, Styles { color: true }).join("\n");
             assert!(!human.contains(['\u{7}', '\u{202e}']), "{human:?}");
             assert!(
