@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::retry::Waiting;
-use lambda_trust_provision::{ChangeView, LintFinding, Side};
+use lambda_trust_provision::{ChangeView, HubCounts, LintFinding, Side};
 
 /// One thing a workflow says while it runs. Results are not events: a workflow returns them.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,8 +165,14 @@ pub(crate) enum Note {
 pub(crate) enum Said {
     /// The config file `what` was written (`onboard`, `offboard`).
     Updated { what: String },
-    /// What Security Hub did with one account's findings.
-    SecurityHub(HubCounts),
+    /// What Security Hub did with the findings of `account` in `region`, in `calls`
+    /// `BatchImportFindings` calls.
+    SecurityHub {
+        account: String,
+        region: String,
+        calls: usize,
+        counts: HubCounts,
+    },
     /// `audit --write-baseline`: the file written, with `entries` `[[suppress]]` entries.
     BaselineWritten { path: PathBuf, entries: usize },
     /// `init --from-account` without `--match`: the `functions` listed are written as
@@ -183,19 +189,4 @@ pub(crate) enum Said {
     },
     /// `init --from-genesys`: `actions` actions read in `calls` Genesys Cloud calls.
     ActionsRead { actions: usize, calls: usize },
-}
-
-/// What Security Hub did with the findings of `account` in `region`.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct HubCounts {
-    pub account: String,
-    pub region: String,
-    pub imported: usize,
-    pub resolved: usize,
-    pub refreshed: usize,
-    pub unchanged: usize,
-    /// `BatchImportFindings` calls.
-    pub calls: usize,
-    /// Findings Security Hub refused.
-    pub refused: usize,
 }

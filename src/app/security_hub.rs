@@ -20,8 +20,9 @@ use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
-use crate::event::{HubCounts, Read, Said};
+use crate::event::{Read, Said};
 use lambda_trust_audit::{plan_import, product_arn, ListedFinding, GENERATOR_PREFIX};
+use lambda_trust_provision::HubCounts;
 
 /// One audited account and today's findings there (none: every earlier one is resolved).
 #[derive(Debug, Clone)]
@@ -52,6 +53,19 @@ pub(crate) struct Sent {
     /// `BatchImportFindings` calls.
     pub calls: usize,
     pub failed: Vec<Failed>,
+}
+
+impl Sent {
+    /// What Security Hub took: the counts the watch's record and the said line hold.
+    pub(crate) fn counts(&self) -> HubCounts {
+        HubCounts {
+            imported: self.imported,
+            resolved: self.resolved,
+            refreshed: self.refreshed,
+            unchanged: self.unchanged,
+            refused: self.failed.len(),
+        }
+    }
 }
 
 /// Imports every account's findings, with the clients the audit read each account with
@@ -184,14 +198,10 @@ pub(crate) async fn send_to(
 
 /// What Security Hub did with the account's findings in `region`, said on stderr.
 pub(crate) fn summary(s: &Sent, region: &str) -> Said {
-    Said::SecurityHub(HubCounts {
+    Said::SecurityHub {
         account: s.account.clone(),
         region: region.to_string(),
-        imported: s.imported,
-        resolved: s.resolved,
-        refreshed: s.refreshed,
-        unchanged: s.unchanged,
         calls: s.calls,
-        refused: s.failed.len(),
-    })
+        counts: s.counts(),
+    }
 }

@@ -3,7 +3,8 @@
 //! them on the lines people read and in the JSON record; the workflows send only the data
 //! (`event::{Read, ProbeStep, Note, Said}`).
 
-use crate::event::{HubCounts, Note, ProbeStep, Read, Said};
+use crate::event::{Note, ProbeStep, Read, Said};
+use lambda_trust_provision::HubCounts;
 
 /// What a wait is for: `reading the role, its policies and the target functions from AWS`.
 pub(crate) fn reading(read: &Read) -> String {
@@ -96,7 +97,12 @@ pub(crate) fn note(note: &Note) -> String {
 pub(crate) fn said(said: &Said) -> String {
     match said {
         Said::Updated { what } => format!("updated {what}"),
-        Said::SecurityHub(counts) => security_hub(counts),
+        Said::SecurityHub {
+            account,
+            region,
+            calls,
+            counts,
+        } => security_hub(account, region, *calls, counts),
         Said::BaselineWritten { path, entries } => format!(
             "wrote {} with {entries} [[suppress]] entr{} (one per finding: role or function, and \
              code); replace each reason with the real one",
@@ -127,15 +133,12 @@ pub(crate) fn said(said: &Said) -> String {
 
 /// `Security Hub (ACCOUNT, REGION): 2 imported, 1 resolved, 0 refreshed, 0 unchanged; 1
 /// BatchImportFindings call(s)`, and how many were refused when some were.
-fn security_hub(counts: &HubCounts) -> String {
+fn security_hub(account: &str, region: &str, calls: usize, counts: &HubCounts) -> String {
     let HubCounts {
-        account,
-        region,
         imported,
         resolved,
         refreshed,
         unchanged,
-        calls,
         refused,
     } = counts;
     let refused = match refused {
@@ -265,17 +268,17 @@ mod tests {
 
     #[test]
     fn each_said_line_says_the_workflows_sentence() {
-        let hub = |refused| {
-            Said::SecurityHub(HubCounts {
-                account: "1".into(),
-                region: "us-east-1".into(),
+        let hub = |refused| Said::SecurityHub {
+            account: "1".into(),
+            region: "us-east-1".into(),
+            calls: 1,
+            counts: HubCounts {
                 imported: 2,
                 resolved: 1,
                 refreshed: 0,
                 unchanged: 5,
-                calls: 1,
                 refused,
-            })
+            },
         };
         let lines = [
             (Said::Updated { what: "c.toml".into() }, "updated c.toml"),
