@@ -11,6 +11,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use schemars::JsonSchema;
+use serde::Serialize;
+
 use crate::retry::Waiting;
 use lambda_trust_provision::{ChangeView, HubCounts, LintFinding, Side};
 
@@ -81,7 +84,8 @@ impl Event {
 
 /// What a wait on AWS or Genesys Cloud is for: the spinner's words, `--progress json`'s
 /// `what` and `about`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub(crate) enum Read {
     /// The role, its policies and the target functions (the AWS side of a config).
     AwsSetup,
@@ -118,7 +122,8 @@ pub(crate) enum Read {
 }
 
 /// A step of the live probe (`verify --assume-profile`): the call it makes, and its attempt.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub(crate) enum ProbeStep {
     /// sts:AssumeRole of `role_arn` with the external ID.
     Assuming { role_arn: String, attempt: u32 },
@@ -127,7 +132,8 @@ pub(crate) enum ProbeStep {
 }
 
 /// Something the user should know (`note: …`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub(crate) enum Note {
     /// The Genesys Cloud side could not be read, so nothing was written; `--only aws` converges
     /// the AWS side alone.
@@ -161,7 +167,8 @@ pub(crate) enum Note {
 }
 
 /// A line of information: what a workflow wrote, read or found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub(crate) enum Said {
     /// The config file `what` was written (`onboard`, `offboard`).
     Updated { what: String },
@@ -171,6 +178,7 @@ pub(crate) enum Said {
         account: String,
         region: String,
         calls: usize,
+        #[serde(flatten)]
         counts: HubCounts,
     },
     /// `audit --write-baseline`: the file written, with `entries` `[[suppress]]` entries.

@@ -11,7 +11,7 @@ use super::event_words;
 use super::plan::WriteStarted;
 use super::text::printable;
 use super::Styles;
-use crate::event::Event;
+use crate::event::{Event, Note, ProbeStep, Read, Said};
 use crate::retry::Waiting;
 use lambda_trust_provision::{ChangeView, Side};
 
@@ -178,13 +178,15 @@ pub(crate) struct EventLine {
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub(crate) enum EventRecord {
-    /// Waiting on AWS or Genesys Cloud starts.
+    /// Waiting on AWS or Genesys Cloud starts: `what` for people, `about` as data.
     Reading {
         what: String,
+        about: Read,
     },
     /// The wait goes on, now for this step of the live probe.
     Step {
         what: String,
+        about: ProbeStep,
     },
     /// The wait is over.
     ReadDone {},
@@ -208,9 +210,10 @@ pub(crate) enum EventRecord {
         resource: String,
         action: String,
     },
-    /// Something the user should know (after `note: `).
+    /// Something the user should know: `text` for people (after `note: `), `about` as data.
     Note {
         text: String,
+        about: Note,
     },
     Warning {
         text: String,
@@ -227,9 +230,12 @@ pub(crate) enum EventRecord {
         service: String,
         what: String,
     },
-    /// A line of information.
+    /// A line of information: `text` for people; `about` as data, absent for a line a
+    /// renderer wrote (a result's line, a question's preamble).
     Said {
         text: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        about: Option<Said>,
     },
     /// One invocation of the watching function (`watch run`): its record
     /// (docs/schemas/watch-run.schema.json).
@@ -289,11 +295,13 @@ fn millis(d: std::time::Duration) -> u64 {
 /// `event`'s data, with the words of a typed one (its `what` or `text`).
 fn record(event: &Event) -> EventRecord {
     match event.clone() {
-        Event::Reading(read) => EventRecord::Reading {
-            what: event_words::reading(&read),
+        Event::Reading(about) => EventRecord::Reading {
+            what: event_words::reading(&about),
+            about,
         },
-        Event::Step(step) => EventRecord::Step {
-            what: event_words::step(&step),
+        Event::Step(about) => EventRecord::Step {
+            what: event_words::step(&about),
+            about,
         },
         Event::ReadDone => EventRecord::ReadDone {},
         Event::Counting { total } => EventRecord::Counting { total },
@@ -313,8 +321,9 @@ fn record(event: &Event) -> EventRecord {
             total,
             change,
         } => write_started(side, (index, total), change),
-        Event::Note(note) => EventRecord::Note {
-            text: event_words::note(&note),
+        Event::Note(about) => EventRecord::Note {
+            text: event_words::note(&about),
+            about,
         },
         Event::Warning { message, hint } => EventRecord::Warning {
             text: message,
@@ -333,10 +342,11 @@ fn record(event: &Event) -> EventRecord {
             service: service.to_string(),
             what,
         },
-        Event::Said(said) => EventRecord::Said {
-            text: event_words::said(&said),
+        Event::Said(about) => EventRecord::Said {
+            text: event_words::said(&about),
+            about: Some(about),
         },
-        Event::Output(text) => EventRecord::Said { text },
+        Event::Output(text) => EventRecord::Said { text, about: None },
         Event::WatchRun(record) => EventRecord::WatchRun { record },
         Event::Waiting(w) => waiting(w),
         Event::Settled => EventRecord::Settled {},
@@ -377,7 +387,6 @@ fn write_started(side: Side, (index, total): (usize, usize), change: ChangeView)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Note, Read, Said};
     use crate::retry::Wait;
     use std::time::Duration;
 
@@ -459,6 +468,67 @@ mod tests {
         assert_eq!(warning["hint"], "h");
         let reading: serde_json::Value = serde_json::from_str(&json_line(&events[0])).unwrap();
         assert!(reading.get("message").is_none());
+    }
+
+    /// A typed event keeps its words in `what` or `text` (as before it was typed) and adds its
+    /// data as `about`, tagged by `kind`; a line a renderer wrote is `said` without `about`.
+    #[test]
+    fn the_json_record_keeps_the_words_and_adds_the_data() {
+        let json =
+            |e: Event| -> serde_json::Value { serde_json::from_str(&json_line(&e)).unwrap() };
+        let reading = json(Event::Reading(Read::Publishing {
+            account: "111122223333".into(),
+        }));
+        assert_eq!(reading["what"], "publishing to Security Hub (111122223333)");
+        assert_eq!(
+            reading["about"],
+            serde_json::json!({"kind": "publishing", "account": "111122223333"})
+        );
+        let note = json(Event::Note(Note::OnlyAws));
+        assert!(note["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("the Genesys Cloud side"));
+        assert_eq!(
+            note["message"],
+            format!("note: {}", note["text"].as_str().unwrap())
+        );
+        assert_eq!(note["about"], serde_json::json!({"kind": "only-aws"}));
+        let said = json(Event::Said(Said::Updated {
+            what: "c.toml".into(),
+        }));
+        assert_eq!(
+            (&said["event"], &said["text"]),
+            (&"said".into(), &"updated c.toml".into())
+        );
+        assert_eq!(said["about"]["kind"], "updated");
+        let hub = json(Event::Said(Said::SecurityHub {
+            account: "1".into(),
+            region: "us-east-1".into(),
+            calls: 1,
+            counts: lambda_trust_provision::HubCounts {
+                imported: 2,
+                ..Default::default()
+            },
+        }));
+        assert_eq!(
+            hub["about"],
+            serde_json::json!({"kind": "security-hub", "account": "1", "region": "us-east-1",
+                "calls": 1, "imported": 2, "resolved": 0, "refreshed": 0, "unchanged": 0,
+                "refused": 0})
+        );
+        let output = json(Event::Output("\u{1b}[1mplan\u{1b}[0m".into()));
+        assert_eq!(output["event"], "said");
+        assert!(output.get("about").is_none(), "{output}");
+        let coloured = lines(
+            &Event::Output("\u{1b}[1mplan".into()),
+            Styles { color: true },
+        );
+        assert_eq!(
+            coloured,
+            ["\u{1b}[1mplan"],
+            "a rendered line is said as it is"
+        );
     }
 
     #[test]
