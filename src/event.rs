@@ -2,18 +2,29 @@
 //! sends each [`Event`] to its sink (`app::Events`), `report::events` renders it as a line for
 //! people or as one line of JSON (`--progress json`). Results are not events: a workflow
 //! returns them.
+//!
+//! Each thing a workflow says is a variant holding the plain data — what a wait is for
+//! ([`Read`]), a step of the live probe ([`ProbeStep`]), a note ([`Note`]), a line of
+//! information ([`Said`]) —, as nextest's `TestEventKind`: the words are written once, by the
+//! renderer (`report::event_words`), never here nor by the workflow.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use crate::retry::Waiting;
-use lambda_trust_provision::{ChangeView, LintFinding, Side};
-use std::time::Duration;
+use lambda_trust_provision::{ChangeView, HubCounts, LintFinding, Side};
 
 /// One thing a workflow says while it runs. Results are not events: a workflow returns them.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Event {
-    /// Waiting on AWS or Genesys Cloud starts (a spinner on a terminal, nothing otherwise).
-    Reading(String),
-    /// The wait goes on, now for this (the live probe's current step).
-    Step(String),
+    /// Waiting on AWS or Genesys Cloud starts, for this (a spinner on a terminal, nothing
+    /// otherwise).
+    Reading(Read),
+    /// The wait goes on, now for this step of the live probe.
+    Step(ProbeStep),
     /// The wait is over.
     ReadDone,
     /// A wait over `total` items starts (the accounts of an organization's audit).
@@ -34,7 +45,7 @@ pub(crate) enum Event {
         change: ChangeView,
     },
     /// Something the user should know (`note: …`).
-    Note(String),
+    Note(Note),
     /// Something the user should look at (`warning: …`), with what to do about it.
     Warning {
         message: String,
@@ -48,8 +59,11 @@ pub(crate) enum Event {
     },
     /// A write's answer was lost; the object it made was found and kept, not made twice.
     Recovered { service: &'static str, what: String },
-    /// A line of information on its own (what was written or read).
-    Said(String),
+    /// A line of information on its own: what a workflow wrote, read or found.
+    Said(Said),
+    /// A line a renderer already wrote (a result's line, a question's preamble): said as it
+    /// is, for it escaped what it took in and may hold our colours.
+    Output(String),
     /// One invocation of the watching function: its record (the function's log line).
     WatchRun(Box<lambda_trust_provision::WatchRecord>),
     /// A call waits before its next attempt (a retried call, or a pause the server asked for).
@@ -66,4 +80,121 @@ impl Event {
             hint: w.hint.clone(),
         })
     }
+}
+
+/// What a wait on AWS or Genesys Cloud is for: the spinner's words, `--progress json`'s
+/// `what` and `about`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub(crate) enum Read {
+    /// The role, its policies and the target functions (the AWS side of a config).
+    AwsSetup,
+    /// The role `name` and its policies (`init --from-role`, `init --from-genesys`).
+    Role { name: String },
+    /// The Lambda functions of the account in `region` (`init`'s questions, `--from-account`).
+    Functions { region: String },
+    /// The organization policies and the function policies of the whole path.
+    PathPolicies,
+    /// The organization policies over `account` (`org-policies`).
+    OrgPolicies { account: String },
+    /// One account's IAM, each role proved (`audit`).
+    AccountAudit,
+    /// The IAM roles and Lambda functions of the AWS Config aggregator `name`.
+    Aggregator { name: String },
+    /// The roles Genesys Cloud can assume with the organization's ID (`init --from-genesys`).
+    AcceptingRoles,
+    /// The Genesys Cloud organization's Lambda integrations and their actions (`audit`).
+    GenesysIntegrations,
+    /// The Genesys Cloud integration `name` and its actions (`init --from-genesys`).
+    Integration { name: String },
+    /// `configs` configs checked against AWS (`check`).
+    Checking { configs: usize },
+    /// The live probe (`verify --assume-profile`); its steps follow as [`ProbeStep`]s.
+    LiveProbe,
+    /// An audit's findings imported into Security Hub in `account`.
+    Importing { account: String },
+    /// A watch run's findings published to Security Hub in `account`.
+    Publishing { account: String },
+    /// `findings` findings archived in Security Hub (the watch removed).
+    Archiving { findings: usize },
+    /// `changes` writes of the watch's deployment.
+    Writing { changes: usize },
+}
+
+/// A step of the live probe (`verify --assume-profile`): the call it makes, and its attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub(crate) enum ProbeStep {
+    /// sts:AssumeRole of `role_arn` with the external ID.
+    Assuming { role_arn: String, attempt: u32 },
+    /// A dry-run lambda:Invoke of `function_arn` with the role's credentials.
+    Invoking { function_arn: String, attempt: u32 },
+}
+
+/// Something the user should know (`note: …`).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub(crate) enum Note {
+    /// The Genesys Cloud side could not be read, so nothing was written; `--only aws` converges
+    /// the AWS side alone.
+    OnlyAws,
+    /// The targets' region was not checked against the Genesys Cloud organization's: the
+    /// Platform API is given as a URL and no `[genesys].region` is set.
+    RegionNotChecked,
+    /// `prove` without `--org-policies`: whether an SCP or RCP stops Genesys Cloud is not
+    /// claimed.
+    OrgPoliciesNotGiven,
+    /// `offboard` of the last target: the invoke policy goes, the role stays.
+    NoTargetsRemain,
+    /// `--external-id` is not the signed-in organization's ID; the config requires `given`.
+    ExternalIdNotOrg { given: String, org: String },
+    /// `init --env`: the environment `env` calls functions the config's targets do not name.
+    UntargetedFunctions { env: String, functions: Vec<String> },
+    /// `init --env`: the environment `env` has nothing yet for these targets of the config.
+    TargetsMissing { env: String, targets: Vec<String> },
+    /// `destroy`: lambda-trust's statements in the function policies of `account` stay (no
+    /// `[aws.accounts]` entry to act there).
+    StatementsKept {
+        account: String,
+        resources: Vec<String>,
+    },
+    /// `destroy` keeps this, and says why: the destroy plans' own sentence (a managed policy
+    /// still attached elsewhere, a Genesys Cloud integration lambda-trust did not create or
+    /// that foreign actions still use).
+    DestroyKeeps { text: String },
+    /// `export`: what was not exported, and why (the sentence the result holds too).
+    NotExported { what: String },
+}
+
+/// A line of information: what a workflow wrote, read or found.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub(crate) enum Said {
+    /// The config file `what` was written (`onboard`, `offboard`).
+    Updated { what: String },
+    /// What Security Hub did with the findings of `account` in `region`, in `calls`
+    /// `BatchImportFindings` calls.
+    SecurityHub {
+        account: String,
+        region: String,
+        calls: usize,
+        #[serde(flatten)]
+        counts: HubCounts,
+    },
+    /// `audit --write-baseline`: the file written, with `entries` `[[suppress]]` entries.
+    BaselineWritten { path: PathBuf, entries: usize },
+    /// `init --from-account` without `--match`: the `functions` listed are written as
+    /// commented-out entries.
+    ListedAsComments { functions: usize },
+    /// `init --from-genesys`: the external ID is the organization's ID, `org`.
+    ExternalIdIsOrg { org: String },
+    /// `init --from-genesys`: the organization's `actions` data actions may take long to read:
+    /// `requests` requests at `per_minute` a minute.
+    SlowRead {
+        actions: u64,
+        requests: u64,
+        per_minute: u64,
+    },
+    /// `init --from-genesys`: `actions` actions read in `calls` Genesys Cloud calls.
+    ActionsRead { actions: usize, calls: usize },
 }

@@ -31,6 +31,7 @@ use crate::aws::audit::{self as read, CallCount};
 use crate::aws::config_aggregator::{self as config, Listed};
 use crate::aws::{AwsError, Clients};
 use crate::error::{shown, Result};
+use crate::event::Read;
 use lambda_trust_audit::{
     aggregate_iam, is_aws_managed, path_from_config, policy_key, recorded_functions, AccountIam,
     AccountOutcome, AggregatedIam, AuditOptions, AuditPolicy, OrgReport, RecordedFunctions,
@@ -46,8 +47,9 @@ pub(crate) async fn audit_aggregator(
     name: &str,
 ) -> Result<OrgReport> {
     let calls = CallCount::default();
-    let what =
-        format!("reading the IAM roles and Lambda functions of AWS Config aggregator {name:?}");
+    let what = Read::Aggregator {
+        name: name.to_string(),
+    };
     let (iam, functions) = events
         .reading(what, read_aggregator(clients, opts, name, &calls))
         .await

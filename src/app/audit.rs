@@ -22,6 +22,7 @@ use crate::aws::audit::{self as read, AssumedCredentials, CallCount, EntryRole};
 use crate::aws::organizations::OrgReader;
 use crate::aws::Clients;
 use crate::error::{shown, Error, Result};
+use crate::event::Read;
 use lambda_trust_audit::{
     self, audit_iac_proved, parse_accounts, AccountIam, AccountOutcome, AccountReport,
     AuditOptions, AuditPath, IacReport, ListedFunctions, OrgReport,
@@ -228,9 +229,11 @@ async fn audit_caller(
         org.given = Some((id.clone(), org_policies_from_dir(dir, &id)?));
         account = Some(id);
     }
-    let what = "reading the account's IAM and proving each role";
     let report = events
-        .reading(what, audit_one_path(clients, account, opts, &calls, &org))
+        .reading(
+            Read::AccountAudit,
+            audit_one_path(clients, account, opts, &calls, &org),
+        )
         .await;
     Ok(report?)
 }

@@ -11,6 +11,7 @@ use super::events::Events;
 use super::settings::Settings;
 use crate::aws::Clients;
 use crate::error::Result;
+use crate::event::Read;
 use crate::genesys::client::{endpoints, Client, OAuthClient, Retries};
 use crate::genesys::observe;
 use lambda_trust_audit::{judge_genesys, AccountReport};
@@ -42,8 +43,8 @@ pub(crate) async fn add_reach(
     source: &GenesysSource,
     report: &mut AccountReport,
 ) {
-    let what = "reading the Genesys Cloud organization's Lambda integrations and their actions";
-    let read = events.reading(what, read(settings, events, source)).await;
+    let read = events.reading(Read::GenesysIntegrations, read(settings, events, source));
+    let read = read.await;
     judge_genesys(report, read.map_err(|e| e.human()));
 }
 

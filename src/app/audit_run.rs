@@ -12,6 +12,7 @@ use super::baseline;
 use super::events::{Event, Events};
 use super::settings::Settings;
 use crate::error::{Error, Result};
+use crate::event::Said;
 use lambda_trust_audit::AuditOptions;
 
 /// What the flags ask of one audit run.
@@ -78,11 +79,10 @@ pub(crate) async fn run(
     }
     if let Some(path) = &run.write_baseline {
         let n = baseline::write(&audited, path, today)?;
-        events.event(Event::Said(format!(
-            "wrote {} with {n} [[suppress]] entr{} (one per finding: role or function, and code); replace each reason with the real one",
-            path.display(),
-            if n == 1 { "y" } else { "ies" }
-        )));
+        events.event(Event::Said(Said::BaselineWritten {
+            path: path.clone(),
+            entries: n,
+        }));
     }
     Ok(AuditDone { audited, sessions })
 }

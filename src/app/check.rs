@@ -392,7 +392,9 @@ pub(crate) async fn check(
 ) -> lambda_trust_provision::CheckReport {
     // One CloudTrail pace for the run: configs checked concurrently may share an account.
     let pacer = aws_trail::pacer();
-    let what = format!("checking {} config(s) against AWS", paths.len());
+    let what = crate::event::Read::Checking {
+        configs: paths.len(),
+    };
     let ask = Ask {
         only,
         path,

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 pub(crate) use crate::event::Event;
+use crate::event::Read;
 use crate::retry::Progress;
 
 /// Where a workflow's events go. `retries` is the sink of the retry loops' waits
@@ -22,13 +23,13 @@ impl dyn Events + '_ {
         }
     }
 
-    /// Runs `work` between [`Event::Reading`] and [`Event::ReadDone`].
+    /// Runs `work` between [`Event::Reading`] of `what` and [`Event::ReadDone`].
     pub(crate) async fn reading<T>(
         &self,
-        what: impl Into<String>,
+        what: Read,
         work: impl std::future::Future<Output = T>,
     ) -> T {
-        self.event(Event::Reading(what.into()));
+        self.event(Event::Reading(what));
         let out = work.await;
         self.event(Event::ReadDone);
         out

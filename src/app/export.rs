@@ -9,6 +9,7 @@ use super::genesys as genesys_live;
 use super::live::{load, prepare_live};
 use super::settings::Settings;
 use crate::error::{Error, FileError, Result};
+use crate::event::Note;
 use lambda_trust_model::RenderContext;
 use lambda_trust_provision::{
     aws_from_live, cloudformation_files, export_counts, export_from_config, genesys_export,
@@ -64,7 +65,7 @@ pub(crate) async fn export(
     };
     let written = write(&options, &files)?;
     for n in &not_exported {
-        events.event(Event::Note(format!("not exported: {n}")));
+        events.event(Event::Note(Note::NotExported { what: n.clone() }));
     }
     let (objects, imports) = export_counts(&files);
     Ok(Exported {

@@ -11,6 +11,7 @@ use std::time::Instant;
 use super::events::{Event, Events};
 use crate::aws::Clients;
 use crate::error::Result;
+use crate::event::Note;
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried, Retries};
 use crate::genesys::{apply as genesys_apply, observe, Session};
 use lambda_trust_config::{Endpoints, RegionError};
@@ -197,12 +198,7 @@ pub(crate) async fn read_desired(
     // The check is never skipped in silence.
     desired.region = region;
     if desired.region.is_none() {
-        events.event(Event::Note(
-            "the targets' region was not checked against the Genesys Cloud organization's: \
-             the Platform API is given as a URL (GENESYSCLOUD_API_REGION, or the OAuth \
-             secret's base_url) and no [genesys].region is set"
-                .into(),
-        ));
+        events.event(Event::Note(Note::RegionNotChecked));
     }
     let org = async {
         match read_org {

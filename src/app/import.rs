@@ -15,6 +15,7 @@ use super::events::{Event, Events};
 use super::init::{read_role, write_all};
 use super::settings::Settings;
 use crate::error::{Error, Result};
+use crate::event::{Note, Read, Said};
 use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
 use crate::genesys::observe;
 use lambda_trust_audit::{
@@ -94,14 +95,17 @@ pub(crate) async fn from_genesys(
 fn external_id(events: &dyn Events, options: &Options, org: &str) -> String {
     match &options.external_id {
         Some(given) if given != org => {
-            events.event(Event::Note(format!("--external-id {given} is not the signed-in organization's ID ({org}); the config requires {given}")));
+            events.event(Event::Note(Note::ExternalIdNotOrg {
+                given: given.clone(),
+                org: org.to_string(),
+            }));
             given.clone()
         }
         Some(given) => given.clone(),
         None => {
-            events.event(Event::Said(format!(
-                "the external ID is the organization's ID: {org}"
-            )));
+            events.event(Event::Said(Said::ExternalIdIsOrg {
+                org: org.to_string(),
+            }));
             org.to_string()
         }
     }
@@ -249,10 +253,12 @@ async fn pick_role(
         partners: partners.iter().map(|p| p.to_string()).collect(),
         ..Default::default()
     };
-    let what = "finding the roles Genesys Cloud can assume with your organization ID";
     let calls = crate::aws::audit::CallCount::default();
     let report = events
-        .reading(what, audit_one(&clients, None, &opts, &calls))
+        .reading(
+            Read::AcceptingRoles,
+            audit_one(&clients, None, &opts, &calls),
+        )
         .await;
     let report = report?;
     let roles = lambda_trust_audit::roles_accepting(&report, &partners, external_id);
@@ -322,16 +328,17 @@ async fn read(
         publish_drafts: false,
     };
     say_duration(events, observe::action_count(client).await?);
-    let what = format!("reading the integration {name:?} and its actions");
+    let what = Read::Integration {
+        name: name.to_string(),
+    };
     let observed = events
         .reading(what, observe::observe(client, &desired))
         .await?;
     let stats = client.stats();
-    events.event(Event::Said(format!(
-        "read {} action(s) in {} Genesys Cloud call(s)",
-        observed.actions.len(),
-        stats.reads
-    )));
+    events.event(Event::Said(Said::ActionsRead {
+        actions: observed.actions.len(),
+        calls: stats.reads,
+    }));
     Ok((observed, chosen))
 }
 
@@ -344,10 +351,11 @@ const REQUESTS_A_MINUTE: u64 = 300;
 fn say_duration(events: &dyn Events, actions: u64) {
     let reads = actions * 3 + actions.div_ceil(100) + 6;
     if reads > REQUESTS_A_MINUTE {
-        events.event(Event::Said(format!(
-            "the organization has {actions} data action(s): reading them may take up to {} minute(s) ({reads} requests at {REQUESTS_A_MINUTE} a minute)",
-            reads.div_ceil(REQUESTS_A_MINUTE)
-        )));
+        events.event(Event::Said(Said::SlowRead {
+            actions,
+            requests: reads,
+            per_minute: REQUESTS_A_MINUTE,
+        }));
     }
 }
 

@@ -15,6 +15,7 @@ use crate::aws::inventory;
 use crate::aws::observe::observe;
 use crate::aws::{AwsSettings, Clients};
 use crate::error::{Error, Result};
+use crate::event::{Read, Said};
 use lambda_trust_audit::{
     audit_role, import_role, role_as_account, role_config, AuditOptions, ImportFiles, ImportedRole,
 };
@@ -35,7 +36,9 @@ pub(crate) async fn list_functions(
     })
     .await?
     .reporting(events.retries());
-    let what = format!("listing the Lambda functions in {region}");
+    let what = Read::Functions {
+        region: region.to_string(),
+    };
     let listed = events
         .reading(what, inventory::list_functions(&clients, region))
         .await;
@@ -88,10 +91,9 @@ pub(crate) async fn from_account(
         ));
     }
     if patterns.is_empty() {
-        events.event(Event::Said(format!(
-            "no --match given: the {} function(s) listed are written as commented-out entries",
-            listed.len()
-        )));
+        events.event(Event::Said(Said::ListedAsComments {
+            functions: listed.len(),
+        }));
     }
     answers.targets = chosen.iter().map(|f| f.arn.clone()).collect();
     answers.other_functions = others.iter().map(|f| f.arn.clone()).collect();
@@ -157,7 +159,9 @@ pub(crate) async fn read_role(
         account_hint: None,
         known_identity: None,
     };
-    let what = format!("reading the role {name} and its policies");
+    let what = Read::Role {
+        name: name.to_string(),
+    };
     let observed = events.reading(what, observe(&clients, &query)).await;
     let observed = observed.map_err(AppError::ReadRole)?;
     if observed.role.is_none() {

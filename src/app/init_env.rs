@@ -10,6 +10,7 @@ use std::path::Path;
 use super::events::{Event, Events};
 use super::files::write_atomically;
 use crate::error::{Error, FileError, Result};
+use crate::event::Note;
 use lambda_trust_config::{
     add_environment, parse_function, without_environments, Config, EnvironmentOverrides,
     FunctionRef,
@@ -64,9 +65,7 @@ pub(crate) fn add(
             "sign in to the environment's own Genesys Cloud org (its OAuth client), or pass --external-id; nothing was written",
         ));
     }
-    for note in differences(name, &base, &found.functions) {
-        events.event(Event::Note(note));
-    }
+    events.all(differences(name, &base, &found.functions).map(Event::Note));
     write_atomically(path, &after)?;
     Ok(Added {
         name: name.to_string(),
@@ -123,34 +122,28 @@ fn overrides(base: &Config, found: &Found) -> EnvironmentOverrides {
 
 /// The functions found that no target names, and the targets nothing found calls: targets are
 /// shared, so these are said for a person to settle.
-fn differences(name: &str, base: &Config, found: &[String]) -> Vec<String> {
+fn differences(name: &str, base: &Config, found: &[String]) -> impl Iterator<Item = Note> {
     let targets: Vec<String> = (base.targets.iter())
         .map(|t| function_key(&t.function, t.qualifier.as_deref()))
         .collect();
-    let mut notes = Vec::new();
-    let extra: Vec<&String> = found.iter().filter(|f| !targets.contains(f)).collect();
-    if !extra.is_empty() {
-        notes.push(format!(
-            "{name} calls functions the config's targets do not name: {} (not added: environments share their targets; add a [[targets]] for each, or point a target at it in [environments.{name}.targets.\"FUNCTION\"])",
-            join(&extra)
-        ));
-    }
-    let missing: Vec<&String> = targets.iter().filter(|t| !found.contains(t)).collect();
-    if !missing.is_empty() {
-        notes.push(format!(
-            "{name} has nothing for the config's targets {} yet: `lambda-trust plan --env {name}` shows what apply would create",
-            join(&missing)
-        ));
-    }
-    notes
-}
-
-fn join(items: &[&String]) -> String {
-    items
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let functions: Vec<String> = (found.iter())
+        .filter(|f| !targets.contains(f))
+        .cloned()
+        .collect();
+    let missing: Vec<String> = (targets.iter())
+        .filter(|t| !found.contains(t))
+        .cloned()
+        .collect();
+    let env = name.to_string();
+    let extra = (!functions.is_empty()).then_some(Note::UntargetedFunctions {
+        env: env.clone(),
+        functions,
+    });
+    let missing = (!missing.is_empty()).then_some(Note::TargetsMissing {
+        env,
+        targets: missing,
+    });
+    extra.into_iter().chain(missing)
 }
 
 #[cfg(test)]
@@ -174,12 +167,19 @@ mod tests {
         };
         let o = overrides(&base, &found);
         assert_eq!(o.dotted_keys(), ["trust.external_id", "aws.account_id"]);
-        let notes = differences("prod", &base, &found.functions);
-        assert_eq!(notes.len(), 2, "{notes:?}");
-        assert!(
-            notes[0].contains("refunds") && !notes[0].contains("lookup"),
-            "{notes:?}"
+        let notes: Vec<Note> = differences("prod", &base, &found.functions).collect();
+        assert_eq!(
+            notes,
+            [
+                Note::UntargetedFunctions {
+                    env: "prod".into(),
+                    functions: vec!["refunds".into()],
+                },
+                Note::TargetsMissing {
+                    env: "prod".into(),
+                    targets: vec!["orders:live".into()],
+                },
+            ]
         );
-        assert!(notes[1].contains("orders:live"), "{notes:?}");
     }
 }

@@ -15,6 +15,7 @@ use crate::aws::prepare;
 use crate::aws::trail as aws_trail;
 use crate::aws::Clients;
 use crate::error::{Result, Status};
+use crate::event::{Note, Read};
 use crate::genesys::Session;
 use lambda_trust_provision::Prepared;
 use lambda_trust_provision::{
@@ -101,7 +102,7 @@ pub(crate) async fn read_prepared(
     let allow_weaker = settings.templates.allow_weaker;
     let prepared = events
         .reading(
-            "reading the role, its policies and the target functions from AWS",
+            Read::AwsSetup,
             prepare::prepare_scoped(clients, loaded, &templates, allow_weaker, scope),
         )
         .await?;
@@ -231,7 +232,7 @@ pub(crate) async fn plan_both(
             .await
             .inspect_err(|_| {
                 if only.is_none() {
-                    events.event(Event::Note(ONLY_AWS_NOTE.into()));
+                    events.event(Event::Note(Note::OnlyAws));
                 }
             })?,
     };
@@ -376,10 +377,6 @@ pub(crate) fn claimed_by_this_integration(
     ))
 }
 
-/// Said when the Genesys Cloud side cannot be read: the AWS side can still be converged alone.
-const ONLY_AWS_NOTE: &str = "the Genesys Cloud side could not be read; nothing was written on either side. \
-To converge the AWS side alone meanwhile: `--only aws` (then, once Genesys Cloud answers, run again without it)";
-
 /// `--only genesys` while AWS has changes the Genesys Cloud side relies on.
 fn genesys_waits_for_aws(waits: Vec<String>) -> crate::error::Error {
     crate::error::Error::usage(
@@ -402,21 +399,22 @@ async fn destroy_plan(
     if let Some(role) = &prepared.observed.role {
         check_deployment(role, prepared.loaded.config.deployment.as_deref())?;
     }
-    let (aws, mut notes) = plan_destroy(&prepared.observed)?;
-    for (account, resources) in lambda_trust_provision::unreachable_accounts(&prepared.desired) {
-        notes.push(format!(
-            "lambda-trust's function policy statements in account {account} are not removed (no [aws.accounts] entry to act there): {}",
-            resources.join(", ")
-        ));
-    }
-    let (genesys_plan, kept) = match genesys {
+    let (aws, aws_keeps) = plan_destroy(&prepared.observed)?;
+    let (genesys_plan, genesys_keeps) = match genesys {
         Some(side) => {
             let (plan, kept) = side.plan_destroy(force).await?;
             (Some(plan), kept)
         }
         None => (None, Vec::new()),
     };
-    events.all(notes.into_iter().chain(kept).map(Event::Note));
+    let keeps = |texts: Vec<String>| texts.into_iter().map(|text| Note::DestroyKeeps { text });
+    let unreachable = lambda_trust_provision::unreachable_accounts(&prepared.desired);
+    let statements = (unreachable.into_iter())
+        .map(|(account, resources)| Note::StatementsKept { account, resources });
+    let notes = keeps(aws_keeps)
+        .chain(statements)
+        .chain(keeps(genesys_keeps));
+    events.all(notes.map(Event::Note));
     Ok(ChangeSet::retire(aws, genesys_plan))
 }
 

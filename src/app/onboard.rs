@@ -12,6 +12,7 @@ use super::verify::prove_result_read;
 use super::write::{self, Writes};
 use crate::aws::{observe, prepare, Clients};
 use crate::error::{FileError, Result};
+use crate::event::{Note, Said};
 use lambda_trust_config::{add_target, remove_targets};
 use lambda_trust_model::{CallerIdentity, RenderContext};
 use lambda_trust_provision::{
@@ -107,7 +108,7 @@ pub(crate) async fn plan(
     // The edited file must be a valid config before anything is written anywhere.
     let new = lambda_trust_config::parse_str_env(&new_text, &before.shown, before.env.as_deref())?;
     if new.config.targets.is_empty() {
-        events.event(Event::Note("no targets remain: the invoke policy will be detached and deleted; the role stays and can invoke nothing.".into()));
+        events.event(Event::Note(Note::NoTargetsRemain));
     }
     let scope = scope(&edit, &new.config, identity, &before, &clients);
     let (clients, prepared) = prepare_loaded(settings, events, clients, new, scope).await?;
@@ -202,7 +203,9 @@ fn goal(edit: &Edit) -> (Goal, bool) {
 /// Writes the edited file, then both sides' changes, and proves the result as `verify` does.
 pub(crate) async fn apply(events: &dyn Events, ready: &Ready) -> Result<(Writes, Verification)> {
     write_atomically(&ready.before.path, &ready.new_text)?;
-    events.event(Event::Said(format!("updated {}", ready.before.shown)));
+    events.event(Event::Said(Said::Updated {
+        what: ready.before.shown.clone(),
+    }));
     let planned = &ready.planned;
     let genesys = planned.genesys.as_ref();
     let writes = write::write(&planned.clients, &planned.set, genesys, events).await?;

@@ -12,6 +12,7 @@ use super::settings::Settings;
 use crate::aws::organizations::{policy_documents, read_org_policies};
 use crate::aws::Clients;
 use crate::error::{Error, Result};
+use crate::event::Read;
 use lambda_trust_iam::{org_policy_files, OrgPolicies};
 
 /// What was written.
@@ -50,7 +51,9 @@ pub(crate) async fn export(
     let clients = Clients::connect(&settings.aws_for(None))
         .await?
         .reporting(events.retries());
-    let what = format!("reading the organization policies over account {account}");
+    let what = Read::OrgPolicies {
+        account: account.to_string(),
+    };
     let org = events
         .reading(what, read_org_policies(&clients, account))
         .await;

@@ -17,6 +17,7 @@ use super::function_policies::{self, PolicySource};
 use crate::aws::organizations::OrgReader;
 use crate::aws::Clients;
 use crate::error::Result;
+use crate::event::Read;
 use lambda_trust_config::Config;
 use lambda_trust_iam::{account_of, check_org_policy_files, org_policies_from_files, OrgPolicies};
 use lambda_trust_model::PathSources;
@@ -161,7 +162,7 @@ async fn sources_for(
     let accounts: BTreeSet<String> = std::iter::once(desired.account_id.clone())
         .chain(arns.iter().map(|a| account_of(a).to_string()))
         .collect();
-    events.event(Event::Reading("organization and function policies".into()));
+    events.event(Event::Reading(Read::PathPolicies));
     // Policies the cross-account statements' read already holds are not read again; another
     // account's function policy is read with that account's clients (`[aws.accounts]`).
     let known = &prepared.function_policies;

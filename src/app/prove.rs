@@ -12,6 +12,7 @@ use super::files::read_file;
 use super::live::load;
 use super::settings::Settings;
 use crate::error::{Error, Result};
+use crate::event::Note;
 use lambda_trust_iam::{prove_invoke, prove_trust, Arn, Budget, OrgPolicies, RoleAccount};
 use lambda_trust_model::RenderContext;
 pub(crate) use lambda_trust_provision::Proof;
@@ -45,11 +46,7 @@ pub(crate) fn prove(settings: &Settings, events: &dyn Events, options: Options) 
         || (input.trust_policy.is_some()
             && !(input.policies.is_empty() && input.boundary.is_none()));
     if both && options.org_policies.is_none() {
-        events.event(Event::Note(
-            "organization policies not given (--org-policies DIR): whether an SCP or RCP stops \
-             Genesys Cloud is not claimed"
-                .into(),
-        ));
+        events.event(Event::Note(Note::OrgPoliciesNotGiven));
     }
     match options.config.as_slice() {
         [_, _, ..] if input.is_empty() && options.org_policies.is_some() => Err(Error::usage(

@@ -20,7 +20,9 @@ use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
+use crate::event::{Read, Said};
 use lambda_trust_audit::{plan_import, product_arn, ListedFinding, GENERATOR_PREFIX};
+use lambda_trust_provision::HubCounts;
 
 /// One audited account and today's findings there (none: every earlier one is resolved).
 #[derive(Debug, Clone)]
@@ -53,6 +55,19 @@ pub(crate) struct Sent {
     pub failed: Vec<Failed>,
 }
 
+impl Sent {
+    /// What Security Hub took: the counts the watch's record and the said line hold.
+    pub(crate) fn counts(&self) -> HubCounts {
+        HubCounts {
+            imported: self.imported,
+            resolved: self.resolved,
+            refreshed: self.refreshed,
+            unchanged: self.unchanged,
+            refused: self.failed.len(),
+        }
+    }
+}
+
 /// Imports every account's findings, with the clients the audit read each account with
 /// (`sessions`): the run's own, or the account's assumed session; an account it has no session
 /// of (an audit through AWS Config assumes none) or whose session is too old is entered with
@@ -78,7 +93,9 @@ pub(crate) async fn send(
     let results: Vec<_> = stream::iter(to.accounts)
         .map(|account| {
             let id = account.account.clone();
-            let what = format!("importing the findings into Security Hub ({id})");
+            let what = Read::Importing {
+                account: id.clone(),
+            };
             let session = role.and_then(|_| sessions.assumed(&id, Instant::now()));
             let work = send_one(clients, session, role, account, (GENERATOR_PREFIX, None));
             async move { (id, events.reading(what, work).await) }
@@ -179,16 +196,12 @@ pub(crate) async fn send_to(
     send_one(clients, None, None, account, (generator, Some(region))).await
 }
 
-/// The account's line on stderr.
-pub(crate) fn summary(s: &Sent, region: &str) -> String {
-    format!(
-        "Security Hub ({}, {region}): {} imported, {} resolved, {} refreshed, {} unchanged; {} BatchImportFindings call(s){}",
-        s.account,
-        s.imported,
-        s.resolved,
-        s.refreshed,
-        s.unchanged,
-        s.calls,
-        if s.failed.is_empty() { String::new() } else { format!(", {} refused", s.failed.len()) },
-    )
+/// What Security Hub did with the account's findings in `region`, said on stderr.
+pub(crate) fn summary(s: &Sent, region: &str) -> Said {
+    Said::SecurityHub {
+        account: s.account.clone(),
+        region: region.to_string(),
+        calls: s.calls,
+        counts: s.counts(),
+    }
 }

@@ -13,6 +13,7 @@ use super::settings::Settings;
 use crate::aws::prepare;
 use crate::aws::{probe, Clients};
 use crate::error::Result;
+use crate::event::Read;
 use crate::genesys::Session;
 use lambda_trust_model::PathSources;
 use lambda_trust_provision::Prepared;
@@ -185,7 +186,7 @@ async fn probe_live(
     profile: String,
     wait: Duration,
 ) -> Vec<Check> {
-    events.event(Event::Reading("live probe".into()));
+    events.event(Event::Reading(Read::LiveProbe));
     let probe_settings = probe::ProbeSettings {
         profile,
         wait,
@@ -195,7 +196,7 @@ async fn probe_live(
         &probe_settings,
         &prepared.desired,
         &prepared.observed,
-        |m| events.event(Event::Step(m.to_string())),
+        |step| events.event(Event::Step(step)),
     )
     .await;
     events.event(Event::ReadDone);

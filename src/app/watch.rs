@@ -329,7 +329,9 @@ pub(crate) async fn publish(
         ));
     };
     let prefix = run.generator_prefix();
-    let what = format!("publishing to Security Hub ({account})");
+    let what = crate::event::Read::Publishing {
+        account: account.clone(),
+    };
     let sent = hub::send_to(clients, (account, &run.region), findings, &prefix);
     let sent = events.reading(what, sent).await?;
     events.event(Event::Said(hub::summary(&sent, &run.region)));

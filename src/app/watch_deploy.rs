@@ -14,6 +14,7 @@ use super::settings::Settings;
 use crate::aws::prepare::{prepare_scoped, Scope};
 use crate::aws::watch as live;
 use crate::error::{Error, Result};
+use crate::event::Read;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::{
     plan_watch, prove_read_only, read_executable, runs_on_al2023, watch_deployment, watch_teardown,
@@ -448,7 +449,9 @@ pub(crate) async fn archive(events: &dyn Events, findings: ToArchive) -> Result<
     let work = crate::aws::security_hub::import(&hub.clients, Some(&hub.region), out);
     let done = events
         .reading(
-            format!("archiving {} finding(s)", findings.held.len()),
+            Read::Archiving {
+                findings: findings.held.len(),
+            },
             work,
         )
         .await?;
@@ -500,7 +503,7 @@ pub(crate) async fn write(
     let loaded = file.load()?;
     let clients = connect(settings, events, &loaded.config).await?;
     let work = live::apply(&clients, ops, &state.package, &state.want.tags);
-    let written = events.reading(format!("writing {} change(s)", ops.len()), work);
+    let written = events.reading(Read::Writing { changes: ops.len() }, work);
     written.await.map_err(|(made, e)| stopped(ops, made, e))
 }
 

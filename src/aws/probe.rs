@@ -11,6 +11,7 @@ use tokio::time::Instant;
 
 use crate::aws::client::{AwsError, DEFAULT_REGION};
 use crate::aws::retry::{retry_until, Backoff};
+use crate::event::ProbeStep;
 use lambda_trust_model::{Desired, Observed, ResolvedTarget};
 use lambda_trust_provision::{Check, CheckId};
 
@@ -30,13 +31,13 @@ pub(crate) struct ProbeSettings {
 }
 
 /// Assumes the role with the probe profile's credentials and the external ID, then dry-run
-/// invokes each target. Retries with backoff until `wait` runs out, to ride out IAM propagation.
-/// Never prints or returns the temporary credentials.
+/// invokes each target. Retries with backoff until `wait` runs out, to ride out IAM propagation;
+/// `progress` hears each call as it is made. Never prints or returns the temporary credentials.
 pub(crate) async fn probe(
     settings: &ProbeSettings,
     desired: &Desired,
     observed: &Observed,
-    mut progress: impl FnMut(&str),
+    mut progress: impl FnMut(ProbeStep),
 ) -> Vec<Check> {
     let Some(role) = &observed.role else {
         return vec![];
@@ -114,7 +115,7 @@ async fn assume_role(
     external_id: &str,
     deadline: Instant,
     wait: Duration,
-    progress: &mut impl FnMut(&str),
+    progress: &mut impl FnMut(ProbeStep),
 ) -> Result<(aws_sdk_sts::types::Credentials, u32), String> {
     let sts = aws_sdk_sts::Client::new(base);
     let assumed = retry_until(
@@ -122,7 +123,10 @@ async fn assume_role(
         PROBE_BACKOFF,
         |_| true,
         |attempt| {
-            progress(&format!("assuming {role_arn} (attempt {attempt})"));
+            progress(ProbeStep::Assuming {
+                role_arn: role_arn.to_string(),
+                attempt,
+            });
             let call = sts
                 .assume_role()
                 .role_arn(role_arn)
@@ -155,7 +159,7 @@ async fn dry_run_invoke(
     provider: &aws_sdk_lambda::config::Credentials,
     t: &ResolvedTarget,
     deadline: Instant,
-    progress: &mut impl FnMut(&str),
+    progress: &mut impl FnMut(ProbeStep),
 ) -> Check {
     let conf = aws_sdk_lambda::config::Builder::from(base)
         .region(aws_config::Region::new(t.region.clone()))
@@ -168,10 +172,10 @@ async fn dry_run_invoke(
         PROBE_BACKOFF,
         |_| true,
         |attempt| {
-            progress(&format!(
-                "dry-run invoke of {} (attempt {attempt})",
-                t.function_arn
-            ));
+            progress(ProbeStep::Invoking {
+                function_arn: t.function_arn.clone(),
+                attempt,
+            });
             let call = client
                 .invoke()
                 .function_name(&t.function_arn)

@@ -226,7 +226,8 @@ pub(crate) enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, strum::IntoStaticStr)]
+#[strum(serialize_all = "kebab-case")]
 pub(crate) enum Command {
     /// Write a commented lambda-trust.toml, from flags or by asking.
     #[command(after_long_help = "\
@@ -653,62 +654,75 @@ Examples:
     },
 }
 
+/// One result a command can print: whether the command's flags choose it, and its formats
+/// (its `report::Report::FORMATS`).
+type Printed = (fn(&Command) -> bool, &'static [Format]);
+
+/// Whatever the flags.
+fn always(_: &Command) -> bool {
+    true
+}
+
+/// `audit --template` or `--plan`: the infrastructure code's audit.
+fn audits_iac(command: &Command) -> bool {
+    matches!(command, Command::Audit(a) if a.template.is_some() || a.plan.is_some())
+}
+
+/// `audit --organization` or `--accounts`: the organization's audit.
+fn audits_org(command: &Command) -> bool {
+    matches!(command, Command::Audit(a) if a.organization || a.accounts.is_some())
+}
+
 impl Command {
-    /// Every output format the command named `name` can print, whatever its flags: the union
-    /// of its results' `report::Report::FORMATS` ([`Command::formats`] by flags), in
-    /// `--format`'s order. Its `--help` lists these and clap refuses the others.
-    pub(crate) fn formats_named(name: &str) -> Vec<Format> {
-        let results: &[&[Format]] = match name {
-            "check" => &[<lambda_trust_provision::CheckReport as Report>::FORMATS],
+    /// The one table of `--format`s: per command (by its name), the results it can print, each
+    /// with the flags that choose it — the first that holds — and its formats. A command not
+    /// named prints a result in the human format or JSON.
+    fn table_of_results(name: &str) -> &'static [Printed] {
+        match name {
+            "check" => &[(
+                always,
+                <lambda_trust_provision::CheckReport as Report>::FORMATS,
+            )],
             "audit" => &[
-                <lambda_trust_audit::IacReport as Report>::FORMATS,
-                report::OrgAudit::FORMATS,
-                report::AccountAudit::FORMATS,
+                (
+                    audits_iac,
+                    <lambda_trust_audit::IacReport as Report>::FORMATS,
+                ),
+                (audits_org, report::OrgAudit::FORMATS),
+                (always, report::AccountAudit::FORMATS),
             ],
-            "completions" | "man" => &[&[Format::Human]],
-            "ids" => &[<report::IdsResult as Report>::FORMATS],
-            "export" => &[<report::ExportResult as Report>::FORMATS],
-            _ => &[report::HUMAN_JSON],
-        };
+            // Text for a shell or `man`.
+            "completions" | "man" => &[(always, &[Format::Human])],
+            "ids" => &[(always, <report::IdsResult as Report>::FORMATS)],
+            "export" => &[(always, <report::ExportResult as Report>::FORMATS)],
+            _ => &[(always, report::HUMAN_JSON)],
+        }
+    }
+
+    /// The command's name, as clap knows it (`org-policies`).
+    fn name(&self) -> &'static str {
+        self.into()
+    }
+
+    /// Every output format the command named `name` can print, whatever its flags: the union
+    /// of its results' formats ([`Command::table_of_results`]), in `--format`'s order. Its
+    /// `--help` lists these and clap refuses the others.
+    pub(crate) fn formats_named(name: &str) -> Vec<Format> {
+        let results = Command::table_of_results(name);
         Format::value_variants()
             .iter()
-            .filter(|f| results.iter().any(|r| r.contains(f)))
+            .filter(|f| results.iter().any(|(_, formats)| formats.contains(f)))
             .copied()
             .collect()
     }
 
-    /// The output formats the command has: its result's (`report::Report::FORMATS`); any other
-    /// `--format` is refused before the command runs.
+    /// The output formats the command has: those of the result its flags choose
+    /// ([`Command::table_of_results`]); any other `--format` is refused before the command runs.
     pub(crate) fn formats(&self) -> &'static [Format] {
-        match self {
-            Command::Check { .. } => <lambda_trust_provision::CheckReport as Report>::FORMATS,
-            Command::Audit(args) if args.template.is_some() || args.plan.is_some() => {
-                <lambda_trust_audit::IacReport as Report>::FORMATS
-            }
-            Command::Audit(args) if args.organization || args.accounts.is_some() => {
-                report::OrgAudit::FORMATS
-            }
-            Command::Audit(_) => report::AccountAudit::FORMATS,
-            // Text for a shell or `man`.
-            Command::Completions { .. } | Command::Man { .. } => &[Format::Human],
-            Command::Ids => <report::IdsResult as Report>::FORMATS,
-            Command::Export { .. } => <report::ExportResult as Report>::FORMATS,
-            Command::Init(_)
-            | Command::Diff
-            | Command::Render { .. }
-            | Command::Lint { .. }
-            | Command::Simulate(_)
-            | Command::Prove(_)
-            | Command::Plan { .. }
-            | Command::Apply(_)
-            | Command::Verify(_)
-            | Command::Onboard(_)
-            | Command::Offboard(_)
-            | Command::Destroy { .. }
-            | Command::OrgPolicies { .. }
-            | Command::Genesys { .. }
-            | Command::Watch { .. } => report::HUMAN_JSON,
-        }
+        let results = Command::table_of_results(self.name());
+        (results.iter())
+            .find(|(chooses, _)| chooses(self))
+            .map_or(report::HUMAN_JSON, |(_, formats)| formats)
     }
 }
 
@@ -758,6 +772,7 @@ mod tests {
             let cli =
                 Cli::try_parse_from(std::iter::once("lambda-trust").chain(args.iter().copied()))
                     .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert_eq!(cli.command.name(), args[0], "the name clap knows");
             by_name
                 .entry(args[0])
                 .or_default()

@@ -279,9 +279,10 @@ impl Output {
         let _ = stderr.flush();
     }
 
-    /// A line on stderr (the questions' preambles, what was written).
+    /// A line on stderr a renderer or a command already wrote (the questions' preambles,
+    /// what was written), said as it is.
     pub(crate) fn say(&self, line: &str) {
-        self.event(&Event::Said(line.to_string()));
+        self.event(&Event::Output(line.to_string()));
     }
 
     /// Prose on stderr: each paragraph (a line of `text`) wrapped to the terminal's width, 80

@@ -95,9 +95,13 @@ impl Sink {
             return self.output.event(&event);
         }
         match &event {
-            Event::Reading(what) => self.draw(&self.bar, self.terminal.then(|| spinner(what))),
-            Event::Step(what) => with_bar(&self.bar, |pb| {
-                pb.set_message(report::printable(what).into_owned())
+            Event::Reading(read) => {
+                let what = || spinner(&report::event_words::reading(read));
+                self.draw(&self.bar, self.terminal.then(what))
+            }
+            Event::Step(step) => with_bar(&self.bar, |pb| {
+                let what = report::event_words::step(step);
+                pb.set_message(report::printable(&what).into_owned())
             }),
             Event::ReadDone => self.draw(&self.bar, None),
             Event::Counting { total } => {

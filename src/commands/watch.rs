@@ -12,7 +12,7 @@ use crate::app::Events;
 use crate::cli::WatchCommand;
 use crate::error::{Result, Status};
 use crate::report::{self, WatchSubject};
-use lambda_trust_provision::{HubCounts, Published, WatchChange, WatchRecord, WatchVerdict};
+use lambda_trust_provision::{Published, WatchChange, WatchRecord, WatchVerdict};
 
 pub(super) async fn run(
     inv: &Invocation,
@@ -62,13 +62,7 @@ impl Render for Asff {
             error: r.error.clone(),
         });
         let published = match published {
-            Ok(s) => Published::SecurityHub(HubCounts {
-                imported: s.imported,
-                resolved: s.resolved,
-                refreshed: s.refreshed,
-                unchanged: s.unchanged,
-                refused: s.failed.len(),
-            }),
+            Ok(s) => Published::SecurityHub(s.counts()),
             Err(e) => Published::Error(e.human()),
         };
         WatchRecord {

@@ -7,10 +7,11 @@ use std::borrow::Cow;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::event_words;
 use super::plan::WriteStarted;
 use super::text::printable;
 use super::Styles;
-use crate::event::Event;
+use crate::event::{Event, Note, ProbeStep, Read, Said};
 use crate::retry::Waiting;
 use lambda_trust_provision::{ChangeView, Side};
 
@@ -19,9 +20,9 @@ pub(crate) const EVENT_SCHEMA_VERSION: u32 = 1;
 
 /// The lines a person reads for `event`: none for what only a spinner or a bar shows (reading,
 /// a step, done, counting) and for a wait that only a spinner shows (see [`waiting_line`]).
-/// What servers and people chose (a note's text, a warning, a cause, a request) goes through
-/// [`printable`]; a said line is passed as it is: a renderer's text (which escaped what it
-/// took in, and may hold our colours) or a workflow's own sentence.
+/// What servers and people chose (a note's text, a said line's data, a warning, a cause, a
+/// request) goes through [`printable`]; an [`Event::Output`] line is passed as it is: a
+/// renderer's text, which escaped what it took in and may hold our colours.
 pub(crate) fn lines(event: &Event, styles: Styles) -> Vec<String> {
     lines_with(event, styles, printable)
 }
@@ -59,7 +60,7 @@ fn lines_with(event: &Event, styles: Styles, text: fn(&str) -> Cow<'_, str>) -> 
             }
             .line(),
         )],
-        Event::Note(note) => vec![line(format!("note: {note}"))],
+        Event::Note(note) => vec![line(format!("note: {}", event_words::note(note)))],
         Event::Warning { message, hint } => {
             let mut out = vec![format!("{} {}", styles.yellow("warning:"), text(message))];
             out.extend(hint.iter().map(|h| line(format!("  (hint: {h})"))));
@@ -69,24 +70,25 @@ fn lines_with(event: &Event, styles: Styles, text: fn(&str) -> Cow<'_, str>) -> 
             service,
             calls,
             causes,
-        } => {
-            let causes: Vec<String> = (causes.iter())
-                .map(|(cause, n)| format!("{cause} ×{n}"))
-                .collect();
-            vec![line(format!(
-                "{service}: {calls} call(s) retried ({})",
-                causes.join(", ")
-            ))]
-        }
+        } => vec![line(retried_line(service, *calls, causes))],
         Event::Recovered { service, what } => vec![line(format!(
             "{service}: the answer to {what} was lost; the object it created was found by name \
              and kept (not created twice)"
         ))],
-        Event::Said(said) => vec![said.clone()],
+        Event::Said(said) => vec![line(event_words::said(said))],
+        Event::Output(output) => vec![output.clone()],
         // One JSON line: what the function's log (CloudWatch Logs) holds of each invocation.
         Event::WatchRun(record) => vec![serde_json::to_string(record).unwrap_or_default()],
         Event::Waiting(w) => vec![line(waiting_line(w))],
     }
+}
+
+/// `Genesys Cloud: 3 call(s) retried (429 ×2, 503 ×1)`.
+fn retried_line(service: &str, calls: usize, causes: &[(String, usize)]) -> String {
+    let causes: Vec<String> = (causes.iter())
+        .map(|(cause, n)| format!("{cause} ×{n}"))
+        .collect();
+    format!("{service}: {calls} call(s) retried ({})", causes.join(", "))
 }
 
 /// A wait the server asked for this long or longer is always said on a line of its own; a
@@ -176,13 +178,15 @@ pub(crate) struct EventLine {
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub(crate) enum EventRecord {
-    /// Waiting on AWS or Genesys Cloud starts.
+    /// Waiting on AWS or Genesys Cloud starts: `what` for people, `about` as data.
     Reading {
         what: String,
+        about: Read,
     },
-    /// The wait goes on, now for this.
+    /// The wait goes on, now for this step of the live probe.
     Step {
         what: String,
+        about: ProbeStep,
     },
     /// The wait is over.
     ReadDone {},
@@ -206,8 +210,10 @@ pub(crate) enum EventRecord {
         resource: String,
         action: String,
     },
+    /// Something the user should know: `text` for people (after `note: `), `about` as data.
     Note {
         text: String,
+        about: Note,
     },
     Warning {
         text: String,
@@ -224,9 +230,12 @@ pub(crate) enum EventRecord {
         service: String,
         what: String,
     },
-    /// A line of information.
+    /// A line of information: `text` for people; `about` as data, absent for a line a
+    /// renderer wrote (a result's line, a question's preamble).
     Said {
         text: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        about: Option<Said>,
     },
     /// One invocation of the watching function (`watch run`): its record
     /// (docs/schemas/watch-run.schema.json).
@@ -262,6 +271,12 @@ pub(crate) struct RetryCause {
     pub count: usize,
 }
 
+impl From<(String, usize)> for RetryCause {
+    fn from((cause, count): (String, usize)) -> RetryCause {
+        RetryCause { cause, count }
+    }
+}
+
 /// `event` as one line of JSON.
 pub(crate) fn json_line(event: &Event) -> String {
     let lines = lines_with(event, Styles { color: false }, |t| Cow::Borrowed(t));
@@ -277,10 +292,17 @@ fn millis(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// `event`'s data, with the words of a typed one (its `what` or `text`).
 fn record(event: &Event) -> EventRecord {
     match event.clone() {
-        Event::Reading(what) => EventRecord::Reading { what },
-        Event::Step(what) => EventRecord::Step { what },
+        Event::Reading(about) => EventRecord::Reading {
+            what: event_words::reading(&about),
+            about,
+        },
+        Event::Step(about) => EventRecord::Step {
+            what: event_words::step(&about),
+            about,
+        },
         Event::ReadDone => EventRecord::ReadDone {},
         Event::Counting { total } => EventRecord::Counting { total },
         Event::Counted => EventRecord::Counted {},
@@ -299,7 +321,10 @@ fn record(event: &Event) -> EventRecord {
             total,
             change,
         } => write_started(side, (index, total), change),
-        Event::Note(text) => EventRecord::Note { text },
+        Event::Note(about) => EventRecord::Note {
+            text: event_words::note(&about),
+            about,
+        },
         Event::Warning { message, hint } => EventRecord::Warning {
             text: message,
             hint,
@@ -311,27 +336,34 @@ fn record(event: &Event) -> EventRecord {
         } => EventRecord::Retried {
             service: service.to_string(),
             calls,
-            causes: (causes.into_iter())
-                .map(|(cause, count)| RetryCause { cause, count })
-                .collect(),
+            causes: causes.into_iter().map(RetryCause::from).collect(),
         },
         Event::Recovered { service, what } => EventRecord::Recovered {
             service: service.to_string(),
             what,
         },
-        Event::Said(text) => EventRecord::Said { text },
-        Event::WatchRun(record) => EventRecord::WatchRun { record },
-        Event::Waiting(w) => EventRecord::Waiting {
-            service: w.service.to_string(),
-            request: w.request,
-            cause: w.cause,
-            asked: w.asked,
-            attempt: w.wait.attempt,
-            max_attempts: w.wait.max_attempts,
-            elapsed_ms: millis(w.wait.elapsed),
-            wait_ms: millis(w.wait.wait),
+        Event::Said(about) => EventRecord::Said {
+            text: event_words::said(&about),
+            about: Some(about),
         },
+        Event::Output(text) => EventRecord::Said { text, about: None },
+        Event::WatchRun(record) => EventRecord::WatchRun { record },
+        Event::Waiting(w) => waiting(w),
         Event::Settled => EventRecord::Settled {},
+    }
+}
+
+/// A call's wait before its next attempt.
+fn waiting(w: Waiting) -> EventRecord {
+    EventRecord::Waiting {
+        service: w.service.to_string(),
+        request: w.request,
+        cause: w.cause,
+        asked: w.asked,
+        attempt: w.wait.attempt,
+        max_attempts: w.wait.max_attempts,
+        elapsed_ms: millis(w.wait.elapsed),
+        wait_ms: millis(w.wait.wait),
     }
 }
 
@@ -401,9 +433,9 @@ mod tests {
     #[test]
     fn every_event_is_one_line_of_json_with_its_kind_and_version() {
         let events = [
-            Event::Reading("role".into()),
+            Event::Reading(Read::Role { name: "R".into() }),
             Event::ReadDone,
-            Event::Note("n".into()),
+            Event::Note(Note::NotExported { what: "n".into() }),
             Event::Warning {
                 message: "w".into(),
                 hint: Some("h".into()),
@@ -438,6 +470,67 @@ mod tests {
         assert!(reading.get("message").is_none());
     }
 
+    /// A typed event keeps its words in `what` or `text` (as before it was typed) and adds its
+    /// data as `about`, tagged by `kind`; a line a renderer wrote is `said` without `about`.
+    #[test]
+    fn the_json_record_keeps_the_words_and_adds_the_data() {
+        let json =
+            |e: Event| -> serde_json::Value { serde_json::from_str(&json_line(&e)).unwrap() };
+        let reading = json(Event::Reading(Read::Publishing {
+            account: "111122223333".into(),
+        }));
+        assert_eq!(reading["what"], "publishing to Security Hub (111122223333)");
+        assert_eq!(
+            reading["about"],
+            serde_json::json!({"kind": "publishing", "account": "111122223333"})
+        );
+        let note = json(Event::Note(Note::OnlyAws));
+        assert!(note["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("the Genesys Cloud side"));
+        assert_eq!(
+            note["message"],
+            format!("note: {}", note["text"].as_str().unwrap())
+        );
+        assert_eq!(note["about"], serde_json::json!({"kind": "only-aws"}));
+        let said = json(Event::Said(Said::Updated {
+            what: "c.toml".into(),
+        }));
+        assert_eq!(
+            (&said["event"], &said["text"]),
+            (&"said".into(), &"updated c.toml".into())
+        );
+        assert_eq!(said["about"]["kind"], "updated");
+        let hub = json(Event::Said(Said::SecurityHub {
+            account: "1".into(),
+            region: "us-east-1".into(),
+            calls: 1,
+            counts: lambda_trust_provision::HubCounts {
+                imported: 2,
+                ..Default::default()
+            },
+        }));
+        assert_eq!(
+            hub["about"],
+            serde_json::json!({"kind": "security-hub", "account": "1", "region": "us-east-1",
+                "calls": 1, "imported": 2, "resolved": 0, "refreshed": 0, "unchanged": 0,
+                "refused": 0})
+        );
+        let output = json(Event::Output("\u{1b}[1mplan\u{1b}[0m".into()));
+        assert_eq!(output["event"], "said");
+        assert!(output.get("about").is_none(), "{output}");
+        let coloured = lines(
+            &Event::Output("\u{1b}[1mplan".into()),
+            Styles { color: true },
+        );
+        assert_eq!(
+            coloured,
+            ["\u{1b}[1mplan"],
+            "a rendered line is said as it is"
+        );
+    }
+
     #[test]
     fn foreign_text_is_escaped_for_people_and_kept_in_json() {
         let hostile = "name\u{1b}]0;owned\u{7}\u{202e}";
@@ -445,7 +538,13 @@ mod tests {
             message: hostile.into(),
             hint: Some(hostile.into()),
         };
-        for event in [Event::Note(hostile.into()), warning] {
+        let note = Event::Note(Note::NotExported {
+            what: hostile.into(),
+        });
+        let said = Event::Said(Said::Updated {
+            what: hostile.into(),
+        });
+        for event in [note, said, warning] {
             let human = lines(&event, Styles { color: true }).join("\n");
             assert!(!human.contains(['\u{7}', '\u{202e}']), "{human:?}");
             assert!(

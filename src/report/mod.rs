@@ -33,7 +33,8 @@
 //! `tests/it/json_schemas.rs` fails while they differ); `version` (`--version`, with `--verbose` or
 //! `--format json` the build facts build.rs records); `events` (a workflow's `Event` as people read
 //! it on stderr, or as one line of JSON under `--progress json`: `EventLine`, schema
-//! `event.schema.json`); `fit` (a report fitted to the terminal's width, which `Output` reads:
+//! `event.schema.json`); `event_words` (the words of the typed events — what a wait is for, a
+//! probe's step, a note, a said line — written once); `fit` (a report fitted to the terminal's width, which `Output` reads:
 //! lines broken at spaces, never inside a word); `Styles` (colour of one stream, decided by the
 //! command layer)
 
@@ -44,6 +45,7 @@ mod audit_html;
 mod audit_iac;
 mod check;
 mod diff;
+pub(crate) mod event_words;
 pub(crate) mod events;
 mod export;
 mod fit;
