@@ -113,7 +113,7 @@ fn filters(out: &mut String, page: &Page) {
         "<div id=\"filters\" hidden>\n<label>Worst severity <select id=\"f-sev\"><option value=\"\">any</option>\
 <option value=\"security\">security</option><option value=\"config\">config</option>\
 <option value=\"info\">info</option><option value=\"ok\">ok (no finding)</option></select></label>\n\
-<label>AuditCode <select id=\"f-code\"><option value=\"\">any</option>",
+<label>Code <select id=\"f-code\"><option value=\"\">any</option>",
     );
     for c in AuditCode::iter() {
         let _ = write!(out, "<option>{}</option>", c);
