@@ -612,3 +612,47 @@ fn a_new_default_version_of_the_invoke_policy_is_a_finding_in_the_next_invocatio
     assert!(!active.is_empty(), "no finding for the opened policy");
     assert!(active.iter().all(|f| f["Compliance"]["Status"] != "PASSED"));
 }
+
+/// AWS refuses the schedule's full read: what the Genesys Cloud side shows is published as
+/// found, beside an unknown for the AWS side — and the AWS findings already active stay so,
+/// never settled for want of a read.
+#[test]
+fn an_aws_side_that_cannot_be_read_still_publishes_what_the_genesys_side_found() {
+    let (env, fake, api, _function) = watching_both_sides();
+    open_trust(&env);
+    let first = invoke(&api, &schedule_tick());
+    assert_eq!(first["verdict"]["status"], "drift", "{first:#}");
+    let generator = |f: &Value| f["GeneratorId"].as_str().unwrap_or("").to_owned();
+    let aws = format!("lambda-trust/watch/{ROLE}/aws/");
+    let failed_aws = |active: &[Value]| {
+        (active.iter())
+            .filter(|f| generator(f).starts_with(&aws) && f["Compliance"]["Status"] == "FAILED")
+            .count()
+    };
+    let before = failed_aws(&watch_findings(&env, "ACTIVE"));
+    assert!(before > 0);
+
+    let integration = (fake.state()["integrations"].as_object().unwrap().keys())
+        .next()
+        .unwrap()
+        .clone();
+    fake.tamper(json!({"kind": "integration", "id": integration, "intendedState": "DISABLED"}));
+    env.proxy.inject(
+        support::Injection::new("iam:GetRole", 403, "AccessDenied", "not authorized").always(),
+    );
+    let run = invoke(&api, &schedule_tick());
+    assert_eq!(run["verdict"]["status"], "error", "{run:#}");
+    let active = watch_findings(&env, "ACTIVE");
+    let genesys = format!("lambda-trust/watch/{ROLE}/genesys/");
+    assert!(
+        (active.iter())
+            .any(|f| generator(f).starts_with(&genesys) && f["Compliance"]["Status"] == "FAILED"),
+        "{active:#?}"
+    );
+    assert_eq!(failed_aws(&active), before, "{active:#?}");
+    let unknown: Vec<String> = (active.iter())
+        .filter(|f| f["Compliance"]["Status"] == "NOT_AVAILABLE")
+        .map(generator)
+        .collect();
+    assert_eq!(unknown, [format!("lambda-trust/watch/{ROLE}/aws/not-read")]);
+}
