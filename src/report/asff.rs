@@ -80,7 +80,7 @@ pub fn account_findings(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
     let region = report.region.as_deref().unwrap_or_default();
     (report.roles.iter())
         .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-        .map(|(r, f)| finding(&report.account, region, r, f, meta))
+        .map(|(r, f)| finding((&report.account, region), r, f, meta))
         .collect()
 }
 
@@ -100,13 +100,8 @@ pub(crate) fn document(findings: &[Value]) -> String {
     serde_json::to_string_pretty(findings).unwrap_or_default()
 }
 
-fn finding(
-    account: &str,
-    region: &str,
-    role: &RoleReport,
-    f: &AuditFinding,
-    meta: &HtmlMeta,
-) -> Value {
+fn finding(at: (&str, &str), role: &RoleReport, f: &AuditFinding, meta: &HtmlMeta) -> Value {
+    let (account, region) = at;
     let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
     let now = timestamp(meta.generated);
     let label = severity_label(f.severity);

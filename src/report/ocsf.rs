@@ -32,7 +32,7 @@ pub fn account_events(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
     let region = report.region.as_deref().unwrap_or_default();
     (report.roles.iter())
         .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-        .map(|(r, f)| event(&report.account, region, r, f, meta))
+        .map(|(r, f)| event((&report.account, region), r, f, meta))
         .collect()
 }
 
@@ -76,13 +76,8 @@ fn finding_info(uid: &str, role: &RoleReport, f: &AuditFinding, time: i64) -> Va
     })
 }
 
-fn event(
-    account: &str,
-    region: &str,
-    role: &RoleReport,
-    f: &AuditFinding,
-    meta: &HtmlMeta,
-) -> Value {
+fn event(at: (&str, &str), role: &RoleReport, f: &AuditFinding, meta: &HtmlMeta) -> Value {
+    let (account, region) = at;
     let time = meta.generated.timestamp_millis();
     let (severity_id, severity) = severity(f.severity);
     let uid = finding_id(account, &role.arn, f.code.into());
