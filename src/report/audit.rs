@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use strum::IntoEnumIterator;
 
 use super::sarif::{self, rule};
+use super::styles::Styles;
 use super::text::printable;
-use super::Styles;
 use lambda_trust_audit::{
     AccountOutcome, AccountReport, AuditCode, AuditFinding, BaselineOutcome, GenesysReport, IdKind,
     OrgReport, RoleReport,

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use super::audit::{account_human, sarif_rules};
 use super::sarif::kind_and_level;
 use super::sarif::{self, rule};
+use super::styles::Styles;
 use super::text::printable;
-use super::Styles;
 use lambda_trust_audit::IacReport;
 
 fn at(file: &str, line: Option<usize>) -> String {

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use super::plan::document_diff_near;
 use super::sarif::{self, rule};
+use super::styles::Styles;
 use super::text::{printable, unknown_mark};
-use super::Styles;
 use lambda_trust_provision::{
     attribution_suffix, ChangedBy, CheckReport, Code, ConfigStatus, Finding, FindingKind,
     LookupsSaid, Remedy, Side, TrailSource,

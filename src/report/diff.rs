@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::output::Report;
-use super::Styles;
+use super::styles::Styles;
 use lambda_trust_provision::Difference;
 
 /// `diff --format json`.

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::event_words;
 use super::plan::WriteStarted;
+use super::styles::Styles;
 use super::text::printable;
-use super::Styles;
 use crate::event::{Event, Note, ProbeStep, Read, Said};
 use crate::retry::Waiting;
 use lambda_trust_provision::{ChangeView, Side};

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::output::Report;
 use super::results::to_json;
+use super::styles::Styles;
 use super::text::printable;
-use super::Styles;
 
 /// `export terraform|cloudformation`: what was written.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::Styles;
+use super::styles::Styles;
 
 /// One region as printed.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::output::{Format, Report};
-use super::Styles;
+use super::styles::Styles;
 use lambda_trust_provision::{ActionId, NamedId, OrgIds};
 
 /// `ids --format json`.

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::Styles;
+use super::styles::Styles;
 use lambda_trust_provision::{LintFinding, LintOverrides, LintReport, LintSeverity};
 
 /// One line per finding (`error[code]: message`), its hint indented below, then a summary.

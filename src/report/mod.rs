@@ -61,6 +61,7 @@ mod results;
 mod sarif;
 pub(crate) mod schemas;
 mod simulate;
+mod styles;
 mod text;
 mod verify;
 mod version;
@@ -68,8 +69,6 @@ mod watch;
 
 #[cfg(test)]
 mod tests;
-
-use owo_colors::OwoColorize;
 
 pub(crate) use asff_watch::{watch_findings, WatchSubject};
 pub use audit::account_sarif as audit_sarif;
@@ -95,40 +94,7 @@ pub(crate) use results::{
     EnvironmentWritten, ImportResult, ImportedRoleResult, InitResult, OrgPoliciesResult,
     OrgPolicyFileWritten, RenderedPolicies, VerifyEnvironmentsResult,
 };
+pub(crate) use styles::Styles;
 pub(crate) use text::printable;
 pub(crate) use version::VersionResult;
 pub(crate) use watch::{WatchFinding, WatchResult};
-
-/// Whether to emit ANSI colour on one stream (decided once, `commands::Output::resolve`).
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Styles {
-    pub color: bool,
-}
-
-impl Styles {
-    fn paint(&self, s: &str, f: impl Fn(&str) -> String) -> String {
-        if self.color {
-            f(s)
-        } else {
-            s.to_string()
-        }
-    }
-    pub(crate) fn green(&self, s: &str) -> String {
-        self.paint(s, |s| s.green().to_string())
-    }
-    pub(crate) fn red(&self, s: &str) -> String {
-        self.paint(s, |s| s.red().to_string())
-    }
-    pub(crate) fn yellow(&self, s: &str) -> String {
-        self.paint(s, |s| s.yellow().to_string())
-    }
-    pub(crate) fn bold(&self, s: &str) -> String {
-        self.paint(s, |s| s.bold().to_string())
-    }
-    pub(crate) fn dim(&self, s: &str) -> String {
-        self.paint(s, |s| s.dimmed().to_string())
-    }
-    pub(crate) fn cyan(&self, s: &str) -> String {
-        self.paint(s, |s| s.cyan().to_string())
-    }
-}

@@ -12,8 +12,8 @@ use super::results::{
     to_json, ApplyResult, DestroyResult, DryRunResult, ImportResult, InitResult, OnboardResult,
     OrgPoliciesResult, PlanResult, RenderedPolicies, VerifyResult, Writes,
 };
+use super::styles::Styles;
 use super::text::printable;
-use super::Styles;
 use super::{asff, ocsf};
 use super::{audit, audit_html, audit_iac, check, genesys, lint, plan, prove, simulate, verify};
 use lambda_trust_audit::{AccountReport, IacReport, OrgReport};

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::Styles;
+use super::styles::Styles;
 
 /// The output format of results on stdout (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

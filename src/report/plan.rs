@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
+use super::styles::Styles;
 use super::text::printable;
-use super::Styles;
 use lambda_trust_provision::{
     describe_genesys, describe_plan, genesys_notes, ChangeAction, ChangeSet, ChangeView,
     GenesysPlan, HandedOver, Plan, Side,

@@ -5,8 +5,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::styles::Styles;
 use super::verify::{closing_line, isolation_lines, mark};
-use super::Styles;
 use lambda_trust_iam::{PropertyResult, Verdict};
 use lambda_trust_model::ClaimVerdict;
 use lambda_trust_provision::{IsolationClaim, OrgProof, Proof, Tally};

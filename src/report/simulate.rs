@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::Styles;
+use super::styles::Styles;
 
 use lambda_trust_iam::Decision;
 use lambda_trust_provision::SimulateOutcome;

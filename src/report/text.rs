@@ -5,7 +5,7 @@
 //! Cloud integration, action and credential names, servers' error messages — and any of them
 //! may hold an escape sequence or a bidirectional override that rewrites what a terminal shows
 //! (CWE-150). Every renderer passes such text through [`printable`] where it enters human
-//! text; our own ANSI colours, added around it by [`super::Styles`], are kept. JSON, SARIF,
+//! text; our own ANSI colours, added around it by [`super::styles::Styles`], are kept. JSON, SARIF,
 //! ASFF and OCSF are JSON-escaped and the HTML page is HTML-escaped: none of them goes through
 //! it (CONTRIBUTING.md "Renderers").
 
@@ -45,7 +45,7 @@ fn unsafe_char(c: char) -> bool {
 /// reads as a failure.
 pub(super) fn unknown_mark(
     outcome: lambda_trust_verdict::Outcome,
-    styles: super::Styles,
+    styles: super::styles::Styles,
 ) -> String {
     match outcome {
         lambda_trust_verdict::Outcome::Failed => String::new(),

@@ -1,7 +1,7 @@
 //! The verify checklist, human and JSON.
 
+use super::styles::Styles;
 use super::text::printable;
-use super::Styles;
 use lambda_trust_iam::{PropertyResult, Verdict};
 use lambda_trust_provision::{Finding, IsolationClaim, Tally, Verification};
 

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::output::Report;
-use super::Styles;
+use super::styles::Styles;
 
 /// The text's width (report/fit.rs keeps within it).
 const WIDTH: usize = 80;

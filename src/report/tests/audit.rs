@@ -11,7 +11,7 @@ use crate::report::audit::{
     account_human, account_json, account_sarif, org_human, org_json, org_sarif,
 };
 use crate::report::audit_html::{account_html, org_html, HtmlMeta};
-use crate::report::Styles;
+use crate::report::styles::Styles;
 use lambda_trust_audit::{
     audit_account, parse_accounts, AccountIam, AccountOutcome, AccountReport, AuditOptions,
     AuditRole, OrgReport,

@@ -4,7 +4,7 @@
 #![cfg(test)]
 
 use crate::report::lint::{render_human, render_json};
-use crate::report::Styles;
+use crate::report::styles::Styles;
 use lambda_trust_config::Loaded;
 use lambda_trust_model::{RenderContext, Templates};
 use lambda_trust_provision::{check_rendered, LintCode, LintFinding, LintReport, LintSeverity};

@@ -12,8 +12,8 @@ use crate::report::plan::plan_human;
 use crate::report::results::{
     to_value, ApplyResult, DestroyResult, DryRunResult, PlanResult, VerifyResult, Writes,
 };
+use crate::report::styles::Styles;
 use crate::report::verify::verification_human;
-use crate::report::Styles;
 use lambda_trust_model::{Desired, InlinePolicy, Observed};
 use lambda_trust_provision::{
     config_report as judged_report, drift_findings, plan, plan_changes, ChangeSet, CheckReport,
