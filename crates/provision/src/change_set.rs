@@ -9,21 +9,8 @@ use crate::genesys::GenesysPlan;
 use crate::plan::{
     AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp, TagOp, VersionOp,
 };
+use crate::side::Side;
 use lambda_trust_verdict::Status;
-
-/// Where a write goes; in `check`'s JSON, a side that was not checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, strum::Display)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "schemars", schemars(rename = "side"))]
-pub enum Side {
-    /// AWS: the role, its policies and the function policies.
-    #[strum(to_string = "AWS")]
-    Aws,
-    /// Genesys Cloud: the credential, the integration and its data actions.
-    #[strum(to_string = "Genesys Cloud")]
-    Genesys,
-}
 
 /// A change the config wants on a side handed over to another tool (`managed_by`): made in
 /// that tool's code, never by lambda-trust.

@@ -121,7 +121,7 @@ pub fn config_report(
         }
         GenesysSide::Failed(e) => {
             error = Some(format!("the Genesys Cloud side was not checked: {e}"));
-            failed_side = Some(crate::change_set::Side::Genesys);
+            failed_side = Some(crate::side::Side::Genesys);
         }
     }
     let findings = grouped(findings);

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::change_set::Side;
 use crate::check::{aws_drift, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide};
 use crate::drift::{ConfigReport, ConfigStatus, Finding};
 use crate::genesys::{genesys_checks, GenesysPlan};
@@ -16,6 +15,7 @@ use crate::handover::{as_handed_over, hand_over_findings};
 use crate::isolation::{findings as isolation_findings, EnvironmentsRead};
 use crate::plan::PlanError;
 use crate::prepare::{Prepared, TargetPolicy};
+use crate::side::Side;
 use crate::trail::Lookup;
 use crate::verify::{Check, Subject, Verification};
 use crate::watch::Change;

@@ -12,8 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::change_set::{ChangeSet, Side};
+use crate::change_set::ChangeSet;
 use crate::drift::{Finding, Remedy};
+use crate::side::Side;
 use lambda_trust_config::{ManagedBy, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::{Desired, Observed};
 

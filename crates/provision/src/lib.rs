@@ -61,6 +61,7 @@ mod promotion;
 mod prove;
 #[cfg(feature = "schemars")]
 mod schema_refs;
+mod side;
 mod simulate;
 mod simulate_org;
 mod trail;
@@ -86,7 +87,7 @@ pub use prepare::{
 };
 
 // Plan: the writes, how they read, the Genesys Cloud side.
-pub use change_set::{ChangeSet, HandedOver, Side};
+pub use change_set::{ChangeSet, HandedOver};
 pub use describe::{describe, describe_plan, Action as ChangeAction, ChangeView};
 pub use genesys::ids::{org_ids, ActionId, NamedId, OrgIds};
 pub use genesys::plan::GenesysPlanError;
@@ -102,6 +103,7 @@ pub use plan::{
     HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp, TagOp,
     VersionOp,
 };
+pub use side::Side;
 
 // Prove: verification, the whole path, offline proofs, one request, a new target.
 pub use onboard::{

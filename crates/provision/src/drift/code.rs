@@ -142,8 +142,8 @@ pub(crate) enum Area {
 
 impl Code {
     /// The side whose objects the finding is about (a whole-path claim is AWS's).
-    pub fn side(self) -> crate::change_set::Side {
-        use crate::change_set::Side;
+    pub fn side(self) -> crate::side::Side {
+        use crate::side::Side;
         match (self.area(), self) {
             (Some(Area::Genesys), _) => Side::Genesys,
             (_, Code::Check(id)) if id.is_genesys() => Side::Genesys,

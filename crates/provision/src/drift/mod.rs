@@ -263,14 +263,14 @@ pub struct ConfigReport {
     /// reported in sync as a whole, whatever the checked side found.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
-    pub not_checked: Vec<crate::change_set::Side>,
+    pub not_checked: Vec<crate::side::Side>,
     /// 1-based line of each config key, for annotations (not serialized).
     #[serde(skip)]
     pub lines: Vec<(ConfigKey, usize)>,
     /// The side that could not be read while the other was judged (`error` says why, and
     /// `findings` hold the other side's); `None` with an `error`: nothing was judged.
     #[serde(skip)]
-    pub failed_side: Option<crate::change_set::Side>,
+    pub failed_side: Option<crate::side::Side>,
 }
 
 impl ConfigReport {
