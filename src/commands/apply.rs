@@ -66,7 +66,7 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, options: Options)
     let writes = write::write(&planned.clients, set, planned.genesys.as_ref(), events).await?;
     inv.output.emit(&Applied {
         set,
-        writes: super::writes(writes),
+        writes: super::binding::writes(writes),
         elapsed: started.elapsed(),
     })?;
     Ok(planned.left_over())

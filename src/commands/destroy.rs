@@ -28,7 +28,7 @@ pub(super) async fn run(
     inv.output
         .preview(|styles| report::deletions_human(set, styles));
     let writes = write::write(&planned.clients, set, planned.genesys.as_ref(), events).await?;
-    let writes = super::writes(writes);
+    let writes = super::binding::writes(writes);
     inv.output.emit(&Destroyed::Deleted { set, writes })?;
     Ok(planned.left_over())
 }

@@ -6,7 +6,8 @@
 //!
 //! Shared here, one idea per file: `invocation` (the arguments resolved once: config source,
 //! output, the workflows' `Settings`), `discover` (which config), `files` (report files),
-//! `progress` (the events' sink: spinners, bars, lines).
+//! `progress` (the events' sink: spinners, bars, lines), `binding` (what several commands bind
+//! the same way).
 //!
 //! # Modules
 //!
@@ -37,6 +38,7 @@
 
 mod apply;
 mod audit;
+mod binding;
 mod check;
 mod completions;
 mod confirm;
@@ -114,7 +116,7 @@ pub(crate) async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         } => {
             let path = crate::app::path::PathAsk {
                 org_policies: org.org_policies.as_deref(),
-                function_policies: policy_source(*function_policies),
+                function_policies: binding::policy_source(*function_policies),
             };
             check::run(inv, events, files, only.side(), path, *test_actions).await
         }
@@ -128,31 +130,5 @@ pub(crate) async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         }
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man { out_dir } => completions::man(out, out_dir.as_deref()),
-    }
-}
-
-/// The one config (`ConfigSource::one`), loaded, its warnings said.
-fn load(inv: &Invocation, events: &dyn Events) -> Result<lambda_trust_config::Loaded> {
-    crate::app::live::load(&inv.config.one()?, events)
-}
-
-/// A workflow's write count, as the results carry it.
-fn writes(w: crate::app::write::Writes) -> crate::report::Writes {
-    crate::report::Writes {
-        aws: w.aws,
-        genesys: w.genesys,
-    }
-}
-
-/// `--function-policies` as the workflows name it.
-pub(crate) fn policy_source(
-    args: crate::cli::FunctionPoliciesArgs,
-) -> crate::app::function_policies::PolicySource {
-    use crate::app::function_policies::PolicySource;
-    use crate::cli::FunctionPoliciesFrom;
-    match args.from {
-        FunctionPoliciesFrom::Auto => PolicySource::Auto,
-        FunctionPoliciesFrom::Config => PolicySource::Config,
-        FunctionPoliciesFrom::Api => PolicySource::Api,
     }
 }

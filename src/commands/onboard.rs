@@ -67,7 +67,7 @@ pub(super) async fn run(
     inv.output.emit(&Onboarded::Done {
         summary: &ready.summary,
         set,
-        writes: super::writes(writes),
+        writes: super::binding::writes(writes),
         verification: &verification,
     })?;
     Ok(Status::ok_or(verification.passed, Status::Denied))

@@ -1,7 +1,7 @@
 //! `lambda-trust render`: prints the rendered trust and invoke policies (offline).
 
+use super::binding::load;
 use super::invocation::Invocation;
-use super::load;
 use crate::app::Events;
 use crate::cli::Which;
 use crate::error::{Result, Status};

@@ -23,7 +23,7 @@ pub(super) fn options(inv: &Invocation, args: &VerifyArgs) -> Result<Vec<Options
         test_actions: args.test_actions,
         only: args.only.side(),
         org_policies: args.org.org_policies.clone(),
-        function_policies: super::policy_source(args.function_policies),
+        function_policies: super::binding::policy_source(args.function_policies),
     };
     Ok(inv.config.each_env()?.into_iter().map(options).collect())
 }

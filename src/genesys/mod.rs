@@ -32,7 +32,3 @@ pub(crate) mod test_run;
 
 pub use client::{Client, OAuthClient, Secret};
 pub(crate) use session::Session;
-
-/// The one field of the integration's credential (type `amazonWebServicesARN`): the role ARN,
-/// as `POST /api/v2/integrations/credentials` takes it and `GET` answers it.
-pub(crate) const CREDENTIAL_FIELD: &str = "ARN";

@@ -447,7 +447,7 @@ async fn credential(
     c.arn = full
         .credential_fields
         .and_then(|f| {
-            f.get(super::CREDENTIAL_FIELD)
+            f.get(lambda_trust_model::CREDENTIAL_FIELD)
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })
@@ -716,7 +716,7 @@ async fn credential_arn(client: &Client, id: &str) -> Result<Option<String>, Gen
     Ok(full
         .credential_fields
         .and_then(|f| {
-            f.get(super::CREDENTIAL_FIELD)
+            f.get(lambda_trust_model::CREDENTIAL_FIELD)
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })

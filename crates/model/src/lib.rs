@@ -47,7 +47,7 @@ pub use genesys::state::{
     compare_listed_dates, notes_beside_ledger, settled_by_ledger, url_pattern, whole_second,
     ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger, Listed, ListedAction,
     ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger,
-    CREDENTIAL_TYPE, DYNAMIC, ENABLED, INTEGRATION_TYPE,
+    CREDENTIAL_FIELD, CREDENTIAL_TYPE, DYNAMIC, ENABLED, INTEGRATION_TYPE,
 };
 pub use path::{
     invoked_arns, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode,

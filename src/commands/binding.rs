@@ -1,0 +1,32 @@
+//! What several commands bind the same way: the one config loaded with its warnings said, a
+//! workflow's writes as the results count them, `--function-policies` as the workflows take it.
+
+use super::invocation::Invocation;
+use crate::app::Events;
+use crate::error::Result;
+
+/// The one config (`ConfigSource::one`), loaded, its warnings said.
+pub(super) fn load(inv: &Invocation, events: &dyn Events) -> Result<lambda_trust_config::Loaded> {
+    crate::app::live::load(&inv.config.one()?, events)
+}
+
+/// A workflow's write count, as the results carry it.
+pub(super) fn writes(w: crate::app::write::Writes) -> crate::report::Writes {
+    crate::report::Writes {
+        aws: w.aws,
+        genesys: w.genesys,
+    }
+}
+
+/// `--function-policies` as the workflows name it.
+pub(super) fn policy_source(
+    args: crate::cli::FunctionPoliciesArgs,
+) -> crate::app::function_policies::PolicySource {
+    use crate::app::function_policies::PolicySource;
+    use crate::cli::FunctionPoliciesFrom;
+    match args.from {
+        FunctionPoliciesFrom::Auto => PolicySource::Auto,
+        FunctionPoliciesFrom::Config => PolicySource::Config,
+        FunctionPoliciesFrom::Api => PolicySource::Api,
+    }
+}
