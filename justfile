@@ -132,7 +132,8 @@ lambda-build arch="x86_64":
     target="{{arch}}-unknown-linux-gnu"
     [ "$(uname -m)" = "{{arch}}" ] || rustup target add "$target"
     PATH="$zig/bin:$PATH" cargo zigbuild --release --locked --target "$target.2.34"
-    echo "target/$target/release/lambda-trust: lambda-trust watch deploy --package target/$target/release/lambda-trust"
+    built="${CARGO_TARGET_DIR:-target}/$target/release/lambda-trust"
+    echo "$built: lambda-trust watch deploy --package $built"
 
 # Build a release binary at target/release/lambda-trust.
 build:
