@@ -4,7 +4,7 @@
 
 use clap::{CommandFactory, ValueEnum};
 
-use super::{Cli, Command};
+use super::tree::{Cli, Command, AWS_HEADING};
 use crate::report::Format;
 
 /// Parses the process's arguments. clap prints `--help` and usage errors itself, before the
@@ -41,11 +41,6 @@ pub(crate) fn try_parse() -> Result<Cli, clap::Error> {
     let matches = command().color(color).try_get_matches_from(&args)?;
     Cli::from_arg_matches(&matches)
 }
-
-/// The heading of the flags every command takes, after each command's own.
-pub(super) const GLOBAL_HEADING: &str = "Global options";
-/// The heading of the AWS flags, shown by the commands that call AWS.
-pub(super) const AWS_HEADING: &str = "AWS access";
 
 /// The command line as clap parses it and `--help`, completions and man pages show it: each
 /// command's help lists its own flags first, then the global ones it uses (`--format` with
@@ -189,5 +184,71 @@ fn config_help(name: &str) -> (&'static str, &'static str) {
             "The configuration file [default: ./lambda-trust.toml, else the one at the git root; \
              also LAMBDA_TRUST_CONFIG]",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Format;
+    use clap::Parser;
+
+    /// What a command accepts by its flags (`Command::formats`) is what its `--help` offers
+    /// (`Command::formats_named`), summed over its flags.
+    #[test]
+    fn help_offers_exactly_the_formats_a_command_accepts() {
+        let runs: &[&[&str]] = &[
+            &["init"],
+            &["render"],
+            &["lint"],
+            &[
+                "simulate",
+                "--principal",
+                "*",
+                "--action",
+                "a",
+                "--resource",
+                "r",
+            ],
+            &["prove"],
+            &["plan"],
+            &["apply"],
+            &["verify"],
+            &["check"],
+            &["audit"],
+            &["audit", "--organization", "--assume-role", "R"],
+            &["audit", "--template", "t.yaml"],
+            &["onboard", "f"],
+            &["offboard", "f"],
+            &["destroy"],
+            &["org-policies", "--account-id", "111122223333", "--out", "d"],
+            &["completions", "bash"],
+            &["man"],
+            &["genesys", "regions"],
+            &["ids"],
+            &["diff"],
+            &["export", "terraform"],
+            &["watch", "status"],
+        ];
+        let mut by_name: std::collections::BTreeMap<&str, Vec<Format>> = Default::default();
+        for args in runs {
+            let cli =
+                Cli::try_parse_from(std::iter::once("lambda-trust").chain(args.iter().copied()))
+                    .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert_eq!(cli.command.name(), args[0], "the name clap knows");
+            by_name
+                .entry(args[0])
+                .or_default()
+                .extend(cli.command.formats());
+        }
+        for sub in command().get_subcommands() {
+            let name = sub.get_name();
+            let mut accepted = by_name
+                .remove(name)
+                .unwrap_or_else(|| panic!("{name} not run"));
+            accepted.sort_by_key(|f| *f as u8);
+            accepted.dedup();
+            assert_eq!(accepted, Command::formats_named(name), "{name}");
+        }
     }
 }

@@ -28,7 +28,7 @@
 //! each rendered by `report::render` in its format — the one printer, never a renderer called by
 //! name); `progress` (`Terminal`, the one sink of `app::Event`s: a spinner or the accounts bar on a
 //! terminal, a spinner over a retried call's wait; every line through `Output::event`, which
-//! `--progress json` turns into JSON lines). `Command::formats` (`cli/mod.rs`) gives each command's
+//! `--progress json` turns into JSON lines). `Command::formats` (`cli/tree.rs`) gives each command's
 //! formats from its result's `Report::FORMATS`, read off one table (`Command::table_of_results`);
 //! any other `--format` is refused before anything is read; `cli::command()` (`cli/help.rs`) is what clap parses and `--help`, completions and man
 //! show: each command's own flags first, then the globals it uses, `--format` offering only
