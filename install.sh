@@ -3,9 +3,11 @@
 # this OS and CPU (uname -s, uname -m), verifies it against the release's SHA256SUMS, installs
 # the binary. POSIX sh; needs curl, tar (unzip on Windows) and sha256sum or shasum.
 #
-#   curl -fsSL https://github.com/your-org/lambda-trust/releases/latest/download/install.sh | sh
-#   sh install.sh [--version 0.1.0] [--to DIR]
+#   LAMBDA_TRUST_REPO=OWNER/NAME sh install.sh [--version 0.1.0] [--to DIR]
+#   sh install.sh --repo OWNER/NAME [--version 0.1.0] [--to DIR]
 #
+#   --repo R      the GitHub repository whose releases to install (or LAMBDA_TRUST_REPO); there
+#                 is no default: lambda-trust has no public home yet
 #   --version V   the release to install (default: the latest release; required with a mirror)
 #   --to DIR      where to put the binary (default: ~/.local/bin)
 #
@@ -14,16 +16,17 @@
 # 4 no such release or no archive for this platform (the GitHub Action then builds from source).
 set -eu
 
-# The repository of Cargo.toml's `repository` (tests/it/install_scripts.rs checks they agree).
-REPO=your-org/lambda-trust
+# The one setting that names the repository (the GitHub Action passes its own); no default.
+REPO=${LAMBDA_TRUST_REPO:-}
 
 to="$HOME/.local/bin"
 version=${LAMBDA_TRUST_VERSION:-}
 while [ $# -gt 0 ]; do
     case "$1" in
     --to) [ $# -ge 2 ] || { echo "install.sh: --to needs a directory" >&2; exit 1; }; to=$2; shift 2 ;;
+    --repo) [ $# -ge 2 ] || { echo "install.sh: --repo needs OWNER/NAME" >&2; exit 1; }; REPO=$2; shift 2 ;;
     --version) [ $# -ge 2 ] || { echo "install.sh: --version needs a version" >&2; exit 1; }; version=${2#v}; shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument $1 (see --help)" >&2; exit 1 ;;
     esac
 done
@@ -31,6 +34,15 @@ done
 say() { echo "install.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 command -v curl >/dev/null 2>&1 || die "curl is required"
+if [ -z "$REPO" ] && [ -z "${LAMBDA_TRUST_DOWNLOAD_URL:-}" ]; then
+    die "no repository to install from: pass --repo OWNER/NAME (or LAMBDA_TRUST_REPO=OWNER/NAME), or LAMBDA_TRUST_DOWNLOAD_URL for a mirror; without releases, build from a checkout: cargo install --locked --path ."
+fi
+# How to build instead, when there is nothing prebuilt for this machine.
+if [ -n "$REPO" ]; then
+    from_source="cargo install --locked --git https://github.com/$REPO"
+else
+    from_source="cargo install --locked --path . (in a checkout)"
+fi
 
 # The release target of this machine.
 os=$(uname -s)
@@ -38,7 +50,7 @@ arch=$(uname -m)
 case "$arch" in
 x86_64 | amd64) arch=x86_64 ;;
 aarch64 | arm64) arch=aarch64 ;;
-*) say "no prebuilt lambda-trust for CPU $arch (cargo install --locked --git https://github.com/$REPO)"; exit 4 ;;
+*) say "no prebuilt lambda-trust for CPU $arch ($from_source)"; exit 4 ;;
 esac
 ext=tar.gz
 exe=lambda-trust
@@ -46,7 +58,7 @@ case "$os" in
 Linux) target="$arch-unknown-linux-musl" ;;
 Darwin) target="$arch-apple-darwin" ;;
 MINGW* | MSYS* | CYGWIN* | Windows_NT) target="$arch-pc-windows-msvc"; ext=zip; exe=lambda-trust.exe ;;
-*) say "no prebuilt lambda-trust for $os (cargo install --locked --git https://github.com/$REPO)"; exit 4 ;;
+*) say "no prebuilt lambda-trust for $os ($from_source)"; exit 4 ;;
 esac
 
 base=${LAMBDA_TRUST_DOWNLOAD_URL:-https://github.com/$REPO/releases/download}

@@ -10,6 +10,8 @@
 # Inputs (environment, as action.yml passes them):
 #   ACTION_REF            github.action_ref (the tag, branch or SHA in `uses: …@REF`)
 #   GITHUB_ACTION_PATH    the Action's checkout
+#   LAMBDA_TRUST_REPO     github.action_repository (the OWNER/NAME in `uses:`): install.sh's
+#                         repository
 #   LAMBDA_TRUST_DOWNLOAD_URL  optional mirror of the releases (see install.sh)
 set -euo pipefail
 

@@ -148,6 +148,9 @@ pub(crate) enum Note {
     NoTargetsRemain,
     /// `--external-id` is not the signed-in organization's ID; the config requires `given`.
     ExternalIdNotOrg { given: String, org: String },
+    /// `plan`/`apply` without a Genesys Cloud side read: `configured` (trust.external_id) is
+    /// taken as the organization's ID, not compared with it.
+    ExternalIdAssumed { configured: String },
     /// `init --env`: the environment `env` calls functions the config's targets do not name.
     UntargetedFunctions { env: String, functions: Vec<String> },
     /// `init --env`: the environment `env` has nothing yet for these targets of the config.

@@ -20,6 +20,7 @@ use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
 use crate::genesys::observe;
 use lambda_trust_audit::{
     add_granted, classify_actions, import_files, GenesysImport, ImportHeader, ImportedRole,
+    IntegrationOwner,
 };
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
@@ -193,6 +194,10 @@ async fn import(
         integration: integration.name.clone(),
         integration_id: integration.id.clone(),
         pinned: chosen.pinned,
+        owner: match integration.ledger() {
+            Some(ledger) => IntegrationOwner::LambdaTrust(ledger.deployment),
+            None => IntegrationOwner::NotLambdaTrust,
+        },
     };
     if let (Some(name), true) = (&options.environment, options.path.exists()) {
         let found = found(settings, &header, &import);

@@ -226,9 +226,11 @@ pub(crate) async fn plan_both(
         Goal::Shrink | Goal::Destroy => None,
     };
     genesys_live::check_only(only, &prepared.loaded.config)?;
+    // What is written must work: converging reads the signed-in organization's ID too.
+    let converging = matches!(goal, Goal::Converge { .. });
     let mut genesys = match only {
         Some(Side::Aws) => None,
-        _ => genesys_live::prepare(&clients, &prepared, settings.verbose, false, events)
+        _ => genesys_live::prepare(&clients, &prepared, settings.verbose, converging, events)
             .await
             .inspect_err(|_| {
                 if only.is_none() {
@@ -236,6 +238,9 @@ pub(crate) async fn plan_both(
                 }
             })?,
     };
+    if converging {
+        external_id_is_org(&prepared, genesys.as_ref(), events)?;
+    }
     if let (Some(side), Goal::Converge { publish: true, .. }) = (genesys.as_mut(), goal) {
         side.desired.publish_drafts = true;
     }
@@ -269,6 +274,25 @@ pub(crate) async fn plan_both(
         genesys,
         set,
     })
+}
+
+/// The external ID the role is written with is the signed-in organization's ID, or nothing is
+/// written; without a Genesys Cloud side read, it is taken as given, and said.
+fn external_id_is_org(
+    prepared: &Prepared,
+    genesys: Option<&Session>,
+    events: &dyn Events,
+) -> Result<()> {
+    let configured = &prepared.desired.external_id;
+    match genesys.and_then(|side| side.observed.organization_id.as_deref()) {
+        Some(org) => Ok(lambda_trust_provision::check_external_id(configured, org)?),
+        None => {
+            events.event(Event::Note(Note::ExternalIdAssumed {
+                configured: configured.clone(),
+            }));
+            Ok(())
+        }
+    }
 }
 
 /// With `managed_by`, the writes of the sides that tool manages are taken out of the set (kept
@@ -367,7 +391,7 @@ pub(crate) fn claimed_by_this_integration(
     }
     Err(crate::error::Error::usage(
         format!(
-            "two configs claim deployment {deployment:?}: role {} carries it, and this config's role is {}, but this config's Genesys Cloud integration {:?} does not name role {} (so it is not this config's earlier role); nothing was written",
+            "two configs claim deployment {deployment:?}: role {} carries it, and this config's role is {}, but this config's Genesys Cloud integration {:?} does not name role {} (so it is not this config's earlier role); refused before any write",
             others.join(", "),
             config.role.name,
             side.desired.integration,

@@ -63,6 +63,7 @@ pub(crate) mod audit_genesys;
 pub(crate) mod audit_run;
 pub(crate) mod baseline;
 pub(crate) mod check;
+pub(crate) mod destroy;
 pub(crate) mod diff;
 pub(crate) mod error;
 pub(crate) mod events;

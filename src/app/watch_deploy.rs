@@ -140,6 +140,7 @@ pub(crate) async fn read(
     };
     let prepared =
         prepare_scoped(&clients, loaded.clone(), &templates, allow_weaker, scope).await?;
+    let role_missing = prepared.observed.role.is_none();
     let input = watch_input(&prepared, options, &architecture, &package);
     let mut want = watch_deployment(&input);
     prove_read_only(&want.role.policy).map_err(|why| {
@@ -161,6 +162,13 @@ pub(crate) async fn read(
     problems.extend(sign_in(config));
     problems.extend(unheard);
     problems.extend(config_rule_blind(&input));
+    if role_missing {
+        // A watch of a role that is gone re-proves nothing but its absence: never healthy.
+        problems.push(format!(
+            "watches role {}, which does not exist: `lambda-trust apply` creates it, or `lambda-trust watch destroy` removes the watch",
+            input.role
+        ));
+    }
     Ok(WatchState {
         role: input.role,
         want,
@@ -573,7 +581,8 @@ fn package(
             files.push((
                 format!("policies/{name}"),
                 0o644,
-                std::fs::read(&f).map_err(Error::Io)?,
+                std::fs::read(&f)
+                    .map_err(|e| crate::error::FileError::new("read", f.display(), e))?,
             ));
         }
     }
@@ -632,7 +641,10 @@ fn bootstrap(package: Option<&Path>) -> Result<(Vec<u8>, String)> {
         Some(p) => p.to_path_buf(),
         None => std::env::current_exe().map_err(Error::Io)?,
     };
-    let mut bytes = std::fs::read(&path).map_err(Error::Io)?;
+    let mut bytes = std::fs::read(&path).map_err(|e| {
+        crate::error::FileError::new("read", path.display(), e)
+            .with_hint("pass --package with the path of a lambda-trust binary or release archive")
+    })?;
     if let Some(p) = package {
         verify_checksum(p, &bytes)?;
     }

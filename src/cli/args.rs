@@ -164,8 +164,9 @@ pub(crate) struct InitArgs {
     pub role_name: Option<String>,
     /// Your organization's Genesys Cloud region.
     ///
-    /// The Genesys Cloud region of your organization: an AWS region name, e.g. eu-west-1.
-    #[arg(long, value_name = "REGION")]
+    /// The Genesys Cloud region of your organization: an AWS region name, e.g. eu-west-1, or
+    /// its domain as `lambda-trust genesys regions` lists it, e.g. mypurecloud.de.
+    #[arg(long, value_name = "REGION", value_parser = genesys_region)]
     pub genesys_region: Option<String>,
     /// Choose targets from the account's functions.
     ///
@@ -357,6 +358,13 @@ pub(super) fn account_id(s: &str) -> Result<String, String> {
     } else {
         Err("an AWS account ID is 12 digits".to_owned())
     }
+}
+
+/// A Genesys Cloud region by name or domain, as its name (what the config holds); anything else
+/// as typed, for `init`'s own check to refuse with the list of regions.
+fn genesys_region(s: &str) -> Result<String, String> {
+    Ok(lambda_trust_config::genesys_region_named(s)
+        .map_or_else(|| s.to_owned(), |r| r.name.to_owned()))
 }
 
 fn external_id(s: &str) -> Result<String, String> {

@@ -89,7 +89,7 @@ impl Session {
         }
         Err(crate::error::Error::usage(
             format!(
-                "Genesys Cloud action names are unique in an organization, and {} this config would create {} taken: {}; nothing was written",
+                "Genesys Cloud action names are unique in an organization, and {} this config would create {} taken: {}; refused before any write",
                 taken.len(),
                 if taken.len() == 1 { "is" } else { "are" },
                 taken.join("; ")

@@ -23,9 +23,6 @@ pub(crate) const SCHEMA_VERSION: &str = "2018-10-08";
 pub(crate) const FINDING_TYPE: &str =
     "Software and Configuration Checks/AWS Security Best Practices";
 
-/// Where the finding codes are explained.
-const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/audit.md");
-
 /// The model's limits (`AwsSecurityFinding`'s member documentation).
 const MAX_ID: usize = 512;
 const MAX_TITLE: usize = 256;
@@ -124,7 +121,6 @@ fn finding(at: (&str, &str), role: &RoleReport, f: &AuditFinding, meta: &HtmlMet
         "Description": cut(&f.message, MAX_DESCRIPTION),
         "Remediation": {"Recommendation": {
             "Text": cut(f.code.remedy(), MAX_RECOMMENDATION),
-            "Url": DOCS_URL,
         }},
         "ProductFields": product_fields(role, f, &meta.version),
         "Resources": [{

@@ -26,8 +26,6 @@ pub(crate) struct WatchSubject<'a> {
     pub changed_by: Option<&'a str>,
 }
 
-const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/watch.md");
-
 /// The run's findings: the report's (each related finding too), and the read's failure — of
 /// everything, or of one side beside what the other side found.
 pub(crate) fn watch_findings(
@@ -135,7 +133,7 @@ fn assemble(base: Map<String, Value>, what: What, fields: Map<String, Value>) ->
             ("Description".into(), cut(what.description, 1024).into()),
             (
                 "Remediation".into(),
-                json!({"Recommendation": {"Text": cut(what.fix, 512), "Url": DOCS_URL}}),
+                json!({"Recommendation": {"Text": cut(what.fix, 512)}}),
             ),
             ("ProductFields".into(), Value::Object(fields)),
             ("Compliance".into(), json!({"Status": what.compliance})),

@@ -54,7 +54,7 @@ pub(crate) fn step(step: &ProbeStep) -> String {
 /// A note's text, after `note: `.
 pub(crate) fn note(note: &Note) -> String {
     match note {
-        Note::OnlyAws => "the Genesys Cloud side could not be read; nothing was written on either \
+        Note::OnlyAws => "the Genesys Cloud side could not be read; nothing is written on either \
              side. To converge the AWS side alone meanwhile: `--only aws` (then, once Genesys \
              Cloud answers, run again without it)"
             .into(),
@@ -71,6 +71,10 @@ pub(crate) fn note(note: &Note) -> String {
         Note::ExternalIdNotOrg { given, org } => format!(
             "--external-id {given} is not the signed-in organization's ID ({org}); the config \
              requires {given}"
+        ),
+        Note::ExternalIdAssumed { configured } => format!(
+            "trust.external_id {configured} is taken as the Genesys Cloud organization's ID: \
+             not compared, as no [genesys] sign-in read it"
         ),
         Note::UntargetedFunctions { env, functions } => format!(
             "{env} calls functions the config's targets do not name: {} (not added: \
@@ -250,11 +254,12 @@ mod tests {
     fn each_note_says_the_workflows_sentence() {
         let env = || "prod".to_string();
         let notes = [
-            (Note::OnlyAws, "the Genesys Cloud side could not be read; nothing was written on either side. To converge the AWS side alone meanwhile: `--only aws` (then, once Genesys Cloud answers, run again without it)"),
+            (Note::OnlyAws, "the Genesys Cloud side could not be read; nothing is written on either side. To converge the AWS side alone meanwhile: `--only aws` (then, once Genesys Cloud answers, run again without it)"),
             (Note::RegionNotChecked, "the targets' region was not checked against the Genesys Cloud organization's: the Platform API is given as a URL (GENESYSCLOUD_API_REGION, or the OAuth secret's base_url) and no [genesys].region is set"),
             (Note::OrgPoliciesNotGiven, "organization policies not given (--org-policies DIR): whether an SCP or RCP stops Genesys Cloud is not claimed"),
             (Note::NoTargetsRemain, "no targets remain: the invoke policy will be detached and deleted; the role stays and can invoke nothing."),
             (Note::ExternalIdNotOrg { given: "g".into(), org: "o".into() }, "--external-id g is not the signed-in organization's ID (o); the config requires g"),
+            (Note::ExternalIdAssumed { configured: "x".into() }, "trust.external_id x is taken as the Genesys Cloud organization's ID: not compared, as no [genesys] sign-in read it"),
             (Note::UntargetedFunctions { env: env(), functions: vec!["a".into(), "b".into()] }, "prod calls functions the config's targets do not name: a, b (not added: environments share their targets; add a [[targets]] for each, or point a target at it in [environments.prod.targets.\"FUNCTION\"])"),
             (Note::TargetsMissing { env: env(), targets: vec!["orders:live".into()] }, "prod has nothing for the config's targets orders:live yet: `lambda-trust plan --env prod` shows what apply would create"),
             (Note::StatementsKept { account: "2".into(), resources: vec!["x".into(), "y".into()] }, "lambda-trust's function policy statements in account 2 are not removed (no [aws.accounts] entry to act there): x, y"),

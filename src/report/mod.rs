@@ -22,8 +22,8 @@
 //! the findings in the AWS Security Finding Format, `ocsf`: as OCSF 1.6.0 Detection Findings, both
 //! with the stable finding ID; `audit_html/`: the self-contained HTML page, its stylesheet and
 //! script inline under a hash-based Content-Security-Policy, every audited text escaped); `sarif`
-//! (the SARIF envelope `check` and `audit` share, and the level of a `Severity`; its
-//! `informationUri` is Cargo.toml's `repository`; a result's rule is its finding's code:
+//! (the SARIF envelope `check` and `audit` share, and the level of a `Severity`; no
+//! `informationUri`: the project has no public home yet; a result's rule is its finding's code:
 //! `lambda-trust/check/CODE`, `lambda-trust/audit/CODE`); `schemas` (the JSON Schemas generated
 //! from the result types with `schemars` — every command's but `render`'s (AWS's policy grammar,
 //! kept by hand), and `common.schema.json` (`common_schema`: the shared pieces the others reference
@@ -88,6 +88,7 @@ pub(crate) use output::{accepts, render, Format, Report};
 pub(crate) use output::{Unsupported, HUMAN_JSON};
 pub(crate) use plan::{
     apply_question, change_set_human, config_diff, deletions_human, genesys_plan_human, plan_human,
+    watch_removal_human,
 };
 pub(crate) use results::{to_json, VerifyResult, Writes, SCHEMA_VERSION};
 pub(crate) use results::{

@@ -58,7 +58,6 @@ fn metadata(uid: &str, f: &AuditFinding, meta: &HtmlMeta) -> Value {
             "name": "lambda-trust",
             "vendor_name": "lambda-trust",
             "version": meta.version,
-            "url_string": env!("CARGO_PKG_REPOSITORY"),
         },
     })
 }

@@ -71,18 +71,26 @@ impl Report for NotApplied<'_> {
 pub(crate) enum Destroyed<'a> {
     /// Nothing of ours exists; `yes`: a destroy that wrote nothing, else a plan (in sync).
     Nothing { set: &'a ChangeSet, yes: bool },
-    /// Without `--yes`: the deletions, not made.
-    Pending(&'a ChangeSet),
+    /// Without `--yes`: the deletions, not made; `watch`: the deployed watch's, made first.
+    Pending {
+        set: &'a ChangeSet,
+        watch: &'a [String],
+    },
     /// With `--yes`: deleted (people saw the deletions before the writes).
-    Deleted { set: &'a ChangeSet, writes: Writes },
+    Deleted {
+        set: &'a ChangeSet,
+        writes: Writes,
+        watch: &'a [String],
+    },
 }
 
 impl Report for Destroyed<'_> {
     fn human(&self, styles: Styles) -> String {
         match self {
             Destroyed::Nothing { .. } => format!("{} nothing to delete.\n", styles.green("✓")),
-            Destroyed::Pending(set) => format!(
-                "{}Nothing was deleted. Run again with --yes to delete the above.\n",
+            Destroyed::Pending { set, watch } => format!(
+                "{}{}Nothing was deleted. Run again with --yes to delete the above.\n",
+                plan::watch_removal_human(watch, styles),
                 plan::deletions_human(set, styles)
             ),
             Destroyed::Deleted { writes, .. } => format!(
@@ -94,13 +102,14 @@ impl Report for Destroyed<'_> {
     }
     fn json(&self) -> String {
         match self {
-            Destroyed::Nothing { set, yes: false } | Destroyed::Pending(set) => {
-                to_json(&PlanResult::new(set))
-            }
+            Destroyed::Nothing { set, yes: false } => to_json(&PlanResult::new(set)),
+            Destroyed::Pending { set, watch } => to_json(&PlanResult::with_watch(set, watch)),
             Destroyed::Nothing { set, yes: true } => {
-                to_json(&DestroyResult::new(set, Writes::default()))
+                to_json(&DestroyResult::new(set, Writes::default(), &[]))
             }
-            Destroyed::Deleted { set, writes } => to_json(&DestroyResult::new(set, *writes)),
+            Destroyed::Deleted { set, writes, watch } => {
+                to_json(&DestroyResult::new(set, *writes, watch))
+            }
         }
     }
 }

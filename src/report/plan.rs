@@ -231,11 +231,11 @@ pub(crate) fn apply_question(set: &ChangeSet) -> ApplyQuestion {
         );
     }
     let warning = (!deleted.is_empty()).then(|| {
-        format!(
-            "these changes delete {} thing(s): {}",
-            deleted.len(),
-            deleted.join("; ")
-        )
+        let items = match deleted.len() {
+            1 => "1 item".to_string(),
+            n => format!("{n} items"),
+        };
+        format!("these changes remove {items}: {}", deleted.join("; "))
     });
     ApplyQuestion {
         warning,
@@ -248,6 +248,19 @@ pub(crate) fn apply_question(set: &ChangeSet) -> ApplyQuestion {
 
 /// `destroy`'s deletions, in the order they are made; a side with nothing to delete is not
 /// shown.
+/// `destroy`: the config's deployed watch, removed before anything else (so it never hears the
+/// role's deletion); empty without one.
+pub(crate) fn watch_removal_human(watch: &[String], styles: Styles) -> String {
+    if watch.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("The watch of this config is deployed; it is removed first:\n");
+    for line in watch {
+        out.push_str(&format!("  {} {line}\n", styles.red("-")));
+    }
+    out
+}
+
 pub(crate) fn deletions_human(set: &ChangeSet, styles: Styles) -> String {
     set.write_order()
         .map(|side| match (side, &set.genesys) {

@@ -42,7 +42,8 @@ pub(crate) fn to_json(result: &impl Serialize) -> String {
                 "required": ["genesys"],
                 "properties": {"genesys": {"properties": {"in_sync": {"const": false}}}}
             },
-            {"required": ["handed_over"]}
+            {"required": ["handed_over"]},
+            {"required": ["watch"]}
         ]}
     }
 ]))]
@@ -63,19 +64,30 @@ pub(crate) struct PlanResult<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     #[schemars(length(min = 1))]
     pub handed_over: &'a [HandedOver],
+    /// `destroy`: the config's deployed watch, removed first (before the role it watches), one
+    /// change a line.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    #[schemars(length(min = 1))]
+    pub watch: &'a [String],
 }
 
-impl PlanResult<'_> {
-    pub(crate) fn new(set: &ChangeSet) -> PlanResult<'_> {
+impl<'a> PlanResult<'a> {
+    pub(crate) fn new(set: &'a ChangeSet) -> PlanResult<'a> {
+        PlanResult::with_watch(set, &[])
+    }
+
+    /// `destroy`'s plan: the set, and the deployed watch removed before it.
+    pub(crate) fn with_watch(set: &'a ChangeSet, watch: &'a [String]) -> PlanResult<'a> {
         PlanResult {
             schema_version: SCHEMA_VERSION,
-            in_sync: set.in_sync() && set.handed_over.is_empty(),
+            in_sync: set.in_sync() && set.handed_over.is_empty() && watch.is_empty(),
             changes: changes(&set.aws),
             genesys: set
                 .genesys
                 .as_ref()
                 .map(|g| GenesysChanges::new(g, g.ops.len())),
             handed_over: &set.handed_over,
+            watch,
         }
     }
 }
@@ -209,14 +221,20 @@ pub(crate) struct DestroyResult {
     pub destroyed: bool,
     #[serde(flatten)]
     pub written: Written,
+    /// The config's watch, removed before the role it watches (its writes are in `writes`),
+    /// one change a line.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1))]
+    pub watch: Vec<String>,
 }
 
 impl DestroyResult {
-    pub(crate) fn new(set: &ChangeSet, writes: Writes) -> DestroyResult {
+    pub(crate) fn new(set: &ChangeSet, writes: Writes, watch: &[String]) -> DestroyResult {
         DestroyResult {
             schema_version: SCHEMA_VERSION,
             destroyed: true,
             written: Written::new(set, writes),
+            watch: watch.to_vec(),
         }
     }
 }
@@ -505,7 +523,7 @@ mod tests {
             (true.into(), 1.into())
         );
         assert_eq!(v["genesys"]["writes"], 0);
-        let v = to_value(&DestroyResult::new(&set, Writes::default()));
+        let v = to_value(&DestroyResult::new(&set, Writes::default(), &[]));
         assert_eq!(v["destroyed"], true);
         assert_eq!(v["schema_version"], 1);
     }

@@ -45,7 +45,6 @@ pub(crate) fn document_with(
     let mut driver = json!({
         "name": "lambda-trust",
         "version": env!("CARGO_PKG_VERSION"),
-        "informationUri": env!("CARGO_PKG_REPOSITORY"),
         "rules": rules,
     });
     if !notifications.is_empty() {

@@ -304,24 +304,19 @@ fn document<T: JsonSchema>(
     with_header(file, title, description, root::<T>())
 }
 
-/// `schema` under `$schema`, `$id`, `title` and `description` (which replaces the type's own).
+/// `schema` under `$schema`, `title` and `description` (which replaces the type's own). No `$id`:
+/// the project has no public home to name, so a schema's references (`common.schema.json#…`)
+/// resolve against where the file is read from, beside the others in docs/schemas/.
 fn with_header(
     file: &'static str,
     title: &str,
     description: &str,
     schema: Value,
 ) -> (&'static str, Value) {
-    let repo = env!("CARGO_PKG_REPOSITORY")
-        .strip_prefix("https://github.com/")
-        .unwrap_or(env!("CARGO_PKG_REPOSITORY"));
     let mut out = Map::new();
     out.insert(
         "$schema".into(),
         "https://json-schema.org/draft/2020-12/schema".into(),
-    );
-    out.insert(
-        "$id".into(),
-        format!("https://raw.githubusercontent.com/{repo}/main/docs/schemas/{file}").into(),
     );
     out.insert("title".into(), title.into());
     out.insert("description".into(), description.into());

@@ -347,8 +347,9 @@ fn init_from_flags_writes_a_config_that_lints_clean() {
             "lookup-order",
             "--function",
             "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer",
+            // The domain `genesys regions` lists for eu-west-1 names it too.
             "--genesys-region",
-            "eu-west-1",
+            "mypurecloud.ie",
         ],
         &[],
     );
@@ -920,9 +921,7 @@ fn apply_names_deletions_before_asking_and_yes_or_no_terminal_does_not_ask() {
     assert_eq!(no.code, 2, "{no}");
     let screen = &no.stdout;
     let warned = screen
-        .find(
-            "warning: these changes delete 1 thing(s): role GenesysLambdaInvoker inline policy extra",
-        )
+        .find("warning: these changes remove 1 item: role GenesysLambdaInvoker inline policy extra")
         .unwrap_or_else(|| panic!("the deletion is named\n{screen}"));
     let asked = screen.find(QUESTION).expect("the question");
     assert!(warned < asked, "deletions before the question:\n{screen}");

@@ -156,9 +156,10 @@ fn a_wrong_partner_and_more_than_invoke_are_found() {
 /// `docs/schemas/audit.schema.json`, its references resolved from docs/schemas/ only.
 fn audit_schema() -> jsonschema::Validator {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schemas");
-    let base = "https://raw.githubusercontent.com/your-org/lambda-trust/main/docs/schemas/";
+    let base = crate::json_schemas::id_base();
     let read = |n: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(dir.join(n)).unwrap()).unwrap()
+        let doc = serde_json::from_str(&std::fs::read_to_string(dir.join(n)).unwrap()).unwrap();
+        crate::json_schemas::placed(n, &doc)
     };
     let mut registry = jsonschema::Registry::new();
     for n in ["common.schema.json", "audit.schema.json"] {

@@ -335,17 +335,35 @@ fn the_action_builds_refs_without_a_release_from_its_checkout() {
     }
 }
 
+/// The project has no public home yet: install.sh names no repository of its own accord. Without
+/// one (`--repo`, `LAMBDA_TRUST_REPO`) or a mirror it refuses, saying what to set and how to build
+/// instead, and asks no server; the Action passes its own repository as that one setting.
 #[test]
-fn install_sh_names_the_repository_of_cargo_toml() {
-    let manifest = std::fs::read_to_string(format!("{ROOT}/Cargo.toml")).unwrap();
-    let repo = manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("repository = \"https://github.com/"))
-        .and_then(|r| r.strip_suffix('"'))
-        .expect("Cargo.toml has a GitHub repository");
+fn install_sh_has_no_pretend_repository_and_says_what_to_set() {
     let script = std::fs::read_to_string(format!("{ROOT}/install.sh")).unwrap();
     assert!(
-        script.contains(&format!("\nREPO={repo}\n")),
-        "install.sh REPO is not {repo}"
+        script.contains("\nREPO=${LAMBDA_TRUST_REPO:-}\n"),
+        "install.sh's REPO"
+    );
+    let out = Command::new("sh")
+        .arg(format!("{ROOT}/install.sh"))
+        .env_remove("LAMBDA_TRUST_REPO")
+        .env_remove("LAMBDA_TRUST_DOWNLOAD_URL")
+        .env("PATH", std::env::var("PATH").unwrap())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("--repo OWNER/NAME")
+            && said.contains("LAMBDA_TRUST_REPO")
+            && said.contains("cargo install --locked --path ."),
+        "{said}"
+    );
+    let action = std::fs::read_to_string(format!("{ROOT}/action.yml")).unwrap();
+    assert!(
+        action.contains("LAMBDA_TRUST_REPO: ${{ github.action_repository }}"),
+        "action.yml passes its repository to install.sh"
     );
 }

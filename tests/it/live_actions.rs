@@ -168,7 +168,7 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
             assert_eq!((aws, genesys), (0, 0), "{args:?} {action:?}");
             for n in needles
                 .iter()
-                .chain(&["\"Validate card\"", "nothing was written"])
+                .chain(&["\"Validate card\"", "refused before any write"])
             {
                 assert!(
                     r.stderr.contains(n),

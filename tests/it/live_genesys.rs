@@ -1410,7 +1410,38 @@ fn an_external_id_of_another_org_is_a_failed_claim_naming_both_ids() {
     text.push_str(genesys_section());
     env.write_config(&text);
     let g = G { env, fake };
+    // What is written must work: plan and apply know the signed-in org and refuse before any
+    // write, naming both IDs and the key to fix.
+    for args in [
+        &["plan"][..],
+        &["apply", "--yes"],
+        &["apply", "--yes", "--adopt"],
+    ] {
+        let (r, aws, genesys) = g.writes_of(args, 1);
+        assert_eq!((aws, genesys), (0, 0), "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(SIGNED_IN)
+                && r.stderr.contains(EXT)
+                && r.stderr.contains("trust.external_id"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("applied"), "{}", r.stderr);
+    }
+    // A deployment that came to this (applied for the signed-in org, the ID then edited and
+    // the AWS side alone converged, which cannot read the org and says so) is what verify and
+    // check judge.
+    g.env.write_config(&text.replace(EXT, SIGNED_IN));
     g.expect(&["apply", "--yes"], 0);
+    g.env.write_config(&text);
+    let aws_only = g.expect(&["apply", "--yes", "--only", "aws", "--adopt"], 0);
+    assert!(
+        aws_only
+            .stderr
+            .contains(&format!("trust.external_id {EXT} is taken as")),
+        "{}",
+        aws_only.stderr
+    );
     let v = g.expect(&["verify"], 3);
     assert!(
         v.stdout.contains("FAIL") && v.stdout.contains(SIGNED_IN),

@@ -233,13 +233,27 @@ fn a_role_of_another_deployment_is_refused_with_both_named() {
     run(&g, &c, &["apply", "--yes"], 0);
     std::fs::write(&c.path, team_text("TeamC", Some("shared"), &c.integration)).unwrap();
     let before = snapshot(&g, &c);
-    for args in [&["plan"][..], &["apply", "--yes"], &["destroy"]] {
+    // Adopting takes over what lambda-trust did not make, never another deployment's role or
+    // integration: refused as plan refuses it, and never suggested.
+    let all: [&[&str]; 5] = [
+        &["plan"],
+        &["apply", "--yes"],
+        &["plan", "--adopt"],
+        &["apply", "--yes", "--adopt"],
+        &["destroy"],
+    ];
+    for args in all {
         let r = run(&g, &c, args, 1);
         assert!(
             r.stderr.contains("TeamC")
                 && r.stderr.contains("\"other\"")
                 && r.stderr.contains("\"shared\""),
-            "{}",
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains("apply --adopt"),
+            "{args:?}: {}",
             r.stderr
         );
     }

@@ -448,6 +448,15 @@ fn a_binary_provided_al2023_cannot_run_or_another_program_is_refused_before_any_
     // A system program, dynamically linked like any: read, and refused as not lambda-trust.
     let r = env.expect(&["watch", "deploy", "--package", "/bin/true", "--yes"], 1);
     assert!(r.stderr.contains("it is not lambda-trust"), "{}", r.stderr);
+    // A path that is not there is named, with what to pass.
+    let missing = env.dir.path().join("no-such-binary");
+    let missing = missing.to_str().unwrap();
+    let r = env.expect(&["watch", "deploy", "--package", missing, "--yes"], 1);
+    assert!(
+        r.stderr.contains(&format!("cannot read {missing}")) && r.stderr.contains("--package"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(env.proxy.calls().len(), 0);
 }
 
@@ -835,4 +844,95 @@ fn the_config_rule_engine_says_it_cannot_hear_a_target_in_another_account() {
         )),
         "{status:#}"
     );
+}
+
+/// The role's policies detached and deleted, then the role itself (as IAM requires).
+fn delete_role_by_hand(env: &Env, role: &str) {
+    let code = r#"
+iam = client("iam")
+role = sys.argv[2]
+for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
+    iam.detach_role_policy(RoleName=role, PolicyArn=p["PolicyArn"])
+for n in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+    iam.delete_role_policy(RoleName=role, PolicyName=n)
+iam.delete_role(RoleName=role)
+"#;
+    python(env, code, &[role]);
+}
+
+/// A watch whose role is gone re-proves nothing: `watch status` is never healthy then. And
+/// `destroy` names a deployed watch in its plan and removes it first — the function, its rules
+/// and its role — before the role it watches, so it never hears that deletion and nothing of it
+/// keeps running.
+#[test]
+fn destroy_removes_the_watch_before_its_role_and_a_watch_of_a_missing_role_is_unhealthy() {
+    let env = setup(&["lookup"]);
+    let pkg = deployed_with(&env, "");
+    trail(&env);
+    delete_role_by_hand(&env, "GenesysLambdaInvoker");
+    let gone = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        2,
+    ));
+    assert!(
+        gone["problems"]
+            .to_string()
+            .contains("GenesysLambdaInvoker, which does not exist"),
+        "{gone:#}"
+    );
+    env.expect(&["apply", "--yes"], 0);
+
+    let pending = env.expect(&["destroy"], 2);
+    assert!(
+        pending
+            .stdout
+            .contains("The watch of this config is deployed; it is removed first")
+            && pending
+                .stdout
+                .contains("lambda-trust-watch-GenesysLambdaInvoker"),
+        "{}",
+        pending.stdout
+    );
+    let plan = json(&env.expect(&["destroy", "--format", "json"], 2));
+    assert!(
+        plan["watch"].as_array().is_some_and(|w| !w.is_empty()),
+        "{plan:#}"
+    );
+    assert_eq!(plan["in_sync"], false, "{plan:#}");
+    env.proxy.clear();
+    let done = json(&env.expect(&["destroy", "--yes", "--format", "json"], 0));
+    assert!(
+        done["watch"].as_array().is_some_and(|w| !w.is_empty()),
+        "{done:#}"
+    );
+    let calls = env.proxy.calls();
+    let at = |op: &str, role: &str| {
+        (calls.iter())
+            .find(|c| {
+                c.operation == op
+                    && (role.is_empty()
+                        || c.params.iter().any(|(k, v)| k == "RoleName" && v == role))
+            })
+            .map(|c| c.seq)
+            .unwrap_or_else(|| panic!("no {op} {role}"))
+    };
+    let function_gone = at("DeleteFunction", "");
+    let role_gone = at("DeleteRole", "GenesysLambdaInvoker");
+    assert!(
+        function_gone < role_gone,
+        "the watch first: {function_gone} < {role_gone}"
+    );
+    assert!(
+        !functions(&env).contains(&"lambda-trust-watch-GenesysLambdaInvoker".to_owned()),
+        "the function is gone"
+    );
+    let left = rules(&env, "us-east-1");
+    assert!(
+        !left
+            .iter()
+            .any(|r| r.starts_with("lambda-trust-watch-GenesysLambdaInvoker")),
+        "{left:?}"
+    );
+    let after = json(&env.expect(&["destroy", "--format", "json"], 0));
+    assert_eq!(after["in_sync"], true, "{after:#}");
 }

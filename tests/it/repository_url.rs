@@ -1,9 +1,10 @@
-//! The project's repository is one value, Cargo.toml's `repository` (a placeholder until the
-//! project is published). The binary reads it from Cargo (SARIF's `informationUri`); the files
-//! that cannot — install.sh (downloaded on its own), action.yml, the docs, the JSON Schemas'
-//! `$id`s, the examples, the snapshots — must hold the same one: this test reads every file of
-//! the repository and fails on any lambda-trust repository URL or `uses:` reference that
-//! names another.
+//! The project has no public home yet, so nothing names one: Cargo.toml has no `repository` or
+//! `homepage`, the binary prints no link to it (SARIF's `informationUri`, ASFF's
+//! `Remediation.Url`, OCSF's `url_string` are left out), the JSON Schemas have no `$id`, and
+//! install.sh, action.yml, the docs and the examples take the repository from one setting
+//! (`LAMBDA_TRUST_REPO`, the Action's own `github.action_repository`) or write `OWNER/NAME`.
+//! This test reads every file of the repository and fails on any concrete lambda-trust
+//! repository it names.
 
 use std::path::{Path, PathBuf};
 
@@ -11,49 +12,20 @@ use regex::Regex;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// `OWNER/NAME` of Cargo.toml's `repository`, which must be a github.com URL.
-fn cargo_repository() -> String {
-    let text = std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml")).unwrap();
-    let manifest: toml::Value = toml::from_str(&text).unwrap();
-    // One value for both crates: `[workspace.package]`, inherited by each `[package]`.
-    for key in ["repository", "homepage"] {
-        assert_eq!(
-            manifest["package"][key]["workspace"].as_bool(),
-            Some(true),
-            "Cargo.toml: {key}.workspace = true"
-        );
-    }
-    let package = &manifest["workspace"]["package"];
-    let repository = package["repository"]
-        .as_str()
-        .expect("Cargo.toml: repository");
-    assert_eq!(repository, env!("CARGO_PKG_REPOSITORY"));
-    assert_eq!(
-        package["homepage"].as_str(),
-        Some(repository),
-        "Cargo.toml: homepage is the repository"
-    );
-    repository
-        .strip_prefix("https://github.com/")
-        .unwrap_or_else(|| panic!("repository {repository} is not a https://github.com/ URL"))
-        .trim_end_matches('/')
-        .to_string()
-}
-
-/// Every reference to a lambda-trust repository in `text` that is not `expected`
-/// (`OWNER/NAME`): github.com and raw.githubusercontent.com URLs, `uses: OWNER/NAME@REF`,
-/// and install.sh's `REPO=OWNER/NAME`.
-fn foreign_repositories(text: &str, expected: &str) -> Vec<String> {
+/// Every concrete lambda-trust repository `text` names: github.com and raw.githubusercontent.com
+/// URLs, `uses: OWNER/NAME@REF` with an owner other than the placeholder `OWNER`, install.sh's
+/// `REPO=OWNER/NAME`, and the old placeholder `your-org`.
+fn repositories_named(text: &str) -> Vec<String> {
     let patterns = [
         r"(?i)(?:github\.com|githubusercontent\.com)/([A-Za-z0-9_.-]+/lambda[-_]trust)\b",
         r"(?i)uses:\s*([A-Za-z0-9_.-]+/lambda[-_]trust)@",
         r"(?i)\bREPO=([A-Za-z0-9_.-]+/lambda[-_]trust)\b",
+        r"(your-org/[A-Za-z0-9_.-]+)",
     ];
     let mut found = Vec::new();
     for pattern in patterns {
         for m in Regex::new(pattern).unwrap().captures_iter(text) {
-            let repo = &m[1];
-            if repo != expected {
+            if &m[1] != "OWNER/lambda-trust" {
                 found.push(m[0].to_string());
             }
         }
@@ -81,49 +53,29 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 #[test]
-fn every_file_names_the_one_repository_of_cargo_toml() {
-    let expected = cargo_repository();
+fn no_file_names_a_repository_the_project_does_not_have() {
+    assert_eq!(env!("CARGO_PKG_REPOSITORY"), "", "Cargo.toml: repository");
+    assert_eq!(env!("CARGO_PKG_HOMEPAGE"), "", "Cargo.toml: homepage");
     let mut all = Vec::new();
     files(Path::new(ROOT), &mut all);
+    let this = Path::new(ROOT).join("tests/it/repository_url.rs");
     let mut problems = Vec::new();
-    let mut holders = Vec::new();
-    for path in &all {
+    for path in all.iter().filter(|p| **p != this) {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue; // not text
         };
-        let rel = path.strip_prefix(ROOT).unwrap().display().to_string();
-        for bad in foreign_repositories(&text, &expected) {
+        let rel = path.strip_prefix(ROOT).unwrap().display();
+        for bad in repositories_named(&text) {
             problems.push(format!(
-                "{rel}: `{bad}` is not {expected} (Cargo.toml's repository)"
+                "{rel}: `{bad}` names a home the project does not have"
             ));
-        }
-        if text.contains(expected.as_str()) {
-            holders.push(rel);
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    // The places that must carry it do (so the scan above read them).
-    for must in [
-        "install.sh",
-        "action.yml",
-        "README.md",
-        "docs/schemas/common.schema.json",
-    ] {
-        assert!(
-            holders.iter().any(|h| h == must),
-            "{must} does not name {expected}"
-        );
-    }
-    let install = std::fs::read_to_string(Path::new(ROOT).join("install.sh")).unwrap();
-    assert!(
-        install.lines().any(|l| l == format!("REPO={expected}")),
-        "install.sh: REPO={expected}"
-    );
 }
 
 #[test]
-fn another_repository_is_found_in_each_form() {
-    let ours = "your-org/lambda-trust";
+fn a_named_repository_is_found_in_each_form() {
     let other = ["someone", "lambda-trust"].join("/");
     for text in [
         format!("informationUri: https://github.com/{other}"),
@@ -131,15 +83,16 @@ fn another_repository_is_found_in_each_form() {
         format!("  - uses: {other}@v1"),
         format!("REPO={other}"),
         format!("see https://github.com/{}", other.to_uppercase()),
+        ["your", "-org/anything"].concat(),
     ] {
-        assert_eq!(foreign_repositories(&text, ours).len(), 1, "{text}");
+        assert_eq!(repositories_named(&text).len(), 1, "{text}");
     }
     for text in [
-        format!("https://github.com/{ours}/releases"),
-        format!("uses: {ours}@v0.1.0"),
-        format!("REPO={ours}"),
-        "uses: actions/checkout@v4 and https://github.com/EmbarkStudios/cargo-deny".to_string(),
+        "uses: OWNER/lambda-trust@v0.1.0",
+        "REPO=${LAMBDA_TRUST_REPO:-}",
+        "cargo install --locked --git \"https://github.com/$LAMBDA_TRUST_REPO\"",
+        "uses: actions/checkout@v4 and https://github.com/EmbarkStudios/cargo-deny",
     ] {
-        assert!(foreign_repositories(&text, ours).is_empty(), "{text}");
+        assert!(repositories_named(text).is_empty(), "{text}");
     }
 }

@@ -109,7 +109,7 @@ pub use security_hub::{
 pub use suppress::{apply as apply_baseline, write as write_baseline};
 
 // Onboarding what exists.
-pub use genesys_import::text::{import_files, ImportFiles, ImportHeader};
+pub use genesys_import::text::{import_files, ImportFiles, ImportHeader, IntegrationOwner};
 pub use genesys_import::{
     add_granted, classify as classify_actions, Import as GenesysImport, LeftOut, LeftOutWhy,
 };

@@ -64,6 +64,22 @@ pub(crate) fn by_name(name: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|r| r.name == name)
 }
 
+/// The region a user names: its AWS-style name, or its domain as `genesys regions` lists it
+/// (`mypurecloud.de`, also as `api.mypurecloud.de` or `https://api.mypurecloud.de/`).
+pub fn region_named(v: &str) -> Option<&'static Region> {
+    let host = v.trim().trim_end_matches('/');
+    let host = host.split_once("://").map_or(host, |(_, rest)| rest);
+    let domain = ["api.", "login."]
+        .iter()
+        .find_map(|p| host.strip_prefix(p))
+        .unwrap_or(host);
+    by_name(v).or_else(|| {
+        REGIONS
+            .iter()
+            .find(|r| r.api_url.strip_prefix("https://api.") == Some(domain))
+    })
+}
+
 /// The login URL for an API URL: its leading `api.` host label replaced by `login.` (as the
 /// SDKs do); the URL itself when the host has no `api.` label, so that a local server on one
 /// port serves both.
@@ -193,6 +209,26 @@ impl RegionError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `genesys regions` lists each region with its domain: either names the region.
+    #[test]
+    fn a_region_is_named_by_its_name_or_its_domain() {
+        for v in [
+            "eu-central-1",
+            "mypurecloud.de",
+            "api.mypurecloud.de",
+            "https://api.mypurecloud.de/",
+        ] {
+            assert_eq!(region_named(v).map(|r| r.name), Some("eu-central-1"), "{v}");
+        }
+        assert_eq!(
+            region_named("usw2.pure.cloud").map(|r| r.name),
+            Some("us-west-2")
+        );
+        for v in ["mypurecloud.example", "pure.cloud", "eu-central-9"] {
+            assert!(region_named(v).is_none(), "{v}");
+        }
+    }
 
     #[test]
     fn every_region_login_url_is_derived_from_its_api_url() {

@@ -57,7 +57,8 @@ pub use genesys_model::{
     DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, REQUEST_TYPES, TIMEOUT_RANGE,
 };
 pub use genesys_regions::{
-    resolve as resolve_endpoints, Endpoints, RegionError, REGIONS as GENESYS_REGIONS,
+    region_named as genesys_region_named, resolve as resolve_endpoints, Endpoints, RegionError,
+    REGIONS as GENESYS_REGIONS,
 };
 
 mod action_key;

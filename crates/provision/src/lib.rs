@@ -98,10 +98,10 @@ pub use genesys::{
     UpdateVia,
 };
 pub use plan::{
-    changes as plan_changes, check_deployment, held_permissions, plan, plan_destroy,
-    plan_retire_predecessors, unreachable_accounts, AttachmentOp, BoundaryOp, DestroyError,
-    HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp, TagOp,
-    VersionOp,
+    changes as plan_changes, check_deployment, check_external_id, held_permissions, plan,
+    plan_destroy, plan_retire_predecessors, unreachable_accounts, AttachmentOp, BoundaryOp,
+    DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp,
+    TagOp, VersionOp,
 };
 pub use side::Side;
 

@@ -330,11 +330,21 @@ pub fn organization(sides: &Sides, orgs: &OrgPolicies) -> Option<OrgProof> {
 }
 
 /// The claim as the organization's: an SCP or RCP that stops it, or what was not read, stays;
-/// any other blocker lets it through here (the trust and invoke properties say what it is).
+/// any other blocker that was decided lets it through here (the trust and invoke properties say
+/// what it is). One that was not decided leaves the organization's claim undecided too: nothing
+/// says the SCPs and RCPs let a request through that the path could not follow.
 fn ours(claim: Claim) -> Claim {
-    match claim.code {
-        Some(PathCode::OrgPolicyBlocks | PathCode::PathNotRead) | None => claim,
-        Some(_) => let_through(),
+    match (claim.code, claim.verdict) {
+        (Some(PathCode::OrgPolicyBlocks | PathCode::PathNotRead) | None, _) => claim,
+        (Some(_), ClaimVerdict::Unknown) => Claim {
+            detail: format!(
+                "not decided whether an SCP or RCP stops sts:AssumeRole or \
+                 lambda:InvokeFunction: the path was not decided past another blocker ({})",
+                claim.detail
+            ),
+            ..claim
+        },
+        (Some(_), _) => let_through(),
     }
 }
 
@@ -393,5 +403,50 @@ impl From<&Proof> for Tally {
         let t = Tally::default().with_properties(&p.results);
         org.fold(t, |t, o| t.with_claim(o.claim.verdict))
             .with_isolation(&p.isolation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(verdict: ClaimVerdict, code: Option<PathCode>) -> Claim {
+        Claim {
+            verdict,
+            code,
+            detail: "the permissions boundary was not decided".into(),
+            request: None,
+            assumes: None,
+        }
+    }
+
+    /// The organization's claim lets Genesys Cloud through only past a blocker that was
+    /// decided; past one that was not, whether an SCP or RCP stops it is not decided either.
+    #[test]
+    fn an_undecided_blocker_leaves_the_organizations_claim_undecided() {
+        let undecided = ours(claim(ClaimVerdict::Unknown, Some(PathCode::PathUnknown)));
+        assert_eq!(undecided.verdict, ClaimVerdict::Unknown);
+        assert!(
+            !undecided.detail.contains("no SCP or RCP stops"),
+            "{}",
+            undecided.detail
+        );
+        assert!(
+            undecided.detail.contains("boundary was not decided"),
+            "{}",
+            undecided.detail
+        );
+        let decided = ours(claim(ClaimVerdict::Refuted, Some(PathCode::RoleBlocks)));
+        assert_eq!(decided.verdict, ClaimVerdict::Proved);
+        assert!(
+            decided.detail.contains("no SCP or RCP stops"),
+            "{}",
+            decided.detail
+        );
+        let org = ours(claim(
+            ClaimVerdict::Refuted,
+            Some(PathCode::OrgPolicyBlocks),
+        ));
+        assert_eq!(org.verdict, ClaimVerdict::Refuted);
     }
 }

@@ -253,7 +253,7 @@ fn apply_destroy_and_dry_run_results() {
     let retired = ChangeSet::retire(p, None);
     insta::assert_json_snapshot!(
         "destroy_json_drift",
-        to_value(&DestroyResult::new(&retired, writes))
+        to_value(&DestroyResult::new(&retired, writes, &[]))
     );
     let dry = DryRunResult::new("--- a\n+++ b\n".into(), &set);
     insta::assert_json_snapshot!("dry_run_json_drift", to_value(&dry));

@@ -39,6 +39,19 @@ pub struct ImportHeader {
     /// Write `integration_id` (the integration was chosen by ID): every command then finds it
     /// by ID, whatever other integration shares its name.
     pub pinned: bool,
+    /// Whether lambda-trust wrote the integration, and for which deployment: what the next
+    /// step is (`--adopt` only for an integration lambda-trust did not write; a deployment's
+    /// own integration is imported as that deployment, never adopted from it).
+    pub owner: IntegrationOwner,
+}
+
+/// Who wrote an imported integration, from its notes' ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntegrationOwner {
+    /// No ledger: made by hand or another tool; the first plan adopts it.
+    NotLambdaTrust,
+    /// lambda-trust's, of this deployment (`None`: written before deployments).
+    LambdaTrust(Option<String>),
 }
 
 /// The config text and the contract files (path relative to the config → JSON text).
@@ -153,11 +166,32 @@ fn header(h: &ImportHeader, category: &str, role: Option<&ImportedRole>) -> Stri
     } else {
         String::new()
     };
+    let (deployment, next) = match &h.owner {
+        IntegrationOwner::NotLambdaTrust => (
+            String::new(),
+            "Next: `lambda-trust plan --adopt` (it should change no action), then
+# `lambda-trust apply --adopt`."
+                .to_string(),
+        ),
+        IntegrationOwner::LambdaTrust(Some(d)) => (
+            format!("deployment = {}\n", quote(d)),
+            format!(
+                "lambda-trust wrote it for deployment {d:?}, which this
+# config is. Next: `lambda-trust plan` (it should change no action; --adopt refuses what
+# another deployment owns)."
+            ),
+        ),
+        IntegrationOwner::LambdaTrust(None) => (
+            String::new(),
+            "lambda-trust wrote it. Next: `lambda-trust plan` (it
+# should change no action)."
+                .to_string(),
+        ),
+    };
     format!(
         "# lambda-trust.toml written by `lambda-trust init --from-genesys` from the integration
-# {integration} ({id}). Next: `lambda-trust plan --adopt` (it should change no action), then
-# `lambda-trust apply --adopt`.
-{sections}
+# {integration} ({id}). {next}
+{deployment}{sections}
 [genesys]
 {region}integration = {integration}
 {pin}category = {category}
@@ -287,4 +321,41 @@ fn left_out_text(import: &Import) -> String {
         out.push_str(&format!("# - {:?} ({}): {}\n", l.name, l.id, l.why));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header_of(owner: IntegrationOwner) -> String {
+        let h = ImportHeader {
+            external_id: "o".into(),
+            role_name: "R".into(),
+            role_path: "/".into(),
+            account_id: "123456789012".into(),
+            region: "us-east-1".into(),
+            genesys_region: None,
+            integration: "I".into(),
+            integration_id: "i-1".into(),
+            pinned: false,
+            owner,
+        };
+        header(&h, "C", None)
+    }
+
+    /// `--adopt` is the next step only for an integration lambda-trust did not write; one of a
+    /// deployment is imported as that deployment, and adopting is never suggested for it.
+    #[test]
+    fn adopting_is_suggested_only_for_what_lambda_trust_did_not_write() {
+        let foreign = header_of(IntegrationOwner::NotLambdaTrust);
+        assert!(foreign.contains("`lambda-trust plan --adopt`"), "{foreign}");
+        assert!(!foreign.contains("deployment ="), "{foreign}");
+        let ours = header_of(IntegrationOwner::LambdaTrust(Some("team-a".into())));
+        assert!(ours.contains("\ndeployment = \"team-a\"\n"), "{ours}");
+        assert!(!ours.contains("plan --adopt"), "{ours}");
+        assert!(!ours.contains("apply --adopt"), "{ours}");
+        let older = header_of(IntegrationOwner::LambdaTrust(None));
+        assert!(!older.contains("--adopt`"), "{older}");
+        assert!(!older.contains("deployment ="), "{older}");
+    }
 }

@@ -49,8 +49,11 @@ codes! {
     RolePath,
     /// The trust policy differs without admitting more.
     TrustDiffers,
-    /// The trust policy admits more than the partner with the external ID (or is unproved).
+    /// The trust policy admits more than the partner with the external ID: a request shows it.
     TrustBroader,
+    /// The trust policy differs and the prover could not decide whether it admits more (no
+    /// request found either way): unknown, never a failure it did not show.
+    TrustUndecided,
     /// The trust policy admits another environment's org (`[environments]`).
     TrustOtherEnvironment,
     /// The role's description differs.
@@ -162,7 +165,9 @@ impl Code {
                 None
             }
             RoleTagDiffers | RoleTagExtra => None,
-            TrustDiffers | TrustBroader | TrustOtherEnvironment => Some(Area::Trust),
+            TrustDiffers | TrustBroader | TrustUndecided | TrustOtherEnvironment => {
+                Some(Area::Trust)
+            }
             RoleOwnershipLost | PolicyOwnershipLost => Some(Area::Ownership),
             BoundaryChanged
             | BoundaryUndeclared
@@ -221,7 +226,7 @@ fn check_area(id: CheckId) -> Option<Area> {
         | GenesysNoStrayAction
         | GenesysTestRun => Some(Area::Genesys),
         // Where the functions are: no change on either side explains it.
-        GenesysSameRegion | GenesysTimeoutFits => None,
+        GenesysTimeoutFits => None,
     }
 }
 
@@ -247,7 +252,6 @@ fn failure(code: CheckId) -> (Severity, ConfigKey) {
         | GenesysIntegrationEnabled
         | GenesysActionExists
         | GenesysTestRun
-        | GenesysSameRegion
         | GenesysTimeoutFits => (Severity::Config, ConfigKey::Genesys),
         GenesysCredential | GenesysActionCalls | GenesysNoStrayAction => {
             (Severity::Security, ConfigKey::Genesys)
@@ -271,6 +275,7 @@ impl Code {
         use Code::*;
         match self {
             TrustBroader
+            | TrustUndecided
             | TrustOtherEnvironment
             | RoleOwnershipLost
             | RolePredecessor
@@ -324,7 +329,9 @@ impl Code {
         match self {
             RoleMissing | RolePath | RolePredecessor | BoundaryUndeclared
             | ForeignManagedPolicy | ForeignInlinePolicy => ConfigKey::Role,
-            TrustDiffers | TrustBroader | TrustOtherEnvironment | TrustUnknown => ConfigKey::Trust,
+            TrustDiffers | TrustBroader | TrustUndecided | TrustOtherEnvironment | TrustUnknown => {
+                ConfigKey::Trust
+            }
             RoleDescription | RoleDescriptionUnknown => ConfigKey::RoleDescription,
             RoleMaxSession | RoleMaxSessionUnknown => ConfigKey::RoleMaxSessionDuration,
             RoleOwnershipLost | RoleTagDiffers | RoleTagExtra => ConfigKey::RoleTags,
@@ -363,9 +370,11 @@ impl Code {
     pub(crate) fn outcome(self) -> Outcome {
         use Code::*;
         match self {
-            TrustUnknown | AccessUnknown | RoleDescriptionUnknown | RoleMaxSessionUnknown => {
-                Outcome::Unknown
-            }
+            TrustUnknown
+            | TrustUndecided
+            | AccessUnknown
+            | RoleDescriptionUnknown
+            | RoleMaxSessionUnknown => Outcome::Unknown,
             Path(PathCode::PathNotRead | PathCode::PathUnknown) => Outcome::Unknown,
             // Exhaustive: a new code does not compile until it says which it is.
             Path(_) | Check(_) | Unproved(_) => Outcome::Failed,
@@ -417,6 +426,7 @@ impl Code {
             | RolePath
             | TrustDiffers
             | TrustBroader
+            | TrustUndecided
             | TrustOtherEnvironment
             | RoleDescription
             | RoleMaxSession
@@ -465,6 +475,7 @@ impl Code {
             RolePath => "role-path",
             TrustDiffers => "trust-differs",
             TrustBroader => "trust-broader",
+            TrustUndecided => "trust-undecided",
             TrustOtherEnvironment => "trust-other-environment",
             RoleDescription => "role-description",
             RoleMaxSession => "role-max-session",
@@ -511,7 +522,8 @@ impl Code {
             RoleMissing => "The role does not exist.",
             RolePath => "The role exists at another path than the config's; no write can move it.",
             TrustDiffers => "The live trust policy differs from the config without admitting more.",
-            TrustBroader => "The live trust policy admits more than the partner with the external ID, or cannot be proved not to.",
+            TrustBroader => "The live trust policy admits more than the partner with the external ID: a request shows it.",
+            TrustUndecided => "The live trust policy differs from the config, and whether it admits more than the partner with the external ID was not decided.",
             TrustOtherEnvironment => "The live trust policy admits another environment's Genesys Cloud org (its partner account with its external ID): the environments are not isolated.",
             RoleDescription => "The role's description differs from the config.",
             RoleMaxSession => "The role's maximum session duration differs from the config.",

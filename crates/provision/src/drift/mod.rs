@@ -534,6 +534,59 @@ mod tests {
         .is_none());
     }
 
+    /// A live trust that differs is `trust-broader` only with a request that shows it admits
+    /// more; when the prover decided nothing (here: a document it cannot read), the finding is
+    /// `trust-undecided`, an unknown that says what was not decided, never a failure.
+    #[test]
+    fn a_trust_the_prover_could_not_decide_is_unknown_not_broader() {
+        let desired: Desired = serde_json::from_value(json!({
+            "account_id": "111122223333", "partition": "aws",
+            "role": {"name": "R", "path": "/", "description": "", "max_session_duration": 3600,
+                     "permissions_boundary": null, "tags": {}, "trust": {}},
+            "partner_principal": "arn:aws:iam::765628985471:root",
+            "external_id": "x", "policies": [], "targets": []
+        }))
+        .unwrap_or_else(|e| panic!("fixture: {e}"));
+        let judged = |previous: serde_json::Value| {
+            let plan = crate::plan::Plan {
+                ops: vec![Op::Role(RoleOp::UpdateTrust {
+                    role: "R".into(),
+                    document: json!({}),
+                    previous,
+                })],
+            };
+            let f = crate::drift::drift_findings(&desired, &plan).remove(0);
+            (
+                f.code,
+                f.code.outcome(),
+                f.message,
+                f.counterexample.is_some(),
+            )
+        };
+        let open = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]});
+        let (code, outcome, _, request) = judged(open);
+        assert_eq!(
+            (code, outcome, request),
+            (
+                Code::TrustBroader,
+                lambda_trust_verdict::Outcome::Failed,
+                true
+            )
+        );
+        let (code, outcome, message, request) = judged(json!({"Statement": "not a statement"}));
+        assert_eq!(
+            (code, outcome, request),
+            (
+                Code::TrustUndecided,
+                lambda_trust_verdict::Outcome::Unknown,
+                false
+            )
+        );
+        assert!(message.contains("was not decided"), "{message}");
+        assert!(!message.contains("it admits more:"), "{message}");
+    }
+
     #[test]
     fn config_lines_point_at_keys_and_tables() {
         let text = "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"x\"\n\n[role]\nname = \"R\"\ntags = { a = \"b\" }\n[[targets]]\nfunction = \"f\"\n";

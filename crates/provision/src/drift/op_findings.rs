@@ -221,10 +221,11 @@ fn role_findings(desired: &Desired, drifted: &DriftedResource, op: &RoleOp) -> V
             document, previous, ..
         } => {
             let admits = trust_admits(desired, previous);
-            let code = if admits.is_some() {
-                Code::TrustBroader
-            } else {
-                Code::TrustDiffers
+            // A request shows it admits more; without one the prover decided nothing.
+            let code = match &admits {
+                Some(a) if a.request.is_some() => Code::TrustBroader,
+                Some(_) => Code::TrustUndecided,
+                None => Code::TrustDiffers,
             };
             document_findings(drifted, code, (document, previous), admits, "the document")
         }
@@ -329,8 +330,12 @@ impl Admission {
 /// Says on each document finding what the live document admits, and carries the request.
 fn with_admission(mut findings: Vec<Finding>, admits: Option<Admission>) -> Vec<Finding> {
     if let Some(a) = admits {
+        let said = match a.request {
+            Some(_) => "it admits more",
+            None => "whether it admits more was not decided",
+        };
         for f in &mut findings {
-            f.message = format!("{}; it admits more: {}", f.message, a.summary);
+            f.message = format!("{}; {said}: {}", f.message, a.summary);
             f.counterexample = a.request.clone();
         }
     }

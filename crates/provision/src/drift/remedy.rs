@@ -86,7 +86,6 @@ fn check_remedy(code: CheckId) -> Option<String> {
     Some(match code {
         CheckId::GenesysTestRun => "fix the function, or the action's contract, templates or expect, until `lambda-trust verify --test-actions` passes".into(),
         CheckId::FunctionsExist => "deploy the function, or fix the target (`function`, `region`, `qualifier`) in the config".into(),
-        CheckId::GenesysSameRegion => "set [genesys].region to the region of the Genesys Cloud organization the OAuth client signs in to".into(),
         CheckId::GenesysTimeoutFits => "raise the function's timeout, or lower the action's timeout_seconds, so the function answers within the action's wait".into(),
         _ => return None,
     })

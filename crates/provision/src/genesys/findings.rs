@@ -312,7 +312,6 @@ pub(crate) fn integration_checks(
             reach_text(r),
         )
     }));
-    out.extend(region_check(desired));
     out.push(stray_check(desired, observed));
     out
 }
@@ -355,31 +354,6 @@ fn stray_check(desired: &DesiredGenesys, observed: &ObservedGenesys) -> Check {
             strays.join("; ")
         },
     }
-}
-
-/// Genesys Cloud invokes functions in its organization's AWS region only (Genesys help,
-/// "Create IAM resources for AWS Lambda"): every target must be there. Only when the region is
-/// known (not when the endpoints come from an API URL): nothing is claimed otherwise.
-fn region_check(desired: &DesiredGenesys) -> Option<Check> {
-    let region = desired.region.as_deref()?;
-    let elsewhere: Vec<&str> = desired
-        .granted
-        .iter()
-        .filter(|arn| lambda_trust_iam::split_arn(arn).is_some_and(|f| f[3] != region))
-        .map(String::as_str)
-        .collect();
-    Some(Check {
-        code: CheckId::GenesysSameRegion,
-        name: format!("genesys: every target is in the organization's region ({region})"),
-        passed: elsewhere.is_empty(),
-        detail: match elsewhere.as_slice() {
-            [] => format!("{} target(s) in {region}", desired.granted.len()),
-            arns => format!(
-                "Genesys Cloud cannot invoke a function outside {region}: {}",
-                arns.join(", ")
-            ),
-        },
-    })
 }
 
 /// A data action times out after its `timeoutSeconds` (1–60); a function allowed to run
@@ -516,8 +490,23 @@ pub(crate) fn reach_text(r: &super::plan::Reach) -> String {
     }
 }
 
+/// Targets in another region than the organization's: invoked (Genesys Cloud supports
+/// cross-region invocation), worth knowing for latency and data residency.
+fn elsewhere_text(e: &super::plan::Elsewhere) -> String {
+    format!(
+        "{} target(s) outside the Genesys Cloud organization's region ({}): {}; Genesys Cloud \
+         invokes functions in other regions, each call crossing regions (latency) and its data \
+         leaving {} (data residency)",
+        e.targets.len(),
+        e.region,
+        e.targets.join(", "),
+        e.region
+    )
+}
+
 /// What the reader of a Genesys Cloud plan should know that is not drift: actions kept or waiting
-/// in a draft, what dynamic actions reach, and flows that could not be looked up.
+/// in a draft, what dynamic actions reach, targets in other regions, and flows that could not be
+/// looked up.
 pub fn genesys_notes(plan: &GenesysPlan, lookup_error: Option<String>) -> Vec<String> {
     let mut out: Vec<String> = plan
         .kept
@@ -532,6 +521,7 @@ pub fn genesys_notes(plan: &GenesysPlan, lookup_error: Option<String>) -> Vec<St
         })
         .collect();
     out.extend(plan.reach.iter().map(reach_text));
+    out.extend(plan.elsewhere.as_ref().map(elsewhere_text));
     out.extend(plan.pending.iter().map(|p| {
         format!(
             "genesys action {:?} ({}): its draft holds the configured {} while the published action does not; `apply --publish` publishes it",

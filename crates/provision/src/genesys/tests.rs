@@ -587,32 +587,41 @@ fn a_pinned_integration_that_is_not_there_is_an_error_never_a_create() {
     assert!(e.contains("of type custom-rest-actions"), "{e}");
 }
 
-/// Genesys Cloud invokes functions in its organization's region only: with the region known,
-/// a target elsewhere fails the check (config); with it unknown (an API URL), nothing is
-/// claimed.
+/// Genesys Cloud invokes functions in other regions than its organization's (its help page,
+/// "Create IAM resources to invoke an AWS Lambda function", in French and German): a target
+/// elsewhere is no failed check, only a note in the plan (latency, data residency); with the
+/// region unknown (an API URL), nothing is said.
 #[test]
-fn every_target_must_be_in_the_organizations_region() {
-    let same = |region: Option<&str>, granted: &[&str]| {
+fn a_target_in_another_region_is_a_note_never_a_failure() {
+    let eu = "arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice";
+    let judged = |region: Option<&str>, granted: &[&str]| {
         let mut d = desired();
         d.region = region.map(str::to_owned);
         d.granted = granted.iter().map(|s| s.to_string()).collect();
-        genesys_checks(
+        let checks = genesys_checks(
             &d,
             &in_sync(),
             Some("arn:aws:iam::111122223333:role/R"),
             &[],
-        )
-        .into_iter()
-        .find(|c| c.code == crate::verify::CheckId::GenesysSameRegion)
+        );
+        let plan = plan_genesys(&d, &in_sync(), false).unwrap();
+        (checks, genesys_notes(&plan, None))
     };
-    assert!(same(Some("us-east-1"), &[F1, F2]).unwrap().passed);
-    let eu = "arn:aws:lambda:eu-west-1:111122223333:function:lookup-invoice";
-    let failed = same(Some("us-east-1"), &[F1, eu]).unwrap();
-    assert!(!failed.passed);
-    assert!(failed.detail.contains(eu), "{}", failed.detail);
-    assert!(same(None, &[F1, eu]).is_none());
-    let finding = crate::drift::check_finding(&failed, "verification");
-    assert_eq!(finding.severity, Severity::Config);
+    let (checks, notes) = judged(Some("us-east-1"), &[F1, eu]);
+    assert!(checks.iter().all(|c| c.passed), "{checks:#?}");
+    let note = notes
+        .iter()
+        .find(|n| n.contains(eu))
+        .expect("a note naming the target");
+    assert!(
+        note.contains("us-east-1") && note.contains("latency"),
+        "{note}"
+    );
+    assert!(!note.contains(F1), "{note}");
+    let (_, notes) = judged(Some("us-east-1"), &[F1]);
+    assert!(notes.iter().all(|n| !n.contains("outside")), "{notes:?}");
+    let (_, notes) = judged(None, &[F1, eu]);
+    assert!(notes.iter().all(|n| !n.contains("outside")), "{notes:?}");
 }
 
 /// A function allowed to run longer than its action waits fails in the flow as a timeout while

@@ -20,6 +20,20 @@ pub fn check_deployment(role: &ObservedRole, want: Option<&str>) -> Result<(), P
     }
 }
 
+/// Genesys Cloud sends the signed-in organization's ID as `sts:ExternalId` (Genesys help,
+/// "Create IAM resources to invoke an AWS Lambda function": the external ID is the
+/// organization ID), so a role written for another ID refuses every data action: refused before
+/// any write, naming both.
+pub fn check_external_id(configured: &str, org: &str) -> Result<(), PlanError> {
+    if configured == org {
+        return Ok(());
+    }
+    Err(PlanError::ExternalIdNotOrg {
+        configured: configured.to_string(),
+        org: org.to_string(),
+    })
+}
+
 /// The credentials must be for the account the config names.
 pub(crate) fn check_account(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
     if desired.account_id != observed.account_id {
@@ -56,14 +70,17 @@ pub(super) fn preflight(desired: &Desired, observed: &Observed) -> Result<(), Pl
 }
 
 /// A live role must carry our `managed-by` tag, and the config identity tag of this config,
-/// unless the user adopts it.
+/// unless the user adopts it. Adopting takes over a role lambda-trust did not make, never one
+/// another deployment owns: that role is refused with or without `--adopt`.
 pub(super) fn check_role_owner(
     role: &ObservedRole,
     want: &DesiredRole,
     opts: PlanOptions,
 ) -> Result<(), PlanError> {
+    let deployment = want.tags.get(DEPLOYMENT_TAG_KEY).map(String::as_str);
     if opts.adopt {
-        return check_role_path(role, want);
+        check_role_path(role, want)?;
+        return check_deployment(role, deployment);
     }
     if !lambda_trust_config::is_ours(&role.tags) {
         return Err(PlanError::ForeignRole {
@@ -71,7 +88,7 @@ pub(super) fn check_role_owner(
         });
     }
     check_role_path(role, want)?;
-    check_deployment(role, want.tags.get(DEPLOYMENT_TAG_KEY).map(String::as_str))?;
+    check_deployment(role, deployment)?;
     if let (Some(live), Some(want)) = (role.tags.get(CONFIG_TAG_KEY), want.tags.get(CONFIG_TAG_KEY))
     {
         if live != want {

@@ -1,6 +1,6 @@
 //! Why the planner refuses to plan ([`PlanError`]) and what the user can do about it.
 
-use lambda_trust_config::{CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
 /// Why the planner refuses to plan: nothing is written.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -40,7 +40,7 @@ pub enum PlanError {
     },
     /// Target functions could not be confirmed: missing, or not readable with the credentials in
     /// use.
-    #[error("{} target function(s) cannot be confirmed, so nothing was changed:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} target function(s) cannot be confirmed, so nothing is changed:\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     MissingFunctions {
         /// What is wrong with each function, one line each.
         problems: Vec<String>,
@@ -63,6 +63,16 @@ pub enum PlanError {
         /// The account the credentials are for.
         actual: String,
     },
+    /// `[genesys]` signs in to an organization whose ID is not the configured external ID:
+    /// Genesys Cloud sends its own organization's ID as `sts:ExternalId`, so the role written
+    /// would refuse every data action.
+    #[error("[genesys] signs in to Genesys Cloud organization {org}, which sends its own ID as sts:ExternalId, but trust.external_id is {configured}: the role would refuse every data action; refusing to write")]
+    ExternalIdNotOrg {
+        /// The config's `trust.external_id`.
+        configured: String,
+        /// The signed-in organization's ID (`GET /api/v2/organizations/me`).
+        org: String,
+    },
     /// Cross-account targets with qualifier `*`, which no function policy statement can grant.
     #[error("{} cross-account target(s) have qualifier \"*\", which no function policy statement can grant: {}", targets.len(), targets.join(", "))]
     AllQualifiersAcrossAccounts {
@@ -76,12 +86,13 @@ impl lambda_trust_verdict::Hinted for PlanError {
         Some(match self {
             PlanError::ForeignRole { .. } => "review it, then run `lambda-trust apply --adopt` to take it over, or choose another role.name".to_string(),
             PlanError::ConfigConflict { .. } => "two configs must not manage one role — give this config its own role.name; if you changed the external ID or policy name on purpose, run `lambda-trust apply --adopt`".to_string(),
-            PlanError::OtherDeployment { live: Some(live), .. } => format!("two configs must not manage one role: give this config its own role.name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top; `lambda-trust apply --adopt` takes the role over"),
-            PlanError::OtherDeployment { .. } => "give this config its own role.name, or `lambda-trust apply --adopt` to take the role over".to_string(),
+            PlanError::OtherDeployment { live: Some(live), name, .. } => format!("two configs must not manage one role (--adopt refuses it too): give this config its own role.name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top; to move the role to this deployment on purpose, remove its tag first: aws iam untag-role --role-name {name} --tag-keys {DEPLOYMENT_TAG_KEY}"),
+            PlanError::OtherDeployment { .. } => "give this config its own role.name".to_string(),
             PlanError::ForeignPolicy { .. } => "review it, then run `lambda-trust apply --adopt` to take it over, or set policy.name to another name".to_string(),
             PlanError::MissingFunctions { .. } => "deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config; where access was denied, grant the credentials in use the lambda:GetFunction permission".to_string(),
             PlanError::RolePath { live, want, .. } => format!("set role.path = \"{live}\" in the config, or run `lambda-trust destroy` and apply again to recreate the role at {want}"),
             PlanError::WrongAccount { .. } => "pick the right --profile, or fix aws.account_id".to_string(),
+            PlanError::ExternalIdNotOrg { org, configured } => format!("set trust.external_id = \"{org}\" if that organization is the one whose data actions invoke these functions; for organization {configured}, sign in with an OAuth client of that organization ([genesys].oauth_secret or GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET)"),
             PlanError::AllQualifiersAcrossAccounts { .. } => "a function policy statement grants one function, version or alias (Lambda API Reference, AddPermission): list each alias or version the data actions invoke as a target of its own".to_string(),
         })
     }

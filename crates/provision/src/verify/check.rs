@@ -66,8 +66,6 @@ pub enum CheckId {
     GenesysNoStrayAction,
     /// A test run of a target's action succeeded.
     GenesysTestRun,
-    /// Every target is in the Genesys Cloud organization's AWS region.
-    GenesysSameRegion,
     /// Every function finishes within its data action's timeout.
     GenesysTimeoutFits,
 }
@@ -85,7 +83,6 @@ impl CheckId {
             | GenesysActionCalls
             | GenesysNoStrayAction
             | GenesysTestRun
-            | GenesysSameRegion
             | GenesysTimeoutFits => true,
             RoleExists
             | Ownership

@@ -56,7 +56,7 @@ pub(crate) fn claims_as_sent(
             None if claim.verdict == ClaimVerdict::Proved => {
                 claim.assumes = Some(format!(
                     "Genesys Cloud's organization ID is {configured} (trust.external_id): not \
-                     read, as no [genesys] sign-in compared it"
+                     read in this run (no [genesys] table, or --only aws), so not compared"
                 ));
             }
             Some(org) if org != configured && claim.code == Some(PathCode::RoleBlocks) => {

@@ -55,6 +55,7 @@ pub fn plan_genesys_destroy(observed: &ObservedGenesys) -> (GenesysPlan, Vec<Str
         kept: Vec::new(),
         pending: Vec::new(),
         reach: Vec::new(),
+        elsewhere: None,
     };
     (plan, kept)
 }

@@ -362,6 +362,35 @@ pub struct GenesysPlan {
     /// Actions that choose their function at run time, and the targets each can reach.
     #[serde(default)]
     pub(crate) reach: Vec<Reach>,
+    /// Targets outside the organization's AWS region, when that region is known.
+    #[serde(default)]
+    pub(crate) elsewhere: Option<Elsewhere>,
+}
+
+/// Targets in another AWS region than the Genesys Cloud organization's. Genesys Cloud invokes
+/// them ("L'intégration AWS Lambda prend en charge les invocations interrégionales": Genesys
+/// help, "Créer des ressources IAM pour appeler une fonction AWS Lambda",
+/// https://fr-help.mypurecloud.com/articles/create-iam-resources-to-invoke-an-aws-lambda-function/,
+/// read 2026-11-27; the German page says the same), so this is a note, never a failure: each
+/// call crosses regions (latency) and its data leaves the organization's region (residency).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Elsewhere {
+    pub(crate) region: String,
+    pub(crate) targets: Vec<String>,
+}
+
+/// The [`Elsewhere`] of `desired`'s granted targets; `None` when the organization's region is
+/// not known (endpoints from an API URL) or every target is in it.
+pub(crate) fn elsewhere(desired: &DesiredGenesys) -> Option<Elsewhere> {
+    let region = desired.region.as_deref()?;
+    let targets: Vec<String> = (desired.granted.iter())
+        .filter(|arn| lambda_trust_iam::split_arn(arn).is_some_and(|f| f[3] != region))
+        .cloned()
+        .collect();
+    (!targets.is_empty()).then(|| Elsewhere {
+        region: region.to_string(),
+        targets,
+    })
 }
 
 /// An action whose request URL template is an expression: the granted functions whose ARNs
@@ -569,7 +598,7 @@ pub enum GenesysPlanError {
     InUse(Vec<InUse>),
     /// Data actions the plan would write new (or change) with a defect in their response: every
     /// run that reaches it would fail.
-    #[error("refusing to write data actions whose response fails every run that reaches the defect (Genesys Cloud accepts them); nothing was written:{}", defective_text(.0))]
+    #[error("refusing to write data actions whose response fails every run that reaches the defect (Genesys Cloud accepts them); refused before any write:{}", defective_text(.0))]
     Defective(Vec<(String, lambda_trust_config::ResponseDefect)>),
 }
 
@@ -632,9 +661,9 @@ pub fn plan_genesys(
         None => None,
     };
     let ledger = ledger.unwrap_or_default();
-    if !adopt {
-        integration_deployment(desired, observed)?;
-    }
+    // Adopting takes over an integration lambda-trust did not make, never another
+    // deployment's: that one is refused with or without `--adopt`.
+    integration_deployment(desired, observed)?;
     let mut ops = Vec::new();
     let credential = credential_ops(desired, observed, &ledger, adopt, &mut ops);
     if observed.integration.is_none() {
@@ -659,6 +688,7 @@ pub fn plan_genesys(
         kept: actions.kept,
         pending: actions.pending,
         reach: reaches(desired),
+        elsewhere: elsewhere(desired),
     })
 }
 
@@ -673,9 +703,9 @@ impl lambda_trust_verdict::Hinted for GenesysPlanError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             GenesysPlanError::Ambiguous { .. } => "integration names are not unique; rename or delete all but one in Genesys Cloud (Admin > Integrations), or set [genesys].integration to another name".to_string(),
-            GenesysPlanError::PinnedMissing { .. } => "set [genesys].integration_id to the ID of the aws-lambda-data-actions integration to manage (Admin > Integrations), or remove it to find the integration by [genesys].integration's name (lambda-trust then creates it when none has that name); nothing was written".to_string(),
+            GenesysPlanError::PinnedMissing { .. } => "set [genesys].integration_id to the ID of the aws-lambda-data-actions integration to manage (Admin > Integrations), or remove it to find the integration by [genesys].integration's name (lambda-trust then creates it when none has that name)".to_string(),
             GenesysPlanError::NotOwned { .. } => "run with --adopt to take it over, or set [genesys].integration to another name".to_string(),
-            GenesysPlanError::OtherDeployment { live, .. } => format!("two configs must not manage one integration: set [genesys].integration to another name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top; --adopt takes it over"),
+            GenesysPlanError::OtherDeployment { live, .. } => format!("two configs must not manage one integration: set [genesys].integration to another name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top (--adopt refuses it too)"),
             GenesysPlanError::NoCredentialKey  => "Genesys Cloud changed the integration type; report this to the lambda-trust maintainers".to_string(),
             GenesysPlanError::InUse(_) => "change and republish those flows so they no longer call the action, then run again; or pass --force to delete anyway".to_string(),
             GenesysPlanError::Defective(_) => "fix each in the config as said, then run again (an action that exists in Genesys Cloud keeps its own until then)".to_string(),
