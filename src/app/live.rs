@@ -221,26 +221,7 @@ pub(crate) async fn plan_both(
     goal: Goal,
     force: bool,
 ) -> Result<LivePlan> {
-    let only = match goal {
-        Goal::Converge { only, .. } => only,
-        Goal::Shrink | Goal::Destroy => None,
-    };
-    genesys_live::check_only(only, &prepared.loaded.config)?;
-    // What is written must work: converging reads the signed-in organization's ID too.
-    let converging = matches!(goal, Goal::Converge { .. });
-    let mut genesys = match only {
-        Some(Side::Aws) => None,
-        _ => genesys_live::prepare(&clients, &prepared, settings.verbose, converging, events)
-            .await
-            .inspect_err(|_| {
-                if only.is_none() {
-                    events.event(Event::Note(Note::OnlyAws));
-                }
-            })?,
-    };
-    if converging {
-        external_id_is_org(&prepared, genesys.as_ref(), events)?;
-    }
+    let mut genesys = read_genesys(settings, events, &clients, &prepared, goal).await?;
     if let (Some(side), Goal::Converge { publish: true, .. }) = (genesys.as_mut(), goal) {
         side.desired.publish_drafts = true;
     }
@@ -274,6 +255,38 @@ pub(crate) async fn plan_both(
         genesys,
         set,
     })
+}
+
+/// The Genesys Cloud side of `goal`, read (none with `--only aws` or without `[genesys]`).
+/// What is written must work: converging reads the signed-in organization's ID too, and
+/// refuses an external ID that is not it.
+async fn read_genesys(
+    settings: &Settings,
+    events: &dyn Events,
+    clients: &Clients,
+    prepared: &Prepared,
+    goal: Goal,
+) -> Result<Option<Session>> {
+    let only = match goal {
+        Goal::Converge { only, .. } => only,
+        Goal::Shrink | Goal::Destroy => None,
+    };
+    genesys_live::check_only(only, &prepared.loaded.config)?;
+    let converging = matches!(goal, Goal::Converge { .. });
+    let genesys = match only {
+        Some(Side::Aws) => None,
+        _ => genesys_live::prepare(clients, prepared, settings.verbose, converging, events)
+            .await
+            .inspect_err(|_| {
+                if only.is_none() {
+                    events.event(Event::Note(Note::OnlyAws));
+                }
+            })?,
+    };
+    if converging {
+        external_id_is_org(prepared, genesys.as_ref(), events)?;
+    }
+    Ok(genesys)
 }
 
 /// The external ID the role is written with is the signed-in organization's ID, or nothing is
@@ -329,6 +342,12 @@ async fn plan_sides(
     adopt: bool,
     force: bool,
 ) -> Result<(Plan, Option<GenesysPlan>)> {
+    if adopt {
+        lambda_trust_provision::refuse_others(&prepared.desired, &prepared.observed)?;
+        if let Some(side) = genesys.as_deref() {
+            lambda_trust_provision::integration_deployment(&side.desired, &side.observed)?;
+        }
+    }
     let aws =
         lambda_trust_provision::plan(&prepared.desired, &prepared.observed, PlanOptions { adopt })?;
     let genesys_plan = match genesys {

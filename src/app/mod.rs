@@ -89,6 +89,8 @@ pub(crate) mod settings;
 pub(crate) mod verify;
 pub(crate) mod watch;
 pub(crate) mod watch_deploy;
+pub(crate) mod watch_destroy;
+pub(crate) mod watch_secret;
 pub(crate) mod write;
 
 #[cfg(test)]

@@ -114,6 +114,7 @@ fn watch_input(
         architecture: architecture.to_owned(),
         code_sha256: code_sha256(package),
         secret: config.genesys.as_ref().and_then(|g| g.oauth_secret.clone()),
+        secret_cmk: false,
         account_roles: (config.aws.accounts.values())
             .filter_map(|a| a.role_arn.clone())
             .collect(),
@@ -141,7 +142,11 @@ pub(crate) async fn read(
     let prepared =
         prepare_scoped(&clients, loaded.clone(), &templates, allow_weaker, scope).await?;
     let role_missing = prepared.observed.role.is_none();
-    let input = watch_input(&prepared, options, &architecture, &package);
+    let secret = super::watch_secret::read(&clients, config).await;
+    let mut input = watch_input(&prepared, options, &architecture, &package);
+    if let Some((arn, cmk)) = secret.as_ref().and_then(|s| s.exact()) {
+        (input.secret, input.secret_cmk) = (Some(arn.to_owned()), cmk);
+    }
     let mut want = watch_deployment(&input);
     prove_read_only(&want.role.policy).map_err(|why| {
         Error::usage(
@@ -160,6 +165,7 @@ pub(crate) async fn read(
     let (heard, mut problems) = trails(&clients, &want).await;
     notes.extend(heard);
     problems.extend(sign_in(config));
+    problems.extend(secret.and_then(|s| s.problem(&want.role.policy)));
     problems.extend(unheard);
     problems.extend(config_rule_blind(&input));
     if role_missing {
@@ -405,7 +411,11 @@ pub(crate) async fn published(
 /// What `watch destroy` closes: the watch's active findings and where they are held.
 pub(crate) struct ToArchive {
     hub: Option<Hub>,
-    held: Vec<crate::aws::security_hub::Held>,
+    /// The findings to archive: they no longer hold.
+    pub(crate) held: Vec<crate::aws::security_hub::Held>,
+    /// The findings that still stand, or could not be re-read: kept ACTIVE, each with the
+    /// note its text gains (`watch_destroy::reprove`).
+    pub(crate) kept: Vec<super::watch_destroy::Kept>,
     /// Why they were not read, when they were not.
     pub note: Option<String>,
 }
@@ -428,6 +438,7 @@ pub(crate) async fn to_archive(
     let none = |note: Option<String>| ToArchive {
         hub: None,
         held: Vec::new(),
+        kept: Vec::new(),
         note,
     };
     let hub = match hub(settings, events, file, state).await {
@@ -438,6 +449,7 @@ pub(crate) async fn to_archive(
         Ok(held) => ToArchive {
             hub: Some(hub),
             held,
+            kept: Vec::new(),
             note: None,
         },
         Err(e) if e.is_code("InvalidAccessException") => none(None),
@@ -445,23 +457,21 @@ pub(crate) async fn to_archive(
     }
 }
 
-/// Archives the findings (`RecordState ARCHIVED`); how many Security Hub took.
+/// Archives the findings that no longer hold (`RecordState ARCHIVED`) and imports again, ACTIVE
+/// with their note, those that still stand; how many Security Hub took.
 pub(crate) async fn archive(events: &dyn Events, findings: ToArchive) -> Result<usize> {
-    let Some(hub) = findings.hub.filter(|_| !findings.held.is_empty()) else {
+    let all = findings.held.len() + findings.kept.len();
+    let Some(hub) = findings.hub.filter(|_| all > 0) else {
         return Ok(0);
     };
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let out = (findings.held.iter())
-        .map(|h| crate::aws::security_hub::archived(h, &now))
-        .collect();
+    let archived = (findings.held.iter()).map(|h| crate::aws::security_hub::archived(h, &now));
+    let kept = (findings.kept.iter())
+        .map(|k| crate::aws::security_hub::kept_active(&k.held, &now, &k.note));
+    let out = archived.chain(kept).collect();
     let work = crate::aws::security_hub::import(&hub.clients, Some(&hub.region), out);
     let done = events
-        .reading(
-            Read::Archiving {
-                findings: findings.held.len(),
-            },
-            work,
-        )
+        .reading(Read::Archiving { findings: all }, work)
         .await?;
     Ok(done.written)
 }

@@ -31,3 +31,36 @@ pub(crate) async fn read_secret(clients: &Clients, secret: &str) -> Result<Strin
             hint: Some("store the OAuth client as a JSON string".into()),
         })
 }
+
+/// What `DescribeSecret` says of a secret (never its value): its full ARN — with the six
+/// characters Secrets Manager appends, which a partial name or ARN in an IAM `Resource` never
+/// matches — and the KMS key it is encrypted with (`None`: the AWS managed key
+/// `aws/secretsmanager`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SecretMeta {
+    pub arn: String,
+    pub kms_key: Option<String>,
+}
+
+/// `DescribeSecret` of `secret` (a name or an ARN).
+pub(crate) async fn describe_secret(
+    clients: &Clients,
+    secret: &str,
+) -> Result<SecretMeta, AwsError> {
+    let out = (clients
+        .secrets(secret)
+        .describe_secret()
+        .secret_id(secret)
+        .send())
+    .await
+    .map_err(|e| AwsError::from_sdk("secretsmanager:DescribeSecret", e))?;
+    // Secrets Manager's own key, by alias or by its alias ARN, needs no kms:Decrypt of the
+    // caller's own (Secrets Manager User Guide, "Secret encryption and decryption").
+    let kms_key = (out.kms_key_id())
+        .filter(|k| !k.is_empty() && !k.ends_with("alias/aws/secretsmanager"))
+        .map(str::to_owned);
+    Ok(SecretMeta {
+        arn: out.arn().unwrap_or(secret).to_owned(),
+        kms_key,
+    })
+}

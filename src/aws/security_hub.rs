@@ -52,6 +52,38 @@ impl Held {
         let f = &self.finding;
         (f.updated_at.as_deref(), f.created_at.as_deref())
     }
+
+    /// Its generator (which run of which watch may settle it).
+    pub(crate) fn generator(&self) -> &str {
+        self.finding.generator_id.as_deref().unwrap_or_default()
+    }
+
+    /// What settles it: its recommendation's text.
+    pub(crate) fn remedy(&self) -> Option<&str> {
+        let r = self.finding.remediation.as_ref()?.recommendation.as_ref()?;
+        r.text.as_deref()
+    }
+}
+
+/// `held` imported again ACTIVE with `note` before its description: a finding that still
+/// stands when the watch that filed it is removed is said so in its own text (the ASFF `Note`
+/// is the customer's: a provider cannot set it through BatchImportFindings), never archived.
+pub(crate) fn kept_active(held: &Held, now: &str, note: &str) -> Outgoing {
+    let mut finding = held.finding.clone();
+    finding.record_state = Some(RecordState::Active);
+    finding.updated_at = Some(now.to_owned());
+    finding.processed_at = None;
+    if let Some(fields) = finding.product_fields.as_mut() {
+        fields.retain(|k, _| !k.starts_with("aws/"));
+    }
+    let was = finding.description.take().unwrap_or_default();
+    // AwsSecurityFinding's Description: at most 1,024 characters.
+    let text: String = format!("{note} {was}").chars().take(1024).collect();
+    finding.description = Some(text);
+    Outgoing {
+        id: held.listed.id.clone(),
+        finding,
+    }
 }
 
 /// A finding ready to import.

@@ -151,11 +151,23 @@ async fn deployment(
         result.problems.extend(published.problem);
     }
     let archive = match name {
-        "destroy" => Some(deploy::to_archive(&inv.settings, events, &file, &state).await),
+        "destroy" => Some(settled(inv, events, &file, &state).await),
         _ => None,
     };
     let writes = Writes { ops, archive, yes };
     make(inv, events, (&file, &state), writes, result).await
+}
+
+/// `destroy`: the watch's findings, proved once more: what no longer holds to archive, what
+/// still fails kept.
+async fn settled(
+    inv: &Invocation,
+    events: &dyn Events,
+    file: &lambda_trust_config::ConfigFile,
+    state: &crate::app::watch_deploy::WatchState,
+) -> crate::app::watch_deploy::ToArchive {
+    let held = crate::app::watch_deploy::to_archive(&inv.settings, events, file, state).await;
+    crate::app::watch_destroy::reprove(&inv.settings, events, file, held, &Asff).await
 }
 
 /// What `deploy` or `destroy` writes: the changes and, for `destroy`, the findings to archive.
@@ -182,9 +194,12 @@ async fn make(
     let mut lines = result.changes.clone();
     if archiving > 0 {
         lines.push(format!(
-            "archive {archiving} Security Hub finding(s) of this watch"
+            "archive {archiving} Security Hub finding(s) of this watch that no longer hold"
         ));
     }
+    let kept = archive.as_ref().map_or(&[][..], |a| &a.kept[..]);
+    result.kept_findings = kept.iter().map(|k| k.title().to_owned()).collect();
+    lines.extend(kept.iter().map(crate::app::watch_destroy::Kept::line));
     let unread = archive.as_ref().and_then(|a| a.note.clone());
     result.notes.extend(unread.clone());
     result.changes.clone_from(&lines);
@@ -209,10 +224,11 @@ async fn make(
         }
     }
     if let Some(archive) = archive {
-        let archived = deploy::archive(events, archive).await?;
-        result.archived_findings = Some(archived);
-        if archived > 0 {
-            result.writes = Some(result.writes.unwrap_or(0) + archived);
+        let kept = archive.kept.len();
+        let written = deploy::archive(events, archive).await?;
+        result.archived_findings = Some(written.saturating_sub(kept));
+        if written > 0 {
+            result.writes = Some(result.writes.unwrap_or(0) + written);
         }
         // The watch is gone: nothing is said of what it would hear or lack.
         result.deployed = false;
@@ -250,6 +266,7 @@ fn result_of(
         problems: state.problems.clone(),
         active_findings: None,
         archived_findings: None,
+        kept_findings: Vec::new(),
     }
 }
 

@@ -51,6 +51,11 @@ pub(crate) struct WatchResult {
     /// archived (`RecordState ARCHIVED`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archived_findings: Option<usize>,
+    /// `destroy`: the watch's findings that still fail (or could not be proved again), kept
+    /// ACTIVE with a note that the watch was removed and what settles them — never archived
+    /// silently; their titles.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept_findings: Vec<String>,
 }
 
 /// An active Security Hub finding of the watch.
@@ -103,6 +108,10 @@ impl Report for WatchResult {
             out.push_str(&format!(
                 "  Security Hub: archived {n} finding(s) of this watch\n"
             ));
+        }
+        for title in &self.kept_findings {
+            let first = format!("  {} ", styles.bold("kept active"));
+            out.push_str(&super::fit::wrap(title, &first, "    ", WIDTH));
         }
         for problem in &self.problems {
             let first = format!("  {} ", styles.bold("problem"));
@@ -184,6 +193,7 @@ mod tests {
             problems,
             active_findings: Some(findings),
             archived_findings: None,
+            kept_findings: Vec::new(),
         }
     }
 

@@ -420,9 +420,9 @@ fn drafts_hold_changes_until_apply_publish() {
     assert!(r.stdout.contains("apply --publish"), "{}", r.stdout);
     let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0), "the draft already holds the change");
-    // Its reads: the 6 of a no-op, the drafts list, the action in full (the ledger records the
+    // Its reads: the 7 of a no-op, the drafts list, the action in full (the ledger records the
     // published action, not the configured one) and the draft's two templates.
-    assert_eq!(g.fake.calls().len(), 12, "{:#?}", g.fake.calls());
+    assert_eq!(g.fake.calls().len(), 13, "{:#?}", g.fake.calls());
 
     // A second change while the draft waits: the draft is written again, nothing published.
     write(30, true);
@@ -442,7 +442,7 @@ fn drafts_hold_changes_until_apply_publish() {
     assert!(c["draft"].is_null());
     let (_, aws, genesys) = g.writes_of(&["apply", "--yes"], 0);
     assert_eq!((aws, genesys), (0, 0));
-    assert_eq!(g.fake.calls().len(), 7, "a no-op's 6 and the drafts list");
+    assert_eq!(g.fake.calls().len(), 8, "a no-op's 7 and the drafts list");
     g.expect(&["plan"], 0);
 }
 

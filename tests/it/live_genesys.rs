@@ -178,15 +178,17 @@ fn apply_from_empty_then_zero_writes_on_both_sides() {
         "{}",
         r.stdout
     );
-    // Its reads: token, type, integrations, credentials listing, config, actions list — none
-    // per action: each is listed at the version the ledger recorded.
+    // Its reads: token, type, integrations, credentials listing, the signed-in organization
+    // (what is written must work for it), config, actions list — none per action: each is
+    // listed at the version the ledger recorded.
     let calls: Vec<String> = g
         .fake
         .calls()
         .iter()
         .map(|c| format!("{} {}", c.method, c.path))
         .collect();
-    assert_eq!(calls.len(), 6, "{calls:#?}");
+    assert_eq!(calls.len(), 7, "{calls:#?}");
+    assert!(calls.contains(&"GET /api/v2/organizations/me".to_string()));
     g.expect(&["plan"], 0);
 }
 

@@ -912,8 +912,15 @@ fn real_exported_actions_import_and_round_trip() {
         "{customer:#}"
     );
 
+    // Imported again, the same config — but for its next step: the integration is lambda-trust's
+    // now, so adopting is no longer suggested.
     let mut again = init.to_vec();
     again.push("--force");
     s.run(&again, 0);
-    assert_eq!(std::fs::read_to_string(s.env.config_path()).unwrap(), text);
+    let second = std::fs::read_to_string(s.env.config_path()).unwrap();
+    let body = |t: &str| t[t.find("\n[trust]").expect("[trust]")..].to_string();
+    assert_eq!(body(&second), body(&text));
+    assert!(text.contains("`lambda-trust plan --adopt`"), "{text}");
+    assert!(!second.contains("--adopt`"), "{second}");
+    assert!(second.contains("lambda-trust wrote it"), "{second}");
 }

@@ -656,3 +656,68 @@ fn an_aws_side_that_cannot_be_read_still_publishes_what_the_genesys_side_found()
         .collect();
     assert_eq!(unknown, [format!("lambda-trust/watch/{ROLE}/aws/not-read")]);
 }
+
+/// `watch destroy` never hides a live breach: before it asks, it proves the setup once more.
+/// A finding that still fails stays ACTIVE, its own text saying the watch was removed and what
+/// settles it, and is named in the plan; one that no longer holds is archived.
+#[test]
+fn watch_destroy_keeps_what_still_fails_active_and_archives_what_no_longer_holds() {
+    let env = setup(&["lookup"]);
+    let (api, _function) = watching(&env);
+    open_trust(&env);
+    let params = json!({"roleName": ROLE, "policyDocument": "{}"});
+    let edit = cloudtrail_event("iam", "UpdateAssumeRolePolicy", params, "us-east-1");
+    assert_eq!(invoke(&api, &edit)["verdict"]["status"], "drift");
+    let breach: Vec<String> = (watch_findings(&env, "ACTIVE").iter())
+        .map(|f| f["Id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!breach.is_empty());
+    // A finding the watch filed once, about something that holds again.
+    let stale = format!("lambda-trust/watch/{ACCOUNT}/{ROLE}/aws/invoke-broader/policy");
+    let code = r#"
+account, id, role = "123456789012", sys.argv[2], sys.argv[3]
+product = f"arn:aws:securityhub:us-east-1:{account}:product/{account}/default"
+out = client("securityhub").batch_import_findings(Findings=[{
+    "SchemaVersion": "2018-10-08", "Id": id, "ProductArn": product,
+    "GeneratorId": f"lambda-trust/watch/{role}/aws/invoke-broader",
+    "AwsAccountId": account, "Types": ["Software and Configuration Checks"],
+    "CreatedAt": "2026-01-01T00:00:00Z", "UpdatedAt": "2026-01-02T03:04:05Z",
+    "Severity": {"Label": "HIGH"}, "Title": "stale", "Description": "d",
+    "Resources": [{"Type": "AwsIamRole", "Id": role}]}])
+assert out["FailedCount"] == 0, out
+"#;
+    python(&env, code, &[&stale, ROLE]);
+
+    let pending = env.expect(&["watch", "destroy"], 1);
+    assert!(
+        pending.stderr.contains("keep ACTIVE, still failing:")
+            && pending
+                .stderr
+                .contains("archive 1 Security Hub finding(s) of this watch that no longer hold"),
+        "{}",
+        pending.stderr
+    );
+    let done = json_of(&env.expect(&["watch", "destroy", "--yes", "--format", "json"], 0));
+    assert_eq!(done["archived_findings"], 1, "{done:#}");
+    assert_eq!(
+        done["kept_findings"].as_array().map(Vec::len),
+        Some(breach.len()),
+        "{done:#}"
+    );
+    let active = watch_findings(&env, "ACTIVE");
+    let ids: Vec<&str> = active.iter().filter_map(|f| f["Id"].as_str()).collect();
+    assert_eq!(ids.len(), breach.len(), "{active:#?}");
+    for f in &active {
+        assert!(breach.iter().any(|b| f["Id"] == b.as_str()), "{f:#}");
+        let text = f["Description"].as_str().unwrap();
+        assert!(
+            text.contains("`lambda-trust watch destroy`") && text.contains("still fails"),
+            "{text}"
+        );
+    }
+    let archived = watch_findings(&env, "ARCHIVED");
+    assert!(
+        archived.iter().any(|f| f["Id"] == stale.as_str()),
+        "{archived:#?}"
+    );
+}

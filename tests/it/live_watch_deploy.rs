@@ -936,3 +936,91 @@ fn destroy_removes_the_watch_before_its_role_and_a_watch_of_a_missing_role_is_un
     let after = json(&env.expect(&["destroy", "--format", "json"], 0));
     assert_eq!(after["in_sync"], true, "{after:#}");
 }
+
+/// A wrong `[genesys].oauth_secret` is never a healthy watch: a name that does not exist, a
+/// secret whose JSON is no OAuth client, each a problem of `watch status` naming the fix. A
+/// right one is read by the function's role under its full ARN (a partial name never matches
+/// the suffixed ARN), and one encrypted with a customer managed key gets `kms:Decrypt` for that
+/// secret alone — decided with the evaluator.
+#[test]
+fn a_wrong_oauth_secret_is_a_problem_and_a_right_one_is_readable_by_the_functions_role() {
+    let env = setup(&["lookup"]);
+    trail(&env);
+    enable_hub(&env, ACCOUNT);
+    let with_secret = |name: &str| {
+        let mut text = config(&["lookup"], "");
+        text.push_str(&format!(
+            "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\noauth_secret = \"{name}\"\n"
+        ));
+        env.write_config(&text);
+    };
+    let secret = |name: &str, value: &str, key: Option<&str>| {
+        let code = r#"
+kw = {"Name": sys.argv[2], "SecretString": sys.argv[3]}
+if sys.argv[4]:
+    kw["KmsKeyId"] = sys.argv[4]
+print(client("secretsmanager").create_secret(**kw)["ARN"])
+"#;
+        python(&env, code, &[name, value, key.unwrap_or("")])
+            .trim()
+            .to_owned()
+    };
+    env.expect(&["apply", "--yes"], 0);
+    let pkg = package(&env, Fake::LambdaTrust);
+    with_secret("genesys/oauht");
+    let status = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        2,
+    ));
+    let problems = status["problems"].to_string();
+    assert!(
+        problems.contains("no secret genesys/oauht") && problems.contains("create-secret"),
+        "{status:#}"
+    );
+    secret("genesys/not-a-client", r#"{"user": "x"}"#, None);
+    with_secret("genesys/not-a-client");
+    let status = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        2,
+    ));
+    assert!(
+        status["problems"]
+            .to_string()
+            .contains("is not an OAuth client"),
+        "{status:#}"
+    );
+    let client = r#"{"client_id": "c", "client_secret": "s"}"#;
+    let key = python(
+        &env,
+        r#"print(client("kms").create_key()["KeyMetadata"]["Arn"])"#,
+        &[],
+    );
+    let arn = secret("genesys/oauth", client, Some(key.trim()));
+    with_secret("genesys/oauth");
+    let plan = json(&env.expect(
+        &["watch", "deploy", "--package", &pkg, "--format", "json"],
+        1,
+    ));
+    assert!(!plan["problems"].to_string().contains("secret"), "{plan:#}");
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    let policy = env.iam(
+        "GetRolePolicy",
+        &[
+            ("RoleName", "lambda-trust-watch-GenesysLambdaInvoker"),
+            ("PolicyName", "lambda-trust-watch-reads"),
+        ],
+    );
+    let policy = percent_encoding::percent_decode_str(&policy)
+        .decode_utf8_lossy()
+        .into_owned();
+    assert!(policy.contains(&arn), "the full ARN: {policy}");
+    assert!(
+        policy.contains("kms:Decrypt") && policy.contains("kms:EncryptionContext:SecretARN"),
+        "{policy}"
+    );
+    let healthy = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        0,
+    ));
+    assert_eq!(healthy["problems"], serde_json::json!([]), "{healthy:#}");
+}

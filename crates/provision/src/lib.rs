@@ -99,9 +99,9 @@ pub use genesys::{
 };
 pub use plan::{
     changes as plan_changes, check_deployment, check_external_id, held_permissions, plan,
-    plan_destroy, plan_retire_predecessors, unreachable_accounts, AttachmentOp, BoundaryOp,
-    DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp,
-    TagOp, VersionOp,
+    plan_destroy, plan_retire_predecessors, refuse_others, unreachable_accounts, AttachmentOp,
+    BoundaryOp, DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions,
+    PolicyOp, RoleOp, TagOp, VersionOp,
 };
 pub use side::Side;
 
@@ -158,10 +158,10 @@ pub use watch::{
 };
 pub use watch_deploy::{
     deployment as watch_deployment, forward_role_name, plan as plan_watch, prove_read_only,
-    read_executable, rule_prefix, runs_on_al2023, teardown as watch_teardown, Bootstrap, BusAccess,
-    Deployment, Executable, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule,
-    WatchConfigRule, WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule, PACKAGE_SECTION,
-    WATCH_TAG,
+    read_executable, rule_prefix, runs_on_al2023, secret_readable, teardown as watch_teardown,
+    Bootstrap, BusAccess, Deployment, Executable, NotOurs, Seen, SeenConfigRule, SeenFunction,
+    SeenRole, SeenRule, WatchConfigRule, WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule,
+    PACKAGE_SECTION, WATCH_TAG,
 };
 pub use watch_event::{read_event, ApiCall, RuleEvent, WatchEvent};
 pub use watch_record::{

@@ -48,8 +48,9 @@ pub struct Setup {
     /// (`audit --config-aggregator org-iam`).
     pub aggregator: bool,
     /// With `config`: two environments in it, `dev` (the config as written) and `prod`
-    /// ([`PROD_EXTERNAL_ID`], its own role and, with `genesys`, its own integration — the local
-    /// Genesys Cloud stands for both orgs).
+    /// ([`PROD_EXTERNAL_ID`], its own role and, with `genesys`, its own integration in its own
+    /// organization: a second local Genesys Cloud, each signed in to through its own OAuth secret
+    /// in Secrets Manager, as docs/environments.md has it).
     pub environments: bool,
     /// Then these commands, as the docs' earlier examples ran them (each must exit 0).
     pub then: &'static [&'static str],
@@ -77,6 +78,9 @@ pub fn moto() -> MotoServer {
 pub struct World<'m> {
     // Field order = drop order: the servers' users first.
     genesys: Option<GenesysFake>,
+    /// With environments: the prod organization's Genesys Cloud (then every sign-in is through
+    /// the environment's secret, none from `GENESYSCLOUD_*`).
+    prod_genesys: Option<GenesysFake>,
     proxy: Proxy,
     moto: &'m MotoServer,
     base: tempfile::TempDir,
@@ -90,8 +94,11 @@ impl<'m> World<'m> {
         let genesys = setup
             .genesys
             .then(|| GenesysFake::start_with_aws(&proxy.url(), EXTERNAL_ID));
+        let prod_genesys = (setup.genesys && setup.environments)
+            .then(|| GenesysFake::start_with_aws(&proxy.url(), PROD_EXTERNAL_ID));
         let world = World {
             genesys,
+            prod_genesys,
             proxy,
             moto,
             base: tempfile::tempdir().expect("tempdir"),
@@ -178,6 +185,34 @@ impl<'m> World<'m> {
         if setup.aggregator {
             super::seed_audit(&self.moto.url(), &["aggregator", "org-iam"]);
         }
+        if let (Some(dev), Some(prod)) = (&self.genesys, &self.prod_genesys) {
+            self.seed_oauth_secret("genesys/dev", dev);
+            self.seed_oauth_secret("genesys/prod", prod);
+        }
+    }
+
+    /// The OAuth secret `name` of one organization's local Genesys Cloud: its client and its
+    /// `base_url` (docs/genesys.md).
+    fn seed_oauth_secret(&self, name: &str, fake: &GenesysFake) {
+        let env: std::collections::BTreeMap<String, String> = fake.env().into_iter().collect();
+        let secret = serde_json::json!({
+            "client_id": env["GENESYSCLOUD_OAUTHCLIENT_ID"],
+            "client_secret": env["GENESYSCLOUD_OAUTHCLIENT_SECRET"],
+            "base_url": env["GENESYSCLOUD_API_REGION"],
+        });
+        let script = "import boto3, sys\n\
+            boto3.client('secretsmanager', endpoint_url=sys.argv[1], region_name='us-east-1', \
+            aws_access_key_id='testing', aws_secret_access_key='testing')\
+            .create_secret(Name=sys.argv[2], SecretString=sys.argv[3])";
+        let out = Command::new(format!("{ROOT}/.venv/bin/python"))
+            .args(["-c", script, &self.moto.url(), name, &secret.to_string()])
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "seed the secret {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// `GenesysLambda`: trusts Genesys Cloud with the docs' external ID, may invoke
@@ -353,6 +388,15 @@ impl<'m> World<'m> {
         let config = self.dir().join("lambda-trust.toml");
         if setup.environments {
             let mut text = std::fs::read_to_string(&config).unwrap();
+            if setup.genesys {
+                // Each organization through its own secret, whose base_url reaches it.
+                let at = text
+                    .find("\n[genesys]\nregion = ")
+                    .expect("[genesys] with its region");
+                let end = at + text[at + 1..].find("\nregion").unwrap() + 1;
+                let line_end = end + 1 + text[end + 1..].find('\n').unwrap();
+                text.replace_range(end + 1..line_end, "oauth_secret = \"genesys/dev\"");
+            }
             text.push_str(&environments(setup.genesys));
             std::fs::write(&config, text).unwrap();
             return;
@@ -422,7 +466,7 @@ impl<'m> World<'m> {
             .env("NO_COLOR", "1")
             .env("MANPAGER", "cat")
             .env("PAGER", "cat");
-        if let Some(fake) = &self.genesys {
+        if let (Some(fake), None) = (&self.genesys, &self.prod_genesys) {
             cmd.envs(fake.env());
         }
         let start = Instant::now();
@@ -443,7 +487,9 @@ impl<'m> World<'m> {
 /// The `[environments]` tables of the environments' world.
 fn environments(genesys: bool) -> String {
     let integration = match genesys {
-        true => "genesys.integration = \"AWS Lambda (prod)\"\n",
+        true => {
+            "genesys.integration = \"AWS Lambda (prod)\"\ngenesys.oauth_secret = \"genesys/prod\"\n"
+        }
         false => "",
     };
     let mut out = format!(

@@ -20,6 +20,16 @@ use crate::verify::{CheckId, PathCode};
 use lambda_trust_iam::Property;
 use lambda_trust_verdict::{Outcome, Severity};
 
+/// What it means that `p` is not proved on the live policies, in a security engineer's words.
+fn unproved(p: Property) -> &'static str {
+    match p {
+        Property::TrustOnlyPartnerWithExternalId => "It is not proved that only Genesys Cloud with your organization ID can assume the role.",
+        Property::TrustPartnerAllowed => "It is not proved that Genesys Cloud with your organization ID can assume the role.",
+        Property::InvokeOnlyTargets => "It is not proved that the role can invoke only the target functions.",
+        Property::InvokeTargetsAllowed => "It is not proved that the role can invoke every target function.",
+    }
+}
+
 /// Declares the drift codes once: the enum's variants and [`DRIFT`], the list SARIF's rules
 /// are made from, cannot disagree.
 macro_rules! codes {
@@ -559,8 +569,8 @@ impl Code {
             PermissionMissing => "lambda-trust's statement letting the role invoke a target in another account is missing from that function's policy.",
             PermissionDiffers => "lambda-trust's statement in a cross-account target's function policy differs from the one it wrote (another principal, action, resource or a condition): apply removes and adds it again.",
             PermissionHeld => "A cross-account target's function policy is written whole (PutResourcePolicy, AWS::Lambda::ResourcePolicy, aws_lambda_resource_policy) and lacks lambda-trust's statement, or holds a different one: apply does not write into such a policy, whose next write would undo it; the statement is added where the policy is written.",
-            Check(id) => return format!("The verify check {} failed.", id),
-            Unproved(p) => return format!("The property {} is not proved on the live policies.", p),
+            Check(id) => id.failed(),
+            Unproved(p) => unproved(p),
             Path(c) => c.description(),
         };
         text.to_owned()

@@ -598,12 +598,7 @@ fn a_target_in_another_region_is_a_note_never_a_failure() {
         let mut d = desired();
         d.region = region.map(str::to_owned);
         d.granted = granted.iter().map(|s| s.to_string()).collect();
-        let checks = genesys_checks(
-            &d,
-            &in_sync(),
-            Some("arn:aws:iam::111122223333:role/R"),
-            &[],
-        );
+        let checks = genesys_checks(&d, &in_sync(), Some(ROLE), &[]);
         let plan = plan_genesys(&d, &in_sync(), false).unwrap();
         (checks, genesys_notes(&plan, None))
     };
@@ -825,7 +820,7 @@ fn a_new_action_with_a_response_defect_is_refused_naming_it() {
         "Lookup customer",
         "\"extra\"",
         "translation_map_defaults.name",
-        "nothing was written",
+        "refused before any write",
     ] {
         assert!(e.contains(said), "{said}: {e}");
     }

@@ -34,6 +34,20 @@ pub fn check_external_id(configured: &str, org: &str) -> Result<(), PlanError> {
     })
 }
 
+/// Adopting takes over what lambda-trust did not make, never what another deployment owns: its
+/// role is refused with or without `--adopt`.
+pub fn refuse_others(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
+    let deployment = desired
+        .role
+        .tags
+        .get(DEPLOYMENT_TAG_KEY)
+        .map(String::as_str);
+    match &observed.role {
+        Some(role) => check_deployment(role, deployment),
+        None => Ok(()),
+    }
+}
+
 /// The credentials must be for the account the config names.
 pub(crate) fn check_account(desired: &Desired, observed: &Observed) -> Result<(), PlanError> {
     if desired.account_id != observed.account_id {
@@ -70,8 +84,8 @@ pub(super) fn preflight(desired: &Desired, observed: &Observed) -> Result<(), Pl
 }
 
 /// A live role must carry our `managed-by` tag, and the config identity tag of this config,
-/// unless the user adopts it. Adopting takes over a role lambda-trust did not make, never one
-/// another deployment owns: that role is refused with or without `--adopt`.
+/// unless the user adopts it (`check` plans as if adopting; `plan --adopt` refuses another
+/// deployment's role before planning: [`refuse_others`]).
 pub(super) fn check_role_owner(
     role: &ObservedRole,
     want: &DesiredRole,
@@ -79,8 +93,7 @@ pub(super) fn check_role_owner(
 ) -> Result<(), PlanError> {
     let deployment = want.tags.get(DEPLOYMENT_TAG_KEY).map(String::as_str);
     if opts.adopt {
-        check_role_path(role, want)?;
-        return check_deployment(role, deployment);
+        return check_role_path(role, want);
     }
     if !lambda_trust_config::is_ours(&role.tags) {
         return Err(PlanError::ForeignRole {

@@ -71,6 +71,37 @@ pub enum CheckId {
 }
 
 impl CheckId {
+    /// What its failure means, in a security engineer's words (a finding's title; its code
+    /// stays the stable name).
+    pub(crate) fn failed(self) -> &'static str {
+        use CheckId::*;
+        match self {
+            RoleExists => "The role does not exist.",
+            Ownership => "The role or an invoke policy no longer carries managed-by = lambda-trust.",
+            TrustParses => "The live trust policy does not parse.",
+            TrustPartnerAllowed => "The trust policy does not let Genesys Cloud assume the role with your organization ID.",
+            TrustOthersDenied => "The trust policy lets someone other than Genesys Cloud with your organization ID assume the role.",
+            TrustStructure => "The trust policy is not one statement for Genesys Cloud requiring your organization ID as sts:ExternalId.",
+            InvokeParses => "An invoke policy of the role does not parse.",
+            InvokeTargetsAllowed => "The role cannot invoke a target function.",
+            InvokeNonTargetDenied => "The role can invoke a function that is not a target.",
+            InvokeNoOtherAction => "The role is allowed an action other than lambda:InvokeFunction.",
+            InvokeStructure => "An invoke policy is not shaped as lambda-trust writes it.",
+            InvokeLatent => "A non-default version of an invoke policy admits more than the default version.",
+            FunctionsExist => "A target function does not exist or cannot be read.",
+            LiveAssume => "The live probe could not assume the role.",
+            LiveInvoke => "The live probe's dry-run invoke of a target failed.",
+            GenesysIntegrationExists => "The Genesys Cloud integration does not exist.",
+            GenesysIntegrationEnabled => "The Genesys Cloud integration is not enabled.",
+            GenesysCredential => "The integration's credential does not hold the role proved on the AWS side.",
+            GenesysActionExists => "A target's data action does not exist.",
+            GenesysActionCalls => "A data action does not call exactly its target's function ARN.",
+            GenesysNoStrayAction => "A data action of the integration calls a function that is not a target.",
+            GenesysTestRun => "A data action's test run failed.",
+            GenesysTimeoutFits => "A function may run longer than its data action waits for it.",
+        }
+    }
+
     /// A Genesys Cloud check (reported beside the Genesys side's drift).
     pub(crate) fn is_genesys(self) -> bool {
         use CheckId::*;

@@ -27,7 +27,7 @@ pub use model::{
 pub use plan::{
     plan, teardown, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,
 };
-pub use role::prove_read_only;
+pub use role::{prove_read_only, secret_readable};
 pub(crate) use rules::frequency;
 
 use model::{config_statement, name_of};

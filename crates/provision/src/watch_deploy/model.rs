@@ -52,8 +52,13 @@ pub struct WatchInput {
     /// EventBridge integration, whose audit events of the integration, its credential and its
     /// actions the function is handed.
     pub genesys_bus: Option<String>,
-    /// `[genesys].oauth_secret`: the one secret the function may read.
+    /// `[genesys].oauth_secret`: the one secret the function may read — its full ARN when
+    /// `DescribeSecret` gave it (a name or partial ARN in an IAM `Resource` never matches the
+    /// suffixed ARN), else as configured.
     pub secret: Option<String>,
+    /// The secret is encrypted with a customer managed KMS key: the function needs
+    /// `kms:Decrypt` of it, through Secrets Manager, for this secret alone.
+    pub secret_cmk: bool,
     /// Roles of `[aws.accounts]` the function assumes to read other accounts.
     pub account_roles: Vec<String>,
 }

@@ -103,12 +103,82 @@ fn what_the_config_adds(input: &WatchInput) -> Vec<Value> {
         };
         out.push(json!({"Sid": "TheOAuthSecret", "Effect": "Allow",
             "Action": "secretsmanager:GetSecretValue", "Resource": arn}));
+        if input.secret_cmk {
+            out.push(secret_key_statement(&arn, p, account));
+        }
     }
     if !input.account_roles.is_empty() {
         out.push(json!({"Sid": "TheOtherAccountsReads", "Effect": "Allow",
             "Action": "sts:AssumeRole", "Resource": input.account_roles}));
     }
     out
+}
+
+/// `kms:Decrypt` of the secret's customer managed key, for this one secret: Secrets Manager
+/// decrypts with the encryption context `SecretARN` = the secret's ARN (Secrets Manager User
+/// Guide, "Secret encryption and decryption"), so the condition pins it to this secret, read
+/// through Secrets Manager.
+fn secret_key_statement(secret: &str, partition: &str, account: &str) -> Value {
+    let region = secret
+        .split(':')
+        .nth(3)
+        .filter(|r| !r.is_empty())
+        .unwrap_or("*");
+    json!({"Sid": "TheOAuthSecretsKey", "Effect": "Allow", "Action": "kms:Decrypt",
+        "Resource": format!("arn:{partition}:kms:{region}:{account}:key/*"),
+        "Condition": {"StringEquals": {"kms:EncryptionContext:SecretARN": secret}}})
+}
+
+/// Whether `policy` lets its holder read `secret` (a full ARN), decided with the evaluator:
+/// `GetSecretValue` on it and, with a customer managed key, `kms:Decrypt` as Secrets Manager
+/// asks for it. `Err` says what it cannot do.
+pub fn secret_readable(policy: &Value, secret: &str, cmk: bool) -> Result<(), String> {
+    let parsed = Policy::try_from(policy).map_err(|e| e.to_string())?;
+    let input = EvalInput {
+        identity_policies: vec![LabeledPolicy {
+            label: "lambda-trust-watch-reads".into(),
+            policy: parsed,
+        }],
+        resource_policy: None,
+        resource_policy_is_trust: false,
+        boundary: None,
+    };
+    let allowed = |action: &str, resource: String, context: BTreeMap<String, Vec<String>>| {
+        let request = Request {
+            principal: "arn:aws:iam::111122223333:role/lambda-trust-watch".into(),
+            action: action.into(),
+            resource,
+            context,
+        };
+        evaluate(&input, &request).decision == Decision::Allow
+    };
+    if !allowed(
+        "secretsmanager:GetSecretValue",
+        secret.into(),
+        BTreeMap::new(),
+    ) {
+        return Err(format!(
+            "its policy does not allow secretsmanager:GetSecretValue on {secret}"
+        ));
+    }
+    let (partition, region, account) = {
+        let parts: Vec<&str> = secret.split(':').collect();
+        (
+            parts.get(1).copied().unwrap_or("aws"),
+            parts.get(3).copied().unwrap_or(""),
+            parts.get(4).copied().unwrap_or(""),
+        )
+    };
+    let key =
+        format!("arn:{partition}:kms:{region}:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    let context = BTreeMap::from([(
+        "kms:EncryptionContext:SecretARN".to_owned(),
+        vec![secret.to_owned()],
+    )]);
+    if cmk && !allowed("kms:Decrypt", key, context) {
+        return Err(format!("the secret's customer managed KMS key needs kms:Decrypt, which its policy does not allow for {secret}"));
+    }
+    Ok(())
 }
 
 /// The writes the function's role may make: publishing (Security Hub, its SNS topic, its
@@ -121,6 +191,8 @@ const WRITES_ALLOWED: &[&str] = &[
     "logs:CreateLogStream",
     "logs:PutLogEvents",
     "sts:AssumeRole",
+    // A read: the one OAuth secret's customer managed key, through Secrets Manager only.
+    "kms:Decrypt",
 ];
 
 /// Writes that would let the function change what it watches or act beyond it, each decided

@@ -31,6 +31,7 @@ fn input(targets: usize, regions: &[&str]) -> WatchInput {
         architecture: "x86_64".into(),
         code_sha256: "abc=".into(),
         secret: Some("genesys/oauth".into()),
+        secret_cmk: false,
         sns_topic: Some(format!("arn:aws:sns:us-east-1:{account}:lambda-trust")),
         config_rule: false,
         genesys_bus: None,

@@ -661,9 +661,10 @@ pub fn plan_genesys(
         None => None,
     };
     let ledger = ledger.unwrap_or_default();
-    // Adopting takes over an integration lambda-trust did not make, never another
-    // deployment's: that one is refused with or without `--adopt`.
-    integration_deployment(desired, observed)?;
+    // `check` says another deployment's integration itself; `plan --adopt` refuses it first.
+    if !adopt {
+        integration_deployment(desired, observed)?;
+    }
     let mut ops = Vec::new();
     let credential = credential_ops(desired, observed, &ledger, adopt, &mut ops);
     if observed.integration.is_none() {
