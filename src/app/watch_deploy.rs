@@ -144,9 +144,7 @@ pub(crate) async fn read(
     let role_missing = prepared.observed.role.is_none();
     let secret = super::watch_secret::read(&clients, config).await;
     let mut input = watch_input(&prepared, options, &architecture, &package);
-    if let Some((arn, cmk)) = secret.as_ref().and_then(|s| s.exact()) {
-        (input.secret, input.secret_cmk) = (Some(arn.to_owned()), cmk);
-    }
+    super::watch_secret::name_exactly(&mut input, secret.as_ref());
     let mut want = watch_deployment(&input);
     prove_read_only(&want.role.policy).map_err(|why| {
         Error::usage(

@@ -67,6 +67,17 @@ fn missing(name: &str) -> String {
     )
 }
 
+/// The function's role names the secret as described: its full ARN, and its key when a
+/// customer managed one encrypts it.
+pub(crate) fn name_exactly(
+    input: &mut lambda_trust_provision::WatchInput,
+    read: Option<&SecretRead>,
+) {
+    if let Some((arn, cmk)) = read.and_then(SecretRead::exact) {
+        (input.secret, input.secret_cmk) = (Some(arn.to_owned()), cmk);
+    }
+}
+
 impl SecretRead {
     /// The ARN the function's role must name, and whether it needs `kms:Decrypt`.
     pub(crate) fn exact(&self) -> Option<(&str, bool)> {

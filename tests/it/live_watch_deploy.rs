@@ -997,11 +997,14 @@ print(client("secretsmanager").create_secret(**kw)["ARN"])
     );
     let arn = secret("genesys/oauth", client, Some(key.trim()));
     with_secret("genesys/oauth");
-    let plan = json(&env.expect(
-        &["watch", "deploy", "--package", &pkg, "--format", "json"],
-        1,
+    let pending = json(&env.expect(
+        &["watch", "status", "--package", &pkg, "--format", "json"],
+        2,
     ));
-    assert!(!plan["problems"].to_string().contains("secret"), "{plan:#}");
+    assert!(
+        !pending["problems"].to_string().contains("secret"),
+        "{pending:#}"
+    );
     env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
     let policy = env.iam(
         "GetRolePolicy",
