@@ -3,7 +3,7 @@
 # the config, then plan, apply, verify, tamper, check (naming who tampered), repair; then the
 # watch: deployed to the local AWS, its package run as Lambda runs it (the tests' local Runtime
 # API, tests/it/support/runtime_api.py), a hand edit heard and published to Security Hub, and
-# destroyed, its finding archived.
+# destroyed, its findings kept ACTIVE while the edit still stands.
 #
 # The local AWS is the live tests' own: moto behind their recording proxy, which answers
 # CloudTrail's LookupEvents from the IAM writes it relayed (examples/local_aws.rs, built from
@@ -237,8 +237,8 @@ invoke "$EDIT" || fail "the CloudTrail event"
 bold "27. Security Hub holds the watch's findings (GetFindings, GeneratorId prefix lambda-trust/watch/): severity, state, title, who"
 "$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" findings || fail "reading Security Hub"
 
-bold "28. lambda-trust watch destroy — removes exactly what deploy made, and archives the watch's findings"
+bold "28. lambda-trust watch destroy — proves once more, removes exactly what deploy made; Jane's edit still stands, so its findings are kept ACTIVE, never archived silently"
 expect 0 "$BIN" watch destroy --yes
-bold "29. Security Hub after destroy: the watch's findings are ARCHIVED (Jane's edit itself stays until lambda-trust apply)"
+bold "29. Security Hub after destroy: the findings of Jane's edit stay ACTIVE, their text saying the watch was removed and what settles them"
 "$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" findings || fail "reading Security Hub"
 bold "Done. moto, the Genesys Cloud fake, the Runtime API and the function are stopped on exit; nothing outside this machine was touched."

@@ -55,7 +55,10 @@
 //! `init_env` (`init --env`: an environment added to an existing config from what an importer
 //! read), `error` (`AppError`: the workflows' own failures — a template, plan or snapshot that
 //! cannot be read, a role that cannot be read, accounts that cannot be listed, a prover that
-//! stopped — each keeping its typed cause and deciding its hint)
+//! stopped — each keeping its typed cause and deciding its hint), `destroy` (the config's deployed
+//! watch, removed before the role it watches), `watch_destroy` (`watch destroy`'s re-proof: what
+//! no longer holds archived, what still fails kept ACTIVE — `watch_kept` — with its note),
+//! `watch_secret` (the watch's OAuth secret described and judged readable by its role)
 
 pub(crate) mod aggregator;
 pub(crate) mod audit;
@@ -90,6 +93,7 @@ pub(crate) mod verify;
 pub(crate) mod watch;
 pub(crate) mod watch_deploy;
 pub(crate) mod watch_destroy;
+pub(crate) mod watch_kept;
 pub(crate) mod watch_secret;
 pub(crate) mod write;
 

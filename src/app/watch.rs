@@ -410,7 +410,7 @@ async fn notify(
         return None;
     }
     let status = (run.report.as_ref()).map_or("not read".into(), |r| {
-        format!("{:?}", r.status).to_lowercase()
+        format!("{:?}", r.watch_status()).to_lowercase()
     });
     let subject = format!("lambda-trust watch: {}: {status}", run.role_name);
     let message = serde_json::to_string_pretty(record).unwrap_or_default();

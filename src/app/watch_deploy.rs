@@ -413,7 +413,7 @@ pub(crate) struct ToArchive {
     pub(crate) held: Vec<crate::aws::security_hub::Held>,
     /// The findings that still stand, or could not be re-read: kept ACTIVE, each with the
     /// note its text gains (`watch_destroy::reprove`).
-    pub(crate) kept: Vec<super::watch_destroy::Kept>,
+    pub(crate) kept: Vec<super::watch_kept::Kept>,
     /// Why they were not read, when they were not.
     pub note: Option<String>,
 }

@@ -9,34 +9,9 @@ use super::events::Events;
 use super::settings::Settings;
 use super::watch::{Render, Watcher};
 use super::watch_deploy::ToArchive;
-use crate::aws::security_hub::Held;
+use super::watch_kept::Kept;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::WatchEvent;
-
-/// A finding of the watch kept ACTIVE when it is removed.
-pub(crate) struct Kept {
-    pub(crate) held: Held,
-    /// What its text gains.
-    pub(crate) note: String,
-    /// The re-proof found it again (else its side could not be proved again).
-    still_failing: bool,
-}
-
-impl Kept {
-    /// How `watch destroy` lists it before it asks.
-    pub(crate) fn line(&self) -> String {
-        let why = match self.still_failing {
-            true => "still failing",
-            false => "not proved again",
-        };
-        format!("keep ACTIVE, {why}: {}", self.held.title())
-    }
-
-    /// Its title, as Security Hub holds it.
-    pub(crate) fn title(&self) -> &str {
-        self.held.title()
-    }
-}
 
 /// `held`, split by one re-proof: the findings the run settles (its generators, the same rule a
 /// tick of the function follows) and no longer finds stay to be archived; the rest are kept,
@@ -75,11 +50,7 @@ pub(crate) async fn reprove(
         .map(|h| {
             let still_failing = current.contains(&h.listed.id);
             let note = kept_note(still_failing, h.remedy());
-            Kept {
-                held: h,
-                note,
-                still_failing,
-            }
+            Kept::new(h, note, still_failing)
         })
         .collect();
     held

@@ -57,7 +57,7 @@ impl Render for Asff {
 
     fn record(&self, run: &WatchRun, published: &Result<Sent>) -> WatchRecord {
         let verdict = run.report.as_ref().map(|r| WatchVerdict {
-            status: r.status,
+            status: r.watch_status(),
             findings: r.findings.iter().map(|f| f.code.to_string()).collect(),
             error: r.error.clone(),
         });
@@ -199,7 +199,7 @@ async fn make(
     }
     let kept = archive.as_ref().map_or(&[][..], |a| &a.kept[..]);
     result.kept_findings = kept.iter().map(|k| k.title().to_owned()).collect();
-    lines.extend(kept.iter().map(crate::app::watch_destroy::Kept::line));
+    lines.extend(kept.iter().map(crate::app::watch_kept::Kept::line));
     let unread = archive.as_ref().and_then(|a| a.note.clone());
     result.notes.extend(unread.clone());
     result.changes.clone_from(&lines);

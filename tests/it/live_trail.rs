@@ -498,7 +498,8 @@ fn the_demo_runs_and_names_who_tampered() {
         edit["published"]["security_hub"]["imported"].as_u64() >= Some(1),
         "{edit:#}"
     );
-    // What Security Hub holds: active and naming her, then archived by destroy.
+    // What Security Hub holds: active and naming her, and still active after destroy (her edit
+    // still stands: removing the watch never hides it).
     let held = demo_step(
         &stdout,
         "27. Security Hub",
@@ -521,11 +522,11 @@ fn the_demo_runs_and_names_who_tampered() {
         "{edit:#}\n{held}"
     );
     let after = demo_step(&stdout, "29. Security Hub after destroy", "Done.");
-    let archived = (after.lines()).filter(|l| l.contains(" ARCHIVED ")).count();
+    let active = (after.lines()).filter(|l| l.contains(" ACTIVE ")).count();
     assert_eq!(
-        archived,
+        active,
         held.lines().filter(|l| l.contains(" ACTIVE ")).count(),
         "{after}"
     );
-    assert!(archived >= 1 && !after.contains(" ACTIVE "), "{after}");
+    assert!(active >= 1 && !after.contains(" ARCHIVED "), "{after}");
 }

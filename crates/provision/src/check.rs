@@ -293,6 +293,10 @@ mod tests {
         let genesys = GenesysSide::Failed("signing in failed: 401".into());
         let report = config_report("a.toml", "", vec![finding("aws")], &passed(), genesys);
         assert_eq!(report.status, ConfigStatus::Error);
+        // The watch tells the breach as drift, the error beside it; nothing found is an error.
+        assert_eq!(report.watch_status(), ConfigStatus::Drift);
+        let unread = ConfigReport::error("a.toml", "no".into());
+        assert_eq!(unread.watch_status(), ConfigStatus::Error);
         assert_eq!(report.findings.len(), 1);
         let error = report.error.unwrap_or_default();
         assert!(

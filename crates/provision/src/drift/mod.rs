@@ -282,6 +282,16 @@ impl ConfigReport {
         }
     }
 
+    /// The status the watch tells (its run record, its SNS subject): a finding on a side that
+    /// was read makes it `drift` even when the other side could not be read — a breach is never
+    /// told as an error alone (the error is said beside it); `error` only with nothing found.
+    pub fn watch_status(&self) -> ConfigStatus {
+        match (self.status, self.findings.is_empty()) {
+            (ConfigStatus::Error, false) => ConfigStatus::Drift,
+            (status, _) => status,
+        }
+    }
+
     /// The report of a config that could not be checked: status error, the message as its `error`.
     pub fn error(config: &str, message: String) -> ConfigReport {
         ConfigReport {
