@@ -267,8 +267,8 @@ fn wrap(text: &str, first: &str, rest: &str) -> String {
     super::fit::wrap(text, first, rest, WIDTH)
 }
 
-/// The width findings are wrapped to.
-const WIDTH: usize = 100;
+/// The width findings are wrapped to: an 80-column terminal shows them as written.
+const WIDTH: usize = 80;
 
 /// `2 finding(s): 1 security, 1 config` (what is told under them not counted again).
 fn count_line(findings: &[Finding]) -> String {
