@@ -26,18 +26,18 @@ pub(crate) struct WatchSubject<'a> {
     pub changed_by: Option<&'a str>,
 }
 
-/// The run's findings: the report's (each related finding too), and the read's failure — of
-/// everything, or of one side beside what the other side found.
+/// The run's findings — one per broken property: each of the report's findings, what follows
+/// from it (its related failed checks and unproved properties) said in its description, not
+/// filed again — and the read's failure, of everything or of one side beside what the other
+/// side found.
 pub(crate) fn watch_findings(
     report: &ConfigReport,
     s: &WatchSubject,
     meta: &HtmlMeta,
 ) -> Vec<Value> {
-    let all = report
-        .findings
-        .iter()
-        .flat_map(|f| std::iter::once(f).chain(&f.related));
-    let mut out: Vec<Value> = all.map(|f| finding(f, s, meta)).collect();
+    let mut out: Vec<Value> = (report.findings.iter())
+        .map(|f| finding(f, s, meta))
+        .collect();
     if let Some(error) = &report.error {
         out.push(not_read(error, report.failed_side, s, meta));
     }
@@ -100,14 +100,31 @@ fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
     if let Some(c) = &f.counterexample {
         put("Counterexample", &c.to_string());
     }
+    let description = described(f);
     let what = What {
         severity: json!({"Label": label, "Original": f.severity}),
         title: format!("{}: {}", s.role_name, f.code.description()),
-        description: &f.message,
+        description: &description,
         fix: &fix,
         compliance: compliance(f.outcome),
     };
     assemble(base(s, meta, &generator, &place(f)), what, fields)
+}
+
+/// A finding's message, and what follows from it, each meaning once (two sample requests the
+/// same check refused are one line).
+fn described(f: &Finding) -> String {
+    let mut follows: Vec<String> = Vec::new();
+    for r in &f.related {
+        let words = r.code.description();
+        if !follows.contains(&words) {
+            follows.push(words);
+        }
+    }
+    match follows.is_empty() {
+        true => f.message.clone(),
+        false => format!("{} Because of it: {}", f.message, follows.join(" ")),
+    }
 }
 
 /// What a finding says, beyond what every watch finding has ([`base`]).
@@ -227,8 +244,51 @@ fn fields(s: &WatchSubject, meta: &HtmlMeta) -> Map<String, Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::distinct;
+    use super::{distinct, watch_findings, WatchSubject};
+    use lambda_trust_provision::{ConfigReport, Finding};
     use serde_json::json;
+
+    /// One edit, one finding: what follows from a changed trust policy (a check failed twice,
+    /// a property unproved) is said in its description, never filed as findings of their own.
+    #[test]
+    fn one_broken_property_is_one_finding_its_consequences_in_its_text() {
+        let mut report = ConfigReport::error("c.toml", "x".into());
+        report.error = None;
+        let mut f = Finding::new(
+            lambda_trust_provision::Code::TrustBroader,
+            "role R trust policy",
+            "the document differs",
+        );
+        let check =
+            lambda_trust_provision::Code::Check(lambda_trust_provision::CheckId::TrustOthersDenied);
+        f.related = vec![
+            Finding::new(
+                check,
+                "role R trust policy",
+                "a request without the external ID",
+            ),
+            Finding::new(check, "role R trust policy", "a request of another account"),
+        ];
+        report.findings = vec![f];
+        let s = WatchSubject {
+            account: "111122223333",
+            partition: "aws",
+            region: "us-east-1",
+            role_name: "R",
+            role_arn: Some("arn:aws:iam::111122223333:role/R"),
+            changed_by: None,
+        };
+        let meta = crate::report::HtmlMeta {
+            generated: chrono::Utc::now(),
+            version: "0".into(),
+        };
+        let out = watch_findings(&report, &s, &meta);
+        assert_eq!(out.len(), 1, "{out:#?}");
+        let text = out[0]["Description"].as_str().unwrap();
+        let said = check.description();
+        assert_eq!(text.matches(said.as_str()).count(), 1, "{text}");
+        assert!(text.starts_with("the document differs"), "{text}");
+    }
 
     #[test]
     fn one_place_found_twice_is_sent_once_or_under_ids_of_its_own() {
