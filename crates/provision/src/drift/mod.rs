@@ -478,16 +478,21 @@ mod tests {
         assert_eq!(d[0].2, Some(json!("wrong")));
     }
 
-    #[test]
-    fn each_aws_finding_is_looked_up_by_the_resource_cloudtrail_names() {
-        let desired: Desired = serde_json::from_value(json!({
+    /// Role `R` of account 111122223333, trusting Genesys Cloud with the external ID `x`.
+    fn role_r() -> Desired {
+        serde_json::from_value(json!({
             "account_id": "111122223333", "partition": "aws",
             "role": {"name": "R", "path": "/", "description": "", "max_session_duration": 3600,
                      "permissions_boundary": null, "tags": {}, "trust": {}},
             "partner_principal": "arn:aws:iam::765628985471:root",
             "external_id": "x", "policies": [], "targets": []
         }))
-        .unwrap_or_else(|e| panic!("fixture: {e}"));
+        .unwrap_or_else(|e| panic!("fixture: {e}"))
+    }
+
+    #[test]
+    fn each_aws_finding_is_looked_up_by_the_resource_cloudtrail_names() {
+        let desired = role_r();
         let key = |op: Op| {
             let t = trail_of(&desired, &op).key.unwrap();
             (t.resource_name, t.drift)
@@ -549,14 +554,7 @@ mod tests {
     /// `trust-undecided`, an unknown that says what was not decided, never a failure.
     #[test]
     fn a_trust_the_prover_could_not_decide_is_unknown_not_broader() {
-        let desired: Desired = serde_json::from_value(json!({
-            "account_id": "111122223333", "partition": "aws",
-            "role": {"name": "R", "path": "/", "description": "", "max_session_duration": 3600,
-                     "permissions_boundary": null, "tags": {}, "trust": {}},
-            "partner_principal": "arn:aws:iam::765628985471:root",
-            "external_id": "x", "policies": [], "targets": []
-        }))
-        .unwrap_or_else(|e| panic!("fixture: {e}"));
+        let desired = role_r();
         let judged = |previous: serde_json::Value| {
             let plan = crate::plan::Plan {
                 ops: vec![Op::Role(RoleOp::UpdateTrust {

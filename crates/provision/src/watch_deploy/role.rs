@@ -129,20 +129,25 @@ fn secret_key_statement(secret: &str, partition: &str, account: &str) -> Value {
         "Condition": {"StringEquals": {"kms:EncryptionContext:SecretARN": secret}}})
 }
 
+/// The function's role holding `policy` alone, as the evaluator takes it.
+fn as_the_functions_role(policy: Policy) -> EvalInput {
+    EvalInput {
+        identity_policies: vec![LabeledPolicy {
+            label: "lambda-trust-watch-reads".into(),
+            policy,
+        }],
+        resource_policy: None,
+        resource_policy_is_trust: false,
+        boundary: None,
+    }
+}
+
 /// Whether `policy` lets its holder read `secret` (a full ARN), decided with the evaluator:
 /// `GetSecretValue` on it and, with a customer managed key, `kms:Decrypt` as Secrets Manager
 /// asks for it. `Err` says what it cannot do.
 pub fn secret_readable(policy: &Value, secret: &str, cmk: bool) -> Result<(), String> {
     let parsed = Policy::try_from(policy).map_err(|e| e.to_string())?;
-    let input = EvalInput {
-        identity_policies: vec![LabeledPolicy {
-            label: "lambda-trust-watch-reads".into(),
-            policy: parsed,
-        }],
-        resource_policy: None,
-        resource_policy_is_trust: false,
-        boundary: None,
-    };
+    let input = as_the_functions_role(parsed);
     let allowed = |action: &str, resource: String, context: BTreeMap<String, Vec<String>>| {
         let request = Request {
             principal: "arn:aws:iam::111122223333:role/lambda-trust-watch".into(),
@@ -245,15 +250,7 @@ pub fn prove_read_only(policy: &Value) -> Result<(), String> {
             }
         }
     }
-    let input = EvalInput {
-        identity_policies: vec![LabeledPolicy {
-            label: "lambda-trust-watch-reads".into(),
-            policy: parsed,
-        }],
-        resource_policy: None,
-        resource_policy_is_trust: false,
-        boundary: None,
-    };
+    let input = as_the_functions_role(parsed);
     for action in WRITES_REFUSED {
         let request = Request {
             principal: "arn:aws:iam::111122223333:role/lambda-trust-watch".into(),
