@@ -244,7 +244,7 @@ fn fields(s: &WatchSubject, meta: &HtmlMeta) -> Map<String, Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::{distinct, watch_findings, WatchSubject};
+    use super::{distinct, watch_findings, HtmlMeta, WatchSubject};
     use lambda_trust_provision::{ConfigReport, Finding};
     use serde_json::json;
 
@@ -278,7 +278,7 @@ mod tests {
             role_arn: Some("arn:aws:iam::111122223333:role/R"),
             changed_by: None,
         };
-        let meta = crate::report::HtmlMeta {
+        let meta = HtmlMeta {
             generated: chrono::Utc::now(),
             version: "0".into(),
         };
