@@ -17,6 +17,7 @@ use crate::aws::Clients;
 use crate::error::{Result, Status};
 use crate::event::{Note, Read};
 use crate::genesys::Session;
+use lambda_trust_config::AccountAccess;
 use lambda_trust_provision::Prepared;
 use lambda_trust_provision::{
     attribute_findings, check_deployment, cross_account_hint, held_permissions, plan_destroy,
@@ -59,11 +60,33 @@ pub(crate) async fn connect(
 ) -> Result<Clients> {
     let aws = settings.aws_for(Some(config));
     let clients = Clients::connect(&aws).await?.reporting(events.retries());
-    if config.aws.accounts.is_empty() {
+    let accounts = match settings.execution_role {
+        true => as_the_watch(&config.aws.accounts, &settings.read_roles),
+        false => config.aws.accounts.clone(),
+    };
+    if accounts.is_empty() {
         return Ok(clients);
     }
-    let accounts = crate::aws::accounts::connect(&clients, &aws, &config.aws.accounts).await?;
+    let accounts = crate::aws::accounts::connect(&clients, &aws, &accounts).await?;
     Ok(clients.with_accounts(accounts))
+}
+
+/// The other accounts as the watching function reaches them: through the read-only role
+/// `watch deploy` put in each (`readers`), never the config's own way in, which is `apply`'s
+/// and writes (the function's role may assume nothing else); an account without one is not
+/// reached.
+fn as_the_watch(
+    accounts: &BTreeMap<String, AccountAccess>,
+    readers: &BTreeMap<String, String>,
+) -> BTreeMap<String, AccountAccess> {
+    (accounts.keys())
+        .filter_map(|a| {
+            let role_arn = readers.get(a)?.clone();
+            let mut access = AccountAccess::default();
+            access.role_arn = Some(role_arn);
+            Some((a.clone(), access))
+        })
+        .collect()
 }
 
 /// Loads the config and reads AWS for it.

@@ -94,6 +94,7 @@ pub(crate) mod watch;
 pub(crate) mod watch_deploy;
 pub(crate) mod watch_destroy;
 pub(crate) mod watch_kept;
+mod watch_notes;
 pub(crate) mod watch_secret;
 pub(crate) mod write;
 

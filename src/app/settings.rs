@@ -25,6 +25,10 @@ pub(crate) struct Settings {
     /// Running as the watching function (`watch run`): its execution role's credentials, never
     /// a profile (the config's `[aws].profile` names one on the machine that deployed it).
     pub execution_role: bool,
+    /// Running as the watching function: the read-only role it assumes in each other account
+    /// (its `LAMBDA_TRUST_READ_ROLES`), by account — used instead of `[aws.accounts]`, whose
+    /// roles are `apply`'s and write.
+    pub read_roles: std::collections::BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -40,6 +44,7 @@ impl Settings {
             verbose,
             env_region,
             execution_role: false,
+            read_roles: Default::default(),
         }
     }
 

@@ -11,6 +11,7 @@ use sha2::Digest as _;
 use super::events::Events;
 use super::live::connect;
 use super::settings::Settings;
+use super::watch_notes as notes;
 use crate::aws::prepare::{prepare_scoped, Scope};
 use crate::aws::watch as live;
 use crate::error::{Error, Result};
@@ -115,9 +116,8 @@ fn watch_input(
         code_sha256: code_sha256(package),
         secret: config.genesys.as_ref().and_then(|g| g.oauth_secret.clone()),
         secret_cmk: false,
-        account_roles: (config.aws.accounts.values())
-            .filter_map(|a| a.role_arn.clone())
-            .collect(),
+        // Set by the caller: the accounts its clients reach.
+        accounts: Default::default(),
     }
 }
 
@@ -144,28 +144,37 @@ pub(crate) async fn read(
     let role_missing = prepared.observed.role.is_none();
     let secret = super::watch_secret::read(&clients, config).await;
     let mut input = watch_input(&prepared, options, &architecture, &package);
+    input.accounts = (clients.accounts().keys()).cloned().collect();
     super::watch_secret::name_exactly(&mut input, secret.as_ref());
     let mut want = watch_deployment(&input);
+    for reader in &want.account_readers {
+        let account = reader.account.as_deref().unwrap_or_default();
+        prove_read_only(&reader.policy).map_err(|why| {
+            Error::usage(
+                format!("the watching function's role in account {account} would not be read-only: {why}"),
+                "this is lambda-trust's defect: report it; nothing was written",
+            )
+        })?;
+    }
     prove_read_only(&want.role.policy).map_err(|why| {
         Error::usage(
             format!("the watching function's role would not be read-only: {why}"),
             "this is lambda-trust's defect: report it; nothing was written",
         )
     })?;
-    let unheard = without_credentials(&clients, &mut want);
     let seen = live::seen(&clients, &want, &input.role).await?;
     // Without a package, the deployed code is not compared.
     if let (true, Some(f)) = (package.is_empty(), &seen.function) {
         want.function.code_sha256 = f.code_sha256.clone();
         want.function.architecture = f.architecture.clone();
     }
-    notes.extend(notes_of(&want, config.genesys.is_some()));
-    let (heard, mut problems) = trails(&clients, &want).await;
+    notes.extend(notes::notes_of(&want, config.genesys.is_some()));
+    let (heard, mut problems) = notes::trails(&clients, &want).await;
     notes.extend(heard);
-    problems.extend(sign_in(config));
+    problems.extend(notes::sign_in(config));
     problems.extend(secret.and_then(|s| s.problem(&want.role.policy)));
-    problems.extend(unheard);
-    problems.extend(config_rule_blind(&input));
+    problems.extend(notes::unheard(&input));
+    problems.extend(notes::config_rule_blind(&input));
     if role_missing {
         // A watch of a role that is gone re-proves nothing but its absence: never healthy.
         problems.push(format!(
@@ -206,129 +215,6 @@ fn package_of(
         Err(e) => return Err(e),
     };
     Ok(out)
-}
-
-/// The other accounts of the targets this run has no credentials for (no `[aws.accounts]`
-/// entry): their rule, role and bus statement left out of `want`, each a problem — the watch
-/// cannot hear their Lambda calls, and says so.
-fn without_credentials(clients: &crate::aws::Clients, want: &mut Deployment) -> Vec<String> {
-    let unheard: Vec<String> = (want.bus_access.iter())
-        .map(|a| a.account.clone())
-        .filter(|a| clients.account(a).is_none())
-        .collect();
-    let heard = |account: &Option<String>| account.as_ref().is_none_or(|a| !unheard.contains(a));
-    want.rules.retain(|r| heard(&r.account));
-    want.account_forwarders.retain(|r| heard(&r.account));
-    want.bus_access.retain(|a| !unheard.contains(&a.account));
-    (unheard.iter())
-        .map(|a| format!(
-            "cannot hear account {a}: no credentials for it ([aws.accounts.\"{a}\"]) to put its rule there, so its targets' Lambda calls reach no rule and only the schedule re-proves them: give it a role_arn, then `lambda-trust watch deploy`"
-        ))
-        .collect()
-}
-
-/// With the AWS Config rule engine, the targets in other accounts: the rule evaluates the
-/// resources of its own account only, so their changes are never heard.
-fn config_rule_blind(input: &WatchInput) -> Option<String> {
-    let account = |arn: &str| arn.split(':').nth(4).unwrap_or_default().to_owned();
-    let others: std::collections::BTreeSet<String> = (input.targets.iter())
-        .map(|t| account(&t.2))
-        .filter(|a| *a != input.account)
-        .collect();
-    (input.config_rule && !others.is_empty()).then(|| {
-        let others: Vec<String> = others.into_iter().collect();
-        format!(
-            "cannot hear account {}: the AWS Config rule evaluates the resources of account {} only, so those targets are re-proved on its periodic evaluation alone: use the EventBridge engine (leave out [watch].engine) for targets in other accounts",
-            others.join(", "),
-            input.account
-        )
-    })
-}
-
-fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {
-    let mut notes = vec![format!(
-        "the function lives in {}, where IAM's events arrive",
-        want.function.region
-    )];
-    if let Some(rule) = &want.config_rule {
-        notes.push(format!(
-            "engine: the AWS Config rule {} hands the function the changes Config records in {} (the role, its policies, the targets there) and evaluates everything {}; a recorder must record those types",
-            rule.name, rule.region, rule.frequency
-        ));
-    }
-    if want.forward_role.is_some() {
-        notes.push("other regions forward their events to its default event bus".into());
-    }
-    for access in &want.bus_access {
-        let regions: std::collections::BTreeSet<&str> = (want.rules.iter())
-            .filter(|r| r.account.as_deref() == Some(access.account.as_str()))
-            .map(|r| r.region.as_str())
-            .collect();
-        let regions: Vec<&str> = regions.into_iter().collect();
-        let role = (want.account_forwarders.iter())
-            .find(|r| r.account.as_deref() == Some(access.account.as_str()))
-            .map_or("", |r| r.name.as_str());
-        notes.push(format!(
-            "account {}: its targets' Lambda events ({}) are forwarded by its rules, with its role {}, to the default event bus of {}, which admits that account",
-            access.account,
-            regions.join(", "),
-            role,
-            access.region
-        ));
-    }
-    let genesys_rule = want.rules.iter().any(|r| r.bus.is_some());
-    if genesys && genesys_rule {
-        notes.push("the Genesys Cloud side is read again on its org's audit events of the integration, its credential and its actions, and on the schedule".into());
-    } else if genesys {
-        notes.push("the Genesys Cloud side is read on the schedule only: give [watch].genesys_event_bus for its audit events".into());
-    }
-    notes
-}
-
-/// Why the function cannot sign in to Genesys Cloud: the config reads the Genesys Cloud side
-/// but names no secret, and a sign-in from the environment does not travel to the function.
-fn sign_in(config: &lambda_trust_config::Config) -> Option<String> {
-    let genesys = config.genesys.as_ref()?;
-    genesys.oauth_secret.is_none().then(|| {
-        "cannot sign in to Genesys Cloud: [genesys].oauth_secret is not set, and a sign-in from the environment does not travel to the function, so it reads no Genesys Cloud side: store the OAuth client in Secrets Manager and name it in [genesys].oauth_secret, then `lambda-trust watch deploy`".to_owned()
-    })
-}
-
-/// Per region the watch hears from: the notes (the trail that logs its management events, or
-/// why the trails could not be read), and the problems (no trail logs them: then EventBridge
-/// gets none of its calls and only the schedule re-proves).
-async fn trails(clients: &crate::aws::Clients, want: &Deployment) -> (Vec<String>, Vec<String>) {
-    let places: std::collections::BTreeSet<(Option<&str>, &str)> = (want.rules.iter())
-        .map(|r| (r.account.as_deref(), r.region.as_str()))
-        .collect();
-    let reads = places.into_iter().map(|(account, region)| async move {
-        let at = match account {
-            Some(a) => format!("{region} of account {a}"),
-            None => region.to_owned(),
-        };
-        let acting = match account {
-            Some(a) => clients.account(a),
-            None => Some(clients),
-        };
-        let Some(acting) = acting else {
-            return Ok(format!("{at}: the trails were not read (no credentials for the account): whether EventBridge gets its calls is not known"));
-        };
-        match live::logging_trail(acting, region).await {
-            Ok(Some(name)) => Ok(format!("{at}: CloudTrail trail {name} logs its management events")),
-            Ok(None) => Err(format!(
-                "cannot hear {at}: no CloudTrail trail logs its management events, so EventBridge gets none of its calls and only the schedule re-proves: create a trail (aws cloudtrail create-trail --is-multi-region-trail, then start-logging)"
-            )),
-            Err(e) => Ok(format!("{at}: the trails were not read ({e}): whether EventBridge gets its calls is not known")),
-        }
-    });
-    let (mut notes, mut problems) = (Vec::new(), Vec::new());
-    for read in futures::future::join_all(reads).await {
-        match read {
-            Ok(note) => notes.push(note),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    (notes, problems)
 }
 
 /// Where the watch publishes: the clients, its function's region, the account, the product

@@ -62,6 +62,7 @@ pub(crate) mod security_hub;
 pub(crate) mod sns;
 pub(crate) mod trail;
 pub(crate) mod watch;
+mod watch_bus;
 
 pub(crate) use client::AwsError;
 pub use client::{AwsSettings, Clients};

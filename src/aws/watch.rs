@@ -48,9 +48,12 @@ pub(crate) async fn seen(
         rules,
         super::config_rule::seen(clients, &f.region, &f.name),
     );
-    let (account_forwarders, bus_statements) = tokio::join!(
+    let others = (want.account_readers.iter()).filter_map(|r| r.account.clone());
+    let (account_forwarders, account_readers, bus, bus_statements) = tokio::join!(
         account_forwarders(clients, want, role),
-        bus_statements(clients, want)
+        super::watch_bus::account_readers(clients, others, role),
+        super::watch_bus::seen_bus(clients, want, role),
+        super::watch_bus::default_bus_statements(clients, want)
     );
     Ok(Seen {
         role: main?,
@@ -59,12 +62,17 @@ pub(crate) async fn seen(
         rules: rules?.into_iter().flatten().collect(),
         config_rule: config_rule?,
         account_forwarders: account_forwarders?,
+        account_readers: account_readers?,
+        bus: bus?,
         bus_statements: bus_statements?,
     })
 }
 
 /// The clients acting in `account` (`None`: the function's own).
-fn in_account<'a>(clients: &'a Clients, account: Option<&str>) -> Result<&'a Clients, AwsError> {
+pub(super) fn in_account<'a>(
+    clients: &'a Clients,
+    account: Option<&str>,
+) -> Result<&'a Clients, AwsError> {
     let Some(account) = account else {
         return Ok(clients);
     };
@@ -98,22 +106,7 @@ async fn account_forwarders(
     Ok(try_join_all(reads).await?.into_iter().flatten().collect())
 }
 
-/// The statement IDs of the function's region's default bus policy (none when it has no
-/// policy).
-async fn bus_statements(
-    clients: &Clients,
-    want: &Deployment,
-) -> Result<BTreeSet<String>, AwsError> {
-    let events = clients.events(&want.function.region);
-    let out = (events.describe_event_bus())
-        .name("default")
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("events:DescribeEventBus", e))?;
-    Ok(out.policy().map(statement_ids).unwrap_or_default())
-}
-
-async fn seen_role(
+pub(super) async fn seen_role(
     clients: &Clients,
     name: &str,
     policy: &str,
@@ -189,7 +182,7 @@ async fn seen_function(
     }))
 }
 
-fn statement_ids(policy: &str) -> BTreeSet<String> {
+pub(super) fn statement_ids(policy: &str) -> BTreeSet<String> {
     let doc: Value = serde_json::from_str(policy).unwrap_or(Value::Null);
     (doc["Statement"].as_array().into_iter().flatten())
         .filter_map(|s| s["Sid"].as_str().map(str::to_owned))
@@ -212,8 +205,12 @@ async fn rules_in(
             .set_event_bus_name(bus.map(bus_name))
             .set_next_token(token.take())
             .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("events:ListRules", e))?;
+            .await;
+        let out = match out {
+            // A bus not made yet (the watch's own, before its first deploy) holds no rule.
+            Err(e) if bus.is_some() && has_code(&e, "ResourceNotFoundException") => break,
+            out => out.map_err(|e| AwsError::from_sdk("events:ListRules", e))?,
+        };
         found.extend(out.rules().to_vec());
         token = out.next_token().map(str::to_owned);
         if token.is_none() {
@@ -282,36 +279,6 @@ fn account_of(op: &WatchOp) -> Option<&str> {
     }
 }
 
-/// The function's region's default bus admitting (or no longer admitting) another account's
-/// events: `events:PutPermission` / `events:RemovePermission`.
-async fn bus_permission(clients: &Clients, op: &WatchOp) -> Result<usize, AwsError> {
-    match op {
-        WatchOp::AllowAccount { access } => {
-            (clients.events(&access.region).put_permission())
-                .event_bus_name("default")
-                .action("events:PutEvents")
-                .principal(&access.account)
-                .statement_id(&access.statement_id)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("events:PutPermission", e))?;
-        }
-        WatchOp::DisallowAccount {
-            statement_id,
-            region,
-        } => {
-            (clients.events(region).remove_permission())
-                .event_bus_name("default")
-                .statement_id(statement_id)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("events:RemovePermission", e))?;
-        }
-        _ => return Ok(0),
-    }
-    Ok(1)
-}
-
 async fn apply_one(
     clients: &Clients,
     op: &WatchOp,
@@ -359,9 +326,10 @@ async fn apply_one(
         WatchOp::RemoveRule {
             region, name, bus, ..
         } => remove_rule(clients, (region, bus.as_deref()), name).await,
-        WatchOp::AllowAccount { .. } | WatchOp::DisallowAccount { .. } => {
-            bus_permission(clients, op).await
-        }
+        WatchOp::CreateBus { .. }
+        | WatchOp::PutBusPolicy { .. }
+        | WatchOp::DeleteBus { .. }
+        | WatchOp::DisallowAccount { .. } => super::watch_bus::apply(clients, op, tags).await,
         WatchOp::PutRule { .. } | WatchOp::PutTarget { .. } => put_rule(clients, op, tags).await,
         WatchOp::PutConfigRule { rule } => super::config_rule::put(clients, rule, tags).await,
         WatchOp::DeleteConfigRule { region, name } => {
@@ -537,8 +505,11 @@ fn rule_arn(clients: &Clients, rule: &WatchRule) -> String {
         ["arn", p, _, _, a, ..] => (*p, *a),
         _ => (clients.partition(), ""),
     };
+    // A rule on another bus than the default is `rule/BUS/NAME` (EventBridge's ARN formats,
+    // Service Authorization Reference, "Resource types defined by Amazon EventBridge").
+    let bus = (rule.bus.as_deref()).map_or_else(String::new, |b| format!("{}/", bus_name(b)));
     format!(
-        "arn:{partition}:events:{}:{account}:rule/{}",
+        "arn:{partition}:events:{}:{account}:rule/{bus}{}",
         rule.region, rule.name
     )
 }

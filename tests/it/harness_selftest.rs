@@ -1717,3 +1717,67 @@ assert [r["Name"] for r in events.list_rules()["Rules"]] == [], "the default bus
     );
     run_python(&code, &moto);
 }
+
+/// EventBridge across accounts (User Guide, "Permissions for event buses", "Sending and
+/// receiving events between AWS accounts"): a rule's target that is another account's bus
+/// delivers only what that bus's policy admits — the target's role, by `aws:PrincipalArn`
+/// here — and PutPermission with a Policy replaces the bus's whole policy (API Reference,
+/// PutPermission). Seen through an SQS queue a rule on the receiving bus feeds.
+#[test]
+fn another_accounts_bus_takes_only_what_its_policy_admits() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, json, sys
+def client(service, account):
+    c = boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    c.meta.events.register("before-sign.*.*",
+        lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+HOME, SENDER = "111111111111", "222222222222"
+events, sqs = client("events", HOME), client("sqs", HOME)
+bus = events.create_event_bus(Name="watch")["EventBusArn"]
+queue = sqs.create_queue(QueueName="seen")["QueueUrl"]
+queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_rule(Name="seen", EventBusName="watch", EventPattern=json.dumps({"source": ["test.probe"]}))
+events.put_targets(Rule="seen", EventBusName="watch", Targets=[{"Id": "q", "Arn": queue_arn}])
+iam = client("iam", SENDER)
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+roles = {}
+for name in ("fwd", "other"):
+    roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="put", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus}]}))
+theirs = client("events", SENDER)
+def sent_with(role):
+    theirs.put_rule(Name="fwd", EventPattern=json.dumps({"source": ["test.probe"]}))
+    target = {"Id": "bus", "Arn": bus}
+    if role:
+        target["RoleArn"] = role
+    theirs.put_targets(Rule="fwd", Targets=[target])
+    theirs.put_events(Entries=[{"Source": "test.probe", "DetailType": "probe", "Detail": "{}"}])
+    got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+    for m in got:
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+    return len(got)
+assert sent_with(roles["fwd"]) == 0, "a bus without a policy admits no other account"
+def policy(statement):
+    events.put_permission(EventBusName="watch", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [statement]}))
+policy({"Sid": "whole-account", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{SENDER}:root"},
+        "Action": "events:PutEvents", "Resource": bus})
+assert sent_with(roles["fwd"]) == 1 and sent_with(None) == 1, "the account is admitted"
+policy({"Sid": "the-role", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{SENDER}:root"},
+        "Action": "events:PutEvents", "Resource": bus,
+        "Condition": {"ArnEquals": {"aws:PrincipalArn": roles["fwd"]}}})
+sids = [s["Sid"] for s in json.loads(events.describe_event_bus(Name="watch")["Policy"])["Statement"]]
+assert sids == ["the-role"], f"the policy is replaced whole: {sids}"
+assert sent_with(roles["fwd"]) == 1, "the role the condition names is admitted"
+assert sent_with(roles["other"]) == 0, "another role of that account is not"
+assert sent_with(None) == 0, "nor the account without a role"
+iam.delete_role_policy(RoleName="fwd", PolicyName="put")
+assert sent_with(roles["fwd"]) == 0, "a role whose policies do not allow PutEvents sends nothing"
+"#;
+    run_python(code, &moto);
+}

@@ -6,7 +6,7 @@
 use crate::live_security_hub::{enable_hub, python};
 use crate::support;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use support::live::*;
 
 /// What a fake executable says of itself.
@@ -693,9 +693,10 @@ open(sys.argv[3] + ".sha256", "w").write(f"{digest}  lambda-trust-0.1.0-x86_64-u
 }
 
 /// A target in another account (`[aws.accounts]`): its Lambda calls happen there, so deploy
-/// puts a rule there, sent with a role of that account, forwarding them to the watch's default
-/// bus, whose policy admits exactly that account; a second deploy writes nothing; destroy
-/// removes the rule, the role and the statement.
+/// puts a rule there, sent with a role of that account, forwarding them to the watch's own bus,
+/// whose policy admits that role alone (another role of that account is refused on the wire);
+/// the function reads the account through a read-only role trusting its role alone — never the
+/// account's `role_arn`, which writes. A second deploy writes nothing; destroy removes it all.
 #[test]
 fn a_target_in_another_account_is_heard_through_a_rule_there_forwarding_to_the_watchs_bus() {
     const WORKLOAD: &str = "222222222222";
@@ -721,10 +722,16 @@ fn a_target_in_another_account_is_heard_through_a_rule_there_forwarding_to_the_w
     ];
     let first = json(&env.expect(&deploy, 0));
     let changes = first["changes"].to_string();
-    let forwarder = "lambda-trust-watch-GenesysLambdaInvoker-fwd";
+    let (forwarder, reader) = (
+        "lambda-trust-watch-GenesysLambdaInvoker-fwd",
+        "lambda-trust-watch-GenesysLambdaInvoker-read",
+    );
+    let bus = "lambda-trust-watch-GenesysLambdaInvoker";
     for line in [
         format!("create role {forwarder} in account {WORKLOAD}"),
-        format!("let account {WORKLOAD} put its events on the default event bus (us-east-1)"),
+        format!("create role {reader} in account {WORKLOAD}"),
+        format!("create event bus {bus} (us-east-1)"),
+        format!("let the forwarding role of account {WORKLOAD} put events on event bus {bus}"),
         format!("put rule lambda-trust-watch-GenesysLambdaInvoker-lambda (us-east-1, account {WORKLOAD})"),
     ] {
         assert!(changes.contains(&line), "{line}: {first:#}");
@@ -735,56 +742,209 @@ fn a_target_in_another_account_is_heard_through_a_rule_there_forwarding_to_the_w
         )),
         "{first:#}"
     );
-    let code = r#"
-events = client("events", sys.argv[2])
-rules = events.list_rules(NamePrefix="lambda-trust-watch")["Rules"]
-out = [{"name": r["Name"], "pattern": json.loads(r.get("EventPattern") or "{}"),
-        "targets": events.list_targets_by_rule(Rule=r["Name"])["Targets"]} for r in rules]
-bus = client("events").describe_event_bus(Name="default")
-print(json.dumps({"rules": out, "policy": json.loads(bus.get("Policy") or "{}")}))
-"#;
-    let read = || -> Value { serde_json::from_str(&python(&env, code, &[WORKLOAD])).unwrap() };
-    let there = read();
-    let rules = there["rules"].as_array().unwrap();
+    let there = read_accounts(&env, WORKLOAD);
+    let rules = there["theirs"].as_array().unwrap();
     assert_eq!(rules.len(), 1, "{there:#}");
     assert!(
         rules[0]["pattern"].to_string().contains("workload-fn"),
         "{there:#}"
     );
     let target = &rules[0]["targets"][0];
+    let bus_arn = format!("arn:aws:events:us-east-1:{ACCOUNT}:event-bus/{bus}");
+    let forwarder_arn = format!("arn:aws:iam::{WORKLOAD}:role/{forwarder}");
+    assert_eq!(target["Arn"], bus_arn.as_str());
+    assert_eq!(target["RoleArn"], forwarder_arn.as_str());
     assert_eq!(
-        target["Arn"],
-        format!("arn:aws:events:us-east-1:{ACCOUNT}:event-bus/default")
+        there["default_policy"],
+        json!({}),
+        "the customer's default bus is left alone"
     );
-    assert_eq!(
-        target["RoleArn"],
-        format!("arn:aws:iam::{WORKLOAD}:role/{forwarder}")
-    );
-    let statements = there["policy"]["Statement"]
+    let statements = there["bus_policy"]["Statement"]
         .as_array()
         .cloned()
         .unwrap_or_default();
     assert_eq!(statements.len(), 1, "{there:#}");
     assert_eq!(
-        statements[0]["Sid"],
-        format!("lambda-trust-watch-GenesysLambdaInvoker-{WORKLOAD}")
+        statements[0]["Condition"]["ArnEquals"]["aws:PrincipalArn"],
+        forwarder_arn.as_str()
     );
+    let on_bus = there["on_bus"].as_array().unwrap();
+    assert_eq!(on_bus.len(), 1, "{there:#}");
+    assert!(on_bus[0]["targets"][0]["Arn"]
+        .to_string()
+        .contains(":function:lambda-trust-watch-"));
+    // The function's role may assume the reader alone; the reader trusts that role alone.
+    let role = there["function_policy"].to_string();
     assert!(
-        statements[0]["Principal"].to_string().contains(WORKLOAD),
-        "{there:#}"
+        role.contains(&format!("arn:aws:iam::{WORKLOAD}:role/{reader}")),
+        "{role}"
     );
+    assert!(!role.contains("lt-deployer"), "{role}");
+    assert_eq!(
+        there["reader_trust"]["Statement"][0]["Condition"]["ArnEquals"]["aws:PrincipalArn"],
+        format!("arn:aws:iam::{ACCOUNT}:role/lambda-trust-watch-GenesysLambdaInvoker").as_str()
+    );
+    assert_eq!(
+        there["environment"]["LAMBDA_TRUST_READ_ROLES"],
+        format!("{WORKLOAD}=arn:aws:iam::{WORKLOAD}:role/{reader}").as_str()
+    );
+    // On the wire: the watch's bus takes what the forwarding role sends, and nothing another
+    // role of that account sends.
+    assert_eq!(probe(&env, WORKLOAD, &bus_arn, forwarder), 1);
+    assert_eq!(probe(&env, WORKLOAD, &bus_arn, "someone-else"), 0);
 
     let (_, writes) = env.writes_of(&deploy, 0);
     assert_eq!(writes, 0, "a second deploy writes nothing");
 
     env.expect(&["watch", "destroy", "--package", &pkg, "--yes"], 0);
-    let gone = read();
-    assert_eq!(gone["rules"], serde_json::json!([]), "{gone:#}");
-    assert_eq!(
-        gone["policy"]["Statement"].as_array().map_or(0, Vec::len),
+    let gone = read_accounts(&env, WORKLOAD);
+    assert_eq!(gone["theirs"], json!([]), "{gone:#}");
+    assert_eq!(gone["bus_policy"], json!(null), "the bus is gone: {gone:#}");
+    assert_eq!(gone["reader_trust"], json!(null), "{gone:#}");
+}
+
+/// A watch deployed before it had its own bus (its statement admitting the whole account on
+/// the default bus, its role assuming the account's writer): a redeploy moves it, removing
+/// exactly its statement and leaving the customer's.
+#[test]
+fn a_redeploy_moves_an_older_watch_off_the_default_bus() {
+    const WORKLOAD: &str = "222222222222";
+    let env = Env::new();
+    env.moto.lambda_create_function("lookup", "us-east-1");
+    let theirs = (env.moto.client().with_account(WORKLOAD))
+        .lambda_create_function("workload-fn", "us-east-1");
+    let deployer = format!("arn:aws:iam::{WORKLOAD}:role/lt-deployer");
+    env.write_config(&format!(
+        "{}\n[aws.accounts.\"{WORKLOAD}\"]\nrole_arn = \"{deployer}\"\n",
+        config(&["lookup", &theirs], "")
+    ));
+    env.expect(&["apply", "--yes"], 0);
+    let pkg = package(&env, Fake::LambdaTrust);
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    let older = r#"
+events, iam = client("events"), client("iam")
+for sid, account in (("lambda-trust-watch-GenesysLambdaInvoker-" + sys.argv[2], sys.argv[2]),
+                     ("the-customers-own", "333333333333")):
+    events.put_permission(EventBusName="default", Action="events:PutEvents",
+                          Principal=account, StatementId=sid)
+iam.put_role_policy(RoleName="lambda-trust-watch-GenesysLambdaInvoker",
+    PolicyName="lambda-trust-watch-reads", PolicyDocument=json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": sys.argv[3]}]}))
+"#;
+    python(&env, older, &[WORKLOAD, &deployer]);
+    let moved = json(&env.expect(
+        &[
+            "watch",
+            "deploy",
+            "--package",
+            &pkg,
+            "--yes",
+            "--format",
+            "json",
+        ],
         0,
-        "{gone:#}"
+    ));
+    let changes = moved["changes"].to_string();
+    for line in [
+        format!("remove statement lambda-trust-watch-GenesysLambdaInvoker-{WORKLOAD} of the default event bus (us-east-1)"),
+        "put inline policy lambda-trust-watch-reads on role lambda-trust-watch-GenesysLambdaInvoker".to_owned(),
+    ] {
+        assert!(changes.contains(&line), "{line}: {moved:#}");
+    }
+    let after = read_accounts(&env, WORKLOAD);
+    let sids: Vec<&Value> = (after["default_policy"]["Statement"]
+        .as_array()
+        .unwrap()
+        .iter())
+    .map(|s| &s["Sid"])
+    .collect();
+    assert_eq!(sids, [&json!("the-customers-own")], "{after:#}");
+    assert!(
+        !after["function_policy"].to_string().contains("lt-deployer"),
+        "{after:#}"
     );
+    let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    assert_eq!(writes, 0);
+}
+
+/// What the watch holds across the two accounts: the other account's rules, the watch bus's
+/// rules and policy, the default bus's policy, the function's role policy and environment,
+/// and the reader's trust (`null` for what does not exist).
+fn read_accounts(env: &Env, workload: &str) -> Value {
+    let code = r#"
+def rules(events, bus="default"):
+    try:
+        found = events.list_rules(NamePrefix="lambda-trust-watch", EventBusName=bus)["Rules"]
+    except events.exceptions.ResourceNotFoundException:
+        return None
+    return [{"name": r["Name"], "pattern": json.loads(r.get("EventPattern") or "{}"),
+             "targets": events.list_targets_by_rule(Rule=r["Name"], EventBusName=bus)["Targets"]}
+            for r in found]
+def policy(events, bus):
+    try:
+        return json.loads(events.describe_event_bus(Name=bus).get("Policy") or "{}")
+    except events.exceptions.ResourceNotFoundException:
+        return None
+home, theirs = client("events"), client("events", sys.argv[2])
+name = "lambda-trust-watch-GenesysLambdaInvoker"
+iam, their_iam = client("iam"), client("iam", sys.argv[2])
+def role_policy():
+    try:
+        return iam.get_role_policy(RoleName=name, PolicyName="lambda-trust-watch-reads")["PolicyDocument"]
+    except iam.exceptions.NoSuchEntityException:
+        return None
+def reader_trust():
+    try:
+        return their_iam.get_role(RoleName=name + "-read")["Role"]["AssumeRolePolicyDocument"]
+    except their_iam.exceptions.NoSuchEntityException:
+        return None
+def environment():
+    try:
+        got = client("lambda").get_function_configuration(FunctionName=name)
+        return got.get("Environment", {}).get("Variables", {})
+    except Exception:
+        return None
+print(json.dumps({"theirs": rules(theirs), "on_bus": rules(home, name),
+    "bus_policy": policy(home, name), "default_policy": policy(home, "default"),
+    "function_policy": role_policy(), "reader_trust": reader_trust(),
+    "environment": environment()}))
+"#;
+    serde_json::from_str(&python(env, code, &[workload])).unwrap()
+}
+
+/// Sends a probe event from `account` through a rule there aimed at `bus` with its role
+/// `role` (made when missing, allowed events:PutEvents on the bus); how many reached the bus
+/// (a rule on it feeds a queue).
+fn probe(env: &Env, account: &str, bus: &str, role: &str) -> u64 {
+    let code = r#"
+account, bus, role = sys.argv[2], sys.argv[3], sys.argv[4]
+events, sqs, iam = client("events"), client("sqs"), client("iam", account)
+queue = sqs.create_queue(QueueName="probe")["QueueUrl"]
+queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+name = bus.split("/")[-1]
+events.put_rule(Name="probe", EventBusName=name, EventPattern=json.dumps({"source": ["test.probe"]}))
+events.put_targets(Rule="probe", EventBusName=name, Targets=[{"Id": "q", "Arn": queue_arn}])
+try:
+    arn = iam.get_role(RoleName=role)["Role"]["Arn"]
+except iam.exceptions.NoSuchEntityException:
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=role, PolicyName="put", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus}]}))
+theirs = client("events", account)
+theirs.put_rule(Name="probe", EventPattern=json.dumps({"source": ["test.probe"]}))
+theirs.put_targets(Rule="probe", Targets=[{"Id": "bus", "Arn": bus, "RoleArn": arn}])
+theirs.put_events(Entries=[{"Source": "test.probe", "DetailType": "probe", "Detail": "{}"}])
+got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+for m in got:
+    sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+print(len(got))
+"#;
+    python(env, code, &[account, bus, role])
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 /// A target in another account the config gives no credentials for: no rule can be put there,

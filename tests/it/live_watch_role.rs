@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use support::live::*;
 use support::proxy::Call;
-use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi};
+use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi, Shipped};
 
 const ROLE: &str = "GenesysLambdaInvoker";
 
@@ -218,4 +218,64 @@ fn the_functions_role_allows_every_call_a_tick_and_each_event_make_and_grants_no
     ));
     let other = format!("arn:aws:iam::{ACCOUNT}:role/Other{ROLE}");
     assert!(!allowed(&policy, "iam:GetRole", &other));
+}
+
+/// Every role the function can reach, held against what it does: with a target in another
+/// account, the package `watch deploy` uploads, run as Lambda runs it, assumes that account's
+/// read-only role alone — never the account's `role_arn`, which is apply's and writes — and
+/// each call it makes of the account's target is allowed by that role's policy.
+#[test]
+fn in_another_account_the_function_assumes_its_read_only_role_alone_and_needs_no_more() {
+    const WORKLOAD: &str = "222222222222";
+    let env = Env::new();
+    env.moto.lambda_create_function("lookup", "us-east-1");
+    let theirs = (env.moto.client().with_account(WORKLOAD))
+        .lambda_create_function("workload-fn", "us-east-1");
+    let deployer = format!("arn:aws:iam::{WORKLOAD}:role/lt-deployer");
+    env.write_config(&format!(
+        "{}\n[aws.accounts.\"{WORKLOAD}\"]\nrole_arn = \"{deployer}\"\n",
+        config(&["lookup", &theirs], "")
+    ));
+    env.expect(&["apply", "--yes"], 0);
+    enable_hub(&env, ACCOUNT);
+    let binary = env!("CARGO_BIN_EXE_lambda-trust");
+    env.expect(&["watch", "deploy", "--package", binary, "--yes"], 0);
+    let reader = format!("lambda-trust-watch-{ROLE}-read");
+    let code = r#"
+doc = client("iam", sys.argv[2]).get_role_policy(RoleName=sys.argv[3],
+    PolicyName="lambda-trust-watch-reads")["PolicyDocument"]
+print(json.dumps(doc))
+"#;
+    let reader_policy: Value =
+        serde_json::from_str(&python(&env, code, &[WORKLOAD, &reader])).unwrap();
+    let api = RuntimeApi::start();
+    let function = Shipped::start(&env, &api, &format!("lambda-trust-watch-{ROLE}"));
+    env.proxy.clear();
+    let answer = api.invoke(&schedule_tick());
+    let log = std::fs::read_to_string(&function.log).unwrap_or_default();
+    assert_eq!(answer["kind"], "response", "{answer:#}\n{log}");
+    assert_ne!(answer["body"]["verdict"]["status"], "error", "{answer:#}");
+    let calls = env.proxy.calls();
+    let assumed: Vec<&str> = (calls.iter())
+        .filter(|c| c.key() == "sts:AssumeRole")
+        .filter_map(|c| c.param("RoleArn"))
+        .collect();
+    let reader_arn = format!("arn:aws:iam::{WORKLOAD}:role/{reader}");
+    assert_eq!(
+        assumed,
+        [reader_arn.as_str()],
+        "{:?}",
+        env.proxy.operations()
+    );
+    let there: Vec<&Call> = (calls.iter())
+        .filter(|c| c.service == "lambda" && c.target.contains("workload-fn"))
+        .collect();
+    assert!(!there.is_empty(), "{:?}", env.proxy.operations());
+    for call in there {
+        let (action, resource) = (call.key(), resource_of(call));
+        assert!(
+            allowed(&reader_policy, &action, &resource),
+            "{action} on {resource} is refused to {reader}"
+        );
+    }
 }

@@ -157,11 +157,12 @@ pub use watch::{
     Change as WatchChange, Watched, WATCH_GENERATOR,
 };
 pub use watch_deploy::{
-    deployment as watch_deployment, forward_role_name, plan as plan_watch, prove_read_only,
-    read_executable, rule_prefix, runs_on_al2023, secret_readable, teardown as watch_teardown,
-    Bootstrap, BusAccess, Deployment, Executable, NotOurs, Seen, SeenConfigRule, SeenFunction,
-    SeenRole, SeenRule, WatchConfigRule, WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule,
-    PACKAGE_SECTION, WATCH_TAG,
+    bus_name_of, deployment as watch_deployment, forward_role_name, plan as plan_watch,
+    prove_read_only, read_executable, read_roles, reader_role_name, rule_prefix, runs_on_al2023,
+    secret_readable, teardown as watch_teardown, Bootstrap, Deployment, Executable, NotOurs, Seen,
+    SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchBus, WatchConfigRule,
+    WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule, PACKAGE_SECTION, READ_ROLES_ENV,
+    WATCH_TAG,
 };
 pub use watch_event::{read_event, ApiCall, RuleEvent, WatchEvent};
 pub use watch_record::{

@@ -123,6 +123,20 @@ EventBridge quotas", "Receiving events from a SaaS partner"):
   ValidationException beyond); the quota's error code is not documented: InvalidEventPatternException
   here, its message naming the quota.
 
+- PutPermission with a Policy replaces the bus's whole resource policy (API Reference,
+  PutPermission: "Policy … instead of" the single-statement parameters; moto: merged into the
+  statements of other principals).
+- A rule's target that is an event bus of another account delivers only what that bus's
+  resource policy admits (User Guide, "Permissions for event buses", "Sending and receiving
+  events between AWS accounts"): the sender is the target's RoleArn — a role of the rule's
+  account that events.amazonaws.com may assume and whose policies allow events:PutEvents on
+  the bus — or, without one, the rule's account; the bus policy must allow events:PutEvents
+  to it on that bus (a Principal of "*", the account or its root, or the role's ARN; the
+  conditions aws:PrincipalArn and aws:PrincipalAccount with StringEquals, StringLike,
+  ArnEquals or ArnLike; any other condition admits nothing), and no statement denies it
+  (moto: delivered to any bus of any account). A refused delivery is dropped, as EventBridge
+  counts it a failed invocation.
+
 IAM (API Reference, RoleDetail, RoleLastUsed):
 - A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
@@ -1261,6 +1275,124 @@ def normalize_event_bus_arn(self, event_bus_arn):
 
 
 events_models.EventsBackend._normalize_event_bus_arn = normalize_event_bus_arn
+
+
+
+def put_permission_from_policy(event_bus, policy):
+    try:
+        policy_doc = json.loads(policy)
+    except ValueError:
+        raise JsonRESTError("ValidationException", "This policy contains invalid Json")
+    event_bus.remove_statements()
+    event_bus.add_policy(policy_doc)
+
+
+events_models.EventsBackend._put_permission_from_policy = staticmethod(put_permission_from_policy)
+
+
+def as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def like(pattern, value):
+    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), value) is not None
+
+
+def conditions_hold(condition, context):
+    for operator, keys in (condition or {}).items():
+        if operator not in ("StringEquals", "StringLike", "ArnEquals", "ArnLike"):
+            return False
+        for key, wanted in keys.items():
+            have = context.get(key.lower())
+            if have is None:
+                return False
+            exact = operator in ("StringEquals", "ArnEquals")
+            if not any((w == have) if exact else like(w, have) for w in as_list(wanted)):
+                return False
+    return True
+
+
+def names_principal(principal, account, principal_arn):
+    if principal == "*":
+        return True
+    aws = as_list((principal or {}).get("AWS") if isinstance(principal, dict) else None)
+    return any(p in ("*", account, f"arn:aws:iam::{account}:root", principal_arn) for p in aws)
+
+
+def statement_allows(statement, action, resource, account, principal_arn):
+    actions = as_list(statement.get("Action"))
+    resources = as_list(statement.get("Resource")) or ["*"]
+    context = {"aws:principalarn": principal_arn, "aws:principalaccount": account}
+    return (names_principal(statement.get("Principal"), account, principal_arn)
+            and any(like(a, action) for a in actions)
+            and any(like(r, resource) for r in resources)
+            and conditions_hold(statement.get("Condition"), context))
+
+
+def bus_admits(bus, account, principal_arn):
+    statements = json.loads(bus.policy or "{}").get("Statement", [])
+    matched = [s for s in statements
+               if statement_allows(s, "events:PutEvents", bus.arn, account, principal_arn)]
+    return (any(s.get("Effect") == "Allow" for s in matched)
+            and not any(s.get("Effect") == "Deny" for s in matched))
+
+
+def role_may_put(account, role_arn, bus_arn):
+    try:
+        role = iam_backend(account).get_role_by_arn(role_arn)
+    except Exception:
+        return False
+    trust = json.loads(unquote(role.assume_role_policy_document)
+                       if isinstance(role.assume_role_policy_document, str)
+                       else json.dumps(role.assume_role_policy_document))
+    trusted = any(
+        s.get("Effect") == "Allow"
+        and "events.amazonaws.com" in as_list((s.get("Principal") or {}).get("Service"))
+        for s in as_list(trust.get("Statement")))
+    documents = [json.loads(unquote(d)) if isinstance(d, str) else d for d in role.policies.values()]
+    documents += [json.loads(unquote(p.document)) if isinstance(p.document, str) else p.document
+                  for p in role.managed_policies.values()]
+    allowed = any(
+        s.get("Effect") == "Allow"
+        and any(like(a, "events:PutEvents") for a in as_list(s.get("Action")))
+        and any(like(r, bus_arn) for r in as_list(s.get("Resource")))
+        for d in documents for s in as_list(d.get("Statement")))
+    return trusted and allowed
+
+
+def delivery_admitted(rule, target):
+    arn = target["Arn"]
+    parts = arn.split(":")
+    if len(parts) < 6 or parts[2] != "events" or not parts[5].startswith("event-bus/"):
+        return True
+    account, region, name = parts[4], parts[3], parts[5].split("/", 1)[1]
+    if account == rule.account_id:
+        return True
+    bus = events_models.events_backends[account][region].event_buses.get(name)
+    if bus is None:
+        return False
+    role_arn = target.get("RoleArn")
+    if role_arn and not role_may_put(rule.account_id, role_arn, arn):
+        return False
+    principal_arn = role_arn or f"arn:aws:iam::{rule.account_id}:root"
+    return bus_admits(bus, rule.account_id, principal_arn)
+
+
+_send_to_targets = events_models.Rule.send_to_targets
+
+
+def send_to_targets(self, original_event, transform_input=True):
+    every = self.targets
+    self.targets = [t for t in every if delivery_admitted(self, t)]
+    try:
+        return _send_to_targets(self, original_event, transform_input)
+    finally:
+        self.targets = every
+
+
+events_models.Rule.send_to_targets = send_to_targets
 
 # ------------------------------------------------------------------ Lambda function code
 

@@ -1,54 +1,110 @@
 //! Targets in other accounts (`[aws.accounts]`): their Lambda permission calls happen in their
 //! own account, whose EventBridge alone receives them from CloudTrail. In each region of such
-//! targets a rule there forwards them — sent with a role of that account — to the default
-//! event bus of the function's region, whose policy admits exactly those accounts
-//! (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html>).
+//! targets a rule there forwards them — sent with a role of that account — to the watch's own
+//! event bus in the function's region, whose policy admits exactly those roles
+//! (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html>); rules on
+//! that bus hand them to the function. The function reads those accounts through a read-only
+//! role in each, which trusts the function's role alone — never the account's `role_arn`,
+//! which is `apply`'s and writes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{
-    bus_statement, name_of, target_account, BusAccess, WatchInput, WatchRole, WatchRule,
-};
-use super::role::forward_role;
-use super::rules::lambda_rules;
+use serde_json::{json, Value};
 
-/// Each account of the targets but the function's, with the regions of its targets.
+use super::model::{
+    bus_name_of, bus_statement, name_of, reader_role_name, target_account, WatchBus, WatchInput,
+    WatchRole, WatchRule,
+};
+use super::role::{forward_role, reader_role};
+use super::rules::{lambda_rules, lambda_rules_of};
+
+/// Each account of the targets but the function's that the run can write in, with the regions
+/// of its targets.
 pub(super) fn other_accounts(input: &WatchInput) -> BTreeMap<&str, BTreeSet<&str>> {
     let mut out: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (region, _, arn, _) in &input.targets {
         let account = target_account(arn);
-        if account != input.account {
+        if account != input.account && input.accounts.contains(account) {
             out.entry(account).or_default().insert(region.as_str());
         }
     }
     out
 }
 
-/// What the other accounts need: in each, the forwarding role and the rules of its regions;
-/// and the home bus's statements admitting them.
-pub(super) fn account_parts(
-    input: &WatchInput,
-    home: &str,
-) -> (Vec<WatchRole>, Vec<WatchRule>, Vec<BusAccess>) {
+/// The ARNs of the read-only roles the function assumes, one in each other account.
+pub(super) fn reader_arns(input: &WatchInput) -> Vec<String> {
+    let name = reader_role_name(&input.role);
+    (other_accounts(input).into_keys())
+        .map(|a| format!("arn:{}:iam::{a}:role/{name}", input.partition))
+        .collect()
+}
+
+/// What the other accounts need.
+pub(super) struct AccountParts {
+    /// In each, the role its rules forward with.
+    pub forwarders: Vec<WatchRole>,
+    /// In each, the read-only role the function assumes.
+    pub readers: Vec<WatchRole>,
+    /// Their forwarding rules, and the watch bus's rules handing their events to the function.
+    pub rules: Vec<WatchRule>,
+    /// The watch's own bus.
+    pub bus: Option<WatchBus>,
+}
+
+/// What the other accounts need, with the function at `function_arn` in `home`.
+pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) -> AccountParts {
+    let others = other_accounts(input);
+    let mut parts = AccountParts {
+        forwarders: Vec::new(),
+        readers: Vec::new(),
+        rules: Vec::new(),
+        bus: None,
+    };
+    if others.is_empty() {
+        return parts;
+    }
     let p = &input.partition;
-    let bus = format!("arn:{p}:events:{home}:{}:event-bus/default", input.account);
-    let name = name_of(&input.role, "-fwd");
-    let (mut roles, mut rules, mut access) = (Vec::new(), Vec::new(), Vec::new());
-    for (account, regions) in other_accounts(input) {
-        let role_arn = format!("arn:{p}:iam::{account}:role/{name}");
-        roles.push(forward_role(input, (&name, Some(account)), home));
+    let name = bus_name_of(&input.role);
+    let bus_arn = format!("arn:{p}:events:{home}:{}:event-bus/{name}", input.account);
+    let forward = name_of(&input.role, "-fwd");
+    let mut statements = Vec::new();
+    for (account, regions) in &others {
+        let role_arn = format!("arn:{p}:iam::{account}:role/{forward}");
+        parts
+            .forwarders
+            .push(forward_role((&forward, Some(account)), &bus_arn));
+        parts.readers.push(reader_role(input, account));
         for region in regions {
-            for mut rule in lambda_rules(input, (Some((account, region)), region), &bus) {
-                rule.account = Some(account.to_owned());
+            for mut rule in lambda_rules(input, (Some((account, region)), region), &bus_arn) {
+                rule.account = Some((*account).to_owned());
                 rule.target_role = Some(role_arn.clone());
-                rules.push(rule);
+                parts.rules.push(rule);
             }
         }
-        access.push(BusAccess {
-            account: account.to_owned(),
-            statement_id: bus_statement(&input.role, account),
-            region: home.to_owned(),
-        });
+        statements.push(admitted(&input.role, (account, &role_arn), &bus_arn));
     }
-    (roles, rules, access)
+    let theirs = (input.targets.iter()).filter(|t| others.contains_key(target_account(&t.2)));
+    for mut rule in lambda_rules_of(input, theirs, (home, "-accounts"), function_arn) {
+        rule.bus = Some(bus_arn.clone());
+        parts.rules.push(rule);
+    }
+    parts.bus = Some(WatchBus {
+        name,
+        region: home.to_owned(),
+        arn: bus_arn,
+        policy: json!({"Version": "2012-10-17", "Statement": statements}),
+    });
+    parts
+}
+
+/// The bus policy's statement admitting `account`'s forwarding role alone: the account as the
+/// principal, narrowed by `aws:PrincipalArn` to the role's ARN — a role-ARN principal would be
+/// pinned to the role's unique ID, so a role recreated under the same name would silently be
+/// refused (IAM User Guide, "AWS JSON policy elements: Principal").
+fn admitted(role: &str, (account, forwarder): (&str, &str), bus_arn: &str) -> Value {
+    let partition = bus_arn.split(':').nth(1).unwrap_or("aws");
+    json!({"Sid": bus_statement(role, account), "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:{partition}:iam::{account}:root")},
+        "Action": "events:PutEvents", "Resource": bus_arn,
+        "Condition": {"ArnEquals": {"aws:PrincipalArn": forwarder}}})
 }

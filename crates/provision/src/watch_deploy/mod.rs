@@ -21,11 +21,13 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use bootstrap::{read_executable, runs_on_al2023, Bootstrap, Executable, PACKAGE_SECTION};
 use model::home_region;
 pub use model::{
-    forward_role_name, rule_prefix, BusAccess, Deployment, WatchConfigRule, WatchFunction,
-    WatchInput, WatchRole, WatchRule, WATCH_TAG,
+    bus_name_of, forward_role_name, read_roles, reader_role_name, rule_prefix, Deployment,
+    WatchBus, WatchConfigRule, WatchFunction, WatchInput, WatchRole, WatchRule, READ_ROLES_ENV,
+    WATCH_TAG,
 };
 pub use plan::{
-    plan, teardown, NotOurs, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,
+    plan, teardown, NotOurs, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule,
+    WatchOp,
 };
 pub use role::{prove_read_only, secret_readable};
 pub(crate) use rules::frequency;
@@ -53,13 +55,22 @@ pub fn deployment(input: &WatchInput) -> Deployment {
         && (regions.iter().any(|r| *r != home) || genesys_region.is_some_and(|r| r != home));
     let forward_name = name_of(&input.role, "-fwd");
     let config_rule = config_rule_of(input, (home, &function_arn), &role_name);
-    let (account_forwarders, mut rules, bus_access) = match input.config_rule {
-        true => Default::default(),
-        false => accounts::account_parts(input, home),
+    let default_bus = format!("arn:{p}:events:{home}:{account}:event-bus/default");
+    let parts = match input.config_rule {
+        true => None,
+        false => Some(accounts::account_parts(input, home, &function_arn)),
     };
+    let mut rules = Vec::new();
     if !input.config_rule {
-        rules.splice(0..0, event_rules(input, (home, &regions), &function_arn));
+        rules.extend(event_rules(input, (home, &regions), &function_arn));
     }
+    let (account_forwarders, account_readers, bus) = match parts {
+        Some(parts) => {
+            rules.extend(parts.rules);
+            (parts.forwarders, parts.readers, parts.bus)
+        }
+        None => Default::default(),
+    };
     Deployment {
         role: WatchRole {
             account: None,
@@ -68,7 +79,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             policy_name: "lambda-trust-watch-reads".into(),
             policy: reads_policy(input, home, &role_name),
         },
-        forward_role: forwarding.then(|| forward_role(input, (&forward_name, None), home)),
+        forward_role: forwarding.then(|| forward_role((&forward_name, None), &default_bus)),
         function: WatchFunction {
             arn: function_arn,
             region: home.into(),
@@ -78,19 +89,31 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             code_sha256: input.code_sha256.clone(),
             timeout: 300,
             memory: 512,
-            environment: (input.env.iter())
-                .map(|e| ("LAMBDA_TRUST_ENV".to_owned(), e.clone()))
-                .collect(),
+            environment: environment(input, &account_readers),
         },
         rules,
         config_rule,
         account_forwarders,
-        bus_access,
+        account_readers,
+        bus,
         tags: BTreeMap::from([
             ("managed-by".into(), "lambda-trust".into()),
             (WATCH_TAG.into(), input.role.clone()),
         ]),
     }
+}
+
+/// The function's environment: the config's environment (`--env`) and the read-only roles it
+/// assumes in other accounts.
+fn environment(input: &WatchInput, readers: &[WatchRole]) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = (input.env.iter())
+        .map(|e| ("LAMBDA_TRUST_ENV".to_owned(), e.clone()))
+        .collect();
+    if !readers.is_empty() {
+        let value = model::read_roles_value(readers, &input.partition);
+        out.insert(model::READ_ROLES_ENV.to_owned(), value);
+    }
+    out
 }
 
 /// The AWS Config rule of the `config-rule` engine, in the function's region.

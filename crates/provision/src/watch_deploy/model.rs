@@ -59,8 +59,11 @@ pub struct WatchInput {
     /// The secret is encrypted with a customer managed KMS key: the function needs
     /// `kms:Decrypt` of it, through Secrets Manager, for this secret alone.
     pub secret_cmk: bool,
-    /// Roles of `[aws.accounts]` the function assumes to read other accounts.
-    pub account_roles: Vec<String>,
+    /// The other accounts the run can write in (`[aws.accounts]`): in each that has targets,
+    /// the deployment puts a role the function assumes to read them, and the rules that
+    /// forward their Lambda calls. Never the account's own `role_arn` (`apply`'s, which
+    /// writes).
+    pub accounts: std::collections::BTreeSet<String>,
 }
 
 /// An IAM role of the deployment.
@@ -161,23 +164,29 @@ pub struct Deployment {
     pub config_rule: Option<WatchConfigRule>,
     /// In each other account of the targets: the role its rules forward with.
     pub account_forwarders: Vec<WatchRole>,
-    /// The home region's default event bus admitting each other account's forwarded events.
-    pub bus_access: Vec<BusAccess>,
+    /// In each other account of the targets: the read-only role the function assumes there.
+    pub account_readers: Vec<WatchRole>,
+    /// The watch's own event bus in the function's region, admitting exactly the other
+    /// accounts' forwarding roles (only when targets are in other accounts).
+    pub bus: Option<WatchBus>,
     /// The tags every resource carries.
     pub tags: BTreeMap<String, String>,
 }
 
-/// A statement of the home region's default event bus policy letting another account put
-/// events on it (`events:PutPermission`): how a target account's rules forward to the
-/// function (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html>).
+/// The watch's own event bus, where the other accounts' rules forward their Lambda calls: its
+/// policy admits each account's forwarding role alone (the default bus is the customer's, and
+/// PutPermission's account or `*` forms cannot name a role:
+/// <https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html>).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BusAccess {
-    /// The account admitted.
-    pub account: String,
-    /// The statement's ID.
-    pub statement_id: String,
-    /// The bus's region (the function's).
+pub struct WatchBus {
+    /// Its name.
+    pub name: String,
+    /// Its region (the function's).
     pub region: String,
+    /// Its ARN.
+    pub arn: String,
+    /// Its whole resource policy.
+    pub policy: Value,
 }
 
 /// The account of a function ARN.
@@ -185,7 +194,8 @@ pub(super) fn target_account(arn: &str) -> &str {
     arn.split(':').nth(4).unwrap_or_default()
 }
 
-/// The statement ID admitting `account` to the bus for the watch of `role`.
+/// The statement ID admitting `account` to a bus for the watch of `role` (the default bus's,
+/// before the watch had its own; its own's).
 pub(super) fn bus_statement(role: &str, account: &str) -> String {
     name_of(role, &format!("-{account}"))
 }
@@ -218,6 +228,39 @@ pub(crate) fn config_statement(rule: &str) -> String {
 /// The forwarding role's name for `role` (read even when no longer wanted).
 pub fn forward_role_name(role: &str) -> String {
     name_of(role, "-fwd")
+}
+
+/// The function's environment variable naming the read-only role it assumes in each other
+/// account: `ACCOUNT=ARN` pairs joined by `,`. The function reads those accounts through these
+/// roles alone, whatever `[aws.accounts]` says (its roles are `apply`'s, which write).
+pub const READ_ROLES_ENV: &str = "LAMBDA_TRUST_READ_ROLES";
+
+/// [`READ_ROLES_ENV`]'s value for `readers`.
+pub(super) fn read_roles_value(readers: &[WatchRole], partition: &str) -> String {
+    let pair = |r: &WatchRole| {
+        let account = r.account.as_deref().unwrap_or_default();
+        format!("{account}=arn:{partition}:iam::{account}:role/{}", r.name)
+    };
+    readers.iter().map(pair).collect::<Vec<_>>().join(",")
+}
+
+/// The account → role ARN pairs of a [`READ_ROLES_ENV`] value.
+pub fn read_roles(value: &str) -> BTreeMap<String, String> {
+    (value.split(','))
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(a, arn)| (a.trim().to_owned(), arn.trim().to_owned()))
+        .collect()
+}
+
+/// The name of the read-only role the function of the watch of `role` assumes in another
+/// account.
+pub fn reader_role_name(role: &str) -> String {
+    name_of(role, "-read")
+}
+
+/// The name of the watch's own event bus.
+pub fn bus_name_of(role: &str) -> String {
+    name_of(role, "")
 }
 
 /// The prefix every rule of the watch of `role` starts with.

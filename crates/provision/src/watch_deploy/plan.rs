@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::model::{
-    name_of, BusAccess, Deployment, WatchConfigRule, WatchFunction, WatchRole, WatchRule, WATCH_TAG,
+    bus_name_of, name_of, reader_role_name, Deployment, WatchBus, WatchConfigRule, WatchFunction,
+    WatchRole, WatchRule, WATCH_TAG,
 };
 
 /// A role of a deployment as read.
@@ -80,8 +81,22 @@ pub struct Seen {
     pub config_rule: Option<SeenConfigRule>,
     /// The forwarding role in each other account read, by account.
     pub account_forwarders: BTreeMap<String, SeenRole>,
-    /// The statement IDs of the home region's default bus policy.
+    /// The read-only role in each other account read, by account.
+    pub account_readers: BTreeMap<String, SeenRole>,
+    /// The watch's own event bus.
+    pub bus: Option<SeenBus>,
+    /// The statement IDs of the home region's default bus policy (where a watch deployed
+    /// before it had its own bus admitted other accounts).
     pub bus_statements: BTreeSet<String>,
+}
+
+/// The watch's own event bus as read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SeenBus {
+    /// Its resource policy.
+    pub policy: Option<Value>,
+    /// The watched role its tag names (`None`: not a watch's).
+    pub owner: Option<String>,
 }
 
 /// A Config rule as read.
@@ -167,12 +182,25 @@ pub enum WatchOp {
         /// Its name.
         name: String,
     },
-    /// `events:PutPermission`: the home region's default bus admits an account's events.
-    AllowAccount {
-        /// The statement.
-        access: BusAccess,
+    /// `events:CreateEventBus` (tagged): the watch's own bus.
+    CreateBus {
+        /// The bus.
+        bus: WatchBus,
     },
-    /// `events:RemovePermission` of the watch's statement for an account no longer targeted.
+    /// `events:PutPermission` of the bus's whole policy (the bus is the watch's own).
+    PutBusPolicy {
+        /// The bus.
+        bus: WatchBus,
+    },
+    /// `events:DeleteEventBus` of the watch's own bus.
+    DeleteBus {
+        /// Its name.
+        name: String,
+        /// Its region.
+        region: String,
+    },
+    /// `events:RemovePermission` of a statement of the watch on the default bus: one for an
+    /// account no longer targeted, or one a watch deployed before it had its own bus wrote.
     DisallowAccount {
         /// The statement's ID.
         statement_id: String,
@@ -270,10 +298,17 @@ impl WatchOp {
             WatchOp::AllowRule { function, rule } => {
                 format!("let rule {} invoke function {function}", rule.name)
             }
-            WatchOp::AllowAccount { access } => format!(
-                "let account {} put its events on the default event bus ({})",
-                access.account, access.region
+            WatchOp::CreateBus { bus } => {
+                format!("create event bus {} ({})", bus.name, bus.region)
+            }
+            WatchOp::PutBusPolicy { bus } => format!(
+                "let {} put events on event bus {}",
+                admitted(&bus.policy),
+                bus.name
             ),
+            WatchOp::DeleteBus { name, region } => {
+                format!("delete event bus {name} ({region})")
+            }
             WatchOp::DisallowAccount {
                 statement_id,
                 region,
@@ -296,6 +331,19 @@ impl WatchOp {
             }
             _ => unreachable!("a role's or the function's write: WatchOp::line says it"),
         }
+    }
+}
+
+/// "the forwarding roles of accounts A, B" (or "no account") a bus policy admits.
+fn admitted(policy: &Value) -> String {
+    let accounts: Vec<&str> = (policy["Statement"].as_array().into_iter().flatten())
+        .filter_map(|s| s["Principal"]["AWS"].as_str())
+        .filter_map(|p| p.split(':').nth(4))
+        .collect();
+    match accounts.as_slice() {
+        [] => "no account".into(),
+        [one] => format!("the forwarding role of account {one}"),
+        many => format!("the forwarding roles of accounts {}", many.join(", ")),
     }
 }
 
@@ -342,28 +390,44 @@ pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
             ops.extend(role_ops(wanted, seen_role.as_ref(), role)?);
         }
     }
-    for wanted in &want.account_forwarders {
-        let account = wanted.account.clone().unwrap_or_default();
-        ops.extend(role_ops(
-            wanted,
-            seen.account_forwarders.get(&account),
-            role,
-        )?);
+    for (wanted, seen_roles) in [
+        (&want.account_forwarders, &seen.account_forwarders),
+        (&want.account_readers, &seen.account_readers),
+    ] {
+        for wanted in wanted {
+            let account = wanted.account.clone().unwrap_or_default();
+            ops.extend(role_ops(wanted, seen_roles.get(&account), role)?);
+        }
     }
     ops.extend(function_ops(&want.function, seen.function.as_ref(), role)?);
-    ops.extend(bus_ops(want, seen, role));
+    ops.extend(bus_ops(want, seen, role)?);
     ops.extend(rule_ops(want, seen, role)?);
     ops.extend(config_rule_ops(want, seen, role)?);
+    if want.bus.is_none()
+        && seen
+            .bus
+            .as_ref()
+            .is_some_and(|b| b.owner.as_deref() == Some(role))
+    {
+        ops.push(delete_bus(role, &want.function.region));
+    }
     if let (None, Some(s)) = (&want.forward_role, &seen.forward_role) {
         if s.owner.as_deref() == Some(role) {
             ops.push(delete_forwarder(role, None));
         }
     }
-    for (account, s) in &seen.account_forwarders {
-        let wanted = (want.account_forwarders.iter())
-            .any(|w| w.account.as_deref() == Some(account.as_str()));
-        if !wanted && s.owner.as_deref() == Some(role) {
-            ops.push(delete_forwarder(role, Some(account.clone())));
+    for (wanted, seen_roles, reader) in [
+        (&want.account_forwarders, &seen.account_forwarders, false),
+        (&want.account_readers, &seen.account_readers, true),
+    ] {
+        for (account, s) in seen_roles {
+            let kept = (wanted.iter()).any(|w| w.account.as_deref() == Some(account.as_str()));
+            if !kept && s.owner.as_deref() == Some(role) {
+                ops.push(match reader {
+                    false => delete_forwarder(role, Some(account.clone())),
+                    true => delete_reader(role, account.clone()),
+                });
+            }
         }
     }
     Ok(ops)
@@ -377,6 +441,21 @@ fn delete_forwarder(role: &str, account: Option<String>) -> WatchOp {
     }
 }
 
+fn delete_reader(role: &str, account: String) -> WatchOp {
+    WatchOp::DeleteRole {
+        account: Some(account),
+        name: reader_role_name(role),
+        policy_name: "lambda-trust-watch-reads".into(),
+    }
+}
+
+fn delete_bus(role: &str, region: &str) -> WatchOp {
+    WatchOp::DeleteBus {
+        name: bus_name_of(role),
+        region: region.to_owned(),
+    }
+}
+
 /// Whether `statement_id` on the bus is the watch of `role`'s: its statement for some
 /// account ([`super::model::bus_statement`]), never another watch's whose role starts alike.
 fn our_statement(statement_id: &str, role: &str) -> bool {
@@ -386,21 +465,29 @@ fn our_statement(statement_id: &str, role: &str) -> bool {
         && super::model::bus_statement(role, account) == statement_id
 }
 
-/// The bus admitting each wanted account; the watch's statements for accounts no longer
-/// targeted removed.
-fn bus_ops(want: &Deployment, seen: &Seen, role: &str) -> Vec<WatchOp> {
-    let mut ops: Vec<WatchOp> = (want.bus_access.iter())
-        .filter(|a| !seen.bus_statements.contains(&a.statement_id))
-        .map(|a| WatchOp::AllowAccount { access: a.clone() })
-        .collect();
-    let wanted = |id: &String| want.bus_access.iter().any(|a| &a.statement_id == id);
-    for id in (seen.bus_statements.iter()).filter(|id| !wanted(id) && our_statement(id, role)) {
+/// The watch's own bus made and its policy written where they differ; every statement of
+/// the watch on the default bus removed (a watch deployed before it had its own bus admitted
+/// whole accounts there).
+fn bus_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+    let mut ops = Vec::new();
+    if let Some(bus) = &want.bus {
+        match &seen.bus {
+            None => ops.push(WatchOp::CreateBus { bus: bus.clone() }),
+            Some(s) => ours(&s.owner, format!("event bus {}", bus.name), role)?,
+        }
+        let same = (seen.bus.as_ref().and_then(|s| s.policy.as_ref()))
+            .is_some_and(|p| lambda_trust_iam::semantically_equal(p, &bus.policy));
+        if !same {
+            ops.push(WatchOp::PutBusPolicy { bus: bus.clone() });
+        }
+    }
+    for id in (seen.bus_statements.iter()).filter(|id| our_statement(id, role)) {
         ops.push(WatchOp::DisallowAccount {
             statement_id: id.clone(),
             region: want.function.region.clone(),
         });
     }
-    ops
+    Ok(ops)
 }
 
 /// `Ok` when `owner` (a resource's watch tag) is `role`'s.
@@ -603,6 +690,14 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
         if mine(&r.owner) {
             ops.push(delete_forwarder(role, Some(account.clone())));
         }
+    }
+    for (account, r) in &seen.account_readers {
+        if mine(&r.owner) {
+            ops.push(delete_reader(role, account.clone()));
+        }
+    }
+    if seen.bus.as_ref().is_some_and(|b| mine(&b.owner)) {
+        ops.push(delete_bus(role, &want.function.region));
     }
     let ours = seen
         .bus_statements

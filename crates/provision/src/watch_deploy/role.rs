@@ -13,22 +13,53 @@ pub(super) fn trust(service: &str) -> Value {
         "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
 }
 
-/// The role a rule in `of` (the function's account when `None`) forwards events to the home
-/// region's default bus with.
-pub(super) fn forward_role(
-    input: &WatchInput,
-    (name, of): (&str, Option<&str>),
-    home: &str,
-) -> WatchRole {
-    let (p, account) = (&input.partition, &input.account);
+/// The role a rule in `of` (the function's account when `None`) forwards events to the bus
+/// `bus_arn` with.
+pub(super) fn forward_role((name, of): (&str, Option<&str>), bus_arn: &str) -> WatchRole {
     WatchRole {
         account: of.map(str::to_owned),
         name: name.into(),
         trust: trust("events.amazonaws.com"),
         policy_name: "lambda-trust-watch-forward".into(),
         policy: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-            "Action": "events:PutEvents",
-            "Resource": format!("arn:{p}:events:{home}:{account}:event-bus/default")}]}),
+            "Action": "events:PutEvents", "Resource": bus_arn}]}),
+    }
+}
+
+/// The read-only role the function assumes in `account`: trusted by the function's account
+/// with `aws:PrincipalArn` naming the function's role (a role-ARN principal is pinned to the
+/// role's unique ID, so recreating the function's role would silently break it: IAM User
+/// Guide, "AWS JSON policy elements: Principal"), allowed exactly the reads `check` makes of
+/// that account's targets.
+pub(super) fn reader_role(input: &WatchInput, account: &str) -> WatchRole {
+    let p = &input.partition;
+    let function_role = format!(
+        "arn:{p}:iam::{}:role/{}",
+        input.account,
+        super::model::name_of(&input.role, "")
+    );
+    let mut functions: Vec<String> = (input.targets.iter())
+        .filter(|t| super::model::target_account(&t.2) == account)
+        .flat_map(|t| [t.2.clone(), format!("{}:*", t.2)])
+        .collect();
+    functions.sort();
+    functions.dedup();
+    WatchRole {
+        account: Some(account.to_owned()),
+        name: super::model::reader_role_name(&input.role),
+        trust: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": format!("arn:{p}:iam::{}:root", input.account)},
+            "Action": "sts:AssumeRole",
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": function_role}}}]}),
+        policy_name: "lambda-trust-watch-reads".into(),
+        policy: json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "TheTargets", "Effect": "Allow", "Action": [
+                "lambda:GetFunction", "lambda:GetPolicy", "lambda:ListAliases",
+                "lambda:ListVersionsByFunction"], "Resource": functions},
+            // Listing and counting take no resource but `*` (Service Authorization
+            // Reference, "Actions defined by AWS Lambda").
+            {"Sid": "WhereTheyAreListed", "Effect": "Allow", "Action": [
+                "lambda:ListFunctions", "lambda:GetAccountSettings"], "Resource": "*"}]}),
     }
 }
 
@@ -107,9 +138,10 @@ fn what_the_config_adds(input: &WatchInput) -> Vec<Value> {
             out.push(secret_key_statement(&arn, p, account));
         }
     }
-    if !input.account_roles.is_empty() {
+    let readers = super::accounts::reader_arns(input);
+    if !readers.is_empty() {
         out.push(json!({"Sid": "TheOtherAccountsReads", "Effect": "Allow",
-            "Action": "sts:AssumeRole", "Resource": input.account_roles}));
+            "Action": "sts:AssumeRole", "Resource": readers}));
     }
     out
 }

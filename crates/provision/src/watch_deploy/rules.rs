@@ -184,9 +184,19 @@ pub(super) fn lambda_rules(
     (of, region): (Option<(&str, &str)>, &str),
     target: &str,
 ) -> Vec<WatchRule> {
-    let mut functions: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     let targets = (input.targets.iter())
         .filter(|t| of.is_none_or(|(a, r)| target_account(&t.2) == a && t.0 == r));
+    lambda_rules_of(input, targets, (region, "-lambda"), target)
+}
+
+/// [`lambda_rules`] of `targets`, named `…{suffix}`, `…{suffix}-2`, ….
+pub(super) fn lambda_rules_of<'a>(
+    input: &WatchInput,
+    targets: impl Iterator<Item = &'a (String, String, String, Option<String>)>,
+    (region, suffix): (&str, &str),
+    target: &str,
+) -> Vec<WatchRule> {
+    let mut functions: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for (_, name, arn, qualifier) in targets {
         let partial = format!("{}:function:{name}", target_account(arn));
         let mut named = Vec::new();
@@ -204,7 +214,7 @@ pub(super) fn lambda_rules(
     }
     functions.sort();
     functions.dedup();
-    let base = name_of(&input.role, "-lambda");
+    let base = name_of(&input.role, suffix);
     chunked((region, &base, target), &functions, |share| {
         let named: Vec<&String> = share.iter().flat_map(|f| &f.0).collect();
         let arns: Vec<&String> = share.iter().flat_map(|f| &f.1).collect();

@@ -35,7 +35,7 @@ fn input(targets: usize, regions: &[&str]) -> WatchInput {
         sns_topic: Some(format!("arn:aws:sns:us-east-1:{account}:lambda-trust")),
         config_rule: false,
         genesys_bus: None,
-        account_roles: Vec::new(),
+        accounts: Default::default(),
     }
 }
 
@@ -78,9 +78,14 @@ fn deployed(want: &Deployment) -> Seen {
         account_forwarders: (want.account_forwarders.iter())
             .map(|r| (r.account.clone().unwrap_or_default(), seen_role(r)))
             .collect(),
-        bus_statements: (want.bus_access.iter())
-            .map(|a| a.statement_id.clone())
+        account_readers: (want.account_readers.iter())
+            .map(|r| (r.account.clone().unwrap_or_default(), seen_role(r)))
             .collect(),
+        bus: want.bus.as_ref().map(|b| SeenBus {
+            policy: Some(b.policy.clone()),
+            owner: Some(role.clone()),
+        }),
+        bus_statements: Default::default(),
     }
 }
 
@@ -280,50 +285,63 @@ fn the_rules_hear_every_call_of_the_catalogue_on_the_role_its_policies_and_its_t
 }
 
 /// Two targets in another account (two regions), one in the function's: that account gets a
-/// forwarding role and a rule in each of its regions, aimed at the function's region's default
-/// bus, which admits it; deployed, nothing is written; destroy removes all of it, and never
-/// another watch's bus statement.
+/// forwarding role and a rule in each of its regions, aimed at the watch's own bus, which
+/// admits that role alone; deployed, nothing is written; destroy removes all of it, and never
+/// another watch's statement.
 #[test]
 fn a_target_accounts_events_are_forwarded_from_a_rule_in_that_account() {
-    let mut i = input(1, &["us-east-1"]);
-    let other = "444455556666";
-    for (region, name) in [("us-east-1", "theirs"), ("eu-west-1", "far")] {
-        let arn = format!("arn:aws:lambda:{region}:{other}:function:{name}");
-        i.targets.push((region.into(), name.into(), arn, None));
-    }
+    let (i, other) = with_another_account();
     let d = watch_deployment(&i);
     assert_eq!(d.account_forwarders.len(), 1);
     assert_eq!(d.account_forwarders[0].account.as_deref(), Some(other));
+    let bus =
+        "arn:aws:events:us-east-1:111122223333:event-bus/lambda-trust-watch-GenesysLambdaInvoker";
     let theirs: Vec<&WatchRule> = (d.rules.iter())
         .filter(|r| r.account.as_deref() == Some(other))
         .collect();
     let regions: Vec<&str> = theirs.iter().map(|r| r.region.as_str()).collect();
     assert_eq!(regions, ["eu-west-1", "us-east-1"]);
+    let forwarder =
+        format!("arn:aws:iam::{other}:role/lambda-trust-watch-GenesysLambdaInvoker-fwd");
     for r in &theirs {
-        assert_eq!(
-            r.target,
-            "arn:aws:events:us-east-1:111122223333:event-bus/default"
-        );
-        let role = format!("arn:aws:iam::{other}:role/lambda-trust-watch-GenesysLambdaInvoker-fwd");
-        assert_eq!(r.target_role.as_deref(), Some(role.as_str()));
+        assert_eq!(r.target, bus);
+        assert_eq!(r.target_role.as_deref(), Some(forwarder.as_str()));
         let names = r.pattern.as_ref().unwrap()["detail"]["requestParameters"].to_string();
         assert!(names.contains(&format!("{other}:function:")), "{names}");
         assert!(!names.contains("function-number-0"), "{names}");
     }
+    // On the watch's bus, a rule hands their calls to the function.
+    let on_bus: Vec<&WatchRule> = (d.rules.iter())
+        .filter(|r| r.bus.as_deref() == Some(bus))
+        .collect();
+    assert_eq!(on_bus.len(), 1, "{on_bus:#?}");
+    assert_eq!(on_bus[0].target, d.function.arn);
+    assert!(on_bus[0]
+        .pattern
+        .as_ref()
+        .unwrap()
+        .to_string()
+        .contains("far"));
     // The function's own account has no rule for them in eu-west-1: they are not its calls.
     assert!(!(d.rules.iter()).any(|r| r.account.is_none() && r.region == "eu-west-1"));
-    assert_eq!(d.bus_access.len(), 1);
-    assert_eq!(d.bus_access[0].account, other);
+    let policy = &d.bus.as_ref().unwrap().policy;
+    assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        policy["Statement"][0]["Condition"]["ArnEquals"]["aws:PrincipalArn"],
+        json!(forwarder)
+    );
 
     let none = Seen::default();
     let ops = plan_watch(&d, &none, "GenesysLambdaInvoker").unwrap();
     let lines: Vec<String> = ops.iter().map(ToString::to_string).collect();
-    assert!(lines.contains(&format!(
-        "create role lambda-trust-watch-GenesysLambdaInvoker-fwd in account {other}"
-    )));
-    assert!(lines.contains(&format!(
-        "let account {other} put its events on the default event bus (us-east-1)"
-    )));
+    for line in [
+        format!("create role lambda-trust-watch-GenesysLambdaInvoker-fwd in account {other}"),
+        format!("create role lambda-trust-watch-GenesysLambdaInvoker-read in account {other}"),
+        "create event bus lambda-trust-watch-GenesysLambdaInvoker (us-east-1)".into(),
+        format!("let the forwarding role of account {other} put events on event bus lambda-trust-watch-GenesysLambdaInvoker"),
+    ] {
+        assert!(lines.contains(&line), "{line}: {lines:#?}");
+    }
     let seen = deployed(&d);
     assert_eq!(
         plan_watch(&d, &seen, "GenesysLambdaInvoker").unwrap(),
@@ -336,19 +354,116 @@ fn a_target_accounts_events_are_forwarded_from_a_rule_in_that_account() {
         .insert(format!("lambda-trust-watch-GenesysLambdaInvoker-x-{other}"));
     let down = watch_teardown(&with_another, "GenesysLambdaInvoker", &d);
     let lines: Vec<String> = down.iter().map(ToString::to_string).collect();
-    assert!(lines.contains(&format!(
-        "delete role lambda-trust-watch-GenesysLambdaInvoker-fwd in account {other}"
-    )));
-    let statements: Vec<&String> = (lines.iter())
-        .filter(|l| l.starts_with("remove statement"))
-        .collect();
-    assert_eq!(statements.len(), 1, "{lines:#?}");
-    assert!(statements[0].contains(&format!("GenesysLambdaInvoker-{other} ")));
-    assert_eq!(
-        (lines.iter())
-            .filter(|l| l.contains(&format!("account {other})")))
-            .count(),
-        2,
+    for line in [
+        format!("delete role lambda-trust-watch-GenesysLambdaInvoker-fwd in account {other}"),
+        format!("delete role lambda-trust-watch-GenesysLambdaInvoker-read in account {other}"),
+        "delete event bus lambda-trust-watch-GenesysLambdaInvoker (us-east-1)".into(),
+    ] {
+        assert!(lines.contains(&line), "{line}: {lines:#?}");
+    }
+    assert!(
+        !lines.iter().any(|l| l.starts_with("remove statement")),
         "{lines:#?}"
+    );
+    let removed_rules = (lines.iter()).filter(|l| l.contains(&format!("account {other})")));
+    assert_eq!(removed_rules.count(), 2, "{lines:#?}");
+    let bus_last = lines.iter().position(|l| l.starts_with("delete event bus"));
+    let rules_last = lines.iter().rposition(|l| l.starts_with("remove rule"));
+    assert!(
+        bus_last > rules_last,
+        "the bus goes once its rules are gone: {lines:#?}"
+    );
+}
+
+/// The input of [`a_target_accounts_events_are_forwarded_from_a_rule_in_that_account`]: one
+/// target in the function's account, two in another the run can write in.
+fn with_another_account() -> (WatchInput, &'static str) {
+    let mut i = input(1, &["us-east-1"]);
+    let other = "444455556666";
+    for (region, name) in [("us-east-1", "theirs"), ("eu-west-1", "far")] {
+        let arn = format!("arn:aws:lambda:{region}:{other}:function:{name}");
+        i.targets.push((region.into(), name.into(), arn, None));
+    }
+    i.accounts.insert(other.into());
+    (i, other)
+}
+
+/// Every role the function can reach is read-only: its own, and the one role it may assume in
+/// each other account — trusted by the function's role alone, by its ARN — never that
+/// account's `[aws.accounts]` role, which is apply's and writes.
+#[test]
+fn every_role_the_function_can_reach_is_read_only_and_trusts_only_it() {
+    use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
+    let (i, other) = with_another_account();
+    let d = watch_deployment(&i);
+    let labeled = |v: &serde_json::Value| LabeledPolicy {
+        label: "p".into(),
+        policy: Policy::try_from(v).unwrap(),
+    };
+    let may = |input: &EvalInput, (principal, action, resource): (&str, &str, &str)| {
+        let request = Request {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            context: [("aws:PrincipalArn".to_owned(), vec![principal.to_owned()])].into(),
+        };
+        evaluate(input, &request).decision == Decision::Allow
+    };
+    let functions_role = EvalInput {
+        identity_policies: vec![labeled(&d.role.policy)],
+        resource_policy: None,
+        resource_policy_is_trust: false,
+        boundary: None,
+    };
+    let reader = format!("arn:aws:iam::{other}:role/lambda-trust-watch-GenesysLambdaInvoker-read");
+    let function = "arn:aws:iam::111122223333:role/lambda-trust-watch-GenesysLambdaInvoker";
+    assert!(may(&functions_role, (function, "sts:AssumeRole", &reader)));
+    let writer = format!("arn:aws:iam::{other}:role/lt-deployer");
+    assert!(!may(&functions_role, (function, "sts:AssumeRole", &writer)));
+    assert_eq!(d.account_readers.len(), 1);
+    for r in &d.account_readers {
+        assert_eq!(prove_read_only(&r.policy), Ok(()), "{}", r.name);
+    }
+    let trusted = |principal: &str| {
+        let input = EvalInput {
+            identity_policies: Vec::new(),
+            resource_policy: Some(labeled(&d.account_readers[0].trust)),
+            resource_policy_is_trust: true,
+            boundary: None,
+        };
+        may(&input, (principal, "sts:AssumeRole", &reader))
+    };
+    assert!(trusted(function));
+    assert!(!trusted("arn:aws:iam::111122223333:role/SomeoneElse"));
+    assert!(!trusted(
+        "arn:aws:iam::999999999999:role/lambda-trust-watch-GenesysLambdaInvoker"
+    ));
+}
+
+/// A watch deployed before it had its own bus: its statement admitting a whole account on the
+/// default bus is removed, and the function's role no longer assumes the account's writer.
+#[test]
+fn a_redeploy_moves_an_older_watch_off_the_default_bus() {
+    let (i, other) = with_another_account();
+    let d = watch_deployment(&i);
+    let mut seen = deployed(&d);
+    seen.bus_statements = [
+        format!("lambda-trust-watch-GenesysLambdaInvoker-{other}"),
+        "the-customers-own".to_owned(),
+    ]
+    .into();
+    let old = seen.role.as_mut().unwrap();
+    old.policy = Some(
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{other}:role/lt-deployer")}]}),
+    );
+    let ops = plan_watch(&d, &seen, "GenesysLambdaInvoker").unwrap();
+    let lines: Vec<String> = ops.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "put inline policy lambda-trust-watch-reads on role lambda-trust-watch-GenesysLambdaInvoker".to_owned(),
+            format!("remove statement lambda-trust-watch-GenesysLambdaInvoker-{other} of the default event bus (us-east-1)"),
+        ]
     );
 }

@@ -1,0 +1,125 @@
+//! The watch's own event bus (`aws` layer): where the other accounts' rules forward their
+//! Lambda calls, its policy admitting their forwarding roles alone; the default bus's
+//! statements an older watch wrote there, removed; the read-only roles it assumes in the
+//! other accounts, read.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_eventbridge::types::Tag as BusTag;
+use futures::future::try_join_all;
+
+use super::client::{has_code, AwsError, Clients};
+use lambda_trust_provision::{
+    bus_name_of, reader_role_name, Deployment, SeenBus, SeenRole, WatchOp, WATCH_TAG,
+};
+
+/// The watch's own bus, in the function's region (`None`: there is none).
+pub(super) async fn seen_bus(
+    clients: &Clients,
+    want: &Deployment,
+    role: &str,
+) -> Result<Option<SeenBus>, AwsError> {
+    let events = clients.events(&want.function.region);
+    let name = bus_name_of(role);
+    let out = match events.describe_event_bus().name(&name).send().await {
+        Ok(out) => out,
+        Err(e) if has_code(&e, "ResourceNotFoundException") => return Ok(None),
+        Err(e) => return Err(AwsError::from_sdk("events:DescribeEventBus", e)),
+    };
+    let arn = out.arn().unwrap_or_default();
+    let tags = (events
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await)
+        .map_err(|e| AwsError::from_sdk("events:ListTagsForResource", e))?;
+    let owner = (tags.tags().iter())
+        .find(|t| t.key() == WATCH_TAG)
+        .map(|t| t.value().to_owned());
+    Ok(Some(SeenBus {
+        policy: out.policy().and_then(|p| serde_json::from_str(p).ok()),
+        owner,
+    }))
+}
+
+/// The statement IDs of the function's region's default bus policy (none when it has no
+/// policy): where a watch deployed before it had its own bus admitted other accounts.
+pub(super) async fn default_bus_statements(
+    clients: &Clients,
+    want: &Deployment,
+) -> Result<BTreeSet<String>, AwsError> {
+    let events = clients.events(&want.function.region);
+    let out = (events.describe_event_bus())
+        .name("default")
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("events:DescribeEventBus", e))?;
+    Ok(super::watch::statement_ids(out.policy().unwrap_or("{}")))
+}
+
+/// The read-only role in each of `accounts` (the deployment's other accounts), by account.
+pub(super) async fn account_readers(
+    clients: &Clients,
+    accounts: impl Iterator<Item = String>,
+    role: &str,
+) -> Result<BTreeMap<String, SeenRole>, AwsError> {
+    let name = reader_role_name(role);
+    let reads = accounts.map(|account| {
+        let name = name.clone();
+        async move {
+            let c = super::watch::in_account(clients, Some(&account))?;
+            let seen = super::watch::seen_role(c, &name, "lambda-trust-watch-reads").await?;
+            Ok::<_, AwsError>(seen.map(|s| (account, s)))
+        }
+    });
+    Ok(try_join_all(reads).await?.into_iter().flatten().collect())
+}
+
+/// The bus's writes: `events:CreateEventBus` (tagged), `events:PutPermission` of its whole
+/// policy, `events:DeleteEventBus`, and `events:RemovePermission` of a default-bus statement.
+pub(super) async fn apply(
+    clients: &Clients,
+    op: &WatchOp,
+    tags: &BTreeMap<String, String>,
+) -> Result<usize, AwsError> {
+    match op {
+        WatchOp::CreateBus { bus } => {
+            let tags = (tags.iter()).map(|(k, v)| BusTag::builder().key(k).value(v).build());
+            (clients.events(&bus.region).create_event_bus())
+                .name(&bus.name)
+                .description("lambda-trust watch: the other accounts' forwarded Lambda calls")
+                .set_tags(tags.collect::<Result<Vec<_>, _>>().ok())
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("events:CreateEventBus", e))?;
+        }
+        WatchOp::PutBusPolicy { bus } => {
+            (clients.events(&bus.region).put_permission())
+                .event_bus_name(&bus.name)
+                .policy(bus.policy.to_string())
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("events:PutPermission", e))?;
+        }
+        WatchOp::DeleteBus { name, region } => {
+            (clients.events(region).delete_event_bus())
+                .name(name)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("events:DeleteEventBus", e))?;
+        }
+        WatchOp::DisallowAccount {
+            statement_id,
+            region,
+        } => {
+            (clients.events(region).remove_permission())
+                .event_bus_name("default")
+                .statement_id(statement_id)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("events:RemovePermission", e))?;
+        }
+        _ => return Ok(0),
+    }
+    Ok(1)
+}
