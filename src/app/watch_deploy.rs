@@ -147,21 +147,7 @@ pub(crate) async fn read(
     input.accounts = (clients.accounts().keys()).cloned().collect();
     super::watch_secret::name_exactly(&mut input, secret.as_ref());
     let mut want = watch_deployment(&input);
-    for reader in &want.account_readers {
-        let account = reader.account.as_deref().unwrap_or_default();
-        prove_read_only(&reader.policy).map_err(|why| {
-            Error::usage(
-                format!("the watching function's role in account {account} would not be read-only: {why}"),
-                "this is lambda-trust's defect: report it; nothing was written",
-            )
-        })?;
-    }
-    prove_read_only(&want.role.policy).map_err(|why| {
-        Error::usage(
-            format!("the watching function's role would not be read-only: {why}"),
-            "this is lambda-trust's defect: report it; nothing was written",
-        )
-    })?;
+    read_only(&want)?;
     let seen = live::seen(&clients, &want, &input.role).await?;
     // Without a package, the deployed code is not compared.
     if let (true, Some(f)) = (package.is_empty(), &seen.function) {
@@ -190,6 +176,23 @@ pub(crate) async fn read(
         notes,
         problems,
     })
+}
+
+/// Proves every role the function can reach read-only — its own, and its role in each other
+/// account — before anything is written.
+fn read_only(want: &Deployment) -> Result<()> {
+    let roles = std::iter::once((None, &want.role))
+        .chain((want.account_readers.iter()).map(|r| (r.account.as_deref(), r)));
+    for (account, role) in roles {
+        prove_read_only(&role.policy).map_err(|why| {
+            let there = account.map_or_else(String::new, |a| format!(" in account {a}"));
+            Error::usage(
+                format!("the watching function's role{there} would not be read-only: {why}"),
+                "this is lambda-trust's defect: report it; nothing was written",
+            )
+        })?;
+    }
+    Ok(())
 }
 
 /// The package the command uses, its architecture, and the note when it compares no code.

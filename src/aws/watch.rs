@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::client::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
 use lambda_trust_provision::{
-    forward_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole, SeenRule,
-    WatchFunction, WatchOp, WatchRule, WATCH_TAG,
+    forward_role_name, reader_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole,
+    SeenRule, WatchFunction, WatchOp, WatchRule, WATCH_TAG,
 };
 
 /// What is live of the watch of `role` whose deployment is `want`: read at once in IAM, in
@@ -48,10 +48,9 @@ pub(crate) async fn seen(
         rules,
         super::config_rule::seen(clients, &f.region, &f.name),
     );
-    let others = (want.account_readers.iter()).filter_map(|r| r.account.clone());
     let (account_forwarders, account_readers, bus, bus_statements) = tokio::join!(
-        account_forwarders(clients, want, role),
-        super::watch_bus::account_readers(clients, others, role),
+        other_accounts_roles(clients, want, role, false),
+        other_accounts_roles(clients, want, role, true),
         super::watch_bus::seen_bus(clients, want, role),
         super::watch_bus::default_bus_statements(clients, want)
     );
@@ -69,10 +68,7 @@ pub(crate) async fn seen(
 }
 
 /// The clients acting in `account` (`None`: the function's own).
-pub(super) fn in_account<'a>(
-    clients: &'a Clients,
-    account: Option<&str>,
-) -> Result<&'a Clients, AwsError> {
+fn in_account<'a>(clients: &'a Clients, account: Option<&str>) -> Result<&'a Clients, AwsError> {
     let Some(account) = account else {
         return Ok(clients);
     };
@@ -86,27 +82,40 @@ pub(super) fn in_account<'a>(
     })
 }
 
-/// The forwarding role in each other account of the targets.
-async fn account_forwarders(
+/// The forwarding role (or, `readers`, the read-only role) in each other account of the
+/// targets, by account.
+async fn other_accounts_roles(
     clients: &Clients,
     want: &Deployment,
     role: &str,
+    readers: bool,
 ) -> Result<BTreeMap<String, SeenRole>, AwsError> {
-    let name = forward_role_name(role);
-    let reads = (want.account_forwarders.iter())
+    let (wanted, name, policy) = match readers {
+        false => (
+            &want.account_forwarders,
+            forward_role_name(role),
+            "lambda-trust-watch-forward",
+        ),
+        true => (
+            &want.account_readers,
+            reader_role_name(role),
+            "lambda-trust-watch-reads",
+        ),
+    };
+    let reads = (wanted.iter())
         .filter_map(|r| r.account.clone())
         .map(|account| {
             let name = name.clone();
             async move {
                 let c = in_account(clients, Some(&account))?;
-                let seen = seen_role(c, &name, "lambda-trust-watch-forward").await?;
+                let seen = seen_role(c, &name, policy).await?;
                 Ok::<_, AwsError>(seen.map(|s| (account, s)))
             }
         });
     Ok(try_join_all(reads).await?.into_iter().flatten().collect())
 }
 
-pub(super) async fn seen_role(
+async fn seen_role(
     clients: &Clients,
     name: &str,
     policy: &str,
@@ -160,7 +169,7 @@ async fn seen_function(
     };
     let owner = out.tags().and_then(|t| t.get(WATCH_TAG)).cloned();
     let statements = match lambda.get_policy().function_name(name).send().await {
-        Ok(p) => statement_ids(p.policy().unwrap_or("{}")),
+        Ok(p) => super::watch_bus::statement_ids(p.policy().unwrap_or("{}")),
         Err(e) if has_code(&e, "ResourceNotFoundException") => BTreeSet::new(),
         Err(e) => return Err(AwsError::from_sdk("lambda:GetPolicy", e)),
     };
@@ -180,13 +189,6 @@ async fn seen_function(
         owner,
         statements,
     }))
-}
-
-pub(super) fn statement_ids(policy: &str) -> BTreeSet<String> {
-    let doc: Value = serde_json::from_str(policy).unwrap_or(Value::Null);
-    (doc["Statement"].as_array().into_iter().flatten())
-        .filter_map(|s| s["Sid"].as_str().map(str::to_owned))
-        .collect()
 }
 
 /// The rules named like the watch's in `region` (of `account`, `None`: the function's), each

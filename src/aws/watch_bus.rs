@@ -1,17 +1,13 @@
 //! The watch's own event bus (`aws` layer): where the other accounts' rules forward their
 //! Lambda calls, its policy admitting their forwarding roles alone; the default bus's
-//! statements an older watch wrote there, removed; the read-only roles it assumes in the
-//! other accounts, read.
+//! statements an older watch wrote there, removed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_eventbridge::types::Tag as BusTag;
-use futures::future::try_join_all;
 
 use super::client::{has_code, AwsError, Clients};
-use lambda_trust_provision::{
-    bus_name_of, reader_role_name, Deployment, SeenBus, SeenRole, WatchOp, WATCH_TAG,
-};
+use lambda_trust_provision::{bus_name_of, Deployment, SeenBus, WatchOp, WATCH_TAG};
 
 /// The watch's own bus, in the function's region (`None`: there is none).
 pub(super) async fn seen_bus(
@@ -54,25 +50,15 @@ pub(super) async fn default_bus_statements(
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("events:DescribeEventBus", e))?;
-    Ok(super::watch::statement_ids(out.policy().unwrap_or("{}")))
+    Ok(statement_ids(out.policy().unwrap_or("{}")))
 }
 
-/// The read-only role in each of `accounts` (the deployment's other accounts), by account.
-pub(super) async fn account_readers(
-    clients: &Clients,
-    accounts: impl Iterator<Item = String>,
-    role: &str,
-) -> Result<BTreeMap<String, SeenRole>, AwsError> {
-    let name = reader_role_name(role);
-    let reads = accounts.map(|account| {
-        let name = name.clone();
-        async move {
-            let c = super::watch::in_account(clients, Some(&account))?;
-            let seen = super::watch::seen_role(c, &name, "lambda-trust-watch-reads").await?;
-            Ok::<_, AwsError>(seen.map(|s| (account, s)))
-        }
-    });
-    Ok(try_join_all(reads).await?.into_iter().flatten().collect())
+/// The statement IDs of a resource policy's text.
+pub(super) fn statement_ids(policy: &str) -> BTreeSet<String> {
+    let doc: serde_json::Value = serde_json::from_str(policy).unwrap_or_default();
+    (doc["Statement"].as_array().into_iter().flatten())
+        .filter_map(|s| s["Sid"].as_str().map(str::to_owned))
+        .collect()
 }
 
 /// The bus's writes: `events:CreateEventBus` (tagged), `events:PutPermission` of its whole

@@ -904,10 +904,17 @@ def environment():
         return got.get("Environment", {}).get("Variables", {})
     except Exception:
         return None
+def invokers():
+    try:
+        policy = json.loads(client("lambda").get_policy(FunctionName=name)["Policy"])
+    except Exception:
+        return None
+    return {s["Sid"]: s.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")
+            for s in policy["Statement"]}
 print(json.dumps({"theirs": rules(theirs), "on_bus": rules(home, name),
     "bus_policy": policy(home, name), "default_policy": policy(home, "default"),
     "function_policy": role_policy(), "reader_trust": reader_trust(),
-    "environment": environment()}))
+    "environment": environment(), "invokers": invokers()}))
 "#;
     serde_json::from_str(&python(env, code, &[workload])).unwrap()
 }

@@ -7,37 +7,14 @@
 //! role in each, which trusts the function's role alone — never the account's `role_arn`,
 //! which is `apply`'s and writes.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde_json::{json, Value};
 
 use super::model::{
-    bus_name_of, bus_statement, name_of, reader_role_name, target_account, WatchBus, WatchInput,
+    bus_name_of, bus_statement, name_of, other_accounts, target_account, WatchBus, WatchInput,
     WatchRole, WatchRule,
 };
 use super::role::{forward_role, reader_role};
 use super::rules::{lambda_rules, lambda_rules_of};
-
-/// Each account of the targets but the function's that the run can write in, with the regions
-/// of its targets.
-pub(super) fn other_accounts(input: &WatchInput) -> BTreeMap<&str, BTreeSet<&str>> {
-    let mut out: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (region, _, arn, _) in &input.targets {
-        let account = target_account(arn);
-        if account != input.account && input.accounts.contains(account) {
-            out.entry(account).or_default().insert(region.as_str());
-        }
-    }
-    out
-}
-
-/// The ARNs of the read-only roles the function assumes, one in each other account.
-pub(super) fn reader_arns(input: &WatchInput) -> Vec<String> {
-    let name = reader_role_name(&input.role);
-    (other_accounts(input).into_keys())
-        .map(|a| format!("arn:{}:iam::{a}:role/{name}", input.partition))
-        .collect()
-}
 
 /// What the other accounts need.
 pub(super) struct AccountParts {

@@ -56,21 +56,8 @@ pub fn deployment(input: &WatchInput) -> Deployment {
     let forward_name = name_of(&input.role, "-fwd");
     let config_rule = config_rule_of(input, (home, &function_arn), &role_name);
     let default_bus = format!("arn:{p}:events:{home}:{account}:event-bus/default");
-    let parts = match input.config_rule {
-        true => None,
-        false => Some(accounts::account_parts(input, home, &function_arn)),
-    };
-    let mut rules = Vec::new();
-    if !input.config_rule {
-        rules.extend(event_rules(input, (home, &regions), &function_arn));
-    }
-    let (account_forwarders, account_readers, bus) = match parts {
-        Some(parts) => {
-            rules.extend(parts.rules);
-            (parts.forwarders, parts.readers, parts.bus)
-        }
-        None => Default::default(),
-    };
+    let (rules, account_forwarders, account_readers, bus) =
+        event_parts(input, (home, &regions), &function_arn);
     Deployment {
         role: WatchRole {
             account: None,
@@ -101,6 +88,27 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             (WATCH_TAG.into(), input.role.clone()),
         ]),
     }
+}
+
+/// The EventBridge engine's rules, and what the other accounts need (none with the Config rule
+/// engine).
+fn event_parts(
+    input: &WatchInput,
+    (home, regions): (&str, &BTreeSet<&str>),
+    function_arn: &str,
+) -> (
+    Vec<WatchRule>,
+    Vec<WatchRole>,
+    Vec<WatchRole>,
+    Option<model::WatchBus>,
+) {
+    if input.config_rule {
+        return Default::default();
+    }
+    let mut rules = event_rules(input, (home, regions), function_arn);
+    let parts = accounts::account_parts(input, home, function_arn);
+    rules.extend(parts.rules);
+    (rules, parts.forwarders, parts.readers, parts.bus)
 }
 
 /// The function's environment: the config's environment (`--env`) and the read-only roles it

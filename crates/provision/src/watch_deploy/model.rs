@@ -189,6 +189,29 @@ pub struct WatchBus {
     pub policy: Value,
 }
 
+/// Each account of the targets but the function's that the run can write in, with the regions
+/// of its targets.
+pub(super) fn other_accounts(
+    input: &WatchInput,
+) -> BTreeMap<&str, std::collections::BTreeSet<&str>> {
+    let mut out: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for (region, _, arn, _) in &input.targets {
+        let account = target_account(arn);
+        if account != input.account && input.accounts.contains(account) {
+            out.entry(account).or_default().insert(region.as_str());
+        }
+    }
+    out
+}
+
+/// The ARNs of the read-only roles the function assumes, one in each other account.
+pub(super) fn reader_arns(input: &WatchInput) -> Vec<String> {
+    let name = reader_role_name(&input.role);
+    (other_accounts(input).into_keys())
+        .map(|a| format!("arn:{}:iam::{a}:role/{name}", input.partition))
+        .collect()
+}
+
 /// The account of a function ARN.
 pub(super) fn target_account(arn: &str) -> &str {
     arn.split(':').nth(4).unwrap_or_default()

@@ -669,6 +669,26 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
             region: f.region.clone(),
         });
     }
+    ops.extend(teardown_roles(seen, role));
+    if seen.bus.as_ref().is_some_and(|b| mine(&b.owner)) {
+        ops.push(delete_bus(role, &want.function.region));
+    }
+    let ours = seen
+        .bus_statements
+        .iter()
+        .filter(|id| our_statement(id, role));
+    ops.extend(ours.map(|id| WatchOp::DisallowAccount {
+        statement_id: id.clone(),
+        region: want.function.region.clone(),
+    }));
+    ops
+}
+
+/// The watch of `role`'s roles `seen` holds, deleted: the function's, the forwarding role, and
+/// each other account's forwarding and read-only roles — each only when its tag names `role`.
+fn teardown_roles(seen: &Seen, role: &str) -> Vec<WatchOp> {
+    let mine = |owner: &Option<String>| owner.as_deref() == Some(role);
+    let mut ops = Vec::new();
     let roles = [
         (&seen.role, name_of(role, ""), "lambda-trust-watch-reads"),
         (
@@ -696,16 +716,5 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
             ops.push(delete_reader(role, account.clone()));
         }
     }
-    if seen.bus.as_ref().is_some_and(|b| mine(&b.owner)) {
-        ops.push(delete_bus(role, &want.function.region));
-    }
-    let ours = seen
-        .bus_statements
-        .iter()
-        .filter(|id| our_statement(id, role));
-    ops.extend(ours.map(|id| WatchOp::DisallowAccount {
-        statement_id: id.clone(),
-        region: want.function.region.clone(),
-    }));
     ops
 }

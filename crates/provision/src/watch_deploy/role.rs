@@ -138,7 +138,7 @@ fn what_the_config_adds(input: &WatchInput) -> Vec<Value> {
             out.push(secret_key_statement(&arn, p, account));
         }
     }
-    let readers = super::accounts::reader_arns(input);
+    let readers = super::model::reader_arns(input);
     if !readers.is_empty() {
         out.push(json!({"Sid": "TheOtherAccountsReads", "Effect": "Allow",
             "Action": "sts:AssumeRole", "Resource": readers}));
