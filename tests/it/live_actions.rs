@@ -138,9 +138,10 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
     }
     assert!(g.actions().is_empty());
     // A default that is not a JSON value, or a success-template key a closed output contract
-    // forbids: a warning with the fix from `lint` (an action that exists keeps it); an action
-    // written new with it fails the runs that reach it, so `plan` and `apply` refuse it, naming
-    // it, before any write on either side.
+    // forbids: an action written new with it fails the runs that reach it, so `plan` and
+    // `apply` refuse it, naming it, before any write on either side — and `lint` errors on it
+    // with the same words (a warning only on an action marked `imported = true`: it exists,
+    // and is kept as it is).
     std::fs::write(
         g.env.dir.path().join("closed.out.json"),
         r#"{"type": "object", "properties": {"valid": {"type": "boolean"}}, "additionalProperties": false}"#,
@@ -157,9 +158,16 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
         ),
     ];
     for (action, needles) in cases {
-        with_action(&g, &action);
+        with_action(&g, &format!("{action}imported = true\n"));
         let (r, _, _) = g.writes_of(&["lint"], 0);
-        for n in needles {
+        let said = format!("{}{}", r.stdout, r.stderr);
+        assert!(said.contains("warning"), "lint {action:?}: {said}");
+        with_action(&g, &action);
+        let (r, _, _) = g.writes_of(&["lint"], 1);
+        for n in needles
+            .iter()
+            .chain(&["plan and apply refuse to write it new", "imported = true"])
+        {
             let said = format!("{}{}", r.stdout, r.stderr);
             assert!(said.contains(n), "lint {action:?}: {n}: {said}");
         }
@@ -178,10 +186,11 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
             }
         }
         assert!(g.actions().is_empty());
-        // check's finding for the missing action says the config's fix, not the apply that
-        // refuses it.
+        // check's findings — the missing action's and the AWS side's alike — say the config's
+        // fix, never the apply that refuses everything.
         let v = json_of(&g.expect(&["check", "--format", "json"], 2));
-        let steps: Vec<String> = (crate::support::live::check_findings(&v).iter())
+        let findings = crate::support::live::check_findings(&v);
+        let steps: Vec<String> = (findings.iter())
             .filter_map(|f| f["remedy"]["step"].as_str().map(str::to_owned))
             .collect();
         assert!(
@@ -189,6 +198,16 @@ fn bad_action_input_exits_1_naming_the_key_and_the_action_with_zero_writes() {
                 .iter()
                 .any(|s| s.contains("apply refuses") && s.contains(needles[0])),
             "{v:#}"
+        );
+        let by_apply: Vec<&Value> = (findings.iter())
+            .filter(|f| f["remedy"]["by"] != "outside")
+            .collect();
+        assert_eq!(by_apply, Vec::<&Value>::new(), "{v:#}");
+        let text = g.expect(&["check"], 2);
+        assert!(
+            !text.stdout.contains("→ run `lambda-trust apply"),
+            "{}",
+            text.stdout
         );
     }
 }

@@ -395,8 +395,8 @@ fn latent_defects(field: &str, name: &str, a: &DataActionConfig, schema: &Value)
     (response_defects(template, defaults, schema).into_iter())
         .map(|d| {
             let (code, message) = match &d {
-                ResponseDefect::DefaultNotJson { variable, value } => ("translation-default-not-json", format!("{field}.translation_map_defaults.{variable}: {value:?} is not a JSON value: Genesys Cloud puts a default into the success template as written, so when the path of {variable:?} misses, action {name:?} answers with invalid JSON; a new action with it is not written")),
-                ResponseDefect::KeyForbidden { key } => ("success-template-key-forbidden", format!("{field}.success_template: the success template of action {name:?} puts {key:?} into the output, which the output contract forbids (additionalProperties: false): a run that reaches it fails; a new action with it is not written")),
+                ResponseDefect::DefaultNotJson { variable, value } => ("translation-default-not-json", format!("{field}.translation_map_defaults.{variable}: {value:?} is not a JSON value: Genesys Cloud puts a default into the success template as written, so when the path of {variable:?} misses, action {name:?} answers with invalid JSON; plan and apply refuse to write it new with it")),
+                ResponseDefect::KeyForbidden { key } => ("success-template-key-forbidden", format!("{field}.success_template: the success template of action {name:?} puts {key:?} into the output, which the output contract forbids (additionalProperties: false): a run that reaches it fails; plan and apply refuse to write it new with it")),
             };
             Warning { code, message, hint: Some(d.fix()) }
         })
@@ -409,8 +409,26 @@ pub(crate) fn template_warnings(
     config: &Config,
     schemas: &BTreeMap<String, Value>,
 ) -> Vec<Warning> {
+    defects(config, schemas, |_| true)
+}
+
+/// The latent defects of the actions not marked `imported = true`: what `plan` and `apply`
+/// refuse to write new, and `lint` errors on (the same words as the warnings every command
+/// says).
+pub fn refused_defects(config: &Config, schemas: &BTreeMap<String, Value>) -> Vec<Warning> {
+    defects(config, schemas, |a| a.imported != Some(true))
+}
+
+fn defects(
+    config: &Config,
+    schemas: &BTreeMap<String, Value>,
+    which: impl Fn(&DataActionConfig) -> bool,
+) -> Vec<Warning> {
     let mut out = Vec::new();
-    for (at, name, a) in every_written_action(config) {
+    for (at, name, a) in every_written_action(config)
+        .into_iter()
+        .filter(|a| which(&a.2))
+    {
         let schema = (a.output_schema.as_ref())
             .and_then(|p| schemas.get(p).cloned())
             .unwrap_or_else(open_schema);

@@ -103,6 +103,11 @@ pub struct DataActionConfig {
     /// that chooses the function at run time (`${input.functionArn}`,
     /// `arn:aws:lambda:us-east-1:111122223333:function:${input.name}`).
     pub request_url_template: Option<String>,
+    /// The action exists in Genesys Cloud as it is, a defect in its response included
+    /// (`init --from-genesys` writes it on such an action): `lint` says the defect as a
+    /// warning. Without it `lint` errors on the defect, as `plan` and `apply` refuse to write
+    /// an action new with one.
+    pub imported: Option<bool>,
 }
 
 /// `expect = {…}`: output key → the JSON value the test run must answer.

@@ -152,6 +152,9 @@ impl CheckReading {
         let mut report = config_report(name, text, aws, &verification, side);
         report.notes.extend(verification_notes(&verification));
         hand_over(&mut report, config.managed_by);
+        if let Ok(Some(g)) = genesys {
+            crate::genesys::refused_whole(&mut report.findings, &g.plan);
+        }
         report.not_checked = not_checked(only, config.genesys.is_some());
         report.subject = Some(Subject::of(desired, self.region.clone()));
         report

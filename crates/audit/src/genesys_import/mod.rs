@@ -159,6 +159,18 @@ fn function_of(url: &str) -> Result<(String, Option<String>, String), LeftOutWhy
     Ok((unqualified, arn.qualifier, arn.account_id))
 }
 
+/// Whether `a`'s response has a defect Genesys Cloud runs with
+/// ([`lambda_trust_config::ResponseDefect`]).
+fn defective(a: &ObservedAction) -> bool {
+    let response = &a.def.config.response;
+    !lambda_trust_config::response_defects(
+        &response.success_template,
+        &response.translation_map_defaults,
+        &a.def.contract.output.success_schema,
+    )
+    .is_empty()
+}
+
 /// `a` as the config writes it, its contract in `contracts/{stem}.in.json` and `.out.json`:
 /// every field set, the config's spelling of each (no timeout: `0`).
 pub(crate) fn as_config(a: &ObservedAction, stem: &str) -> DataActionConfig {
@@ -176,6 +188,8 @@ pub(crate) fn as_config(a: &ObservedAction, stem: &str) -> DataActionConfig {
         headers: Some(request.headers.clone()),
         translation_map: Some(response.translation_map.clone()),
         translation_map_defaults: Some(response.translation_map_defaults.clone()),
+        // An action with a response defect Genesys Cloud runs with is imported as it is.
+        imported: defective(a).then_some(true),
         ..DataActionConfig::default()
     }
 }

@@ -258,6 +258,9 @@ fn action_text(a: &ObservedAction, category: &str, stem: &str, table: &str) -> S
     if c.secure == Some(true) {
         out.push_str("secure = true\n");
     }
+    if c.imported == Some(true) {
+        out.push_str("imported = true   # exists with the defect said below: kept as it is\n");
+    }
     if c.request_type.as_deref() != Some(DEFAULT_REQUEST_TYPE) {
         out.push_str(&format!(
             "request_type = {}\n",

@@ -7,7 +7,7 @@
 
 use super::describe::{action_doc, describe_genesys, flows_text};
 use super::plan::{as_observed, ConfigReason, DeleteWhy, GenesysOp, GenesysPlan};
-use crate::drift::{check_finding, json_diff, one_per_resource_and_code, Code, Finding};
+use crate::drift::{check_finding, json_diff, one_per_resource_and_code, Code, Finding, Remedy};
 use crate::verify::{Check, CheckId};
 use lambda_trust_model::{ObservedFunction, *};
 
@@ -70,9 +70,37 @@ fn refused_by_apply(op: &GenesysOp, mut findings: Vec<GenesysFinding>) -> Vec<Ge
         fixes.join("; ")
     );
     for f in &mut findings {
-        f.finding.remedy = crate::drift::Remedy::Outside { step: step.clone() };
+        f.finding.remedy = Remedy::Outside { step: step.clone() };
     }
     findings
+}
+
+/// While `plan` writes an action new (or changes one) with a response defect, `apply` refuses
+/// before any write, on both sides: every finding it would repair is the config's fix first.
+pub(crate) fn refused_whole(findings: &mut [Finding], plan: &GenesysPlan) {
+    let Err(super::plan::GenesysPlanError::Defective(found)) = plan.refuse_defective_writes()
+    else {
+        return;
+    };
+    let fixes: Vec<String> = (found.iter())
+        .map(|(name, d)| format!("action {name:?}: {d}: {}", d.fix()))
+        .collect();
+    let step = format!(
+        "change the config first — apply refuses to write anything, on either side, until then: {}; then run `lambda-trust apply`",
+        fixes.join("; ")
+    );
+    refuse(findings, &step);
+}
+
+fn refuse(findings: &mut [Finding], step: &str) {
+    for f in findings {
+        if matches!(f.remedy, Remedy::Apply | Remedy::ApplyAdopt) {
+            f.remedy = Remedy::Outside {
+                step: step.to_owned(),
+            };
+        }
+        refuse(&mut f.related, step);
+    }
 }
 
 /// An action whose contract differs from the config: replaced by a new one.

@@ -392,12 +392,23 @@ pub fn cross_account_hint(account: &str) -> String {
     )
 }
 
+/// The hint of a defect `lint` errors on: its fix, or the mark of an action that exists as it
+/// is.
+fn refused_hint(w: &lambda_trust_config::Warning) -> Option<String> {
+    let fix = w.hint.as_deref().unwrap_or("fix it in the config");
+    Some(format!("{fix}; or, if the action exists in Genesys Cloud as it is (kept, never written new), mark it `imported = true`, as `init --from-genesys` does"))
+}
+
 /// The whole lint: config warnings, the invariants, and notices about the targets.
 pub fn lint(loaded: &Loaded, rendered: &Rendered, allow_weaker: bool) -> LintReport {
-    let mut findings: Vec<Finding> = loaded
-        .warnings
-        .iter()
-        .map(|w| Finding::warning(LintCode::Config(w.code), w.message.clone(), w.hint.clone()))
+    // A defect of an action not marked `imported`: plan and apply refuse to write it new, so
+    // lint errors on it (the warning's words, the way out in its hint).
+    let refused = lambda_trust_config::refused_defects(&loaded.config, &loaded.schemas);
+    let mut findings: Vec<Finding> = (loaded.warnings.iter())
+        .map(|w| match refused.contains(w) {
+            true => Finding::error(LintCode::Config(w.code), w.message.clone(), refused_hint(w)),
+            false => Finding::warning(LintCode::Config(w.code), w.message.clone(), w.hint.clone()),
+        })
         .collect();
     findings.extend(check_rendered(&loaded.config, rendered, allow_weaker));
     for t in &rendered.targets {
