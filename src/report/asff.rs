@@ -72,12 +72,38 @@ pub(super) fn cut(text: &str, max: usize) -> String {
     out
 }
 
+/// Each finding of an account once, with the `Id` of its own: `lambda-trust/ACCOUNT/ROLE/CODE`
+/// for the first of its role and code, `…-2`, `…-3` for others in the report's order; one
+/// told twice in the same words is sent once. Two findings of one `Id` in a batch would leave
+/// Security Hub holding one and the other re-sent as changed on every run (the watch's rule,
+/// `asff_watch`).
+pub(super) fn each_once(report: &AccountReport) -> Vec<(&RoleReport, &AuditFinding, String)> {
+    let mut out = Vec::new();
+    for role in &report.roles {
+        let mut told: Vec<(&str, &str)> = Vec::new();
+        for f in &role.findings {
+            let code: &str = f.code.into();
+            if told.contains(&(code, f.message.as_str())) {
+                continue;
+            }
+            let before = told.iter().filter(|(c, _)| *c == code).count();
+            told.push((code, f.message.as_str()));
+            let id = finding_id(&report.account, &role.arn, code);
+            let id = match before {
+                0 => id,
+                n => format!("{id}-{}", n + 1),
+            };
+            out.push((role, f, id));
+        }
+    }
+    out
+}
+
 /// One account's findings (an empty list: nothing to report).
 pub fn account_findings(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
     let region = report.region.as_deref().unwrap_or_default();
-    (report.roles.iter())
-        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-        .map(|(r, f)| finding((&report.account, region), r, f, meta))
+    (each_once(report).into_iter())
+        .map(|(r, f, id)| finding((&report.account, region, &id), r, f, meta))
         .collect()
 }
 
@@ -97,15 +123,15 @@ pub(crate) fn document(findings: &[Value]) -> String {
     serde_json::to_string_pretty(findings).unwrap_or_default()
 }
 
-fn finding(at: (&str, &str), role: &RoleReport, f: &AuditFinding, meta: &HtmlMeta) -> Value {
-    let (account, region) = at;
+fn finding(at: (&str, &str, &str), role: &RoleReport, f: &AuditFinding, meta: &HtmlMeta) -> Value {
+    let (account, region, id) = at;
     let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
     let now = timestamp(meta.generated);
     let label = severity_label(f.severity);
     let severity = json!({"Label": label, "Original": f.severity});
     json!({
         "SchemaVersion": SCHEMA_VERSION,
-        "Id": finding_id(account, &role.arn, f.code.into()),
+        "Id": id,
         "ProductArn": product_arn(&partition, region, account),
         "ProductName": "lambda-trust",
         "CompanyName": "lambda-trust",

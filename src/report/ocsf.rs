@@ -8,7 +8,6 @@
 
 use serde_json::{json, Value};
 
-use super::asff::finding_id;
 use super::audit_html::HtmlMeta;
 use lambda_trust_audit::{AccountOutcome, AccountReport, AuditFinding, OrgReport, RoleReport};
 use lambda_trust_iam::Arn;
@@ -30,9 +29,8 @@ pub(crate) fn severity(severity: Severity) -> (u8, &'static str) {
 /// One account's events.
 pub fn account_events(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
     let region = report.region.as_deref().unwrap_or_default();
-    (report.roles.iter())
-        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-        .map(|(r, f)| event((&report.account, region), r, f, meta))
+    (super::asff::each_once(report).into_iter())
+        .map(|(r, f, uid)| event((&report.account, region, &uid), r, f, meta))
         .collect()
 }
 
@@ -75,11 +73,10 @@ fn finding_info(uid: &str, role: &RoleReport, f: &AuditFinding, time: i64) -> Va
     })
 }
 
-fn event(at: (&str, &str), role: &RoleReport, f: &AuditFinding, meta: &HtmlMeta) -> Value {
-    let (account, region) = at;
+fn event(at: (&str, &str, &str), role: &RoleReport, f: &AuditFinding, meta: &HtmlMeta) -> Value {
+    let (account, region, uid) = at;
     let time = meta.generated.timestamp_millis();
     let (severity_id, severity) = severity(f.severity);
-    let uid = finding_id(account, &role.arn, f.code.into());
     // New (1), or Suppressed (3) when a baseline entry in force accepts it.
     let (status_id, status) = if f.is_suppressed() {
         (3, "Suppressed")

@@ -373,3 +373,61 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     );
     assert_eq!(result(failed).map(|(kind, _)| kind), Some(json!("fail")));
 }
+
+/// One `Id` per finding, as the watch's: a role with two findings of one code in other words
+/// gets `ID` and `ID-2` (Security Hub would otherwise hold one of them, and take the other as a
+/// change on every run), the same words told twice are sent once; OCSF's `uid` alike.
+#[test]
+fn two_findings_of_one_code_on_one_role_keep_an_id_each() {
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole"}]});
+    let iam = AccountIam {
+        account_id: "111122223333".into(),
+        roles: vec![AuditRole {
+            name: "r".into(),
+            arn: "arn:aws:iam::111122223333:role/r".into(),
+            trust,
+            inline: vec![],
+            attached: vec![],
+            boundary: None,
+            tags: BTreeMap::new(),
+        }],
+        policies: BTreeMap::new(),
+        usage: BTreeMap::new(),
+    };
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        region: Some("eu-west-1".into()),
+        ..AuditOptions::default()
+    };
+    let mut report = audit_account(&iam, &opts, 0);
+    let first = report.roles[0].findings[0].clone();
+    let mut other = first.clone();
+    other.message = format!("{} (another statement)", first.message);
+    report.roles[0].findings.extend([first.clone(), other]);
+    let meta = HtmlMeta {
+        generated: chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
+        version: "0.0.0 (commit test)".into(),
+    };
+    let findings = asff_findings(&report, &meta);
+    let ids: Vec<&str> = findings.iter().map(|f| f["Id"].as_str().unwrap()).collect();
+    let base = asff_finding_id(
+        "111122223333",
+        "arn:aws:iam::111122223333:role/r",
+        first.code.into(),
+    );
+    assert!(ids.contains(&base.as_str()), "{ids:?}");
+    assert!(ids.contains(&format!("{base}-2").as_str()), "{ids:?}");
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert_eq!(
+        ids.len(),
+        report.roles[0].findings.len() - 1,
+        "the same words once"
+    );
+    let events = ocsf_events(&report, &meta);
+    let uids: BTreeSet<&str> = (events.iter())
+        .filter_map(|e| e["finding_info"]["uid"].as_str())
+        .collect();
+    assert_eq!(uids.len(), events.len(), "{events:#?}");
+}
