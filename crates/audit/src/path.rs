@@ -73,6 +73,17 @@ fn judged(
         // The role's own policies are the audit's trust and access findings' business (who
         // gets in, with which IDs; the invokable set is already the effective one).
         let available = t.genesys_gets_through;
+        let mut nobody_else = t.nobody_else;
+        // Its function policy not read, and nothing else: one unknown (who else gets in, a
+        // security matter), saying Genesys Cloud's way through is not proved either.
+        let one_cause = nobody_else.code == Some(PathCode::PathUnknown)
+            && available.code == Some(PathCode::PathNotRead)
+            && !lambda_trust_model::names_org_policies(&available.detail);
+        if one_cause {
+            nobody_else
+                .detail
+                .push_str("; so whether Genesys Cloud gets through is not proved either");
+        }
         // Only the organization policies are unknown on this target's path.
         let only_orgs = (report.availability.iter())
             .find(|a| a.target == t.target)
@@ -83,15 +94,16 @@ fn judged(
         if available.verdict != ClaimVerdict::Proved
             && available.code != Some(PathCode::RoleBlocks)
             && !not_given
+            && !(one_cause && !path.no_function_policies)
         {
             group(&mut found, available, &t.target);
         }
-        match t.nobody_else.verdict {
+        match nobody_else.verdict {
             _ if path.no_function_policies => {}
             ClaimVerdict::Proved => {}
             // Each way in, with its own request.
             ClaimVerdict::Refuted => ways.extend(ways_in(report, &t.target)),
-            ClaimVerdict::Unknown => group(&mut found, t.nobody_else, &t.target),
+            ClaimVerdict::Unknown => group(&mut found, nobody_else, &t.target),
         }
     }
     (found, ways)

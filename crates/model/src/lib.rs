@@ -50,8 +50,8 @@ pub use genesys::state::{
     CREDENTIAL_FIELD, CREDENTIAL_TYPE, DYNAMIC, ENABLED, INTEGRATION_TYPE,
 };
 pub use path::{
-    invoked_arns, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims, PathCode,
-    PathSources, PolicyRead, PolicyReads, TargetClaims,
+    invoked_arns, names_org_policies, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims,
+    PathCode, PathSources, PolicyRead, PolicyReads, TargetClaims,
 };
 pub use render::{
     render, render_invoke, resolve_targets, role_arn, RenderContext, RenderError, Rendered,

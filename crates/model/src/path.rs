@@ -289,6 +289,13 @@ pub fn invoked_arns(desired: &Desired) -> Vec<String> {
 
 /// The claims over the whole path, from the evaluation's report (what was not read is in the
 /// input's types: the evaluation never proves or blocks on it).
+/// Whether a claim's detail names organization policies (SCPs, RCPs) among what was not read.
+pub fn names_org_policies(detail: &str) -> bool {
+    ["organization polic", "SCP", "RCP"]
+        .iter()
+        .any(|w| detail.contains(w))
+}
+
 pub fn path_claims(input: &PathInput, report: &PathReport) -> PathClaims {
     let targets = input
         .targets

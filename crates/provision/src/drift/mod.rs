@@ -170,9 +170,9 @@ pub struct Change {
 impl Finding {
     /// A finding about the whole `resource`; severity, kind and config key from `code`.
     pub fn new(code: Code, resource: impl Into<String>, message: impl Into<String>) -> Finding {
-        let resource = resource.into();
+        let (resource, message) = (resource.into(), message.into());
         Finding {
-            remedy: Remedy::of(code, &resource, ""),
+            remedy: Remedy::of(code, &resource, "").naming_what_was_not_read(code, &message),
             severity: code.severity(),
             code,
             outcome: code.outcome(),
@@ -182,7 +182,7 @@ impl Finding {
             expected: None,
             actual: None,
             changes: Vec::new(),
-            message: message.into(),
+            message,
             config_key: code.config_key(),
             counterexample: None,
             trail: Trail::default(),
@@ -193,7 +193,8 @@ impl Finding {
     /// Where inside the resource the difference is.
     pub(crate) fn at(mut self, path: impl Into<String>) -> Finding {
         self.path = path.into();
-        self.remedy = Remedy::of(self.code, &self.resource, &self.path);
+        self.remedy = Remedy::of(self.code, &self.resource, &self.path)
+            .naming_what_was_not_read(self.code, &self.message);
         self
     }
 

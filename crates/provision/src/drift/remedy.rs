@@ -58,6 +58,27 @@ impl Remedy {
     }
 }
 
+impl Remedy {
+    /// What was not read on the path, as its `message` says — the organization's policies, a
+    /// function's policy, or both — its step asking for that alone: never `--org-policies` for
+    /// a function policy, nor `lambda:GetPolicy` for the organization's.
+    pub(crate) fn naming_what_was_not_read(self, code: Code, message: &str) -> Remedy {
+        if code != Code::Path(PathCode::PathNotRead) {
+            return self;
+        }
+        let orgs = lambda_trust_model::names_org_policies(message);
+        let function = message.contains("function policy");
+        let org_step = "read the organization's policies (organizations:ListPoliciesForTarget, organizations:DescribePolicy, organizations:ListParents, as the management account or a delegated administrator), or give them with --org-policies DIR (`lambda-trust org-policies --account-id ACCOUNT --out DIR`, run in the management account, writes them)";
+        let function_step = "let the credentials read the function's policy (lambda:GetPolicy; for a function in another account, with its [aws.accounts] entry)";
+        let step = match (orgs, function) {
+            (true, false) => org_step.to_owned(),
+            (false, true) => function_step.to_owned(),
+            _ => return self,
+        };
+        Remedy::Outside { step }
+    }
+}
+
 /// The whole path's claims: only the role's own policies are lambda-trust's to write.
 fn path_remedy(code: PathCode, resource: &str) -> Remedy {
     let target = resource.trim_start_matches("function ");
@@ -115,6 +136,34 @@ mod tests {
         assert_eq!(
             Remedy::of(Code::RoleTagDiffers, "role R", "Tags.team"),
             Remedy::Apply
+        );
+    }
+
+    /// An UNKNOWN asks for what was not read, never for what was given: a function policy not
+    /// read is not a matter of `--org-policies`, nor the organization's of `lambda:GetPolicy`.
+    #[test]
+    fn a_path_not_read_asks_for_what_was_not_read_alone() {
+        let step = |message: &str| match crate::drift::Finding::new(
+            Code::Path(PathCode::PathNotRead),
+            "function f",
+            message,
+        )
+        .remedy
+        {
+            Remedy::Outside { step } => step,
+            other => panic!("{other:?}"),
+        };
+        let function = step("not proved: its function policy was not read: AccessDeniedException");
+        assert!(function.contains("lambda:GetPolicy"), "{function}");
+        assert!(!function.contains("--org-policies"), "{function}");
+        let orgs =
+            step("not proved: organization policies not read (SCPs): not the management account");
+        assert!(orgs.contains("--org-policies DIR"), "{orgs}");
+        assert!(!orgs.contains("lambda:GetPolicy"), "{orgs}");
+        let both = step("not proved: SCPs not read: x; its function policy was not read: y");
+        assert!(
+            both.contains("--org-policies") && both.contains("lambda:GetPolicy"),
+            "{both}"
         );
     }
 }
