@@ -403,7 +403,11 @@ pub struct StatementId {
 
 impl std::fmt::Display for Blocker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.kind.as_str(), self.policy_name)?;
+        // A policy labelled by its kind ("trust policy", "function policy") is named once.
+        match self.policy_name == self.kind.as_str() {
+            true => write!(f, "{}", self.policy_name)?,
+            false => write!(f, "{} {}", self.kind.as_str(), self.policy_name)?,
+        }
         if let Some(id) = &self.policy_id {
             write!(f, " ({id})")?;
         }

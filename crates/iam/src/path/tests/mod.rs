@@ -187,3 +187,29 @@ mod organization;
 /// The published data-perimeter policies, and conditions decided in three values.
 mod perimeters;
 mod ways_in;
+
+/// A blocker labelled by its kind is named once: "trust policy: no statement allows", never
+/// "trust policy trust policy"; a named one keeps its name.
+#[test]
+fn a_blocker_labelled_by_its_kind_is_named_once() {
+    let blocker = |kind, name: &str| Blocker {
+        kind,
+        reason: BlockReason::NoAllow,
+        policy_id: None,
+        policy_name: name.into(),
+        level: None,
+        statement: None,
+    };
+    assert_eq!(
+        blocker(PolicyKind::Trust, "trust policy").to_string(),
+        "trust policy: no statement allows"
+    );
+    assert_eq!(
+        blocker(PolicyKind::FunctionPolicy, "function policy").to_string(),
+        "function policy: no statement allows"
+    );
+    assert_eq!(
+        blocker(PolicyKind::Identity, "GenesysLambda-invoke").to_string(),
+        "identity policy GenesysLambda-invoke: no statement allows"
+    );
+}
