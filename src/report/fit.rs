@@ -27,9 +27,59 @@ fn fit_line(line: &str, width: usize, out: &mut String) {
     }
     let (lead, text) = line.split_at(lead(line));
     let indent = console::measure_text_width(lead);
-    let rest = " ".repeat((indent + 2).min(width / 2));
-    let wrapped = wrap(text, lead, &rest, width);
+    let wrapped = match diff_hang(text) {
+        // A diff's line: its rest stays right of the `+`/`-` column, under the document's
+        // own indent, a word too long for what is left broken there — never past the width,
+        // where the terminal would carry it to column 0.
+        Some(hang) => {
+            let rest = " ".repeat((indent + hang + 2).min(width.saturating_sub(16)));
+            let room = width.saturating_sub(rest.len()).max(8);
+            wrap(&break_long_words(text, room), lead, &rest, width)
+        }
+        None => wrap(text, lead, &" ".repeat((indent + 2).min(width / 2)), width),
+    };
     out.push_str(wrapped.strip_suffix('\n').unwrap_or(&wrapped));
+}
+
+/// The columns of a diff line's marker (`+ `, `- `) and the document's indent after it.
+fn diff_hang(text: &str) -> Option<usize> {
+    let rest = text
+        .strip_prefix("+ ")
+        .or_else(|| text.strip_prefix("- "))?;
+    Some(2 + rest.len() - rest.trim_start_matches(' ').len())
+}
+
+/// `text` with each word longer than `room` columns cut into pieces of `room` (colour codes
+/// kept whole, taking no width), the pieces separated by spaces for [`wrap`] to break at.
+fn break_long_words(text: &str, room: usize) -> String {
+    let words = text.split(' ').map(|word| {
+        if console::measure_text_width(word) <= room {
+            return word.to_owned();
+        }
+        let (mut out, mut used) = (String::new(), 0);
+        let mut chars = word.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                out.push(c);
+                // A CSI sequence: to its final byte, whole.
+                for c in chars.by_ref() {
+                    out.push(c);
+                    if ('@'..='~').contains(&c) && c != '[' {
+                        break;
+                    }
+                }
+                continue;
+            }
+            if used == room {
+                out.push(' ');
+                used = 0;
+            }
+            out.push(c);
+            used += 1;
+        }
+        out
+    });
+    words.collect::<Vec<_>>().join(" ")
 }
 
 /// The length in bytes of `line`'s lead: its spaces and the colour codes (`ESC [ … m`, any
@@ -103,6 +153,34 @@ mod tests {
         // Words are kept whole and in order.
         let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
         assert_eq!(words(&fitted), words(text));
+    }
+
+    /// A diff's line longer than the width: its rest stays right of the `+` column, under
+    /// the document's indent, and a word too long for what is left is cut there — never past
+    /// the width, which the terminal would carry to column 0.
+    #[test]
+    fn a_diff_line_stays_right_of_its_marker_and_within_the_width() {
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:an-uncommonly-long-function-name";
+        let line = format!("\u{1b}[32m              +       \"Resource\": \"{arn}\"\u{1b}[0m");
+        let fitted = fit(&line, 80);
+        let ansi = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+        let plain = ansi.replace_all(&fitted, "");
+        let rows: Vec<&str> = plain.lines().collect();
+        assert!(rows.len() > 1, "{plain}");
+        assert!(
+            rows[0].starts_with("              +       \"Resource\":"),
+            "{plain}"
+        );
+        for row in &rows {
+            assert!(row.chars().count() <= 80, "{row:?} in\n{plain}");
+        }
+        for row in &rows[1..] {
+            // Right of the `+` (column 14), under the document's indent.
+            assert!(row.starts_with(&" ".repeat(22)), "{plain}");
+        }
+        let joined: String = rows.iter().map(|r| r.trim()).collect::<Vec<_>>().join("");
+        assert!(joined.contains(&arn.replace(' ', "")), "{plain}");
+        assert!(fitted.ends_with("\u{1b}[0m"), "{fitted:?}");
     }
 
     #[test]
