@@ -24,8 +24,8 @@ use crate::error::Result;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_model::{invoked_arns, Observed};
 use lambda_trust_provision::{
-    classify_event, read_event, watch_generator, AwsUnread, CheckReading, ConfigReport, Notice,
-    Prepared, Reread, RuleAnswer, Side, TargetPolicy, WatchChange, WatchEvent, WatchRecord,
+    classify_event, read_event, settled_prefix, settles, AwsUnread, CheckReading, ConfigReport,
+    Notice, Prepared, Reread, RuleAnswer, TargetPolicy, WatchChange, WatchEvent, WatchRecord,
     Watched,
 };
 
@@ -62,25 +62,13 @@ pub(crate) struct WatchRun {
 }
 
 impl WatchRun {
-    /// The Security Hub findings this run settles: every one of the deployment's after a full
-    /// read, the AWS side's after a scoped one (the Genesys Cloud side was not read), the
-    /// Genesys side's after its audit event. What could not be read is never settled: a side
-    /// that failed keeps its findings (only its not-read finding is sent), and a run that read
-    /// nothing settles nothing but its own not-read finding.
+    /// The generator prefix of the Security Hub findings this run settles
+    /// ([`lambda_trust_provision::settles`]).
     pub(crate) fn generator_prefix(&self) -> String {
-        let of = |side, code| watch_generator(&self.role_name, side, code);
         let failed = (self.report.as_ref())
             .filter(|r| r.error.is_some())
             .map(|r| r.failed_side);
-        match (failed, self.reread) {
-            (Some(None), _) => of(Some("aws"), Some("not-read")),
-            (Some(Some(Side::Genesys)), Reread::Everything) => of(Some("aws"), None),
-            (Some(Some(Side::Genesys)), _) => of(Some("genesys"), Some("not-read")),
-            (Some(Some(Side::Aws)), _) => of(Some("genesys"), None),
-            (None, Reread::Everything) => of(None, None),
-            (None, Reread::Genesys) => of(Some("genesys"), None),
-            (None, _) => of(Some("aws"), None),
-        }
+        settled_prefix(&self.role_name, settles(failed, self.reread))
     }
 }
 
@@ -304,6 +292,7 @@ fn watched(prepared: &Prepared) -> Watched {
     functions.sort();
     functions.dedup();
     Watched {
+        account: desired.account_id.clone(),
         role: desired.role.name.clone(),
         policies: desired.policies.iter().map(|p| p.arn.clone()).collect(),
         functions,
@@ -452,13 +441,13 @@ async fn answer_rule(
         token: &rule.result_token,
         resource_type: &rule.resource_type,
         resource_id: &rule.resource_id,
-        compliance,
+        compliance: compliance.into(),
         annotation: &annotation,
         ordering: &rule.ordering,
     };
     match crate::aws::config_rule::answer(clients, &run.region, answer).await {
         Ok(()) => RuleAnswer::Answered {
-            compliance: compliance.into(),
+            compliance,
             resource: rule.clone(),
         },
         Err(e) => RuleAnswer::Failed {

@@ -246,7 +246,10 @@ async fn hub(
     let partition = f.arn.split(':').nth(1).unwrap_or("aws");
     Ok(Hub {
         product: lambda_trust_audit::product_arn(partition, &f.region, &account),
-        generator: lambda_trust_provision::watch_generator(&state.role, None, None),
+        generator: lambda_trust_provision::settled_prefix(
+            &state.role,
+            lambda_trust_provision::Settles::Everything,
+        ),
         region: f.region.clone(),
         clients,
         account,

@@ -12,7 +12,9 @@ use super::asff::SCHEMA_VERSION;
 use super::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDING_TYPE};
 use super::audit_html::HtmlMeta;
 use super::check::fix_text;
-use lambda_trust_provision::{watch_generator, ConfigReport, Finding, Side, WATCH_GENERATOR};
+use lambda_trust_provision::{
+    watch_generator, ConfigReport, Finding, Side, WatchCode, WATCH_GENERATOR,
+};
 
 /// Where the findings are about and where they go.
 pub(crate) struct WatchSubject<'a> {
@@ -69,13 +71,6 @@ fn distinct(findings: Vec<Value>) -> Vec<Value> {
     kept
 }
 
-fn side(f: &Finding) -> &'static str {
-    match f.code.side() {
-        Side::Aws => "aws",
-        Side::Genesys => "genesys",
-    }
-}
-
 /// The stable tail of an `Id`: the resource and the place in it, hashed.
 fn place(f: &Finding) -> String {
     use sha2::Digest;
@@ -84,8 +79,7 @@ fn place(f: &Finding) -> String {
 }
 
 fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
-    let code = f.code.to_string();
-    let generator = watch_generator(s.role_name, Some(side(f)), Some(&code));
+    let generator = watch_generator(s.role_name, f.code.side(), WatchCode::Finding(f.code));
     let label = severity_label(f.severity);
     let fix = fix_text(&f.remedy).unwrap_or_else(|| "run `lambda-trust apply`".into());
     let mut fields = fields(s, meta);
@@ -94,7 +88,7 @@ fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
             fields.insert(format!("lambda-trust/{k}"), cut(v, 2048).into());
         }
     };
-    put("Code", &code);
+    put("Code", &f.code.to_string());
     put("Resource", &f.resource);
     put("Path", &f.path);
     if let Some(c) = &f.counterexample {
@@ -164,19 +158,19 @@ fn assemble(base: Map<String, Value>, what: What, fields: Map<String, Value>) ->
 fn not_read(error: &str, failed: Option<Side>, s: &WatchSubject, meta: &HtmlMeta) -> Value {
     let (side, what, fix) = match failed {
         Some(Side::Genesys) => (
-            "genesys",
+            Side::Genesys,
             "the Genesys Cloud side could not be read",
             "Fix what the error names (the sign-in: [genesys].oauth_secret and the OAuth \
              client's roles; docs/watch.md), then wait for the next event or the schedule.",
         ),
         _ => (
-            "aws",
+            Side::Aws,
             "the setup could not be read",
             "Give the watching function's role the reads the error names (docs/watch.md), \
              then wait for the next event or the schedule.",
         ),
     };
-    let generator = watch_generator(s.role_name, Some(side), Some("not-read"));
+    let generator = watch_generator(s.role_name, side, WatchCode::NotRead);
     let what = What {
         severity: json!({"Label": "MEDIUM", "Original": "unknown"}),
         title: format!("{}: {what}", s.role_name),

@@ -103,8 +103,8 @@ fn event(at: (&str, &str, &str), role: &RoleReport, f: &AuditFinding, meta: &Htm
         "confidence": match f.outcome { Outcome::Failed => "High", Outcome::Unknown => "Unknown" },
         "time": time,
         "message": f.message,
-        "metadata": metadata(&uid, f, meta),
-        "finding_info": finding_info(&uid, role, f, time),
+        "metadata": metadata(uid, f, meta),
+        "finding_info": finding_info(uid, role, f, time),
         "cloud": {
             "provider": "AWS",
             "region": region,

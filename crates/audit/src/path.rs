@@ -79,6 +79,8 @@ fn judged(
         let one_cause = nobody_else.code == Some(PathCode::PathUnknown)
             && available.code == Some(PathCode::PathNotRead)
             && !lambda_trust_model::names_org_policies(&available.detail);
+        // Told by the security unknown, when that one is judged.
+        let told = one_cause && !path.no_function_policies;
         if one_cause {
             nobody_else
                 .detail
@@ -94,7 +96,7 @@ fn judged(
         if available.verdict != ClaimVerdict::Proved
             && available.code != Some(PathCode::RoleBlocks)
             && !not_given
-            && !(one_cause && !path.no_function_policies)
+            && !told
         {
             group(&mut found, available, &t.target);
         }

@@ -287,8 +287,6 @@ pub fn invoked_arns(desired: &Desired) -> Vec<String> {
     desired.targets.iter().map(|t| t.invoked_arn()).collect()
 }
 
-/// The claims over the whole path, from the evaluation's report (what was not read is in the
-/// input's types: the evaluation never proves or blocks on it).
 /// Whether a claim's detail names organization policies (SCPs, RCPs) among what was not read.
 pub fn names_org_policies(detail: &str) -> bool {
     ["organization polic", "SCP", "RCP"]
@@ -296,6 +294,8 @@ pub fn names_org_policies(detail: &str) -> bool {
         .any(|w| detail.contains(w))
 }
 
+/// The claims over the whole path, from the evaluation's report (what was not read is in the
+/// input's types: the evaluation never proves or blocks on it).
 pub fn path_claims(input: &PathInput, report: &PathReport) -> PathClaims {
     let targets = input
         .targets

@@ -153,8 +153,9 @@ pub use handover::{as_handed_over, hand_over_findings, hand_over_to};
 
 // Watch: what an event changed, and the watching function's deployment.
 pub use watch::{
-    classify as classify_event, compliance as rule_compliance, watch_generator, Call as WatchCall,
-    Change as WatchChange, Watched, WATCH_GENERATOR,
+    classify as classify_event, compliance as rule_compliance, settled_prefix, settles,
+    watch_generator, Call as WatchCall, Change as WatchChange, Compliance, Settles, WatchCode,
+    Watched, WATCH_GENERATOR,
 };
 pub use watch_deploy::{
     bus_name_of, deployment as watch_deployment, forward_role_name, plan as plan_watch,

@@ -10,21 +10,72 @@
 //! Anything else the function cannot scope is read in full, never guessed narrower.
 
 use serde::Serialize;
+
+use crate::side::Side;
 use serde_json::Value;
 
 use crate::cloudtrail_calls::{acts_on, On};
 use crate::watch_event::{ApiCall, RuleEvent, WatchEvent};
 
-/// Where the watch of `role` publishes in Security Hub: every finding's `GeneratorId` is
-/// `lambda-trust/watch/ROLE/SIDE/CODE` — SIDE `aws` or `genesys`, CODE a finding's code or
-/// `not-read` — so one role's findings, or one side's, are found and settled by prefix, and
-/// never the audit's (`lambda-trust/audit/…`) or another role's. `side` and `code` left out
-/// give the prefixes: `lambda-trust/watch/ROLE/`, `lambda-trust/watch/ROLE/SIDE/`.
-pub fn watch_generator(role: &str, side: Option<&str>, code: Option<&str>) -> String {
-    match (side, code) {
-        (None, _) => format!("{WATCH_GENERATOR}{role}/"),
-        (Some(side), None) => format!("{WATCH_GENERATOR}{role}/{side}/"),
-        (Some(side), Some(code)) => format!("{WATCH_GENERATOR}{role}/{side}/{code}"),
+/// A kind of a watch's finding: a finding's code, or a side's "not read".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchCode {
+    /// A finding of `check`'s.
+    Finding(crate::drift::Code),
+    /// The side could not be read.
+    NotRead,
+}
+
+/// A finding's generator: `lambda-trust/watch/ROLE/SIDE/CODE` (`SIDE`: `aws` or `genesys`).
+/// The names of watches deployed stay as they are: renaming would orphan their findings.
+pub fn watch_generator(role: &str, side: Side, code: WatchCode) -> String {
+    let code = match code {
+        WatchCode::Finding(c) => c.to_string(),
+        WatchCode::NotRead => "not-read".to_owned(),
+    };
+    format!("{}{code}", settled_prefix(role, Settles::Side(side)))
+}
+
+/// Which of a watch's findings one run settles, by their generators' prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settles {
+    /// Every finding of the watch.
+    Everything,
+    /// One side's findings.
+    Side(Side),
+    /// One side's "not read" finding alone.
+    NotRead(Side),
+}
+
+/// The generator prefix of what `settles` names.
+pub fn settled_prefix(role: &str, settles: Settles) -> String {
+    let slug = |side| match side {
+        Side::Aws => "aws",
+        Side::Genesys => "genesys",
+    };
+    match settles {
+        Settles::Everything => format!("{WATCH_GENERATOR}{role}/"),
+        Settles::Side(side) => format!("{WATCH_GENERATOR}{role}/{}/", slug(side)),
+        Settles::NotRead(side) => format!("{WATCH_GENERATOR}{role}/{}/not-read", slug(side)),
+    }
+}
+
+/// What a run settles: every finding after a full read, the AWS side's after a scoped one
+/// (the Genesys Cloud side was not read), the Genesys side's after its audit event. What
+/// could not be read is never settled: a side that failed keeps its findings (only its
+/// not-read finding is sent), and a run that read nothing settles nothing but its own
+/// not-read finding. `failed`: the run's error and the side it failed on (`Some(None)`:
+/// nothing was read).
+pub fn settles(failed: Option<Option<Side>>, reread: crate::watch_record::Reread) -> Settles {
+    use crate::watch_record::Reread;
+    match (failed, reread) {
+        (Some(None), _) => Settles::NotRead(Side::Aws),
+        (Some(Some(Side::Genesys)), Reread::Everything) => Settles::Side(Side::Aws),
+        (Some(Some(Side::Genesys)), _) => Settles::NotRead(Side::Genesys),
+        (Some(Some(Side::Aws)), _) => Settles::Side(Side::Genesys),
+        (None, Reread::Everything) => Settles::Everything,
+        (None, Reread::Genesys) => Settles::Side(Side::Genesys),
+        (None, _) => Settles::Side(Side::Aws),
     }
 }
 
@@ -34,6 +85,9 @@ pub const WATCH_GENERATOR: &str = "lambda-trust/watch/";
 /// What one deployment's watch looks after: its role, its invoke policies and its targets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Watched {
+    /// The account the role lives in: an IAM call is its only when made there (a role of the
+    /// same name in another account is another role).
+    pub account: String,
     /// The role's name.
     pub role: String,
     /// The ARNs of the role's invoke policies (lambda-trust's managed policies).
@@ -95,20 +149,37 @@ pub enum Change {
 /// in sync, `NON_COMPLIANT` with a failed finding, `INSUFFICIENT_DATA` when it could not be
 /// read or its findings are all unknowns (what was not read or not decided is no verdict), and
 /// `NOT_APPLICABLE` for a resource the watch does not look after (no report).
-pub fn compliance(report: Option<&crate::drift::ConfigReport>) -> &'static str {
+pub fn compliance(report: Option<&crate::drift::ConfigReport>) -> Compliance {
     let Some(report) = report else {
-        return "NOT_APPLICABLE";
+        return Compliance::NotApplicable;
     };
     let failed = (report.findings.iter())
         .flat_map(|f| std::iter::once(f).chain(&f.related))
         .any(|f| f.outcome == lambda_trust_verdict::Outcome::Failed);
     match report.status {
-        crate::drift::ConfigStatus::Ok => "COMPLIANT",
-        crate::drift::ConfigStatus::Drift if failed => "NON_COMPLIANT",
+        crate::drift::ConfigStatus::Ok => Compliance::Compliant,
+        crate::drift::ConfigStatus::Drift if failed => Compliance::NonCompliant,
         crate::drift::ConfigStatus::Drift | crate::drift::ConfigStatus::Error => {
-            "INSUFFICIENT_DATA"
+            Compliance::InsufficientData
         }
     }
+}
+
+/// An AWS Config evaluation's compliance (API Reference, `Evaluation.ComplianceType`, as
+/// `PutEvaluations` takes it from a custom rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum Compliance {
+    /// Proved and in sync.
+    Compliant,
+    /// A failed finding.
+    NonCompliant,
+    /// Not a resource the watch looks after.
+    NotApplicable,
+    /// Not read, or only unknowns: no verdict.
+    InsufficientData,
 }
 
 /// What a Config rule's invocation can have changed: its periodic evaluation reads
@@ -184,7 +255,7 @@ fn api_change(api: &ApiCall, watched: &Watched) -> Change {
     }
     let params = &api.call.request_parameters;
     match api.call.event_source.as_str() {
-        "iam.amazonaws.com" => iam_change(params, call, watched),
+        "iam.amazonaws.com" => iam_change(params, call, (watched, api.account.as_deref())),
         "lambda.amazonaws.com" => {
             let (account, region) = (api.account.clone(), api.region.clone());
             lambda_change(params, call, watched, (account, region))
@@ -222,7 +293,15 @@ fn genesys_change(topic: &str, detail: &Value, time: Option<&str>) -> Change {
     }
 }
 
-fn iam_change(params: &Value, call: Call, watched: &Watched) -> Change {
+/// An IAM call made in `account` (the event's; `None`: not said, then taken as the role's, so
+/// that nothing is missed): the role's or an invoke policy's change, matched by account and
+/// name, never by name alone.
+fn iam_change(params: &Value, call: Call, (watched, account): (&Watched, Option<&str>)) -> Change {
+    if account.is_some_and(|a| a != watched.account) {
+        return Change::Nothing {
+            why: format!("{} in another account than the role's", call.event),
+        };
+    }
     let param = |k: &str| params.get(k).and_then(Value::as_str);
     let ours = match acts_on(&call.event) {
         Some(On::Role) => param("roleName") == Some(watched.role.as_str()),
@@ -317,6 +396,7 @@ mod tests {
 
     fn watched() -> Watched {
         Watched {
+            account: "111122223333".into(),
             role: "GenesysLambdaInvoker".into(),
             policies: vec!["arn:aws:iam::111122223333:policy/genesys-invoke".into()],
             functions: vec!["arn:aws:lambda:eu-west-1:111122223333:function:lookup".into()],
@@ -362,6 +442,52 @@ mod tests {
             classify(&other, &watched()),
             Change::Nothing { .. }
         ));
+    }
+
+    /// Each run settles what it read, and never what it could not: the whole table.
+    #[test]
+    fn a_run_settles_what_it_read_and_never_what_it_could_not() {
+        use crate::watch_record::Reread::*;
+        let (aws, genesys) = (Some(Side::Aws), Some(Side::Genesys));
+        let table = [
+            (Some(None), Everything, Settles::NotRead(Side::Aws)),
+            (Some(None), Genesys, Settles::NotRead(Side::Aws)),
+            (Some(genesys), Everything, Settles::Side(Side::Aws)),
+            (Some(genesys), Genesys, Settles::NotRead(Side::Genesys)),
+            (Some(genesys), Role, Settles::NotRead(Side::Genesys)),
+            (Some(aws), Everything, Settles::Side(Side::Genesys)),
+            (Some(aws), Function, Settles::Side(Side::Genesys)),
+            (None, Everything, Settles::Everything),
+            (None, Genesys, Settles::Side(Side::Genesys)),
+            (None, Role, Settles::Side(Side::Aws)),
+            (None, Function, Settles::Side(Side::Aws)),
+            (None, Nothing, Settles::Side(Side::Aws)),
+        ];
+        for (failed, reread, want) in table {
+            assert_eq!(settles(failed, reread), want, "{failed:?} {reread:?}");
+        }
+        assert_eq!(
+            settled_prefix("R", Settles::NotRead(Side::Genesys)),
+            "lambda-trust/watch/R/genesys/not-read"
+        );
+        assert_eq!(
+            watch_generator("R", Side::Aws, WatchCode::NotRead),
+            "lambda-trust/watch/R/aws/not-read"
+        );
+    }
+
+    /// A role of the same name in another account is another role: its trust edit is heard
+    /// as nothing (an organization's bus hands the function every account's calls).
+    #[test]
+    fn a_same_named_roles_edit_in_another_account_is_heard_as_nothing() {
+        let mut event = cloudtrail(
+            "iam",
+            "UpdateAssumeRolePolicy",
+            json!({"roleName": "GenesysLambdaInvoker"}),
+        );
+        event["account"] = json!("444455556666");
+        let change = classify(&event, &watched());
+        assert!(matches!(change, Change::Nothing { .. }), "{change:?}");
     }
 
     #[test]
@@ -475,7 +601,7 @@ mod tests {
             Change::Everything { .. }
         ));
         assert_eq!(rule_event(&tick).unwrap().resource_type, "AWS::::Account");
-        assert_eq!(compliance(None), "NOT_APPLICABLE");
+        assert_eq!(compliance(None), Compliance::NotApplicable);
     }
 
     #[test]
@@ -561,17 +687,17 @@ mod tests {
         };
         let ok = report(Vec::new());
         assert_eq!(ok.status, ConfigStatus::Ok);
-        assert_eq!(compliance(Some(&ok)), "COMPLIANT");
+        assert_eq!(compliance(Some(&ok)), Compliance::Compliant);
         let finding = |outcome| crate::drift::Finding {
             outcome,
             ..crate::drift::Finding::new(crate::drift::Code::RoleMissing, "role R", "gone")
         };
         let failed = report(vec![finding(lambda_trust_verdict::Outcome::Failed)]);
-        assert_eq!(compliance(Some(&failed)), "NON_COMPLIANT");
+        assert_eq!(compliance(Some(&failed)), Compliance::NonCompliant);
         let unknown = report(vec![finding(lambda_trust_verdict::Outcome::Unknown)]);
         assert_eq!(unknown.status, ConfigStatus::Drift);
-        assert_eq!(compliance(Some(&unknown)), "INSUFFICIENT_DATA");
+        assert_eq!(compliance(Some(&unknown)), Compliance::InsufficientData);
         let failed_read = crate::drift::ConfigReport::error("c.toml", "GetRole refused".into());
-        assert_eq!(compliance(Some(&failed_read)), "INSUFFICIENT_DATA");
+        assert_eq!(compliance(Some(&failed_read)), Compliance::InsufficientData);
     }
 }

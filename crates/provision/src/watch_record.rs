@@ -123,7 +123,7 @@ pub enum RuleAnswer {
     /// `PutEvaluations` took the compliance of the resource.
     Answered {
         /// `COMPLIANT`, `NON_COMPLIANT`, `INSUFFICIENT_DATA` or `NOT_APPLICABLE`.
-        compliance: String,
+        compliance: crate::watch::Compliance,
         /// The resource evaluated.
         resource: RuleEvent,
     },
