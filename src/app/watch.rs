@@ -22,6 +22,7 @@ use crate::aws::runtime::Failure;
 use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
+use lambda_trust_iam::unqualified_arn;
 use lambda_trust_model::{invoked_arns, Observed};
 use lambda_trust_provision::{
     classify_event, read_event, settled_prefix, settles, AwsUnread, CheckReading, ConfigReport,
@@ -258,36 +259,28 @@ async fn reread_role(
         return Ok((observed, Vec::new()));
     };
     let arns: Vec<String> = (invoked_arns(&prepared.desired).into_iter())
-        .filter(|a| unqualified(a) == arn)
+        .filter(|a| unqualified_arn(a) == arn)
         .collect();
     let own = prepared.desired.account_id.clone();
     let fetched = function_policies::fetch(clients, arns, &own, PolicySource::Api).await?;
     let (policies, _) = function_policies::finish(clients, fetched, &observed).await;
     let wanted: Vec<_> = (prepared.desired.permissions.iter())
-        .filter(|p| unqualified(&p.function_arn) == arn)
+        .filter(|p| unqualified_arn(&p.function_arn) == arn)
         .cloned()
         .collect();
     let (read, _) = function_policy::read_permissions(clients, &wanted).await?;
     observed
         .permissions
-        .retain(|p| unqualified(&p.function_arn) != arn);
+        .retain(|p| unqualified_arn(&p.function_arn) != arn);
     observed.permissions.extend(read);
     Ok((observed, policies))
-}
-
-/// A function ARN without its qualifier.
-fn unqualified(arn: &str) -> &str {
-    match arn.match_indices(':').nth(6) {
-        Some((i, _)) => &arn[..i],
-        None => arn,
-    }
 }
 
 /// What the kept reading's deployment watches.
 fn watched(prepared: &Prepared) -> Watched {
     let desired = &prepared.desired;
     let mut functions: Vec<String> = (invoked_arns(desired).iter())
-        .map(|a| unqualified(a).to_owned())
+        .map(|a| unqualified_arn(a))
         .collect();
     functions.sort();
     functions.dedup();

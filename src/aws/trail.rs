@@ -40,19 +40,6 @@ pub(crate) fn pacer() -> Pacer {
     Pacer::new(RATE, BURST)
 }
 
-/// The region where a partition's IAM events are recorded (CloudTrail User Guide, "Global
-/// service events"); `None` for a partition this tool does not know.
-fn global_events_region(partition: &str) -> Option<&'static str> {
-    match partition {
-        "aws" => Some("us-east-1"),
-        "aws-cn" => Some("cn-north-1"),
-        "aws-us-gov" => Some("us-gov-west-1"),
-        // The partition's one region (the AWS SDKs' partition table).
-        "aws-eusc" => Some("eusc-de-east-1"),
-        _ => None,
-    }
-}
-
 /// Looks up every resource the keyed findings name; nothing (and no call) when none is keyed.
 pub(crate) async fn look_up(
     clients: &Clients,
@@ -64,7 +51,7 @@ pub(crate) async fn look_up(
     let Some((first, others)) = resources.split_first() else {
         return BTreeMap::new();
     };
-    let region = global_events_region(partition).unwrap_or(DEFAULT_REGION);
+    let region = lambda_trust_iam::iam_events_region(partition).unwrap_or(DEFAULT_REGION);
     let client = clients.cloudtrail(region);
     let end = chrono::Utc::now();
     let start = end - chrono::Duration::days(LOOKBACK_DAYS.into());
@@ -172,18 +159,4 @@ fn is_denied(err: &AwsError) -> bool {
         err.code.as_deref(),
         Some("AccessDeniedException") | Some("AccessDenied") | Some("UnauthorizedOperation")
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iam_events_are_read_in_each_partitions_home() {
-        assert_eq!(global_events_region("aws"), Some("us-east-1"));
-        assert_eq!(global_events_region("aws-cn"), Some("cn-north-1"));
-        assert_eq!(global_events_region("aws-us-gov"), Some("us-gov-west-1"));
-        assert_eq!(global_events_region("aws-eusc"), Some("eusc-de-east-1"));
-        assert_eq!(global_events_region("aws-iso"), None);
-    }
 }

@@ -15,6 +15,7 @@ use super::report::{
     AccountReport, DynamicAction, GenesysIntegration, GenesysReport, InvokableKind, RoleReport,
 };
 use lambda_trust_config::Partner;
+use lambda_trust_iam::unqualified_arn;
 use lambda_trust_model::{url_pattern, OrgIntegration, OrgRead, RoleFrom};
 use strum::IntoEnumIterator;
 
@@ -121,26 +122,13 @@ fn overlap(a: &str, b: &str) -> bool {
     can[0][0]
 }
 
-/// A target without its qualifier: the versions and aliases of one function are one function.
-fn unqualified(target: &str) -> &str {
-    let Some(f) = lambda_trust_iam::split_arn(target) else {
-        return target;
-    };
-    let Some(rest) = f[5].strip_prefix("function:") else {
-        return target;
-    };
-    match rest.find(':') {
-        Some(cut) => &target[..target.len() - rest.len() + cut],
-        None => target,
-    }
-}
-
 /// The role's finding for one dynamic action: security when the flow's input can pick among
 /// more than one function (several functions, or a wildcard in a function's name, account or
 /// region — its qualifiers alone do not count), info otherwise.
 fn finding(i: &GenesysIntegration, d: &DynamicAction, r: &RoleReport) -> Finding {
-    let functions: std::collections::BTreeSet<&str> =
-        d.targets.iter().map(|t| unqualified(t)).collect();
+    // The versions and aliases of one function are one function.
+    let functions: std::collections::BTreeSet<String> =
+        d.targets.iter().map(|t| unqualified_arn(t)).collect();
     let patterns = functions.iter().any(|t| t.contains(['*', '?']));
     let many = functions.len() > 1 || patterns;
     let at_least = match r.invokable_scope.kind {
@@ -343,12 +331,12 @@ mod tests {
 
     #[test]
     fn a_target_s_qualifier_is_not_another_function() {
-        assert_eq!(unqualified(&format!("{F}pay:live")), format!("{F}pay"));
-        assert_eq!(unqualified(&format!("{F}pay:*")), format!("{F}pay"));
-        assert_eq!(unqualified(&format!("{F}pay")), format!("{F}pay"));
-        assert_eq!(unqualified("*"), "*");
+        assert_eq!(unqualified_arn(&format!("{F}pay:live")), format!("{F}pay"));
+        assert_eq!(unqualified_arn(&format!("{F}pay:*")), format!("{F}pay"));
+        assert_eq!(unqualified_arn(&format!("{F}pay")), format!("{F}pay"));
+        assert_eq!(unqualified_arn("*"), "*");
         assert_eq!(
-            unqualified("arn:aws:lambda:*:111122223333:function:*"),
+            unqualified_arn("arn:aws:lambda:*:111122223333:function:*"),
             "arn:aws:lambda:*:111122223333:function:*"
         );
     }

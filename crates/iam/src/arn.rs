@@ -140,6 +140,29 @@ pub fn partition_of_region(region: &str) -> Option<&'static str> {
     }
 }
 
+/// A function ARN without its qualifier (`…:function:f:live` → `…:function:f`); anything
+/// that is not an ARN as it is.
+pub fn unqualified_arn(arn: &str) -> String {
+    Arn::parse(arn).map_or_else(|| arn.to_owned(), |a| a.unqualified().to_string())
+}
+
+/// The region where a partition's IAM calls arrive — CloudTrail records IAM's (global)
+/// events there and EventBridge hands them to rules there (CloudTrail User Guide, "Global
+/// service events"; EventBridge's IAM events reference) — `None` for a partition this tool
+/// does not know. `aws-cn`: the one IAM control plane of the China Regions is in Beijing,
+/// cn-north-1 (docs.amazonaws.cn, "Amazon Identity and Access Management": "IAM control
+/// plane … located in the China (Beijing) Region", read 2026-11-27).
+pub fn iam_events_region(partition: &str) -> Option<&'static str> {
+    match partition {
+        "aws" => Some("us-east-1"),
+        "aws-cn" => Some("cn-north-1"),
+        "aws-us-gov" => Some("us-gov-west-1"),
+        // The partition's one region (the AWS SDKs' partition table).
+        "aws-eusc" => Some("eusc-de-east-1"),
+        _ => None,
+    }
+}
+
 /// The account of a principal written as an ARN (`arn:aws:iam::ACCT:root`, a role, a session)
 /// or as a bare account ID.
 pub fn account_of(principal: &str) -> &str {
@@ -149,6 +172,25 @@ pub fn account_of(principal: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unqualified_arns() {
+        let f = "arn:aws:lambda:us-east-1:123456789012:function:f";
+        assert_eq!(unqualified_arn(&format!("{f}:live")), f);
+        assert_eq!(unqualified_arn(&format!("{f}:*")), f);
+        assert_eq!(unqualified_arn(f), f);
+        assert_eq!(unqualified_arn("*"), "*");
+    }
+
+    /// One table, for `check`'s CloudTrail lookups and the watch's home alike.
+    #[test]
+    fn iam_events_arrive_in_each_partitions_home() {
+        assert_eq!(iam_events_region("aws"), Some("us-east-1"));
+        assert_eq!(iam_events_region("aws-cn"), Some("cn-north-1"));
+        assert_eq!(iam_events_region("aws-us-gov"), Some("us-gov-west-1"));
+        assert_eq!(iam_events_region("aws-eusc"), Some("eusc-de-east-1"));
+        assert_eq!(iam_events_region("aws-iso"), None);
+    }
 
     #[test]
     fn parses_and_prints_every_partition() {

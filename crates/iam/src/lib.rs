@@ -43,7 +43,10 @@ mod prove;
 mod variables;
 mod wildcard;
 
-pub use arn::{account_of, partition_of_region, split as split_arn, Arn, PARTITIONS};
+pub use arn::{
+    account_of, iam_events_region, partition_of_region, split as split_arn, unqualified_arn, Arn,
+    PARTITIONS,
+};
 pub use document::{decode_document, minified_len, normalize, semantically_equal, sort_keys};
 pub use error::{Location, PolicyError};
 pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request, StatementRef};

@@ -69,6 +69,7 @@ mod verify;
 mod watch;
 mod watch_deploy;
 mod watch_event;
+mod watch_generator;
 mod watch_record;
 
 // Checking the rendered documents.
@@ -152,11 +153,7 @@ pub use export::{
 pub use handover::{as_handed_over, hand_over_findings, hand_over_to};
 
 // Watch: what an event changed, and the watching function's deployment.
-pub use watch::{
-    classify as classify_event, compliance as rule_compliance, settled_prefix, settles,
-    watch_generator, Call as WatchCall, Change as WatchChange, Compliance, Settles, WatchCode,
-    Watched, WATCH_GENERATOR,
-};
+pub use watch::{classify as classify_event, Call as WatchCall, Change as WatchChange, Watched};
 pub use watch_deploy::{
     bus_name_of, deployment as watch_deployment, forward_role_name, plan as plan_watch,
     prove_read_only, read_executable, read_roles, reader_role_name, rule_prefix, runs_on_al2023,
@@ -166,8 +163,12 @@ pub use watch_deploy::{
     WATCH_TAG,
 };
 pub use watch_event::{read_event, ApiCall, RuleEvent, WatchEvent};
+pub use watch_generator::{
+    settled_prefix, settles, watch_generator, Settles, WatchCode, WATCH_GENERATOR,
+};
 pub use watch_record::{
-    HubCounts, Notice, Published, Reread, RuleAnswer, Verdict as WatchVerdict, WatchRecord,
+    compliance as rule_compliance, Compliance, HubCounts, Notice, Published, Reread, RuleAnswer,
+    Verdict as WatchVerdict, WatchRecord,
 };
 
 #[cfg(test)]

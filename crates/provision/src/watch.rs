@@ -11,76 +11,10 @@
 
 use serde::Serialize;
 
-use crate::side::Side;
 use serde_json::Value;
 
 use crate::cloudtrail_calls::{acts_on, On};
 use crate::watch_event::{ApiCall, RuleEvent, WatchEvent};
-
-/// A kind of a watch's finding: a finding's code, or a side's "not read".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WatchCode {
-    /// A finding of `check`'s.
-    Finding(crate::drift::Code),
-    /// The side could not be read.
-    NotRead,
-}
-
-/// A finding's generator: `lambda-trust/watch/ROLE/SIDE/CODE` (`SIDE`: `aws` or `genesys`).
-/// The names of watches deployed stay as they are: renaming would orphan their findings.
-pub fn watch_generator(role: &str, side: Side, code: WatchCode) -> String {
-    let code = match code {
-        WatchCode::Finding(c) => c.to_string(),
-        WatchCode::NotRead => "not-read".to_owned(),
-    };
-    format!("{}{code}", settled_prefix(role, Settles::Side(side)))
-}
-
-/// Which of a watch's findings one run settles, by their generators' prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Settles {
-    /// Every finding of the watch.
-    Everything,
-    /// One side's findings.
-    Side(Side),
-    /// One side's "not read" finding alone.
-    NotRead(Side),
-}
-
-/// The generator prefix of what `settles` names.
-pub fn settled_prefix(role: &str, settles: Settles) -> String {
-    let slug = |side| match side {
-        Side::Aws => "aws",
-        Side::Genesys => "genesys",
-    };
-    match settles {
-        Settles::Everything => format!("{WATCH_GENERATOR}{role}/"),
-        Settles::Side(side) => format!("{WATCH_GENERATOR}{role}/{}/", slug(side)),
-        Settles::NotRead(side) => format!("{WATCH_GENERATOR}{role}/{}/not-read", slug(side)),
-    }
-}
-
-/// What a run settles: every finding after a full read, the AWS side's after a scoped one
-/// (the Genesys Cloud side was not read), the Genesys side's after its audit event. What
-/// could not be read is never settled: a side that failed keeps its findings (only its
-/// not-read finding is sent), and a run that read nothing settles nothing but its own
-/// not-read finding. `failed`: the run's error and the side it failed on (`Some(None)`:
-/// nothing was read).
-pub fn settles(failed: Option<Option<Side>>, reread: crate::watch_record::Reread) -> Settles {
-    use crate::watch_record::Reread;
-    match (failed, reread) {
-        (Some(None), _) => Settles::NotRead(Side::Aws),
-        (Some(Some(Side::Genesys)), Reread::Everything) => Settles::Side(Side::Aws),
-        (Some(Some(Side::Genesys)), _) => Settles::NotRead(Side::Genesys),
-        (Some(Some(Side::Aws)), _) => Settles::Side(Side::Genesys),
-        (None, Reread::Everything) => Settles::Everything,
-        (None, Reread::Genesys) => Settles::Side(Side::Genesys),
-        (None, _) => Settles::Side(Side::Aws),
-    }
-}
-
-/// The prefix of every watch's generator ([`watch_generator`]).
-pub const WATCH_GENERATOR: &str = "lambda-trust/watch/";
 
 /// What one deployment's watch looks after: its role, its invoke policies and its targets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -143,43 +77,6 @@ pub enum Change {
         /// Why, in a phrase.
         why: String,
     },
-}
-
-/// `PutEvaluations`' compliance of a run's `report`: `COMPLIANT` when the setup is proved and
-/// in sync, `NON_COMPLIANT` with a failed finding, `INSUFFICIENT_DATA` when it could not be
-/// read or its findings are all unknowns (what was not read or not decided is no verdict), and
-/// `NOT_APPLICABLE` for a resource the watch does not look after (no report).
-pub fn compliance(report: Option<&crate::drift::ConfigReport>) -> Compliance {
-    let Some(report) = report else {
-        return Compliance::NotApplicable;
-    };
-    let failed = (report.findings.iter())
-        .flat_map(|f| std::iter::once(f).chain(&f.related))
-        .any(|f| f.outcome == lambda_trust_verdict::Outcome::Failed);
-    match report.status {
-        crate::drift::ConfigStatus::Ok => Compliance::Compliant,
-        crate::drift::ConfigStatus::Drift if failed => Compliance::NonCompliant,
-        crate::drift::ConfigStatus::Drift | crate::drift::ConfigStatus::Error => {
-            Compliance::InsufficientData
-        }
-    }
-}
-
-/// An AWS Config evaluation's compliance (API Reference, `Evaluation.ComplianceType`, as
-/// `PutEvaluations` takes it from a custom rule).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
-pub enum Compliance {
-    /// Proved and in sync.
-    Compliant,
-    /// A failed finding.
-    NonCompliant,
-    /// Not a resource the watch looks after.
-    NotApplicable,
-    /// Not read, or only unknowns: no verdict.
-    InsufficientData,
 }
 
 /// What a Config rule's invocation can have changed: its periodic evaluation reads
@@ -355,6 +252,11 @@ fn lambda_change(
     }
 }
 
+/// The partition of a region an event names (`cn-north-1` → `aws-cn`).
+fn partition(region: &str) -> Option<&'static str> {
+    lambda_trust_iam::partition_of_region(region)
+}
+
 /// The unqualified ARN of a function as Lambda's calls name it: a name, `name:qualifier`, a
 /// partial ARN (`ACCOUNT:function:NAME`) or a full ARN, the account and region from the event.
 pub(crate) fn function_arn(
@@ -367,8 +269,9 @@ pub(crate) fn function_arn(
         ["arn", partition, "lambda", region, account, "function", name, ..] => {
             (*partition, *region, *account, *name)
         }
-        [account, "function", name, ..] => ("aws", region?, *account, *name),
-        [name] | [name, _] => ("aws", region?, account?, *name),
+        // A name or partial ARN: the partition is the region's.
+        [account, "function", name, ..] => (partition(region?)?, region?, *account, *name),
+        [name] | [name, _] => (partition(region?)?, region?, account?, *name),
         _ => return None,
     };
     Some(format!(
@@ -444,35 +347,21 @@ mod tests {
         ));
     }
 
-    /// Each run settles what it read, and never what it could not: the whole table.
+    /// A function named without its ARN takes the partition of the event's region.
     #[test]
-    fn a_run_settles_what_it_read_and_never_what_it_could_not() {
-        use crate::watch_record::Reread::*;
-        let (aws, genesys) = (Some(Side::Aws), Some(Side::Genesys));
-        let table = [
-            (Some(None), Everything, Settles::NotRead(Side::Aws)),
-            (Some(None), Genesys, Settles::NotRead(Side::Aws)),
-            (Some(genesys), Everything, Settles::Side(Side::Aws)),
-            (Some(genesys), Genesys, Settles::NotRead(Side::Genesys)),
-            (Some(genesys), Role, Settles::NotRead(Side::Genesys)),
-            (Some(aws), Everything, Settles::Side(Side::Genesys)),
-            (Some(aws), Function, Settles::Side(Side::Genesys)),
-            (None, Everything, Settles::Everything),
-            (None, Genesys, Settles::Side(Side::Genesys)),
-            (None, Role, Settles::Side(Side::Aws)),
-            (None, Function, Settles::Side(Side::Aws)),
-            (None, Nothing, Settles::Side(Side::Aws)),
-        ];
-        for (failed, reread, want) in table {
-            assert_eq!(settles(failed, reread), want, "{failed:?} {reread:?}");
-        }
+    fn a_named_function_takes_its_regions_partition() {
         assert_eq!(
-            settled_prefix("R", Settles::NotRead(Side::Genesys)),
-            "lambda-trust/watch/R/genesys/not-read"
+            function_arn("lookup", Some("111122223333"), Some("cn-north-1")).as_deref(),
+            Some("arn:aws-cn:lambda:cn-north-1:111122223333:function:lookup")
         );
         assert_eq!(
-            watch_generator("R", Side::Aws, WatchCode::NotRead),
-            "lambda-trust/watch/R/aws/not-read"
+            function_arn(
+                "111122223333:function:lookup:live",
+                None,
+                Some("us-gov-west-1")
+            )
+            .as_deref(),
+            Some("arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:lookup")
         );
     }
 
@@ -601,7 +490,6 @@ mod tests {
             Change::Everything { .. }
         ));
         assert_eq!(rule_event(&tick).unwrap().resource_type, "AWS::::Account");
-        assert_eq!(compliance(None), Compliance::NotApplicable);
     }
 
     #[test]
@@ -668,36 +556,5 @@ mod tests {
                 call.name
             );
         }
-    }
-
-    #[test]
-    fn a_config_rules_compliance_is_decided_from_the_reports_status_and_outcomes() {
-        use crate::check::{config_report, GenesysSide};
-        use crate::drift::ConfigStatus;
-        use crate::verify::Verification;
-        use crate::verify::{Check, CheckId};
-        let report = |findings: Vec<crate::drift::Finding>| {
-            let passed = Verification::from(vec![Check {
-                code: CheckId::TrustStructure,
-                name: "trust".into(),
-                passed: true,
-                detail: String::new(),
-            }]);
-            config_report("c.toml", "", findings, &passed, GenesysSide::NotChecked)
-        };
-        let ok = report(Vec::new());
-        assert_eq!(ok.status, ConfigStatus::Ok);
-        assert_eq!(compliance(Some(&ok)), Compliance::Compliant);
-        let finding = |outcome| crate::drift::Finding {
-            outcome,
-            ..crate::drift::Finding::new(crate::drift::Code::RoleMissing, "role R", "gone")
-        };
-        let failed = report(vec![finding(lambda_trust_verdict::Outcome::Failed)]);
-        assert_eq!(compliance(Some(&failed)), Compliance::NonCompliant);
-        let unknown = report(vec![finding(lambda_trust_verdict::Outcome::Unknown)]);
-        assert_eq!(unknown.status, ConfigStatus::Drift);
-        assert_eq!(compliance(Some(&unknown)), Compliance::InsufficientData);
-        let failed_read = crate::drift::ConfigReport::error("c.toml", "GetRole refused".into());
-        assert_eq!(compliance(Some(&failed_read)), Compliance::InsufficientData);
     }
 }

@@ -123,7 +123,7 @@ pub enum RuleAnswer {
     /// `PutEvaluations` took the compliance of the resource.
     Answered {
         /// `COMPLIANT`, `NON_COMPLIANT`, `INSUFFICIENT_DATA` or `NOT_APPLICABLE`.
-        compliance: crate::watch::Compliance,
+        compliance: Compliance,
         /// The resource evaluated.
         resource: RuleEvent,
     },
@@ -132,4 +132,78 @@ pub enum RuleAnswer {
         /// The error.
         error: String,
     },
+}
+
+/// An AWS Config evaluation's compliance (API Reference, `Evaluation.ComplianceType`, as
+/// `PutEvaluations` takes it from a custom rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum Compliance {
+    /// Proved and in sync.
+    Compliant,
+    /// A failed finding.
+    NonCompliant,
+    /// Not a resource the watch looks after.
+    NotApplicable,
+    /// Not read, or only unknowns: no verdict.
+    InsufficientData,
+}
+
+/// `PutEvaluations`' compliance of a run's `report`: `COMPLIANT` when the setup is proved and
+/// in sync, `NON_COMPLIANT` with a failed finding, `INSUFFICIENT_DATA` when it could not be
+/// read or its findings are all unknowns (what was not read or not decided is no verdict), and
+/// `NOT_APPLICABLE` for a resource the watch does not look after (no report).
+pub fn compliance(report: Option<&crate::drift::ConfigReport>) -> Compliance {
+    let Some(report) = report else {
+        return Compliance::NotApplicable;
+    };
+    let failed = (report.findings.iter())
+        .flat_map(|f| std::iter::once(f).chain(&f.related))
+        .any(|f| f.outcome == lambda_trust_verdict::Outcome::Failed);
+    match report.status {
+        crate::drift::ConfigStatus::Ok => Compliance::Compliant,
+        crate::drift::ConfigStatus::Drift if failed => Compliance::NonCompliant,
+        crate::drift::ConfigStatus::Drift | crate::drift::ConfigStatus::Error => {
+            Compliance::InsufficientData
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_rules_compliance_is_decided_from_the_reports_status_and_outcomes() {
+        assert_eq!(compliance(None), Compliance::NotApplicable);
+        use crate::check::{config_report, GenesysSide};
+        use crate::drift::ConfigStatus;
+        use crate::verify::Verification;
+        use crate::verify::{Check, CheckId};
+        let report = |findings: Vec<crate::drift::Finding>| {
+            let passed = Verification::from(vec![Check {
+                code: CheckId::TrustStructure,
+                name: "trust".into(),
+                passed: true,
+                detail: String::new(),
+            }]);
+            config_report("c.toml", "", findings, &passed, GenesysSide::NotChecked)
+        };
+        let ok = report(Vec::new());
+        assert_eq!(ok.status, ConfigStatus::Ok);
+        assert_eq!(compliance(Some(&ok)), Compliance::Compliant);
+        let finding = |outcome| crate::drift::Finding {
+            outcome,
+            ..crate::drift::Finding::new(crate::drift::Code::RoleMissing, "role R", "gone")
+        };
+        let failed = report(vec![finding(lambda_trust_verdict::Outcome::Failed)]);
+        assert_eq!(compliance(Some(&failed)), Compliance::NonCompliant);
+        let unknown = report(vec![finding(lambda_trust_verdict::Outcome::Unknown)]);
+        assert_eq!(unknown.status, ConfigStatus::Drift);
+        assert_eq!(compliance(Some(&unknown)), Compliance::InsufficientData);
+        let failed_read = crate::drift::ConfigReport::error("c.toml", "GetRole refused".into());
+        assert_eq!(compliance(Some(&failed_read)), Compliance::InsufficientData);
+    }
 }

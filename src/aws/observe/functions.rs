@@ -13,7 +13,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::aws::client::{has_code, AwsError, Clients};
 use crate::aws::pace::{Pacer, Pacers};
-use lambda_trust_iam::Arn;
+use lambda_trust_iam::{unqualified_arn, Arn};
 use lambda_trust_model::{FunctionQuery, ObservedFunction};
 
 use super::ObserveError;
@@ -401,11 +401,6 @@ async fn list_qualifiers(
     }
 }
 
-/// `arn:aws:lambda:r:a:function:f:q` → `arn:aws:lambda:r:a:function:f`.
-pub(crate) fn unqualified_arn(arn: &str) -> String {
-    Arn::parse(arn).map_or_else(|| arn.to_string(), |a| a.unqualified().to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,17 +487,5 @@ mod tests {
             .map(|i| target("a", Some(&format!("{i}"))))
             .collect();
         assert_eq!(listable(&many, (0..51).collect()).len(), 51);
-    }
-
-    #[test]
-    fn unqualified_arns() {
-        assert_eq!(
-            unqualified_arn("arn:aws:lambda:us-east-1:123456789012:function:f:live"),
-            "arn:aws:lambda:us-east-1:123456789012:function:f"
-        );
-        assert_eq!(
-            unqualified_arn("arn:aws:lambda:us-east-1:123456789012:function:f"),
-            "arn:aws:lambda:us-east-1:123456789012:function:f"
-        );
     }
 }

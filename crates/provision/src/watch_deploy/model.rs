@@ -10,15 +10,10 @@ use serde_json::Value;
 /// `watch destroy` removes and `watch status` reads, and nothing else.
 pub const WATCH_TAG: &str = "lambda-trust:watch";
 
-/// The IAM region of a partition, where IAM's CloudTrail events arrive.
+/// The IAM region of a partition, where IAM's CloudTrail events arrive
+/// ([`lambda_trust_iam::iam_events_region`]; us-east-1 for a partition it does not know).
 pub(crate) fn home_region(partition: &str) -> &'static str {
-    match partition {
-        "aws-cn" => "cn-northwest-1",
-        "aws-us-gov" => "us-gov-west-1",
-        // The European Sovereign Cloud's one region (the AWS SDKs' partition table).
-        "aws-eusc" => "eusc-de-east-1",
-        _ => "us-east-1",
-    }
+    lambda_trust_iam::iam_events_region(partition).unwrap_or("us-east-1")
 }
 
 /// What the deployment is made from.
