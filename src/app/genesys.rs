@@ -12,7 +12,9 @@ use super::events::{Event, Events};
 use crate::aws::Clients;
 use crate::error::Result;
 use crate::event::Note;
-use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient, Retried, Retries};
+use crate::genesys::client::{Client, Retried, Retries};
+use crate::genesys::credentials::{endpoints, OAuthClient};
+use crate::genesys::error::GenesysError;
 use crate::genesys::{apply as genesys_apply, observe, Session};
 use lambda_trust_config::{Endpoints, RegionError};
 use lambda_trust_model::DesiredGenesys;
@@ -63,7 +65,7 @@ pub(super) async fn sign_in_parts(
         (None, None) => return Err(GenesysError::NoClient.into()),
         (None, Some(secret)) => {
             let text = crate::aws::secrets::read_secret(clients, secret).await?;
-            OAuthClient::from_secret_json(&text, secret)?
+            OAuthClient::from_secret_json(&text, secret).map_err(GenesysError::from)?
         }
     };
     let base = base_url.as_deref().map(|b| b.trim_end_matches('/'));

@@ -16,7 +16,9 @@ use super::init::{read_role, write_all};
 use super::settings::Settings;
 use crate::error::{Error, Result};
 use crate::event::{Note, Read, Said};
-use crate::genesys::client::{endpoints, Client, GenesysError, OAuthClient};
+use crate::genesys::client::Client;
+use crate::genesys::credentials::{endpoints, OAuthClient};
+use crate::genesys::error::GenesysError;
 use crate::genesys::observe;
 use lambda_trust_audit::{
     add_granted, classify_actions, import_files, GenesysImport, ImportHeader, ImportedRole,

@@ -6,7 +6,7 @@
 
 use crate::aws::secrets::{describe_secret, read_secret};
 use crate::aws::Clients;
-use crate::genesys::client::OAuthClient;
+use crate::genesys::credentials::OAuthClient;
 
 /// What was read of `[genesys].oauth_secret`.
 pub(crate) struct SecretRead {

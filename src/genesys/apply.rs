@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 
 use serde::Deserialize;
 
-use super::client::{maybe_lost, Client, GenesysError, Retried};
+use super::client::{maybe_lost, Client, Retried};
+use super::error::GenesysError;
 use super::observe;
 use lambda_trust_model::{
     ActionDef, ActionRecord, DesiredAction, Ledger, CREDENTIAL_TYPE, ENABLED, INTEGRATION_TYPE,

@@ -12,7 +12,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::client::{Client, GenesysError};
+use super::client::Client;
+use super::error::GenesysError;
 
 /// How far back the query looks (the realtime query serves recent history only).
 pub(crate) const AUDIT_DAYS: i64 = 7;

@@ -4,7 +4,7 @@
 //! wait told to a [`Progress`] sink the command passes in).
 //!
 //! Part of the `genesys` layer: the only place that names the HTTP client crate. Secrets live
-//! in [`Secret`], whose `Debug` and `Display` never show them.
+//! in `credentials::Secret`, whose `Debug` and `Display` never show them.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -15,163 +15,12 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::time::Instant;
 
+use super::credentials::{OAuthClient, Secret};
+use super::error::GenesysError;
 use crate::retry::{
     retry_with, Backoff, Limit, Progress, Quiet, Retry, Wait, Waiting, DEFAULT_MAX_ATTEMPTS,
 };
-use lambda_trust_config::{Endpoints, RegionError};
-
-/// A secret string: shown as `***` by `Debug` and `Display`; [`Secret::expose`] to use it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl From<String> for Secret {
-    fn from(s: String) -> Secret {
-        Secret(s)
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(s: &str) -> Secret {
-        Secret(s.to_owned())
-    }
-}
-
-impl Secret {
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-/// An OAuth client (client-credentials grant) of the Genesys Cloud org.
-#[derive(Debug, Clone)]
-pub struct OAuthClient {
-    pub id: String,
-    pub secret: Secret,
-    /// Where it came from, for messages (`the environment`, `secret …`).
-    pub source: String,
-}
-
-/// The environment variables of Genesys Cloud's own tools.
-pub(crate) const ENV_CLIENT_ID: &str = "GENESYSCLOUD_OAUTHCLIENT_ID";
-pub(crate) const ENV_CLIENT_SECRET: &str = "GENESYSCLOUD_OAUTHCLIENT_SECRET";
-pub(crate) const ENV_REGION: &str = "GENESYSCLOUD_REGION";
-pub(crate) const ENV_API_REGION: &str = "GENESYSCLOUD_API_REGION";
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-impl OAuthClient {
-    /// `GENESYSCLOUD_OAUTHCLIENT_ID` and `_SECRET`, when both are set.
-    pub(crate) fn from_env() -> Option<OAuthClient> {
-        Some(OAuthClient {
-            id: env(ENV_CLIENT_ID)?,
-            secret: Secret::from(env(ENV_CLIENT_SECRET)?),
-            source: format!("{ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}"),
-        })
-    }
-
-    /// The JSON Lambda functions calling Genesys Cloud commonly keep in Secrets Manager:
-    /// `{"client_id", "client_secret", "base_url"?}`. Returns the client and `base_url`.
-    pub(crate) fn from_secret_json(
-        text: &str,
-        secret_id: &str,
-    ) -> Result<(OAuthClient, Option<String>), GenesysError> {
-        let bad = |what: &str| GenesysError::BadSecret {
-            secret: secret_id.to_string(),
-            problem: what.to_string(),
-        };
-        let v: Value = serde_json::from_str(text).map_err(|_| bad("it is not JSON"))?;
-        let field = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let id = field("client_id").ok_or_else(|| bad("it has no \"client_id\" string"))?;
-        let secret =
-            field("client_secret").ok_or_else(|| bad("it has no \"client_secret\" string"))?;
-        Ok((
-            OAuthClient {
-                id,
-                secret: Secret::from(secret),
-                source: format!("secret {secret_id}"),
-            },
-            field("base_url"),
-        ))
-    }
-}
-
-/// The endpoints: `GENESYSCLOUD_API_REGION` > `GENESYSCLOUD_REGION` > `[genesys].region`.
-pub(crate) fn endpoints(config_region: Option<&str>) -> Result<Endpoints, RegionError> {
-    lambda_trust_config::resolve_endpoints(
-        config_region,
-        env(ENV_REGION).as_deref(),
-        env(ENV_API_REGION).as_deref(),
-    )
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum GenesysError {
-    #[error("Genesys Cloud refused the OAuth client from {source_name} ({status}): {message}")]
-    Auth {
-        source_name: String,
-        status: u16,
-        message: String,
-    },
-    #[error("no Genesys Cloud OAuth client")]
-    NoClient,
-    #[error("the Secrets Manager secret {secret} is not a Genesys Cloud OAuth client: {problem}")]
-    BadSecret { secret: String, problem: String },
-    #[error("the secret's base_url {base_url} disagrees with the configured Genesys Cloud API {api_url}")]
-    RegionMismatch { base_url: String, api_url: String },
-    #[error("Genesys Cloud {method} {path}: {status} {code}: {message}")]
-    Api {
-        method: String,
-        path: String,
-        status: u16,
-        code: String,
-        message: String,
-        retry_after: Option<u64>,
-    },
-    #[error("cannot reach Genesys Cloud ({method} {url}): {message}")]
-    Transport {
-        method: String,
-        url: String,
-        message: String,
-    },
-    #[error("unexpected answer from Genesys Cloud {method} {path}: {message}")]
-    Decode {
-        method: String,
-        path: String,
-        message: String,
-    },
-    #[error("Genesys Cloud refused to tell {what}: {message}")]
-    Permission {
-        permission: &'static str,
-        what: String,
-        message: String,
-    },
-    #[error(transparent)]
-    Region(#[from] RegionError),
-}
-
-impl GenesysError {
-    /// The HTTP status of an API error.
-    pub(crate) fn status(&self) -> Option<u16> {
-        match self {
-            GenesysError::Api { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-}
+use lambda_trust_config::Endpoints;
 
 /// What the client did, for the report: writes on the wire and every retried call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -694,22 +543,6 @@ fn decode(method: &str, path: &str, e: impl fmt::Display) -> GenesysError {
         message: e.to_string(),
     }
 }
-
-impl crate::error::Hinted for GenesysError {
-    fn hint(&self) -> Option<String> {
-        Some(match self {
-            GenesysError::Auth { .. } => "check the client ID and secret; the OAuth client must use the client-credentials grant, belong to the org of the configured region, and have a role with the Integrations permissions (integrations:integration, integrations:credential, integrations:action) and, for who-changed-it, audits:audit:view".to_string(),
-            GenesysError::NoClient  => format!("set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}, or [genesys].oauth_secret to a Secrets Manager secret holding {{\"client_id\", \"client_secret\"}}"),
-            GenesysError::BadSecret { .. } => "store {\"client_id\": \"…\", \"client_secret\": \"…\", \"base_url\": \"https://api.mypurecloud.com\"} (base_url optional)".to_string(),
-            GenesysError::RegionMismatch { .. } => "fix [genesys].region (or GENESYSCLOUD_REGION / GENESYSCLOUD_API_REGION), or the secret's base_url".to_string(),
-            GenesysError::Transport { .. } => "check the region or GENESYSCLOUD_API_REGION, and the network; a call that gets no answer is given up after --timeout (default 60 s)".to_string(),
-            GenesysError::Permission { permission, .. } => format!("give the OAuth client's role the permission {permission}"),
-            GenesysError::Region(e) => return e.hint(),
-            _ => return None,
-        })
-    }
-}
-crate::error::layer_errors!(Genesys: GenesysError);
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,8 @@
 //!
 //! The region table (region name → API and login URLs) and endpoint resolution are the config
 //! crate's (`lambda_trust_config::resolve_endpoints`).
-//! `client`: OAuth client credentials, requests, the retry policy, [`client::Secret`].
+//! `client`: requests and the retry policy. `credentials`: the OAuth client, its
+//! [`credentials::Secret`], the endpoints.
 //! `observe`: every read. `apply`: every write. `audit`: who changed an object (the realtime
 //! audit query). `test`: runs a data action end to end (`verify --test-actions`).
 //!
@@ -25,10 +26,13 @@
 pub(crate) mod apply;
 pub(crate) mod audit;
 pub(crate) mod client;
+pub(crate) mod credentials;
+pub(crate) mod error;
 pub(crate) mod observe;
 pub(crate) mod session;
 mod settle;
 pub(crate) mod test_run;
 
-pub use client::{Client, OAuthClient, Secret};
+pub use client::Client;
+pub use credentials::{OAuthClient, Secret};
 pub(crate) use session::Session;

@@ -22,7 +22,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::client::{Client, GenesysError};
+use super::client::Client;
+use super::error::GenesysError;
 use lambda_trust_model::{
     compare_listed_dates, ledger_role, settled_by_ledger, ActionContract, ActionDef,
     DesiredGenesys, Flow, KnownRole, Ledger, Listed, ListedAction, ObservedAction,

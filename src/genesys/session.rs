@@ -6,7 +6,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::audit::{who_changed, Who, AUDIT_DAYS};
-use super::client::{Client, GenesysError, Retried};
+use super::client::{Client, Retried};
+use super::error::GenesysError;
 use super::observe;
 use crate::error::Result;
 use lambda_trust_model::{DesiredGenesys, ObservedGenesys};

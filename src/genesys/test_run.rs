@@ -11,7 +11,8 @@ use std::time::Instant;
 use reqwest::Method;
 use serde_json::Value;
 
-use super::client::{Client, GenesysError};
+use super::client::Client;
+use super::error::GenesysError;
 use lambda_trust_provision::TestRun;
 
 /// One test run: Genesys Cloud's verdict on its steps, the action's answer, the time it took.

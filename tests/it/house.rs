@@ -62,9 +62,8 @@ fn extent(lines: &[&str]) -> usize {
     lines.len()
 }
 
-#[test]
-fn functions_read_on_one_screen() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+/// Every Rust file of the binary's and the crates' `src`.
+fn source_files(root: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
     for krate in std::fs::read_dir(root.join("crates")).unwrap() {
@@ -73,6 +72,44 @@ fn functions_read_on_one_screen() {
             rust_files(&src, &mut files);
         }
     }
+    files
+}
+
+/// The longest a file that is not a test may be: one idea a file.
+const FILE_LINES: usize = 800;
+
+/// Whether `file` holds tests alone: a `tests.rs`, or a file of a `tests/` folder.
+fn is_test_file(file: &Path) -> bool {
+    file.file_name().is_some_and(|n| n == "tests.rs")
+        || file.components().any(|c| c.as_os_str() == "tests")
+}
+
+#[test]
+fn files_hold_one_idea() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut long: Vec<String> = (source_files(root).iter())
+        .filter(|f| !is_test_file(f))
+        .filter_map(|f| {
+            let lines = std::fs::read_to_string(f).unwrap().lines().count();
+            let rel = f.strip_prefix(root).unwrap().display().to_string();
+            (lines > FILE_LINES).then(|| format!("{lines:>5} {rel}"))
+        })
+        .collect();
+    long.sort();
+    assert_eq!(
+        long,
+        Vec::<String>::new(),
+        "files over {FILE_LINES} lines that are not tests: split them along their seams"
+    );
+    assert!(is_test_file(Path::new("crates/x/src/trail/tests.rs")));
+    assert!(is_test_file(Path::new("crates/x/src/path/tests/keys.rs")));
+    assert!(!is_test_file(Path::new("crates/x/src/trail/mod.rs")));
+}
+
+#[test]
+fn functions_read_on_one_screen() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = source_files(root);
     let mut long = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
