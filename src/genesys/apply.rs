@@ -125,10 +125,35 @@ async fn run(
         CreateIntegration { name } => {
             created.integration = Some(create_integration(client, name, outcome).await?);
         }
-        CreateAction { .. }
-        | UpdateAction { .. }
-        | SupersedeAction { .. }
-        | DeleteAction { .. } => run_action(client, op, created, outcome).await?,
+        CreateAction {
+            action,
+            category,
+            integration,
+            ..
+        } => {
+            let integration = integration_id(integration, created, op)?;
+            let made = create_action(client, action, category, &integration, outcome).await?;
+            created.actions.insert(action.def.name.clone(), made);
+        }
+        UpdateAction {
+            id,
+            version,
+            action,
+            category,
+            via,
+            ..
+        } => {
+            let def = in_category(action, category);
+            let version = update_action(client, id, *version, &def, via, outcome).await?;
+            (created.actions).insert(action.def.name.clone(), (id.clone(), version));
+        }
+        SupersedeAction {
+            id,
+            version,
+            new_name,
+            ..
+        } => supersede(client, (id, *version, new_name), outcome).await?,
+        DeleteAction { id, .. } => delete(client, &format!("{ACTIONS}/{id}")).await?,
         PutConfig(w) => put_config(client, op, w, created, outcome).await?,
         Enable { integration, .. } => {
             let id = integration_id(integration, created, op)?;
@@ -144,54 +169,15 @@ async fn run(
     Ok(())
 }
 
-/// A data action's write: created, updated as its plan says, superseded or deleted.
-async fn run_action(
+/// An action replaced after a contract change: renamed out of the way, kept while flows call
+/// it.
+async fn supersede(
     client: &Client,
-    op: &GenesysOp,
-    created: &mut Created,
+    (id, version, new_name): (&str, i64, &str),
     outcome: &mut GenesysOutcome,
 ) -> Result<(), GenesysError> {
-    use GenesysOp::*;
-    match op {
-        CreateAction {
-            action,
-            category,
-            integration,
-            ..
-        } => {
-            let integration = integration_id(integration, created, op)?;
-            let (id, version) =
-                create_action(client, action, category, &integration, outcome).await?;
-            created
-                .actions
-                .insert(action.def.name.clone(), (id, version));
-        }
-        UpdateAction {
-            id,
-            version,
-            action,
-            category,
-            via,
-            ..
-        } => {
-            let def = in_category(action, category);
-            let version = update_action(client, id, *version, &def, via, outcome).await?;
-            created
-                .actions
-                .insert(action.def.name.clone(), (id.clone(), version));
-        }
-        SupersedeAction {
-            id,
-            version,
-            new_name,
-            ..
-        } => {
-            let body = |version: &Value| json!({"name": new_name, "version": version});
-            patch_action(client, id, *version, body, outcome).await?;
-        }
-        DeleteAction { id, .. } => delete(client, &format!("{ACTIONS}/{id}")).await?,
-        _ => unreachable!("not an action's write: run writes it"),
-    }
+    let body = |version: &Value| json!({"name": new_name, "version": version});
+    patch_action(client, id, version, body, outcome).await?;
     Ok(())
 }
 

@@ -484,34 +484,41 @@ fn classify(account: &str, acc: &Accepted) -> (usize, Vec<String>, Vec<Finding>)
                 vec![Finding::new(Code::ExternalIdUnproved, msg, None)],
             )
         }
-        Accepted::Ids(ids) => {
-            let values: Vec<String> = ids.iter().map(|(t, _)| t.value.clone()).collect();
-            let pattern = ids.iter().any(|(t, _)| !t.is_literal());
-            if ids.len() == 1 && !pattern {
-                return (0, values, Vec::new());
-            }
-            let shown: Vec<String> = ids
-                .iter()
-                .map(|(t, _)| format!("{} {:?}", t.op, t.value))
-                .collect();
-            let msg = format!(
-                "{} can assume the role with more than one sts:ExternalId: {}",
-                who(account),
-                shown.join(", ")
-            );
-            let witness = ids
-                .iter()
-                .find(|(t, _)| !t.is_literal())
-                .or(ids.last())
-                .and_then(|(_, c)| c.as_ref());
-            let rank = if pattern { 2 } else { 1 };
-            (
-                rank,
-                values,
-                vec![Finding::new(Code::ExternalIdPattern, msg, witness)],
-            )
-        }
+        Accepted::Ids(ids) => several_ids(account, ids),
     }
+}
+
+/// The external IDs the role accepts: one fixed value is the one it should; several, or a
+/// pattern, a finding (a pattern ranks above a list of fixed values).
+fn several_ids(
+    account: &str,
+    ids: &[(IdTest, Option<Counterexample>)],
+) -> (usize, Vec<String>, Vec<Finding>) {
+    let values: Vec<String> = ids.iter().map(|(t, _)| t.value.clone()).collect();
+    let pattern = ids.iter().any(|(t, _)| !t.is_literal());
+    if ids.len() == 1 && !pattern {
+        return (0, values, Vec::new());
+    }
+    let shown: Vec<String> = ids
+        .iter()
+        .map(|(t, _)| format!("{} {:?}", t.op, t.value))
+        .collect();
+    let msg = format!(
+        "{} can assume the role with more than one sts:ExternalId: {}",
+        who(account),
+        shown.join(", ")
+    );
+    let witness = ids
+        .iter()
+        .find(|(t, _)| !t.is_literal())
+        .or(ids.last())
+        .and_then(|(_, c)| c.as_ref());
+    let rank = if pattern { 2 } else { 1 };
+    (
+        rank,
+        values,
+        vec![Finding::new(Code::ExternalIdPattern, msg, witness)],
+    )
 }
 
 /// `other-principals`: proved over the policy with the partner accounts denied.

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-// Through the face: `genesys`, where these are, reads the config, so its path would close a
-// circle.
 use super::genesys_model::{DataActionConfig, GenesysConfig};
 use serde::{Deserialize, Serialize};
 

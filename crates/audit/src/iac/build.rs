@@ -136,24 +136,8 @@ impl Build {
         );
         model.function_policies = policies;
         model.unresolved_permissions = unresolved;
-        for (id, mut role) in std::mem::take(&mut self.roles) {
-            if let Some(settings) = self.settings.remove(&id) {
-                model.settings.insert(role.name.clone(), settings);
-            }
-            let held = self.held(&id, &role);
-            let trust = markers_in(&role.trust);
-            role.trust = widen(&role.trust, Kind::Trust);
-            for (_, d) in &mut role.inline {
-                *d = widen(d, Kind::Permissions);
-            }
-            model.sources.insert(role.name.clone(), locate(&id));
-            if !trust.is_empty() {
-                model.trust_unknowns.insert(role.name.clone(), trust);
-            }
-            if !held.is_empty() {
-                model.access_unknowns.insert(role.name.clone(), held);
-            }
-            model.iam.roles.push(role);
+        for (id, role) in std::mem::take(&mut self.roles) {
+            self.add_role(&mut model, (id, role), locate);
         }
         for (arn, mut p) in self.policies {
             for v in &mut p.versions {
@@ -162,6 +146,33 @@ impl Build {
             model.iam.policies.insert(arn, p);
         }
         model
+    }
+
+    /// One role into `model`: its settings, its source, its documents widened where they
+    /// hold an unknown, and what those unknowns leave unknown of its trust and access.
+    fn add_role(
+        &mut self,
+        model: &mut IacModel,
+        (id, mut role): (String, AuditRole),
+        locate: &dyn Fn(&str) -> Source,
+    ) {
+        if let Some(settings) = self.settings.remove(&id) {
+            model.settings.insert(role.name.clone(), settings);
+        }
+        let held = self.held(&id, &role);
+        let trust = markers_in(&role.trust);
+        role.trust = widen(&role.trust, Kind::Trust);
+        for (_, d) in &mut role.inline {
+            *d = widen(d, Kind::Permissions);
+        }
+        model.sources.insert(role.name.clone(), locate(&id));
+        if !trust.is_empty() {
+            model.trust_unknowns.insert(role.name.clone(), trust);
+        }
+        if !held.is_empty() {
+            model.access_unknowns.insert(role.name.clone(), held);
+        }
+        model.iam.roles.push(role);
     }
 
     /// The unknown values a role's permissions depend on.

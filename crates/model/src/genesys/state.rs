@@ -143,13 +143,7 @@ impl DesiredGenesys {
                 .unwrap_or_else(open_schema)
         };
         let default_category = config.genesys_category().unwrap_or_default();
-        let granted: Vec<String> = targets
-            .iter()
-            .map(|t| match t.qualifier.as_deref() {
-                Some(q) if q != "*" => format!("{}:{q}", t.function_arn),
-                _ => t.function_arn.clone(),
-            })
-            .collect();
+        let granted: Vec<String> = targets.iter().map(granted_arn).collect();
         let mut actions: Vec<DesiredAction> = targets
             .iter()
             .zip(&granted)
@@ -196,6 +190,14 @@ impl DesiredGenesys {
             drafts: g.publish == Some(lambda_trust_config::PublishMode::Draft),
             publish_drafts: false,
         })
+    }
+}
+
+/// The ARN a target is granted as: with its qualifier, unless that is `*` or none.
+fn granted_arn(t: &crate::render::ResolvedTarget) -> String {
+    match t.qualifier.as_deref() {
+        Some(q) if q != "*" => format!("{}:{q}", t.function_arn),
+        _ => t.function_arn.clone(),
     }
 }
 

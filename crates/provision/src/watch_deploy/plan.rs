@@ -239,99 +239,85 @@ pub enum WatchOp {
 }
 
 impl WatchOp {
-    /// One line for the preview.
+    /// One line for the preview: every write says itself (an exhaustive match).
     fn line(&self) -> String {
+        use WatchOp::*;
+        let rule_at = |r: &WatchRule| format!("{} ({}{})", r.name, r.region, of(&r.account));
         match self {
-            WatchOp::CreateRole { role } => {
-                format!("create role {}{}", role.name, within(&role.account))
+            CreateRole { role } => format!("create role {}", role_in(role)),
+            UpdateTrust { role } => {
+                format!("update the trust policy of role {}", role_in(role))
             }
-            WatchOp::UpdateTrust { role } => {
+            PutRolePolicy { role } => {
                 format!(
-                    "update the trust policy of role {}{}",
-                    role.name,
-                    within(&role.account)
+                    "put inline policy {} on role {}",
+                    role.policy_name,
+                    role_in(role)
                 )
             }
-            WatchOp::PutRolePolicy { role } => format!(
-                "put inline policy {} on role {}{}",
-                role.policy_name,
-                role.name,
-                within(&role.account)
-            ),
-            WatchOp::DeleteRole { account, name, .. } => {
+            DeleteRole { account, name, .. } => {
                 format!("delete role {name}{}", within(account))
             }
-            WatchOp::CreateFunction { function } => format!(
+            CreateFunction { function: f } => format!(
                 "create function {} ({}, provided.al2023, {})",
-                function.name, function.region, function.architecture
+                f.name, f.region, f.architecture
             ),
-            WatchOp::UpdateCode { function } => format!(
-                "update the code of function {} (sha256 {})",
-                function.name, function.code_sha256
-            ),
-            WatchOp::UpdateConfiguration { function } => {
-                format!("update the configuration of function {}", function.name)
-            }
-            WatchOp::DeleteFunction { name, .. } => format!("delete function {name}"),
-            _ => self.event_line(),
-        }
-    }
-
-    /// The line of a write of EventBridge or AWS Config: rules, their targets and permissions.
-    fn event_line(&self) -> String {
-        match self {
-            WatchOp::PutRule { rule } => {
+            UpdateCode { function: f } => {
                 format!(
-                    "put rule {} ({}{})",
-                    rule.name,
-                    rule.region,
-                    of(&rule.account)
+                    "update the code of function {} (sha256 {})",
+                    f.name, f.code_sha256
                 )
             }
-            WatchOp::PutTarget { rule } => format!(
-                "point rule {} ({}{}) at {}",
-                rule.name,
-                rule.region,
-                of(&rule.account),
-                rule.target
-            ),
-            WatchOp::AllowRule { function, rule } => {
+            UpdateConfiguration { function: f } => {
+                format!("update the configuration of function {}", f.name)
+            }
+            DeleteFunction { name, .. } => format!("delete function {name}"),
+            PutRule { rule } => format!("put rule {}", rule_at(rule)),
+            PutTarget { rule } => {
+                format!("point rule {} at {}", rule_at(rule), rule.target)
+            }
+            AllowRule { function, rule } => {
                 format!("let rule {} invoke function {function}", rule.name)
             }
-            WatchOp::CreateBus { bus } => {
-                format!("create event bus {} ({})", bus.name, bus.region)
-            }
-            WatchOp::PutBusPolicy { bus } => format!(
-                "let {} put events on event bus {}",
-                admitted(&bus.policy),
-                bus.name
-            ),
-            WatchOp::DeleteBus { name, region } => {
-                format!("delete event bus {name} ({region})")
-            }
-            WatchOp::DisallowAccount {
-                statement_id,
-                region,
-            } => format!("remove statement {statement_id} of the default event bus ({region})"),
-            WatchOp::RemoveRule {
+            RemoveRule {
                 account,
                 region,
                 name,
                 ..
-            } => format!("remove rule {name} ({region}{})", of(account)),
-            WatchOp::PutConfigRule { rule } => format!(
-                "put Config rule {} ({}, {})",
-                rule.name, rule.region, rule.frequency
-            ),
-            WatchOp::AllowConfig { function, rule } => {
+            } => {
+                format!("remove rule {name} ({region}{})", of(account))
+            }
+            CreateBus { bus } => format!("create event bus {} ({})", bus.name, bus.region),
+            PutBusPolicy { bus } => {
+                format!(
+                    "let {} put events on event bus {}",
+                    admitted(&bus.policy),
+                    bus.name
+                )
+            }
+            DeleteBus { name, region } => format!("delete event bus {name} ({region})"),
+            DisallowAccount {
+                statement_id,
+                region,
+            } => {
+                format!("remove statement {statement_id} of the default event bus ({region})")
+            }
+            PutConfigRule { rule: r } => {
+                format!("put Config rule {} ({}, {})", r.name, r.region, r.frequency)
+            }
+            AllowConfig { function, rule } => {
                 format!("let Config rule {} invoke function {function}", rule.name)
             }
-            WatchOp::DeleteConfigRule { region, name } => {
+            DeleteConfigRule { region, name } => {
                 format!("delete Config rule {name} ({region})")
             }
-            _ => unreachable!("a role's or the function's write: WatchOp::line says it"),
         }
     }
+}
+
+/// "NAME" or "NAME in account ID": a role of the deployment.
+fn role_in(role: &WatchRole) -> String {
+    format!("{}{}", role.name, within(&role.account))
 }
 
 /// "the forwarding roles of accounts A, B" (or "no account") a bus policy admits.
