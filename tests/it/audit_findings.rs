@@ -297,38 +297,14 @@ fn asff_and_ocsf_files_are_written_beside_json_or_refused_without_a_region() {
 #[test]
 fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     use lambda_trust_audit::{AuditCode, AuditFinding};
-    let iam = AccountIam {
-        account_id: "111122223333".into(),
-        roles: vec![AuditRole {
-            name: "r".into(),
-            arn: "arn:aws:iam::111122223333:role/r".into(),
-            trust: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                "Principal": {"AWS": "arn:aws:iam::765628985471:root"},
-                "Action": "sts:AssumeRole"}]}),
-            inline: vec![],
-            attached: vec![],
-            boundary: None,
-            tags: BTreeMap::new(),
-        }],
-        policies: BTreeMap::new(),
-        usage: BTreeMap::new(),
-    };
-    let opts = AuditOptions {
-        partners: vec!["765628985471".into()],
-        region: Some("eu-west-1".into()),
-        ..AuditOptions::default()
-    };
-    let mut report = audit_account(&iam, &opts, 0);
+    let mut report = one_partner_role();
     let failed = report.roles[0].findings[0].code;
     report.roles[0].findings.push(AuditFinding::new(
         AuditCode::PathNotRead,
         "its function policy was not read".into(),
         None,
     ));
-    let meta = HtmlMeta {
-        generated: chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
-        version: "0.0.0 (commit test)".into(),
-    };
+    let meta = new_year();
     let findings = asff_findings(&report, &meta);
     assert_eq!(
         shape_problems("asff", &Value::from(findings.clone())),
@@ -379,36 +355,12 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
 /// change on every run), the same words told twice are sent once; OCSF's `uid` alike.
 #[test]
 fn two_findings_of_one_code_on_one_role_keep_an_id_each() {
-    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-        "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole"}]});
-    let iam = AccountIam {
-        account_id: "111122223333".into(),
-        roles: vec![AuditRole {
-            name: "r".into(),
-            arn: "arn:aws:iam::111122223333:role/r".into(),
-            trust,
-            inline: vec![],
-            attached: vec![],
-            boundary: None,
-            tags: BTreeMap::new(),
-        }],
-        policies: BTreeMap::new(),
-        usage: BTreeMap::new(),
-    };
-    let opts = AuditOptions {
-        partners: vec!["765628985471".into()],
-        region: Some("eu-west-1".into()),
-        ..AuditOptions::default()
-    };
-    let mut report = audit_account(&iam, &opts, 0);
+    let mut report = one_partner_role();
     let first = report.roles[0].findings[0].clone();
     let mut other = first.clone();
     other.message = format!("{} (another statement)", first.message);
     report.roles[0].findings.extend([first.clone(), other]);
-    let meta = HtmlMeta {
-        generated: chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
-        version: "0.0.0 (commit test)".into(),
-    };
+    let meta = new_year();
     let findings = asff_findings(&report, &meta);
     let ids: Vec<&str> = findings.iter().map(|f| f["Id"].as_str().unwrap()).collect();
     let base = asff_finding_id(
@@ -430,4 +382,38 @@ fn two_findings_of_one_code_on_one_role_keep_an_id_each() {
         .filter_map(|e| e["finding_info"]["uid"].as_str())
         .collect();
     assert_eq!(uids.len(), events.len(), "{events:#?}");
+}
+
+/// One role that Genesys Cloud's account may assume, audited in account 111122223333.
+fn one_partner_role() -> lambda_trust_audit::AccountReport {
+    let iam = AccountIam {
+        account_id: "111122223333".into(),
+        roles: vec![AuditRole {
+            name: "r".into(),
+            arn: "arn:aws:iam::111122223333:role/r".into(),
+            trust: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::765628985471:root"},
+                "Action": "sts:AssumeRole"}]}),
+            inline: vec![],
+            attached: vec![],
+            boundary: None,
+            tags: BTreeMap::new(),
+        }],
+        policies: BTreeMap::new(),
+        usage: BTreeMap::new(),
+    };
+    let opts = AuditOptions {
+        partners: vec!["765628985471".into()],
+        region: Some("eu-west-1".into()),
+        ..AuditOptions::default()
+    };
+    audit_account(&iam, &opts, 0)
+}
+
+/// The report's metadata, generated at 2026-01-01T00:00:00Z.
+fn new_year() -> HtmlMeta {
+    HtmlMeta {
+        generated: chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap(),
+        version: "0.0.0 (commit test)".into(),
+    }
 }
