@@ -18,7 +18,7 @@ use super::path::PathAsk;
 use super::security_hub::{self as hub, Sent};
 use super::settings::Settings;
 use crate::aws::prepare::reobserve_iam;
-use crate::aws::runtime::Failure;
+use crate::aws::runtime::{Failure, FailureKind};
 use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
@@ -348,7 +348,7 @@ pub(crate) async fn serve(
         let event = read_event(&invocation.event);
         let run =
             (watcher.on_event(settings, events, (&event, home)).await).map_err(|e| Failure {
-                kind: "LambdaTrust.WatchNotStarted",
+                kind: FailureKind::WatchNotStarted,
                 message: e.human(),
             })?;
         let published = match &run.report {
@@ -365,7 +365,7 @@ pub(crate) async fn serve(
         match published {
             Ok(_) => Ok(record),
             Err(e) => Err(Failure {
-                kind: "LambdaTrust.NotPublished",
+                kind: FailureKind::NotPublished,
                 message: format!("{record}\n{}", e.human()),
             }),
         }

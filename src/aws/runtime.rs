@@ -22,14 +22,26 @@ const RUNTIME_ENV: &[&str] = &[
 /// and `errorMessage` (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-invokeerror>).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Failure {
-    pub kind: &'static str,
+    pub kind: FailureKind,
     pub message: String,
+}
+
+/// The kinds of a failed invocation, as Lambda's `errorType` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+pub(crate) enum FailureKind {
+    /// The event could not be re-proved: the config or the connection failed first.
+    #[strum(serialize = "LambdaTrust.WatchNotStarted")]
+    WatchNotStarted,
+    /// The run's result could not be published to Security Hub.
+    #[strum(serialize = "LambdaTrust.NotPublished")]
+    NotPublished,
 }
 
 impl From<Failure> for lambda_runtime::Diagnostic {
     fn from(f: Failure) -> Self {
+        let kind: &'static str = f.kind.into();
         lambda_runtime::Diagnostic {
-            error_type: f.kind.to_owned(),
+            error_type: kind.to_owned(),
             error_message: f.message,
         }
     }
@@ -73,4 +85,25 @@ where
         message: e.to_string(),
         hint: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lambda records each kind under the `errorType` alarms group on.
+    #[test]
+    fn each_failure_kind_is_its_error_type() {
+        let diagnostic = |kind| {
+            lambda_runtime::Diagnostic::from(Failure {
+                kind,
+                message: "m".into(),
+            })
+        };
+        let not_started = diagnostic(FailureKind::WatchNotStarted);
+        assert_eq!(not_started.error_type, "LambdaTrust.WatchNotStarted");
+        assert_eq!(not_started.error_message, "m");
+        let not_published = diagnostic(FailureKind::NotPublished).error_type;
+        assert_eq!(not_published, "LambdaTrust.NotPublished");
+    }
 }

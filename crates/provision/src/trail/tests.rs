@@ -1,5 +1,6 @@
 //! Who changed it, on plain data: the resources looked up, the events that explain a finding,
 //! lambda-trust's own writes never the culprit, the Genesys audit trail's attribution.
+#![cfg(test)]
 
 use super::*;
 use serde_json::json;
