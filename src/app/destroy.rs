@@ -5,7 +5,9 @@
 
 use super::events::Events;
 use super::settings::Settings;
-use super::watch_deploy::{self as deploy, DeployOptions, PackageUse, WatchState};
+use super::watch::deploy::{self, DeployOptions, WatchState};
+use super::watch::package::PackageUse;
+use super::watch::status;
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::WatchOp;
@@ -55,7 +57,7 @@ impl DeployedWatch {
         events: &dyn Events,
         file: &ConfigFile,
     ) -> Result<usize> {
-        let held = deploy::to_archive(settings, events, file, &self.state).await;
-        deploy::archive(events, held).await
+        let held = status::to_archive(settings, events, file, &self.state).await;
+        status::archive(events, held).await
     }
 }

@@ -56,9 +56,9 @@
 //! read), `error` (`AppError`: the workflows' own failures — a template, plan or snapshot that
 //! cannot be read, a role that cannot be read, accounts that cannot be listed, a prover that
 //! stopped — each keeping its typed cause and deciding its hint), `destroy` (the config's deployed
-//! watch, removed before the role it watches), `watch_destroy` (`watch destroy`'s re-proof: what
-//! no longer holds archived, what still fails kept ACTIVE — `watch_kept` — with its note),
-//! `watch_secret` (the watch's OAuth secret described and judged readable by its role)
+//! watch, removed before the role it watches), `watch/` (the watching function's run on each
+//! event; `watch deploy|status|destroy`: the deployment, its package, what it publishes, its
+//! secret, and destroy's re-proof of its findings)
 
 pub(crate) mod aggregator;
 pub(crate) mod audit;
@@ -91,11 +91,6 @@ pub(crate) mod security_hub;
 pub(crate) mod settings;
 pub(crate) mod verify;
 pub(crate) mod watch;
-pub(crate) mod watch_deploy;
-pub(crate) mod watch_destroy;
-pub(crate) mod watch_kept;
-mod watch_notes;
-pub(crate) mod watch_secret;
 pub(crate) mod write;
 
 #[cfg(test)]

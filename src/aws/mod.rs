@@ -32,7 +32,7 @@
 //! else), `permission` (`AddPermission`/`RemovePermission` of that statement with the account's
 //! clients, paced, lost answers read again), `security_hub` (`GetFindings` of the account's
 //! lambda-trust findings, `BatchImportFindings` ≤ 100 a call with `FailedFindings` retried),
-//! `runtime` (the watching function's Lambda Runtime API loop, on `lambda_runtime`), `watch`
+//! `runtime` (the watching function's Lambda Runtime API loop, on `lambda_runtime`), `watch_deploy`
 //! (what is live of a watch, its writes, the trails its events need), `sns` (its notice),
 //! `config_rule` (the `config-rule` engine's rule and the evaluations that answer it)
 
@@ -61,8 +61,8 @@ pub(crate) mod secrets;
 pub(crate) mod security_hub;
 pub(crate) mod sns;
 pub(crate) mod trail;
-pub(crate) mod watch;
 mod watch_bus;
+pub(crate) mod watch_deploy;
 
 pub(crate) use client::AwsError;
 pub use client::{AwsSettings, Clients};

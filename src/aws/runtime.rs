@@ -54,12 +54,14 @@ pub(crate) struct Invocation {
     pub function_arn: String,
 }
 
-/// Serves invocations until Lambda stops the environment. Outside Lambda (a variable the
-/// runtime needs is not set) it is an error naming the variable, before any call.
-pub(crate) async fn serve<F, Fut>(mut handler: F) -> Result<(), AwsError>
+/// Serves invocations until Lambda stops the environment, each answered with what `handler`
+/// returns, serialized (the function's typed record), or its failure. Outside Lambda (a
+/// variable the runtime needs is not set) it is an error naming the variable, before any call.
+pub(crate) async fn serve<F, Fut, R>(mut handler: F) -> Result<(), AwsError>
 where
     F: FnMut(Invocation) -> Fut,
-    Fut: Future<Output = Result<Value, Failure>>,
+    Fut: Future<Output = Result<R, Failure>>,
+    R: serde::Serialize,
 {
     if let Some(missing) = RUNTIME_ENV.iter().find(|v| std::env::var_os(v).is_none()) {
         return Err(AwsError {

@@ -1,13 +1,17 @@
 //! `lambda-trust watch …`: `deploy`, `status` and `destroy` the watching function
-//! (`app::watch_deploy`); `run` serves its invocations
-//! (`app::watch::serve`), with the run's findings in ASFF and its record built here
+//! (`app::watch::deploy`, resolved once into a [`Lifecycle`]); `run` serves its invocations
+//! (`app::watch::run::serve`), with the run's findings in ASFF and its record built here
 //! (`report::watch_findings`).
 
 use serde_json::Value;
 
 use super::invocation::Invocation;
 use crate::app::security_hub::Sent;
-use crate::app::watch::{Render, WatchRun};
+use crate::app::watch::deploy::{self, DeployOptions, WatchState};
+use crate::app::watch::kept::Kept;
+use crate::app::watch::package::PackageUse;
+use crate::app::watch::run::{Render, WatchRun};
+use crate::app::watch::status::{self, ActiveFinding, ToArchive};
 use crate::app::Events;
 use crate::cli::WatchCommand;
 use crate::error::{Result, Status};
@@ -31,10 +35,45 @@ pub(super) async fn run(
             if settings.templates.dir.is_none() && packaged.is_dir() {
                 settings.templates.dir = Some(packaged.to_path_buf());
             }
-            crate::app::watch::serve(&settings, events, file, &Asff).await?;
+            crate::app::watch::run::serve(&settings, events, file, &Asff).await?;
             Ok(Status::Ok)
         }
-        _ => deployment(inv, events, command).await,
+        WatchCommand::Deploy(a) => {
+            deployment(inv, events, Lifecycle::Deploy, (&a.package, a.yes)).await
+        }
+        WatchCommand::Status(p) => deployment(inv, events, Lifecycle::Status, (p, false)).await,
+        WatchCommand::Destroy(a) => {
+            deployment(inv, events, Lifecycle::Destroy, (&a.package, a.yes)).await
+        }
+    }
+}
+
+/// What `watch deploy|status|destroy` does with the watch, resolved once from the command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lifecycle {
+    Deploy,
+    Status,
+    Destroy,
+}
+
+impl Lifecycle {
+    /// The command, as the result names it.
+    fn name(self) -> &'static str {
+        match self {
+            Lifecycle::Deploy => "deploy",
+            Lifecycle::Status => "status",
+            Lifecycle::Destroy => "destroy",
+        }
+    }
+
+    /// What the command does with the package: destroy reads none of its own accord (the
+    /// running binary is not zipped for nothing); one named is still read and checked.
+    fn package_use(self, named: bool) -> PackageUse {
+        match self {
+            Lifecycle::Deploy => PackageUse::Deployed,
+            Lifecycle::Destroy if !named => PackageUse::Unused,
+            Lifecycle::Status | Lifecycle::Destroy => PackageUse::Compared,
+        }
     }
 }
 
@@ -104,59 +143,47 @@ fn meta() -> report::HtmlMeta {
 async fn deployment(
     inv: &Invocation,
     events: &dyn Events,
-    command: &WatchCommand,
+    lifecycle: Lifecycle,
+    (package, yes): (&crate::cli::WatchPackageArgs, bool),
 ) -> Result<Status> {
-    use crate::app::watch_deploy::{self as deploy, DeployOptions, PackageUse};
-    let (package, yes) = match command {
-        WatchCommand::Deploy(a) => (&a.package, a.yes),
-        WatchCommand::Status(p) => (p, false),
-        WatchCommand::Destroy(a) => (&a.package, a.yes),
-        WatchCommand::Run => return Ok(Status::Ok),
-    };
-    let name = match command {
-        WatchCommand::Deploy(_) => "deploy",
-        WatchCommand::Status(_) => "status",
-        _ => "destroy",
-    };
     let file = inv.config.one()?;
     let options = DeployOptions {
         package: package.package.clone(),
-        // Destroy reads no package of its own accord (the running binary is not zipped for
-        // nothing); one named is still read and checked.
-        package_use: match name {
-            "deploy" => PackageUse::Deployed,
-            "destroy" if package.package.is_none() => PackageUse::Unused,
-            _ => PackageUse::Compared,
-        },
+        package_use: lifecycle.package_use(package.package.is_some()),
         env: file.env.clone(),
     };
     let state = deploy::read(&inv.settings, events, &file, &options).await?;
-    let ops = match name {
-        "destroy" => deploy::destroy_ops(&state),
-        _ => deploy::deploy_ops(&state)?,
+    let ops = match lifecycle {
+        Lifecycle::Destroy => deploy::destroy_ops(&state),
+        Lifecycle::Deploy | Lifecycle::Status => deploy::deploy_ops(&state)?,
     };
     let lines: Vec<String> = ops.iter().map(|o| o.to_string()).collect();
-    let mut result = result_of(name, &state, lines);
-    if name == "status" {
-        let published = deploy::published(&inv.settings, events, &file, &state).await;
-        result.notes.extend(published.note);
-        result.problems.extend(published.problem);
-        result.active_findings =
-            (published.findings.as_ref()).map(|f| f.iter().map(finding).collect());
-        inv.output.emit(&result)?;
-        let healthy = ops.is_empty() && result.problems.is_empty();
-        return Ok(Status::ok_or(healthy, Status::Changes));
-    }
-    if name == "deploy" {
-        // Where its findings would go: said before asking, with what else it would lack.
-        let published = deploy::published(&inv.settings, events, &file, &state).await;
-        result.problems.extend(published.problem);
-    }
-    let archive = match name {
-        "destroy" => Some(settled(inv, events, &file, &state).await),
-        _ => None,
+    let mut result = result_of(lifecycle, &state, lines);
+    let archive = match lifecycle {
+        Lifecycle::Status => {
+            let published = status::published(&inv.settings, events, &file, &state).await;
+            result.notes.extend(published.note);
+            result.problems.extend(published.problem);
+            result.active_findings =
+                (published.findings.as_ref()).map(|f| f.iter().map(finding).collect());
+            inv.output.emit(&result)?;
+            let healthy = ops.is_empty() && result.problems.is_empty();
+            return Ok(Status::ok_or(healthy, Status::Changes));
+        }
+        Lifecycle::Deploy => {
+            // Where its findings would go: said before asking, with what else it would lack.
+            let published = status::published(&inv.settings, events, &file, &state).await;
+            result.problems.extend(published.problem);
+            None
+        }
+        Lifecycle::Destroy => Some(settled(inv, events, &file, &state).await),
     };
-    let writes = Writes { ops, archive, yes };
+    let writes = Writes {
+        ops,
+        archive,
+        yes,
+        lifecycle,
+    };
     make(inv, events, (&file, &state), writes, result).await
 }
 
@@ -166,48 +193,39 @@ async fn settled(
     inv: &Invocation,
     events: &dyn Events,
     file: &lambda_trust_config::ConfigFile,
-    state: &crate::app::watch_deploy::WatchState,
-) -> crate::app::watch_deploy::ToArchive {
-    let held = crate::app::watch_deploy::to_archive(&inv.settings, events, file, state).await;
-    crate::app::watch_destroy::reprove(&inv.settings, events, file, held, &Asff).await
+    state: &WatchState,
+) -> ToArchive {
+    let held = status::to_archive(&inv.settings, events, file, state).await;
+    crate::app::watch::destroy::reprove(&inv.settings, events, file, held, &Asff).await
 }
 
 /// What `deploy` or `destroy` writes: the changes and, for `destroy`, the findings to archive.
 struct Writes {
     ops: Vec<lambda_trust_provision::WatchOp>,
-    archive: Option<crate::app::watch_deploy::ToArchive>,
+    archive: Option<ToArchive>,
     yes: bool,
+    lifecycle: Lifecycle,
 }
 
 /// Asks, then makes the writes; a watch `destroy` removed says no notes of it.
 async fn make(
     inv: &Invocation,
     events: &dyn Events,
-    (file, state): (
-        &lambda_trust_config::ConfigFile,
-        &crate::app::watch_deploy::WatchState,
-    ),
+    (file, state): (&lambda_trust_config::ConfigFile, &WatchState),
     writes: Writes,
     mut result: report::WatchResult,
 ) -> Result<Status> {
-    use crate::app::watch_deploy as deploy;
-    let Writes { ops, archive, yes } = writes;
-    let archiving = archive.as_ref().map_or(0, deploy::ToArchive::len);
-    let mut lines = result.changes.clone();
-    if archiving > 0 {
-        lines.push(format!(
-            "archive {archiving} Security Hub finding(s) of this watch that no longer hold"
-        ));
-    }
-    let kept = archive.as_ref().map_or(&[][..], |a| &a.kept[..]);
-    result.kept_findings = kept.iter().map(|k| k.title().to_owned()).collect();
-    lines.extend(kept.iter().map(crate::app::watch_kept::Kept::line));
+    let Writes {
+        ops,
+        archive,
+        yes,
+        lifecycle,
+    } = writes;
+    let lines = with_archive(&mut result, archive.as_ref());
     let unread = archive.as_ref().and_then(|a| a.note.clone());
-    result.notes.extend(unread.clone());
-    result.changes.clone_from(&lines);
     let question = format!("Make these {} change(s)?", lines.len());
     // What the function will lack is said before the question, not after the answer.
-    let shown: Vec<String> = match lines.is_empty() || result.command != "deploy" {
+    let shown: Vec<String> = match lines.is_empty() || lifecycle != Lifecycle::Deploy {
         true => lines.clone(),
         false => (result.problems.iter())
             .map(|p| format!("warning: the function {p}"))
@@ -220,14 +238,14 @@ async fn make(
     }
     if !ops.is_empty() {
         result.writes = Some(deploy::write(&inv.settings, events, file, state, &ops).await?);
-        result.deployed = result.command == "deploy";
+        result.deployed = lifecycle == Lifecycle::Deploy;
         if result.deployed {
             result.deployed_code = result.package_code.clone();
         }
     }
     if let Some(archive) = archive {
         let kept = archive.kept.len();
-        let written = deploy::archive(events, archive).await?;
+        let written = status::archive(events, archive).await?;
         result.archived_findings = Some(written.saturating_sub(kept));
         if written > 0 {
             result.writes = Some(result.writes.unwrap_or(0) + written);
@@ -241,15 +259,33 @@ async fn make(
     Ok(Status::Ok)
 }
 
+/// The changes with, for `destroy`, the findings archived and those kept ACTIVE; the result
+/// says them, and why the findings were not read when they were not.
+fn with_archive(result: &mut report::WatchResult, archive: Option<&ToArchive>) -> Vec<String> {
+    let mut lines = result.changes.clone();
+    let archiving = archive.map_or(0, ToArchive::len);
+    if archiving > 0 {
+        lines.push(format!(
+            "archive {archiving} Security Hub finding(s) of this watch that no longer hold"
+        ));
+    }
+    let kept = archive.map_or(&[][..], |a| &a.kept[..]);
+    result.kept_findings = kept.iter().map(|k| k.title().to_owned()).collect();
+    lines.extend(kept.iter().map(Kept::line));
+    result.notes.extend(archive.and_then(|a| a.note.clone()));
+    result.changes.clone_from(&lines);
+    lines
+}
+
 fn result_of(
-    command: &str,
-    state: &crate::app::watch_deploy::WatchState,
+    lifecycle: Lifecycle,
+    state: &WatchState,
     changes: Vec<String>,
 ) -> report::WatchResult {
     let f = &state.want.function;
     report::WatchResult {
         schema_version: crate::report::SCHEMA_VERSION,
-        command: command.into(),
+        command: lifecycle.name().into(),
         role: state.role.clone(),
         function: f.name.clone(),
         region: f.region.clone(),
@@ -272,7 +308,7 @@ fn result_of(
     }
 }
 
-fn finding(f: &crate::app::watch_deploy::ActiveFinding) -> report::WatchFinding {
+fn finding(f: &ActiveFinding) -> report::WatchFinding {
     report::WatchFinding {
         title: f.title.clone(),
         severity: f.severity.clone(),

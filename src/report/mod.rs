@@ -65,7 +65,7 @@ mod styles;
 mod text;
 mod verify;
 mod version;
-mod watch;
+mod watch_deploy;
 
 #[cfg(test)]
 mod tests;
@@ -98,4 +98,4 @@ pub(crate) use results::{
 pub(crate) use styles::Styles;
 pub(crate) use text::printable;
 pub(crate) use version::VersionResult;
-pub(crate) use watch::{WatchFinding, WatchResult};
+pub(crate) use watch_deploy::{WatchFinding, WatchResult};

@@ -132,7 +132,7 @@ pub fn generated() -> Vec<(&'static str, Value)> {
                 root::<super::results::ImportResult>(),
             ],
         ),
-        document::<super::watch::WatchResult>(
+        document::<super::watch_deploy::WatchResult>(
             "watch.schema.json",
             "lambda-trust watch deploy|status|destroy --format json",
             "The watching function's deployment: the function, its rules, whether its code is the \

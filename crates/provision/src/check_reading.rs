@@ -18,7 +18,6 @@ use crate::prepare::{Prepared, TargetPolicy};
 use crate::side::Side;
 use crate::trail::Lookup;
 use crate::verify::{Check, Subject, Verification};
-use crate::watch::Change;
 use lambda_trust_config::{Loaded, ManagedBy};
 use lambda_trust_model::{DesiredGenesys, Observed, ObservedGenesys, PathSources, PolicyRead};
 
@@ -160,31 +159,44 @@ impl CheckReading {
         report
     }
 
-    /// The report of the watching function's kept reading after `change`, which read again
-    /// only what it can have changed: a role's or a target's event judges the AWS side (the
-    /// rest as read at `read_at`), the Genesys Cloud org's event the Genesys Cloud side, each
-    /// saying so in a note; everything else read everything, judged whole. `None` when nothing
-    /// watched changed.
-    pub fn judge_after(&self, name: &str, change: &Change, read_at: &str) -> Option<ConfigReport> {
-        let (only, note) = match change {
-            Change::Nothing { .. } => return None,
-            Change::Everything { .. } => return Some(self.judge(name, None)),
-            Change::Role { .. } => (Side::Aws, "the role read again".to_string()),
-            Change::Function { arn, .. } => {
-                (Side::Aws, format!("the role and {arn}'s policy read again"))
-            }
-            Change::Genesys { .. } => {
+    /// The report of the watching function's kept reading after an event, which read again
+    /// only `scope`: a role's or a target's event judges the AWS side (the rest as read at
+    /// `read_at`), the Genesys Cloud org's event the Genesys Cloud side, each saying so in a
+    /// note; everything read again is judged whole.
+    pub fn judge_after(&self, name: &str, scope: &ReadAgain, read_at: &str) -> ConfigReport {
+        let note = match scope {
+            ReadAgain::Everything => return self.judge(name, None),
+            ReadAgain::Role => "the role read again".to_string(),
+            ReadAgain::Function { arn } => format!("the role and {arn}'s policy read again"),
+            ReadAgain::Genesys => {
                 let mut report = self.judge(name, Some(Side::Genesys));
                 report.notes.push("watch: the Genesys Cloud side read again after its audit event; AWS is judged on its own events".into());
-                return Some(report);
+                return report;
             }
         };
-        let mut report = self.judge(name, Some(only));
+        let mut report = self.judge(name, Some(Side::Aws));
         report.notes.push(format!(
             "watch: {note}; the rest as read at {read_at}; the Genesys Cloud side is read on the schedule"
         ));
-        Some(report)
+        report
     }
+}
+
+/// What the watching function read again after an event: the scope the watch computed from it
+/// (`WatchChange::read_again`), which [`CheckReading::judge_after`] judges over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadAgain {
+    /// Everything, as `check` reads it.
+    Everything,
+    /// The role and its invoke policies.
+    Role,
+    /// The role and one target's resource policy.
+    Function {
+        /// The target's unqualified ARN.
+        arn: String,
+    },
+    /// The Genesys Cloud side.
+    Genesys,
 }
 
 /// What a check read when the AWS side could not be read: why, and the Genesys Cloud side read

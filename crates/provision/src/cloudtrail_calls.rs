@@ -1,7 +1,7 @@
 //! The one catalogue of the CloudTrail calls that can change what `check` judges: each call
 //! (CloudTrail names the event after it), the request parameter that names what it acts on,
 //! and the kinds of drift it can explain. Attribution ([`crate::trail`]) looks up the calls that
-//! explain a finding, the watch's classification ([`crate::watch`]) and its EventBridge
+//! explain a finding, the watch's classification ([`crate::watch::classify`]) and its EventBridge
 //! patterns (`watch_deploy::rules`) hear every call on the role, its policies and its targets —
 //! all from this table, so a call cannot be heard by one and missed by another.
 //!

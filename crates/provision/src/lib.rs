@@ -67,10 +67,6 @@ mod simulate_org;
 mod trail;
 mod verify;
 mod watch;
-mod watch_deploy;
-mod watch_event;
-mod watch_generator;
-mod watch_record;
 
 // Checking the rendered documents.
 pub use lint::{
@@ -125,7 +121,7 @@ pub use verify::{
 pub use check::{
     aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
 };
-pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading};
+pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading, ReadAgain};
 pub use drift::{
     drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport, ConfigStatus,
     Finding, Kind as FindingKind, Remedy,
@@ -153,8 +149,10 @@ pub use export::{
 pub use handover::{as_handed_over, hand_over_findings, hand_over_to};
 
 // Watch: what an event changed, and the watching function's deployment.
-pub use watch::{classify as classify_event, Call as WatchCall, Change as WatchChange, Watched};
-pub use watch_deploy::{
+pub use watch::classify::{
+    classify as classify_event, Call as WatchCall, Change as WatchChange, Watched,
+};
+pub use watch::deploy::{
     bus_name_of, deployment as watch_deployment, forward_role_name, plan as plan_watch,
     prove_read_only, read_executable, read_roles, reader_role_name, rule_prefix, runs_on_al2023,
     secret_readable, teardown as watch_teardown, Bootstrap, Deployment, Executable, NotOurs, Seen,
@@ -162,11 +160,11 @@ pub use watch_deploy::{
     WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule, PACKAGE_SECTION, READ_ROLES_ENV,
     WATCH_TAG,
 };
-pub use watch_event::{read_event, ApiCall, RuleEvent, WatchEvent};
-pub use watch_generator::{
+pub use watch::event::{read_event, ApiCall, RuleEvent, WatchEvent};
+pub use watch::generator::{
     settled_prefix, settles, watch_generator, Settles, WatchCode, WATCH_GENERATOR,
 };
-pub use watch_record::{
+pub use watch::record::{
     compliance as rule_compliance, Compliance, HubCounts, Notice, Published, Reread, RuleAnswer,
     Verdict as WatchVerdict, WatchRecord,
 };

@@ -157,7 +157,7 @@ fn a_role_event_judges_the_aws_side_and_leaves_the_genesys_side_as_read_out() {
         whole.findings
     );
     let change = WatchChange::Role { call: call() };
-    let report = reading.judge_after("test.toml", &change, READ_AT).unwrap();
+    let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
     assert_eq!(sides(&report), Vec::<Side>::new(), "{:#?}", report.findings);
     assert_eq!(report.not_checked, [Side::Genesys]);
     let note = report.notes.last().unwrap();
@@ -175,7 +175,7 @@ fn a_genesys_event_judges_the_genesys_side_alone() {
     let whole = reading.judge("test.toml", None);
     assert!(sides(&whole).contains(&Side::Aws), "{:#?}", whole.findings);
     let change = WatchChange::Genesys { call: call() };
-    let report = reading.judge_after("test.toml", &change, READ_AT).unwrap();
+    let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
     assert_eq!(sides(&report), [Side::Genesys], "{:#?}", report.findings);
     assert_eq!(report.not_checked, [Side::Aws]);
     assert!(report
@@ -196,7 +196,7 @@ fn a_genesys_side_that_failed_is_no_error_of_an_aws_event_but_stays_one_of_the_w
         arn: "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer".into(),
         call: call(),
     };
-    let report = reading.judge_after("test.toml", &change, READ_AT).unwrap();
+    let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
     assert_eq!((report.status, report.error), (ConfigStatus::Ok, None));
     assert!(report
         .notes
@@ -224,7 +224,7 @@ fn the_role_read_again_is_judged_anew_and_what_cloudtrail_said_of_the_old_drift_
         Some(&PolicyRead::GetPolicy)
     );
     let change = WatchChange::Role { call: call() };
-    let report = reading.judge_after("test.toml", &change, READ_AT).unwrap();
+    let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
     assert_eq!(report.status, ConfigStatus::Ok, "{:#?}", report.findings);
 }
 
@@ -234,15 +234,13 @@ fn nothing_watched_is_no_report_and_everything_is_the_whole_judgement() {
     let nothing = WatchChange::Nothing {
         why: "another role".into(),
     };
-    assert!(reading
-        .judge_after("test.toml", &nothing, READ_AT)
-        .is_none());
+    assert_eq!(nothing.read_again(), None);
     let everything = WatchChange::Everything {
         why: "the schedule".into(),
     };
-    let report = reading.judge_after("test.toml", &everything, READ_AT);
+    let report = reading.judge_after("test.toml", &everything.read_again().unwrap(), READ_AT);
     let whole = reading.judge("test.toml", None);
-    assert_eq!(report.map(|r| r.findings), Some(whole.findings));
+    assert_eq!(report.findings, whole.findings);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::model::{name_of, target_account, WatchInput, WatchRule};
 use crate::cloudtrail_calls::{calls_on, On};
-use crate::watch::GENESYS_TOPICS;
+use crate::watch::classify::GENESYS_TOPICS;
 
 /// The EventBridge engine's rules: IAM's calls and the schedule in the home region, Lambda's
 /// calls there for every target, and in each other region a rule forwarding its own.

@@ -1,6 +1,6 @@
 //! An event handed to the watching function, read once into typed shapes — AWS's own Rust
 //! definitions of them (`aws_lambda_events`: EventBridge's envelope, CloudTrail's "AWS API
-//! Call", AWS Config's rule invocation) — and shared by the classification ([`crate::watch`])
+//! Call", AWS Config's rule invocation) — and shared by the classification ([`crate::watch::classify`])
 //! and the Config rule's answer. A shape the function cannot read is said as such and read in
 //! full, never guessed narrower.
 

@@ -1,5 +1,5 @@
 //! `watch`'s workflow, as the watching function runs it: each event re-proves the setup,
-//! reading again only what the event can have changed (`crates/provision/src/watch.rs`).
+//! reading again only what the event can have changed (`crates/provision/src/watch/classify.rs`).
 //!
 //! The function keeps the last full reading while Lambda keeps its execution environment warm
 //! (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html>): the
@@ -10,15 +10,15 @@
 
 use serde_json::Value;
 
-use super::check;
-use super::events::{Event, Events};
-use super::function_policies::{self, PolicySource};
-use super::live::connect;
-use super::path::PathAsk;
-use super::security_hub::{self as hub, Sent};
-use super::settings::Settings;
+use crate::app::check;
+use crate::app::events::{Event, Events};
+use crate::app::function_policies::{self, PolicySource};
+use crate::app::live::connect;
+use crate::app::path::PathAsk;
+use crate::app::security_hub::{self as hub, Sent};
+use crate::app::settings::Settings;
 use crate::aws::prepare::reobserve_iam;
-use crate::aws::runtime::{Failure, FailureKind};
+use crate::aws::runtime::{Failure, FailureKind, Invocation};
 use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
@@ -140,7 +140,10 @@ impl Watcher {
         let mut report = match (read.await, &self.kept) {
             (Err(e), _) => ConfigReport::error(&name, e.human()),
             (Ok(Some(unread)), _) => unread.judge(&name),
-            (Ok(None), Some(kept)) => kept.reading.judge_after(&name, change, &kept.read_at)?,
+            (Ok(None), Some(kept)) => {
+                let scope = change.read_again()?;
+                kept.reading.judge_after(&name, &scope, &kept.read_at)
+            }
             (Ok(None), None) => ConfigReport::error(&name, no_reading().human()),
         };
         report.environment = self.file.env.clone();
@@ -329,10 +332,8 @@ pub(crate) trait Render {
     fn record(&self, run: &WatchRun, published: &Result<Sent>) -> WatchRecord;
 }
 
-/// `watch run`: serves the function's invocations until Lambda stops the environment. Each
-/// event is re-proved ([`Watcher::on_event`]) and published to Security Hub; the record is
-/// the invocation's answer. A run that could not publish answers an error, after its record
-/// is said on stderr (the function's log), so the failure is seen where it is retried.
+/// `watch run`: serves the function's invocations until Lambda stops the environment, each
+/// by [`handle`].
 pub(crate) async fn serve(
     settings: &Settings,
     events: &dyn Events,
@@ -340,38 +341,63 @@ pub(crate) async fn serve(
     render: &dyn Render,
 ) -> Result<()> {
     let watcher = tokio::sync::Mutex::new(Watcher::new(file));
-    let watcher = &watcher;
-    crate::aws::runtime::serve(|invocation| async move {
-        let mut watcher = watcher.lock().await;
-        let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
-        // The event read once: classified, and answered when it is the Config rule's.
-        let event = read_event(&invocation.event);
-        let run =
-            (watcher.on_event(settings, events, (&event, home)).await).map_err(|e| Failure {
-                kind: FailureKind::WatchNotStarted,
-                message: e.human(),
-            })?;
-        let published = match &run.report {
-            Some(_) => publish(&watcher, events, &run, render.findings(&run)).await,
-            None => Ok(Sent::default()),
-        };
-        let mut record = render.record(&run, &published);
-        record.sns = notify(&watcher, &run, &published, &record).await;
-        if let WatchEvent::ConfigRule(rule) = &event {
-            record.config_rule = Some(answer_rule(&watcher, &run, rule).await);
-        }
-        events.event(Event::WatchRun(Box::new(record.clone())));
-        let record = serde_json::to_value(&record).unwrap_or_default();
-        match published {
-            Ok(_) => Ok(record),
-            Err(e) => Err(Failure {
-                kind: FailureKind::NotPublished,
-                message: format!("{record}\n{}", e.human()),
-            }),
-        }
-    })
-    .await?;
+    let handler = Handler {
+        watcher: &watcher,
+        settings,
+        events,
+        render,
+    };
+    crate::aws::runtime::serve(|invocation| handle(&handler, invocation)).await?;
     Ok(())
+}
+
+/// What each invocation is handled with: the watcher, kept between invocations, and the run's
+/// settings, events and renderer.
+struct Handler<'a> {
+    watcher: &'a tokio::sync::Mutex<Watcher>,
+    settings: &'a Settings,
+    events: &'a dyn Events,
+    render: &'a dyn Render,
+}
+
+/// One invocation: the event is re-proved ([`Watcher::on_event`]) and published to Security
+/// Hub; the record is the invocation's answer. A run that could not publish answers an error,
+/// after its record is said on stderr (the function's log), so the failure is seen where it is
+/// retried.
+async fn handle(
+    h: &Handler<'_>,
+    invocation: Invocation,
+) -> std::result::Result<WatchRecord, Failure> {
+    let (settings, events, render) = (h.settings, h.events, h.render);
+    let mut watcher = h.watcher.lock().await;
+    let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
+    // The event read once: classified, and answered when it is the Config rule's.
+    let event = read_event(&invocation.event);
+    let run = (watcher.on_event(settings, events, (&event, home)).await).map_err(|e| Failure {
+        kind: FailureKind::WatchNotStarted,
+        message: e.human(),
+    })?;
+    let published = match &run.report {
+        Some(_) => publish(&watcher, events, &run, render.findings(&run)).await,
+        None => Ok(Sent::default()),
+    };
+    let mut record = render.record(&run, &published);
+    record.sns = notify(&watcher, &run, &published, &record).await;
+    if let WatchEvent::ConfigRule(rule) = &event {
+        record.config_rule = Some(answer_rule(&watcher, &run, rule).await);
+    }
+    events.event(Event::WatchRun(Box::new(record.clone())));
+    match published {
+        Ok(_) => Ok(record),
+        Err(e) => Err(Failure {
+            kind: FailureKind::NotPublished,
+            message: format!(
+                "{}\n{}",
+                serde_json::to_value(&record).unwrap_or_default(),
+                e.human()
+            ),
+        }),
+    }
 }
 
 /// Tells `[watch].sns_topic` of the run when its result changed (a finding imported or

@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use serde_json::Value;
 
+use crate::check_reading::ReadAgain;
 use crate::cloudtrail_calls::{acts_on, On};
-use crate::watch_event::{ApiCall, RuleEvent, WatchEvent};
+use crate::watch::event::{ApiCall, RuleEvent, WatchEvent};
 
 /// What one deployment's watch looks after: its role, its invoke policies and its targets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,6 +78,19 @@ pub enum Change {
         /// Why, in a phrase.
         why: String,
     },
+}
+
+impl Change {
+    /// What the function reads again for this change; `None` when nothing watched changed.
+    pub fn read_again(&self) -> Option<ReadAgain> {
+        Some(match self {
+            Change::Everything { .. } => ReadAgain::Everything,
+            Change::Role { .. } => ReadAgain::Role,
+            Change::Function { arn, .. } => ReadAgain::Function { arn: arn.clone() },
+            Change::Genesys { .. } => ReadAgain::Genesys,
+            Change::Nothing { .. } => return None,
+        })
+    }
 }
 
 /// What a Config rule's invocation can have changed: its periodic evaluation reads
@@ -282,7 +296,7 @@ pub(crate) fn function_arn(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::watch_event::read_event;
+    use crate::watch::event::read_event;
     use serde_json::json;
 
     /// The classification of `event` as the function reads it.

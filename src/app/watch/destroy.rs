@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use super::events::Events;
-use super::settings::Settings;
-use super::watch::{Render, Watcher};
-use super::watch_deploy::ToArchive;
-use super::watch_kept::Kept;
+use super::kept::Kept;
+use super::run::{Render, Watcher};
+use super::status::ToArchive;
+use crate::app::events::Events;
+use crate::app::settings::Settings;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::WatchEvent;
 

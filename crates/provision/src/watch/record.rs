@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use crate::drift::ConfigStatus;
-use crate::watch::Change;
-use crate::watch_event::RuleEvent;
+use crate::watch::classify::Change;
+use crate::watch::event::RuleEvent;
 
 /// What reading one event took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

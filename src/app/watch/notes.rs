@@ -1,7 +1,7 @@
 //! What `watch deploy` and `watch status` say beside the plan: where the function lives and
 //! hears from (notes), and what it cannot hear, read or sign in to (problems).
 
-use crate::aws::watch as live;
+use crate::aws::watch_deploy as live;
 use lambda_trust_provision::{Deployment, WatchInput};
 
 /// The other accounts of the targets this run has no credentials for (no `[aws.accounts]`

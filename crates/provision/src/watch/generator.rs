@@ -2,7 +2,7 @@
 //! (`lambda-trust/watch/ROLE/SIDE/CODE`), and which of them one run settles.
 
 use crate::side::Side;
-use crate::watch_record::Reread;
+use crate::watch::record::Reread;
 
 /// A kind of a watch's finding: a finding's code, or a side's "not read".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! A finding of the watch kept ACTIVE when the watch is removed: it still fails, or could not
-//! be proved again (`watch_destroy::reprove` decides; `watch_deploy::archive` re-imports it).
+//! be proved again (`destroy::reprove` decides; `status::archive` re-imports it).
 
 use crate::aws::security_hub::Held;
 

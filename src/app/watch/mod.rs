@@ -1,0 +1,14 @@
+//! The watch's workflows: the watching function's run on each event ([`run`]), with what it
+//! keeps between events ([`kept`]); and `watch deploy`, `watch status` and `watch destroy`:
+//! the deployment and its writes ([`deploy`]), the package ([`package`]), what the function
+//! publishes ([`status`]), its secret ([`secret`]), what is said beside the plan ([`notes`]),
+//! and what destroy re-proves before closing findings ([`destroy`]).
+
+pub(crate) mod deploy;
+pub(crate) mod destroy;
+pub(crate) mod kept;
+mod notes;
+pub(crate) mod package;
+pub(crate) mod run;
+pub(crate) mod secret;
+pub(crate) mod status;
