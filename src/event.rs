@@ -15,7 +15,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::retry::Waiting;
-use lambda_trust_provision::{ChangeView, HubCounts, LintFinding, Side};
+use lambda_trust_model::HubCounts;
+use lambda_trust_provision::{ChangeView, LintFinding, Side};
 
 /// One thing a workflow says while it runs. Results are not events: a workflow returns them.
 #[derive(Debug, Clone, PartialEq)]

@@ -37,7 +37,7 @@
 //! `--unused-days`, then `--baseline FILE` read and applied, and `--write-baseline FILE`),
 //! `security_hub` (`--to-security-hub`: each account's ASFF findings, which the command builds with
 //! `report::asff` and hands over as JSON (the one place a command still calls a renderer by name:
-//! `app` cannot import `report`), imported with `crates/audit/src/security_hub.rs`'s lifecycle in the audit's
+//! `app` cannot import `report`), imported with `crates/model/src/security_hub.rs`'s lifecycle in the audit's
 //! `Sessions`, assuming `--assume-role` only where it has none), `iac` (a template or a plan, and
 //! its `.tf` files, read into `crates/audit/src/iac/mod.rs`'s model), `org_policies` (`org-policies`: one account's
 //! SCPs and RCPs read and written as `--org-policies` files), `onboard` (`plan` → `Planned`:

@@ -2,7 +2,7 @@
 //! command with `report::asff`, handed over as plain JSON) imported into Security Hub CSPM in
 //! that account and the run's region — for a many-account audit, through the session the audit
 //! assumed there (`app::audit::Sessions`), or through `--assume-role` where it has none — with
-//! the lifecycle `crates/audit/src/security_hub.rs` decides: read what lambda-trust imported there,
+//! the lifecycle `crates/model/src/security_hub.rs` decides: read what lambda-trust imported there,
 //! then import what is new or changed, refresh what is close to deletion, resolve what no
 //! longer fires, and write nothing else.
 
@@ -21,8 +21,7 @@ use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
 use crate::event::{Read, Said};
-use lambda_trust_audit::{plan_import, product_arn, ListedFinding, GENERATOR_PREFIX};
-use lambda_trust_provision::HubCounts;
+use lambda_trust_model::{plan_import, product_arn, HubCounts, ListedFinding, GENERATOR_PREFIX};
 
 /// One audited account and today's findings there (none: every earlier one is resolved).
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 //! and lambda-trust's generator prefix, active ones only; paginated), and the writes
 //! (`BatchImportFindings`, at most 100 findings a call, the `FailedFindings` entries retried a
 //! bounded number of times and then returned with their reasons). What to write is decided in
-//! `crates/audit/src/security_hub.rs`; docs/aws-behaviour.md ("Security Hub") has the rules relied on.
+//! `crates/model/src/security_hub.rs`; docs/aws-behaviour.md ("Security Hub") has the rules relied on.
 
 use std::collections::HashMap;
 
@@ -16,7 +16,7 @@ use aws_sdk_securityhub::types::{
 use serde_json::Value;
 
 use super::client::{AwsError, Clients};
-use lambda_trust_audit::ListedFinding;
+use lambda_trust_model::ListedFinding;
 
 /// `BatchImportFindings` takes at most this many findings a call (Security Hub API Reference).
 const IMPORT_BATCH_SIZE: usize = 100;
@@ -170,7 +170,7 @@ fn held_of(finding: AwsSecurityFinding) -> Held {
     let updated = finding.updated_at.as_deref();
     let listed = ListedFinding {
         id: finding.id.clone().unwrap_or_default(),
-        digest: field(lambda_trust_audit::DIGEST_FIELD),
+        digest: field(lambda_trust_model::DIGEST_FIELD),
         updated_at: updated
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok().map(Into::into)),
         created_at: finding.created_at.clone(),

@@ -55,7 +55,7 @@ pub fn finding_id(account: &str, role_arn: &str, code: &str) -> String {
 }
 
 /// The product of an account's own findings (`--to-security-hub` reads and writes under it).
-pub(crate) use lambda_trust_audit::product_arn;
+pub(crate) use lambda_trust_model::product_arn;
 
 /// An ASFF timestamp (RFC 3339, UTC, milliseconds).
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {

@@ -12,9 +12,8 @@ use super::asff::SCHEMA_VERSION;
 use super::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDING_TYPE};
 use super::audit_html::HtmlMeta;
 use super::check::fix_text;
-use lambda_trust_provision::{
-    watch_generator, ConfigReport, Finding, Side, WatchCode, WATCH_GENERATOR,
-};
+use lambda_trust_model::WATCH_GENERATOR;
+use lambda_trust_provision::{watch_generator, ConfigReport, Finding, Side, WatchCode};
 
 /// Where the findings are about and where they go.
 pub(crate) struct WatchSubject<'a> {

@@ -4,7 +4,7 @@
 //! (`event::{Read, ProbeStep, Note, Said}`).
 
 use crate::event::{Note, ProbeStep, Read, Said};
-use lambda_trust_provision::HubCounts;
+use lambda_trust_model::HubCounts;
 
 /// What a wait is for: `reading the role, its policies and the target functions from AWS`.
 pub(crate) fn reading(read: &Read) -> String {

@@ -506,7 +506,7 @@ mod tests {
             account: "1".into(),
             region: "us-east-1".into(),
             calls: 1,
-            counts: lambda_trust_provision::HubCounts {
+            counts: lambda_trust_model::HubCounts {
                 imported: 2,
                 ..Default::default()
             },

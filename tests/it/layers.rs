@@ -184,6 +184,42 @@ fn only_the_aws_layer_names_an_aws_sdk() {
     );
 }
 
+/// The watch's files, on every floor: the ones named for it, and the Security Hub and runtime
+/// adapters it publishes and serves through.
+fn is_the_watchs(file: &Path) -> bool {
+    let path = file.to_string_lossy().replace('\\', "/");
+    let shared = [
+        "/aws/security_hub.rs",
+        "/app/security_hub.rs",
+        "/aws/runtime.rs",
+        "/aws/sns.rs",
+        "/aws/config_rule.rs",
+        "/src/event.rs",
+    ];
+    path.contains("/watch") || shared.iter().any(|s| path.ends_with(s))
+}
+
+/// Security Hub is where the audit and the watch meet, on common ground (the model crate's
+/// lifecycle, counts and generator schemes): the watch stands on the provisioner and the
+/// model, and never on the auditor.
+#[test]
+fn nothing_in_the_watch_imports_the_auditor() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let provision = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/provision/src");
+    rust_files(&provision, &mut files);
+    let watch: Vec<&PathBuf> = files.iter().filter(|f| is_the_watchs(f)).collect();
+    assert!(watch.len() > 20, "the watch's files are found: {watch:?}");
+    let offenders: Vec<String> = (watch.iter())
+        .filter(|f| names_crate(&code(f), "lambda_trust_audit"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "the watch imports the auditor: {offenders:?}"
+    );
+}
+
 /// HTTP client crates: only the Genesys Cloud layer makes plain HTTP calls (the AWS SDK brings
 /// its own client).
 const HTTP_CLIENTS: &[&str] = &["reqwest", "ureq", "hyper", "isahc", "attohttpc", "surf"];

@@ -11,9 +11,10 @@
 //!   accounts ([`OrgReport`]); the Genesys Cloud side's reach ([`judge_genesys`]).
 //! - **Before it is applied**: [`read_plan`] and [`read_template`] read Terraform plans and
 //!   CloudFormation templates into the same model, and [`audit_iac`] judges them the same way.
-//! - **Where security teams look**: [`plan_import`] keeps the
-//!   lifecycle of the findings imported into Security Hub; [`apply_baseline`] marks the findings
-//!   a security team accepted, which then no longer decide the exit code.
+//! - **Where security teams look**: [`apply_baseline`] marks the findings a security team
+//!   accepted, which then no longer decide the exit code (the lifecycle of the findings
+//!   imported into Security Hub is the model's, shared with the watch:
+//!   `lambda_trust_model::plan_import`).
 //! - **Onboarding what exists**: [`import_role`] turns an audited role into a config, and
 //!   [`classify_actions`] a Genesys Cloud org's actions into targets.
 //!
@@ -61,7 +62,6 @@ mod usage;
 mod genesys_import;
 mod iac;
 mod role_import;
-mod security_hub;
 mod suppress;
 
 // An account's audit: its IAM as data, the report, its findings.
@@ -102,10 +102,6 @@ pub use iac::{
 
 // Where security teams look: Security Hub and the baseline.
 pub use baseline::{parse as parse_baseline, Baseline, BaselineOutcome, Entry as BaselineEntry};
-pub use security_hub::{
-    plan_import, product_arn, ImportPlan, Listed as ListedFinding, TooLarge, DIGEST_FIELD,
-    GENERATOR_PREFIX,
-};
 pub use suppress::{apply as apply_baseline, write as write_baseline};
 
 // Onboarding what exists.

@@ -16,6 +16,10 @@
 //!   as two claims per target ([`path_claims`] → [`PathClaims`]), each proved within the
 //!   prover's default step budget (`Budget::default()`), so a verdict does not depend on how
 //!   busy the machine is.
+//! - **Security Hub**, where the audit and the watch meet: [`plan_import`] keeps the lifecycle
+//!   of the findings imported (import, refresh, resolve, leave alone), [`HubCounts`] what one
+//!   import came to, and the generator schemes keep each product's findings apart
+//!   ([`GENERATOR_PREFIX`], [`WATCH_GENERATOR`], [`organization_watch_generator`]).
 //! - **AWS Config as a source**: [`policies_from_items`] (a function item's policy, fresh or
 //!   left to `lambda:GetPolicy`).
 //! - **Schemas** (with the `schemars` feature): the pieces of the JSON Schemas the outputs
@@ -32,6 +36,7 @@ mod path;
 mod render;
 #[cfg(feature = "schemars")]
 mod schema_refs;
+mod security_hub;
 mod shard;
 mod state;
 
@@ -63,6 +68,11 @@ pub use schema_refs::{
     non_empty_list as schema_non_empty_list, one as schema_one, or_null as schema_or_null,
     schema_version, AccountId as SchemaAccountId, Document as SchemaDocument, SchemaVersion,
     COMMON_FILE as SCHEMA_COMMON_FILE,
+};
+pub use security_hub::{
+    organization_watch_generator, plan_import, product_arn, HubCounts, ImportPlan,
+    Listed as ListedFinding, TooLarge, DIGEST_FIELD, GENERATOR_PREFIX,
+    ORGANIZATION_WATCH_GENERATOR, WATCH_GENERATOR,
 };
 pub use shard::{assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS};
 pub use state::{

@@ -161,11 +161,9 @@ pub use watch::deploy::{
     WATCH_TAG,
 };
 pub use watch::event::{read_event, ApiCall, RuleEvent, WatchEvent};
-pub use watch::generator::{
-    settled_prefix, settles, watch_generator, Settles, WatchCode, WATCH_GENERATOR,
-};
+pub use watch::generator::{settled_prefix, settles, watch_generator, Settles, WatchCode};
 pub use watch::record::{
-    compliance as rule_compliance, Compliance, HubCounts, Notice, Published, Reread, RuleAnswer,
+    compliance as rule_compliance, Compliance, Notice, Published, Reread, RuleAnswer,
     Verdict as WatchVerdict, WatchRecord,
 };
 

@@ -58,7 +58,7 @@ async fn hub(
     let account = f.arn.split(':').nth(4).unwrap_or_default().to_owned();
     let partition = f.arn.split(':').nth(1).unwrap_or("aws");
     Ok(Hub {
-        product: lambda_trust_audit::product_arn(partition, &f.region, &account),
+        product: lambda_trust_model::product_arn(partition, &f.region, &account),
         generator: lambda_trust_provision::settled_prefix(
             &state.role,
             lambda_trust_provision::Settles::Everything,

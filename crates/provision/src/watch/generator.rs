@@ -1,6 +1,8 @@
 //! The names of a watch's findings in Security Hub: each finding's generator
 //! (`lambda-trust/watch/ROLE/SIDE/CODE`), and which of them one run settles.
 
+use lambda_trust_model::WATCH_GENERATOR;
+
 use crate::side::Side;
 use crate::watch::record::Reread;
 
@@ -64,9 +66,6 @@ pub fn settles(failed: Option<Option<Side>>, reread: Reread) -> Settles {
         (None, _) => Settles::Side(Side::Aws),
     }
 }
-
-/// The prefix of every watch's generator ([`watch_generator`]).
-pub const WATCH_GENERATOR: &str = "lambda-trust/watch/";
 
 #[cfg(test)]
 mod tests {

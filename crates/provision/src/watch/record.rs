@@ -2,6 +2,7 @@
 //! and where it went — the invocation's answer and its one line in the function's log
 //! (`docs/schemas/watch-run.schema.json`).
 
+use lambda_trust_model::HubCounts;
 use serde::Serialize;
 
 use crate::drift::ConfigStatus;
@@ -86,22 +87,6 @@ pub enum Published {
     SecurityHub(HubCounts),
     /// Not published: why.
     Error(String),
-}
-
-/// What Security Hub took.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct HubCounts {
-    /// Findings new or changed.
-    pub imported: usize,
-    /// Earlier findings this run's reading settled.
-    pub resolved: usize,
-    /// Findings sent again to keep them from expiring.
-    pub refreshed: usize,
-    /// Findings as Security Hub holds them already (not sent).
-    pub unchanged: usize,
-    /// Findings Security Hub refused after the retries.
-    pub refused: usize,
 }
 
 /// The SNS topic told: its message ID, or why not.

@@ -1,6 +1,9 @@
-//! `audit --to-security-hub`'s lifecycle (pure; the time is passed in): today's ASFF findings
-//! of one account and region against the ones lambda-trust imported there earlier → what to
-//! import, refresh, resolve and leave alone. `app::security_hub` reads and writes through
+//! Security Hub, where the audit and the watch meet: the lifecycle of the findings
+//! lambda-trust imports (pure; the time is passed in) — today's ASFF findings of one account
+//! and region against the ones imported there earlier → what to import, refresh, resolve and
+//! leave alone — what a run's import came to ([`HubCounts`]), and the generator schemes that
+//! keep each product's findings apart (`audit`'s, a deployment's watch's, the organization
+//! watch's). `app::security_hub` reads and writes through
 //! `aws::security_hub`; docs/aws-behaviour.md ("Security Hub") has the rules relied on:
 //!
 //! - A finding provider creates and updates its own findings with `BatchImportFindings`, and
@@ -19,8 +22,37 @@ use sha2::Digest;
 
 /// The `ProductFields` key holding a finding's content digest.
 pub const DIGEST_FIELD: &str = "lambda-trust/Digest";
-/// The prefix of every lambda-trust `GeneratorId` (`lambda-trust/audit/CODE`).
+/// The prefix of every `audit` finding's `GeneratorId` (`lambda-trust/audit/CODE`).
 pub const GENERATOR_PREFIX: &str = "lambda-trust/audit/";
+/// The prefix of every deployment's watch's `GeneratorId`
+/// (`lambda-trust/watch/ROLE/SIDE/CODE`). The names of watches deployed stay as they are:
+/// renaming would orphan their findings.
+pub const WATCH_GENERATOR: &str = "lambda-trust/watch/";
+/// The prefix of the organization watch's `GeneratorId`s
+/// (`lambda-trust/organization-watch/ACCOUNT/ROLE/CODE`): a namespace of its own, which no
+/// role name can reach (a role's name holds no `/`, so no deployment's watch prefix is one).
+pub const ORGANIZATION_WATCH_GENERATOR: &str = "lambda-trust/organization-watch/";
+
+/// The organization watch's generator of `code` on role `role` of account `account`.
+pub fn organization_watch_generator(account: &str, role: &str, code: &str) -> String {
+    format!("{ORGANIZATION_WATCH_GENERATOR}{account}/{role}/{code}")
+}
+
+/// What Security Hub took of one run's findings.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct HubCounts {
+    /// Findings new or changed.
+    pub imported: usize,
+    /// Earlier findings this run's reading settled.
+    pub resolved: usize,
+    /// Findings sent again to keep them from expiring.
+    pub refreshed: usize,
+    /// Findings as Security Hub holds them already (not sent).
+    pub unchanged: usize,
+    /// Findings Security Hub refused after the retries.
+    pub refused: usize,
+}
 /// An unchanged active finding this many days after its last update is re-imported: Security
 /// Hub deletes findings not updated for 90 days; 30 days of margin cover a monthly schedule.
 pub(crate) const REFRESH_AFTER_DAYS: i64 = 60;
@@ -213,6 +245,25 @@ fn digest(finding: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No deployment's watch can settle the organization watch's findings, whatever its role
+    /// is named: IAM's role names hold no `/` (IAM API Reference, `CreateRole`'s `RoleName`
+    /// pattern `[\w+=,.@-]+`), so every watch prefix `lambda-trust/watch/ROLE/` stops short of
+    /// the organization's namespace, and the audit's is apart from both.
+    #[test]
+    fn the_organization_watch_has_a_namespace_no_role_name_reaches() {
+        let generator = organization_watch_generator("111122223333", "GenesysInvoker", "trust");
+        assert_eq!(
+            generator,
+            "lambda-trust/organization-watch/111122223333/GenesysInvoker/trust"
+        );
+        for role in ["organization-watch", "org", "GenesysInvoker", "a.b@c-d"] {
+            let prefix = format!("{WATCH_GENERATOR}{role}/");
+            assert!(!generator.starts_with(&prefix), "{role}");
+        }
+        assert!(!generator.starts_with(GENERATOR_PREFIX));
+        assert!(!generator.starts_with(WATCH_GENERATOR));
+    }
     use serde_json::json;
 
     fn now() -> DateTime<Utc> {
