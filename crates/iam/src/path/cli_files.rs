@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::super::model::Policy;
 use super::cli_targets;
 use super::org_file::{error, file_json, OrgFileError, OrgPolicyFileKind};
-use super::{Level, LevelKind, OrgPolicy};
+use super::vocabulary::{Level, LevelKind, OrgPolicy};
 
 /// A `PolicySummary` (`describe-policy`'s, or one of `list-policies-for-target`'s).
 #[derive(Debug, Clone, Deserialize)]
@@ -356,7 +356,7 @@ fn organization(arn: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::super::files::org_policies_from_files;
-    use super::super::{LevelKind, OrgPolicies};
+    use super::super::vocabulary::{LevelKind, OrgPolicies};
     use serde_json::json;
 
     fn described(

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 
 use super::org_file::{error, OrgFileError};
-use super::LevelKind;
+use super::vocabulary::LevelKind;
 
 /// One entry of `list-targets-for-policy`'s `Targets`.
 #[derive(Debug, Clone, Deserialize)]
@@ -183,7 +183,7 @@ pub(super) fn check_complete(
 #[cfg(test)]
 mod tests {
     use super::super::files::org_policies_from_files;
-    use super::super::{LevelKind, OrgPolicies};
+    use super::super::vocabulary::{LevelKind, OrgPolicies};
     use serde_json::json;
 
     const ACCOUNT: &str = "111122223333";

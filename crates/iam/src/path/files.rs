@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 use super::super::model::Policy;
 use super::org_file::{error, kind_word, OrgFileError, OrgPolicyFileKind};
-use super::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PolicyKind};
+use super::vocabulary::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PolicyKind};
 
 /// One organization policy file as written.
 #[derive(Debug, Clone, Deserialize)]

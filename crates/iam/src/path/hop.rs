@@ -12,19 +12,9 @@ use super::super::eval::{
 };
 use super::super::model::{PrincipalClause, Principals};
 use super::super::principal::{is_account_id, principal_account, principal_matches};
-use super::{BlockReason, Blocker, Level, OrgLevel, OrgPolicy, PolicyKind, StatementId};
-
-/// The SCPs or RCPs that govern one side of a request.
-#[derive(Debug, Clone, Copy)]
-pub enum ControlPolicies<'a> {
-    /// None apply; the text says why (no organization, management account, service-linked
-    /// role, caller outside the organization, service not covered by RCPs).
-    NotApplicable(&'a str),
-    /// The levels from the root to the account; each must allow (SCPs) and none may deny.
-    Levels(&'a [OrgLevel]),
-    /// They apply but could not be read; the text says why.
-    NotRead(&'a str),
-}
+use super::vocabulary::{
+    BlockReason, Blocker, ControlPolicies, Level, OrgLevel, OrgPolicy, PolicyKind, StatementId,
+};
 
 /// Who makes the request.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,7 @@
 //! `list-roots` output both use it, and `org-policies` writes it to its files.
 
 use super::super::model::Policy;
-use super::{OrgPolicy, PolicyKind};
+use super::vocabulary::{OrgPolicy, PolicyKind};
 
 impl OrgPolicy {
     /// The stand-in for `kind` (SCP or RCP) not enabled at the root.

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::{Level, LevelKind, OrgPolicies, OrgPolicy};
+use super::vocabulary::{Level, LevelKind, OrgPolicies, OrgPolicy};
 
 /// The kind of an organization policy file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -10,12 +10,11 @@ use serde::Serialize;
 use super::super::eval::{Decision, LabeledPolicy, Request};
 use super::super::model::Policy;
 use super::hop::{
-    evaluate_hop, ControlPolicies, Hop, HopEvaluation, KnownKeys, PrincipalSide, ResourceSide,
-    Unread,
+    evaluate_hop, Hop, HopEvaluation, KnownKeys, PrincipalSide, ResourceSide, Unread,
 };
-use super::{
-    is_service_linked, rcps_cover, Blocker, Known, OrgPolicies, PathInput, PolicyKind, RoleAccount,
-    Target,
+use super::vocabulary::{
+    is_service_linked, rcps_cover, Blocker, ControlPolicies, Known, OrgPolicies, PathInput,
+    PolicyKind, RoleAccount, Target,
 };
 use crate::arn::{split, Arn};
 use crate::prove::{self_contained, Counterexample};
@@ -400,7 +399,9 @@ const NO_RESOURCE_ORGANIZATION: &[&str] = &["aws:resourceorgid", "aws:resourceor
 
 /// The role session's principal tags: the role's tags when known and the trust policy lets no
 /// one pass session tags (`sts:TagSession`; IAM User Guide, "Passing session tags in AWS STS").
-fn session_tags(role: &super::RoleSide) -> Option<&std::collections::BTreeMap<String, String>> {
+fn session_tags(
+    role: &super::vocabulary::RoleSide,
+) -> Option<&std::collections::BTreeMap<String, String>> {
     let tag_session = Request::new("*", "sts:TagSession", &role.arn);
     let names = |s: &crate::model::Statement| match &s.action {
         crate::model::ActionClause::Action(list) => list.iter().any(|a| {

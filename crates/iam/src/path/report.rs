@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::prove::{availability, Availability};
 use super::security::{security, Security};
-use super::PathInput;
+use super::vocabulary::PathInput;
 use crate::prove::Budget;
 
 /// Both claims, per target.

@@ -24,7 +24,7 @@ use super::super::eval::{evaluate, Decision, EvalInput, LabeledPolicy, Request};
 use super::super::model::{Effect, OperatorKind, Policy, PrincipalClause, Principals, Statement};
 use super::hop::{evaluate_hop, Hop, KnownKeys, PrincipalSide, ResourceSide};
 use super::prove::{rcps_for, replayable, role_parts, target_account, INVOKE};
-use super::{PathInput, PolicyKind, StatementId, Target};
+use super::vocabulary::{PathInput, PolicyKind, StatementId, Target};
 use crate::arn::{account_of, split};
 use crate::prove::function::{search_statement, Outcome, Query};
 use crate::prove::{Budget, Counterexample};

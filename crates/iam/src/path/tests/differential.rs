@@ -23,14 +23,12 @@ use std::time::Instant;
 
 use crate::eval::{Decision, LabeledPolicy, Request};
 use crate::model::Policy;
-use crate::path::hop::{
-    evaluate_hop, ControlPolicies, Hop, KnownKeys, PrincipalSide, ResourceSide,
-};
+use crate::path::hop::{evaluate_hop, Hop, KnownKeys, PrincipalSide, ResourceSide};
 use crate::path::prove::{availability as path_availability, AvailabilityVerdict};
 use crate::path::security::{security as path_security, SecurityVerdict};
-use crate::path::{
-    Known, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput, PolicyKind,
-    RoleAccount, RoleSide, Target as PathTarget,
+use crate::path::vocabulary::{
+    ControlPolicies, Known, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput,
+    PolicyKind, RoleAccount, RoleSide, Target as PathTarget,
 };
 use crate::prove::Budget;
 use serde_json::{json, Value};
@@ -419,7 +417,7 @@ struct Probe {
 }
 
 fn covered(action: &str) -> bool {
-    crate::path::rcps_cover(action)
+    crate::path::vocabulary::rcps_cover(action)
 }
 
 impl Probe {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::hop::{evaluate_hop, Hop, KnownKeys, PrincipalSide, ResourceSide};
+use super::vocabulary::*;
 use super::*;
 use crate::eval::{Decision, LabeledPolicy, Request};
 use crate::model::Policy;
