@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::layers::rust_files;
+use super::layers::{outside_tests, rust_files};
 
 /// One screen.
 const SCREEN: usize = 60;
@@ -203,4 +203,48 @@ fn every_dependency_is_used() {
 fn the_dependency_list_is_read_as_cargo_writes_it() {
     let manifest = "[package]\nname = \"x\"\n\n[dependencies]\n# a comment\naws-sdk-iam = { version = \"1\" }\nserde = \"1\"\n\n[dev-dependencies]\ninsta = \"1\"\n";
     assert_eq!(dependencies(manifest), ["aws_sdk_iam", "serde"]);
+}
+
+/// The most public declarations the house holds: `pub` items and methods (not `pub use`, not
+/// `pub(crate)`), outside tests. Each is a door another crate may lean on.
+const PUBLIC_DECLARATIONS: usize = 700;
+
+/// The public declarations of `text`, outside its tests.
+fn public_declarations(text: &str) -> usize {
+    let re = regex::Regex::new(
+        r"(?m)^\s*pub (async |const |unsafe )*(fn|struct|enum|const|static|trait|type|mod|union) ",
+    )
+    .unwrap();
+    re.find_iter(&outside_tests(text)).count()
+}
+
+#[test]
+fn the_doors_stay_few() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut per_file: Vec<(usize, String)> = (source_files(root).iter())
+        .filter(|f| !is_test_file(f))
+        .map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let rel = f.strip_prefix(root).unwrap().display().to_string();
+            (public_declarations(&text), rel)
+        })
+        .collect();
+    let total: usize = per_file.iter().map(|(n, _)| n).sum();
+    per_file.sort();
+    let most: Vec<String> = (per_file.iter().rev().take(10))
+        .map(|(n, f)| format!("{n:>4} {f}"))
+        .collect();
+    println!("{total} public declarations; the most:\n{}", most.join("\n"));
+    assert!(
+        total <= PUBLIC_DECLARATIONS,
+        "{total} public declarations (at most {PUBLIC_DECLARATIONS}): make what no other crate uses \
+         pub(crate), and take what no other crate names off the face; the most:\n{}",
+        most.join("\n")
+    );
+}
+
+#[test]
+fn the_door_counter_sees_items_and_methods_and_skips_uses_crate_items_and_tests() {
+    let text = "pub fn a() {}\npub(crate) fn b() {}\npub use x::y;\nimpl T {\n    pub async fn c() {}\n    pub const D: u8 = 1;\n}\n#[cfg(test)]\nmod tests {\n    pub fn e() {}\n}\n";
+    assert_eq!(public_declarations(text), 3);
 }
