@@ -112,6 +112,15 @@ impl Error {
         human(self, self.hint())
     }
 
+    /// The error as a judgement carries one side's: the message with its causes, the hint
+    /// apart ([`human`](Error::human) is the two together).
+    pub(crate) fn side_error(&self) -> lambda_trust_provision::SideError {
+        lambda_trust_provision::SideError {
+            message: human(self, None),
+            hint: self.hint(),
+        }
+    }
+
     /// The error under `--format json` (docs/schemas/error.schema.json).
     pub(crate) fn json(&self) -> ErrorReport {
         ErrorReport {

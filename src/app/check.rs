@@ -112,7 +112,7 @@ pub(crate) async fn read_with(
             ..
         })) => return Err(refused),
         Ok(checked) => Ok(checked.map(|c| c.reading)),
-        Err(e) => Err(e.human()),
+        Err(e) => Err(e.side_error()),
     };
     let reading = CheckReading::new(prepared, clients.region(), aws?, genesys);
     Ok(Read::Both(Box::new(reading)))
@@ -156,11 +156,11 @@ async fn aws_unread(
             ..
         }) => return Err(refused),
         Ok(checked) => Ok(Some(checked.reading)),
-        Err(e) => Err(e.human()),
+        Err(e) => Err(e.side_error()),
     };
     let unread = AwsUnread {
         loaded: loaded.clone(),
-        error: error.human(),
+        error: error.side_error(),
         genesys,
     };
     Ok(Read::AwsUnread(Box::new(unread)))

@@ -32,7 +32,7 @@ pub struct CheckReading {
     pub aws: Option<AwsReading>,
     /// The Genesys Cloud side: `None` when not read (no `[genesys]`, `--only aws`), or why it
     /// could not be read; its failure is reported beside the AWS findings, never instead.
-    pub genesys: Result<Option<GenesysReading>, String>,
+    pub genesys: Result<Option<GenesysReading>, SideError>,
 }
 
 /// What the judgement of the AWS state asks for beyond the role's state: who made its drift
@@ -73,7 +73,7 @@ impl CheckReading {
         prepared: Prepared,
         region: String,
         aws: Option<AwsReading>,
-        genesys: Result<Option<GenesysReading>, String>,
+        genesys: Result<Option<GenesysReading>, SideError>,
     ) -> CheckReading {
         let mut reading = CheckReading {
             prepared,
@@ -89,7 +89,7 @@ impl CheckReading {
     /// Genesys Cloud sends as `sts:ExternalId`, so the whole path is judged with it; a side
     /// that could not be read leaves the org read before (or the configured external ID,
     /// assumed and said so) in place.
-    pub fn read_genesys(&mut self, genesys: Result<Option<GenesysReading>, String>) {
+    pub fn read_genesys(&mut self, genesys: Result<Option<GenesysReading>, SideError>) {
         let org = match &genesys {
             Ok(Some(g)) => g.observed.organization_id.clone(),
             _ => None,
@@ -199,6 +199,35 @@ pub enum ReadAgain {
     Genesys,
 }
 
+/// Why one side could not be read: what failed (with its causes), and what the user can do
+/// about it, apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SideError {
+    /// The message and its causes.
+    pub message: String,
+    /// What the user can do, when something can be said.
+    pub hint: Option<String>,
+}
+
+impl SideError {
+    /// As the user reads it: the message, then the hint on a last line `(hint: …)`.
+    pub fn human(&self) -> String {
+        match &self.hint {
+            Some(hint) => format!("{}\n(hint: {hint})", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+impl From<&str> for SideError {
+    fn from(message: &str) -> Self {
+        SideError {
+            message: message.to_owned(),
+            hint: None,
+        }
+    }
+}
+
 /// What a check read when the AWS side could not be read: why, and the Genesys Cloud side read
 /// against what the config and the account resolve (its plan's findings stand on their own;
 /// `verify`'s checks that compare it with the AWS side are not made).
@@ -206,10 +235,10 @@ pub enum ReadAgain {
 pub struct AwsUnread {
     /// The config as loaded.
     pub loaded: Loaded,
-    /// Why the AWS side could not be read, as the user reads it.
-    pub error: String,
+    /// Why the AWS side could not be read.
+    pub error: SideError,
     /// The Genesys Cloud side, as [`CheckReading::genesys`].
-    pub genesys: Result<Option<GenesysReading>, String>,
+    pub genesys: Result<Option<GenesysReading>, SideError>,
 }
 
 impl AwsUnread {
@@ -227,7 +256,7 @@ impl AwsUnread {
             report.notes.push("the Genesys Cloud side judged against the config alone: the checks that compare it with the AWS side (the role its credential holds, the functions' timeouts) need that side".into());
         }
         hand_over(&mut report, self.loaded.config.managed_by);
-        let aws = format!("the AWS side was not checked: {}", self.error);
+        let aws = format!("the AWS side was not checked: {}", self.error.human());
         report.error = Some(match report.error.take() {
             Some(genesys) => format!("{aws}; {genesys}"),
             None => aws,
@@ -274,7 +303,7 @@ fn verification_notes(verification: &Verification) -> Vec<String> {
 /// The Genesys Cloud side as `config_report` takes it: not checked, checked (its findings and
 /// `checks`), or the error that stopped it.
 fn genesys_side<'a>(
-    genesys: &'a Result<Option<GenesysReading>, String>,
+    genesys: &'a Result<Option<GenesysReading>, SideError>,
     checks: &'a [Check],
 ) -> GenesysSide<'a> {
     match genesys {
@@ -285,7 +314,7 @@ fn genesys_side<'a>(
             plan: &g.plan,
             lookup_error: g.lookup_error.clone(),
         }),
-        Err(e) => GenesysSide::Failed(e.clone()),
+        Err(e) => GenesysSide::Failed(e.human()),
     }
 }
 

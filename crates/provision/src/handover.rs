@@ -106,7 +106,7 @@ pub(crate) fn step(tool: ManagedBy, side: Side) -> String {
 
 /// Findings on a side `tool` manages: what `apply` would have repaired is repaired in the
 /// tool's code instead (the step [`hand_over_to`] says too). Steps outside both stay as they are.
-pub fn hand_over_findings(findings: &mut [Finding], tool: ManagedBy) {
+pub(crate) fn hand_over_findings(findings: &mut [Finding], tool: ManagedBy) {
     for f in findings {
         let side = f.code.side();
         if manages(tool, side) && matches!(f.remedy, Remedy::Apply | Remedy::ApplyAdopt) {

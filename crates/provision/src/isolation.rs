@@ -48,7 +48,7 @@ pub struct EnvironmentsRead {
 
 impl EnvironmentsRead {
     /// The claims of this environment towards every other one, on its live role
-    /// ([`live_isolation`]), after those already unknown.
+    /// (`live_isolation`), after those already unknown.
     pub fn claims(&self, observed: &Observed) -> Vec<IsolationClaim> {
         let mut claims = self.not_read.clone();
         let envs: Vec<Environment<'_>> = (self.read.iter())
@@ -78,7 +78,7 @@ pub fn isolation(envs: &[Environment<'_>]) -> Vec<IsolationClaim> {
 
 /// The claims of one environment towards every other, decided on its live role: its trust
 /// policy and identity policies as read (`verify --env`), the others from their config.
-pub fn live_isolation(
+pub(crate) fn live_isolation(
     a: &Environment<'_>,
     observed: &Observed,
     others: &[Environment<'_>],

@@ -22,8 +22,8 @@
 //!   [`config_report`] (its parts),
 //!   [`attribute_findings`] (who changed it, from CloudTrail events).
 //! - **Environments** (`[environments.NAME]`): [`isolation`] (every pair of environments
-//!   proved isolated offline) and [`live_isolation`] (a live role's claims towards the other
-//!   environments), [`differences`] (two live environments compared with their overrides taken
+//!   proved isolated offline, and a live role's claims towards the other environments),
+//!   [`differences`] (two live environments compared with their overrides taken
 //!   out), and [`org_ids`] (an org's IDs under keys the same in every environment).
 //! - **Export**: [`export_from_config`] and [`aws_from_live`] (what lambda-trust manages, as
 //!   [`terraform_files`] with import blocks or [`cloudformation_files`] with their
@@ -121,7 +121,9 @@ pub use verify::{
 pub use check::{
     aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
 };
-pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading, ReadAgain};
+pub use check_reading::{
+    AwsReading, AwsUnread, CheckReading, GenesysReading, ReadAgain, SideError,
+};
 pub use drift::{
     drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport, ConfigStatus,
     Finding, Kind as FindingKind, Remedy,
@@ -134,7 +136,7 @@ pub use trail::{
 
 // Environments: isolation and promotion.
 pub use isolation::{
-    findings as isolation_findings, isolation, live_isolation, not_read as isolation_not_read,
+    findings as isolation_findings, isolation, not_read as isolation_not_read,
     Environment as IsolationEnvironment, EnvironmentsRead, IsolationClaim, IsolationKind,
 };
 pub use promotion::{differences, Difference, Environment as PromotionEnvironment};
@@ -146,7 +148,7 @@ pub use export::{
     aws_from_live, counts as export_counts, from_config as export_from_config,
     genesys_from as genesys_export, Export, Origin,
 };
-pub use handover::{as_handed_over, hand_over_findings, hand_over_to};
+pub use handover::{as_handed_over, hand_over_to};
 
 // Watch: what an event changed, and the watching function's deployment.
 pub use watch::classify::{

@@ -169,7 +169,8 @@ impl Watcher {
             WatchChange::Genesys { .. } => {
                 let kept = self.kept.as_mut().ok_or_else(no_reading)?;
                 let genesys = check::genesys_again(clients, &kept.reading.prepared, events).await;
-                kept.reading.read_genesys(genesys.map_err(|e| e.human()));
+                kept.reading
+                    .read_genesys(genesys.map_err(|e| e.side_error()));
                 Ok(None)
             }
             WatchChange::Role { .. } => self.reread(clients, None).await.map(|()| None),

@@ -12,7 +12,7 @@ use lambda_trust_model::{
 };
 use lambda_trust_provision::{
     AwsReading, AwsUnread, CheckReading, Code, ConfigStatus, Finding, GenesysPlan, GenesysReading,
-    Lookup, Prepared, Side, TargetPolicy, WatchCall, WatchChange,
+    Lookup, Prepared, Side, SideError, TargetPolicy, WatchCall, WatchChange,
 };
 
 /// The example's external ID (`[trust].external_id`).
@@ -265,16 +265,20 @@ fn an_aws_side_that_could_not_be_read_never_hides_the_genesys_findings() {
         .iter()
         .any(|n| n.contains("against the config alone")));
 
-    // Both sides failed: nothing was read, and both errors are said.
+    // Both sides failed: nothing was read, and both errors are said, each side's hint on a
+    // line of its own after its message.
     let both = AwsUnread {
-        genesys: Err("signing in failed: 401".into()),
+        genesys: Err(SideError {
+            message: "signing in failed: 401".into(),
+            hint: Some("check oauth_secret".into()),
+        }),
         ..unread
     };
     let report = both.judge("test.toml");
     assert_eq!((report.failed_side, report.findings.len()), (None, 0));
     let error = report.error.unwrap_or_default();
     assert!(
-        error.contains("AccessDenied") && error.contains("401"),
+        error.contains("AccessDenied") && error.contains("401\n(hint: check oauth_secret)"),
         "{error}"
     );
 }
