@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::client::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
 use lambda_trust_provision::{
-    forward_role_name, reader_role_name, rule_prefix, Deployment, Seen, SeenFunction, SeenRole,
-    SeenRule, WatchFunction, WatchOp, WatchRule, WATCH_TAG,
+    forward_role_name, reader_role_name, rule_prefix, Deployment, Seen, SeenConfigRule,
+    SeenFunction, SeenRole, SeenRule, WatchFunction, WatchOp, WatchRule, WATCH_TAG,
 };
 
 /// What is live of the watch of `role` whose deployment is `want`: read at once in IAM, in
@@ -35,6 +35,7 @@ pub(crate) async fn seen(
                 (account, r.region.as_str(), r.bus.as_deref()),
             ]
         })
+        .chain(want.former_home.as_deref().map(|r| (None, r, None)))
         .collect();
     let rules = try_join_all(buses.into_iter().map(|(account, region, bus)| async move {
         rules_in(in_account(clients, account)?, account, (region, bus), role).await
@@ -48,6 +49,7 @@ pub(crate) async fn seen(
         rules,
         super::config_rule::seen(clients, &f.region, &f.name),
     );
+    let (former_function, former_config_rule) = former(clients, want).await?;
     let (account_forwarders, account_readers, bus, bus_statements) = tokio::join!(
         other_accounts_roles(clients, want, role, false),
         other_accounts_roles(clients, want, role, true),
@@ -64,7 +66,26 @@ pub(crate) async fn seen(
         account_readers: account_readers?,
         bus: bus?,
         bus_statements: bus_statements?,
+        former_function,
+        former_config_rule,
     })
+}
+
+/// The function and Config rule under the deployment's name in its former home, when it has
+/// one.
+async fn former(
+    clients: &Clients,
+    want: &Deployment,
+) -> Result<(Option<SeenFunction>, Option<SeenConfigRule>), AwsError> {
+    let Some(region) = want.former_home.as_deref() else {
+        return Ok((None, None));
+    };
+    let name = &want.function.name;
+    let (function, config_rule) = tokio::join!(
+        seen_function(clients, name, region),
+        super::config_rule::seen(clients, region, name),
+    );
+    Ok((function?, config_rule?))
 }
 
 /// The clients acting in `account` (`None`: the function's own).

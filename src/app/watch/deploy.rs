@@ -126,6 +126,7 @@ pub(crate) async fn read(
         want.function.architecture = f.architecture.clone();
     }
     notes.extend(notes::notes_of(&want, config.genesys.is_some()));
+    notes.extend(notes::moved(&want, &seen, &input.role));
     let (heard, mut problems) = notes::trails(&clients, &want).await;
     notes.extend(heard);
     problems.extend(notes::sign_in(config));

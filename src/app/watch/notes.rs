@@ -2,7 +2,7 @@
 //! hears from (notes), and what it cannot hear, read or sign in to (problems).
 
 use crate::aws::watch_deploy as live;
-use lambda_trust_provision::{Deployment, WatchInput};
+use lambda_trust_provision::{Deployment, Seen, WatchInput};
 
 /// The other accounts of the targets this run has no credentials for (no `[aws.accounts]`
 /// entry, so the deployment has no rule, role or bus statement there): each a problem — the
@@ -81,6 +81,19 @@ pub(super) fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {
 
 /// Why the function cannot sign in to Genesys Cloud: the config reads the Genesys Cloud side
 /// but names no secret, and a sign-in from the environment does not travel to the function.
+/// The watch an older lambda-trust put in the partition's former home, said when it is there:
+/// the plan moves it (docs/upgrading.md).
+pub(super) fn moved(want: &Deployment, seen: &Seen, role: &str) -> Option<String> {
+    let former = want.former_home.as_deref()?;
+    let f = seen.former_function.as_ref()?;
+    (f.owner.as_deref() == Some(role)).then(|| {
+        format!(
+            "the watch moves from {former} to {}, where IAM's events arrive (docs/aws-behaviour.md): its function and rules in {former} are removed",
+            want.function.region
+        )
+    })
+}
+
 pub(super) fn sign_in(config: &lambda_trust_config::Config) -> Option<String> {
     let genesys = config.genesys.as_ref()?;
     genesys.oauth_secret.is_none().then(|| {

@@ -19,12 +19,12 @@ mod rules;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use bootstrap::{read_executable, runs_on_al2023, Bootstrap, Executable, PACKAGE_SECTION};
-use model::home_region;
 pub use model::{
     bus_name_of, forward_role_name, read_roles, reader_role_name, rule_prefix, Deployment,
     WatchBus, WatchConfigRule, WatchFunction, WatchInput, WatchRole, WatchRule, READ_ROLES_ENV,
     WATCH_TAG,
 };
+use model::{former_home_region, home_region};
 pub use plan::{
     plan, teardown, NotOurs, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule,
     WatchOp,
@@ -87,6 +87,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             ("managed-by".into(), "lambda-trust".into()),
             (WATCH_TAG.into(), input.role.clone()),
         ]),
+        former_home: former_home_region(&input.partition).map(str::to_owned),
     }
 }
 

@@ -16,6 +16,18 @@ pub(crate) fn home_region(partition: &str) -> &'static str {
     lambda_trust_iam::iam_events_region(partition).unwrap_or("us-east-1")
 }
 
+/// Where an older lambda-trust put the partition's watch, when that is not its home now:
+/// `aws-cn`'s watch lived in cn-northwest-1 until its home was settled on the region where
+/// IAM's events arrive (cn-north-1; docs/upgrading.md). A redeploy moves it, and destroy finds
+/// it there.
+pub(crate) fn former_home_region(partition: &str) -> Option<&'static str> {
+    match partition {
+        "aws-cn" => Some("cn-northwest-1"),
+        _ => None,
+    }
+    .filter(|former| *former != home_region(partition))
+}
+
 /// What the deployment is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchInput {
@@ -166,6 +178,9 @@ pub struct Deployment {
     pub bus: Option<WatchBus>,
     /// The tags every resource carries.
     pub tags: BTreeMap<String, String>,
+    /// Where an older lambda-trust put this partition's watch, when it is not the function's
+    /// region now: read so that a redeploy moves the watch and destroy removes it there.
+    pub former_home: Option<String>,
 }
 
 /// The watch's own event bus, where the other accounts' rules forward their Lambda calls: its

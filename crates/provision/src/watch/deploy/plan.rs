@@ -88,6 +88,11 @@ pub struct Seen {
     /// The statement IDs of the home region's default bus policy (where a watch deployed
     /// before it had its own bus admitted other accounts).
     pub bus_statements: BTreeSet<String>,
+    /// The function under the deployment's name in its former home
+    /// ([`Deployment::former_home`]); its rules there are among `rules`.
+    pub former_function: Option<SeenFunction>,
+    /// The Config rule under the deployment's name in its former home.
+    pub former_config_rule: Option<SeenConfigRule>,
 }
 
 /// The watch's own event bus as read.
@@ -386,6 +391,7 @@ pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
         }
     }
     ops.extend(function_ops(&want.function, seen.function.as_ref(), role)?);
+    ops.extend(moved_off_former_home(want, seen, role));
     ops.extend(bus_ops(want, seen, role)?);
     ops.extend(rule_ops(want, seen, role)?);
     ops.extend(config_rule_ops(want, seen, role)?);
@@ -417,6 +423,27 @@ pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
         }
     }
     Ok(ops)
+}
+
+/// The watch of `role` in its former home, removed (its rules there go as every rule no
+/// longer wanted): a redeploy moves it, destroy removes it.
+fn moved_off_former_home(want: &Deployment, seen: &Seen, role: &str) -> Vec<WatchOp> {
+    let Some(region) = &want.former_home else {
+        return Vec::new();
+    };
+    let mine = |owner: &Option<String>| owner.as_deref() == Some(role);
+    let name = &want.function.name;
+    let config_rule = (seen.former_config_rule.as_ref()).filter(|r| mine(&r.owner));
+    let function = (seen.former_function.as_ref()).filter(|f| mine(&f.owner));
+    let config_rule = config_rule.map(|_| WatchOp::DeleteConfigRule {
+        region: region.clone(),
+        name: name.clone(),
+    });
+    let function = function.map(|_| WatchOp::DeleteFunction {
+        name: name.clone(),
+        region: region.clone(),
+    });
+    config_rule.into_iter().chain(function).collect()
 }
 
 fn delete_forwarder(role: &str, account: Option<String>) -> WatchOp {
@@ -655,6 +682,7 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
             region: f.region.clone(),
         });
     }
+    ops.extend(moved_off_former_home(want, seen, role));
     ops.extend(teardown_roles(seen, role));
     if seen.bus.as_ref().is_some_and(|b| mine(&b.owner)) {
         ops.push(delete_bus(role, &want.function.region));

@@ -86,7 +86,58 @@ fn deployed(want: &Deployment) -> Seen {
             owner: Some(role.clone()),
         }),
         bus_statements: Default::default(),
+        former_function: None,
+        former_config_rule: None,
     }
+}
+
+/// An `aws-cn` watch an older lambda-trust put in cn-northwest-1 moves to cn-north-1, where
+/// IAM's events arrive: the next deploy makes it there and removes the function and rules it
+/// left behind (each only when its tag names the role), and destroy finds them too.
+#[test]
+fn an_aws_cn_watch_moves_from_its_former_home_on_the_next_deploy() {
+    let mut cn = input(2, &["cn-north-1"]);
+    cn.partition = "aws-cn".into();
+    for t in &mut cn.targets {
+        t.2 = t.2.replace("arn:aws:", "arn:aws-cn:");
+    }
+    let want = watch_deployment(&cn);
+    assert_eq!(want.function.region, "cn-north-1");
+    assert_eq!(want.former_home.as_deref(), Some("cn-northwest-1"));
+    assert_eq!(
+        watch_deployment(&input(1, &["us-east-1"])).former_home,
+        None
+    );
+    let mut seen = deployed(&want);
+    seen.former_function = seen.function.take();
+    for rule in &mut seen.rules {
+        rule.region = "cn-northwest-1".into();
+    }
+    let role = "GenesysLambdaInvoker";
+    let ops = plan_watch(&want, &seen, role).unwrap();
+    let removed_there = |op: &WatchOp| match op {
+        WatchOp::DeleteFunction { region, .. } | WatchOp::RemoveRule { region, .. } => {
+            region == "cn-northwest-1"
+        }
+        _ => false,
+    };
+    let made_here = |op: &WatchOp| matches!(op, WatchOp::CreateFunction { .. });
+    assert_eq!(
+        ops.iter().filter(|op| removed_there(op)).count(),
+        1 + want.rules.len()
+    );
+    assert!(ops.iter().any(made_here), "{ops:#?}");
+    let torn = watch_teardown(&seen, role, &want);
+    assert_eq!(
+        torn.iter().filter(|op| removed_there(op)).count(),
+        1 + want.rules.len()
+    );
+    // Another watch's function there is never touched.
+    seen.former_function.as_mut().unwrap().owner = Some("SomeoneElse".into());
+    let ops = plan_watch(&want, &seen, role).unwrap();
+    assert!(!ops
+        .iter()
+        .any(|op| matches!(op, WatchOp::DeleteFunction { .. })));
 }
 
 #[test]
