@@ -95,6 +95,7 @@ fn report(accounts: usize, roles: usize, distinct: usize) -> OrgReport {
         config: None,
         region: Some("us-east-1".into()),
         partner_principals: Vec::new(),
+        genesys_org_ids: Vec::new(),
     };
     let outcomes = (0..accounts)
         .map(|a| {

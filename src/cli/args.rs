@@ -373,6 +373,12 @@ fn external_id(s: &str) -> Result<String, String> {
         .ok_or_else(|| "an external ID is 2 to 1224 of letters, digits and +=,.@:/-_".to_owned())
 }
 
+fn genesys_org_id(s: &str) -> Result<String, String> {
+    lambda_trust_config::is_uuid(s)
+        .then(|| s.to_owned())
+        .ok_or_else(|| "a Genesys Cloud organization ID is a UUID (8-4-4-4-12 hexadecimal digits), as Admin > Organization Settings shows it".to_owned())
+}
+
 fn session_name(s: &str) -> Result<String, String> {
     lambda_trust_config::is_session_name(s)
         .then(|| s.to_owned())
@@ -402,6 +408,14 @@ pub(crate) struct AuditArgs {
     /// `partner-refused` [default: the audit speaks of whole accounts].
     #[arg(long = "partner-principal", value_name = "ARN")]
     pub partner_principals: Vec<String>,
+    /// Your Genesys Cloud org's ID (repeatable).
+    ///
+    /// The Genesys Cloud organizations that are yours (Admin > Organization Settings shows the
+    /// ID; not the AWS organization's o-… ID). A role that lets the partner in under an
+    /// sts:ExternalId that is none of them is `external-id-not-ours`; one that is not a UUID,
+    /// `external-id-not-uuid` [default: the values are not judged].
+    #[arg(long = "genesys-org-id", value_name = "UUID", value_parser = genesys_org_id)]
+    pub genesys_org_ids: Vec<String>,
     /// Audit every account of the organization.
     ///
     /// Every active account (organizations:ListAccounts), through --assume-role.

@@ -161,6 +161,7 @@ fn options(config: Option<&Path>, args: &AuditArgs) -> Result<AuditOptions> {
         partners,
         config,
         region: None,
+        genesys_org_ids: args.genesys_org_ids.clone(),
     })
 }
 

@@ -1053,6 +1053,10 @@ fn audit_outputs_match_their_schemas() {
             // A principal no role admits: partner-refused on every role.
             "--partner-principal",
             "arn:aws:iam::765628985471:role/NoSuchVendorRole",
+            // Another organization's ID: external-id-not-ours on the roles locked to the
+            // config's, external-id-not-uuid on a value that is no organization's ID.
+            "--genesys-org-id",
+            "9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f",
             "--json",
             file.to_str().unwrap(),
         ],

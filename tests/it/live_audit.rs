@@ -130,15 +130,22 @@ fn two_hundred_roles_every_finding_code_paginated() {
             "genesys-cloud",
             "--partner-principal",
             "arn:aws:iam::765628985471:role/NoSuchVendorRole",
+            "--genesys-org-id",
+            THEIRS,
             "--format",
             "json",
         ],
         2,
     );
-    let all: BTreeSet<String> = codes_by_role(&json_of(&with_config))
-        .into_values()
-        .flatten()
-        .collect();
+    // With --genesys-org-id naming another organization: the roles locked to ORG_ID let that
+    // one in instead, and "old-org" is no organization's ID at all.
+    let by_role = codes_by_role(&json_of(&with_config));
+    let several = &by_role["audit-several-ids"];
+    for code in ["external-id-not-ours", "external-id-not-uuid"] {
+        assert!(several.contains(&code.to_owned()), "{several:?}");
+    }
+    assert!(by_role["audit-exact-single-valued"].contains(&"external-id-not-ours".to_owned()));
+    let all: BTreeSet<String> = by_role.into_values().flatten().collect();
     // The whole path's codes need organizations and function policies: live_audit_path.rs,
     // crates/audit/tests/core_audit_path.rs and iac_permissions.rs cover them.
     // The Genesys Cloud codes need `--genesys` and an organization: live_audit_genesys.rs.
@@ -388,6 +395,37 @@ fn exit_codes_0_2_1() {
     assert!(r.stdout.is_empty());
 }
 
+/// Another organization's ID, a UUID.
+const THEIRS: &str = "9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f";
+
+/// `--genesys-org-id`: a role locked to one of ours passes; the same role against another
+/// organization's ID is `external-id-not-ours`, naming the value it lets in.
+#[test]
+fn a_role_locked_to_another_genesys_org_is_a_finding() {
+    let env = Env::new();
+    let trust = trust_doc(EXT, "arn:aws:iam::765628985471:root");
+    env.iam(
+        "CreateRole",
+        &[("RoleName", "locked"), ("AssumeRolePolicyDocument", &trust)],
+    );
+    let ours = ["audit", "--partner", "genesys-cloud", "--format", "json"];
+    let r = env.run_raw(&[&ours[..], &["--genesys-org-id", EXT]].concat());
+    let codes = codes_by_role(&json_of(&r));
+    assert_eq!(codes["locked"], ["unmanaged"], "{}", r.stdout);
+    let r = env.run_raw(&[&ours[..], &["--genesys-org-id", THEIRS]].concat());
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let report = json_of(&r);
+    let finding = (report["roles"][0]["findings"].as_array().unwrap().iter())
+        .find(|f| f["code"] == "external-id-not-ours")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(finding["severity"], "security");
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains(EXT) && message.contains(THEIRS),
+        "{message}"
+    );
+}
+
 #[test]
 fn bad_flags_are_refused_before_any_call() {
     let env = Env::new();
@@ -398,6 +436,10 @@ fn bad_flags_are_refused_before_any_call() {
             "12 digits",
         ),
         (vec!["audit", "--organization"], "--assume-role"),
+        (
+            vec!["audit", "--genesys-org-id", "o-a1b2c3d4e5"],
+            "is a UUID",
+        ),
         (vec!["audit", "--format", "github"], "only for `check`"),
     ] {
         let r = env.run_raw(&args);

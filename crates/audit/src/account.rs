@@ -90,6 +90,10 @@ pub struct AuditOptions {
     /// `--partner-principal`: the principals of the partner accounts that must be able to
     /// assume the role (see `principals`); empty: the audit speaks of whole accounts.
     pub partner_principals: Vec<String>,
+    /// `--genesys-org-id`: the Genesys Cloud organizations that are ours. With any, a role that
+    /// lets a partner in under an `sts:ExternalId` that is none of them (or is no organization
+    /// ID at all: not a UUID) is a finding; empty: the values are not judged.
+    pub genesys_org_ids: Vec<String>,
 }
 
 /// The role a config manages and the config tag it carries (`--config`).

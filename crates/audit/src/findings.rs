@@ -67,6 +67,12 @@ pub enum Code {
     RoleBlocks,
     /// The external ID the role requires is not the organization ID Genesys Cloud sends.
     ExternalIdNotOrg,
+    /// `--genesys-org-id`: the role lets the partner in under an external ID that is none of
+    /// the Genesys Cloud organizations given: another organization's.
+    ExternalIdNotOurs,
+    /// `--genesys-org-id`: the external ID the role requires is no organization ID at all (not
+    /// a UUID): Genesys Cloud never sends it, so no organization can use the role.
+    ExternalIdNotUuid,
     /// Organization or function policies on the path were not read (or not given).
     PathNotRead,
     /// Not managed by lambda-trust.
@@ -93,6 +99,7 @@ impl Code {
             | Code::CrossAccountPermissionMissing
             | Code::RoleBlocks
             | Code::ExternalIdNotOrg
+            | Code::ExternalIdNotUuid
             | Code::PathNotRead => Severity::Config,
             Code::Unmanaged | Code::UnusedPartnerRole | Code::GenesysDynamicAction => {
                 Severity::Info
@@ -108,6 +115,7 @@ impl Code {
             | Code::PartnerBypassesRole
             | Code::FunctionPolicyOpen
             | Code::PathUnknown
+            | Code::ExternalIdNotOurs
             | Code::GenesysActionReachesMany => Severity::Security,
         }
     }
@@ -132,6 +140,8 @@ impl Code {
             | Code::CrossAccountPermissionMissing
             | Code::RoleBlocks
             | Code::ExternalIdNotOrg
+            | Code::ExternalIdNotOurs
+            | Code::ExternalIdNotUuid
             | Code::Unmanaged
             | Code::UnusedPartnerRole
             | Code::GenesysActionReachesMany
@@ -155,6 +165,8 @@ impl Code {
             Code::NoExternalId
             | Code::ExternalIdPattern
             | Code::ExternalIdUnproved
+            | Code::ExternalIdNotOurs
+            | Code::ExternalIdNotUuid
             | Code::OtherPrincipals
             | Code::BeyondInvoke
             | Code::AllFunctions
@@ -189,6 +201,8 @@ impl Code {
             | Code::CrossAccountPermissionMissing
             | Code::RoleBlocks
             | Code::ExternalIdNotOrg
+            | Code::ExternalIdNotOurs
+            | Code::ExternalIdNotUuid
             | Code::PathNotRead
             | Code::Unmanaged
             | Code::UnusedPartnerRole => false,
@@ -216,6 +230,8 @@ impl Code {
             Code::NoExternalId => "A partner principal can assume the role without sts:ExternalId, or with any value: any organization of the partner could use it.",
             Code::ExternalIdPattern => "The role accepts more than one sts:ExternalId value (several values, a wildcard, or a case-insensitive match).",
             Code::ExternalIdUnproved => "The prover could not decide which sts:ExternalId values the role accepts.",
+            Code::ExternalIdNotOurs => "The role lets the partner in under an sts:ExternalId that is none of the Genesys Cloud organizations given (--genesys-org-id): another organization can use it.",
+            Code::ExternalIdNotUuid => "The sts:ExternalId the role requires is not a Genesys Cloud organization ID (a UUID): Genesys Cloud never sends it, so no organization can use the role.",
             Code::OtherPrincipals => "Principals other than the partner account can assume the role.",
             Code::BeyondInvoke => "The role can do something besides lambda:InvokeFunction.",
             Code::AllFunctions => "The role can invoke functions through a wildcard function name.",
@@ -244,6 +260,8 @@ impl Code {
             Code::NoExternalId => "Require the one external ID: a Condition StringEquals sts:ExternalId = your Genesys Cloud organization ID on every statement that lets the partner in (lambda-trust apply writes it).",
             Code::ExternalIdPattern => "Accept exactly one value with StringEquals (no wildcard, no IgnoreCase); give each organization a role of its own.",
             Code::ExternalIdUnproved => "Rewrite the conditions on sts:ExternalId as one StringEquals value, then audit again.",
+            Code::ExternalIdNotOurs => "Require your organization's ID as sts:ExternalId (Genesys Cloud Admin > Organization Settings shows it; lambda-trust: trust.external_id, then apply), or delete the role if that organization is not yours to serve.",
+            Code::ExternalIdNotUuid => "Require your Genesys Cloud organization's ID, as Genesys Cloud sends it (a lowercase UUID), as sts:ExternalId (lambda-trust: trust.external_id, then apply).",
             Code::OtherPrincipals => "Remove the statements that let in principals other than the partner account, or move them to a role of their own.",
             Code::BeyondInvoke => "Cut the role's policies down to lambda:InvokeFunction on the functions it needs.",
             Code::AllFunctions => "Name each function (or function:alias) instead of a wildcard.",
@@ -274,7 +292,7 @@ impl Code {
 #[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", schemars(extend("allOf" = [
     {
-        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "external-id-not-org", "path-not-read"]}}},
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "external-id-not-org", "external-id-not-uuid", "path-not-read"]}}},
         "then": {"properties": {"severity": {"const": "config"}}}
     },
     {
@@ -282,7 +300,7 @@ impl Code {
         "then": {"properties": {"severity": {"const": "info"}}}
     },
     {
-        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "path-not-read", "unmanaged", "unused-partner-role", "genesys-dynamic-action"]}}},
+        "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "external-id-not-org", "external-id-not-uuid", "path-not-read", "unmanaged", "unused-partner-role", "genesys-dynamic-action"]}}},
         "else": {"properties": {"severity": {"const": "security"}}}
     }
 ])))]

@@ -52,6 +52,7 @@ mod findings;
 mod genesys;
 mod narrow;
 mod org;
+mod org_ids;
 mod path;
 mod principals;
 mod report;

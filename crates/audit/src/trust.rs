@@ -76,12 +76,8 @@ pub(super) fn analyse(own: &str, role: &AuditRole, opts: &AuditOptions) -> Optio
     if per_account.is_empty() {
         return None;
     }
-    Some(combine(
-        &policy,
-        &role.arn,
-        per_account,
-        &opts.partner_principals,
-    ))
+    let given = (&opts.partner_principals[..], &opts.genesys_org_ids[..]);
+    Some(combine(&policy, &role.arn, per_account, given))
 }
 
 /// Whether the trust policy names a partner account (or anyone) in an Allow statement at all:
@@ -290,13 +286,13 @@ fn combine(
     policy: &Policy,
     role_arn: &str,
     per_account: Vec<(String, Accepted)>,
-    partner_principals: &[String],
+    (partner_principals, ours): (&[String], &[String]),
 ) -> TrustAnalysis {
     let mut per_code: Vec<(Code, Vec<(String, Finding)>)> = Vec::new();
     let mut kind_rank = 0;
     let mut values = BTreeSet::new();
     for (account, acc) in &per_account {
-        let (rank, vals, f) = classify(account, acc);
+        let (rank, vals, f) = classify(account, acc, ours);
         kind_rank = kind_rank.max(rank);
         values.extend(vals);
         for f in f {
@@ -450,7 +446,7 @@ fn who(account: &str) -> String {
 }
 
 /// (kind rank, values, findings) for one account.
-fn classify(account: &str, acc: &Accepted) -> (usize, Vec<String>, Vec<Finding>) {
+fn classify(account: &str, acc: &Accepted, ours: &[String]) -> (usize, Vec<String>, Vec<Finding>) {
     match acc {
         Accepted::Nothing => (0, Vec::new(), Vec::new()),
         Accepted::Any(c) => {
@@ -484,7 +480,11 @@ fn classify(account: &str, acc: &Accepted) -> (usize, Vec<String>, Vec<Finding>)
                 vec![Finding::new(Code::ExternalIdUnproved, msg, None)],
             )
         }
-        Accepted::Ids(ids) => several_ids(account, ids),
+        Accepted::Ids(ids) => {
+            let (rank, values, mut found) = several_ids(account, ids);
+            found.extend(super::org_ids::judged(&who(account), ids, ours));
+            (rank, values, found)
+        }
     }
 }
 

@@ -68,6 +68,7 @@ fn genesys() -> AuditOptions {
         config: None,
         region: Some("us-east-1".into()),
         partner_principals: Vec::new(),
+        genesys_org_ids: Vec::new(),
     }
 }
 

@@ -23,7 +23,7 @@ pub const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 1..=60;
 pub const NO_TIMEOUT: i64 = 0;
 /// The HTTP methods a data action may use (the Terraform provider's `request_type` of
 /// `genesyscloud_integration_action`); POST is Genesys's default.
-pub const REQUEST_TYPES: [&str; 5] = ["GET", "PUT", "POST", "PATCH", "DELETE"];
+pub(crate) const REQUEST_TYPES: [&str; 5] = ["GET", "PUT", "POST", "PATCH", "DELETE"];
 /// `request_type`'s default (Genesys Cloud's own).
 pub const DEFAULT_REQUEST_TYPE: &str = "POST";
 

@@ -31,7 +31,7 @@ pub use model::{
     RoleConfig, TargetConfig, TrustConfig, WatchConfig, WatchEngine, CONFIG_TAG_KEY,
     DEFAULT_WATCH_SCHEDULE, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE,
 };
-pub use rules::{is_external_id, is_session_name, show, ORG_ID_WHERE};
+pub use rules::{is_external_id, is_session_name, is_uuid, show, ORG_ID_WHERE};
 
 // Resolve a target.
 pub use function::{
@@ -54,7 +54,7 @@ pub use genesys::{
 };
 pub use genesys_model::{
     DataActionConfig, GenesysConfig, PublishMode, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
-    DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, REQUEST_TYPES, TIMEOUT_RANGE,
+    DEFAULT_SUCCESS_TEMPLATE, DEFAULT_TIMEOUT_SECONDS, NO_TIMEOUT, TIMEOUT_RANGE,
 };
 pub use genesys_regions::{
     region_named as genesys_region_named, resolve as resolve_endpoints, Endpoints, RegionError,

@@ -145,8 +145,8 @@ pub(crate) fn is_policy_arn(s: &str) -> bool {
         && is_policy_name(name)
 }
 
-/// 8-4-4-4-12 hexadecimal digits.
-pub(crate) fn is_uuid(s: &str) -> bool {
+/// 8-4-4-4-12 hexadecimal digits: the shape of a Genesys Cloud organization's ID.
+pub fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
         && groups

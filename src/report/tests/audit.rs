@@ -76,6 +76,7 @@ fn audited(roles: Vec<AuditRole>, workers: usize) -> AccountReport {
         config: None,
         region: Some("us-east-1".into()),
         partner_principals: Vec::new(),
+        genesys_org_ids: Vec::new(),
     };
     audit_account(&iam, &opts, workers)
 }
