@@ -11,9 +11,9 @@
 
 mod accounts;
 mod bootstrap;
-mod model;
+pub(super) mod model;
 mod plan;
-mod role;
+pub(super) mod role;
 mod rules;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::model::{WatchInput, WatchRole};
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 
-pub(super) fn trust(service: &str) -> Value {
+pub(crate) fn trust(service: &str) -> Value {
     json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
 }

@@ -1,0 +1,161 @@
+//! The organization watch in the watch's account: the function, its role, its bus and the
+//! rules on it, the schedule — a [`Deployment`], planned and written as a deployment's watch
+//! is — with the stacks every account gets.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
+use super::stacks::{self, Stack, StackSet};
+use crate::watch::deploy::model::{
+    home_region, Deployment, WatchBus, WatchFunction, WatchRole, WatchRule,
+};
+use crate::watch::deploy::role::trust;
+
+/// What the organization watch is: its home in the watch's account, and the stacks every
+/// account gets.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OrgWatchDeployment {
+    /// In the watch's account: the function, its role, its bus and the rules on it, the
+    /// schedule.
+    pub(crate) home: Deployment,
+    /// The StackSet for what is global, one instance per account in the watch's region: the
+    /// reader and forwarding roles, the IAM rule, the Lambda rule of that region.
+    pub(crate) global: StackSet,
+    /// The StackSet of the Lambda rule of each other target region (`None`: no other region).
+    pub(crate) regional: Option<StackSet>,
+    /// The management account's own stacks (StackSets never deploy there): the global one,
+    /// which also forwards Organizations' calls, then one per other target region.
+    pub(crate) management: Vec<Stack>,
+}
+
+/// The organization watch's deployment for `input`.
+pub(crate) fn org_watch_deployment(input: &OrgWatchInput) -> OrgWatchDeployment {
+    let home = home_region(&input.partition);
+    let names = Names::of(input, home);
+    let deployment = Deployment {
+        role: function_role(input, &names),
+        forward_role: None,
+        function: function(input, &names),
+        rules: home_rules(input, &names),
+        config_rule: None,
+        account_forwarders: Vec::new(),
+        account_readers: Vec::new(),
+        bus: Some(bus(input, &names)),
+        tags: BTreeMap::from([
+            ("managed-by".into(), "lambda-trust".into()),
+            (ORG_WATCH.into(), input.organization.clone()),
+        ]),
+        former_home: None,
+    };
+    let (global, regional, management) = stacks::of(input, home, &names);
+    OrgWatchDeployment {
+        home: deployment,
+        global,
+        regional,
+        management,
+    }
+}
+
+/// The bus's policy: one statement, whatever the number of accounts — any principal of the
+/// organization whose ARN is a forwarding role
+/// (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html>).
+fn bus(input: &OrgWatchInput, names: &Names) -> WatchBus {
+    let p = &input.partition;
+    let forwarders = format!("arn:{p}:iam::*:role/{}", forwarder_name());
+    WatchBus {
+        name: ORG_WATCH.into(),
+        region: names.bus.split(':').nth(3).unwrap_or_default().into(),
+        arn: names.bus.clone(),
+        policy: json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "TheOrganizationsForwardingRoles", "Effect": "Allow",
+            "Principal": {"AWS": "*"}, "Action": "events:PutEvents", "Resource": names.bus,
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": input.organization},
+                "ArnLike": {"aws:PrincipalArn": forwarders}}}]}),
+    }
+}
+
+/// The function's role: it assumes the organization's reader roles (and nothing else), reads
+/// the organization (its accounts, its SCPs and RCPs, the StackSets' coverage), publishes what
+/// it finds about an account it cannot read to its own account's Security Hub, and writes its
+/// logs.
+fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
+    let (p, account) = (&input.partition, &input.watch_account);
+    let region = names.bus.split(':').nth(3).unwrap_or_default();
+    let readers = format!("arn:{p}:iam::*:role/{}", reader_name());
+    WatchRole {
+        account: None,
+        name: ORG_WATCH.into(),
+        trust: trust("lambda.amazonaws.com"),
+        policy_name: format!("{ORG_WATCH}-reads"),
+        policy: json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "TheReadersOfTheOrganization", "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Resource": readers,
+                "Condition": {"StringEquals": {"aws:ResourceOrgID": input.organization}}},
+            {"Sid": "TheOrganizationAndItsCoverage", "Effect": "Allow", "Action": [
+                "organizations:DescribeOrganization", "organizations:ListAccounts",
+                "organizations:ListRoots", "organizations:ListParents",
+                "organizations:ListPoliciesForTarget", "organizations:DescribePolicy",
+                "organizations:DescribeOrganizationalUnit",
+                "cloudformation:ListStackInstances", "securityhub:GetFindings"],
+                "Resource": "*"},
+            {"Sid": "WhatItCannotRead", "Effect": "Allow",
+                "Action": "securityhub:BatchImportFindings",
+                "Resource": format!("arn:{p}:securityhub:{region}:{account}:product/{account}/default")},
+            {"Sid": "ItsOwnLogs", "Effect": "Allow", "Action": [
+                "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": format!("arn:{p}:logs:{region}:{account}:log-group:/aws/lambda/{ORG_WATCH}:*")}]}),
+    }
+}
+
+fn function(input: &OrgWatchInput, names: &Names) -> WatchFunction {
+    let environment = BTreeMap::from([
+        (
+            "LAMBDA_TRUST_ORGANIZATION".into(),
+            input.organization.clone(),
+        ),
+        (
+            "LAMBDA_TRUST_GENESYS_ORG_IDS".into(),
+            input.genesys_org_ids.join(","),
+        ),
+    ]);
+    WatchFunction {
+        name: ORG_WATCH.into(),
+        region: names.bus.split(':').nth(3).unwrap_or_default().into(),
+        arn: names.function.clone(),
+        role_arn: names.function_role.clone(),
+        architecture: input.architecture.clone(),
+        code_sha256: input.code_sha256.clone(),
+        timeout: 900,
+        memory: 1024,
+        environment,
+    }
+}
+
+/// The rule on the watch's bus, which takes every forwarded call to the function (the bus
+/// holds nothing else), and the schedule's on the default bus.
+fn home_rules(input: &OrgWatchInput, names: &Names) -> Vec<WatchRule> {
+    let region = names.bus.split(':').nth(3).unwrap_or_default().to_owned();
+    let changes = WatchRule {
+        account: None,
+        region: region.clone(),
+        name: format!("{ORG_WATCH}-changes"),
+        pattern: Some(
+            json!({"source": ["aws.iam", "aws.lambda", "aws.organizations"],
+            "detail-type": ["AWS API Call via CloudTrail"]}),
+        ),
+        schedule: None,
+        target: names.function.clone(),
+        target_role: None,
+        bus: Some(names.bus.clone()),
+    };
+    let tick = WatchRule {
+        name: format!("{ORG_WATCH}-tick"),
+        pattern: None,
+        schedule: Some(input.schedule.clone()),
+        bus: None,
+        ..changes.clone()
+    };
+    vec![changes, tick]
+}

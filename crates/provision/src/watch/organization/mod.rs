@@ -1,0 +1,22 @@
+//! The organization watch (`watch deploy --organization`), pure: what it deploys so that every
+//! role any account of an AWS Organization grants to Genesys Cloud is re-proved on change, on
+//! AWS's own multi-account engines.
+//!
+//! - **In the watch's account** (the organization's delegated administrator, a "security
+//!   tooling" member; us-east-1, where IAM's events arrive): the function, its role, a bus of
+//!   its own whose policy is **one** statement admitting the organization's forwarding roles
+//!   (`aws:PrincipalOrgID` and `aws:PrincipalArn`; it does not grow with the accounts, where one
+//!   statement per account would exhaust the bus policy's 10 KB at a few dozen), the rule on
+//!   that bus and the schedule: a [`Deployment`], planned and written as a deployment's watch is.
+//! - **In every account**, as CloudFormation ([`stacks`]): a reader role the function assumes,
+//!   a forwarding role, and rules forwarding every IAM role and policy write (us-east-1) and
+//!   the Lambda permission calls (each region that holds partner roles' targets) to that bus —
+//!   through service-managed StackSets with automatic deployment, so an account that joins is
+//!   covered without a redeploy, and through a plain stack in the management account, which
+//!   StackSets skip and which also forwards Organizations' own calls (logged only there).
+
+mod home;
+mod model;
+mod stacks;
+#[cfg(test)]
+mod tests;

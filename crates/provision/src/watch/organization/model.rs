@@ -1,0 +1,62 @@
+//! The organization watch's input and the names every part of it uses.
+
+use std::collections::BTreeSet;
+
+/// The organization watch's name: its function, its role, its bus, and the prefix of every
+/// resource it puts in the accounts. A namespace of its own: a deployment's watch is
+/// `lambda-trust-watch-ROLE`, which never begins with it.
+pub(crate) const ORG_WATCH: &str = "lambda-trust-org-watch";
+
+/// What the organization watch is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OrgWatchInput {
+    /// The organization's partition.
+    pub(crate) partition: String,
+    /// The organization's ID (`o-…`).
+    pub(crate) organization: String,
+    /// Its root's ID (`r-…`): where the StackSets deploy, so every account is covered.
+    pub(crate) root: String,
+    /// The management account.
+    pub(crate) management_account: String,
+    /// The account the function lives in: the delegated administrator's.
+    pub(crate) watch_account: String,
+    /// The regions, besides the watch's, that hold the partner roles' targets: each gets a
+    /// rule forwarding its Lambda permission calls.
+    pub(crate) target_regions: BTreeSet<String>,
+    /// The Genesys Cloud organizations that are ours (`--genesys-org-id`).
+    pub(crate) genesys_org_ids: Vec<String>,
+    /// The schedule that sweeps the organization.
+    pub(crate) schedule: String,
+    /// `x86_64` or `arm64`.
+    pub(crate) architecture: String,
+    /// The package's SHA-256, base64.
+    pub(crate) code_sha256: String,
+}
+
+/// The ARNs every part names.
+pub(crate) struct Names {
+    pub(crate) function: String,
+    pub(crate) function_role: String,
+    pub(crate) bus: String,
+}
+
+impl Names {
+    pub(crate) fn of(input: &OrgWatchInput, home: &str) -> Names {
+        let (p, account) = (&input.partition, &input.watch_account);
+        Names {
+            function: format!("arn:{p}:lambda:{home}:{account}:function:{ORG_WATCH}"),
+            function_role: format!("arn:{p}:iam::{account}:role/{ORG_WATCH}"),
+            bus: format!("arn:{p}:events:{home}:{account}:event-bus/{ORG_WATCH}"),
+        }
+    }
+}
+
+/// The reader role's name, in every account.
+pub(crate) fn reader_name() -> String {
+    format!("{ORG_WATCH}-read")
+}
+
+/// The forwarding role's name, in every account.
+pub(crate) fn forwarder_name() -> String {
+    format!("{ORG_WATCH}-fwd")
+}

@@ -1,0 +1,201 @@
+//! What every account of the organization gets, as CloudFormation: a reader role the function
+//! assumes, a forwarding role, and the rules that forward the calls that can change a partner
+//! role or its targets to the watch's bus. Service-managed StackSets with automatic deployment
+//! put them in each member, and in each account that joins
+//! (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html>);
+//! they never deploy to the management account, which gets plain stacks of the same templates
+//! (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-associate-stackset-with-org.html>).
+//! Roles are global, so they are in the one StackSet whose instances are in the watch's region;
+//! the Lambda rules of the other regions are a second StackSet.
+
+use serde_json::{json, Map, Value};
+
+use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
+use crate::cloudtrail_calls::{calls_on, On};
+use crate::watch::deploy::role::trust;
+
+/// A service-managed StackSet: its name, its template, and the regions of its instances (one
+/// in each account of the organization's root, per region).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StackSet {
+    /// Its name.
+    pub(crate) name: String,
+    /// Its template.
+    pub(crate) template: Value,
+    /// The regions of its instances.
+    pub(crate) regions: Vec<String>,
+}
+
+/// A plain stack in the management account.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Stack {
+    /// Its name.
+    pub(crate) name: String,
+    /// Its region.
+    pub(crate) region: String,
+    /// Its template.
+    pub(crate) template: Value,
+}
+
+/// The global StackSet, the regional one (when a target region is not the watch's), and the
+/// management account's stacks.
+pub(crate) fn of(
+    input: &OrgWatchInput,
+    home: &str,
+    names: &Names,
+) -> (StackSet, Option<StackSet>, Vec<Stack>) {
+    let global = global_template(input, names);
+    let others: Vec<String> = (input.target_regions.iter())
+        .filter(|r| r.as_str() != home)
+        .cloned()
+        .collect();
+    let regional = regional_template(names);
+    let mut management = vec![Stack {
+        name: format!("{ORG_WATCH}-management"),
+        region: home.to_owned(),
+        template: with_organizations_calls(global.clone(), names),
+    }];
+    management.extend(others.iter().map(|region| Stack {
+        name: format!("{ORG_WATCH}-management-lambda"),
+        region: region.clone(),
+        template: regional.clone(),
+    }));
+    let regional = (!others.is_empty()).then(|| StackSet {
+        name: format!("{ORG_WATCH}-lambda"),
+        template: regional,
+        regions: others,
+    });
+    let global = StackSet {
+        name: format!("{ORG_WATCH}-global"),
+        template: global,
+        regions: vec![home.to_owned()],
+    };
+    (global, regional, management)
+}
+
+/// The reader role's policy in `account` of `partition`: the reads a role's proof makes (IAM,
+/// Lambda, CloudTrail's lookups, Security Hub's findings) and the import of findings into that
+/// account's own Security Hub, which must be called from the account a finding names
+/// (Security Hub User Guide, "BatchImportFindings": `AwsAccountId`, product
+/// `arn:…:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`). Resources: reads that take
+/// none but `*` (Service Authorization Reference) are `*`.
+pub(crate) fn reader_policy(partition: &str, account: &str) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "ReadRolesAndPolicies", "Effect": "Allow", "Action": [
+            "iam:GetRole", "iam:ListRoles", "iam:ListRolePolicies", "iam:GetRolePolicy",
+            "iam:ListAttachedRolePolicies", "iam:ListRoleTags", "iam:GetPolicy",
+            "iam:GetPolicyVersion", "iam:ListPolicyVersions",
+            "iam:GetAccountAuthorizationDetails"], "Resource": "*"},
+        {"Sid": "ReadTheTargets", "Effect": "Allow", "Action": [
+            "lambda:GetFunction", "lambda:GetPolicy", "lambda:ListAliases",
+            "lambda:ListVersionsByFunction", "lambda:ListFunctions",
+            "lambda:GetAccountSettings"], "Resource": "*"},
+        {"Sid": "WhoChangedIt", "Effect": "Allow", "Action": [
+            "cloudtrail:LookupEvents", "securityhub:GetFindings"], "Resource": "*"},
+        {"Sid": "PublishHere", "Effect": "Allow", "Action": "securityhub:BatchImportFindings",
+            "Resource": format!("arn:{partition}:securityhub:*:{account}:product/{account}/default")}]})
+}
+
+/// The template's own account and partition, as CloudFormation substitutes them.
+const ACCOUNT: &str = "${AWS::AccountId}";
+const PARTITION: &str = "${AWS::Partition}";
+
+/// The roles, the IAM rule and the watch's region's Lambda rule.
+fn global_template(input: &OrgWatchInput, names: &Names) -> Value {
+    let reader_trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:{}:iam::{}:root", input.partition, input.watch_account)},
+        "Action": "sts:AssumeRole",
+        "Condition": {"ArnEquals": {"aws:PrincipalArn": names.function_role}}}]});
+    let reader = json!({"Type": "AWS::IAM::Role", "Properties": {
+        "RoleName": reader_name(),
+        "AssumeRolePolicyDocument": reader_trust,
+        "Policies": [{"PolicyName": format!("{ORG_WATCH}-reads"),
+            "PolicyDocument": substituted(reader_policy(PARTITION, ACCOUNT))}],
+        "Tags": tags()}});
+    let forwarder = json!({"Type": "AWS::IAM::Role", "Properties": {
+        "RoleName": forwarder_name(),
+        "AssumeRolePolicyDocument": trust("events.amazonaws.com"),
+        "Policies": [{"PolicyName": format!("{ORG_WATCH}-forward"),
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Action": "events:PutEvents", "Resource": names.bus}]}}],
+        "Tags": tags()}});
+    let role_arn = json!({"Fn::GetAtt": ["Forwarder", "Arn"]});
+    let iam = [On::Role, On::Policy, On::NewPolicy]
+        .into_iter()
+        .flat_map(calls_on)
+        .collect::<Vec<_>>();
+    json!({"AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "lambda-trust's organization watch: the reader role its function assumes, and the rules forwarding every IAM role and policy write and the Lambda permission calls to its bus",
+        "Resources": {
+            "Reader": reader,
+            "Forwarder": forwarder,
+            "IamWrites": rule("iam", calls("aws.iam", "iam.amazonaws.com", &iam), names, &role_arn),
+            "LambdaPermissions": lambda_rule(names, &role_arn)}})
+}
+
+/// The Lambda rule of a region other than the watch's: it forwards with the global forwarding
+/// role.
+fn regional_template(names: &Names) -> Value {
+    let role_arn =
+        json!({"Fn::Sub": format!("arn:{PARTITION}:iam::{ACCOUNT}:role/{}", forwarder_name())});
+    json!({"AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "lambda-trust's organization watch: the rule forwarding this region's Lambda permission calls to its bus",
+        "Resources": {"LambdaPermissions": lambda_rule(names, &role_arn)}})
+}
+
+/// The management account's global stack also forwards Organizations' own calls (accounts
+/// joining and leaving, SCPs and RCPs changed), which CloudTrail logs only there
+/// (<https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-organizations.html>).
+fn with_organizations_calls(mut template: Value, names: &Names) -> Value {
+    let pattern = json!({"source": ["aws.organizations"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {"eventSource": ["organizations.amazonaws.com"]}});
+    let role_arn = json!({"Fn::GetAtt": ["Forwarder", "Arn"]});
+    template["Resources"]["OrganizationCalls"] = rule("organizations", pattern, names, &role_arn);
+    template
+}
+
+fn lambda_rule(names: &Names, role_arn: &Value) -> Value {
+    let pattern = calls(
+        "aws.lambda",
+        "lambda.amazonaws.com",
+        &calls_on(On::Function),
+    );
+    rule("lambda", pattern, names, role_arn)
+}
+
+/// CloudTrail's "AWS API Call via CloudTrail" events of `calls`, not filtered by role or
+/// function: removing Genesys Cloud's trust, or editing a partner role's permissions, never
+/// names Genesys Cloud's account.
+fn calls(source: &str, event_source: &str, calls: &[&str]) -> Value {
+    json!({"source": [source], "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {"eventSource": [event_source], "eventName": calls}})
+}
+
+/// A rule forwarding `pattern`'s events to the watch's bus with the forwarding role.
+fn rule(what: &str, pattern: Value, names: &Names, role_arn: &Value) -> Value {
+    json!({"Type": "AWS::Events::Rule", "Properties": {
+        "Name": format!("{ORG_WATCH}-{what}"),
+        "EventPattern": pattern,
+        "State": "ENABLED",
+        "Targets": [{"Id": "lambda-trust-org-watch", "Arn": names.bus, "RoleArn": role_arn}]}})
+}
+
+fn tags() -> Value {
+    json!([{"Key": "managed-by", "Value": "lambda-trust"}, {"Key": ORG_WATCH, "Value": "member"}])
+}
+
+/// `value` with each string that names the template's account or partition as `Fn::Sub`.
+fn substituted(value: Value) -> Value {
+    match value {
+        Value::String(s) if s.contains("${AWS::") => json!({"Fn::Sub": s}),
+        Value::Array(items) => Value::Array(items.into_iter().map(substituted).collect()),
+        Value::Object(map) => {
+            let map: Map<String, Value> = (map.into_iter())
+                .map(|(k, v)| (k, substituted(v)))
+                .collect();
+            Value::Object(map)
+        }
+        other => other,
+    }
+}
