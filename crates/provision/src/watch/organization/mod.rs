@@ -14,7 +14,11 @@
 //!   through service-managed StackSets with automatic deployment, so an account that joins is
 //!   covered without a redeploy, and through a plain stack in the management account, which
 //!   StackSets skip and which also forwards Organizations' own calls (logged only there).
+//! - **On each event** ([`change`]): what it asks the function to re-prove — one role of one
+//!   account, the roles a policy or a function's permission reaches, or the whole
+//!   organization.
 
+mod change;
 mod home;
 mod model;
 mod stacks;

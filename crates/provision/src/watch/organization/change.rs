@@ -1,0 +1,231 @@
+//! What an event handed to the organization watch can have changed, decided from the event
+//! alone, so the function re-proves only that: the role an IAM call names, in the account the
+//! event comes from (its `account`, which EventBridge keeps when a member's rule forwards it:
+//! <https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html>); the
+//! roles a managed policy's call reaches; the partner roles a function's permission call
+//! reaches; the whole organization when Organizations itself changed (its accounts, its SCPs
+//! and RCPs) or on the schedule. Anything it cannot scope is swept, never guessed narrower.
+
+use crate::cloudtrail_calls::{acts_on, On};
+use crate::watch::classify::{function_arn, Call};
+use crate::watch::event::{ApiCall, WatchEvent};
+
+/// What one event asks the organization watch to re-prove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum OrgChange {
+    /// One role of one account: its trust, its permissions, its existence.
+    Role {
+        account: String,
+        name: String,
+        call: Call,
+    },
+    /// A customer managed policy: the roles of its account it is attached to.
+    Policy {
+        account: String,
+        arn: String,
+        call: Call,
+    },
+    /// A function's resource policy: the partner roles that target it.
+    Function { arn: String, call: Call },
+    /// The organization's accounts or its SCPs and RCPs: every account is swept.
+    Organization { call: Call },
+    /// Every account is swept: the schedule, or an event it cannot scope (`why`).
+    Sweep { why: String },
+    /// Nothing a proof reads changed.
+    Nothing { why: String },
+}
+
+/// What `event` asks the organization watch to re-prove.
+pub(crate) fn classify(event: &WatchEvent) -> OrgChange {
+    match event {
+        WatchEvent::Schedule => OrgChange::Sweep {
+            why: "the schedule".into(),
+        },
+        WatchEvent::ApiCall(api) => api_change(api),
+        WatchEvent::ConfigRule(_) | WatchEvent::Genesys { .. } => OrgChange::Nothing {
+            why: "not an event the organization watch is handed".into(),
+        },
+        WatchEvent::Other(what) => OrgChange::Sweep { why: what.clone() },
+    }
+}
+
+fn api_change(api: &ApiCall) -> OrgChange {
+    let identity = &api.call.user_identity;
+    let call = Call {
+        event: api.call.event_name.clone(),
+        by: (identity.arn.clone()).or_else(|| identity.principal_id.clone()),
+        at: Some(api.call.event_time.clone()),
+    };
+    if let Some(code) = &api.error_code {
+        return OrgChange::Nothing {
+            why: format!("{} failed ({code}): nothing changed", call.event),
+        };
+    }
+    let Some(account) = api.account.clone() else {
+        return OrgChange::Sweep {
+            why: format!("{} names no account", call.event),
+        };
+    };
+    let param = |k: &str| (api.call.request_parameters.get(k)).and_then(|v| v.as_str());
+    match (api.call.event_source.as_str(), acts_on(&call.event)) {
+        ("organizations.amazonaws.com", _) => OrgChange::Organization { call },
+        ("iam.amazonaws.com", Some(On::Role)) => match param("roleName") {
+            Some(name) => OrgChange::Role {
+                account,
+                name: name.to_owned(),
+                call,
+            },
+            None => sweep(&call, "no role"),
+        },
+        ("iam.amazonaws.com", Some(On::Policy)) => match param("policyArn") {
+            Some(arn) => OrgChange::Policy {
+                account,
+                arn: arn.to_owned(),
+                call,
+            },
+            None => sweep(&call, "no policy"),
+        },
+        // A new policy reaches no role until it is attached, which is a call of its own.
+        ("iam.amazonaws.com", Some(On::NewPolicy)) => OrgChange::Nothing {
+            why: format!("{}: a policy no role holds yet", call.event),
+        },
+        ("lambda.amazonaws.com", Some(On::Function)) => {
+            let named = ["functionName", "resourceArn"]
+                .iter()
+                .find_map(|k| param(k));
+            let region = api.region.as_deref();
+            match named.and_then(|n| function_arn(n, Some(&account), region)) {
+                Some(arn) => OrgChange::Function { arn, call },
+                None => sweep(&call, "no function"),
+            }
+        }
+        _ => OrgChange::Nothing {
+            why: format!("{} changes no role, policy or function policy", call.event),
+        },
+    }
+}
+
+fn sweep(call: &Call, missing: &str) -> OrgChange {
+    OrgChange::Sweep {
+        why: format!("{} names {missing} the watch can read", call.event),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::watch::event::read_event;
+    use serde_json::{json, Value};
+
+    const MEMBER: &str = "222233334444";
+
+    fn event(account: Option<&str>, source: &str, name: &str, params: Value) -> Value {
+        let mut event = json!({
+            "version": "0", "id": "1", "detail-type": "AWS API Call via CloudTrail",
+            "source": format!("aws.{source}"), "region": "eu-west-1",
+            "time": "2026-11-27T10:02:00Z", "resources": [],
+            "detail": {
+                "eventVersion": "1.08", "eventSource": format!("{source}.amazonaws.com"),
+                "eventName": name, "eventTime": "2026-11-27T10:02:00Z",
+                "awsRegion": "eu-west-1", "sourceIPAddress": "203.0.113.10",
+                "userAgent": "aws-cli", "requestID": "r-1", "requestParameters": params,
+                "userIdentity": {"type": "AssumedRole",
+                    "arn": format!("arn:aws:sts::{MEMBER}:assumed-role/Admin/alice")},
+                "eventID": "e", "eventType": "AwsApiCall", "managementEvent": true,
+                "recipientAccountId": MEMBER}});
+        if let Some(account) = account {
+            event["account"] = json!(account);
+        }
+        event
+    }
+
+    fn classified(event: &Value) -> OrgChange {
+        classify(&read_event(event))
+    }
+
+    /// A role of any name is re-proved in the account its call came from; a partner role is
+    /// never known by name in advance.
+    #[test]
+    fn a_role_call_is_the_role_of_its_account() {
+        let params = json!({"roleName": "vendor-lambda", "policyDocument": "{}"});
+        let change = classified(&event(
+            Some(MEMBER),
+            "iam",
+            "UpdateAssumeRolePolicy",
+            params,
+        ));
+        let OrgChange::Role {
+            account,
+            name,
+            call,
+        } = change
+        else {
+            panic!("{change:?}");
+        };
+        assert_eq!((account.as_str(), name.as_str()), (MEMBER, "vendor-lambda"));
+        assert_eq!(
+            call.by.as_deref(),
+            Some("arn:aws:sts::222233334444:assumed-role/Admin/alice")
+        );
+        let other = classified(&event(
+            Some("333344445555"),
+            "iam",
+            "DeleteRole",
+            json!({"roleName": "vendor-lambda"}),
+        ));
+        assert!(matches!(other, OrgChange::Role { account, .. } if account == "333344445555"));
+    }
+
+    #[test]
+    fn each_call_is_scoped_to_what_it_can_change() {
+        let policy = "arn:aws:iam::222233334444:policy/invoke";
+        let attach = classified(&event(
+            Some(MEMBER),
+            "iam",
+            "CreatePolicyVersion",
+            json!({"policyArn": policy}),
+        ));
+        assert!(matches!(attach, OrgChange::Policy { arn, .. } if arn == policy));
+        let new = classified(&event(
+            Some(MEMBER),
+            "iam",
+            "CreatePolicy",
+            json!({"policyName": "p"}),
+        ));
+        assert!(matches!(new, OrgChange::Nothing { .. }), "{new:?}");
+        let permission = classified(&event(
+            Some(MEMBER),
+            "lambda",
+            "AddPermission20150331v2",
+            json!({"functionName": "lookup", "statementId": "s"}),
+        ));
+        let arn = "arn:aws:lambda:eu-west-1:222233334444:function:lookup";
+        assert!(
+            matches!(&permission, OrgChange::Function { arn: a, .. } if a == arn),
+            "{permission:?}"
+        );
+        let scp = classified(&event(
+            Some("999988887777"),
+            "organizations",
+            "AttachPolicy",
+            json!({"policyId": "p-1"}),
+        ));
+        assert!(matches!(scp, OrgChange::Organization { .. }), "{scp:?}");
+    }
+
+    /// What cannot be scoped is swept; a failed call changed nothing.
+    #[test]
+    fn what_cannot_be_scoped_is_swept_and_a_failed_call_is_nothing() {
+        let unnamed = classified(&event(None, "iam", "DeleteRole", json!({"roleName": "r"})));
+        assert!(matches!(unnamed, OrgChange::Sweep { .. }), "{unnamed:?}");
+        let no_role = classified(&event(Some(MEMBER), "iam", "DeleteRole", json!({})));
+        assert!(matches!(no_role, OrgChange::Sweep { .. }), "{no_role:?}");
+        let mut failed = event(Some(MEMBER), "iam", "DeleteRole", json!({"roleName": "r"}));
+        failed["detail"]["errorCode"] = json!("AccessDenied");
+        assert!(matches!(classified(&failed), OrgChange::Nothing { .. }));
+        let tick = json!({"version": "0", "id": "1", "detail-type": "Scheduled Event",
+            "source": "aws.events", "account": MEMBER, "region": "us-east-1",
+            "time": "2026-11-27T10:00:00Z", "resources": [], "detail": {}});
+        assert!(matches!(classified(&tick), OrgChange::Sweep { .. }));
+    }
+}
