@@ -151,19 +151,27 @@ pub fn classify(event: &WatchEvent, watched: &Watched) -> Change {
     }
 }
 
-/// A CloudTrail call: the role's, a target's, or nothing watched.
-fn api_change(api: &ApiCall, watched: &Watched) -> Change {
+/// The call `api` reports, with who made it and when; `Err` says why it changed nothing (it
+/// failed).
+pub(crate) fn made_call(api: &ApiCall) -> Result<Call, String> {
     let identity = &api.call.user_identity;
     let call = Call {
         event: api.call.event_name.clone(),
         by: (identity.arn.clone()).or_else(|| identity.principal_id.clone()),
         at: Some(api.call.event_time.clone()),
     };
-    if let Some(code) = &api.error_code {
-        return Change::Nothing {
-            why: format!("{} failed ({code}): nothing changed", call.event),
-        };
+    match &api.error_code {
+        Some(code) => Err(format!("{} failed ({code}): nothing changed", call.event)),
+        None => Ok(call),
     }
+}
+
+/// A CloudTrail call: the role's, a target's, or nothing watched.
+fn api_change(api: &ApiCall, watched: &Watched) -> Change {
+    let call = match made_call(api) {
+        Ok(call) => call,
+        Err(why) => return Change::Nothing { why },
+    };
     let params = &api.call.request_parameters;
     match api.call.event_source.as_str() {
         "iam.amazonaws.com" => iam_change(params, call, (watched, api.account.as_deref())),

@@ -7,7 +7,7 @@
 //! and RCPs) or on the schedule. Anything it cannot scope is swept, never guessed narrower.
 
 use crate::cloudtrail_calls::{acts_on, On};
-use crate::watch::classify::{function_arn, Call};
+use crate::watch::classify::{function_arn, made_call, Call};
 use crate::watch::event::{ApiCall, WatchEvent};
 
 /// What one event asks the organization watch to re-prove.
@@ -50,17 +50,10 @@ pub(crate) fn classify(event: &WatchEvent) -> OrgChange {
 }
 
 fn api_change(api: &ApiCall) -> OrgChange {
-    let identity = &api.call.user_identity;
-    let call = Call {
-        event: api.call.event_name.clone(),
-        by: (identity.arn.clone()).or_else(|| identity.principal_id.clone()),
-        at: Some(api.call.event_time.clone()),
+    let call = match made_call(api) {
+        Ok(call) => call,
+        Err(why) => return OrgChange::Nothing { why },
     };
-    if let Some(code) = &api.error_code {
-        return OrgChange::Nothing {
-            why: format!("{} failed ({code}): nothing changed", call.event),
-        };
-    }
     let Some(account) = api.account.clone() else {
         return OrgChange::Sweep {
             why: format!("{} names no account", call.event),
