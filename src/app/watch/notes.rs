@@ -79,8 +79,6 @@ pub(super) fn notes_of(want: &Deployment, genesys: bool) -> Vec<String> {
     notes
 }
 
-/// Why the function cannot sign in to Genesys Cloud: the config reads the Genesys Cloud side
-/// but names no secret, and a sign-in from the environment does not travel to the function.
 /// The watch an older lambda-trust put in the partition's former home, said when it is there:
 /// the plan moves it (docs/upgrading.md).
 pub(super) fn moved(want: &Deployment, seen: &Seen, role: &str) -> Option<String> {
@@ -94,6 +92,8 @@ pub(super) fn moved(want: &Deployment, seen: &Seen, role: &str) -> Option<String
     })
 }
 
+/// Why the function cannot sign in to Genesys Cloud: the config reads the Genesys Cloud side
+/// but names no secret, and a sign-in from the environment does not travel to the function.
 pub(super) fn sign_in(config: &lambda_trust_config::Config) -> Option<String> {
     let genesys = config.genesys.as_ref()?;
     genesys.oauth_secret.is_none().then(|| {
