@@ -5,7 +5,7 @@
 //! compares them ([`semantically_equal`]), `verify`/`simulate` evaluate requests with
 //! [`evaluate`] (the AWS policy simulator cannot evaluate trust policies:
 //! docs/aws-behaviour.md), and [`prove_trust`] and [`prove_invoke`] decide the trust and invoke
-//! properties over every request; [`path_availability`] and [`path_security`] evaluate the whole
+//! properties over every request; [`PathReport`] (availability) and [`path_security`] evaluate the whole
 //! request path Genesys Cloud takes (SCPs, RCPs, boundary, trust and function policies) and
 //! prove it both ways.
 //!
@@ -57,12 +57,11 @@ pub use model::{
     SetOperator, Statement,
 };
 pub use path::{
-    availability as path_availability, check_org_policy_files, not_enabled_document,
-    org_policies_from_files, org_policy_files, organization_stops, rcps_cover,
-    security as path_security, Availability, AvailabilityVerdict, BlockReason, ControlPolicies,
-    Known, Level, LevelKind, OrgFileError, OrgLevel, OrgPolicies, OrgPolicy,
-    Partner as PathPartner, PathInput, PathReport, PolicyKind, RoleAccount, RoleSide, Security,
-    SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
+    check_org_policy_files, not_enabled_document, org_policies_from_files, org_policy_files,
+    organization_stops, rcps_cover, security as path_security, Availability, AvailabilityVerdict,
+    BlockReason, ControlPolicies, Known, Level, LevelKind, OrgFileError, OrgLevel, OrgPolicies,
+    OrgPolicy, Partner as PathPartner, PathInput, PathReport, PolicyKind, RoleAccount, RoleSide,
+    Security, SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
 };
 pub use prove::realize::{
     fits as resource_fits_action, real_actions, regions as partition_regions,

@@ -61,7 +61,7 @@ pub use files::{check_org_policy_files, org_policies_from_files};
 pub use hop::organization_stops;
 pub use not_enabled::not_enabled_document;
 pub use org_file::{org_policy_files, OrgFileError};
-pub use prove::{availability, Availability, AvailabilityVerdict};
+pub use prove::{Availability, AvailabilityVerdict};
 pub use report::PathReport;
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 pub use vocabulary::{
@@ -71,5 +71,7 @@ pub use vocabulary::{
 
 #[cfg(test)]
 use hop::Unread;
+#[cfg(test)]
+use prove::availability;
 #[cfg(test)]
 mod tests;

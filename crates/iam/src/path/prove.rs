@@ -101,7 +101,7 @@ pub(super) fn target_account(t: &Target) -> &str {
 }
 
 /// Availability for every target.
-pub fn availability(input: &PathInput) -> Vec<Availability> {
+pub(crate) fn availability(input: &PathInput) -> Vec<Availability> {
     input.targets.iter().map(|t| one_target(input, t)).collect()
 }
 
