@@ -365,7 +365,7 @@ fn failed(a: &str, b: &str, kind: IsolationKind, detail: String, req: &Request) 
 /// allowed: another environment's org admitted (`trust-other-environment`), or one of its
 /// functions invokable (`invoke-other-environment`). The credential and actions claims follow
 /// from these two on a live role, so they add no finding of their own.
-pub fn findings(role: &str, claims: &[IsolationClaim]) -> Vec<crate::drift::Finding> {
+pub(crate) fn findings(role: &str, claims: &[IsolationClaim]) -> Vec<crate::drift::Finding> {
     use crate::drift::{Code, Finding};
     let failed = claims
         .iter()

@@ -136,7 +136,7 @@ pub use trail::{
 
 // Environments: isolation and promotion.
 pub use isolation::{
-    findings as isolation_findings, isolation, not_read as isolation_not_read,
+    isolation, not_read as isolation_not_read,
     Environment as IsolationEnvironment, EnvironmentsRead, IsolationClaim, IsolationKind,
 };
 pub use promotion::{differences, Difference, Environment as PromotionEnvironment};
