@@ -211,7 +211,7 @@ pub struct SideError {
 
 impl SideError {
     /// As the user reads it: the message, then the hint on a last line `(hint: …)`.
-    pub fn human(&self) -> String {
+    pub(crate) fn human(&self) -> String {
         match &self.hint {
             Some(hint) => format!("{}\n(hint: {hint})", self.message),
             None => self.message.clone(),
