@@ -4,7 +4,7 @@
 //! Part of the application floor, pure: it runs the provisioner's `check` over the auditor's
 //! IaC model, so neither crate stands on the other. The IaC's model ([`IacModel`]) is turned into what a live read
 //! would have observed of the configured role ([`Observed`]), and `check`'s own comparison runs
-//! on it: `lambda_trust_provision::aws_findings` (the plan as if adopting: trust, invoke policy shards,
+//! on it: `lambda_trust_provision::aws_drift`, no predecessors (the plan as if adopting: trust, invoke policy shards,
 //! attachments, inline policies, path, boundary, tags) and `lambda_trust_provision::verification` (the
 //! checks and the prover's properties), reported by `lambda_trust_provision::config_report` like a live
 //! check. Ownership tags are not compared: a role kept in IaC belongs to the IaC tool, so the
@@ -23,8 +23,8 @@ use lambda_trust_model::{
     PolicyVersion, RenderContext, Templates,
 };
 use lambda_trust_provision::{
-    aws_findings, config_report, desired_state, verification, Code, ConfigKey, ConfigReport,
-    Finding, GenesysSide, PrepareError,
+    aws_drift, config_report, desired_state, verification, Code, ConfigKey, ConfigReport, Finding,
+    GenesysSide, PrepareError,
 };
 
 /// What is taken as configured: no AWS call is made, and ownership belongs to the IaC tool.
@@ -38,7 +38,7 @@ const NO_SETTINGS: &str = "not compared: the role's description and maximum sess
 pub(crate) fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> ConfigReport {
     let role = model.iam.roles.iter().find(|r| r.name == desired.role.name);
     let observed = observe(model, desired, role);
-    let mut findings = match aws_findings(desired, &observed) {
+    let mut findings = match aws_drift(desired, &observed, &[], &desired.role.name) {
         Ok(f) => f,
         Err(e) => return ConfigReport::error(source_file, lambda_trust_verdict::shown(&e)),
     };

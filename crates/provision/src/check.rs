@@ -18,7 +18,10 @@ use lambda_trust_model::{Desired, Observed};
 /// (security), not a refusal; a role at another path, which no write can fix, is a finding
 /// too. Each finding names the CloudTrail event that would explain it (looked up by the
 /// caller).
-pub fn aws_findings(desired: &Desired, observed: &Observed) -> Result<Vec<Finding>, PlanError> {
+pub(crate) fn aws_findings(
+    desired: &Desired,
+    observed: &Observed,
+) -> Result<Vec<Finding>, PlanError> {
     match plan::changes(desired, observed, PlanOptions { adopt: true }) {
         Ok(plan) => {
             let mut findings = drift::drift_findings(desired, &plan);

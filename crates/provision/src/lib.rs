@@ -118,9 +118,7 @@ pub use verify::{
 };
 
 // Drift: findings, their codes and remedies, `check`'s judgement, who changed what.
-pub use check::{
-    aws_drift, aws_findings, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide,
-};
+pub use check::{aws_drift, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide};
 pub use check_reading::{
     AwsReading, AwsUnread, CheckReading, GenesysReading, ReadAgain, SideError,
 };
@@ -136,8 +134,8 @@ pub use trail::{
 
 // Environments: isolation and promotion.
 pub use isolation::{
-    isolation, not_read as isolation_not_read,
-    Environment as IsolationEnvironment, EnvironmentsRead, IsolationClaim, IsolationKind,
+    isolation, not_read as isolation_not_read, Environment as IsolationEnvironment,
+    EnvironmentsRead, IsolationClaim, IsolationKind,
 };
 pub use promotion::{differences, Difference, Environment as PromotionEnvironment};
 
