@@ -178,3 +178,6 @@ fn unsupported(policy: &Policy) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests;

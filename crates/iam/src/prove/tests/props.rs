@@ -11,14 +11,16 @@
 //! - invoke counterexamples for a named role come from that role;
 //! - adding a Deny never turns `proved` into `counterexample`; statement order and
 //!   string-vs-array forms never change a verdict.
+#![cfg(test)]
 
-use crate::support::*;
-use lambda_trust_iam::{
-    evaluate, malformed_context, prove_invoke, prove_trust, real_actions, resource_fits_action,
-    InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
+use super::support::*;
+use crate::prove::realize::{fits as resource_fits_action, real_actions};
+use crate::{
+    evaluate, malformed_context, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy,
+    Request, Verdict,
 };
 
-use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

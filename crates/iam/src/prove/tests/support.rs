@@ -1,17 +1,18 @@
-//! Shared helpers for the prover tests (this binary's modules): building documents, and checking a
+//! Shared helpers for the prover tests (the modules beside it): building documents, and checking a
 //! prover answer against the evaluator.
+#![cfg(test)]
 
-use lambda_trust_iam::{
+use crate::{
     evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
     TrustSpec, Verdict,
 };
 
-use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use serde_json::{json, Value};
 
-pub const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
+pub(crate) const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 
-pub fn spec() -> TrustSpec {
+pub(crate) fn spec() -> TrustSpec {
     TrustSpec {
         partner_account: PARTNER.to_owned(),
         external_id: EXTERNAL_ID.to_owned(),
@@ -19,11 +20,11 @@ pub fn spec() -> TrustSpec {
     }
 }
 
-pub fn doc(statements: Vec<Value>) -> Policy {
+pub(crate) fn doc(statements: Vec<Value>) -> Policy {
     Policy::try_from(&json!({"Version": "2012-10-17", "Statement": statements})).unwrap()
 }
 
-pub fn trust_input(trust: &Policy) -> EvalInput {
+pub(crate) fn trust_input(trust: &Policy) -> EvalInput {
     EvalInput {
         identity_policies: vec![],
         resource_policy: Some(LabeledPolicy::new("trust policy", trust.clone())),
@@ -32,7 +33,10 @@ pub fn trust_input(trust: &Policy) -> EvalInput {
     }
 }
 
-pub fn invoke_input(identity: &[LabeledPolicy], boundary: Option<&LabeledPolicy>) -> EvalInput {
+pub(crate) fn invoke_input(
+    identity: &[LabeledPolicy],
+    boundary: Option<&LabeledPolicy>,
+) -> EvalInput {
     EvalInput {
         identity_policies: identity.to_vec(),
         resource_policy: None,
@@ -41,7 +45,7 @@ pub fn invoke_input(identity: &[LabeledPolicy], boundary: Option<&LabeledPolicy>
     }
 }
 
-pub fn request(c: &Counterexample) -> Request {
+pub(crate) fn request(c: &Counterexample) -> Request {
     Request {
         principal: c.principal.clone(),
         action: c.action.clone(),
@@ -51,7 +55,7 @@ pub fn request(c: &Counterexample) -> Request {
 }
 
 /// The trust property's intended set (the ID among the request's values).
-pub fn trust_intended(req: &Request, partner: &str, id: &str) -> bool {
+pub(crate) fn trust_intended(req: &Request, partner: &str, id: &str) -> bool {
     let parts: Vec<&str> = req.principal.splitn(6, ':').collect();
     let account = (parts.len() == 6 && parts[0] == "arn").then(|| parts[4].to_owned());
     req.action.eq_ignore_ascii_case("sts:AssumeRole")
@@ -65,16 +69,12 @@ pub fn trust_intended(req: &Request, partner: &str, id: &str) -> bool {
 
 /// Checks the contract of the first (only-…) result: a counterexample is allowed by the
 /// evaluator and outside the intended set.
-pub fn check_trust_result(r: &PropertyResult, trust: &Policy) {
+pub(crate) fn check_trust_result(r: &PropertyResult, trust: &Policy) {
     if r.verdict == Verdict::Counterexample {
         let req = request(r.counterexample.as_ref().unwrap());
         assert_eq!(req.resource, ROLE_ARN);
         // A request AWS could receive: single-valued keys carry one value.
-        assert_eq!(
-            lambda_trust_iam::malformed_context(&req.context),
-            None,
-            "{r:?}"
-        );
+        assert_eq!(crate::malformed_context(&req.context), None, "{r:?}");
         assert!(evaluate(&trust_input(trust), &req).allowed(), "{r:?}");
         assert!(!trust_intended(&req, PARTNER, EXTERNAL_ID), "{r:?}");
     }
