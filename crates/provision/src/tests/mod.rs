@@ -5,3 +5,4 @@
 
 mod fuzz_props;
 mod lint_invariants;
+mod plan;

@@ -1,3 +1,0 @@
-//! What the planner's tests share.
-
-pub mod state;
