@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::client::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
 use lambda_trust_provision::{
-    forward_role_name, reader_role_name, rule_prefix, Deployment, Seen, SeenConfigRule,
-    SeenFunction, SeenRole, SeenRule, WatchFunction, WatchOp, WatchRule, WATCH_TAG,
+    watch_names, Deployment, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchFunction,
+    WatchOp, WatchRule, WATCH_TAG,
 };
 
 /// What is live of the watch of `role` whose deployment is `want`: read at once in IAM, in
@@ -40,7 +40,7 @@ pub(crate) async fn seen(
     let rules = try_join_all(buses.into_iter().map(|(account, region, bus)| async move {
         rules_in(in_account(clients, account)?, account, (region, bus), role).await
     }));
-    let forward_name = forward_role_name(role);
+    let forward_name = watch_names(role).forward_role;
     let f = &want.function;
     let (main, forward, function, rules, config_rule) = tokio::join!(
         seen_role(clients, &want.role.name, &want.role.policy_name),
@@ -114,12 +114,12 @@ async fn other_accounts_roles(
     let (wanted, name, policy) = match readers {
         false => (
             &want.account_forwarders,
-            forward_role_name(role),
+            watch_names(role).forward_role,
             "lambda-trust-watch-forward",
         ),
         true => (
             &want.account_readers,
-            reader_role_name(role),
+            watch_names(role).reader_role,
             "lambda-trust-watch-reads",
         ),
     };
@@ -224,7 +224,7 @@ async fn rules_in(
     let (mut found, mut token) = (Vec::new(), None::<String>);
     loop {
         let out = (events.list_rules())
-            .name_prefix(rule_prefix(role))
+            .name_prefix(watch_names(role).rule_prefix)
             .set_event_bus_name(bus.map(bus_name))
             .set_next_token(token.take())
             .send()

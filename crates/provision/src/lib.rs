@@ -152,12 +152,11 @@ pub use watch::classify::{
     classify as classify_event, Call as WatchCall, Change as WatchChange, Watched,
 };
 pub use watch::deploy::{
-    bus_name_of, deployment as watch_deployment, forward_role_name, plan as plan_watch,
-    prove_read_only, read_executable, read_roles, reader_role_name, rule_prefix, runs_on_al2023,
-    secret_readable, teardown as watch_teardown, Bootstrap, Deployment, Executable, NotOurs, Seen,
-    SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchBus, WatchConfigRule,
-    WatchFunction, WatchInput, WatchOp, WatchRole, WatchRule, PACKAGE_SECTION, READ_ROLES_ENV,
-    WATCH_TAG,
+    deployment as watch_deployment, plan as plan_watch, prove_read_only, read_executable,
+    read_roles, runs_on_al2023, secret_readable, teardown as watch_teardown, watch_names,
+    Bootstrap, Deployment, Executable, NotOurs, Seen, SeenBus, SeenConfigRule, SeenFunction,
+    SeenRole, SeenRule, WatchBus, WatchConfigRule, WatchFunction, WatchInput, WatchNames, WatchOp,
+    WatchRole, WatchRule, PACKAGE_SECTION, READ_ROLES_ENV, WATCH_TAG,
 };
 pub use watch::event::{read_event, ApiCall, RuleEvent, WatchEvent};
 pub use watch::generator::{settled_prefix, settles, watch_generator, Settles, WatchCode};

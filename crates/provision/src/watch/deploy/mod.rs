@@ -19,12 +19,11 @@ mod rules;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use bootstrap::{read_executable, runs_on_al2023, Bootstrap, Executable, PACKAGE_SECTION};
-pub use model::{
-    bus_name_of, forward_role_name, read_roles, reader_role_name, rule_prefix, Deployment,
-    WatchBus, WatchConfigRule, WatchFunction, WatchInput, WatchRole, WatchRule, READ_ROLES_ENV,
-    WATCH_TAG,
-};
 use model::{former_home_region, home_region};
+pub use model::{
+    read_roles, watch_names, Deployment, WatchBus, WatchConfigRule, WatchFunction, WatchInput,
+    WatchNames, WatchRole, WatchRule, READ_ROLES_ENV, WATCH_TAG,
+};
 pub use plan::{
     plan, teardown, NotOurs, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule,
     WatchOp,

@@ -259,7 +259,7 @@ pub(crate) fn config_statement(rule: &str) -> String {
 }
 
 /// The forwarding role's name for `role` (read even when no longer wanted).
-pub fn forward_role_name(role: &str) -> String {
+fn forward_role_name(role: &str) -> String {
     name_of(role, "-fwd")
 }
 
@@ -287,17 +287,41 @@ pub fn read_roles(value: &str) -> BTreeMap<String, String> {
 
 /// The name of the read-only role the function of the watch of `role` assumes in another
 /// account.
-pub fn reader_role_name(role: &str) -> String {
+pub(crate) fn reader_role_name(role: &str) -> String {
     name_of(role, "-read")
 }
 
 /// The name of the watch's own event bus.
-pub fn bus_name_of(role: &str) -> String {
+pub(crate) fn bus_name_of(role: &str) -> String {
     name_of(role, "")
 }
 
 /// The prefix every rule of the watch of `role` starts with.
-pub fn rule_prefix(role: &str) -> String {
+fn rule_prefix(role: &str) -> String {
     let name = name_of(role, "");
     name.chars().take(MAX_NAME - 12).collect()
+}
+
+/// The names the watch of `role` is read under, wanted or not (what is no longer wanted is
+/// read to be taken down).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchNames {
+    /// The watch's own event bus.
+    pub bus: String,
+    /// The forwarding role in each other account of the targets.
+    pub forward_role: String,
+    /// The read-only role the function assumes in each other account.
+    pub reader_role: String,
+    /// The prefix every rule of the watch starts with.
+    pub rule_prefix: String,
+}
+
+/// The names the watch of `role` is read under.
+pub fn watch_names(role: &str) -> WatchNames {
+    WatchNames {
+        bus: bus_name_of(role),
+        forward_role: forward_role_name(role),
+        reader_role: reader_role_name(role),
+        rule_prefix: rule_prefix(role),
+    }
 }
