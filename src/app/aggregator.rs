@@ -33,7 +33,7 @@ use crate::aws::{AwsError, Clients};
 use crate::error::{shown, Result};
 use crate::event::Read;
 use lambda_trust_audit::{
-    aggregate_iam, is_aws_managed, path_from_config, policy_key, recorded_functions, AccountIam,
+    aggregate_iam, aggregated_policies_to_read, path_from_config, recorded_functions, AccountIam,
     AccountOutcome, AggregatedIam, AuditOptions, AuditPolicy, OrgReport, RecordedFunctions,
     CONFIG_POLICY_TYPE, CONFIG_ROLE_TYPE,
 };
@@ -130,12 +130,7 @@ async fn read_aggregator(
     not_read(&mut iam, "role", &read.unprocessed);
     not_read(&mut iam, "function", &functions.unprocessed);
     let functions = recorded_functions(&functions.items);
-    let wanted: BTreeSet<String> = (iam.accounts.values())
-        .flat_map(|a| lambda_trust_audit::policies_to_read(a, opts))
-        .collect();
-    let (aws_managed, customer): (Vec<String>, Vec<String>) =
-        wanted.into_iter().partition(|a| is_aws_managed(a));
-    let keys: BTreeSet<(String, String)> = customer.iter().map(|a| policy_key(a)).collect();
+    let (aws_managed, keys) = aggregated_policies_to_read(&iam, opts);
     let policies = policies
         .into_iter()
         .filter(|l| keys.contains(&(l.account.clone(), l.name.clone().unwrap_or_default())))

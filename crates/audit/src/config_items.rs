@@ -23,7 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::account::{AccountIam, AuditPolicy, AuditRole};
+use super::account::{AccountIam, AuditOptions, AuditPolicy, AuditRole};
+use super::audit::policies_to_read;
 use super::details::{PolicyDetail, RawDocument, RoleDetail};
 use lambda_trust_iam::account_of;
 
@@ -170,15 +171,31 @@ fn policy(c: &Value) -> Option<AuditPolicy> {
     }))
 }
 
+/// The managed policies the audit of every account of `iam` reads: the AWS managed ones by ARN
+/// (the same document in every account, read once with any account's credentials, never in
+/// Config), and the customer managed ones as Config lists them, by (account, policy name).
+pub fn aggregated_policies_to_read(
+    iam: &AggregatedIam,
+    opts: &AuditOptions,
+) -> (Vec<String>, BTreeSet<(String, String)>) {
+    let wanted: BTreeSet<String> = (iam.accounts.values())
+        .flat_map(|a| policies_to_read(a, opts))
+        .collect();
+    let (aws_managed, customer): (Vec<String>, Vec<String>) =
+        wanted.into_iter().partition(|a| is_aws_managed(a));
+    let keys = customer.iter().map(|a| policy_key(a)).collect();
+    (aws_managed, keys)
+}
+
 /// Whether `policy_arn` is an AWS managed policy (`arn:PARTITION:iam::aws:policy/…`): the same
 /// document in every account, readable with any account's credentials, never in Config.
-pub fn is_aws_managed(policy_arn: &str) -> bool {
+fn is_aws_managed(policy_arn: &str) -> bool {
     account_of(policy_arn) == "aws"
 }
 
 /// The (account, policy name) Config lists a customer managed policy under: IAM policy names
 /// are unique within an account, whatever their path.
-pub fn policy_key(policy_arn: &str) -> (String, String) {
+fn policy_key(policy_arn: &str) -> (String, String) {
     let name = policy_arn.rsplit('/').next().unwrap_or(policy_arn);
     (account_of(policy_arn).to_owned(), name.to_owned())
 }

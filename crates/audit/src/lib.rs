@@ -90,7 +90,7 @@ pub use config_functions::{
     config_path as path_from_config, recorded_functions, RecordedFunctions,
 };
 pub use config_items::{
-    aggregate as aggregate_iam, is_aws_managed, policy_key, AggregatedIam,
+    aggregate as aggregate_iam, aggregated_policies_to_read, AggregatedIam,
     POLICY_TYPE as CONFIG_POLICY_TYPE, ROLE_TYPE as CONFIG_ROLE_TYPE,
 };
 pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
