@@ -16,9 +16,9 @@
 //!   (the checks and the proofs) and [`Verification::with_whole_path`] (the whole path's
 //!   claims), [`sides_from_config`] and [`simulate`] (offline proofs and one request; with
 //!   `--org-policies` the organization's part), [`resolve_one`] (adding a target).
-//! - **Drift**: [`Finding`]s, their [`Code`]s and [`Remedy`] (`drift` makes them of a plan and
-//!   of a verification), [`CheckReading`] (everything `check` reads of one config, judged with
-//!   no call, and judged again by the watching function after an event), [`aws_drift`] and
+//! - **Drift**: [`drift_findings`] and [`verify_findings`] ([`Finding`]s, their [`Code`]s and
+//!   [`Remedy`]), [`CheckReading`] (everything `check` reads of one config, judged with no
+//!   call, and judged again by the watching function after an event), [`judge_aws`] and
 //!   [`config_report`] (its parts),
 //!   [`attribute_findings`] (who changed it, from CloudTrail events).
 //! - **Environments** (`[environments.NAME]`): [`isolation`] (every pair of environments
@@ -95,10 +95,10 @@ pub use genesys::{
     UpdateVia,
 };
 pub use plan::{
-    check_deployment, check_external_id, held_permissions, plan, plan_destroy,
-    plan_retire_predecessors, refuse_others, unreachable_accounts, AttachmentOp, BoundaryOp,
-    DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp,
-    TagOp, VersionOp,
+    changes as plan_changes, check_deployment, check_external_id, held_permissions, plan,
+    plan_destroy, plan_retire_predecessors, refuse_others, unreachable_accounts, AttachmentOp,
+    BoundaryOp, DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions,
+    PolicyOp, RoleOp, TagOp, VersionOp,
 };
 pub use side::Side;
 
@@ -118,12 +118,13 @@ pub use verify::{
 };
 
 // Drift: findings, their codes and remedies, `check`'s judgement, who changed what.
-pub use check::{aws_drift, config_report, GenesysCheck, GenesysSide};
+pub use check::{aws_drift, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide};
 pub use check_reading::{
     AwsReading, AwsUnread, CheckReading, GenesysReading, ReadAgain, SideError,
 };
 pub use drift::{
-    CheckReport, Code, ConfigKey, ConfigReport, ConfigStatus, Finding, Kind as FindingKind, Remedy,
+    drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport, ConfigStatus,
+    Finding, Kind as FindingKind, Remedy,
 };
 pub use trail::{
     answered as lookup_answered, app_name, attribute as attribute_findings, genesys_attribution,

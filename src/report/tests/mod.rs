@@ -6,10 +6,8 @@
 mod audit;
 mod lint;
 mod results;
-// The in-memory pipeline state of the planner's own tests (`crates/provision/src/tests/plan`): the
+// The in-memory pipeline state of the planner's own tests (`crates/provision/tests/plan`): the
 // snapshots use its builders.
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../../crates/provision/src/tests/plan/support/state.rs"]
+#[path = "../../../crates/provision/tests/plan/support/state.rs"]
 mod state;
-// `state` names the provisioner `provision`, as its own tests do.
-use lambda_trust_provision as provision;

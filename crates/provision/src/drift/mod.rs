@@ -23,11 +23,11 @@ pub use code::{Code, ConfigKey, ConfigStatus, Kind};
 pub(crate) use diff::json_diff;
 pub(crate) use lambda_trust_verdict::SCHEMA_VERSION;
 pub(crate) use lambda_trust_verdict::{Outcome, Severity};
-pub(crate) use op_findings::drift_findings;
+pub use op_findings::drift_findings;
 pub(crate) use op_findings::{held_findings, one_per_resource_and_code};
 pub use remedy::Remedy;
 pub(crate) use verify_findings::check_finding;
-pub(crate) use verify_findings::verify_findings;
+pub use verify_findings::verify_findings;
 
 /// A check finding (also verify's `changes`): a planned change (kind drift) or a failed check
 /// or unproved property (kind verify). `changed_by` with `cloudtrail` on AWS drift findings

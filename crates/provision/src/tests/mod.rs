@@ -5,4 +5,3 @@
 
 mod fuzz_props;
 mod lint_invariants;
-mod plan;

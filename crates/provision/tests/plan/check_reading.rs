@@ -1,19 +1,18 @@
 //! One config's check as read, judged with no call (`CheckReading`): the reading of both sides
 //! joined, and the watching function's kept reading judged again after an event over the side
 //! the event read again — the rest as read before, said in a note.
-#![cfg(test)]
 
 use std::collections::BTreeMap;
 
-use super::support::state::*;
-use crate::{
-    AwsReading, AwsUnread, CheckReading, Code, ConfigStatus, Finding, GenesysPlan, GenesysReading,
-    Lookup, Prepared, Side, SideError, TargetPolicy, WatchCall, WatchChange,
-};
+use crate::support::state::*;
 use lambda_trust_iam::OrgPolicies;
 use lambda_trust_model::{
     invoked_arns, DesiredGenesys, FunctionPolicy, Observed, ObservedGenesys, PathSources,
     PolicyRead,
+};
+use lambda_trust_provision::{
+    AwsReading, AwsUnread, CheckReading, Code, ConfigStatus, Finding, GenesysPlan, GenesysReading,
+    Lookup, Prepared, Side, SideError, TargetPolicy, WatchCall, WatchChange,
 };
 
 /// The example's external ID (`[trust].external_id`).
@@ -62,7 +61,7 @@ fn aws(prepared: &Prepared) -> AwsReading {
     let (d, o) = (&prepared.desired, &prepared.observed);
     let role = &prepared.loaded.config.role.name;
     AwsReading {
-        drift: crate::aws_drift(d, o, &[], role).unwrap(),
+        drift: lambda_trust_provision::aws_drift(d, o, &[], role).unwrap(),
         lookups: BTreeMap::new(),
         sources: sources(d),
         environments: None,
@@ -97,7 +96,7 @@ fn both() -> CheckReading {
     CheckReading::new(prepared, REGION.into(), Some(aws), Ok(Some(genesys)))
 }
 
-fn sides(report: &crate::ConfigReport) -> Vec<Side> {
+fn sides(report: &lambda_trust_provision::ConfigReport) -> Vec<Side> {
     let mut sides: Vec<Side> = report.findings.iter().map(|f| f.code.side()).collect();
     sides.dedup();
     sides

@@ -1,20 +1,17 @@
 //! The whole path as `verify` and `check` claim it, in memory: the config, a live role in sync,
 //! and what the adapters read (organization policies, function policies) → two claims per
 //! target and the findings `check` reports.
-#![cfg(test)]
 
 use std::collections::BTreeMap;
 
-use super::support::state::*;
-use crate::check::{judge_aws, AwsRead};
-use crate::drift::verify_findings;
-use crate::{Code, Verification};
+use crate::support::state::*;
 use lambda_trust_iam::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy};
 use lambda_trust_model::invoked_arns;
 use lambda_trust_model::ClaimVerdict;
 use lambda_trust_model::FunctionPolicy;
 use lambda_trust_model::PathCode;
 use lambda_trust_model::PathSources;
+use lambda_trust_provision::{judge_aws, verify_findings, AwsRead, Code, Verification};
 use lambda_trust_verdict::Severity;
 use serde_json::{json, Value};
 

@@ -2,48 +2,48 @@
 //! desired state they resolve to, hand-built observed states, and [`observed_after`], a model
 //! of what each planned [`Op`] does to AWS.
 //!
-//! Needs no server: `use super::support::state::*;`. The planner's tests here and the binary's
+//! Needs no server: `use crate::support::state::*;`. The planner's tests here and the binary's
 //! renderer tests (`src/report/tests`, which include this file) share it.
 
-use super::provision::{
-    aws_query, desired_state, AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp,
-    TagOp, VersionOp,
-};
 use lambda_trust_config::{self as config, Config};
 use lambda_trust_model::{
     Desired, DesiredRole, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,
     ObservedPolicy, ObservedRole, PolicyVersion, RenderContext, Templates,
 };
+use lambda_trust_provision::{
+    aws_query, desired_state, AttachmentOp, BoundaryOp, Op, PermissionOp, Plan, PolicyOp, RoleOp,
+    TagOp, VersionOp,
+};
 use serde_json::{json, Value};
 
 /// The role's account (the example's `[aws].account_id`).
-pub(crate) const ACCOUNT: &str = "111122223333";
-pub(crate) const CALLER: &str = "arn:aws:iam::111122223333:user/ci";
-pub(crate) const REGION: &str = "us-east-1";
-pub(crate) const EXAMPLE: &str = include_str!("../../../../../../examples/lambda-trust.toml");
+pub const ACCOUNT: &str = "111122223333";
+pub const CALLER: &str = "arn:aws:iam::111122223333:user/ci";
+pub const REGION: &str = "us-east-1";
+pub const EXAMPLE: &str = include_str!("../../../../../examples/lambda-trust.toml");
 /// `created_epoch` of the first version of every hand-built policy.
-pub(crate) const EPOCH: i64 = 1_700_000_000;
+pub const EPOCH: i64 = 1_700_000_000;
 /// AWS default quota: managed policies attached to one role.
-pub(crate) const MAX_ATTACHED: usize = 10;
+pub const MAX_ATTACHED: usize = 10;
 /// AWS quota: tags on one role.
-pub(crate) const MAX_ROLE_TAGS: usize = 50;
+pub const MAX_ROLE_TAGS: usize = 50;
 /// AWS quota: versions of one managed policy
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html>).
-pub(crate) const MAX_POLICY_VERSIONS: usize = 5;
+pub const MAX_POLICY_VERSIONS: usize = 5;
 
-pub(crate) fn parse(text: &str) -> Config {
+pub fn parse(text: &str) -> Config {
     config::parse_str(text, "test.toml")
         .unwrap_or_else(|e| panic!("config does not parse: {e}"))
         .config
 }
 
-pub(crate) fn example() -> Config {
+pub fn example() -> Config {
     parse(EXAMPLE)
 }
 
 /// What `aws::prepare` passes to the pure preparation: the role's account and the default
 /// region.
-pub(crate) fn ctx(config: &Config) -> RenderContext {
+pub fn ctx(config: &Config) -> RenderContext {
     RenderContext {
         account_id: Some(
             config
@@ -58,14 +58,14 @@ pub(crate) fn ctx(config: &Config) -> RenderContext {
 
 /// The desired state for `config` given what was observed (shard assignments are kept stable
 /// against the observed policies), with the built-in templates.
-pub(crate) fn desired(config: &Config, observed: &Observed) -> Desired {
+pub fn desired(config: &Config, observed: &Observed) -> Desired {
     desired_state(config, &ctx(config), &Templates::builtin(), observed, false)
         .unwrap_or_else(|e| panic!("desired: {e}"))
         .0
 }
 
 /// Every target found by GetFunction.
-pub(crate) fn functions_ok(config: &Config) -> Vec<ObservedFunction> {
+pub fn functions_ok(config: &Config) -> Vec<ObservedFunction> {
     let q = aws_query(config, &ctx(config).default_region.unwrap());
     q.functions
         .into_iter()
@@ -91,7 +91,7 @@ pub(crate) fn functions_ok(config: &Config) -> Vec<ObservedFunction> {
 }
 
 /// An account without the role or any of our policies; every target function exists.
-pub(crate) fn empty(config: &Config) -> Observed {
+pub fn empty(config: &Config) -> Observed {
     Observed {
         account_id: ACCOUNT.into(),
         caller_arn: CALLER.into(),
@@ -105,17 +105,17 @@ pub(crate) fn empty(config: &Config) -> Observed {
     }
 }
 
-pub(crate) fn role_arn(path: &str, name: &str) -> String {
+pub fn role_arn(path: &str, name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:role{path}{name}")
 }
 
 /// The document every hand-built permissions boundary has: allows everything (a boundary only
 /// caps, so this one caps nothing).
-pub(crate) fn boundary_document(_arn: &str) -> Value {
+pub fn boundary_document(_arn: &str) -> Value {
     json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 }
 
-pub(crate) fn boundary(arn: &str) -> ManagedPolicy {
+pub fn boundary(arn: &str) -> ManagedPolicy {
     ManagedPolicy {
         arn: arn.into(),
         name: arn.rsplit('/').next().unwrap_or_default().into(),
@@ -124,7 +124,7 @@ pub(crate) fn boundary(arn: &str) -> ManagedPolicy {
 }
 
 /// `count` versions v1..=v`count`, one second apart, with `default` (1-based) the default.
-pub(crate) fn versions(count: usize, default: usize) -> Vec<PolicyVersion> {
+pub fn versions(count: usize, default: usize) -> Vec<PolicyVersion> {
     (1..=count)
         .map(|i| PolicyVersion {
             version_id: format!("v{i}"),
@@ -136,7 +136,7 @@ pub(crate) fn versions(count: usize, default: usize) -> Vec<PolicyVersion> {
 }
 
 /// An AWS state that matches `desired` exactly, as `observe` would read it.
-pub(crate) fn synced_with(desired: &Desired, functions: Vec<ObservedFunction>) -> Observed {
+pub fn synced_with(desired: &Desired, functions: Vec<ObservedFunction>) -> Observed {
     let r = &desired.role;
     Observed {
         account_id: desired.account_id.clone(),
@@ -192,7 +192,7 @@ pub(crate) fn synced_with(desired: &Desired, functions: Vec<ObservedFunction>) -
 }
 
 /// `config`'s desired state and an AWS state that matches it.
-pub(crate) fn synced(config: &Config) -> (Desired, Observed) {
+pub fn synced(config: &Config) -> (Desired, Observed) {
     let d = desired(config, &empty(config));
     let o = synced_with(&d, functions_ok(config));
     (d, o)
@@ -205,7 +205,7 @@ pub(crate) fn synced(config: &Config) -> (Desired, Observed) {
 /// The shard index `observe` gives a policy it finds under our name: `<base>` is 1,
 /// `<base>-k` is k. The base is not known here, so a trailing `-k` (2 ≤ k ≤ 20) is taken as
 /// the index: test configs must not use policy names that end in `-<digits>`.
-pub(crate) fn shard_index_of(name: &str) -> usize {
+pub fn shard_index_of(name: &str) -> usize {
     name.rsplit_once('-')
         .and_then(|(_, n)| n.parse::<usize>().ok())
         .filter(|n| (2..=20).contains(n))
@@ -216,7 +216,7 @@ pub(crate) fn shard_index_of(name: &str) -> usize {
 /// as `aws::apply::run_op` makes them. A call AWS would refuse (NoSuchEntity, DeleteConflict,
 /// LimitExceeded, EntityAlreadyExists) is an error naming the op: the plan was not
 /// applicable.
-pub(crate) fn observed_after(observed: &Observed, plan: &Plan) -> Result<Observed, String> {
+pub fn observed_after(observed: &Observed, plan: &Plan) -> Result<Observed, String> {
     let mut o = observed.clone();
     let mut clock = o
         .policies

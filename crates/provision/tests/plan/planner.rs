@@ -1,24 +1,20 @@
 //! The planner, destroy, the verification checks and the drift findings, in memory: `Desired`
 //! from the example config (rendered and sharded by `crates/provision/src/prepare.rs`), `Observed` built by hand.
 //! No moto, no network.
-#![cfg(test)]
 
 use std::collections::BTreeMap;
 
-use super::support::state::*;
-use crate::drift::drift_findings;
-use crate::drift::verify_findings;
-use crate::plan::changes as plan_changes;
-use crate::{
-    desired_state, plan, plan_destroy, AttachmentOp, BoundaryOp, ConfigKey, DestroyError, Finding,
-    FindingKind, Op, Plan, PlanError, PlanOptions, PolicyOp, PrepareError, RoleOp, TagOp,
-    Verification, VersionOp,
-};
+use crate::support::state::*;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::{minified_len, semantically_equal};
 use lambda_trust_model::{
     Desired, DesiredRole, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
     ShardError, Templates,
+};
+use lambda_trust_provision::{
+    desired_state, drift_findings, plan, plan_changes, plan_destroy, verify_findings, AttachmentOp,
+    BoundaryOp, ConfigKey, DestroyError, Finding, FindingKind, Op, Plan, PlanError, PlanOptions,
+    PolicyOp, PrepareError, RoleOp, TagOp, Verification, VersionOp,
 };
 use lambda_trust_verdict::Severity;
 use serde_json::{json, Value};
@@ -81,7 +77,7 @@ fn values(f: &Finding) -> (Option<Value>, Option<Value>) {
 }
 
 fn verification(d: &Desired, o: &Observed) -> Verification {
-    crate::verification(d, o)
+    lambda_trust_provision::verification(d, o)
 }
 
 fn failed(v: &Verification) -> Vec<String> {

@@ -1,16 +1,13 @@
 //! Cross-account targets in memory: the `[aws.accounts]` rules, lambda-trust's statement in
 //! the desired state, and the planner's add / replace / remove of it (converge, drift, destroy),
 //! on hand-built states. No moto, no network.
-#![cfg(test)]
 
-use super::support::state::*;
-use crate::drift::drift_findings;
-use crate::plan::changes as plan_changes;
-use crate::{
-    plan, plan_destroy, unreachable_accounts, Code, Op, PermissionOp, PlanError, PlanOptions,
-    RoleOp,
-};
+use crate::support::state::*;
 use lambda_trust_model::{Desired, Observed, ObservedPermission};
+use lambda_trust_provision::{
+    drift_findings, plan, plan_changes, plan_destroy, unreachable_accounts, Code, Op, PermissionOp,
+    PlanError, PlanOptions, RoleOp,
+};
 use serde_json::json;
 
 const WORKLOAD: &str = "222233334444";

@@ -7,17 +7,16 @@
 //! `observed_after` (tests/support_state) models each `Op` as `aws::apply::run_op` calls AWS,
 //! and refuses what AWS refuses (deleting a default version, a sixth version, deleting an
 //! attached policy, a role with policies…), so an inapplicable plan fails the property too.
-#![cfg(test)]
 
 use std::collections::BTreeMap;
 
-use super::support::state::*;
-use crate::{
-    aws_query, plan, plan_destroy, DestroyError, Plan, PlanError, PlanOptions, Verification,
-};
+use crate::support::state::*;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
+};
+use lambda_trust_provision::{
+    aws_query, plan, plan_destroy, DestroyError, Plan, PlanError, PlanOptions, Verification,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -499,7 +498,7 @@ fn must_refuse(d: &Desired, o: &Observed) -> Option<&'static str> {
 }
 
 fn verification(d: &Desired, o: &Observed) -> Verification {
-    crate::verification(d, o)
+    lambda_trust_provision::verification(d, o)
 }
 
 fn fail(msg: String) -> TestCaseError {

@@ -1,10 +1,9 @@
-//! The planner on hand-built states: the planner, destroy, the verification
+//! The planner on hand-built states, one test binary: the planner, destroy, the verification
 //! checks and the drift findings case by case (`planner`), plan → apply → plan as properties over
 //! random configs and live states (`props`, with a model of each write in `support::state`),
 //! the whole path's claims as `verify` and `check` make them (`path`), and targets in other
 //! accounts (`cross_account`). They touch the pure crates alone, so `cargo test -p
 //! lambda-trust-provision` runs them without the AWS SDK.
-#![cfg(test)]
 
 mod support;
 

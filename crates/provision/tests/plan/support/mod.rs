@@ -1,0 +1,3 @@
+//! What the planner's tests share.
+
+pub mod state;
