@@ -8,11 +8,9 @@
 use std::time::{Duration, Instant};
 
 use lambda_trust_iam::{prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict};
-// `samples` names the crate `iam`, as the prover's own tests do.
-use lambda_trust_iam as iam;
 
 // The prover's reference inputs, shared with its tests.
-#[path = "../crates/iam/src/prove/tests/samples.rs"]
+#[path = "../crates/iam/tests/prove/samples.rs"]
 mod samples;
 
 const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);

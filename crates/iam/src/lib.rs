@@ -22,7 +22,7 @@
 //!   wildcard automata and counterexamples re-checked by `eval`; `prove::realize` makes them
 //!   replayable (real action names from the checked-in `actions.txt`, resources of the action's
 //!   type in the role's partition, region and account). Its sample documents, for tests and
-//!   benchmarks, are a test file (`prove/tests/samples.rs`).
+//!   benchmarks, are a test file (`tests/prove/samples.rs`).
 //! - `path`: the whole request path, per hop, by composing `eval` — `availability` (what
 //!   blocks Genesys Cloud) and `security` (every way into a function besides the role);
 //!   `path::files`: the `--org-policies` documents.
@@ -62,6 +62,9 @@ pub use path::{
     BlockReason, ControlPolicies, Known, Level, LevelKind, OrgFileError, OrgLevel, OrgPolicies,
     OrgPolicy, Partner as PathPartner, PathInput, PathReport, PolicyKind, RoleAccount, RoleSide,
     Security, SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
+};
+pub use prove::realize::{
+    fits as resource_fits_action, real_actions, regions as partition_regions,
 };
 pub use prove::{
     prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, Property, PropertyResult,

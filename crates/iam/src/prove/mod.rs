@@ -178,6 +178,3 @@ fn unsupported(policy: &Policy) -> Option<String> {
     }
     None
 }
-
-#[cfg(test)]
-mod tests;

@@ -37,7 +37,7 @@ const PREFERRED: [&str; 8] = [
 ];
 
 /// Every real action name this module may show, in canonical case.
-pub(crate) fn real_actions() -> impl Iterator<Item = &'static str> {
+pub fn real_actions() -> impl Iterator<Item = &'static str> {
     ACTIONS_TXT
         .lines()
         .map(str::trim)
@@ -47,7 +47,7 @@ pub(crate) fn real_actions() -> impl Iterator<Item = &'static str> {
 /// Regions per partition that counterexamples may name (AWS General Reference, "Regions and
 /// Zones"; the partitions' region lists,
 /// <https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html>).
-pub(crate) fn regions(partition: &str) -> &'static [&'static str] {
+pub fn regions(partition: &str) -> &'static [&'static str] {
     match partition {
         "aws" => &[
             "us-east-1",
@@ -322,9 +322,8 @@ fn digits(pattern: &str) -> Option<String> {
 
 /// Whether `resource` is of the type `action` works on (`*` for actions that are not
 /// resource-level): what every counterexample's request satisfies when a real action and a
-/// fitting resource exist in its classes. The tests' check of every counterexample.
-#[cfg(test)]
-pub(crate) fn fits(action: &str, resource: &str) -> bool {
+/// fitting resource exist in its classes.
+pub fn fits(action: &str, resource: &str) -> bool {
     let s = shape(action);
     if s == Shape::Any {
         return resource == "*";

@@ -1,11 +1,12 @@
 //! Regression corpus for the prover: known traps in trust and invoke policies, each with its
 //! expected verdicts. Every counterexample is also checked against the evaluator here.
-#![cfg(test)]
 
-use super::support::*;
-use crate::{evaluate, prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict};
+use crate::support::*;
+use lambda_trust_iam::{
+    evaluate, prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict,
+};
 
-use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use serde_json::{json, Value};
 
 use Verdict::{Counterexample as C, Proved as P, Unknown as U};
@@ -1180,7 +1181,7 @@ fn single_valued_keys_get_one_value() {
     ]);
     let r = prove_trust(&policy, ROLE_ARN, &spec(), BUDGET);
     assert_eq!(r[0].verdict, P, "{}", r[0].summary());
-    let two = crate::Request::new(
+    let two = lambda_trust_iam::Request::new(
         format!("arn:aws:iam::{FOREIGN}:root"),
         "sts:AssumeRole",
         ROLE_ARN,
@@ -1188,7 +1189,7 @@ fn single_valued_keys_get_one_value() {
     .with_context("sts:ExternalId", "a")
     .with_context("sts:ExternalId", "b");
     let e = evaluate(&trust_input(&policy), &two);
-    assert_eq!(e.decision, crate::Decision::Malformed);
+    assert_eq!(e.decision, lambda_trust_iam::Decision::Malformed);
     assert!(e.malformed.unwrap().contains("sts:ExternalId"));
     // A multivalued key may still carry several values.
     let tags = doc(vec![

@@ -7,13 +7,14 @@
 //! role: `unknown`, since no request AWS evaluates against a trust policy shows it).
 //! A prover counterexample the brute force lacks must lie outside the universe (a longer string
 //! or another character), since every counterexample is confirmed by the evaluator.
-#![cfg(test)]
 
-use super::support::*;
-use crate::prove::realize::fits as resource_fits_action;
-use crate::{evaluate, prove_trust, EvalInput, LabeledPolicy, Policy, Request, TrustSpec, Verdict};
+use crate::support::*;
+use lambda_trust_iam::{
+    evaluate, prove_trust, resource_fits_action, EvalInput, LabeledPolicy, Policy, Request,
+    TrustSpec, Verdict,
+};
 
-use super::samples::{PARTNER, ROLE_ARN};
+use crate::samples::{PARTNER, ROLE_ARN};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

@@ -7,17 +7,17 @@
 
 use serde_json::{json, Value};
 
-use super::iam::{InvokeSpec, LabeledPolicy, Policy, TrustSpec};
+use lambda_trust_iam::{InvokeSpec, LabeledPolicy, Policy, TrustSpec};
 
 /// The partner account of the samples (Genesys Cloud's).
-pub(crate) const PARTNER: &str = "765628985471";
+pub const PARTNER: &str = "765628985471";
 /// The external ID of the samples.
-pub(crate) const EXTERNAL_ID: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+pub const EXTERNAL_ID: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 /// The role the sample policies belong to.
-pub(crate) const ROLE_ARN: &str = "arn:aws:iam::111122223333:role/genesys-lambda";
+pub const ROLE_ARN: &str = "arn:aws:iam::111122223333:role/genesys-lambda";
 
 /// The intended trust: [`PARTNER`] with [`EXTERNAL_ID`].
-pub(crate) fn trust_spec() -> TrustSpec {
+pub fn trust_spec() -> TrustSpec {
     TrustSpec {
         partner_account: PARTNER.to_owned(),
         external_id: EXTERNAL_ID.to_owned(),
@@ -36,7 +36,7 @@ fn policy(statements: Vec<Value>) -> Policy {
 }
 
 /// `policies/trust.json` rendered for the partner and external ID above.
-pub(crate) fn default_trust() -> Policy {
+pub fn default_trust() -> Policy {
     policy(vec![json!({
         "Sid": "GenesysCloudAssumeRole",
         "Effect": "Allow",
@@ -47,14 +47,14 @@ pub(crate) fn default_trust() -> Policy {
 }
 
 /// `n` function ARNs in account 111122223333.
-pub(crate) fn targets(n: usize) -> Vec<String> {
+pub fn targets(n: usize) -> Vec<String> {
     (0..n)
         .map(|i| format!("arn:aws:lambda:us-east-1:111122223333:function:genesys-fn-{i}"))
         .collect()
 }
 
 /// `policies/invoke.json` rendered for `targets`.
-pub(crate) fn invoke_policy(targets: &[String]) -> Policy {
+pub fn invoke_policy(targets: &[String]) -> Policy {
     policy(vec![json!({
         "Sid": "GenesysCloudInvokeFunctions",
         "Effect": "Allow",
@@ -65,7 +65,7 @@ pub(crate) fn invoke_policy(targets: &[String]) -> Policy {
 
 /// A trust policy of `statements` statements with `conditions` conditions each: every Allow
 /// names the partner and requires the external ID plus further keys; every fifth is a Deny.
-pub(crate) fn large_trust(statements: usize, conditions: usize) -> Policy {
+pub fn large_trust(statements: usize, conditions: usize) -> Policy {
     let stmts = (0..statements)
         .map(|i| {
             let mut cond = serde_json::Map::new();
@@ -92,7 +92,7 @@ pub(crate) fn large_trust(statements: usize, conditions: usize) -> Policy {
 }
 
 /// `n` targets granted over `policies` identity policies.
-pub(crate) fn large_invoke(n: usize, policies: usize) -> (Vec<LabeledPolicy>, InvokeSpec) {
+pub fn large_invoke(n: usize, policies: usize) -> (Vec<LabeledPolicy>, InvokeSpec) {
     let all = targets(n);
     let per = n.div_ceil(policies.max(1)).max(1);
     let labeled = all

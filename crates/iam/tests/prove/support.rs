@@ -1,18 +1,17 @@
-//! Shared helpers for the prover tests (the modules beside it): building documents, and checking a
+//! Shared helpers for the prover tests (this binary's modules): building documents, and checking a
 //! prover answer against the evaluator.
-#![cfg(test)]
 
-use crate::{
+use lambda_trust_iam::{
     evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
     TrustSpec, Verdict,
 };
 
-use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use serde_json::{json, Value};
 
-pub(crate) const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
+pub const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
 
-pub(crate) fn spec() -> TrustSpec {
+pub fn spec() -> TrustSpec {
     TrustSpec {
         partner_account: PARTNER.to_owned(),
         external_id: EXTERNAL_ID.to_owned(),
@@ -20,11 +19,11 @@ pub(crate) fn spec() -> TrustSpec {
     }
 }
 
-pub(crate) fn doc(statements: Vec<Value>) -> Policy {
+pub fn doc(statements: Vec<Value>) -> Policy {
     Policy::try_from(&json!({"Version": "2012-10-17", "Statement": statements})).unwrap()
 }
 
-pub(crate) fn trust_input(trust: &Policy) -> EvalInput {
+pub fn trust_input(trust: &Policy) -> EvalInput {
     EvalInput {
         identity_policies: vec![],
         resource_policy: Some(LabeledPolicy::new("trust policy", trust.clone())),
@@ -33,10 +32,7 @@ pub(crate) fn trust_input(trust: &Policy) -> EvalInput {
     }
 }
 
-pub(crate) fn invoke_input(
-    identity: &[LabeledPolicy],
-    boundary: Option<&LabeledPolicy>,
-) -> EvalInput {
+pub fn invoke_input(identity: &[LabeledPolicy], boundary: Option<&LabeledPolicy>) -> EvalInput {
     EvalInput {
         identity_policies: identity.to_vec(),
         resource_policy: None,
@@ -45,7 +41,7 @@ pub(crate) fn invoke_input(
     }
 }
 
-pub(crate) fn request(c: &Counterexample) -> Request {
+pub fn request(c: &Counterexample) -> Request {
     Request {
         principal: c.principal.clone(),
         action: c.action.clone(),
@@ -55,7 +51,7 @@ pub(crate) fn request(c: &Counterexample) -> Request {
 }
 
 /// The trust property's intended set (the ID among the request's values).
-pub(crate) fn trust_intended(req: &Request, partner: &str, id: &str) -> bool {
+pub fn trust_intended(req: &Request, partner: &str, id: &str) -> bool {
     let parts: Vec<&str> = req.principal.splitn(6, ':').collect();
     let account = (parts.len() == 6 && parts[0] == "arn").then(|| parts[4].to_owned());
     req.action.eq_ignore_ascii_case("sts:AssumeRole")
@@ -69,12 +65,16 @@ pub(crate) fn trust_intended(req: &Request, partner: &str, id: &str) -> bool {
 
 /// Checks the contract of the first (only-…) result: a counterexample is allowed by the
 /// evaluator and outside the intended set.
-pub(crate) fn check_trust_result(r: &PropertyResult, trust: &Policy) {
+pub fn check_trust_result(r: &PropertyResult, trust: &Policy) {
     if r.verdict == Verdict::Counterexample {
         let req = request(r.counterexample.as_ref().unwrap());
         assert_eq!(req.resource, ROLE_ARN);
         // A request AWS could receive: single-valued keys carry one value.
-        assert_eq!(crate::malformed_context(&req.context), None, "{r:?}");
+        assert_eq!(
+            lambda_trust_iam::malformed_context(&req.context),
+            None,
+            "{r:?}"
+        );
         assert!(evaluate(&trust_input(trust), &req).allowed(), "{r:?}");
         assert!(!trust_intended(&req, PARTNER, EXTERNAL_ID), "{r:?}");
     }

@@ -1,13 +1,12 @@
 //! Timing of the prover on the three reference inputs (printed, not asserted: run with
-//! `cargo test -p lambda-trust-iam prove::tests::speed -- --nocapture`, in release mode for representative numbers).
+//! `cargo test -p lambda-trust-iam --test prove speed -- --nocapture`, in release mode for representative numbers).
 //! The verdicts are asserted.
-#![cfg(test)]
 
 use std::time::Instant;
 
-use crate::{prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict};
+use lambda_trust_iam::{prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict};
 
-use super::samples::{
+use crate::samples::{
     default_trust, invoke_policy, large_invoke, large_trust, targets, trust_spec, ROLE_ARN,
 };
 

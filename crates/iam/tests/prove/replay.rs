@@ -8,15 +8,12 @@
 //! account or role principals, `aws:PrincipalArn` patterns, wildcard actions and `NotAction`,
 //! wildcard function names), in the `aws`, `aws-us-gov` and `aws-cn` partitions; then corpus
 //! cases, one per kind of defect the issue lists.
-#![cfg(test)]
 
-use super::support::*;
-use crate::prove::realize::{
-    fits as resource_fits_action, real_actions, regions as partition_regions,
-};
-use crate::{
-    evaluate, prove_invoke, prove_trust, Counterexample, InvokeSpec, LabeledPolicy, Policy,
-    Property, PropertyResult, Request, TrustSpec, Verdict,
+use crate::support::*;
+use lambda_trust_iam::{
+    evaluate, partition_regions, prove_invoke, prove_trust, real_actions, resource_fits_action,
+    Counterexample, InvokeSpec, LabeledPolicy, Policy, Property, PropertyResult, Request,
+    TrustSpec, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};

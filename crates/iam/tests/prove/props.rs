@@ -11,16 +11,14 @@
 //! - invoke counterexamples for a named role come from that role;
 //! - adding a Deny never turns `proved` into `counterexample`; statement order and
 //!   string-vs-array forms never change a verdict.
-#![cfg(test)]
 
-use super::support::*;
-use crate::prove::realize::{fits as resource_fits_action, real_actions};
-use crate::{
-    evaluate, malformed_context, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy,
-    Request, Verdict,
+use crate::support::*;
+use lambda_trust_iam::{
+    evaluate, malformed_context, prove_invoke, prove_trust, real_actions, resource_fits_action,
+    InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
 };
 
-use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
