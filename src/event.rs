@@ -67,6 +67,8 @@ pub(crate) enum Event {
     Output(String),
     /// One invocation of the watching function: its record (the function's log line).
     WatchRun(Box<lambda_trust_provision::WatchRecord>),
+    /// The organization watch's invocation's record, logged as one JSON line.
+    OrgWatchRun(Box<lambda_trust_provision::OrgWatchRecord>),
     /// A call waits before its next attempt (a retried call, or a pause the server asked for).
     Waiting(Waiting),
     /// The call that waited has ended, answered or given up.

@@ -265,7 +265,7 @@ fn snapshot_path(iam: &AccountIam, report: &AccountReport, orgs: OrgPolicies) ->
 /// once per account with the run's own credentials (an organization run's are the management
 /// account's, which may read them; a member account's may not).
 pub(crate) struct PathReads<'a> {
-    org: OrgReader,
+    org: Arc<OrgReader>,
     clients: &'a Clients,
     /// `--org-policies DIR`: one account's policies, given instead of read.
     given: Option<(String, OrgPolicies)>,
@@ -273,8 +273,14 @@ pub(crate) struct PathReads<'a> {
 
 impl<'a> PathReads<'a> {
     pub(crate) fn new(clients: &'a Clients) -> PathReads<'a> {
+        Self::sharing(clients, Arc::default())
+    }
+
+    /// Reads with `clients`, remembering what `org` read before (the organization watch keeps
+    /// it while its execution environment lives).
+    pub(crate) fn sharing(clients: &'a Clients, org: Arc<OrgReader>) -> PathReads<'a> {
         PathReads {
-            org: OrgReader::default(),
+            org,
             clients,
             given: None,
         }
@@ -354,7 +360,7 @@ pub(crate) async fn audit_one_path(
 /// region (`ListFunctions`, one call a page of 50), the policy of each (and of each listed
 /// invokable ARN; `GetPolicy`, one call each, paced), and — when a role is reported — the
 /// organization policies of the account and of each target's account.
-async fn read_path(
+pub(crate) async fn read_path(
     clients: &Clients,
     iam: &AccountIam,
     report: &AccountReport,

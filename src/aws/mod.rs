@@ -40,6 +40,7 @@ pub(crate) mod accounts;
 pub(crate) mod apply;
 mod attempts;
 pub(crate) mod audit;
+pub(crate) mod audit_role;
 pub(crate) mod client;
 pub(crate) mod config_account;
 pub(crate) mod config_aggregator;

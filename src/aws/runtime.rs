@@ -35,6 +35,10 @@ pub(crate) enum FailureKind {
     /// The run's result could not be published to Security Hub.
     #[strum(serialize = "LambdaTrust.NotPublished")]
     NotPublished,
+    /// The organization watch left something unseen: an account it could not read, findings
+    /// it could not publish, or a change it does not re-prove.
+    #[strum(serialize = "LambdaTrust.NotReproved")]
+    NotReproved,
 }
 
 impl From<Failure> for lambda_runtime::Diagnostic {

@@ -58,6 +58,7 @@ mod invocation;
 mod lint;
 mod onboard;
 mod org_policies;
+mod org_watch;
 mod plan;
 mod progress;
 mod prove;

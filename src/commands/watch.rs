@@ -25,6 +25,10 @@ pub(super) async fn run(
 ) -> Result<Status> {
     match command {
         WatchCommand::Run => {
+            let vars = |k: &str| std::env::var(k).ok();
+            if let Some(org) = lambda_trust_provision::OrgWatchSettings::from_vars(vars) {
+                return super::org_watch::run(inv, events, org).await;
+            }
             let file = inv.config.one()?;
             // The templates `watch deploy` packaged beside the binary, when it did.
             let mut settings = inv.settings.clone();

@@ -28,7 +28,7 @@ const MAX_ID: usize = 512;
 const MAX_TITLE: usize = 256;
 const MAX_DESCRIPTION: usize = 1024;
 const MAX_RECOMMENDATION: usize = 512;
-const MAX_FIELD_VALUE: usize = 2048;
+pub(super) const MAX_FIELD_VALUE: usize = 2048;
 
 /// Our severity as Security Hub's label (docs/audit.md "Security Hub findings (ASFF and OCSF)"):
 /// a finding that broadens access is `HIGH`, a difference from the config that does not is
@@ -44,14 +44,19 @@ pub(crate) fn severity_label(severity: Severity) -> &'static str {
 /// The finding's `Id`: `lambda-trust/ACCOUNT/ROLE-ARN/CODE`, or the role ARN's SHA-256 in its
 /// place when the whole would pass the 512 characters `Id` may have.
 pub fn finding_id(account: &str, role_arn: &str, code: &str) -> String {
-    let id = format!("lambda-trust/{account}/{role_arn}/{code}");
+    finding_id_in("lambda-trust", account, role_arn, code)
+}
+
+/// [`finding_id`] under `namespace` (the organization watch's: `asff_org_watch`).
+fn finding_id_in(namespace: &str, account: &str, role_arn: &str, code: &str) -> String {
+    let id = format!("{namespace}/{account}/{role_arn}/{code}");
     if id.chars().count() <= MAX_ID {
         return id;
     }
     use sha2::Digest;
     let digest = sha2::Sha256::digest(role_arn.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("lambda-trust/{account}/sha256:{hex}/{code}")
+    format!("{namespace}/{account}/sha256:{hex}/{code}")
 }
 
 /// The product of an account's own findings (`--to-security-hub` reads and writes under it).
@@ -78,6 +83,14 @@ pub(super) fn cut(text: &str, max: usize) -> String {
 /// Security Hub holding one and the other re-sent as changed on every run (the watch's rule,
 /// `asff_watch`).
 pub(super) fn each_once(report: &AccountReport) -> Vec<(&RoleReport, &AuditFinding, String)> {
+    each_once_in("lambda-trust", report)
+}
+
+/// [`each_once`], each `Id` under `namespace`.
+pub(super) fn each_once_in<'a>(
+    namespace: &str,
+    report: &'a AccountReport,
+) -> Vec<(&'a RoleReport, &'a AuditFinding, String)> {
     let mut out = Vec::new();
     for role in &report.roles {
         let mut told: Vec<(&str, &str)> = Vec::new();
@@ -88,7 +101,7 @@ pub(super) fn each_once(report: &AccountReport) -> Vec<(&RoleReport, &AuditFindi
             }
             let before = told.iter().filter(|(c, _)| *c == code).count();
             told.push((code, f.message.as_str()));
-            let id = finding_id(&report.account, &role.arn, code);
+            let id = finding_id_in(namespace, &report.account, &role.arn, code);
             let id = match before {
                 0 => id,
                 n => format!("{id}-{}", n + 1),
@@ -123,7 +136,12 @@ pub(crate) fn document(findings: &[Value]) -> String {
     serde_json::to_string_pretty(findings).unwrap_or_default()
 }
 
-fn finding(at: (&str, &str, &str), role: &RoleReport, f: &AuditFinding, meta: &HtmlMeta) -> Value {
+pub(super) fn finding(
+    at: (&str, &str, &str),
+    role: &RoleReport,
+    f: &AuditFinding,
+    meta: &HtmlMeta,
+) -> Value {
     let (account, region, id) = at;
     let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
     let now = timestamp(meta.generated);

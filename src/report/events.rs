@@ -79,6 +79,7 @@ fn lines_with(event: &Event, styles: Styles, text: fn(&str) -> Cow<'_, str>) -> 
         Event::Output(output) => vec![output.clone()],
         // One JSON line: what the function's log (CloudWatch Logs) holds of each invocation.
         Event::WatchRun(record) => vec![serde_json::to_string(record).unwrap_or_default()],
+        Event::OrgWatchRun(record) => vec![serde_json::to_string(record).unwrap_or_default()],
         Event::Waiting(w) => vec![line(waiting_line(w))],
     }
 }
@@ -242,6 +243,11 @@ pub(crate) enum EventRecord {
     WatchRun {
         record: Box<lambda_trust_provision::WatchRecord>,
     },
+    /// One invocation of the organization watch's function: its record
+    /// (docs/schemas/org-watch-run.schema.json).
+    OrgWatchRun {
+        record: Box<lambda_trust_provision::OrgWatchRecord>,
+    },
     /// A call waits before its next attempt (`attempt` 0: a pause before the first).
     Waiting {
         service: String,
@@ -348,6 +354,7 @@ fn record(event: &Event) -> EventRecord {
         },
         Event::Output(text) => EventRecord::Said { text, about: None },
         Event::WatchRun(record) => EventRecord::WatchRun { record },
+        Event::OrgWatchRun(record) => EventRecord::OrgWatchRun { record },
         Event::Waiting(w) => waiting(w),
         Event::Settled => EventRecord::Settled {},
     }

@@ -39,6 +39,7 @@
 //! command layer)
 
 pub(crate) mod asff;
+mod asff_org_watch;
 mod asff_watch;
 mod audit;
 mod audit_html;
@@ -70,6 +71,7 @@ mod watch_deploy;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use asff_org_watch::{organization_watch_findings, OrgWatchChange};
 pub(crate) use asff_watch::{watch_findings, WatchSubject};
 pub use audit::account_sarif as audit_sarif;
 pub use audit_html::{org_html as audit_org_html, HtmlMeta};

@@ -145,6 +145,13 @@ pub fn generated() -> Vec<(&'static str, Value)> {
              the verdict and where the findings went (Security Hub, the SNS topic, the Config \
              rule). The function answers it and logs it as one line.",
         ),
+        document::<lambda_trust_provision::OrgWatchRecord>(
+            "org-watch-run.schema.json",
+            "lambda-trust watch run (the organization watch's function's answer to each invocation)",
+            "One invocation of the organization watch's function: what the event asked, each \
+             account re-proved through its reader role, the partner roles and their findings' \
+             codes, and where they were published (that account's Security Hub).",
+        ),
         document::<super::diff::DiffResult>(
             "diff.schema.json",
             "lambda-trust diff --format json",

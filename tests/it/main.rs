@@ -59,6 +59,7 @@ mod live_import;
 mod live_init_role;
 mod live_onboard;
 mod live_org_policies;
+mod live_org_watch;
 mod live_ownership;
 mod live_path;
 mod live_path_read;

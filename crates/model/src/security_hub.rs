@@ -38,6 +38,16 @@ pub fn organization_watch_generator(account: &str, role: &str, code: &str) -> St
     format!("{ORGANIZATION_WATCH_GENERATOR}{account}/{role}/{code}")
 }
 
+/// The prefix of the organization watch's findings one run settles: role `role` of `account`
+/// (the role it re-proved), or every role of `account` (`None`: the account re-proved). Role
+/// names hold no `/`, so one role's prefix never reaches another's.
+pub fn organization_watch_settled(account: &str, role: Option<&str>) -> String {
+    match role {
+        Some(role) => format!("{ORGANIZATION_WATCH_GENERATOR}{account}/{role}/"),
+        None => format!("{ORGANIZATION_WATCH_GENERATOR}{account}/"),
+    }
+}
+
 /// What Security Hub took of one run's findings.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -161,6 +161,9 @@ pub use watch::deploy::{
 };
 pub use watch::event::{read_event, ApiCall, RuleEvent, WatchEvent};
 pub use watch::generator::{settled_prefix, settles, watch_generator, Settles, WatchCode};
+pub use watch::organization::change::{classify as classify_org_event, OrgChange};
+pub use watch::organization::record::{OrgAccountRecord, OrgWatchRecord};
+pub use watch::organization::settings::OrgWatchSettings;
 pub use watch::record::{
     compliance as rule_compliance, Compliance, Notice, Published, Reread, RuleAnswer,
     Verdict as WatchVerdict, WatchRecord,

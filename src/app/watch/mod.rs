@@ -8,6 +8,7 @@ pub(crate) mod deploy;
 pub(crate) mod destroy;
 pub(crate) mod kept;
 mod notes;
+pub(crate) mod organization;
 pub(crate) mod package;
 pub(crate) mod run;
 pub(crate) mod secret;

@@ -88,7 +88,11 @@ impl Function {
         let task = tempfile::tempdir().expect("task dir");
         let bootstrap = task.path().join("bootstrap");
         std::fs::copy(env!("CARGO_BIN_EXE_lambda-trust"), &bootstrap).expect("copy bootstrap");
-        std::fs::copy(env.config_path(), task.path().join("lambda-trust.toml")).expect("config");
+        // The organization watch's function has none: its deployment's variables set it.
+        if env.config_path().exists() {
+            std::fs::copy(env.config_path(), task.path().join("lambda-trust.toml"))
+                .expect("config");
+        }
         let child = env
             .command(&bootstrap)
             .current_dir(task.path())

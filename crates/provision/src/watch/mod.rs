@@ -10,7 +10,5 @@ pub(crate) mod classify;
 pub(crate) mod deploy;
 pub(crate) mod event;
 pub(crate) mod generator;
-// Read by its tests alone until `watch deploy --organization` plans and writes it.
-#[cfg_attr(not(test), expect(dead_code))]
 pub(crate) mod organization;
 pub(crate) mod record;

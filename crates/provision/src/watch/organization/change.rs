@@ -6,37 +6,61 @@
 //! reaches; the whole organization when Organizations itself changed (its accounts, its SCPs
 //! and RCPs) or on the schedule. Anything it cannot scope is swept, never guessed narrower.
 
+use serde::Serialize;
+
 use crate::cloudtrail_calls::{acts_on, On};
 use crate::watch::classify::{function_arn, made_call, Call};
 use crate::watch::event::{ApiCall, WatchEvent};
 
 /// What one event asks the organization watch to re-prove.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum OrgChange {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(tag = "scope", rename_all = "kebab-case")]
+pub enum OrgChange {
     /// One role of one account: its trust, its permissions, its existence.
     Role {
+        /// The account the call was made in.
         account: String,
+        /// The role's name.
         name: String,
+        /// The call.
         call: Call,
     },
     /// A customer managed policy: the roles of its account it is attached to.
     Policy {
+        /// The account the call was made in.
         account: String,
+        /// The policy's ARN.
         arn: String,
+        /// The call.
         call: Call,
     },
     /// A function's resource policy: the partner roles that target it.
-    Function { arn: String, call: Call },
+    Function {
+        /// The function's unqualified ARN.
+        arn: String,
+        /// The call.
+        call: Call,
+    },
     /// The organization's accounts or its SCPs and RCPs: every account is swept.
-    Organization { call: Call },
+    Organization {
+        /// The call.
+        call: Call,
+    },
     /// Every account is swept: the schedule, or an event it cannot scope (`why`).
-    Sweep { why: String },
+    Sweep {
+        /// Why, in a phrase.
+        why: String,
+    },
     /// Nothing a proof reads changed.
-    Nothing { why: String },
+    Nothing {
+        /// Why, in a phrase.
+        why: String,
+    },
 }
 
 /// What `event` asks the organization watch to re-prove.
-pub(crate) fn classify(event: &WatchEvent) -> OrgChange {
+pub fn classify(event: &WatchEvent) -> OrgChange {
     match event {
         WatchEvent::Schedule => OrgChange::Sweep {
             why: "the schedule".into(),

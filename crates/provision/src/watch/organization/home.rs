@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
+use super::settings::{GENESYS_ORG_IDS_VAR, ORGANIZATION_VAR};
 use super::stacks::{self, Stack, StackSet};
 use crate::watch::deploy::model::{
     home_region, Deployment, WatchBus, WatchFunction, WatchRole, WatchRule,
@@ -111,14 +112,8 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
 
 fn function(input: &OrgWatchInput, names: &Names) -> WatchFunction {
     let environment = BTreeMap::from([
-        (
-            "LAMBDA_TRUST_ORGANIZATION".into(),
-            input.organization.clone(),
-        ),
-        (
-            "LAMBDA_TRUST_GENESYS_ORG_IDS".into(),
-            input.genesys_org_ids.join(","),
-        ),
+        (ORGANIZATION_VAR.into(), input.organization.clone()),
+        (GENESYS_ORG_IDS_VAR.into(), input.genesys_org_ids.join(",")),
     ]);
     WatchFunction {
         name: ORG_WATCH.into(),

@@ -16,11 +16,16 @@
 //!   StackSets skip and which also forwards Organizations' own calls (logged only there).
 //! - **On each event** ([`change`]): what it asks the function to re-prove — one role of one
 //!   account, the roles a policy or a function's permission reaches, or the whole
-//!   organization.
+//!   organization —, with what the function runs with ([`settings`]), and the record of each
+//!   invocation ([`record`]).
 
-mod change;
+pub(crate) mod change;
+// Read by its tests alone until `watch deploy --organization` plans and writes it.
+#[cfg_attr(not(test), expect(dead_code))]
 mod home;
-mod model;
+pub(crate) mod model;
+pub(crate) mod record;
+pub(crate) mod settings;
 mod stacks;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,49 @@
+//! The record of one invocation of the organization watch's function: what the event asked,
+//! what was re-proved in which account, and where the findings went (the invocation's answer
+//! and its log line; `docs/schemas/org-watch-run.schema.json`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::change::OrgChange;
+use crate::watch::record::Published;
+
+/// One invocation's record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct OrgWatchRecord {
+    /// The record's schema version.
+    pub org_watch: u32,
+    /// lambda-trust's version (and commit).
+    pub version: String,
+    /// What the event can have changed.
+    pub change: OrgChange,
+    /// Each account re-proved.
+    pub accounts: Vec<OrgAccountRecord>,
+    /// What the event asked that was not re-proved, and why; set, the invocation fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_reproved: Option<String>,
+}
+
+/// One account's part of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct OrgAccountRecord {
+    /// The account.
+    pub account: String,
+    /// The role re-proved (its name); absent: the account's every role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The roles a partner can assume, by ARN, each with its findings' codes (none: proved).
+    pub roles: BTreeMap<String, Vec<String>>,
+    /// Why the account (or the role) could not be read: its reader role not assumed, a read
+    /// refused. Set, nothing was published and the invocation fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Where the findings went; absent when nothing was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Published>,
+    /// The AWS calls the account's part made: the reader assumed, the reads, Security Hub's.
+    pub calls: usize,
+}

@@ -1,0 +1,278 @@
+//! The organization watch's function: each forwarded event re-proves what it can have changed
+//! (`lambda_trust_provision::classify_org_event`) in the account it came from, through that
+//! account's reader role, with the auditor's own judgement (`audit --genesys-org-id`'s), and
+//! imports the findings into **that account's** Security Hub: `BatchImportFindings` takes a
+//! finding only from the account it names
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html>).
+//!
+//! - An IAM call on role R: R alone is read (`aws::audit_role`); a role no partner can assume
+//!   costs its `GetRole` and the one `GetFindings` that tells whether an earlier finding is
+//!   there to resolve.
+//! - A managed policy's or a function policy's call: the account is read and proved again, as
+//!   `audit` reads one account (the roles it reaches are not known from the event).
+//! - Organizations' calls and the schedule ask for the whole organization: not re-proved by
+//!   this version; the run says so and the invocation fails, never answers healthy.
+//!
+//! The organization's SCPs and RCPs are read with the function's own credentials (the
+//! delegated administrator's), once per warm execution environment, never through a member's
+//! reader.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::app::audit::{read_path, PathReads};
+use crate::app::events::{Event, Events};
+use crate::app::prove_roles::prove_roles;
+use crate::app::security_hub::{self as hub, Sent};
+use crate::app::settings::Settings;
+use crate::aws::audit::{assume, CallCount, EntryRole};
+use crate::aws::audit_role::{read_role, read_role_policies, read_used_policies};
+use crate::aws::organizations::OrgReader;
+use crate::aws::{AwsError, Clients};
+use crate::error::{Error, Result};
+use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole};
+use lambda_trust_model::organization_watch_settled;
+use lambda_trust_provision::{OrgChange, OrgWatchSettings};
+
+/// The function's state between invocations: its settings, its clients once connected, and
+/// the organization's policies once read.
+pub(crate) struct OrgWatcher {
+    settings: OrgWatchSettings,
+    clients: Option<Clients>,
+    org: Arc<OrgReader>,
+}
+
+/// What one account's part of a run re-proved, and where it went.
+pub(crate) struct AccountRun {
+    pub account: String,
+    /// The role re-proved; `None`: the account.
+    pub role: Option<String>,
+    /// The report (no role in it: the role is gone, or no partner can assume it), or why the
+    /// account could not be read: its reader not assumed, a read refused.
+    pub report: std::result::Result<AccountReport, String>,
+    /// The findings imported into the account's Security Hub; `None` when nothing was read.
+    pub published: Option<std::result::Result<Sent, String>>,
+    /// The calls the account's part made (the assume, the reads, Security Hub's).
+    pub calls: usize,
+}
+
+/// One invocation's result.
+pub(crate) struct OrgRun {
+    pub change: OrgChange,
+    pub accounts: Vec<AccountRun>,
+    /// What was not re-proved, and why (the whole organization, this version).
+    pub not_reproved: Option<String>,
+}
+
+/// What the command makes of a run: its findings in ASFF (`report` builds them; the workflow
+/// never imports it).
+pub(crate) trait OrgRender {
+    /// The findings of `report` (one account's), in ASFF, naming the change.
+    fn findings(&self, report: &AccountReport, change: &OrgChange) -> Vec<Value>;
+}
+
+impl OrgWatcher {
+    pub(crate) fn new(settings: OrgWatchSettings) -> OrgWatcher {
+        OrgWatcher {
+            settings,
+            clients: None,
+            org: Arc::default(),
+        }
+    }
+
+    /// Re-proves what `change` can have changed, and publishes it.
+    pub(crate) async fn on_change(
+        &mut self,
+        settings: &Settings,
+        events: &dyn Events,
+        change: OrgChange,
+        render: &dyn OrgRender,
+    ) -> Result<OrgRun> {
+        let clients = match self.clients.take() {
+            Some(c) => c,
+            None => Clients::connect(&settings.aws_for(None))
+                .await?
+                .reporting(events.retries()),
+        };
+        let scope = match &change {
+            OrgChange::Role { account, name, .. } => Some((account.clone(), Some(name.clone()))),
+            OrgChange::Policy { account, .. } => Some((account.clone(), None)),
+            OrgChange::Function { arn, .. } => {
+                lambda_trust_iam::Arn::parse(arn).map(|a| (a.account, None))
+            }
+            _ => None,
+        };
+        let mut run = OrgRun {
+            change,
+            accounts: Vec::new(),
+            not_reproved: None,
+        };
+        match scope {
+            Some((account, role)) => {
+                let one = self.account(&clients, events, (&account, role), &run.change, render);
+                run.accounts.push(one.await);
+            }
+            None => run.not_reproved = not_reproved(&run.change),
+        }
+        self.clients = Some(clients);
+        Ok(run)
+    }
+
+    /// One account's part: its reader assumed, the role (or the account) re-proved, the
+    /// findings imported into its Security Hub under the role's (or the account's) generator
+    /// prefix, which settles only what this reading covers.
+    async fn account(
+        &self,
+        clients: &Clients,
+        events: &dyn Events,
+        (account, role): (&str, Option<String>),
+        change: &OrgChange,
+        render: &dyn OrgRender,
+    ) -> AccountRun {
+        let calls = CallCount::default();
+        let report = self
+            .reproved(clients, account, role.as_deref(), &calls)
+            .await;
+        let published = match &report {
+            Ok((reader, report)) => {
+                let findings = render.findings(report, change);
+                let prefix = organization_watch_settled(account, role.as_deref());
+                let region = clients.region();
+                let sent = hub::send_to(reader, (account, &region), findings, &prefix).await;
+                let sent = sent.map_err(|e| crate::error::shown(&e));
+                if let Ok(s) = &sent {
+                    events.event(Event::Said(hub::summary(s, &region)));
+                }
+                Some(sent)
+            }
+            Err(_) => None,
+        };
+        let calls = calls.get() + published_calls(&published);
+        AccountRun {
+            account: account.to_owned(),
+            role,
+            report: report.map(|(_, r)| r),
+            published,
+            calls,
+        }
+    }
+
+    /// The account's reader, and `role` (or the account) proved over the whole path.
+    async fn reproved(
+        &self,
+        clients: &Clients,
+        account: &str,
+        role: Option<&str>,
+        calls: &CallCount,
+    ) -> std::result::Result<(Clients, AccountReport), String> {
+        let shown = |e: AwsError| crate::error::shown(&e);
+        let reader = EntryRole {
+            name: self.settings.reader.clone(),
+            external_id: None,
+            session_name: self.settings.session.clone(),
+        };
+        let session = assume(clients, account, &reader, calls)
+            .await
+            .map_err(shown)?;
+        let opts = self.options(clients);
+        let reads = PathReads::sharing(clients, self.org.clone());
+        let report = match role {
+            Some(name) => one_role(&session, (account, name), &opts, calls, &reads).await,
+            None => {
+                let known = Some(account.to_owned());
+                let read = crate::app::audit::audit_one_path(&session, known, &opts, calls, &reads);
+                read.await.map_err(|e| Error::from(e).human())
+            }
+        };
+        Ok((session, report?))
+    }
+
+    fn options(&self, clients: &Clients) -> AuditOptions {
+        AuditOptions {
+            partners: self.settings.partners.clone(),
+            region: Some(clients.region()),
+            genesys_org_ids: self.settings.genesys_org_ids.clone(),
+            ..AuditOptions::default()
+        }
+    }
+}
+
+/// Role `name` of `account` proved over the whole path: `GetRole` first, and its policies and
+/// path only when a partner can assume it (a role that is gone, or that no partner can
+/// assume, is a report without roles: what was found about it before is resolved).
+async fn one_role(
+    session: &Clients,
+    (account, name): (&str, &str),
+    opts: &AuditOptions,
+    calls: &CallCount,
+    reads: &PathReads<'_>,
+) -> std::result::Result<AccountReport, String> {
+    let shown = |e: AwsError| crate::error::shown(&e);
+    let mut iam = AccountIam {
+        account_id: account.to_owned(),
+        ..AccountIam::default()
+    };
+    let Some(mut detail) = read_role(session, name, calls).await.map_err(shown)? else {
+        return Ok(lambda_trust_audit::account_report(
+            &iam,
+            opts,
+            Vec::new(),
+            calls.get(),
+        ));
+    };
+    let trust_only = AuditRole::from(detail.clone());
+    if lambda_trust_audit::audit_role(&iam, &trust_only, opts).is_none() {
+        iam.roles.push(trust_only);
+        return Ok(lambda_trust_audit::account_report(
+            &iam,
+            opts,
+            Vec::new(),
+            calls.get(),
+        ));
+    }
+    read_role_policies(session, &mut detail, calls)
+        .await
+        .map_err(shown)?;
+    if let Some(usage) = detail.usage.take() {
+        iam.usage.insert(detail.arn.clone(), usage);
+    }
+    iam.roles.push(AuditRole::from(detail));
+    read_used_policies(session, &mut iam, calls)
+        .await
+        .map_err(shown)?;
+    let iam = Arc::new(iam);
+    let roles = prove_roles(&iam, opts).await.map_err(|e| e.to_string())?;
+    let mut report = lambda_trust_audit::account_report(&iam, opts, roles, calls.get());
+    let path = read_path(session, &iam, &report, calls, reads).await;
+    lambda_trust_audit::judge_path(&mut report, &iam, opts, &path);
+    report.summary.calls = calls.get();
+    Ok(report)
+}
+
+fn published_calls(published: &Option<std::result::Result<Sent, String>>) -> usize {
+    match published {
+        // The one `GetFindings` that reads what is held, and the imports.
+        Some(Ok(sent)) => 1 + sent.calls,
+        Some(Err(_)) | None => 0,
+    }
+}
+
+/// Why a change is not re-proved by this version: the whole organization (its accounts, its
+/// SCPs and RCPs, the schedule's sweep) is not swept yet; nothing it cannot read is answered
+/// healthy.
+fn not_reproved(change: &OrgChange) -> Option<String> {
+    match change {
+        OrgChange::Organization { call } => Some(format!(
+            "{}: the whole organization is to be re-proved, and this version does not sweep it",
+            call.event
+        )),
+        OrgChange::Sweep { why } => Some(format!(
+            "{why}: the whole organization is to be re-proved, and this version does not sweep it"
+        )),
+        OrgChange::Nothing { .. }
+        | OrgChange::Role { .. }
+        | OrgChange::Policy { .. }
+        | OrgChange::Function { .. } => None,
+    }
+}

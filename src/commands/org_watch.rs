@@ -1,0 +1,89 @@
+//! `watch run` in the organization watch's function (its deployment sets
+//! `LAMBDA_TRUST_ORGANIZATION`): serves its invocations (`app::watch::organization::serve`),
+//! with each account's findings in ASFF (`report::organization_watch_findings`) and the run's
+//! record built here.
+
+use serde_json::Value;
+
+use super::invocation::Invocation;
+use crate::app::watch::organization::run::{AccountRun, OrgRender, OrgRun};
+use crate::app::watch::organization::serve::{serve, OrgRecord};
+use crate::app::Events;
+use crate::error::{Result, Status};
+use crate::report::{self, OrgWatchChange};
+use lambda_trust_audit::AccountReport;
+use lambda_trust_provision::{
+    OrgAccountRecord, OrgChange, OrgWatchRecord, OrgWatchSettings, Published,
+};
+
+/// Serves the organization watch's invocations until Lambda stops the environment.
+pub(super) async fn run(
+    inv: &Invocation,
+    events: &dyn Events,
+    org: OrgWatchSettings,
+) -> Result<Status> {
+    let mut settings = inv.settings.clone();
+    settings.execution_role = true;
+    serve(&settings, events, org, &Asff).await?;
+    Ok(Status::Ok)
+}
+
+/// The findings as Security Hub takes them, and the run's record.
+struct Asff;
+
+impl OrgRender for Asff {
+    fn findings(&self, report: &AccountReport, change: &OrgChange) -> Vec<Value> {
+        let meta = report::HtmlMeta {
+            generated: chrono::Utc::now(),
+            version: crate::cli::VERSION.to_owned(),
+        };
+        report::organization_watch_findings(report, &changed(change), &meta)
+    }
+}
+
+impl OrgRecord for Asff {
+    fn record(&self, run: &OrgRun) -> OrgWatchRecord {
+        OrgWatchRecord {
+            org_watch: crate::report::SCHEMA_VERSION,
+            version: crate::cli::VERSION.to_owned(),
+            change: run.change.clone(),
+            accounts: run.accounts.iter().map(account).collect(),
+            not_reproved: run.not_reproved.clone(),
+        }
+    }
+}
+
+fn account(a: &AccountRun) -> OrgAccountRecord {
+    let roles = a.report.as_ref().map(|r| &r.roles).into_iter().flatten();
+    OrgAccountRecord {
+        account: a.account.clone(),
+        role: a.role.clone(),
+        roles: roles
+            .map(|r| {
+                let codes = r.findings.iter().map(|f| f.code.to_string());
+                (r.arn.clone(), codes.collect())
+            })
+            .collect(),
+        error: a.report.as_ref().err().cloned(),
+        published: a.published.as_ref().map(|p| match p {
+            Ok(sent) => Published::SecurityHub(sent.counts()),
+            Err(e) => Published::Error(e.clone()),
+        }),
+        calls: a.calls,
+    }
+}
+
+/// The change a finding names: the call and who made it.
+fn changed(change: &OrgChange) -> OrgWatchChange<'_> {
+    let call = match change {
+        OrgChange::Role { call, .. }
+        | OrgChange::Policy { call, .. }
+        | OrgChange::Function { call, .. }
+        | OrgChange::Organization { call } => Some(call),
+        OrgChange::Sweep { .. } | OrgChange::Nothing { .. } => None,
+    };
+    OrgWatchChange {
+        event: call.map(|c| c.event.as_str()),
+        by: call.and_then(|c| c.by.as_deref()),
+    }
+}

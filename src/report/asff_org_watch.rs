@@ -1,0 +1,123 @@
+//! The organization watch's findings in ASFF: the audit's findings of the role (or the
+//! account) it re-proved, in the shape `audit --format asff` gives them, under `Id`s and
+//! generators of its own — `lambda-trust/organization-watch/ACCOUNT/…`
+//! (`lambda_trust_model::organization_watch_generator`: account, role, code), so the audit's
+//! imports and the watch's never settle each other — naming the call that changed it and who
+//! made it.
+
+use serde_json::Value;
+
+use super::asff::{cut, each_once_in, finding, MAX_FIELD_VALUE};
+use super::audit_html::HtmlMeta;
+use lambda_trust_audit::AccountReport;
+use lambda_trust_model::{organization_watch_generator, ORGANIZATION_WATCH_GENERATOR};
+
+/// The change the findings name: CloudTrail's `eventName` and who made the call.
+pub(crate) struct OrgWatchChange<'a> {
+    pub event: Option<&'a str>,
+    pub by: Option<&'a str>,
+}
+
+/// One account's findings, as the organization watch imports them into that account's
+/// Security Hub (an empty list: nothing fires, and what fired before is resolved).
+pub(crate) fn organization_watch_findings(
+    report: &AccountReport,
+    change: &OrgWatchChange<'_>,
+    meta: &HtmlMeta,
+) -> Vec<Value> {
+    let region = report.region.as_deref().unwrap_or_default();
+    let namespace = ORGANIZATION_WATCH_GENERATOR.trim_end_matches('/');
+    (each_once_in(namespace, report).into_iter())
+        .map(|(role, f, id)| {
+            let mut v = finding((&report.account, region, &id), role, f, meta);
+            let code: &str = f.code.into();
+            v["GeneratorId"] =
+                organization_watch_generator(&report.account, &role.role, code).into();
+            let fields = &mut v["ProductFields"];
+            if let Some(event) = change.event {
+                fields["lambda-trust/Change"] = cut(event, MAX_FIELD_VALUE).into();
+            }
+            if let Some(by) = change.by {
+                fields["lambda-trust/ChangedBy"] = cut(by, MAX_FIELD_VALUE).into();
+            }
+            v
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambda_trust_audit::{
+        audit_account, AccountIam, AuditOptions, AuditRole, RawDocument, RoleDetail,
+    };
+
+    fn report() -> AccountReport {
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::765628985471:root"},"Action":"sts:AssumeRole"}]}"#;
+        let role = AuditRole::from(RoleDetail {
+            name: "vendor-lambda".into(),
+            arn: "arn:aws:iam::222233334444:role/vendor-lambda".into(),
+            trust: RawDocument::Text(trust.into()),
+            inline: Vec::new(),
+            attached: Vec::new(),
+            boundary: None,
+            tags: Vec::new(),
+            usage: None,
+        });
+        let iam = AccountIam {
+            account_id: "222233334444".into(),
+            roles: vec![role],
+            ..AccountIam::default()
+        };
+        let opts = AuditOptions {
+            partners: vec!["765628985471".into()],
+            region: Some("us-east-1".into()),
+            ..AuditOptions::default()
+        };
+        audit_account(&iam, &opts, 0)
+    }
+
+    /// The audit's finding, under the organization watch's `Id` and generator, naming the
+    /// change: never the audit's `Id`, which the audit's own import settles.
+    #[test]
+    fn a_finding_names_the_account_the_role_the_code_and_the_change() {
+        let meta = HtmlMeta {
+            generated: chrono::Utc::now(),
+            version: "test".into(),
+        };
+        let change = OrgWatchChange {
+            event: Some("UpdateAssumeRolePolicy"),
+            by: Some("arn:aws:sts::222233334444:assumed-role/Admin/alice"),
+        };
+        let found = organization_watch_findings(&report(), &change, &meta);
+        let f = (found.iter())
+            .find(|f| f["ProductFields"]["lambda-trust/Code"] == "no-external-id")
+            .expect("no-external-id");
+        let arn = "arn:aws:iam::222233334444:role/vendor-lambda";
+        assert_eq!(
+            f["Id"],
+            format!("lambda-trust/organization-watch/222233334444/{arn}/no-external-id")
+        );
+        assert_eq!(
+            f["GeneratorId"],
+            "lambda-trust/organization-watch/222233334444/vendor-lambda/no-external-id"
+        );
+        assert_eq!(f["AwsAccountId"], "222233334444");
+        assert_eq!(
+            f["ProductArn"],
+            "arn:aws:securityhub:us-east-1:222233334444:product/222233334444/default"
+        );
+        assert_eq!(
+            f["ProductFields"]["lambda-trust/Change"],
+            "UpdateAssumeRolePolicy"
+        );
+        assert_eq!(
+            f["ProductFields"]["lambda-trust/ChangedBy"],
+            change.by.unwrap()
+        );
+        let audits = super::super::asff::account_findings(&report(), &meta);
+        assert!(audits
+            .iter()
+            .all(|a| found.iter().all(|f| f["Id"] != a["Id"])));
+    }
+}

@@ -1,0 +1,335 @@
+//! The organization watch's function as Lambda runs it: the binary started as `bootstrap`
+//! against the local Runtime API, its deployment's variables naming the AWS organization, in
+//! an organization of 20 accounts on the local AWS (the management account, members in nested
+//! OUs), each holding the reader role its StackSet puts there. A hand edit of a partner role in
+//! member 17, forwarded by that member's rule (its `account` kept, as EventBridge keeps it
+//! across buses), is a finding in member 17's own Security Hub after one invocation, reading
+//! that role alone through that member's reader; the repair resolves it; a role no partner can
+//! assume costs at most three calls and publishes nothing; the whole organization is never
+//! answered healthy by a version that does not sweep it.
+
+use crate::live_security_hub::{enable_hub, hub_findings, python};
+use crate::support;
+
+use serde_json::{json, Value};
+use support::live::*;
+use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi};
+
+/// Ours: the Genesys Cloud organization the function is told of.
+const OURS: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+/// Another Genesys Cloud organization's ID.
+const THEIRS: &str = "5d1c9b7e-3a2f-4e8d-b6c0-9f8e7d6c5b4a";
+const READER: &str = "lambda-trust-org-watch-read";
+const ROLE: &str = "vendor-lambda";
+
+/// An organization of `n` accounts: the management account (the test's own) and `n - 1`
+/// members, alternately in `Workloads` and its child `Workloads/Prod`, each with the reader
+/// role. Returns the organization's ID and the members.
+fn organization(env: &Env, n: usize) -> (String, Vec<String>) {
+    let code = r#"
+org = client("organizations")
+org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+root = org.list_roots()["Roots"][0]["Id"]
+workloads = org.create_organizational_unit(ParentId=root, Name="Workloads")["OrganizationalUnit"]["Id"]
+prod = org.create_organizational_unit(ParentId=workloads, Name="Prod")["OrganizationalUnit"]["Id"]
+trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole",
+    "Condition": {"ArnEquals": {"aws:PrincipalArn":
+        "arn:aws:iam::123456789012:role/lambda-trust-org-watch"}}}]})
+members = []
+for i in range(int(sys.argv[2]) - 1):
+    status = org.create_account(AccountName=f"member-{i + 1}", Email=f"m{i + 1}@example.com")
+    account = status["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=account, SourceParentId=root,
+                     DestinationParentId=workloads if i % 2 else prod)
+    members.append(account)
+for account in ["123456789012"] + members:
+    client("iam", account).create_role(RoleName=sys.argv[3], AssumeRolePolicyDocument=trust)
+print(json.dumps({"organization": org_id, "members": members}))
+"#;
+    let out = python(env, code, &[&n.to_string(), READER]);
+    let out: Value = serde_json::from_str(&out).expect("the organization");
+    let members = out["members"].as_array().unwrap();
+    let members = members.iter().map(|m| m.as_str().unwrap().to_owned());
+    (
+        out["organization"].as_str().unwrap().into(),
+        members.collect(),
+    )
+}
+
+/// In `account`: the function `{name}-target` and the role `name` with `trust` (a trust
+/// policy's statement list) invoking it through one inline policy.
+fn partner_role(env: &Env, account: &str, name: &str, trust: &Value) {
+    let code = r#"
+import io, zipfile
+account, name, trust = sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("index.py", "def handler(event, context):\n    return event\n")
+iam = client("iam", account)
+runner = iam.create_role(RoleName=f"{name}-runner", AssumeRolePolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+fn = client("lambda", account).create_function(FunctionName=f"{name}-target", Runtime="python3.12",
+    Role=runner["Role"]["Arn"], Handler="index.handler", Code={"ZipFile": buf.getvalue()})
+iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": trust}),
+    Tags=[{"Key": "managed-by", "Value": "lambda-trust"}])
+iam.put_role_policy(RoleName=name, PolicyName="invoke", PolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Action": "lambda:InvokeFunction", "Resource": fn["FunctionArn"]}]}))
+"#;
+    python(env, code, &[account, name, &trust.to_string()]);
+}
+
+/// Genesys Cloud's trust statement, with `external_id` when given.
+fn genesys(external_id: Option<&str>) -> Value {
+    let mut s = json!({"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole"});
+    if let Some(id) = external_id {
+        s["Condition"] = json!({"StringEquals": {"sts:ExternalId": id}});
+    }
+    json!([s])
+}
+
+/// `name`'s trust policy in `account` set by hand to `trust`.
+fn set_trust(env: &Env, account: &str, name: &str, trust: &Value) {
+    let code = r#"
+client("iam", sys.argv[2]).update_assume_role_policy(RoleName=sys.argv[3],
+    PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": json.loads(sys.argv[4])}))
+"#;
+    python(env, code, &[account, name, &trust.to_string()]);
+}
+
+/// The event member `account`'s rule forwards for `call` on role `name`.
+fn forwarded(account: &str, call: &str, name: &str) -> Value {
+    let params = json!({"roleName": name, "policyDocument": "{}"});
+    let mut event = cloudtrail_event("iam", call, params, "us-east-1");
+    event["account"] = json!(account);
+    event["detail"]["recipientAccountId"] = json!(account);
+    event["detail"]["userIdentity"]["arn"] =
+        json!(format!("arn:aws:sts::{account}:assumed-role/Admin/alice"));
+    event
+}
+
+/// The organization watch's findings `account`'s Security Hub holds in `state`.
+fn org_findings(env: &Env, account: &str, state: &str) -> Vec<Value> {
+    let prefix = format!("lambda-trust/organization-watch/{account}/");
+    (hub_findings(env, account).into_iter())
+        .filter(|f| (f["GeneratorId"].as_str()).is_some_and(|g| g.starts_with(&prefix)))
+        .filter(|f| f["RecordState"] == state)
+        .collect()
+}
+
+fn codes(findings: &[Value]) -> Vec<String> {
+    let mut codes: Vec<String> = (findings.iter())
+        .map(|f| {
+            f["ProductFields"]["lambda-trust/Code"]
+                .as_str()
+                .unwrap()
+                .into()
+        })
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// The function's answer to `event`: a response of the record's schema, or the error Lambda
+/// records.
+fn invoke(api: &RuntimeApi, event: &Value) -> Value {
+    let answer = api.invoke(event);
+    if answer["kind"] == "response" {
+        let schema = &crate::json_schemas::validators()["org-watch-run.schema.json"];
+        let errors: Vec<String> = (schema.iter_errors(&answer["body"]))
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(errors, Vec::<String>::new(), "{answer:#}");
+    }
+    answer
+}
+
+fn watching(env: &Env, organization: &str) -> (RuntimeApi, Function) {
+    let api = RuntimeApi::start();
+    let vars = [
+        (
+            "LAMBDA_TRUST_ORGANIZATION".to_owned(),
+            organization.to_owned(),
+        ),
+        ("LAMBDA_TRUST_GENESYS_ORG_IDS".to_owned(), OURS.to_owned()),
+        (
+            "AWS_LAMBDA_FUNCTION_NAME".to_owned(),
+            "lambda-trust-org-watch".to_owned(),
+        ),
+    ];
+    let function = Function::start_with(env, &api, &vars);
+    (api, function)
+}
+
+#[test]
+fn a_hand_edit_in_member_17_is_a_finding_in_its_own_security_hub_and_the_repair_resolves_it() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    assert_eq!(members.len(), 19);
+    let m17 = members[16].clone();
+    partner_role(&env, &m17, ROLE, &genesys(Some(OURS)));
+    enable_hub(&env, &m17);
+    enable_hub(&env, ACCOUNT);
+    let (api, _function) = watching(&env, &organization);
+
+    // The role as it should be: proved, nothing published but what settles.
+    env.proxy.clear();
+    let answer = invoke(&api, &forwarded(&m17, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let record = &answer["body"];
+    assert_eq!(record["change"]["scope"], "role", "{record:#}");
+    assert_eq!(record["accounts"][0]["account"], m17.as_str());
+    let proved = &record["accounts"][0]["roles"][format!("arn:aws:iam::{m17}:role/{ROLE}")];
+    assert!(proved.is_array(), "{record:#}");
+    assert!(
+        !codes_of(proved).contains(&"no-external-id".to_owned()),
+        "{record:#}"
+    );
+
+    // A hand edit drops the external ID: one invocation, the finding in member 17's hub.
+    set_trust(&env, &m17, ROLE, &genesys(None));
+    env.proxy.clear();
+    let answer = invoke(&api, &forwarded(&m17, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let active = org_findings(&env, &m17, "ACTIVE");
+    assert!(
+        codes(&active).contains(&"no-external-id".to_owned()),
+        "{active:#?}"
+    );
+    let finding = active
+        .iter()
+        .find(|f| f["ProductFields"]["lambda-trust/Code"] == "no-external-id")
+        .unwrap();
+    assert_eq!(finding["AwsAccountId"], m17.as_str());
+    assert_eq!(
+        finding["ProductArn"],
+        format!("arn:aws:securityhub:us-east-1:{m17}:product/{m17}/default")
+    );
+    assert_eq!(
+        finding["GeneratorId"],
+        format!("lambda-trust/organization-watch/{m17}/{ROLE}/no-external-id")
+    );
+    assert_eq!(
+        finding["ProductFields"]["lambda-trust/Change"],
+        "UpdateAssumeRolePolicy"
+    );
+    assert_eq!(
+        finding["ProductFields"]["lambda-trust/ChangedBy"],
+        format!("arn:aws:sts::{m17}:assumed-role/Admin/alice")
+    );
+    // Nothing of member 17 lands in the watch's own account.
+    assert_eq!(org_findings(&env, ACCOUNT, "ACTIVE"), Vec::<Value>::new());
+
+    // The bound: at most 8 + k + 3p + t calls (k = 1 inline policy, p = 0, t = 1 target),
+    // and the role alone was read: no account-wide pass.
+    let calls = env.proxy.calls();
+    let made: Vec<String> = calls.iter().map(|c| c.operation.clone()).collect();
+    assert!(calls.len() <= 8 + 1 + 1, "{} calls: {made:?}", calls.len());
+    assert_eq!(
+        env.proxy.count("GetAccountAuthorizationDetails"),
+        0,
+        "{made:?}"
+    );
+    assert_eq!(env.proxy.count("AssumeRole"), 1, "{made:?}");
+    assert_eq!(
+        answer["body"]["accounts"][0]["calls"],
+        calls.len() - org_reads(&calls),
+        "{made:?}"
+    );
+
+    // The repair resolves it.
+    set_trust(&env, &m17, ROLE, &genesys(Some(OURS)));
+    let answer = invoke(&api, &forwarded(&m17, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let active = org_findings(&env, &m17, "ACTIVE");
+    assert!(
+        !codes(&active).contains(&"no-external-id".to_owned()),
+        "{active:#?}"
+    );
+}
+
+fn codes_of(codes: &Value) -> Vec<String> {
+    (codes.as_array().unwrap().iter())
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The organization's own reads (its SCPs and RCPs, with the function's credentials, once per
+/// warm function): not the account's part.
+fn org_reads(calls: &[support::proxy::Call]) -> usize {
+    calls
+        .iter()
+        .filter(|c| c.service == "organizations")
+        .count()
+}
+
+#[test]
+fn another_orgs_id_is_a_finding_and_a_role_no_partner_can_assume_costs_three_calls() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let m3 = members[2].clone();
+    partner_role(&env, &m3, ROLE, &genesys(Some(THEIRS)));
+    let service = json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole"}]);
+    partner_role(&env, &m3, "svc-runner", &service);
+    enable_hub(&env, &m3);
+    let (api, _function) = watching(&env, &organization);
+
+    let answer = invoke(&api, &forwarded(&m3, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let active = org_findings(&env, &m3, "ACTIVE");
+    assert!(
+        codes(&active).contains(&"external-id-not-ours".to_owned()),
+        "{active:#?}"
+    );
+
+    env.proxy.clear();
+    let answer = invoke(&api, &forwarded(&m3, "PutRolePolicy", "svc-runner"));
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let made: Vec<String> = env
+        .proxy
+        .calls()
+        .iter()
+        .map(|c| c.operation.clone())
+        .collect();
+    assert!(made.len() <= 3, "{made:?}");
+    assert_eq!(env.proxy.count("BatchImportFindings"), 0, "{made:?}");
+    assert_eq!(answer["body"]["accounts"][0]["roles"], json!({}));
+}
+
+#[test]
+fn a_reader_that_cannot_be_assumed_and_an_unswept_organization_fail_the_invocation() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let m5 = members[4].clone();
+    env.proxy.inject(
+        support::Injection::new(
+            "AssumeRole",
+            403,
+            "AccessDenied",
+            "not authorized to perform sts:AssumeRole",
+        )
+        .when_param("RoleArn", &format!("arn:aws:iam::{m5}:role/{READER}"))
+        .always(),
+    );
+    let (api, _function) = watching(&env, &organization);
+    let answer = api.invoke(&forwarded(&m5, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(answer["kind"], "error", "{answer:#}");
+    let body = answer["body"].to_string();
+    assert!(
+        body.contains("LambdaTrust.NotReproved") && body.contains(&m5),
+        "{answer:#}"
+    );
+    assert!(body.contains("AccessDenied"), "{answer:#}");
+
+    let answer = api.invoke(&schedule_tick());
+    assert_eq!(answer["kind"], "error", "{answer:#}");
+    assert!(
+        answer["body"].to_string().contains("does not sweep"),
+        "{answer:#}"
+    );
+}
