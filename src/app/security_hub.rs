@@ -51,6 +51,8 @@ pub(crate) struct Sent {
     pub unchanged: usize,
     /// `BatchImportFindings` calls.
     pub calls: usize,
+    /// `GetFindings` pages read (what was held).
+    pub reads: usize,
     pub failed: Vec<Failed>,
 }
 
@@ -145,7 +147,7 @@ async fn send_one(
     let region = region.map_or_else(|| clients.region(), str::to_owned);
     let product = product_arn(clients.partition(), &region, &account.account);
     let key = (account.account.as_str(), generator);
-    let held = hub::held(clients, Some(&region), &product, key).await?;
+    let (held, reads) = hub::held_paged(clients, Some(&region), &product, key).await?;
     let listed: Vec<ListedFinding> = held.iter().map(|h| h.listed.clone()).collect();
     let now = Utc::now();
     let plan = plan_import(account.findings, &listed, now);
@@ -160,6 +162,7 @@ async fn send_one(
         refreshed: plan.refreshed,
         resolved: plan.resolve.len(),
         unchanged: plan.unchanged,
+        reads,
         failed: failed.collect(),
         ..Sent::default()
     };

@@ -119,8 +119,18 @@ pub(crate) async fn held(
     clients: &Clients,
     region: Option<&str>,
     product_arn: &str,
-    (account, generator): (&str, &str),
+    key: (&str, &str),
 ) -> Result<Vec<Held>, AwsError> {
+    Ok(held_paged(clients, region, product_arn, key).await?.0)
+}
+
+/// [`held`], with the `GetFindings` pages it took.
+pub(crate) async fn held_paged(
+    clients: &Clients,
+    region: Option<&str>,
+    product_arn: &str,
+    (account, generator): (&str, &str),
+) -> Result<(Vec<Held>, usize), AwsError> {
     let eq = |v: &str| filter(v, StringFilterComparison::Equals);
     let filters = AwsSecurityFindingFilters::builder()
         .product_arn(eq(product_arn))
@@ -132,8 +142,9 @@ pub(crate) async fn held(
         Some(region) => clients.security_hub_in(region),
         None => clients.security_hub(),
     };
-    let (mut held, mut token) = (Vec::new(), None::<String>);
+    let (mut held, mut token, mut pages) = (Vec::new(), None::<String>, 0);
     loop {
+        pages += 1;
         let out = (hub.get_findings())
             .filters(filters.clone())
             .max_results(PAGE_SIZE)
@@ -147,7 +158,7 @@ pub(crate) async fn held(
             .filter(|t| !t.is_empty())
             .map(str::to_owned);
         if token.is_none() {
-            return Ok(held);
+            return Ok((held, pages));
         }
     }
 }

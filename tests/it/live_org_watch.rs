@@ -287,6 +287,31 @@ fn another_orgs_id_is_a_finding_and_a_role_no_partner_can_assume_costs_three_cal
         "{active:#?}"
     );
 
+    // A managed policy's new version: the roles it reaches are not in the event, so the
+    // account is read and proved again, as `audit` reads one account.
+    let policy = format!("arn:aws:iam::{m3}:policy/invoke");
+    let mut event = forwarded(&m3, "CreatePolicyVersion", ROLE);
+    event["detail"]["requestParameters"] = json!({"policyArn": policy, "setAsDefault": true});
+    env.proxy.clear();
+    let answer = invoke(&api, &event);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let account = &answer["body"]["accounts"][0];
+    assert_eq!(account["role"], Value::Null, "{account:#}");
+    let role = &account["roles"][format!("arn:aws:iam::{m3}:role/{ROLE}")];
+    assert!(
+        codes_of(role).contains(&"external-id-not-ours".to_owned()),
+        "{account:#}"
+    );
+    assert_eq!(env.proxy.count("GetAccountAuthorizationDetails"), 1);
+    let active = org_findings(&env, &m3, "ACTIVE");
+    assert_eq!(
+        (active.iter())
+            .filter(|f| f["ProductFields"]["lambda-trust/Code"] == "external-id-not-ours")
+            .count(),
+        1,
+        "the account's reading and the role's settle the same finding: {active:#?}"
+    );
+
     env.proxy.clear();
     let answer = invoke(&api, &forwarded(&m3, "PutRolePolicy", "svc-runner"));
     assert_eq!(answer["kind"], "response", "{answer:#}");

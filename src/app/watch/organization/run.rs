@@ -252,8 +252,8 @@ async fn one_role(
 
 fn published_calls(published: &Option<std::result::Result<Sent, String>>) -> usize {
     match published {
-        // The one `GetFindings` that reads what is held, and the imports.
-        Some(Ok(sent)) => 1 + sent.calls,
+        // The `GetFindings` pages that read what is held, and the imports.
+        Some(Ok(sent)) => sent.reads + sent.calls,
         Some(Err(_)) | None => 0,
     }
 }
