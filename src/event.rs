@@ -204,3 +204,85 @@ pub(crate) enum Said {
     /// `init --from-genesys`: `actions` actions read in `calls` Genesys Cloud calls.
     ActionsRead { actions: usize, calls: usize },
 }
+
+/// Where the watch hears from: a region of the config's account, or of another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Place {
+    pub region: String,
+    /// `None`: the config's own account.
+    pub account: Option<String>,
+}
+
+/// What `watch deploy|status|destroy` says beside the plan: where the function lives, what it
+/// hears and how (`report::watch_words` words it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum WatchNote {
+    /// The package could not be read: the deployed code is not compared.
+    CodeNotCompared { why: String },
+    /// The function lives in `region`, where IAM's events arrive.
+    Home { region: String },
+    /// The AWS Config rule engine: `rule` in `region`, evaluating everything `frequency`.
+    ConfigRuleEngine {
+        rule: String,
+        region: String,
+        frequency: String,
+    },
+    /// Other regions forward their events to the function's default event bus.
+    RegionsForward,
+    /// `account`'s targets' Lambda events in `regions`, forwarded with its role `forwarder` to
+    /// the watch's bus `bus`; the account read through its role `reader`.
+    AccountForwards {
+        account: String,
+        regions: Vec<String>,
+        forwarder: String,
+        bus: String,
+        reader: String,
+    },
+    /// The Genesys Cloud side is read again on its org's audit events, and on the schedule.
+    GenesysOnEvents,
+    /// The Genesys Cloud side is read on the schedule only.
+    GenesysOnSchedule,
+    /// The watch moves from the partition's former home `from` to `to`.
+    Moves { from: String, to: String },
+    /// The CloudTrail trail `trail` logs `at`'s management events.
+    Trail { at: Place, trail: String },
+    /// `at`'s trails were not read: `why`, or (`None`) no credentials for its account.
+    TrailsNotRead { at: Place, why: Option<String> },
+    /// What the watch published to Security Hub was not read: why.
+    FindingsNotRead { why: String },
+}
+
+/// What the watching function lacks, each with its fix: any makes `watch status` exit 2
+/// (`report::watch_words` words it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum WatchProblem {
+    /// No credentials for `account` to put its rule there.
+    Unheard { account: String },
+    /// The AWS Config rule engine evaluates `account`'s resources only, not `others`'.
+    ConfigRuleBlind {
+        others: Vec<String>,
+        account: String,
+    },
+    /// `[genesys].oauth_secret` is not set.
+    NoSecretNamed,
+    /// No secret `name` in the account and region.
+    SecretMissing { name: String },
+    /// The secret `name` could not be described.
+    SecretNotDescribed { name: String, why: String },
+    /// The secret `name` is not an OAuth client.
+    SecretNotOAuth { name: String, why: String },
+    /// The secret `name` could not be read to check its JSON.
+    SecretNotChecked { name: String, why: String },
+    /// The function's role cannot read the secret `name`.
+    SecretNotReadable { name: String, why: String },
+    /// No CloudTrail trail logs `at`'s management events.
+    NoTrail { at: Place },
+    /// The watched role `role` does not exist.
+    RoleMissing { role: String },
+    /// Security Hub is not enabled for `account` in `region`.
+    HubOff {
+        account: String,
+        region: String,
+        message: String,
+    },
+}

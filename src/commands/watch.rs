@@ -166,8 +166,12 @@ async fn deployment(
     let archive = match lifecycle {
         Lifecycle::Status => {
             let published = status::published(&inv.settings, events, &file, &state).await;
-            result.notes.extend(published.note);
-            result.problems.extend(published.problem);
+            result
+                .notes
+                .extend(published.note.as_ref().map(report::watch_note));
+            result
+                .problems
+                .extend(published.problem.as_ref().map(report::watch_problem));
             result.active_findings =
                 (published.findings.as_ref()).map(|f| f.iter().map(finding).collect());
             inv.output.emit(&result)?;
@@ -177,7 +181,9 @@ async fn deployment(
         Lifecycle::Deploy => {
             // Where its findings would go: said before asking, with what else it would lack.
             let published = status::published(&inv.settings, events, &file, &state).await;
-            result.problems.extend(published.problem);
+            result
+                .problems
+                .extend(published.problem.as_ref().map(report::watch_problem));
             None
         }
         Lifecycle::Destroy => Some(settled(inv, events, &file, &state).await),
@@ -226,7 +232,9 @@ async fn make(
         lifecycle,
     } = writes;
     let lines = with_archive(&mut result, archive.as_ref());
-    let unread = archive.as_ref().and_then(|a| a.note.clone());
+    let unread = archive
+        .as_ref()
+        .and_then(|a| a.note.as_ref().map(report::watch_note));
     let question = format!("Make these {} change(s)?", lines.len());
     // What the function will lack is said before the question, not after the answer.
     let shown: Vec<String> = match lines.is_empty() || lifecycle != Lifecycle::Deploy {
@@ -276,7 +284,11 @@ fn with_archive(result: &mut report::WatchResult, archive: Option<&ToArchive>) -
     let kept = archive.map_or(&[][..], |a| &a.kept[..]);
     result.kept_findings = kept.iter().map(|k| k.title().to_owned()).collect();
     lines.extend(kept.iter().map(Kept::line));
-    result.notes.extend(archive.and_then(|a| a.note.clone()));
+    result.notes.extend(
+        archive
+            .and_then(|a| a.note.as_ref())
+            .map(report::watch_note),
+    );
     result.changes.clone_from(&lines);
     lines
 }
@@ -304,8 +316,8 @@ fn result_of(
             .collect(),
         changes,
         writes: None,
-        notes: state.notes.clone(),
-        problems: state.problems.clone(),
+        notes: state.notes.iter().map(report::watch_note).collect(),
+        problems: state.problems.iter().map(report::watch_problem).collect(),
         active_findings: None,
         archived_findings: None,
         kept_findings: Vec::new(),

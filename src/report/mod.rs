@@ -67,6 +67,7 @@ mod text;
 mod verify;
 mod version;
 mod watch_deploy;
+mod watch_words;
 
 #[cfg(test)]
 mod tests;
@@ -101,3 +102,4 @@ pub(crate) use styles::Styles;
 pub(crate) use text::printable;
 pub(crate) use version::VersionResult;
 pub(crate) use watch_deploy::{WatchFinding, WatchResult};
+pub(crate) use watch_words::{note as watch_note, problem as watch_problem};

@@ -2,6 +2,7 @@
 //! deployment (`crates/provision/src/watch/deploy/mod.rs`) from the config and the package
 //! (`package.rs`), what is live of it, the notes and problems said beside it, and the writes.
 
+use crate::event::{WatchNote, WatchProblem};
 use std::path::PathBuf;
 
 use super::notes;
@@ -40,10 +41,10 @@ pub(crate) struct WatchState {
     /// The package the deployment's code is compared with.
     pub package: Vec<u8>,
     /// Said beside the plan: where the function lives and why, what the events need.
-    pub notes: Vec<String>,
+    pub notes: Vec<WatchNote>,
     /// What the function lacks, each with its fix: a region whose calls it cannot hear, no
     /// way to sign in to Genesys Cloud. Any makes `watch status` exit 2.
-    pub problems: Vec<String>,
+    pub problems: Vec<WatchProblem>,
 }
 
 /// What the deployment is made from: the config's role, policies and targets as resolved in
@@ -135,10 +136,9 @@ pub(crate) async fn read(
     problems.extend(notes::config_rule_blind(&input));
     if role_missing {
         // A watch of a role that is gone re-proves nothing but its absence: never healthy.
-        problems.push(format!(
-            "watches role {}, which does not exist: `lambda-trust apply` creates it, or `lambda-trust watch destroy` removes the watch",
-            input.role
-        ));
+        problems.push(WatchProblem::RoleMissing {
+            role: input.role.clone(),
+        });
     }
     Ok(WatchState {
         role: input.role,

@@ -3,6 +3,7 @@
 //! contracts and the templates, zipped the same way each time so an unchanged package is no
 //! write.
 
+use crate::event::WatchNote;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -26,7 +27,7 @@ pub(super) fn package_of(
     settings: &Settings,
     loaded: &lambda_trust_config::Loaded,
     (named, package_use): (Option<&Path>, PackageUse),
-) -> Result<(Vec<u8>, String, Vec<String>)> {
+) -> Result<(Vec<u8>, String, Vec<WatchNote>)> {
     let read = match package_use {
         PackageUse::Unused => Ok((Vec::new(), "x86_64".to_owned())),
         _ => bootstrap(named),
@@ -38,8 +39,12 @@ pub(super) fn package_of(
             (package(&binary, loaded, templates)?, arch, Vec::new())
         }
         Err(e) if package_use == PackageUse::Compared => {
-            let why = format!("the deployed code is not compared: {e} (pass --package)");
-            (Vec::new(), "x86_64".into(), vec![why])
+            let why = e.to_string();
+            (
+                Vec::new(),
+                "x86_64".into(),
+                vec![WatchNote::CodeNotCompared { why }],
+            )
         }
         Err(e) => return Err(e),
     };

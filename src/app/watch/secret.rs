@@ -6,6 +6,7 @@
 
 use crate::aws::secrets::{describe_secret, read_secret};
 use crate::aws::Clients;
+use crate::event::WatchProblem;
 use crate::genesys::credentials::OAuthClient;
 
 /// What was read of `[genesys].oauth_secret`.
@@ -14,7 +15,7 @@ pub(crate) struct SecretRead {
     /// Its full ARN and whether a customer managed key encrypts it; `None` when not described.
     described: Option<(String, bool)>,
     /// What is wrong with it, when its reading says so already.
-    problem: Option<String>,
+    problem: Option<WatchProblem>,
 }
 
 /// The config's OAuth secret, read; `None` without one.
@@ -34,37 +35,30 @@ pub(crate) async fn read(
     let meta = match meta {
         Ok(m) => m,
         Err(e) if e.code.as_deref() == Some("ResourceNotFoundException") => {
-            return out(None, Some(missing(&name)));
-        }
-        Err(e) => {
             return out(
                 None,
-                Some(format!(
-                    "cannot sign in to Genesys Cloud: secret {name} could not be described ({e})"
-                )),
-            )
+                Some(WatchProblem::SecretMissing { name: name.clone() }),
+            );
+        }
+        Err(e) => {
+            let why = e.to_string();
+            let name = name.clone();
+            return out(None, Some(WatchProblem::SecretNotDescribed { name, why }));
         }
     };
     let described = Some((meta.arn.clone(), meta.kms_key.is_some()));
     let problem = match value.map(|v| OAuthClient::from_secret_json(&v, &name)) {
         Ok(Ok(_)) => None,
-        Ok(Err(e)) => Some(format!(
-            "cannot sign in to Genesys Cloud: secret {name} is not an OAuth client ({e}); {SHAPE}"
-        )),
-        Err(e) => Some(format!(
-            "secret {name} could not be read to check its JSON ({e})"
-        )),
+        Ok(Err(e)) => Some(WatchProblem::SecretNotOAuth {
+            name: name.clone(),
+            why: e.to_string(),
+        }),
+        Err(e) => Some(WatchProblem::SecretNotChecked {
+            name: name.clone(),
+            why: e.to_string(),
+        }),
     };
     out(described, problem)
-}
-
-/// The JSON the secret holds, and how to make it.
-const SHAPE: &str = "it holds {\"client_id\": \"…\", \"client_secret\": \"…\"} (and \"base_url\" outside the region's own API)";
-
-fn missing(name: &str) -> String {
-    format!(
-        "cannot sign in to Genesys Cloud: no secret {name} in this account and region, so the function reads no Genesys Cloud side: fix [genesys].oauth_secret, or create it: aws secretsmanager create-secret --name {name} --secret-string '{{\"client_id\": \"…\", \"client_secret\": \"…\"}}'"
-    )
 }
 
 /// The function's role names the secret as described: its full ARN, and its key when a
@@ -88,13 +82,16 @@ impl SecretRead {
 
     /// What keeps the function from signing in: the reading's problem, else the role's
     /// (`policy`, the function's role's), decided with the evaluator.
-    pub(crate) fn problem(&self, policy: &serde_json::Value) -> Option<String> {
+    pub(crate) fn problem(&self, policy: &serde_json::Value) -> Option<WatchProblem> {
         if let Some(p) = &self.problem {
             return Some(p.clone());
         }
         let (arn, cmk) = self.exact()?;
         lambda_trust_provision::secret_readable(policy, arn, cmk)
             .err()
-            .map(|why| format!("cannot sign in to Genesys Cloud: the function's role cannot read secret {} ({why})", self.name))
+            .map(|why| WatchProblem::SecretNotReadable {
+                name: self.name.clone(),
+                why,
+            })
     }
 }

@@ -7,6 +7,7 @@ use crate::app::live::connect;
 use crate::app::settings::Settings;
 use crate::error::Result;
 use crate::event::Read;
+use crate::event::{WatchNote, WatchProblem};
 use lambda_trust_config::ConfigFile;
 
 use super::deploy::WatchState;
@@ -28,9 +29,9 @@ pub(crate) struct Published {
     /// Its active findings; `None` when they could not be read.
     pub findings: Option<Vec<ActiveFinding>>,
     /// Why they were not read, when they were not.
-    pub note: Option<String>,
+    pub note: Option<WatchNote>,
     /// Why the function cannot publish, with the fix (Security Hub not enabled in its region).
-    pub problem: Option<String>,
+    pub problem: Option<WatchProblem>,
 }
 
 /// Where the watch publishes: the clients, its function's region, the account, the product
@@ -99,12 +100,11 @@ pub(crate) async fn published(
             ..Published::default()
         },
         Err(e) if e.is_code("InvalidAccessException") => Published {
-            problem: Some(format!(
-                "cannot publish: Security Hub is not enabled for account {account} in {region} ({message}), so the function's findings go nowhere: enable it (aws securityhub enable-security-hub --region {region})",
-                account = hub.account,
-                region = hub.region,
-                message = e.message,
-            )),
+            problem: Some(WatchProblem::HubOff {
+                account: hub.account.clone(),
+                region: hub.region.clone(),
+                message: e.message.clone(),
+            }),
             ..Published::default()
         },
         Err(e) => not_read(&e.to_string()),
@@ -120,7 +120,7 @@ pub(crate) struct ToArchive {
     /// note its text gains (`destroy::reprove`).
     pub(crate) kept: Vec<super::kept::Kept>,
     /// Why they were not read, when they were not.
-    pub note: Option<String>,
+    pub note: Option<WatchNote>,
 }
 
 impl ToArchive {
@@ -138,7 +138,7 @@ pub(crate) async fn to_archive(
     file: &ConfigFile,
     state: &WatchState,
 ) -> ToArchive {
-    let none = |note: Option<String>| ToArchive {
+    let none = |note: Option<WatchNote>| ToArchive {
         hub: None,
         held: Vec::new(),
         kept: Vec::new(),
@@ -181,9 +181,9 @@ pub(crate) async fn archive(events: &dyn Events, findings: ToArchive) -> Result<
 
 fn not_read(why: &str) -> Published {
     Published {
-        note: Some(format!(
-            "Security Hub: what the watch published was not read ({why})"
-        )),
+        note: Some(WatchNote::FindingsNotRead {
+            why: why.to_owned(),
+        }),
         ..Published::default()
     }
 }

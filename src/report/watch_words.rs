@@ -1,0 +1,128 @@
+//! The words of what `watch deploy|status|destroy` says beside its plan: each note and each
+//! problem the workflow returns as data (`event::WatchNote`, `event::WatchProblem`), written
+//! once, here.
+
+use crate::event::{Place, WatchNote, WatchProblem};
+
+/// The JSON an OAuth client's secret holds, and how to make it.
+const SHAPE: &str = "it holds {\"client_id\": \"…\", \"client_secret\": \"…\"} (and \"base_url\" outside the region's own API)";
+
+fn place(at: &Place) -> String {
+    match &at.account {
+        Some(a) => format!("{} of account {a}", at.region),
+        None => at.region.clone(),
+    }
+}
+
+/// A note's words.
+pub(crate) fn note(n: &WatchNote) -> String {
+    match n {
+        WatchNote::CodeNotCompared { why } => {
+            format!("the deployed code is not compared: {why} (pass --package)")
+        }
+        WatchNote::Home { region } => {
+            format!("the function lives in {region}, where IAM's events arrive")
+        }
+        WatchNote::ConfigRuleEngine { rule, region, frequency } => format!(
+            "engine: the AWS Config rule {rule} hands the function the changes Config records in {region} (the role, its policies, the targets there) and evaluates everything {frequency}; a recorder must record those types"
+        ),
+        WatchNote::RegionsForward => {
+            "other regions forward their events to its default event bus".into()
+        }
+        WatchNote::AccountForwards { account, regions, forwarder, bus, reader } => format!(
+            "account {account}: its targets' Lambda events ({}) are forwarded by its rules, with its role {forwarder}, to the watch's event bus {bus}, which admits that role alone; the function reads the account through its read-only role {reader}",
+            regions.join(", ")
+        ),
+        WatchNote::GenesysOnEvents => "the Genesys Cloud side is read again on its org's audit events of the integration, its credential and its actions, and on the schedule".into(),
+        WatchNote::GenesysOnSchedule => "the Genesys Cloud side is read on the schedule only: give [watch].genesys_event_bus for its audit events".into(),
+        WatchNote::Moves { from, to } => format!(
+            "the watch moves from {from} to {to}, where IAM's events arrive (docs/aws-behaviour.md): its function and rules in {from} are removed"
+        ),
+        WatchNote::Trail { at, trail } => {
+            format!("{}: CloudTrail trail {trail} logs its management events", place(at))
+        }
+        WatchNote::TrailsNotRead { at, why } => format!(
+            "{}: the trails were not read ({}): whether EventBridge gets its calls is not known",
+            place(at),
+            why.as_deref().unwrap_or("no credentials for the account")
+        ),
+        WatchNote::FindingsNotRead { why } => {
+            format!("Security Hub: what the watch published was not read ({why})")
+        }
+    }
+}
+
+/// A problem's words: what the function cannot do, and its fix.
+pub(crate) fn problem(p: &WatchProblem) -> String {
+    match p {
+        WatchProblem::Unheard { account: a } => format!(
+            "cannot hear account {a}: no credentials for it ([aws.accounts.\"{a}\"]) to put its rule there, so its targets' Lambda calls reach no rule and only the schedule re-proves them: give it a role_arn, then `lambda-trust watch deploy`"
+        ),
+        WatchProblem::ConfigRuleBlind { others, account } => format!(
+            "cannot hear account {}: the AWS Config rule evaluates the resources of account {account} only, so those targets are re-proved on its periodic evaluation alone: use the EventBridge engine (leave out [watch].engine) for targets in other accounts",
+            others.join(", ")
+        ),
+        WatchProblem::NoSecretNamed => "cannot sign in to Genesys Cloud: [genesys].oauth_secret is not set, and a sign-in from the environment does not travel to the function, so it reads no Genesys Cloud side: store the OAuth client in Secrets Manager and name it in [genesys].oauth_secret, then `lambda-trust watch deploy`".into(),
+        WatchProblem::SecretMissing { name } => format!(
+            "cannot sign in to Genesys Cloud: no secret {name} in this account and region, so the function reads no Genesys Cloud side: fix [genesys].oauth_secret, or create it: aws secretsmanager create-secret --name {name} --secret-string '{{\"client_id\": \"…\", \"client_secret\": \"…\"}}'"
+        ),
+        WatchProblem::SecretNotDescribed { name, why } => format!(
+            "cannot sign in to Genesys Cloud: secret {name} could not be described ({why})"
+        ),
+        WatchProblem::SecretNotOAuth { name, why } => format!(
+            "cannot sign in to Genesys Cloud: secret {name} is not an OAuth client ({why}); {SHAPE}"
+        ),
+        WatchProblem::SecretNotChecked { name, why } => {
+            format!("secret {name} could not be read to check its JSON ({why})")
+        }
+        WatchProblem::SecretNotReadable { name, why } => format!(
+            "cannot sign in to Genesys Cloud: the function's role cannot read secret {name} ({why})"
+        ),
+        WatchProblem::NoTrail { at } => format!(
+            "cannot hear {}: no CloudTrail trail logs its management events, so EventBridge gets none of its calls and only the schedule re-proves: create a trail (aws cloudtrail create-trail --is-multi-region-trail, then start-logging)",
+            place(at)
+        ),
+        WatchProblem::RoleMissing { role } => format!(
+            "watches role {role}, which does not exist: `lambda-trust apply` creates it, or `lambda-trust watch destroy` removes the watch"
+        ),
+        WatchProblem::HubOff { account, region, message } => format!(
+            "cannot publish: Security Hub is not enabled for account {account} in {region} ({message}), so the function's findings go nowhere: enable it (aws securityhub enable-security-hub --region {region})"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A place of another account is named with it; a trail not read says why, or that no
+    /// credentials reached its account.
+    #[test]
+    fn a_place_names_its_account_and_an_unread_trail_says_why() {
+        let at = |account: Option<&str>| Place {
+            region: "eu-west-1".into(),
+            account: account.map(str::to_owned),
+        };
+        let none = note(&WatchNote::TrailsNotRead {
+            at: at(Some("222233334444")),
+            why: None,
+        });
+        assert!(
+            none.starts_with("eu-west-1 of account 222233334444: the trails were not read (no credentials for the account)"),
+            "{none}"
+        );
+        let why = note(&WatchNote::TrailsNotRead {
+            at: at(None),
+            why: Some("AccessDenied".into()),
+        });
+        assert!(
+            why.starts_with("eu-west-1: the trails were not read (AccessDenied)"),
+            "{why}"
+        );
+        let blind = problem(&WatchProblem::NoTrail { at: at(None) });
+        assert!(
+            blind.starts_with("cannot hear eu-west-1: no CloudTrail trail"),
+            "{blind}"
+        );
+    }
+}
