@@ -33,11 +33,18 @@ struct Asff;
 
 impl OrgRender for Asff {
     fn findings(&self, report: &AccountReport, change: &OrgChange) -> Vec<Value> {
-        let meta = report::HtmlMeta {
-            generated: chrono::Utc::now(),
-            version: crate::cli::VERSION.to_owned(),
-        };
-        report::organization_watch_findings(report, &changed(change), &meta)
+        report::organization_watch_findings(report, &changed(change), &meta())
+    }
+
+    fn not_watched(&self, at: (&str, &str), account: &str, why: &str) -> Value {
+        report::organization_watch_blind_finding(at, account, why, &meta())
+    }
+}
+
+fn meta() -> report::HtmlMeta {
+    report::HtmlMeta {
+        generated: chrono::Utc::now(),
+        version: crate::cli::VERSION.to_owned(),
     }
 }
 
@@ -65,11 +72,16 @@ fn account(a: &AccountRun) -> OrgAccountRecord {
             })
             .collect(),
         error: a.report.as_ref().err().cloned(),
-        published: a.published.as_ref().map(|p| match p {
-            Ok(sent) => Published::SecurityHub(sent.counts()),
-            Err(e) => Published::Error(e.clone()),
-        }),
+        published: a.published.as_ref().map(published),
         calls: a.calls,
+        watch_account: a.watch_account.as_ref().map(published),
+    }
+}
+
+fn published(p: &std::result::Result<crate::app::security_hub::Sent, String>) -> Published {
+    match p {
+        Ok(sent) => Published::SecurityHub(sent.counts()),
+        Err(e) => Published::Error(e.clone()),
     }
 }
 

@@ -26,9 +26,9 @@ use super::client::Client;
 use super::error::GenesysError;
 use lambda_trust_model::{
     compare_listed_dates, ledger_role, settled_by_ledger, ActionContract, ActionDef,
-    DesiredGenesys, Flow, KnownRole, Ledger, Listed, ListedAction, ObservedAction,
-    ObservedCredential, ObservedGenesys, ObservedIntegration, OrgIntegration, OrgRead, RoleFrom,
-    SinceLedger, CREDENTIAL_TYPE, INTEGRATION_TYPE,
+    DesiredGenesys, Flow, KnownRole, Ledger, Listed, ObservedAction, ObservedCredential,
+    ObservedGenesys, ObservedIntegration, OrgIntegration, OrgRead, RoleFrom, SinceLedger,
+    CREDENTIAL_TYPE, INTEGRATION_TYPE,
 };
 
 const PAGE_SIZE: usize = 100;
@@ -109,7 +109,7 @@ struct Credential {
 #[serde(try_from = "Value")]
 struct ApiAction {
     integration_id: String,
-    action: ListedAction,
+    action: ObservedAction,
 }
 
 impl TryFrom<Value> for ApiAction {
@@ -128,7 +128,7 @@ impl TryFrom<Value> for ApiAction {
         let head = Head::deserialize(v)?;
         Ok(ApiAction {
             integration_id: head.integration_id,
-            action: ListedAction {
+            action: ObservedAction {
                 id: head.id,
                 version: head.version,
                 def: head.def,
@@ -466,7 +466,7 @@ fn is_clear_arn(v: &str) -> bool {
 async fn list_actions(
     client: &Client,
     integration: &str,
-) -> Result<Vec<ListedAction>, GenesysError> {
+) -> Result<Vec<ObservedAction>, GenesysError> {
     let all: Vec<ApiAction> =
         list_pages(client, "/api/v2/integrations/actions?includeConfig=true").await?;
     Ok(all
@@ -482,7 +482,7 @@ async fn actions_of(
     client: &Client,
     desired: &DesiredGenesys,
     ledger: &Ledger,
-    listed: Vec<ListedAction>,
+    listed: Vec<ObservedAction>,
 ) -> Result<Vec<ObservedAction>, GenesysError> {
     futures::stream::iter(listed.into_iter().map(|a| async move {
         match settled_by_ledger(desired, ledger, &a) {
@@ -496,7 +496,7 @@ async fn actions_of(
 }
 
 /// `GET …/actions/{id}?expand=contract` and the two template texts.
-async fn read_action(client: &Client, a: ListedAction) -> Result<ObservedAction, GenesysError> {
+async fn read_action(client: &Client, a: ObservedAction) -> Result<ObservedAction, GenesysError> {
     let base = format!("/api/v2/integrations/actions/{}", a.id);
     let (req_path, ok_path, full_path) = (
         format!("{base}/templates/requesttemplate.vm"),

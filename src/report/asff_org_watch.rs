@@ -7,10 +7,17 @@
 
 use serde_json::Value;
 
-use super::asff::{cut, each_once_in, finding, MAX_FIELD_VALUE};
+use serde_json::json;
+
+use super::asff::{
+    cut, each_once_in, finding, timestamp, FINDING_TYPE, MAX_FIELD_VALUE, SCHEMA_VERSION,
+};
 use super::audit_html::HtmlMeta;
 use lambda_trust_audit::AccountReport;
-use lambda_trust_model::{organization_watch_generator, ORGANIZATION_WATCH_GENERATOR};
+use lambda_trust_model::{
+    organization_watch_blind, organization_watch_generator, product_arn,
+    ORGANIZATION_WATCH_GENERATOR,
+};
 
 /// The change the findings name: CloudTrail's `eventName` and who made the call.
 pub(crate) struct OrgWatchChange<'a> {
@@ -43,6 +50,55 @@ pub(crate) fn organization_watch_findings(
             v
         })
         .collect()
+}
+
+/// The finding, in the watch's own account `home` and `region`, that `account` is not watched
+/// (`why`: its reader role not assumed, a read refused, its Security Hub off): an account the
+/// watch cannot see is said where the watch's owners look, never left silent. Its `Id` and
+/// generator are `organization_watch_blind(account)`, which the account's next reading settles.
+pub(crate) fn organization_watch_blind_finding(
+    (home, region): (&str, &str),
+    account: &str,
+    why: &str,
+    meta: &HtmlMeta,
+) -> Value {
+    let partition = lambda_trust_iam::partition_of_region(region).unwrap_or("aws");
+    let id = organization_watch_blind(account);
+    let now = timestamp(meta.generated);
+    let severity = json!({"Label": "MEDIUM", "Original": "not-watched"});
+    json!({
+        "SchemaVersion": SCHEMA_VERSION,
+        "Id": id,
+        "ProductArn": product_arn(partition, region, home),
+        "ProductName": "lambda-trust",
+        "CompanyName": "lambda-trust",
+        "GeneratorId": id,
+        "AwsAccountId": home,
+        "Region": region,
+        "Types": [FINDING_TYPE],
+        "CreatedAt": now,
+        "UpdatedAt": now,
+        "Severity": severity,
+        "FindingProviderFields": {"Severity": severity, "Types": [FINDING_TYPE]},
+        "Title": format!("account {account} is not watched: its partner roles are not re-proved"),
+        "Description": cut(why, 1024),
+        "Remediation": {"Recommendation": {"Text": "Put the organization watch's reader role in the account (its StackSet instance CURRENT), enable Security Hub there, and let no SCP deny the function's sts:AssumeRole; the account's next change re-reads it and settles this finding."}},
+        "ProductFields": {
+            "lambda-trust/Code": "not-watched",
+            "lambda-trust/Account": account,
+            "lambda-trust/ProviderName": "lambda-trust",
+            "lambda-trust/ProviderVersion": cut(&meta.version, MAX_FIELD_VALUE),
+        },
+        "Resources": [{
+            "Type": "AwsAccount",
+            "Id": format!("AWS::::Account:{account}"),
+            "Partition": partition,
+            "Region": region,
+        }],
+        "Compliance": {"Status": "NOT_AVAILABLE"},
+        "Workflow": {"Status": "NEW"},
+        "RecordState": "ACTIVE",
+    })
 }
 
 #[cfg(test)]

@@ -72,7 +72,9 @@ mod watch_words;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use asff_org_watch::{organization_watch_findings, OrgWatchChange};
+pub(crate) use asff_org_watch::{
+    organization_watch_blind_finding, organization_watch_findings, OrgWatchChange,
+};
 pub(crate) use asff_watch::{watch_findings, WatchSubject};
 pub use audit::account_sarif as audit_sarif;
 pub use audit_html::{org_html as audit_org_html, HtmlMeta};

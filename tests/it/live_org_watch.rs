@@ -326,11 +326,23 @@ fn another_orgs_id_is_a_finding_and_a_role_no_partner_can_assume_costs_three_cal
     assert_eq!(answer["body"]["accounts"][0]["roles"], json!({}));
 }
 
+/// The watch's own findings about `account` (`:account`: no role's name).
+fn not_watched(env: &Env, account: &str, state: &str) -> Vec<Value> {
+    let generator = format!("lambda-trust/organization-watch/{account}/:account/not-watched");
+    (hub_findings(env, ACCOUNT).into_iter())
+        .filter(|f| f["GeneratorId"] == generator.as_str())
+        .filter(|f| f["RecordState"] == state)
+        .collect()
+}
+
 #[test]
-fn a_reader_that_cannot_be_assumed_and_an_unswept_organization_fail_the_invocation() {
+fn a_reader_that_cannot_be_assumed_is_a_finding_in_the_watchs_account_until_it_is_read() {
     let env = Env::new();
     let (organization, members) = organization(&env, 20);
     let m5 = members[4].clone();
+    partner_role(&env, &m5, ROLE, &genesys(Some(OURS)));
+    enable_hub(&env, &m5);
+    enable_hub(&env, ACCOUNT);
     env.proxy.inject(
         support::Injection::new(
             "AssumeRole",
@@ -343,6 +355,7 @@ fn a_reader_that_cannot_be_assumed_and_an_unswept_organization_fail_the_invocati
     );
     let (api, _function) = watching(&env, &organization);
     let answer = api.invoke(&forwarded(&m5, "UpdateAssumeRolePolicy", ROLE));
+    // Never answered healthy: the invocation fails, its record naming the account and why.
     assert_eq!(answer["kind"], "error", "{answer:#}");
     let body = answer["body"].to_string();
     assert!(
@@ -350,7 +363,26 @@ fn a_reader_that_cannot_be_assumed_and_an_unswept_organization_fail_the_invocati
         "{answer:#}"
     );
     assert!(body.contains("AccessDenied"), "{answer:#}");
+    // Said where the watch's owners look: the watch's own Security Hub names the account.
+    let blind = not_watched(&env, &m5, "ACTIVE");
+    assert_eq!(blind.len(), 1, "{blind:#?}");
+    assert_eq!(blind[0]["AwsAccountId"], ACCOUNT);
+    assert_eq!(
+        blind[0]["Resources"][0]["Id"],
+        format!("AWS::::Account:{m5}")
+    );
+    assert!(blind[0]["Description"]
+        .as_str()
+        .unwrap()
+        .contains("AccessDenied"));
 
+    // The reader can be assumed again: the next partner role read settles it.
+    env.proxy.clear_faults();
+    let answer = invoke(&api, &forwarded(&m5, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    assert_eq!(not_watched(&env, &m5, "ACTIVE"), Vec::<Value>::new());
+
+    // The whole organization is asked for: not swept by this version, never answered healthy.
     let answer = api.invoke(&schedule_tick());
     assert_eq!(answer["kind"], "error", "{answer:#}");
     assert!(

@@ -176,7 +176,7 @@ mod tests {
     use crate::account::{AccountIam, AuditOptions, AuditRole};
     use crate::audit::audit_account;
     use lambda_trust_model::KnownRole;
-    use lambda_trust_model::ListedAction;
+    use lambda_trust_model::ObservedAction;
 
     const ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
     const GENESYS_CLOUD_ACCOUNT: &str = Partner::GenesysCloud.account_id();
@@ -220,8 +220,8 @@ mod tests {
         audit_account(&iam, &opts, 0)
     }
 
-    fn action(name: &str, url: &str) -> ListedAction {
-        ListedAction {
+    fn action(name: &str, url: &str) -> ObservedAction {
+        ObservedAction {
             id: format!("id-{name}"),
             version: 1,
             def: serde_json::from_value(

@@ -50,9 +50,9 @@ pub use genesys::action::{
 pub use genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 pub use genesys::state::{
     compare_listed_dates, notes_beside_ledger, settled_by_ledger, url_pattern, whole_second,
-    ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger, Listed, ListedAction,
-    ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger,
-    CREDENTIAL_FIELD, CREDENTIAL_TYPE, DYNAMIC, ENABLED, INTEGRATION_TYPE,
+    ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger, Listed, ObservedAction,
+    ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger, CREDENTIAL_FIELD,
+    CREDENTIAL_TYPE, DYNAMIC, ENABLED, INTEGRATION_TYPE,
 };
 pub use path::{
     invoked_arns, names_org_policies, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims,
@@ -70,9 +70,9 @@ pub use schema_refs::{
     COMMON_FILE as SCHEMA_COMMON_FILE,
 };
 pub use security_hub::{
-    organization_watch_generator, organization_watch_settled, plan_import, product_arn, HubCounts,
-    ImportPlan, Listed as ListedFinding, TooLarge, DIGEST_FIELD, GENERATOR_PREFIX,
-    ORGANIZATION_WATCH_GENERATOR, WATCH_GENERATOR,
+    organization_watch_blind, organization_watch_generator, organization_watch_settled,
+    plan_import, product_arn, HubCounts, ImportPlan, Listed as ListedFinding, TooLarge,
+    DIGEST_FIELD, GENERATOR_PREFIX, ORGANIZATION_WATCH_GENERATOR, WATCH_GENERATOR,
 };
 pub use shard::{assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS};
 pub use state::{

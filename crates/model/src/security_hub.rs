@@ -48,6 +48,14 @@ pub fn organization_watch_settled(account: &str, role: Option<&str>) -> String {
     }
 }
 
+/// The generator of the organization watch's finding, in its own account, that `account` is
+/// not watched (its reader role not assumed, a read refused, its Security Hub off): its role
+/// segment `:account` is no role's name (IAM's role names hold no `:`), so no role's prefix
+/// reaches it; `account`'s own prefix does, and its reading settles it.
+pub fn organization_watch_blind(account: &str) -> String {
+    format!("{ORGANIZATION_WATCH_GENERATOR}{account}/:account/not-watched")
+}
+
 /// What Security Hub took of one run's findings.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -34,7 +34,7 @@ pub(crate) fn aws_findings(
     }
 }
 
-/// The drift `check` asks CloudTrail about: [`aws_findings`] and the predecessors left
+/// The drift `check` asks CloudTrail about: `aws_findings` and the predecessors left
 /// behind by a rename (`predecessors`, read at the role's path; `role` is today's name).
 pub fn aws_drift(
     desired: &Desired,
@@ -57,7 +57,7 @@ pub struct AwsRead<'a> {
     pub lookups: &'a BTreeMap<String, Lookup>,
     /// The organization and function policies the whole path is judged over.
     pub sources: &'a PathSources,
-    /// The other environments' findings ([`crate::isolation::findings`]).
+    /// The other environments' findings (`isolation::findings`).
     pub isolation: Vec<Finding>,
 }
 

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{compare_listed_dates, Ledger, Listed, ListedAction};
+use super::state::{compare_listed_dates, Ledger, Listed, ObservedAction};
 
 /// What `audit --genesys` read of the signed-in organization.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -27,8 +27,10 @@ pub struct OrgIntegration {
     /// The role its credential holds, when that is known ([`KnownRole`]); `None`: Genesys Cloud
     /// redacts the credential's fields and no ledger of lambda-trust vouches for it.
     pub role: Option<KnownRole>,
-    /// Its actions as the list shows them (the request URL template included).
-    pub actions: Vec<ListedAction>,
+    /// Its actions as `GET /api/v2/integrations/actions?includeConfig=true` lists them: no
+    /// contract (the list takes no `expand`; only `GET …/actions/{id}?expand=contract` carries
+    /// it) and template URIs, not texts ([`crate::ActionDef::as_listed`]).
+    pub actions: Vec<ObservedAction>,
 }
 
 /// A role ARN and how it is known.

@@ -390,7 +390,7 @@ pub enum SinceLedger {
 }
 
 /// An action of our integration as read: in full, or as the action list shows it (a
-/// [`ListedAction`]).
+/// [`ObservedAction`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedAction {
     /// The action's ID.
@@ -401,11 +401,6 @@ pub struct ObservedAction {
     pub def: ActionDef,
 }
 
-/// An action as `GET /api/v2/integrations/actions?includeConfig=true` lists it: no contract
-/// (the list takes no `expand`; only `GET …/actions/{id}?expand=contract` carries it) and
-/// template URIs, not texts ([`ActionDef::as_listed`]).
-pub type ListedAction = ObservedAction;
-
 /// The action in full without reading its contract and templates, when the ledger proves it
 /// is as configured: it is listed at the version lambda-trust recorded when it last published
 /// it (every edit or publish bumps the version; a published contract never changes), the
@@ -413,7 +408,7 @@ pub type ListedAction = ObservedAction;
 pub fn settled_by_ledger(
     desired: &DesiredGenesys,
     ledger: &Ledger,
-    a: &ListedAction,
+    a: &ObservedAction,
 ) -> Option<ObservedAction> {
     let record = ledger.record(&a.id)?;
     let d = desired.actions.iter().find(|d| d.def.name == a.def.name)?;

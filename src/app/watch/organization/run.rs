@@ -32,7 +32,7 @@ use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::error::{Error, Result};
 use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole};
-use lambda_trust_model::organization_watch_settled;
+use lambda_trust_model::{organization_watch_blind, organization_watch_settled};
 use lambda_trust_provision::{OrgChange, OrgWatchSettings};
 
 /// The function's state between invocations: its settings, its clients once connected, and
@@ -55,6 +55,9 @@ pub(crate) struct AccountRun {
     pub published: Option<std::result::Result<Sent, String>>,
     /// The calls the account's part made (the assume, the reads, Security Hub's).
     pub calls: usize,
+    /// In the watch's own Security Hub: the finding that the account is not watched, imported
+    /// (it could not be read or published to) or settled (it was); `None`: not touched.
+    pub watch_account: Option<std::result::Result<Sent, String>>,
 }
 
 /// One invocation's result.
@@ -70,6 +73,9 @@ pub(crate) struct OrgRun {
 pub(crate) trait OrgRender {
     /// The findings of `report` (one account's), in ASFF, naming the change.
     fn findings(&self, report: &AccountReport, change: &OrgChange) -> Vec<Value>;
+    /// The finding, in the watch's account `home` and `region`, that `account` is not
+    /// watched, and why.
+    fn not_watched(&self, at: (&str, &str), account: &str, why: &str) -> Value;
 }
 
 impl OrgWatcher {
@@ -81,12 +87,13 @@ impl OrgWatcher {
         }
     }
 
-    /// Re-proves what `change` can have changed, and publishes it.
+    /// Re-proves what `change` can have changed, and publishes it; `home` is the function's
+    /// own account, whose Security Hub is told of an account it cannot watch.
     pub(crate) async fn on_change(
         &mut self,
         settings: &Settings,
         events: &dyn Events,
-        change: OrgChange,
+        (change, home): (OrgChange, Option<String>),
         render: &dyn OrgRender,
     ) -> Result<OrgRun> {
         let clients = match self.clients.take() {
@@ -111,7 +118,11 @@ impl OrgWatcher {
         match scope {
             Some((account, role)) => {
                 let one = self.account(&clients, events, (&account, role), &run.change, render);
-                run.accounts.push(one.await);
+                let mut one = one.await;
+                if let Some(home) = &home {
+                    tell_the_watch(&clients, home, &mut one, render).await;
+                }
+                run.accounts.push(one);
             }
             None => run.not_reproved = not_reproved(&run.change),
         }
@@ -155,6 +166,7 @@ impl OrgWatcher {
             report: report.map(|(_, r)| r),
             published,
             calls,
+            watch_account: None,
         }
     }
 
@@ -248,6 +260,33 @@ async fn one_role(
     lambda_trust_audit::judge_path(&mut report, &iam, opts, &path);
     report.summary.calls = calls.get();
     Ok(report)
+}
+
+/// Tells the watch's own Security Hub whether `one`'s account is watched: a finding naming it
+/// when it could not be read or published to, so no account goes blind in silence; when a
+/// partner role of it was read and published, what such a finding said before is settled. A
+/// role no partner can assume settles nothing (its event stays at three calls): the account's
+/// next partner role or reading does.
+async fn tell_the_watch(
+    clients: &Clients,
+    home: &str,
+    one: &mut AccountRun,
+    render: &dyn OrgRender,
+) {
+    let why = match (&one.report, &one.published) {
+        (Err(why), _) | (_, Some(Err(why))) => Some(why.clone()),
+        (Ok(report), _) if report.roles.is_empty() => return,
+        _ => None,
+    };
+    let region = clients.region();
+    let findings = (why.iter())
+        .map(|why| render.not_watched((home, &region), &one.account, why))
+        .collect();
+    let prefix = organization_watch_blind(&one.account);
+    let sent = hub::send_to(clients, (home, &region), findings, &prefix).await;
+    let sent = sent.map_err(|e| crate::error::shown(&e));
+    one.calls += published_calls(&Some(sent.clone()));
+    one.watch_account = Some(sent);
 }
 
 fn published_calls(published: &Option<std::result::Result<Sent, String>>) -> usize {

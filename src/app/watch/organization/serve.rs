@@ -51,7 +51,8 @@ async fn handle(
 ) -> std::result::Result<OrgWatchRecord, Failure> {
     let mut watcher = h.watcher.lock().await;
     let change = classify_org_event(&read_event(&invocation.event));
-    let run = watcher.on_change(h.settings, h.events, change, h.render);
+    let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
+    let run = watcher.on_change(h.settings, h.events, (change, home), h.render);
     let run = run.await.map_err(|e| Failure {
         kind: FailureKind::WatchNotStarted,
         message: e.human(),

@@ -6,7 +6,7 @@ use crate::genesys::plan::{as_observed, template_reach};
 use crate::*;
 use lambda_trust_model::{
     settled_by_ledger, ActionDef, ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger,
-    ListedAction, ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger,
+    ObservedAction, ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger,
 };
 use lambda_trust_verdict::Severity;
 use serde_json::json;
@@ -330,7 +330,7 @@ fn deleting_an_action_a_flow_calls_is_refused_unless_forced() {
 fn an_action_listed_at_its_recorded_version_is_settled_without_reading_it() {
     let d = desired();
     let l = ledger();
-    let listed = |version| ListedAction {
+    let listed = |version| ObservedAction {
         id: "a1".into(),
         version,
         def: def("Lookup order", F1).as_listed(),

@@ -46,4 +46,8 @@ pub struct OrgAccountRecord {
     pub published: Option<Published>,
     /// The AWS calls the account's part made: the reader assumed, the reads, Security Hub's.
     pub calls: usize,
+    /// In the watch's own Security Hub: the finding that this account is not watched, imported
+    /// (it could not be read or published to) or settled (it was); absent when not touched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watch_account: Option<Published>,
 }
