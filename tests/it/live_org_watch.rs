@@ -277,6 +277,7 @@ fn another_orgs_id_is_a_finding_and_a_role_no_partner_can_assume_costs_three_cal
         "Action": "sts:AssumeRole"}]);
     partner_role(&env, &m3, "svc-runner", &service);
     enable_hub(&env, &m3);
+    enable_hub(&env, ACCOUNT);
     let (api, _function) = watching(&env, &organization);
 
     let answer = invoke(&api, &forwarded(&m3, "UpdateAssumeRolePolicy", ROLE));
@@ -310,6 +311,19 @@ fn another_orgs_id_is_a_finding_and_a_role_no_partner_can_assume_costs_three_cal
             .count(),
         1,
         "the account's reading and the role's settle the same finding: {active:#?}"
+    );
+
+    // A member whose Security Hub is off: its finding cannot land, so the watch's own hub
+    // names the account, and the invocation fails.
+    let m4 = members[3].clone();
+    partner_role(&env, &m4, ROLE, &genesys(None));
+    let answer = api.invoke(&forwarded(&m4, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(answer["kind"], "error", "{answer:#}");
+    let blind = not_watched(&env, &m4, "ACTIVE");
+    assert_eq!(blind.len(), 1, "{blind:#?}");
+    assert!(
+        (blind[0]["Description"].as_str().unwrap()).contains("InvalidAccessException"),
+        "{blind:#?}"
     );
 
     env.proxy.clear();
