@@ -210,8 +210,9 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// comes down. Every public method is called across a crate boundary (narrowing all of them to
 /// `pub(crate)` and compiling the workspace puts each one back), so what is left to close is
 /// types and functions on the faces. 757 before the organization watch's function, whose face
-/// is 7 (`OrgChange`, `classify_org_event`, `OrgWatchSettings` and its `from_vars`, the
-/// invocation's `OrgWatchRecord` and `OrgAccountRecord`, `organization_watch_settled`).
+/// is 8 (`OrgChange`, `classify_org_event`, `OrgWatchSettings` and its `from_vars`, the
+/// invocation's `OrgWatchRecord` and `OrgAccountRecord`, `organization_watch_settled` and
+/// `organization_watch_blind`), less `ListedAction` (a second name of `ObservedAction`).
 const PUBLIC_DECLARATIONS: usize = 764;
 
 /// The public declarations of `text`, outside its tests.
