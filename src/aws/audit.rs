@@ -38,6 +38,10 @@ impl CallCount {
     pub(crate) fn get(&self) -> usize {
         self.0.load(Ordering::Relaxed)
     }
+    /// The calls counted so far, and the count back to zero.
+    pub(crate) fn take(&self) -> usize {
+        self.0.swap(0, Ordering::Relaxed)
+    }
 }
 
 /// The caller's account (`sts:GetCallerIdentity`).

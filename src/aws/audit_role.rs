@@ -7,8 +7,9 @@
 //! version (`GetPolicy`, `ListPolicyVersions`, `GetPolicyVersion` each), as
 //! `GetAccountAuthorizationDetails` gives it, so a latent version is judged; an AWS managed
 //! one by its default version (`aws::audit::read_policies`: only AWS can change its versions).
-//! IAM API Reference: GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies,
-//! ListPolicyVersions. Documents come URL-encoded, as `crates/audit/src/details.rs` reads them.
+//! A managed policy's change reaches the roles `ListEntitiesForPolicy` lists. IAM API
+//! Reference: GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies,
+//! ListPolicyVersions, ListEntitiesForPolicy. Documents come URL-encoded, as `crates/audit/src/details.rs` reads them.
 
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 
@@ -190,4 +191,34 @@ async fn read_customer_policy(
             .map(str::to_owned),
         versions,
     })))
+}
+
+/// The roles of the account a managed policy is attached to (`ListEntitiesForPolicy`,
+/// `EntityFilter` = `Role`, every page): what a change to the policy reaches.
+pub(crate) async fn roles_of_policy(
+    clients: &Clients,
+    arn: &str,
+    calls: &CallCount,
+) -> Result<Vec<String>, AwsError> {
+    let (mut names, mut marker) = (Vec::new(), None::<String>);
+    loop {
+        calls.add();
+        let out = (clients.iam.list_entities_for_policy())
+            .policy_arn(arn)
+            .entity_filter(aws_sdk_iam::types::EntityType::Role)
+            .set_marker(marker.take())
+            .send()
+            .await;
+        let out = match out {
+            Ok(out) => out,
+            Err(e) if has_code(&e, "NoSuchEntity") => return Ok(names),
+            Err(e) => return Err(AwsError::from_sdk("iam:ListEntitiesForPolicy", e)),
+        };
+        let page = out.policy_roles().iter();
+        names.extend(page.filter_map(|r| r.role_name().map(str::to_owned)));
+        match out.marker() {
+            Some(m) if out.is_truncated() => marker = Some(m.to_owned()),
+            _ => return Ok(names),
+        }
+    }
 }

@@ -82,6 +82,19 @@ iam.put_role_policy(RoleName=name, PolicyName="invoke", PolicyDocument=json.dump
     python(env, code, &[account, name, &trust.to_string()]);
 }
 
+/// A customer managed policy of `account` attached to `role`; its ARN.
+fn attached_policy(env: &Env, account: &str, role: &str) -> String {
+    let code = r#"
+iam = client("iam", sys.argv[2])
+arn = iam.create_policy(PolicyName="invoke-managed", PolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Action": "lambda:InvokeFunction", "Resource": "*"}]}))["Policy"]["Arn"]
+iam.attach_role_policy(RoleName=sys.argv[3], PolicyArn=arn)
+print(arn)
+"#;
+    python(env, code, &[account, role]).trim().to_owned()
+}
+
 /// Genesys Cloud's trust statement, with `external_id` when given.
 fn genesys(external_id: Option<&str>) -> Value {
     let mut s = json!({"Effect": "Allow",
@@ -288,29 +301,32 @@ fn another_orgs_id_is_a_finding_and_a_role_no_partner_can_assume_costs_three_cal
         "{active:#?}"
     );
 
-    // A managed policy's new version: the roles it reaches are not in the event, so the
-    // account is read and proved again, as `audit` reads one account.
-    let policy = format!("arn:aws:iam::{m3}:policy/invoke");
+    // A managed policy's new version: each role it is attached to is re-proved, as a role's
+    // call is (`ListEntitiesForPolicy`), never the account.
+    let policy = attached_policy(&env, &m3, ROLE);
     let mut event = forwarded(&m3, "CreatePolicyVersion", ROLE);
     event["detail"]["requestParameters"] = json!({"policyArn": policy, "setAsDefault": true});
     env.proxy.clear();
     let answer = invoke(&api, &event);
     assert_eq!(answer["kind"], "response", "{answer:#}");
-    let account = &answer["body"]["accounts"][0];
-    assert_eq!(account["role"], Value::Null, "{account:#}");
-    let role = &account["roles"][format!("arn:aws:iam::{m3}:role/{ROLE}")];
+    let parts = answer["body"]["accounts"].as_array().unwrap();
+    assert_eq!(parts.len(), 1, "{answer:#}");
+    assert_eq!(parts[0]["role"], ROLE, "{answer:#}");
+    let role = &parts[0]["roles"][format!("arn:aws:iam::{m3}:role/{ROLE}")];
     assert!(
         codes_of(role).contains(&"external-id-not-ours".to_owned()),
-        "{account:#}"
+        "{answer:#}"
     );
-    assert_eq!(env.proxy.count("GetAccountAuthorizationDetails"), 1);
+    assert_eq!(env.proxy.count("GetAccountAuthorizationDetails"), 0);
+    assert_eq!(env.proxy.count("ListEntitiesForPolicy"), 1);
+    assert_eq!(env.proxy.count("ListPolicyVersions"), 1);
     let active = org_findings(&env, &m3, "ACTIVE");
     assert_eq!(
         (active.iter())
             .filter(|f| f["ProductFields"]["lambda-trust/Code"] == "external-id-not-ours")
             .count(),
         1,
-        "the account's reading and the role's settle the same finding: {active:#?}"
+        "the policy's reading and the role's settle the same finding: {active:#?}"
     );
 
     // A member whose Security Hub is off: its finding cannot land, so the watch's own hub

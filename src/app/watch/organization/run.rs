@@ -8,8 +8,10 @@
 //! - An IAM call on role R: R alone is read (`aws::audit_role`); a role no partner can assume
 //!   costs its `GetRole` and the one `GetFindings` that tells whether an earlier finding is
 //!   there to resolve.
-//! - A managed policy's or a function policy's call: the account is read and proved again, as
-//!   `audit` reads one account (the roles it reaches are not known from the event).
+//! - A managed policy's call: each role it is attached to (`ListEntitiesForPolicy`), as a
+//!   role's call is.
+//! - A function policy's call: the function's account is read and proved again, as `audit`
+//!   reads one account (the partner roles that target it are not known from the event).
 //! - Organizations' calls and the schedule ask for the whole organization: not re-proved by
 //!   this version; the run says so and the invocation fails, never answers healthy.
 //!
@@ -27,7 +29,7 @@ use crate::app::prove_roles::prove_roles;
 use crate::app::security_hub::{self as hub, Sent};
 use crate::app::settings::Settings;
 use crate::aws::audit::{assume, CallCount, EntryRole};
-use crate::aws::audit_role::{read_role, read_role_policies, read_used_policies};
+use crate::aws::audit_role::{read_role, read_role_policies, read_used_policies, roles_of_policy};
 use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::error::{Error, Result};
@@ -58,6 +60,16 @@ pub(crate) struct AccountRun {
     /// In the watch's own Security Hub: the finding that the account is not watched, imported
     /// (it could not be read or published to) or settled (it was); `None`: not touched.
     pub watch_account: Option<std::result::Result<Sent, String>>,
+}
+
+/// What a change reaches in its account.
+enum Reach {
+    /// One role, by name.
+    Role(String),
+    /// The roles a managed policy (its ARN) is attached to.
+    Policy(String),
+    /// Every role of the account.
+    Account,
 }
 
 /// One invocation's result.
@@ -103,10 +115,14 @@ impl OrgWatcher {
                 .reporting(events.retries()),
         };
         let scope = match &change {
-            OrgChange::Role { account, name, .. } => Some((account.clone(), Some(name.clone()))),
-            OrgChange::Policy { account, .. } => Some((account.clone(), None)),
+            OrgChange::Role { account, name, .. } => {
+                Some((account.clone(), Reach::Role(name.clone())))
+            }
+            OrgChange::Policy { account, arn, .. } => {
+                Some((account.clone(), Reach::Policy(arn.clone())))
+            }
             OrgChange::Function { arn, .. } => {
-                lambda_trust_iam::Arn::parse(arn).map(|a| (a.account, None))
+                lambda_trust_iam::Arn::parse(arn).map(|a| (a.account, Reach::Account))
             }
             _ => None,
         };
@@ -116,13 +132,14 @@ impl OrgWatcher {
             not_reproved: None,
         };
         match scope {
-            Some((account, role)) => {
-                let one = self.account(&clients, events, (&account, role), &run.change, render);
-                let mut one = one.await;
-                if let Some(home) = &home {
-                    tell_the_watch(&clients, home, &mut one, render).await;
+            Some((account, reach)) => {
+                let parts = self.account(&clients, events, (&account, reach), &run.change, render);
+                for mut one in parts.await {
+                    if let Some(home) = &home {
+                        tell_the_watch(&clients, home, &mut one, render).await;
+                    }
+                    run.accounts.push(one);
                 }
-                run.accounts.push(one);
             }
             None => run.not_reproved = not_reproved(&run.change),
         }
@@ -130,74 +147,105 @@ impl OrgWatcher {
         Ok(run)
     }
 
-    /// One account's part: its reader assumed, the role (or the account) re-proved, the
+    /// One account's part: its reader assumed, what the change reaches re-proved — a role, the
+    /// roles a policy is attached to (each its own part), or the account —, each part's
     /// findings imported into its Security Hub under the role's (or the account's) generator
-    /// prefix, which settles only what this reading covers.
+    /// prefix, which settles only what that reading covers.
     async fn account(
         &self,
         clients: &Clients,
         events: &dyn Events,
-        (account, role): (&str, Option<String>),
+        (account, reach): (&str, Reach),
         change: &OrgChange,
         render: &dyn OrgRender,
-    ) -> AccountRun {
+    ) -> Vec<AccountRun> {
         let calls = CallCount::default();
-        let report = self
-            .reproved(clients, account, role.as_deref(), &calls)
-            .await;
-        let published = match &report {
-            Ok((reader, report)) => {
-                let findings = render.findings(report, change);
-                let prefix = organization_watch_settled(account, role.as_deref());
-                let region = clients.region();
-                let sent = hub::send_to(reader, (account, &region), findings, &prefix).await;
-                let sent = sent.map_err(|e| crate::error::shown(&e));
-                if let Ok(s) = &sent {
-                    events.event(Event::Said(hub::summary(s, &region)));
-                }
-                Some(sent)
-            }
-            Err(_) => None,
-        };
-        let calls = calls.get() + published_calls(&published);
-        AccountRun {
+        let failed = |why: String, calls: &CallCount| AccountRun {
             account: account.to_owned(),
-            role,
-            report: report.map(|(_, r)| r),
-            published,
-            calls,
+            role: None,
+            report: Err(why),
+            published: None,
+            calls: calls.get(),
             watch_account: None,
+        };
+        let session = match self.session(clients, account, &calls).await {
+            Ok(session) => session,
+            Err(why) => return vec![failed(why, &calls)],
+        };
+        let roles = match reach {
+            Reach::Role(name) => vec![Some(name)],
+            Reach::Account => vec![None],
+            Reach::Policy(arn) => match roles_of_policy(&session, &arn, &calls).await {
+                Ok(names) => names.into_iter().map(Some).collect(),
+                Err(e) => return vec![failed(crate::error::shown(&e), &calls)],
+            },
+        };
+        let mut parts = Vec::new();
+        for role in roles {
+            let report = self.reproved((clients, &session), account, role.as_deref(), &calls);
+            let report = report.await;
+            let published = match &report {
+                Ok(report) => {
+                    let findings = render.findings(report, change);
+                    let prefix = organization_watch_settled(account, role.as_deref());
+                    let region = clients.region();
+                    let sent = hub::send_to(&session, (account, &region), findings, &prefix).await;
+                    let sent = sent.map_err(|e| crate::error::shown(&e));
+                    if let Ok(s) = &sent {
+                        events.event(Event::Said(hub::summary(s, &region)));
+                    }
+                    Some(sent)
+                }
+                Err(_) => None,
+            };
+            // Each part counts its own calls; the first, the reader assumed and the listing too.
+            let calls = calls.take() + published_calls(&published);
+            parts.push(AccountRun {
+                account: account.to_owned(),
+                role,
+                report,
+                published,
+                calls,
+                watch_account: None,
+            });
         }
+        parts
     }
 
-    /// The account's reader, and `role` (or the account) proved over the whole path.
-    async fn reproved(
+    /// The account's reader session.
+    async fn session(
         &self,
         clients: &Clients,
         account: &str,
-        role: Option<&str>,
         calls: &CallCount,
-    ) -> std::result::Result<(Clients, AccountReport), String> {
-        let shown = |e: AwsError| crate::error::shown(&e);
+    ) -> std::result::Result<Clients, String> {
         let reader = EntryRole {
             name: self.settings.reader.clone(),
             external_id: None,
             session_name: self.settings.session.clone(),
         };
-        let session = assume(clients, account, &reader, calls)
-            .await
-            .map_err(shown)?;
+        let session = assume(clients, account, &reader, calls).await;
+        session.map_err(|e| crate::error::shown(&e))
+    }
+
+    /// `role` (or the account) proved over the whole path, read through `session`.
+    async fn reproved(
+        &self,
+        (clients, session): (&Clients, &Clients),
+        account: &str,
+        role: Option<&str>,
+        calls: &CallCount,
+    ) -> std::result::Result<AccountReport, String> {
         let opts = self.options(clients);
         let reads = PathReads::sharing(clients, self.org.clone());
-        let report = match role {
-            Some(name) => one_role(&session, (account, name), &opts, calls, &reads).await,
+        match role {
+            Some(name) => one_role(session, (account, name), &opts, calls, &reads).await,
             None => {
                 let known = Some(account.to_owned());
-                let read = crate::app::audit::audit_one_path(&session, known, &opts, calls, &reads);
+                let read = crate::app::audit::audit_one_path(session, known, &opts, calls, &reads);
                 read.await.map_err(|e| Error::from(e).human())
             }
-        };
-        Ok((session, report?))
+        }
     }
 
     fn options(&self, clients: &Clients) -> AuditOptions {

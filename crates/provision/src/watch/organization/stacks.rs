@@ -84,7 +84,7 @@ pub(crate) fn reader_policy(partition: &str, account: &str) -> Value {
         {"Sid": "ReadRolesAndPolicies", "Effect": "Allow", "Action": [
             "iam:GetRole", "iam:ListRoles", "iam:ListRolePolicies", "iam:GetRolePolicy",
             "iam:ListAttachedRolePolicies", "iam:ListRoleTags", "iam:GetPolicy",
-            "iam:GetPolicyVersion", "iam:ListPolicyVersions",
+            "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListEntitiesForPolicy",
             "iam:GetAccountAuthorizationDetails"], "Resource": "*"},
         {"Sid": "ReadTheTargets", "Effect": "Allow", "Action": [
             "lambda:GetFunction", "lambda:GetPolicy", "lambda:ListAliases",
