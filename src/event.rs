@@ -250,6 +250,18 @@ pub(crate) enum WatchNote {
     TrailsNotRead { at: Place, why: Option<String> },
     /// What the watch published to Security Hub was not read: why.
     FindingsNotRead { why: String },
+    /// The organization watch's function lives in `account`, reached `via` the role named
+    /// (`None`: the run's own credentials are that account's).
+    OrgHome {
+        account: String,
+        via: Option<String>,
+    },
+    /// The organization's `covered` accounts each have the reader role and rules, as the
+    /// StackSets' instances say (the management account by its own stacks).
+    OrgCoverage { covered: usize, accounts: usize },
+    /// The management account's stacks were not read or written: the run is the delegated
+    /// administrator's.
+    ManagementStacksNotOurs { management: String },
 }
 
 /// What the watching function lacks, each with its fix: any makes `watch status` exit 2
@@ -284,5 +296,14 @@ pub(crate) enum WatchProblem {
         account: String,
         region: String,
         message: String,
+    },
+    /// `account` of the organization has no current instance of `stack_set` in `region`:
+    /// its reader role or rules are missing or stale (`status`, CloudFormation's reason).
+    AccountNotCovered {
+        account: String,
+        stack_set: String,
+        region: String,
+        status: String,
+        reason: Option<String>,
     },
 }

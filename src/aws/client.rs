@@ -215,6 +215,14 @@ impl Clients {
         client!(aws_sdk_securityhub, conf, self.attempts.as_ref())
     }
 
+    /// A CloudFormation client in `region` (`watch deploy --organization`'s StackSets and
+    /// the management account's stacks).
+    pub(crate) fn cloudformation(&self, region: &str) -> aws_sdk_cloudformation::Client {
+        let conf = aws_sdk_cloudformation::config::Builder::from(&self.base)
+            .region(Region::new(region.to_string()));
+        client!(aws_sdk_cloudformation, conf, self.attempts.as_ref())
+    }
+
     /// An SNS client in `region` (`watch`: the topic's region).
     pub(crate) fn sns(&self, region: &str) -> aws_sdk_sns::Client {
         let conf =

@@ -33,7 +33,9 @@
 //! clients, paced, lost answers read again), `security_hub` (`GetFindings` of the account's
 //! lambda-trust findings, `BatchImportFindings` ≤ 100 a call with `FailedFindings` retried),
 //! `runtime` (the watching function's Lambda Runtime API loop, on `lambda_runtime`), `watch_deploy`
-//! (what is live of a watch, its writes, the trails its events need), `sns` (its notice),
+//! (what is live of a watch, its writes, the trails its events need), `org_context`,
+//! `stack_sets` and `stack_writes` (`watch deploy --organization`: the organization, its
+//! StackSets and the management account's stacks), `sns` (its notice),
 //! `config_rule` (the `config-rule` engine's rule and the evaluations that answer it)
 
 pub(crate) mod accounts;
@@ -51,6 +53,7 @@ pub(crate) mod function_policy;
 pub(crate) mod inventory;
 mod lost_answer;
 pub(crate) mod observe;
+pub(crate) mod org_context;
 pub(crate) mod organizations;
 pub(crate) mod pace;
 mod permission;
@@ -61,6 +64,8 @@ pub(crate) mod runtime;
 pub(crate) mod secrets;
 pub(crate) mod security_hub;
 pub(crate) mod sns;
+pub(crate) mod stack_sets;
+mod stack_writes;
 pub(crate) mod trail;
 mod watch_bus;
 pub(crate) mod watch_deploy;

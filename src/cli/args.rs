@@ -51,81 +51,6 @@ pub(crate) struct ExportArgs {
     pub force: bool,
 }
 
-/// `watch`'s commands.
-#[derive(Debug, Subcommand)]
-pub(crate) enum WatchCommand {
-    /// Serve the watching function's invocations (Lambda's Runtime API).
-    ///
-    /// What the function's `bootstrap` runs: each EventBridge event re-proves the config
-    /// (--config, beside the binary) and publishes the result to Security Hub.
-    #[command(after_long_help = "\
-Outside Lambda it stops with an error naming the variable Lambda sets (AWS_LAMBDA_RUNTIME_API).
-
-Examples:
-  lambda-trust watch run      # in the function: its bootstrap runs this")]
-    Run,
-    /// Deploy the watching function, its read-only role and its rules.
-    ///
-    /// Shows what it will create or change and asks, as apply does; a second run with the
-    /// same config and package writes nothing.
-    #[command(after_long_help = "\
-The function lives where IAM's events arrive (us-east-1 for the aws partition); targets in other \
-regions forward their Lambda events to it. [watch] in the config sets its schedule (default \
-rate(1 hour)) and an SNS topic told of each change of the result. Its role may read exactly what `check` reads, publish \
-to Security Hub and write its own logs: lambda-trust's evaluator decides that before anything is \
-written. See docs/watch.md.
-
-Examples:
-  lambda-trust watch deploy --package ./lambda-trust --yes
-  echo yes | lambda-trust watch deploy --package ./lambda-trust")]
-    Deploy(WatchDeployArgs),
-    /// Show what is deployed and whether it is the local package.
-    #[command(after_long_help = "\
-Exits 0 when the deployment is as `watch deploy` would make it, 2 when writes are pending.
-
-Examples:
-  lambda-trust watch status --package ./lambda-trust --format json")]
-    Status(WatchPackageArgs),
-    /// Remove exactly what watch deploy created.
-    ///
-    /// Only resources tagged with this config's watch; shows them first and asks.
-    #[command(after_long_help = "\
-Examples:
-  lambda-trust watch destroy --yes")]
-    Destroy(WatchDestroyArgs),
-}
-
-/// The package the function's code is compared with.
-#[derive(Debug, Args)]
-pub(crate) struct WatchPackageArgs {
-    /// lambda-trust's Linux build, or its release archive.
-    ///
-    /// A binary Lambda's provided.al2023 runs (static, or glibc 2.34 at most), or a .tar.gz
-    /// release archive, checked against PATH.sha256 when beside it [default: this binary].
-    #[arg(long, value_name = "PATH")]
-    pub package: Option<PathBuf>,
-}
-
-/// `watch deploy`'s flags.
-#[derive(Debug, Args)]
-pub(crate) struct WatchDeployArgs {
-    #[command(flatten)]
-    pub package: WatchPackageArgs,
-    /// Write without asking.
-    #[arg(long)]
-    pub yes: bool,
-}
-
-/// `watch destroy`'s flags.
-#[derive(Debug, Args)]
-pub(crate) struct WatchDestroyArgs {
-    #[command(flatten)]
-    pub package: WatchPackageArgs,
-    /// Delete without asking.
-    #[arg(long)]
-    pub yes: bool,
-}
-
 #[derive(Debug, Subcommand)]
 pub(crate) enum GenesysCommand {
     /// Print the Genesys Cloud regions and their URLs.
@@ -373,7 +298,7 @@ fn external_id(s: &str) -> Result<String, String> {
         .ok_or_else(|| "an external ID is 2 to 1224 of letters, digits and +=,.@:/-_".to_owned())
 }
 
-fn genesys_org_id(s: &str) -> Result<String, String> {
+pub(super) fn genesys_org_id(s: &str) -> Result<String, String> {
     lambda_trust_config::is_uuid(s)
         .then(|| s.to_owned())
         .ok_or_else(|| "a Genesys Cloud organization ID is a UUID (8-4-4-4-12 hexadecimal digits), as Admin > Organization Settings shows it".to_owned())

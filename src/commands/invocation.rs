@@ -66,6 +66,7 @@ impl Invocation {
 /// | [`one`](Self::one) | plan, apply, verify, destroy, onboard, offboard, render, lint and prove of the config | exactly one | `./lambda-trust.toml`, else the git root's |
 /// | [`many`](Self::many) | check | files, directories (their `*.toml`), globs | as `one` |
 /// | [`if_given`](Self::if_given) | audit (the config whose role it compares) | at most one | none: an account's audit is not about the directory it runs in |
+/// | [`each_env_if_found`](Self::each_env_if_found) | watch --organization without --genesys-org-id (its environments' org IDs) | exactly one | as `one`, else none |
 /// | [`to_write`](Self::to_write) | init | exactly one | `./lambda-trust.toml` (a new file belongs where it is made, never the git root's) |
 /// | — | simulate, completions, man, genesys regions, lint/prove of policy files | ignored | — |
 #[derive(Debug, Clone)]
@@ -150,6 +151,16 @@ impl ConfigSource {
                 "give the config whose role the audit should compare",
             )),
         }
+    }
+
+    /// The config in each environment asked for (every one when none is), given or found;
+    /// `None` when none is given and none is found (`watch --organization`: your Genesys
+    /// Cloud org IDs, from its environments' external IDs).
+    pub(crate) fn each_env_if_found(&self) -> Result<Option<Vec<ConfigFile>>> {
+        if self.given.is_empty() && discover::config_file(&self.given).is_err() {
+            return Ok(None);
+        }
+        self.each_env().map(Some)
     }
 
     /// The environment `init --env NAME` writes: one name, never `all`.

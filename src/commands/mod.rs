@@ -59,6 +59,7 @@ mod lint;
 mod onboard;
 mod org_policies;
 mod org_watch;
+mod org_watch_deploy;
 mod plan;
 mod progress;
 mod prove;
@@ -66,6 +67,7 @@ mod render;
 mod simulate;
 mod verify;
 mod watch;
+mod watch_lifecycle;
 
 pub(crate) use invocation::Invocation;
 

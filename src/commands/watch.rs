@@ -6,10 +6,10 @@
 use serde_json::Value;
 
 use super::invocation::Invocation;
+use super::watch_lifecycle::Lifecycle;
 use crate::app::security_hub::Sent;
 use crate::app::watch::deploy::{self, DeployOptions, WatchState};
 use crate::app::watch::kept::Kept;
-use crate::app::watch::package::PackageUse;
 use crate::app::watch::run::{Render, WatchRun};
 use crate::app::watch::status::{self, ActiveFinding, ToArchive};
 use crate::app::Events;
@@ -42,41 +42,26 @@ pub(super) async fn run(
             crate::app::watch::run::serve(&settings, events, file, &Asff).await?;
             Ok(Status::Ok)
         }
+        WatchCommand::Deploy(a) if a.organization.organization => {
+            let org = (&a.package, &a.organization, a.yes);
+            super::org_watch_deploy::run(inv, events, Lifecycle::Deploy, org).await
+        }
+        WatchCommand::Status(a) if a.organization.organization => {
+            let org = (&a.package, &a.organization, false);
+            super::org_watch_deploy::run(inv, events, Lifecycle::Status, org).await
+        }
+        WatchCommand::Destroy(a) if a.organization.organization => {
+            let org = (&a.package, &a.organization, a.yes);
+            super::org_watch_deploy::run(inv, events, Lifecycle::Destroy, org).await
+        }
         WatchCommand::Deploy(a) => {
             deployment(inv, events, Lifecycle::Deploy, (&a.package, a.yes)).await
         }
-        WatchCommand::Status(p) => deployment(inv, events, Lifecycle::Status, (p, false)).await,
+        WatchCommand::Status(a) => {
+            deployment(inv, events, Lifecycle::Status, (&a.package, false)).await
+        }
         WatchCommand::Destroy(a) => {
             deployment(inv, events, Lifecycle::Destroy, (&a.package, a.yes)).await
-        }
-    }
-}
-
-/// What `watch deploy|status|destroy` does with the watch, resolved once from the command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lifecycle {
-    Deploy,
-    Status,
-    Destroy,
-}
-
-impl Lifecycle {
-    /// The command, as the result names it.
-    fn name(self) -> &'static str {
-        match self {
-            Lifecycle::Deploy => "deploy",
-            Lifecycle::Status => "status",
-            Lifecycle::Destroy => "destroy",
-        }
-    }
-
-    /// What the command does with the package: destroy reads none of its own accord (the
-    /// running binary is not zipped for nothing); one named is still read and checked.
-    fn package_use(self, named: bool) -> PackageUse {
-        match self {
-            Lifecycle::Deploy => PackageUse::Deployed,
-            Lifecycle::Destroy if !named => PackageUse::Unused,
-            Lifecycle::Status | Lifecycle::Destroy => PackageUse::Compared,
         }
     }
 }
@@ -303,6 +288,7 @@ fn result_of(
         schema_version: crate::report::SCHEMA_VERSION,
         command: lifecycle.name().into(),
         role: state.role.clone(),
+        organization: None,
         function: f.name.clone(),
         region: f.region.clone(),
         deployed: state.seen.function.is_some(),

@@ -18,8 +18,12 @@ pub(crate) struct WatchResult {
     pub schema_version: u32,
     /// `deploy`, `status` or `destroy`.
     pub command: String,
-    /// The watched role's name.
+    /// The watched role's name; `*` for the organization watch, which watches every partner
+    /// role of `organization`.
     pub role: String,
+    /// `--organization`: the AWS organization's ID (`o-…`) the organization watch watches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
     /// The watching function's name and region.
     pub function: String,
     pub region: String,
@@ -73,12 +77,15 @@ pub(crate) struct WatchFinding {
 
 impl Report for WatchResult {
     fn human(&self, styles: Styles) -> String {
+        let watching = match &self.organization {
+            Some(org) => format!("every partner role of organization {org}"),
+            None => format!("role {}", self.role),
+        };
         let mut out = format!(
-            "{} {} ({}) watching role {}\n",
+            "{} {} ({}) watching {watching}\n",
             styles.bold("watch"),
             self.function,
             self.region,
-            self.role
         );
         let code = match (&self.deployed_code, self.deployed) {
             (_, true) if self.package_code.is_none() => {
@@ -158,14 +165,15 @@ impl WatchResult {
                 "status: nothing to write, but the watch is not healthy: {problems} problem(s)\n"
             );
         }
+        let org = self.organization.as_ref().map_or("", |_| " --organization");
         match (self.changes.len(), self.writes) {
             (0, _) => format!("{}: nothing to write\n", self.command),
             (n, Some(w)) => format!("{}: {n} change(s) made in {w} write(s)\n", self.command),
             (n, None) if self.command == "status" => {
-                format!("{n} change(s) pending: run `lambda-trust watch deploy`\n")
+                format!("{n} change(s) pending: run `lambda-trust watch deploy{org}`\n")
             }
             (n, None) => format!(
-                "{n} change(s) pending: run `lambda-trust watch {} --yes` to make them\n",
+                "{n} change(s) pending: run `lambda-trust watch {}{org} --yes` to make them\n",
                 self.command
             ),
         }
@@ -181,6 +189,7 @@ mod tests {
             schema_version: lambda_trust_verdict::SCHEMA_VERSION,
             command: "status".into(),
             role: "GenesysLambdaInvoker".into(),
+            organization: None,
             function: "lambda-trust-watch-GenesysLambdaInvoker".into(),
             region: "us-east-1".into(),
             deployed: true,

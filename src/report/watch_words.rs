@@ -49,6 +49,18 @@ pub(crate) fn note(n: &WatchNote) -> String {
         WatchNote::FindingsNotRead { why } => {
             format!("Security Hub: what the watch published was not read ({why})")
         }
+        WatchNote::OrgHome { account, via: Some(role) } => format!(
+            "the function lives in account {account}, StackSets' delegated administrator, reached through its role {role}"
+        ),
+        WatchNote::OrgHome { account, via: None } => format!(
+            "the function lives in account {account}, StackSets' delegated administrator: these credentials"
+        ),
+        WatchNote::OrgCoverage { covered, accounts } => format!(
+            "{covered} of the organization's {accounts} member account(s) have the reader role and rules from its StackSets"
+        ),
+        WatchNote::ManagementStacksNotOurs { management } => format!(
+            "the management account {management}'s own stacks (StackSets never deploy there) are neither read nor written with a delegated administrator's credentials: run the same command with account {management}'s"
+        ),
     }
 }
 
@@ -88,6 +100,12 @@ pub(crate) fn problem(p: &WatchProblem) -> String {
         WatchProblem::HubOff { account, region, message } => format!(
             "cannot publish: Security Hub is not enabled for account {account} in {region} ({message}), so the function's findings go nowhere: enable it (aws securityhub enable-security-hub --region {region})"
         ),
+        WatchProblem::AccountNotCovered { account, stack_set, region, status, reason } => {
+            let why = reason.as_deref().map_or_else(String::new, |r| format!(": {r}"));
+            format!(
+                "does not watch account {account}: StackSet {stack_set}'s stack there in {region} is {status}{why}; fix what CloudFormation says, then `lambda-trust watch deploy --organization`"
+            )
+        }
     }
 }
 

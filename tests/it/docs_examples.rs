@@ -323,6 +323,7 @@ const EMPTY: Setup = Setup {
     integration: false,
     org: false,
     security_hub: false,
+    stack_sets: false,
     aggregator: false,
     environments: false,
     then: &[],
@@ -358,6 +359,14 @@ const IMPORTABLE: Setup = Setup {
 const WATCHABLE: Setup = Setup {
     then: &["printf '\\177\\105\\114\\106\\002\\001\\001\\000\\000\\000\\000\\000\\000\\000\\000\\000\\002\\000\\076\\000\\001\\000\\000\\000\\000\\000\\100\\000\\000\\000\\000\\000\\100\\000\\000\\000\\000\\000\\000\\000\\243\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\100\\000\\070\\000\\001\\000\\100\\000\\003\\000\\001\\000\\001\\000\\000\\000\\005\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\001\\000\\000\\000\\000\\000\\000\\000\\154\\141\\155\\142\\144\\141\\055\\164\\162\\165\\163\\164\\040\\060\\056\\061\\056\\060\\000\\056\\163\\150\\163\\164\\162\\164\\141\\142\\000\\056\\154\\141\\155\\142\\144\\141\\137\\164\\162\\165\\163\\164\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\001\\000\\000\\000\\003\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\212\\000\\000\\000\\000\\000\\000\\000\\031\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\013\\000\\000\\000\\001\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\170\\000\\000\\000\\000\\000\\000\\000\\022\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000' > lambda-trust"],
     ..APPLIED
+};
+
+/// [`WATCHABLE`] in an organization whose StackSets have a delegated administrator and trusted
+/// access (`watch deploy|status --organization`).
+const WATCHABLE_ORGANIZATION: Setup = Setup {
+    org: true,
+    stack_sets: true,
+    ..WATCHABLE
 };
 
 /// What a block finds before it runs, by its first example (see [`key`]); any other block
@@ -418,8 +427,25 @@ const SETUPS: &[(&str, Setup, bool)] = &[
         false,
     ),
     ("lambda-trust verify", APPLIED, false),
-    ("lambda-trust watch deploy --package ./lambda-trust --yes", WATCHABLE, false),
-    ("lambda-trust watch status --package ./lambda-trust --format json", WATCHABLE, false),
+    (
+        "lambda-trust watch deploy --package ./lambda-trust --yes",
+        WATCHABLE_ORGANIZATION,
+        false,
+    ),
+    (
+        "lambda-trust watch status --package ./lambda-trust --format json",
+        WATCHABLE_ORGANIZATION,
+        false,
+    ),
+    (
+        "lambda-trust watch destroy --yes",
+        Setup {
+            org: true,
+            stack_sets: true,
+            ..CONFIG
+        },
+        false,
+    ),
     (
         "lambda-trust verify --org-policies org-policies/",
         APPLIED,
@@ -500,6 +526,7 @@ const EXIT_CODES: &[(&str, i32, &str)] = &[
     ("lambda-trust watch run", 1, "outside Lambda: it names the variable Lambda sets"),
     ("lambda-trust watch status --package ./lambda-trust --format json", 2, "not deployed yet: changes pending"),
     ("lambda-trust watch status --package ./lambda-trust", 2, "no trail logs management events and Security Hub is off: the watch can neither hear nor publish"),
+    ("lambda-trust watch status --organization", 2, "the organization watch is not deployed yet: changes pending"),
     ("lambda-trust offboard lookup-order --dry-run", 2, "something would change"),
     ("lambda-trust plan --adopt", 2, "ownership to take over: changes pending"),
     ("lambda-trust check --only genesys", 2, "the Genesys Cloud side not applied yet: drift"),

@@ -212,8 +212,13 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// types and functions on the faces. 757 before the organization watch's function, whose face
 /// is 8 (`OrgChange`, `classify_org_event`, `OrgWatchSettings` and its `from_vars`, the
 /// invocation's `OrgWatchRecord` and `OrgAccountRecord`, `organization_watch_settled` and
-/// `organization_watch_blind`), less `ListedAction` (a second name of `ObservedAction`).
-const PUBLIC_DECLARATIONS: usize = 764;
+/// `organization_watch_blind`), less `ListedAction` (a second name of `ObservedAction`): 764.
+/// Then `watch deploy --organization`'s face, 14: its input and deployment
+/// (`OrgWatchInput`, `OrgWatchDeployment`, `org_watch_deployment`, `StackSet`, `Stack`), what
+/// is live of its StackSets (`SeenStacks`, `SeenStack`, `SeenInstance`), their plan
+/// (`StackOp`, `plan_stacks`, `teardown_stacks`, `NotOurStack`), and its names
+/// (`ORG_WATCH`, `ORGANIZATION_WATCHER`).
+const PUBLIC_DECLARATIONS: usize = 778;
 
 /// The public declarations of `text`, outside its tests.
 fn public_declarations(text: &str) -> usize {

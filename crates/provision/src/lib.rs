@@ -157,13 +157,19 @@ pub use watch::deploy::{
     read_roles, runs_on_al2023, secret_readable, teardown as watch_teardown, watch_names,
     Bootstrap, Deployment, Executable, NotOurs, Seen, SeenBus, SeenConfigRule, SeenFunction,
     SeenRole, SeenRule, WatchBus, WatchConfigRule, WatchFunction, WatchInput, WatchNames, WatchOp,
-    WatchRole, WatchRule, PACKAGE_SECTION, READ_ROLES_ENV, WATCH_TAG,
+    WatchRole, WatchRule, ORGANIZATION_WATCHER, PACKAGE_SECTION, READ_ROLES_ENV, WATCH_TAG,
 };
 pub use watch::event::{read_event, ApiCall, RuleEvent, WatchEvent};
 pub use watch::generator::{settled_prefix, settles, watch_generator, Settles, WatchCode};
 pub use watch::organization::change::{classify as classify_org_event, OrgChange};
+pub use watch::organization::home::{org_watch_deployment, OrgWatchDeployment};
+pub use watch::organization::model::{OrgWatchInput, ORG_WATCH};
+pub use watch::organization::plan::{
+    plan_stacks, teardown_stacks, NotOurStack, SeenInstance, SeenStack, SeenStacks, StackOp,
+};
 pub use watch::organization::record::{OrgAccountRecord, OrgWatchRecord};
 pub use watch::organization::settings::OrgWatchSettings;
+pub use watch::organization::stacks::{Stack, StackSet};
 pub use watch::record::{
     compliance as rule_compliance, Compliance, Notice, Published, Reread, RuleAnswer,
     Verdict as WatchVerdict, WatchRecord,

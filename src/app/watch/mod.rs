@@ -2,12 +2,15 @@
 //! keeps between events ([`kept`]); and `watch deploy`, `watch status` and `watch destroy`:
 //! the deployment and its writes ([`deploy`]), the package ([`package`]), what the function
 //! publishes ([`status`]), its secret ([`secret`]), what is said beside the plan ([`notes`]),
-//! and what destroy re-proves before closing findings ([`destroy`]).
+//! and what destroy re-proves before closing findings ([`destroy`]). The organization watch:
+//! its function ([`organization`]), and `watch deploy|status|destroy --organization`
+//! ([`org_deploy`]).
 
 pub(crate) mod deploy;
 pub(crate) mod destroy;
 pub(crate) mod kept;
 mod notes;
+pub(crate) mod org_deploy;
 pub(crate) mod organization;
 pub(crate) mod package;
 pub(crate) mod run;

@@ -28,16 +28,36 @@ pub(super) fn package_of(
     loaded: &lambda_trust_config::Loaded,
     (named, package_use): (Option<&Path>, PackageUse),
 ) -> Result<(Vec<u8>, String, Vec<WatchNote>)> {
+    let templates = settings.templates.dir.as_deref();
+    packaged(named, package_use, |binary| {
+        package(binary, loaded, templates)
+    })
+}
+
+/// The organization watch's package: the binary alone as `bootstrap` (its function reads no
+/// config: its settings are its environment).
+pub(super) fn package_alone(
+    named: Option<&Path>,
+    package_use: PackageUse,
+) -> Result<(Vec<u8>, String, Vec<WatchNote>)> {
+    packaged(named, package_use, |binary| {
+        zip_files(&[("bootstrap".to_owned(), 0o755, binary.to_vec())]).map_err(Error::Io)
+    })
+}
+
+/// The binary read as `package_use` says, zipped by `zip`.
+fn packaged(
+    named: Option<&Path>,
+    package_use: PackageUse,
+    zip: impl FnOnce(&[u8]) -> Result<Vec<u8>>,
+) -> Result<(Vec<u8>, String, Vec<WatchNote>)> {
     let read = match package_use {
         PackageUse::Unused => Ok((Vec::new(), "x86_64".to_owned())),
         _ => bootstrap(named),
     };
     let out = match read {
         Ok((binary, _)) if binary.is_empty() => (Vec::new(), "x86_64".into(), Vec::new()),
-        Ok((binary, arch)) => {
-            let templates = settings.templates.dir.as_deref();
-            (package(&binary, loaded, templates)?, arch, Vec::new())
-        }
+        Ok((binary, arch)) => (zip(&binary)?, arch, Vec::new()),
         Err(e) if package_use == PackageUse::Compared => {
             let why = e.to_string();
             (

@@ -44,6 +44,9 @@ pub struct Setup {
     pub org: bool,
     /// Security Hub CSPM enabled in the docs' account and region (`audit --to-security-hub`).
     pub security_hub: bool,
+    /// With `org`: a member registered as StackSets' delegated administrator, and StackSets'
+    /// trusted access (`watch deploy --organization`).
+    pub stack_sets: bool,
     /// With `org`: the AWS Config aggregator `org-iam` over the organization
     /// (`audit --config-aggregator org-iam`).
     pub aggregator: bool,
@@ -55,6 +58,19 @@ pub struct Setup {
     /// Then these commands, as the docs' earlier examples ran them (each must exit 0).
     pub then: &'static [&'static str],
 }
+
+/// An organization, the docs' account its management account.
+const ORGANIZATION: &str = "import boto3, sys
+org = boto3.client('organizations', endpoint_url=sys.argv[1], region_name='us-east-1',
+    aws_access_key_id='testing', aws_secret_access_key='testing')
+org.create_organization(FeatureSet='ALL')";
+
+/// A security tooling member, StackSets' delegated administrator, and StackSets' trusted access.
+const STACK_SETS: &str = "principal = 'member.org.stacksets.cloudformation.amazonaws.com'
+status = org.create_account(AccountName='security-tooling', Email='security@example.com')
+org.register_delegated_administrator(
+    AccountId=status['CreateAccountStatus']['AccountId'], ServicePrincipal=principal)
+org.enable_aws_service_access(ServicePrincipal=principal)";
 
 /// The docs' prod organization ID (`[environments.prod]`).
 pub const PROD_EXTERNAL_ID: &str = "7d3e1f20-5c4b-4a8e-9f61-2b7c9d0e4a35";
@@ -168,12 +184,12 @@ impl<'m> World<'m> {
             );
         }
         if setup.org {
-            let script = "import boto3, sys\n\
-                boto3.client('organizations', endpoint_url=sys.argv[1], region_name='us-east-1', \
-                aws_access_key_id='testing', aws_secret_access_key='testing')\
-                .create_organization(FeatureSet='ALL')";
+            let script = match setup.stack_sets {
+                false => ORGANIZATION.to_owned(),
+                true => format!("{ORGANIZATION}\n{STACK_SETS}"),
+            };
             let out = Command::new(format!("{ROOT}/.venv/bin/python"))
-                .args(["-c", script, &self.moto.url()])
+                .args(["-c", &script, &self.moto.url()])
                 .output()
                 .expect("run python");
             assert!(

@@ -140,6 +140,9 @@ EventBridge quotas", "Receiving events from a SaaS partner"):
 IAM (API Reference, RoleDetail, RoleLastUsed):
 - A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
+
+AWS STS (API Reference: AssumeRole): an assumed role's credentials act in the role's account
+(moto: in MOTO_ACCOUNT_ID's when the server runs with it, as the docs' examples' does).
 """
 import json
 import re
@@ -212,6 +215,8 @@ for _name in (
     "list_organizational_units_for_parent",
     "describe_account",
     "describe_organizational_unit",
+    "list_delegated_administrators",
+    "list_aws_service_access_for_organization",
 ):
     if hasattr(OrgBackend, _name):
         management_only(_name)
@@ -1436,6 +1441,27 @@ def lambda_code(request, full_url, headers):
 
 LambdaFunction.get_code = get_code
 moto_api_urls.url_paths["{0}/moto-api/lambda-code/(?P<token>[0-9a-f]+)$"] = lambda_code
+
+from moto.core.responses import BaseResponse  # noqa: E402
+
+_get_current_account = BaseResponse.get_current_account
+
+
+def get_current_account(self):
+    """An assumed role's account for its credentials, whatever MOTO_ACCOUNT_ID says."""
+    key = self.get_access_key()
+    for account_id, account in list(iam_backends.items()):
+        for partition in account.values():
+            found = partition.access_keys.get(key)
+            if found is not None and getattr(found, "role_arn", None):
+                return account_id
+    return _get_current_account(self)
+
+
+BaseResponse.get_current_account = get_current_account
+
+# CloudFormation StackSets: moto_stacksets.py, beside this file, patches as it is imported.
+import moto_stacksets  # noqa: E402,F401
 
 if __name__ == "__main__":
     from moto.server import main

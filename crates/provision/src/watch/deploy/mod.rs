@@ -22,7 +22,7 @@ pub use bootstrap::{read_executable, runs_on_al2023, Bootstrap, Executable, PACK
 use model::{former_home_region, home_region};
 pub use model::{
     read_roles, watch_names, Deployment, WatchBus, WatchConfigRule, WatchFunction, WatchInput,
-    WatchNames, WatchRole, WatchRule, READ_ROLES_ENV, WATCH_TAG,
+    WatchNames, WatchRole, WatchRule, ORGANIZATION_WATCHER, READ_ROLES_ENV, WATCH_TAG,
 };
 pub use plan::{
     plan, teardown, NotOurs, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule,

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::watch::organization::model::ORG_WATCH;
+
 /// The tag every resource of a watch carries, its value the watched role's name: what
 /// `watch destroy` removes and `watch status` reads, and nothing else.
 pub const WATCH_TAG: &str = "lambda-trust:watch";
@@ -236,8 +238,17 @@ pub(super) fn bus_statement(role: &str, account: &str) -> String {
 /// The longest EventBridge rule name (64) and Lambda function or IAM role name (64).
 const MAX_NAME: usize = 64;
 
-/// `lambda-trust-watch-ROLE…`: cut to fit with a short digest of the whole when too long.
+/// The organization watch's owner: the value of its resources' [`WATCH_TAG`], which the
+/// watch's writes and teardown take in place of a role. `:` is in no role's name, so no
+/// deployment's watch owns what the organization watch writes, or names it alike.
+pub const ORGANIZATION_WATCHER: &str = ":organization";
+
+/// `lambda-trust-watch-ROLE…`: cut to fit with a short digest of the whole when too long;
+/// `lambda-trust-org-watch…` for the organization watch.
 pub(super) fn name_of(role: &str, suffix: &str) -> String {
+    if role == ORGANIZATION_WATCHER {
+        return format!("{ORG_WATCH}{suffix}");
+    }
     let full = format!("lambda-trust-watch-{role}{suffix}");
     if full.len() <= MAX_NAME {
         return full;

@@ -327,6 +327,12 @@ fn role_in(role: &WatchRole) -> String {
 
 /// "the forwarding roles of accounts A, B" (or "no account") a bus policy admits.
 fn admitted(policy: &Value) -> String {
+    let statements = policy["Statement"].as_array().into_iter().flatten();
+    let org = (statements.clone())
+        .find_map(|s| s["Condition"]["StringEquals"]["aws:PrincipalOrgID"].as_str());
+    if let Some(org) = org {
+        return format!("the forwarding roles of organization {org}");
+    }
     let accounts: Vec<&str> = (policy["Statement"].as_array().into_iter().flatten())
         .filter_map(|s| s["Principal"]["AWS"].as_str())
         .filter_map(|p| p.split(':').nth(4))

@@ -10,29 +10,35 @@ use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH}
 use super::settings::{GENESYS_ORG_IDS_VAR, ORGANIZATION_VAR};
 use super::stacks::{self, Stack, StackSet};
 use crate::watch::deploy::model::{
-    home_region, Deployment, WatchBus, WatchFunction, WatchRole, WatchRule,
+    home_region, Deployment, WatchBus, WatchFunction, WatchRole, WatchRule, ORGANIZATION_WATCHER,
+    WATCH_TAG,
 };
 use crate::watch::deploy::role::trust;
 
 /// What the organization watch is: its home in the watch's account, and the stacks every
 /// account gets.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct OrgWatchDeployment {
+pub struct OrgWatchDeployment {
     /// In the watch's account: the function, its role, its bus and the rules on it, the
     /// schedule.
-    pub(crate) home: Deployment,
+    pub home: Deployment,
     /// The StackSet for what is global, one instance per account in the watch's region: the
     /// reader and forwarding roles, the IAM rule, the Lambda rule of that region.
-    pub(crate) global: StackSet,
-    /// The StackSet of the Lambda rule of each other target region (`None`: no other region).
-    pub(crate) regional: Option<StackSet>,
+    pub global: StackSet,
+    /// The StackSet of the Lambda rule of each other target region (no region: not wanted,
+    /// and removed where it is).
+    pub regional: StackSet,
     /// The management account's own stacks (StackSets never deploy there): the global one,
     /// which also forwards Organizations' calls, then one per other target region.
-    pub(crate) management: Vec<Stack>,
+    pub management: Vec<Stack>,
+    /// The organization's root: every StackSet's instances are in each account under it.
+    pub root: String,
+    /// The organization's ID: the value of every StackSet's and stack's tag.
+    pub organization: String,
 }
 
 /// The organization watch's deployment for `input`.
-pub(crate) fn org_watch_deployment(input: &OrgWatchInput) -> OrgWatchDeployment {
+pub fn org_watch_deployment(input: &OrgWatchInput) -> OrgWatchDeployment {
     let home = home_region(&input.partition);
     let names = Names::of(input, home);
     let deployment = Deployment {
@@ -46,6 +52,7 @@ pub(crate) fn org_watch_deployment(input: &OrgWatchInput) -> OrgWatchDeployment 
         bus: Some(bus(input, &names)),
         tags: BTreeMap::from([
             ("managed-by".into(), "lambda-trust".into()),
+            (WATCH_TAG.into(), ORGANIZATION_WATCHER.into()),
             (ORG_WATCH.into(), input.organization.clone()),
         ]),
         former_home: None,
@@ -56,6 +63,8 @@ pub(crate) fn org_watch_deployment(input: &OrgWatchInput) -> OrgWatchDeployment 
         global,
         regional,
         management,
+        root: input.root.clone(),
+        organization: input.organization.clone(),
     }
 }
 
@@ -89,7 +98,8 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
         account: None,
         name: ORG_WATCH.into(),
         trust: trust("lambda.amazonaws.com"),
-        policy_name: format!("{ORG_WATCH}-reads"),
+        // The name a watch's teardown deletes its function role's policy by.
+        policy_name: "lambda-trust-watch-reads".into(),
         policy: json!({"Version": "2012-10-17", "Statement": [
             {"Sid": "TheReadersOfTheOrganization", "Effect": "Allow", "Action": "sts:AssumeRole",
                 "Resource": readers,

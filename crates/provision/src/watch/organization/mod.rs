@@ -20,12 +20,11 @@
 //!   invocation ([`record`]).
 
 pub(crate) mod change;
-// Read by its tests alone until `watch deploy --organization` plans and writes it.
-#[cfg_attr(not(test), expect(dead_code))]
-mod home;
+pub(crate) mod home;
 pub(crate) mod model;
+pub(crate) mod plan;
 pub(crate) mod record;
 pub(crate) mod settings;
-mod stacks;
+pub(crate) mod stacks;
 #[cfg(test)]
 mod tests;

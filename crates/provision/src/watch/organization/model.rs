@@ -5,32 +5,32 @@ use std::collections::BTreeSet;
 /// The organization watch's name: its function, its role, its bus, and the prefix of every
 /// resource it puts in the accounts. A namespace of its own: a deployment's watch is
 /// `lambda-trust-watch-ROLE`, which never begins with it.
-pub(crate) const ORG_WATCH: &str = "lambda-trust-org-watch";
+pub const ORG_WATCH: &str = "lambda-trust-org-watch";
 
 /// What the organization watch is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct OrgWatchInput {
+pub struct OrgWatchInput {
     /// The organization's partition.
-    pub(crate) partition: String,
+    pub partition: String,
     /// The organization's ID (`o-…`).
-    pub(crate) organization: String,
+    pub organization: String,
     /// Its root's ID (`r-…`): where the StackSets deploy, so every account is covered.
-    pub(crate) root: String,
+    pub root: String,
     /// The management account.
-    pub(crate) management_account: String,
+    pub management_account: String,
     /// The account the function lives in: the delegated administrator's.
-    pub(crate) watch_account: String,
+    pub watch_account: String,
     /// The regions, besides the watch's, that hold the partner roles' targets: each gets a
     /// rule forwarding its Lambda permission calls.
-    pub(crate) target_regions: BTreeSet<String>,
+    pub target_regions: BTreeSet<String>,
     /// The Genesys Cloud organizations that are ours (`--genesys-org-id`).
-    pub(crate) genesys_org_ids: Vec<String>,
+    pub genesys_org_ids: Vec<String>,
     /// The schedule that sweeps the organization.
-    pub(crate) schedule: String,
+    pub schedule: String,
     /// `x86_64` or `arm64`.
-    pub(crate) architecture: String,
+    pub architecture: String,
     /// The package's SHA-256, base64.
-    pub(crate) code_sha256: String,
+    pub code_sha256: String,
 }
 
 /// The ARNs every part names.

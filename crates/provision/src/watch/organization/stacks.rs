@@ -17,33 +17,33 @@ use crate::watch::deploy::role::trust;
 /// A service-managed StackSet: its name, its template, and the regions of its instances (one
 /// in each account of the organization's root, per region).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct StackSet {
+pub struct StackSet {
     /// Its name.
-    pub(crate) name: String,
+    pub name: String,
     /// Its template.
-    pub(crate) template: Value,
+    pub template: Value,
     /// The regions of its instances.
-    pub(crate) regions: Vec<String>,
+    pub regions: Vec<String>,
 }
 
 /// A plain stack in the management account.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Stack {
+pub struct Stack {
     /// Its name.
-    pub(crate) name: String,
+    pub name: String,
     /// Its region.
-    pub(crate) region: String,
+    pub region: String,
     /// Its template.
-    pub(crate) template: Value,
+    pub template: Value,
 }
 
-/// The global StackSet, the regional one (when a target region is not the watch's), and the
-/// management account's stacks.
+/// The global StackSet, the regional one (without a region when every target region is the
+/// watch's), and the management account's stacks.
 pub(crate) fn of(
     input: &OrgWatchInput,
     home: &str,
     names: &Names,
-) -> (StackSet, Option<StackSet>, Vec<Stack>) {
+) -> (StackSet, StackSet, Vec<Stack>) {
     let global = global_template(input, names);
     let others: Vec<String> = (input.target_regions.iter())
         .filter(|r| r.as_str() != home)
@@ -60,11 +60,11 @@ pub(crate) fn of(
         region: region.clone(),
         template: regional.clone(),
     }));
-    let regional = (!others.is_empty()).then(|| StackSet {
+    let regional = StackSet {
         name: format!("{ORG_WATCH}-lambda"),
         template: regional,
         regions: others,
-    });
+    };
     let global = StackSet {
         name: format!("{ORG_WATCH}-global"),
         template: global,

@@ -11,8 +11,10 @@ use serde_json::Value;
 
 use super::home::{org_watch_deployment, OrgWatchDeployment};
 use super::model::{OrgWatchInput, ORG_WATCH};
+use super::plan::{plan_stacks, teardown_stacks, SeenInstance, SeenStack, SeenStacks, StackOp};
 use super::stacks::reader_policy;
 use crate::cloudtrail_calls::{calls_on, On};
+use crate::watch::deploy::model::{watch_names, ORGANIZATION_WATCHER, WATCH_TAG};
 use crate::watch::deploy::role::prove_read_only;
 
 const ORG: &str = "o-a1b2c3d4e5";
@@ -165,7 +167,7 @@ fn the_rules_hear_every_role_and_policy_write_of_any_name() {
 fn the_management_account_gets_stacks_of_its_own_and_other_regions_a_stack_set() {
     let one = org_watch_deployment(&input(&["us-east-1"]));
     assert_eq!(one.global.regions, ["us-east-1"]);
-    assert!(one.regional.is_none());
+    assert!(one.regional.regions.is_empty());
     assert_eq!(one.management.len(), 1);
     let management = &one.management[0].template["Resources"];
     assert!(management.get("OrganizationCalls").is_some());
@@ -174,7 +176,7 @@ fn the_management_account_gets_stacks_of_its_own_and_other_regions_a_stack_set()
         .is_none());
 
     let three = org_watch_deployment(&input(&["us-east-1", "eu-west-1", "ap-southeast-2"]));
-    let regional = three.regional.as_ref().unwrap();
+    let regional = &three.regional;
     assert_eq!(regional.regions, ["ap-southeast-2", "eu-west-1"]);
     let forwarder = &regional.template["Resources"]["LambdaPermissions"]["Properties"]["Targets"]
         [0]["RoleArn"]["Fn::Sub"];
@@ -191,7 +193,8 @@ fn the_home_is_planned_as_a_deployments_watch_is() {
     let want = org_watch_deployment(&input(&["us-east-1"]));
     assert_eq!(want.home.function.name, ORG_WATCH);
     assert!(!ORG_WATCH.starts_with("lambda-trust-watch-"));
-    let ops = crate::watch::deploy::plan(&want.home, &Default::default(), ORG).unwrap();
+    let ops =
+        crate::watch::deploy::plan(&want.home, &Default::default(), ORGANIZATION_WATCHER).unwrap();
     let said: Vec<String> = ops.iter().map(ToString::to_string).collect();
     for what in [
         "create role lambda-trust-org-watch",
@@ -199,4 +202,149 @@ fn the_home_is_planned_as_a_deployments_watch_is() {
     ] {
         assert!(said.iter().any(|s| s.contains(what)), "{what}: {said:#?}");
     }
+}
+
+fn seen_as_wanted(want: &OrgWatchDeployment, accounts: &[&str]) -> SeenStacks {
+    let set = |s: &super::stacks::StackSet| SeenStack {
+        template: s.template.clone(),
+        owner: Some(ORG.into()),
+        instances: (s.regions.iter())
+            .flat_map(|r| accounts.iter().map(move |a| (r, a)))
+            .map(|(r, a)| SeenInstance {
+                account: (*a).into(),
+                region: r.clone(),
+                status: "CURRENT".into(),
+                reason: None,
+            })
+            .collect(),
+    };
+    SeenStacks {
+        stack_sets: std::iter::once(&want.global)
+            .chain((!want.regional.regions.is_empty()).then_some(&want.regional))
+            .map(|s| (s.name.clone(), set(s)))
+            .collect(),
+        stacks: (want.management.iter())
+            .map(|s| {
+                let seen = SeenStack {
+                    template: s.template.clone(),
+                    owner: Some(ORG.into()),
+                    instances: Vec::new(),
+                };
+                ((s.region.clone(), s.name.clone()), seen)
+            })
+            .collect(),
+        members: accounts.iter().map(|a| (*a).to_owned()).collect(),
+    }
+}
+
+#[test]
+fn a_first_deploy_creates_both_stack_sets_on_the_root_and_the_management_stacks() {
+    let want = org_watch_deployment(&input(&["us-east-1", "eu-west-1"]));
+    let ops = plan_stacks(&want, &SeenStacks::default(), ORG, true).unwrap();
+    let said: Vec<String> = ops.iter().map(ToString::to_string).collect();
+    assert_eq!(said, [
+        "create StackSet lambda-trust-org-watch-global (every account of the organization, us-east-1)",
+        "create StackSet lambda-trust-org-watch-lambda (every account of the organization, eu-west-1)",
+        "create stack lambda-trust-org-watch-management in the management account, us-east-1",
+        "create stack lambda-trust-org-watch-management-lambda in the management account, eu-west-1",
+    ]);
+    assert!(matches!(&ops[0], StackOp::CreateStackSet { root, .. } if root == "r-ab12"));
+    // Without the management account's credentials, its stacks are not written.
+    assert_eq!(
+        plan_stacks(&want, &SeenStacks::default(), ORG, false)
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn a_second_deploy_writes_nothing_and_a_changed_one_updates_in_place() {
+    let want = org_watch_deployment(&input(&["us-east-1", "eu-west-1"]));
+    let seen = seen_as_wanted(&want, &[MEMBER, WATCH]);
+    assert_eq!(plan_stacks(&want, &seen, ORG, true).unwrap(), []);
+
+    let mut changed = seen.clone();
+    let global = changed
+        .stack_sets
+        .get_mut("lambda-trust-org-watch-global")
+        .unwrap();
+    global.template["Description"] = "edited".into();
+    let ops = plan_stacks(&want, &changed, ORG, true).unwrap();
+    assert!(
+        matches!(ops.as_slice(), [StackOp::UpdateStackSet { name, .. }] if name.ends_with("-global"))
+    );
+
+    // An account without its instance (it joined while automatic deployment was off): the
+    // region's instances are created again, for every account of the root.
+    let mut joined = seen.clone();
+    joined.members.push("333344445555".into());
+    let said: Vec<String> = (plan_stacks(&want, &joined, ORG, true).unwrap().iter())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "add StackSet lambda-trust-org-watch-global's stacks in us-east-1",
+            "add StackSet lambda-trust-org-watch-lambda's stacks in eu-west-1",
+        ]
+    );
+
+    // A region no longer wanted: its StackSet and its management stack go; a new one is added.
+    let fewer = org_watch_deployment(&input(&["us-east-1", "ap-southeast-2"]));
+    let said: Vec<String> = (plan_stacks(&fewer, &seen, ORG, true).unwrap().iter())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(said, [
+        "add StackSet lambda-trust-org-watch-lambda's stacks in ap-southeast-2",
+        "remove StackSet lambda-trust-org-watch-lambda's stacks from eu-west-1",
+        "create stack lambda-trust-org-watch-management-lambda in the management account, ap-southeast-2",
+        "delete stack lambda-trust-org-watch-management-lambda in the management account, eu-west-1",
+    ]);
+    let one = org_watch_deployment(&input(&["us-east-1"]));
+    let ops = plan_stacks(&one, &seen, ORG, true).unwrap();
+    assert!(ops.iter().any(
+        |op| matches!(op, StackOp::DeleteStackSet { name, regions, .. }
+        if name.ends_with("-lambda") && regions == &["eu-west-1"])
+    ));
+}
+
+#[test]
+fn what_is_not_the_organization_watchs_is_never_taken_over_or_removed() {
+    let want = org_watch_deployment(&input(&["us-east-1"]));
+    let mut seen = seen_as_wanted(&want, &[MEMBER]);
+    seen.stack_sets
+        .get_mut("lambda-trust-org-watch-global")
+        .unwrap()
+        .owner = None;
+    let err = plan_stacks(&want, &seen, ORG, true).unwrap_err();
+    assert_eq!(err.what, "StackSet lambda-trust-org-watch-global");
+    // Teardown removes only what names this organization.
+    let ops = teardown_stacks(&seen, ORG, "r-ab12", true);
+    let said: Vec<String> = ops.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        said,
+        ["delete stack lambda-trust-org-watch-management in the management account, us-east-1"]
+    );
+    assert_eq!(teardown_stacks(&seen, "o-other", "r-ab12", true), []);
+    assert_eq!(teardown_stacks(&seen, ORG, "r-ab12", false), []);
+}
+
+#[test]
+fn the_home_is_the_organization_watchers_alone() {
+    let want = org_watch_deployment(&input(&["us-east-1"]));
+    assert_eq!(
+        want.home.tags.get(WATCH_TAG).map(String::as_str),
+        Some(ORGANIZATION_WATCHER)
+    );
+    let names = watch_names(ORGANIZATION_WATCHER);
+    assert_eq!(names.bus, ORG_WATCH);
+    assert!(names.rule_prefix.starts_with(ORG_WATCH));
+    assert!(want
+        .home
+        .rules
+        .iter()
+        .all(|r| r.name.starts_with(&names.rule_prefix)));
+    // No role's watch is named like it: `:` is in no role's name.
+    assert!(!watch_names("organization").bus.starts_with(ORG_WATCH));
 }

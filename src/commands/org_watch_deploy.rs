@@ -1,0 +1,129 @@
+//! `lambda-trust watch deploy|status|destroy --organization`: the organization watch's
+//! deployment (`app::watch::org_deploy`), shown, asked and written as a deployment's watch is.
+
+use super::invocation::Invocation;
+use super::watch_lifecycle::Lifecycle;
+use crate::app::watch::org_deploy::{self, OrgDeployOptions, OrgOps, OrgWatchState};
+use crate::app::Events;
+use crate::cli::{OrgWatchArgs, WatchPackageArgs};
+use crate::error::{Error, Result, Status};
+use crate::report;
+
+/// `watch deploy|status|destroy --organization`.
+pub(super) async fn run(
+    inv: &Invocation,
+    events: &dyn Events,
+    lifecycle: Lifecycle,
+    (package, org, yes): (&WatchPackageArgs, &OrgWatchArgs, bool),
+) -> Result<Status> {
+    let genesys_org_ids = match org.genesys_org_ids.is_empty() {
+        true => of_the_config(inv)?,
+        false => org.genesys_org_ids.clone(),
+    };
+    if lifecycle == Lifecycle::Deploy && genesys_org_ids.is_empty() {
+        return Err(Error::usage(
+            "the organization watch judges each partner role's external ID against your Genesys Cloud organizations, and none was given",
+            "name each: --genesys-org-id UUID (Admin > Organization Settings shows it), or run beside the config whose environments name them",
+        ));
+    }
+    let options = OrgDeployOptions {
+        package: package.package.clone(),
+        package_use: lifecycle.package_use(package.package.is_some()),
+        genesys_org_ids,
+        function_regions: org.function_regions.clone(),
+        watch_account: org.watch_account.clone(),
+    };
+    let state = org_deploy::read(&inv.settings, events, &options).await?;
+    let ops = match lifecycle {
+        Lifecycle::Destroy => org_deploy::destroy_ops(&state),
+        Lifecycle::Deploy | Lifecycle::Status => org_deploy::deploy_ops(&state)?,
+    };
+    let mut result = result_of(lifecycle, &state, ops.lines());
+    if lifecycle == Lifecycle::Status {
+        inv.output.emit(&result)?;
+        let healthy = ops.is_empty() && result.problems.is_empty();
+        return Ok(Status::ok_or(healthy, Status::Changes));
+    }
+    let lines = ops.lines();
+    let question = format!("Make these {} change(s)?", lines.len());
+    let shown: Vec<String> = match lifecycle {
+        Lifecycle::Deploy if !lines.is_empty() => (result.problems.iter())
+            .map(|p| format!("warning: the function {p}"))
+            .chain(lines.iter().cloned())
+            .collect(),
+        _ => lines.clone(),
+    };
+    if !super::confirm::approved_lines(inv, &shown, &question, yes)? {
+        inv.output.emit(&result)?;
+        return Ok(Status::ok_or(lines.is_empty(), Status::Changes));
+    }
+    made(events, (&state, &ops), lifecycle, &mut result).await?;
+    inv.output.emit(&result)?;
+    Ok(Status::Ok)
+}
+
+/// Makes the writes; what a destroy removed says nothing it would lack.
+async fn made(
+    events: &dyn Events,
+    (state, ops): (&OrgWatchState, &OrgOps),
+    lifecycle: Lifecycle,
+    result: &mut report::WatchResult,
+) -> Result<()> {
+    if ops.is_empty() {
+        return Ok(());
+    }
+    let destroy = lifecycle == Lifecycle::Destroy;
+    result.writes = Some(org_deploy::write(events, state, ops, destroy).await?);
+    result.deployed = !destroy;
+    if destroy {
+        result.problems.clear();
+    } else {
+        result.deployed_code = result.package_code.clone();
+    }
+    Ok(())
+}
+
+fn result_of(
+    lifecycle: Lifecycle,
+    state: &OrgWatchState,
+    changes: Vec<String>,
+) -> report::WatchResult {
+    let f = &state.want.home.function;
+    report::WatchResult {
+        schema_version: crate::report::SCHEMA_VERSION,
+        command: lifecycle.name().into(),
+        role: "*".into(),
+        organization: Some(state.context.organization.clone()),
+        function: f.name.clone(),
+        region: f.region.clone(),
+        deployed: state.seen.function.is_some(),
+        deployed_code: state.seen.function.as_ref().map(|s| s.code_sha256.clone()),
+        package_code: (!state.package.is_empty()).then(|| f.code_sha256.clone()),
+        rules: (state.want.home.rules.iter())
+            .map(|r| format!("{}/{}", r.region, r.name))
+            .collect(),
+        changes,
+        writes: None,
+        notes: state.notes.iter().map(report::watch_note).collect(),
+        problems: state.problems.iter().map(report::watch_problem).collect(),
+        active_findings: None,
+        archived_findings: None,
+        kept_findings: Vec::new(),
+    }
+}
+
+/// Your Genesys Cloud org IDs as the config says them: each environment's external ID (its
+/// org's ID), when a config is given or found; none otherwise.
+fn of_the_config(inv: &Invocation) -> Result<Vec<String>> {
+    let Some(files) = inv.config.each_env_if_found()? else {
+        return Ok(Vec::new());
+    };
+    let mut ids = std::collections::BTreeSet::new();
+    for file in files {
+        let id = file.load()?.config.trust.external_id;
+        if lambda_trust_config::is_uuid(&id) {
+            ids.insert(id);
+        }
+    }
+    Ok(ids.into_iter().collect())
+}

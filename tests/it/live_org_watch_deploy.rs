@@ -1,0 +1,252 @@
+//! `watch deploy|status|destroy --organization` on the local AWS, in an organization of 20
+//! accounts (the management account, a security tooling member registered as StackSets'
+//! delegated administrator, members in OUs nested three deep): refused until StackSets has
+//! trusted access; then the function in the delegated administrator's account, the reader role
+//! and rules in every member through service-managed StackSets on the root, and the management
+//! account's own stack; a second deploy writes nothing in any account; an account that joins
+//! without its stacks is named by status and covered by the next deploy; destroy removes
+//! exactly the organization watch, never a deployment's watch beside it.
+
+use crate::live_security_hub::python;
+use crate::live_watch_deploy::{package, Fake};
+use crate::support;
+
+use serde_json::Value;
+use support::live::*;
+
+const OURS: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+const READER: &str = "lambda-trust-org-watch-read";
+const MANAGEMENT: &str = "123456789012";
+
+/// An organization of `n` accounts: the management account (the test's own), a security
+/// tooling member registered as StackSets' delegated administrator, and members alternately
+/// in `Workloads`, `Workloads/Prod` and `Workloads/Prod/Payments`. Returns the organization's
+/// ID, the delegated administrator and every member (it included).
+fn organization(env: &Env, n: usize) -> (String, String, Vec<String>) {
+    let code = r#"
+org = client("organizations")
+org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+root = org.list_roots()["Roots"][0]["Id"]
+ou = lambda parent, name: org.create_organizational_unit(ParentId=parent, Name=name)["OrganizationalUnit"]["Id"]
+workloads = ou(root, "Workloads")
+prod = ou(workloads, "Prod")
+payments = ou(prod, "Payments")
+security = ou(root, "Security")
+members = []
+for i in range(int(sys.argv[2]) - 1):
+    status = org.create_account(AccountName=f"member-{i + 1}", Email=f"m{i + 1}@example.com")
+    account = status["CreateAccountStatus"]["AccountId"]
+    parent = security if i == 0 else [workloads, prod, payments][i % 3]
+    org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=parent)
+    members.append(account)
+org.register_delegated_administrator(AccountId=members[0],
+    ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+print(json.dumps({"organization": org_id, "members": members}))
+"#;
+    let out: Value = serde_json::from_str(&python(env, code, &[&n.to_string()])).unwrap();
+    let members: Vec<String> = (out["members"].as_array().unwrap().iter())
+        .map(|m| m.as_str().unwrap().to_owned())
+        .collect();
+    let org = out["organization"].as_str().unwrap().to_owned();
+    (org, members[0].clone(), members)
+}
+
+/// StackSets' trusted access to the organization, as `aws cloudformation
+/// activate-organizations-access` turns it on.
+fn trusted_access(env: &Env) {
+    let code = r#"
+client("organizations").enable_aws_service_access(
+    ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+"#;
+    python(env, code, &[]);
+}
+
+/// Whether `account` has the role `name`.
+fn has_role(env: &Env, account: &str, name: &str) -> bool {
+    let code = r#"
+try:
+    client("iam", sys.argv[2]).get_role(RoleName=sys.argv[3])
+    print("yes")
+except Exception:
+    print("no")
+"#;
+    python(env, code, &[account, name]).trim() == "yes"
+}
+
+/// The accounts of the global StackSet's instances (empty when it is gone).
+fn instances(env: &Env) -> Vec<String> {
+    let code = r#"
+cf = client("cloudformation")
+try:
+    out = cf.list_stack_instances(StackSetName="lambda-trust-org-watch-global")["Summaries"]
+except Exception:
+    out = []
+print(json.dumps(sorted(i["Account"] for i in out)))
+"#;
+    serde_json::from_str(&python(env, code, &[])).unwrap()
+}
+
+/// The organization watch's function in `account`: its environment (`None`: not there).
+fn function_env(env: &Env, account: &str) -> Option<Value> {
+    let code = r#"
+try:
+    f = client("lambda", sys.argv[2]).get_function_configuration(FunctionName="lambda-trust-org-watch")
+    print(json.dumps(f.get("Environment", {}).get("Variables", {})))
+except Exception:
+    print("null")
+"#;
+    let out: Value = serde_json::from_str(&python(env, code, &[account])).unwrap();
+    (!out.is_null()).then_some(out)
+}
+
+/// A deployment's watch of a role named `organization` in `account`: its role, tagged as that
+/// watch's own.
+fn a_deployments_watch(env: &Env, account: &str) {
+    let code = r#"
+client("iam", sys.argv[2]).create_role(RoleName="lambda-trust-watch-organization",
+    AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+    Tags=[{"Key": "lambda-trust:watch", "Value": "organization"}])
+"#;
+    python(env, code, &[account]);
+}
+
+#[test]
+fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_only_it() {
+    let env = Env::new();
+    let (org, admin, members) = organization(&env, 20);
+    a_deployments_watch(&env, &admin);
+    let pkg = package(&env, Fake::LambdaTrust);
+    let deploy = ["watch", "deploy", "--organization", "--package", &pkg];
+    let with_ids = |extra: &[&'static str]| {
+        let mut args: Vec<&str> = deploy.to_vec();
+        args.extend(["--genesys-org-id", OURS]);
+        args.extend(extra);
+        args
+    };
+
+    // Your Genesys Cloud organizations are needed to judge an external ID: none given, and
+    // no config found to name them.
+    let none = env.run_raw(&[&deploy[..], &["--yes"]].concat());
+    assert_eq!(none.code, 1);
+    assert!(
+        none.stderr.contains("--genesys-org-id UUID"),
+        "{}",
+        none.stderr
+    );
+    // A config given is honoured: missing, it is an error, never a guess.
+    let (missing, writes) = env.writes_of(&[&deploy[..], &["--yes"]].concat(), 1);
+    assert!(missing.stderr.contains("not found"), "{}", missing.stderr);
+    assert_eq!(writes, 0);
+    env.write_config(&config(&[], ""));
+    // No StackSet can reach the accounts before trusted access: refused before any write.
+    let (refused, writes) = env.writes_of(&with_ids(&["--yes"]), 1);
+    assert!(
+        refused
+            .stderr
+            .contains("aws cloudformation activate-organizations-access"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(writes, 0);
+    trusted_access(&env);
+
+    let status = ["watch", "status", "--organization", "--package", &pkg];
+    let pending = json_of(&env.expect(&[&status[..], &["--format", "json"]].concat(), 2));
+    let changes = pending["changes"].to_string();
+    for what in [
+        "create StackSet lambda-trust-org-watch-global (every account of the organization, us-east-1)",
+        "create stack lambda-trust-org-watch-management in the management account, us-east-1",
+        "let the forwarding roles of organization o-",
+    ] {
+        assert!(changes.contains(what), "{what}: {pending:#}");
+    }
+    let notes = pending["notes"].to_string();
+    assert!(
+        notes.contains(&format!(
+            "account {admin}, StackSets' delegated administrator"
+        )) && notes.contains("OrganizationAccountAccessRole"),
+        "{pending:#}"
+    );
+
+    let (first, writes) = env.writes_of(&with_ids(&["--yes", "--format", "json"]), 0);
+    let first = json_of(&first);
+    assert!(writes >= 8, "{writes} writes: {first:#}");
+    assert_eq!(first["organization"], org.as_str());
+    // The function lives in the delegated administrator's account, never the management's.
+    let vars = function_env(&env, &admin).expect("the function in the watch account");
+    assert_eq!(vars["LAMBDA_TRUST_ORGANIZATION"], org.as_str());
+    assert_eq!(vars["LAMBDA_TRUST_GENESYS_ORG_IDS"], OURS);
+    assert!(function_env(&env, MANAGEMENT).is_none());
+    // Every member, however deep its OU, has its instance; the management account has none
+    // (StackSets skip it) but its own stack's reader role.
+    let mut expected = members.clone();
+    expected.sort();
+    assert_eq!(instances(&env), expected);
+    for account in [
+        &members[17],
+        &members[18],
+        &members[1],
+        &MANAGEMENT.to_owned(),
+    ] {
+        assert!(has_role(&env, account, READER), "{account}");
+    }
+
+    // A second deploy writes nothing, in any account: here with the org IDs the config's
+    // external ID names (the same).
+    let (again, writes) = env.writes_of(&[&deploy[..], &["--yes"]].concat(), 0);
+    assert_eq!(writes, 0, "{}\n{}", again.stdout, again.stderr);
+    assert!(
+        again.stdout.contains("nothing to write"),
+        "{}",
+        again.stdout
+    );
+    let healthy = env.expect(&status, 0);
+    assert!(
+        healthy
+            .stdout
+            .contains("19 of the organization's 19 member account(s)"),
+        "{}",
+        healthy.stdout
+    );
+
+    // An account that joins without its stacks is named, and the next deploy covers it.
+    let joined = python(
+        &env,
+        r#"print(client("organizations").create_account(AccountName="late", Email="late@example.com")["CreateAccountStatus"]["AccountId"])"#,
+        &[],
+    );
+    let joined = joined.trim();
+    let blind = env.expect(&status, 2);
+    assert!(
+        blind
+            .stdout
+            .contains(&format!("does not watch account {joined}")),
+        "{}",
+        blind.stdout
+    );
+    let (_, writes) = env.writes_of(&with_ids(&["--yes"]), 0);
+    assert!(writes >= 1);
+    assert!(has_role(&env, joined, READER));
+    env.expect(&status, 0);
+
+    // Destroy removes exactly the organization watch, in every account.
+    let destroy = [
+        "watch",
+        "destroy",
+        "--organization",
+        "--yes",
+        "--format",
+        "json",
+    ];
+    let (gone, writes) = env.writes_of(&destroy, 0);
+    assert!(writes >= 4, "{}", gone.stdout);
+    assert!(function_env(&env, &admin).is_none());
+    assert!(instances(&env).is_empty());
+    for account in [&members[17], &MANAGEMENT.to_owned(), &joined.to_owned()] {
+        assert!(!has_role(&env, account, READER), "{account}");
+    }
+    assert!(has_role(&env, &admin, "lambda-trust-watch-organization"));
+    let (_, writes) = env.writes_of(&destroy, 0);
+    assert_eq!(writes, 0);
+}
