@@ -297,6 +297,9 @@ pub(crate) enum WatchProblem {
         region: String,
         message: String,
     },
+    /// The organization watch's function found `account` not watched: its active finding in
+    /// the watch account's Security Hub, titled `title`.
+    AccountNotWatched { account: String, title: String },
     /// `account` of the organization has no current instance of `stack_set` in `region`:
     /// its reader role or rules are missing or stale (`status`, CloudFormation's reason).
     AccountNotCovered {

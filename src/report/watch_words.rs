@@ -100,6 +100,9 @@ pub(crate) fn problem(p: &WatchProblem) -> String {
         WatchProblem::HubOff { account, region, message } => format!(
             "cannot publish: Security Hub is not enabled for account {account} in {region} ({message}), so the function's findings go nowhere: enable it (aws securityhub enable-security-hub --region {region})"
         ),
+        WatchProblem::AccountNotWatched { account, title } => format!(
+            "does not watch account {account}, as its last invocation about it found: {title}; the fix is in that finding (its remediation), then the account's next change or `lambda-trust watch deploy --organization`"
+        ),
         WatchProblem::AccountNotCovered { account, stack_set, region, status, reason } => {
             let why = reason.as_deref().map_or_else(String::new, |r| format!(": {r}"));
             format!(

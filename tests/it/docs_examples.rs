@@ -438,6 +438,11 @@ const SETUPS: &[(&str, Setup, bool)] = &[
         false,
     ),
     (
+        "lambda-trust watch deploy --organization --package ./lambda-trust --yes",
+        WATCHABLE_ORGANIZATION,
+        false,
+    ),
+    (
         "lambda-trust watch destroy --yes",
         Setup {
             org: true,
@@ -527,6 +532,7 @@ const EXIT_CODES: &[(&str, i32, &str)] = &[
     ("lambda-trust watch status --package ./lambda-trust --format json", 2, "not deployed yet: changes pending"),
     ("lambda-trust watch status --package ./lambda-trust", 2, "no trail logs management events and Security Hub is off: the watch can neither hear nor publish"),
     ("lambda-trust watch status --organization", 2, "the organization watch is not deployed yet: changes pending"),
+    ("lambda-trust watch status --organization --package ./lambda-trust --format json", 2, "Security Hub is off in the watch's account: the function could not say an account it cannot watch"),
     ("lambda-trust offboard lookup-order --dry-run", 2, "something would change"),
     ("lambda-trust plan --adopt", 2, "ownership to take over: changes pending"),
     ("lambda-trust check --only genesys", 2, "the Genesys Cloud side not applied yet: drift"),

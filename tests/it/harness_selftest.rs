@@ -1781,3 +1781,88 @@ assert sent_with(roles["fwd"]) == 0, "a role whose policies do not allow PutEven
 "#;
     run_python(code, &moto);
 }
+
+/// Service-managed StackSets (CloudFormation User Guide, "Activate trusted access for stack
+/// sets with AWS Organizations", "Create a stack set with service-managed permissions"; API
+/// Reference: CreateStackInstances, DeleteStackInstances, CallAs): refused without trusted
+/// access; an OU's instances in every account below it at any depth, never the management
+/// account; deleted by the same OU; a delegated administrator's calls act on the management
+/// account's StackSets; StackSets' service principal takes a delegated administrator.
+#[test]
+fn service_managed_stack_sets_reach_every_account_below_the_root_but_the_management() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, json, sys
+def client(service, account=None, **keys):
+    c = boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id=keys.get("id", "testing"),
+                     aws_secret_access_key=keys.get("secret", "testing"),
+                     aws_session_token=keys.get("token"))
+    if account:
+        c.meta.events.register("before-sign.*.*",
+            lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+org, cf = client("organizations"), client("cloudformation")
+org.create_organization(FeatureSet="ALL")
+root = org.list_roots()["Roots"][0]["Id"]
+a = org.create_organizational_unit(ParentId=root, Name="a")["OrganizationalUnit"]["Id"]
+b = org.create_organizational_unit(ParentId=a, Name="b")["OrganizationalUnit"]["Id"]
+c = org.create_organizational_unit(ParentId=b, Name="c")["OrganizationalUnit"]["Id"]
+accounts = []
+for i, parent in enumerate([a, b, c]):
+    acct = org.create_account(AccountName=f"m{i}", Email=f"m{i}@example.com")["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=acct, SourceParentId=root, DestinationParentId=parent)
+    accounts.append(acct)
+template = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
+try:
+    cf.create_stack_set(StackSetName="s", TemplateBody=template, PermissionModel="SERVICE_MANAGED",
+                        AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False})
+    raise SystemExit("created without trusted access")
+except cf.exceptions.ClientError as e:
+    assert "organizations access" in str(e), e
+principal = "member.org.stacksets.cloudformation.amazonaws.com"
+org.enable_aws_service_access(ServicePrincipal=principal)
+org.register_delegated_administrator(AccountId=accounts[0], ServicePrincipal=principal)
+cf.create_stack_set(StackSetName="s", TemplateBody=template, PermissionModel="SERVICE_MANAGED",
+                    AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False})
+cf.create_stack_instances(StackSetName="s", DeploymentTargets={"OrganizationalUnitIds": [root]},
+                          Regions=["us-east-1"])
+listed = sorted(i["Account"] for i in cf.list_stack_instances(StackSetName="s")["Summaries"])
+assert listed == sorted(accounts), (listed, accounts)
+# The delegated administrator sees and acts on the management account's StackSet.
+admin = client("cloudformation", accounts[0])
+assert admin.describe_stack_set(StackSetName="s", CallAs="DELEGATED_ADMIN")["StackSet"]["StackSetName"] == "s"
+try:
+    client("cloudformation", accounts[1]).describe_stack_set(StackSetName="s", CallAs="DELEGATED_ADMIN")
+    raise SystemExit("a member that administers nothing read it")
+except cf.exceptions.ClientError as e:
+    assert "not a delegated administrator" in str(e), e
+admin.delete_stack_instances(StackSetName="s", DeploymentTargets={"OrganizationalUnitIds": [root]},
+                             Regions=["us-east-1"], RetainStacks=False, CallAs="DELEGATED_ADMIN")
+assert cf.list_stack_instances(StackSetName="s")["Summaries"] == []
+cf.delete_stack_set(StackSetName="s")
+"#;
+    run_python(code, &moto);
+}
+
+/// AssumeRole (STS API Reference): the credentials act in the role's account, whatever the
+/// server's default account (`MOTO_ACCOUNT_ID`, as the docs' examples run it) is.
+#[test]
+fn an_assumed_roles_credentials_act_in_its_account() {
+    let moto = MotoServer::start_with_env(&[("MOTO_ACCOUNT_ID", "111122223333")]);
+    let code = r#"
+import boto3, sys
+def client(service, **keys):
+    return boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
+                        aws_access_key_id=keys.get("id", "testing"),
+                        aws_secret_access_key=keys.get("secret", "testing"),
+                        aws_session_token=keys.get("token"))
+assert client("sts").get_caller_identity()["Account"] == "111122223333"
+creds = client("sts").assume_role(RoleArn="arn:aws:iam::444455556666:role/Reader",
+                                  RoleSessionName="probe")["Credentials"]
+who = client("sts", id=creds["AccessKeyId"], secret=creds["SecretAccessKey"],
+             token=creds["SessionToken"]).get_caller_identity()
+assert who["Account"] == "444455556666", who
+"#;
+    run_python(code, &moto);
+}

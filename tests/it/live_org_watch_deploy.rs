@@ -115,6 +115,7 @@ client("iam", sys.argv[2]).create_role(RoleName="lambda-trust-watch-organization
 fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_only_it() {
     let env = Env::new();
     let (org, admin, members) = organization(&env, 20);
+    crate::live_security_hub::enable_hub(&env, &admin);
     a_deployments_watch(&env, &admin);
     let pkg = package(&env, Fake::LambdaTrust);
     let deploy = ["watch", "deploy", "--organization", "--package", &pkg];
@@ -201,7 +202,9 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
         "{}",
         again.stdout
     );
+    env.proxy.clear();
     let healthy = env.expect(&status, 0);
+    let reads = env.proxy.count_reads();
     assert!(
         healthy
             .stdout
@@ -217,7 +220,10 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
         &[],
     );
     let joined = joined.trim();
+    env.proxy.clear();
     let blind = env.expect(&status, 2);
+    // Status's reads do not grow with the accounts: as many with 21 as with 20.
+    assert_eq!(env.proxy.count_reads(), reads);
     assert!(
         blind
             .stdout
@@ -249,4 +255,138 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
     assert!(has_role(&env, &admin, "lambda-trust-watch-organization"));
     let (_, writes) = env.writes_of(&destroy, 0);
     assert_eq!(writes, 0);
+}
+
+/// Credentials of `account`'s `OrganizationAccountAccessRole`, as the environment variables an
+/// AWS SDK reads.
+fn credentials_of(env: &Env, account: &str) -> Vec<(&'static str, String)> {
+    let code = r#"
+c = client("sts").assume_role(RoleArn=f"arn:aws:iam::{sys.argv[2]}:role/OrganizationAccountAccessRole",
+                              RoleSessionName="security-tooling")["Credentials"]
+print(json.dumps([c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]]))
+"#;
+    let keys: Vec<String> = serde_json::from_str(&python(env, code, &[account])).unwrap();
+    vec![
+        ("AWS_ACCESS_KEY_ID", keys[0].clone()),
+        ("AWS_SECRET_ACCESS_KEY", keys[1].clone()),
+        ("AWS_SESSION_TOKEN", keys[2].clone()),
+    ]
+}
+
+#[test]
+fn the_delegated_administrator_deploys_all_but_what_only_the_management_account_can_write() {
+    let env = Env::new();
+    let (_, admin, members) = organization(&env, 8);
+    trusted_access(&env);
+    env.write_config(&config(&[], ""));
+    let pkg = package(&env, Fake::LambdaTrust);
+    let config = env.config_path();
+    let deploy = [
+        "watch",
+        "deploy",
+        "--organization",
+        "--package",
+        &pkg,
+        "--yes",
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    let keys = credentials_of(&env, &admin);
+    let keys: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    let first = env.run_env(&deploy, &keys);
+    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    assert!(
+        first
+            .stdout
+            .contains("neither read nor written with a delegated administrator"),
+        "{}",
+        first.stdout
+    );
+    assert!(!first.stdout.contains("create stack "), "{}", first.stdout);
+    assert!(function_env(&env, &admin).is_some());
+    let mut expected = members.clone();
+    expected.sort();
+    // The StackSet is the management account's, as a delegated administrator's is.
+    assert_eq!(instances(&env), expected);
+    assert!(!has_role(&env, MANAGEMENT, READER));
+
+    // The management account's run writes what is left: its own stack, nothing else.
+    let (rest, writes) = env.writes_of(&deploy[..6], 0);
+    assert!(
+        rest.stdout
+            .contains("create stack lambda-trust-org-watch-management")
+            && !rest
+                .stdout
+                .contains("StackSet lambda-trust-org-watch-global ("),
+        "{}",
+        rest.stdout
+    );
+    assert!(writes >= 1);
+    assert!(has_role(&env, MANAGEMENT, READER));
+    let again = env.run_env(&deploy, &keys);
+    assert!(
+        again.stdout.contains("nothing to write"),
+        "{}",
+        again.stdout
+    );
+}
+
+/// The function's word that it cannot watch an account — its finding in its own account's
+/// Security Hub — makes status name that account and exit 2.
+#[test]
+fn status_names_an_account_the_function_found_it_cannot_watch() {
+    let env = Env::new();
+    let (org, admin, members) = organization(&env, 4);
+    trusted_access(&env);
+    env.write_config(&config(&[], ""));
+    let pkg = package(&env, Fake::LambdaTrust);
+    env.expect(
+        &[
+            "watch",
+            "deploy",
+            "--organization",
+            "--package",
+            &pkg,
+            "--yes",
+        ],
+        0,
+    );
+    let status = [
+        "watch",
+        "status",
+        "--organization",
+        "--package",
+        &pkg,
+        "--format",
+        "json",
+    ];
+    // Its own account's Security Hub off: it could not say what it cannot watch.
+    let off = json_of(&env.expect(&status, 2));
+    assert!(
+        off["problems"].to_string().contains("cannot publish"),
+        "{off:#}"
+    );
+    crate::live_security_hub::enable_hub(&env, &admin);
+    env.expect(&status, 0);
+    let blind = &members[2];
+    let code = r#"
+admin, blind, org = sys.argv[2], sys.argv[3], sys.argv[4]
+generator = f"lambda-trust/organization-watch/{blind}/:account/not-watched"
+client("securityhub", admin).batch_import_findings(Findings=[{
+    "SchemaVersion": "2018-10-08", "Id": generator, "GeneratorId": generator,
+    "ProductArn": f"arn:aws:securityhub:us-east-1:{admin}:product/{admin}/default",
+    "AwsAccountId": admin, "Types": ["Software and Configuration Checks"],
+    "CreatedAt": "2026-11-27T00:00:00Z", "UpdatedAt": "2026-11-27T00:00:00Z",
+    "Severity": {"Label": "HIGH"}, "Title": f"account {blind} is not watched",
+    "Description": org, "Resources": [{"Type": "Other", "Id": f"AWS::::Account:{blind}"}]}])
+"#;
+    python(&env, code, &[&admin, blind, &org]);
+    let named = json_of(&env.expect(&status, 2));
+    assert!(
+        named["problems"].to_string().contains(&format!(
+            "does not watch account {blind}, as its last invocation"
+        )),
+        "{named:#}"
+    );
 }

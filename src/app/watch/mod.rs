@@ -11,6 +11,7 @@ pub(crate) mod destroy;
 pub(crate) mod kept;
 mod notes;
 pub(crate) mod org_deploy;
+mod org_status;
 pub(crate) mod organization;
 pub(crate) mod package;
 pub(crate) mod run;

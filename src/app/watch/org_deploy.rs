@@ -122,9 +122,7 @@ pub(crate) async fn read(
         clients,
         home,
     };
-    let (covered, problems) = coverage(&state);
-    state.notes.push(covered);
-    state.problems = problems;
+    judge(&mut state, &input.watch_account).await;
     Ok(state)
 }
 
@@ -199,6 +197,19 @@ async fn members_of(clients: &Clients, context: &OrgContext) -> Result<Vec<Strin
     Ok((listed.into_iter().map(|a| a.id))
         .filter(|a| a != management)
         .collect())
+}
+
+/// What the organization watch lacks: each member without its StackSets' current instances,
+/// and each account its function found it cannot watch.
+async fn judge(state: &mut OrgWatchState, watch: &str) {
+    let (covered, problems) = coverage(state);
+    state.notes.push(covered);
+    state.problems = problems;
+    let f = &state.want.home.function;
+    let at = (state.clients.partition(), f.region.as_str(), watch);
+    let (blind, unread) = super::org_status::not_watched(state.home(), at).await;
+    state.problems.extend(blind);
+    state.notes.extend(unread);
 }
 
 /// What was not given is what is deployed: the Genesys Cloud org IDs the function runs with,

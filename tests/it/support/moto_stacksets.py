@@ -33,11 +33,10 @@ if STACKSETS not in FakeDelegatedAdministrator.SUPPORTED_SERVICES:
 
 def org_of(account_id, region):
     """The organization backend holding `account_id`'s organization (its management account's)."""
-    backends = organizations_backends[account_id]
-    backend = backends[get_partition(region)]
+    backend = organizations_backends[account_id][get_partition(region)]
     if backend.org is not None:
         return backend
-    member = backends.master_accounts.get(account_id)
+    member = organizations_backends.master_accounts.get(account_id)
     if member is None:
         return None
     master_id, partition = member
