@@ -88,28 +88,13 @@ fn result_of(
     state: &OrgWatchState,
     changes: Vec<String>,
 ) -> report::WatchResult {
-    let f = &state.want.home.function;
-    report::WatchResult {
-        schema_version: crate::report::SCHEMA_VERSION,
-        command: lifecycle.name().into(),
-        role: "*".into(),
-        organization: Some(state.context.organization.clone()),
-        function: f.name.clone(),
-        region: f.region.clone(),
-        deployed: state.seen.function.is_some(),
-        deployed_code: state.seen.function.as_ref().map(|s| s.code_sha256.clone()),
-        package_code: (!state.package.is_empty()).then(|| f.code_sha256.clone()),
-        rules: (state.want.home.rules.iter())
-            .map(|r| format!("{}/{}", r.region, r.name))
-            .collect(),
-        changes,
-        writes: None,
-        notes: state.notes.iter().map(report::watch_note).collect(),
-        problems: state.problems.iter().map(report::watch_problem).collect(),
-        active_findings: None,
-        archived_findings: None,
-        kept_findings: Vec::new(),
-    }
+    let said = (&state.notes[..], &state.problems[..]);
+    let deployment = (&state.want.home, &state.seen);
+    let mut result =
+        super::watch_lifecycle::result_of(lifecycle, deployment, &state.package, said, changes);
+    "*".clone_into(&mut result.role);
+    result.organization = Some(state.context.organization.clone());
+    result
 }
 
 /// Your Genesys Cloud org IDs as the config says them: each environment's external ID (its

@@ -283,31 +283,12 @@ fn result_of(
     state: &WatchState,
     changes: Vec<String>,
 ) -> report::WatchResult {
-    let f = &state.want.function;
-    report::WatchResult {
-        schema_version: crate::report::SCHEMA_VERSION,
-        command: lifecycle.name().into(),
-        role: state.role.clone(),
-        organization: None,
-        function: f.name.clone(),
-        region: f.region.clone(),
-        deployed: state.seen.function.is_some(),
-        deployed_code: state.seen.function.as_ref().map(|s| s.code_sha256.clone()),
-        package_code: (!state.package.is_empty()).then(|| f.code_sha256.clone()),
-        rules: state
-            .want
-            .rules
-            .iter()
-            .map(|r| format!("{}/{}", r.region, r.name))
-            .collect(),
-        changes,
-        writes: None,
-        notes: state.notes.iter().map(report::watch_note).collect(),
-        problems: state.problems.iter().map(report::watch_problem).collect(),
-        active_findings: None,
-        archived_findings: None,
-        kept_findings: Vec::new(),
-    }
+    let said = (&state.notes[..], &state.problems[..]);
+    let deployment = (&state.want, &state.seen);
+    let mut result =
+        super::watch_lifecycle::result_of(lifecycle, deployment, &state.package, said, changes);
+    result.role.clone_from(&state.role);
+    result
 }
 
 fn finding(f: &ActiveFinding) -> report::WatchFinding {

@@ -173,6 +173,7 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
     let (first, writes) = env.writes_of(&with_ids(&["--yes", "--format", "json"]), 0);
     let first = json_of(&first);
     assert!(writes >= 8, "{writes} writes: {first:#}");
+    println!("first deploy, 20 accounts: {writes} writes");
     assert_eq!(first["organization"], org.as_str());
     // The function lives in the delegated administrator's account, never the management's.
     let vars = function_env(&env, &admin).expect("the function in the watch account");
@@ -205,6 +206,7 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
     env.proxy.clear();
     let healthy = env.expect(&status, 0);
     let reads = env.proxy.count_reads();
+    println!("status, 20 accounts: {reads} reads");
     assert!(
         healthy
             .stdout
@@ -246,6 +248,7 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
         "json",
     ];
     let (gone, writes) = env.writes_of(&destroy, 0);
+    println!("destroy, 21 accounts: {writes} writes");
     assert!(writes >= 4, "{}", gone.stdout);
     assert!(function_env(&env, &admin).is_none());
     assert!(instances(&env).is_empty());
