@@ -128,6 +128,7 @@ pub(crate) struct OrgWatchArgs {
     #[arg(
         long = "function-region",
         value_name = "REGION",
+        value_parser = region,
         requires = "organization"
     )]
     pub function_regions: Vec<String>,
@@ -136,4 +137,39 @@ pub(crate) struct OrgWatchArgs {
     /// Needed when StackSets has several [default: its one delegated administrator].
     #[arg(long, value_name = "ACCOUNT", requires = "organization")]
     pub watch_account: Option<String>,
+}
+
+/// An AWS region's name as AWS writes them: lowercase words and a number, `eu-west-1`.
+fn region(s: &str) -> Result<String, String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let words = parts.len() >= 3
+        && (parts[..parts.len() - 1].iter())
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()));
+    let number = parts
+        .last()
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    match words && number {
+        true => Ok(s.to_owned()),
+        false => {
+            Err("a region's name, as `eu-west-1` (aws ec2 describe-regions lists them)".into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_region_is_words_and_a_number() {
+        for ok in [
+            "eu-west-1",
+            "us-gov-west-1",
+            "ap-southeast-2",
+            "eusc-de-east-1",
+        ] {
+            assert!(super::region(ok).is_ok(), "{ok}");
+        }
+        for bad in ["eu-west", "EU-WEST-1", "mars", "eu--1", "eu-west-1a"] {
+            assert!(super::region(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -344,17 +344,33 @@ fn status_names_an_account_the_function_found_it_cannot_watch() {
     trusted_access(&env);
     env.write_config(&config(&[], ""));
     let pkg = package(&env, Fake::LambdaTrust);
-    env.expect(
-        &[
-            "watch",
-            "deploy",
-            "--organization",
-            "--package",
-            &pkg,
-            "--yes",
-        ],
-        0,
-    );
+    let deploy = [
+        "watch",
+        "deploy",
+        "--organization",
+        "--package",
+        &pkg,
+        "--yes",
+    ];
+    // A region of another partition is refused before any write.
+    let china = [&deploy[..], &["--function-region", "cn-north-1"]].concat();
+    let (refused, writes) = env.writes_of(&china, 1);
+    let why = "not in the organization's partition";
+    assert!(refused.stderr.contains(why), "{}", refused.stderr);
+    assert_eq!(writes, 0);
+    // A second region of targets: its StackSet, and the management account's stack there.
+    let ireland = [
+        &deploy[..],
+        &["--function-region", "eu-west-1", "--format", "json"],
+    ]
+    .concat();
+    let regional = json_of(&env.expect(&ireland, 0))["changes"].to_string();
+    for what in [
+        "StackSet lambda-trust-org-watch-lambda (every account of the organization, eu-west-1)",
+        "stack lambda-trust-org-watch-management-lambda in the management account, eu-west-1",
+    ] {
+        assert!(regional.contains(what), "{what}: {regional}");
+    }
     let status = [
         "watch",
         "status",

@@ -76,6 +76,7 @@ pub(crate) async fn read(
     let clients = Clients::connect(&aws).await?.reporting(events.retries());
     let context = org_context(&clients).await.map_err(context_error)?;
     let (acting, watch_account) = standing(&context, options.watch_account.as_deref())?;
+    in_the_partition(&options.function_regions, clients.partition())?;
     let (package, architecture, mut notes) =
         package_alone(options.package.as_deref(), options.package_use)?;
     let (home, via) = home_clients(&clients, &aws, &context, &watch_account).await?;
@@ -233,6 +234,20 @@ fn as_deployed(
         changed = true;
     }
     changed
+}
+
+/// Each `--function-region` is of the organization's partition: a rule cannot forward to a bus
+/// of another (refused before any write).
+fn in_the_partition(regions: &[String], partition: &str) -> Result<()> {
+    let other =
+        (regions.iter()).find(|r| lambda_trust_iam::partition_of_region(r) != Some(partition));
+    match other {
+        None => Ok(()),
+        Some(r) => Err(Error::usage(
+            format!("--function-region {r} is not in the organization's partition, {partition}"),
+            "name regions of the partition the organization is in",
+        )),
+    }
 }
 
 fn context_error(e: OrgContextError) -> Error {
