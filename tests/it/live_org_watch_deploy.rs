@@ -260,6 +260,16 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
     assert_eq!(writes, 0);
 }
 
+/// An organization of `n` accounts ready for the organization watch: StackSets' trusted
+/// access on, the config naming our Genesys Cloud org, the package built. Returns
+/// [`organization`]'s and the package's path.
+fn ready(env: &Env, n: usize) -> (String, String, Vec<String>, String) {
+    let (org, admin, members) = organization(env, n);
+    trusted_access(env);
+    env.write_config(&config(&[], ""));
+    (org, admin, members, package(env, Fake::LambdaTrust))
+}
+
 /// Credentials of `account`'s `OrganizationAccountAccessRole`, as the environment variables an
 /// AWS SDK reads.
 fn credentials_of(env: &Env, account: &str) -> Vec<(&'static str, String)> {
@@ -279,10 +289,7 @@ print(json.dumps([c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]]))
 #[test]
 fn the_delegated_administrator_deploys_all_but_what_only_the_management_account_can_write() {
     let env = Env::new();
-    let (_, admin, members) = organization(&env, 8);
-    trusted_access(&env);
-    env.write_config(&config(&[], ""));
-    let pkg = package(&env, Fake::LambdaTrust);
+    let (_, admin, members, pkg) = ready(&env, 8);
     let config = env.config_path();
     let deploy = [
         "watch",
@@ -340,10 +347,7 @@ fn the_delegated_administrator_deploys_all_but_what_only_the_management_account_
 #[test]
 fn status_names_an_account_the_function_found_it_cannot_watch() {
     let env = Env::new();
-    let (org, admin, members) = organization(&env, 4);
-    trusted_access(&env);
-    env.write_config(&config(&[], ""));
-    let pkg = package(&env, Fake::LambdaTrust);
+    let (org, admin, members, pkg) = ready(&env, 4);
     let deploy = [
         "watch",
         "deploy",
