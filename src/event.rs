@@ -187,6 +187,13 @@ pub(crate) enum Said {
         #[serde(flatten)]
         counts: HubCounts,
     },
+    /// The organization watch's sweep `sweep`: `put` of the `accounts` accounts' events put on
+    /// the watch's bus.
+    Swept {
+        sweep: String,
+        put: usize,
+        accounts: usize,
+    },
     /// `audit --write-baseline`: the file written, with `entries` `[[suppress]]` entries.
     BaselineWritten { path: PathBuf, entries: usize },
     /// `init --from-account` without `--match`: the `functions` listed are written as

@@ -35,7 +35,8 @@
 //! `runtime` (the watching function's Lambda Runtime API loop, on `lambda_runtime`), `watch_deploy`
 //! (what is live of a watch, its writes, the trails its events need), `org_context`,
 //! `stack_sets` and `stack_writes` (`watch deploy --organization`: the organization, its
-//! StackSets and the management account's stacks), `sns` (its notice),
+//! StackSets and the management account's stacks), `sweep` (the organization watch's events, one
+//! per account, put on its bus), `sns` (its notice),
 //! `config_rule` (the `config-rule` engine's rule and the evaluations that answer it)
 
 pub(crate) mod accounts;
@@ -66,6 +67,7 @@ pub(crate) mod security_hub;
 pub(crate) mod sns;
 pub(crate) mod stack_sets;
 mod stack_writes;
+pub(crate) mod sweep;
 pub(crate) mod trail;
 mod watch_bus;
 pub(crate) mod watch_deploy;

@@ -55,7 +55,7 @@ impl OrgRecord for Asff {
             version: crate::cli::VERSION.to_owned(),
             change: run.change.clone(),
             accounts: run.accounts.iter().map(account).collect(),
-            not_reproved: run.not_reproved.clone(),
+            swept: run.swept.clone(),
         }
     }
 }
@@ -92,7 +92,7 @@ fn changed(change: &OrgChange) -> OrgWatchChange<'_> {
         | OrgChange::Policy { call, .. }
         | OrgChange::Function { call, .. }
         | OrgChange::Organization { call } => Some(call),
-        OrgChange::Sweep { .. } | OrgChange::Nothing { .. } => None,
+        OrgChange::Account { .. } | OrgChange::Sweep { .. } | OrgChange::Nothing { .. } => None,
     };
     OrgWatchChange {
         event: call.map(|c| c.event.as_str()),

@@ -107,6 +107,11 @@ pub(crate) fn said(said: &Said) -> String {
             calls,
             counts,
         } => security_hub(account, region, *calls, counts),
+        Said::Swept {
+            sweep,
+            put,
+            accounts,
+        } => format!("{sweep}: {put} of {accounts} accounts' events put on the watch's bus"),
         Said::BaselineWritten { path, entries } => format!(
             "wrote {} with {entries} [[suppress]] entr{} (one per finding: role or function, and \
              code); replace each reason with the real one",

@@ -1718,6 +1718,29 @@ assert [r["Name"] for r in events.list_rules()["Rules"]] == [], "the default bus
     run_python(&code, &moto);
 }
 
+/// A rule's target without an input of its own gets "the entire event" (API Reference,
+/// PutTargets): the account that put it too, which the organization watch's sweep rule and
+/// function read.
+#[test]
+fn a_targets_event_is_the_entire_event_with_its_account() {
+    let moto = MotoServer::start();
+    let code = format!(
+        "{EVENTS}{}",
+        r#"
+sqs = boto3.client("sqs", endpoint_url=sys.argv[1], region_name="us-east-1",
+    aws_access_key_id="testing", aws_secret_access_key="testing")
+queue = sqs.create_queue(QueueName="seen")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_rule(Name="seen", EventPattern=json.dumps({"source": ["test.probe"]}))
+events.put_targets(Rule="seen", Targets=[{"Id": "q", "Arn": arn}])
+events.put_events(Entries=[{"Source": "test.probe", "DetailType": "probe", "Detail": "{}"}])
+got = json.loads(sqs.receive_message(QueueUrl=queue)["Messages"][0]["Body"])
+assert got.get("account") == "123456789012", got
+"#
+    );
+    run_python(&code, &moto);
+}
+
 /// EventBridge across accounts (User Guide, "Permissions for event buses", "Sending and
 /// receiving events between AWS accounts"): a rule's target that is another account's bus
 /// delivers only what that bus's policy admits — the target's role, by `aws:PrincipalArn`

@@ -5,8 +5,8 @@
 //! member 17, forwarded by that member's rule (its `account` kept, as EventBridge keeps it
 //! across buses), is a finding in member 17's own Security Hub after one invocation, reading
 //! that role alone through that member's reader; the repair resolves it; a role no partner can
-//! assume costs at most three calls and publishes nothing; the whole organization is never
-//! answered healthy by a version that does not sweep it.
+//! assume costs at most three calls and publishes nothing; a function that cannot sweep is
+//! never answered healthy (the sweep itself: `live_org_watch_sweep.rs`).
 
 use crate::live_security_hub::{enable_hub, hub_findings, python};
 use crate::support;
@@ -16,16 +16,16 @@ use support::live::*;
 use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi};
 
 /// Ours: the Genesys Cloud organization the function is told of.
-const OURS: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
+pub(crate) const OURS: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 /// Another Genesys Cloud organization's ID.
 const THEIRS: &str = "5d1c9b7e-3a2f-4e8d-b6c0-9f8e7d6c5b4a";
 const READER: &str = "lambda-trust-org-watch-read";
-const ROLE: &str = "vendor-lambda";
+pub(crate) const ROLE: &str = "vendor-lambda";
 
 /// An organization of `n` accounts: the management account (the test's own) and `n - 1`
 /// members, alternately in `Workloads` and its child `Workloads/Prod`, each with the reader
 /// role. Returns the organization's ID and the members.
-fn organization(env: &Env, n: usize) -> (String, Vec<String>) {
+pub(crate) fn organization(env: &Env, n: usize) -> (String, Vec<String>) {
     let code = r#"
 org = client("organizations")
 org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
@@ -59,7 +59,7 @@ print(json.dumps({"organization": org_id, "members": members}))
 
 /// In `account`: the function `{name}-target` and the role `name` with `trust` (a trust
 /// policy's statement list) invoking it through one inline policy.
-fn partner_role(env: &Env, account: &str, name: &str, trust: &Value) {
+pub(crate) fn partner_role(env: &Env, account: &str, name: &str, trust: &Value) {
     let code = r#"
 import io, zipfile
 account, name, trust = sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
@@ -96,7 +96,7 @@ print(arn)
 }
 
 /// Genesys Cloud's trust statement, with `external_id` when given.
-fn genesys(external_id: Option<&str>) -> Value {
+pub(crate) fn genesys(external_id: Option<&str>) -> Value {
     let mut s = json!({"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole"});
     if let Some(id) = external_id {
@@ -126,7 +126,7 @@ fn forwarded(account: &str, call: &str, name: &str) -> Value {
 }
 
 /// The organization watch's findings `account`'s Security Hub holds in `state`.
-fn org_findings(env: &Env, account: &str, state: &str) -> Vec<Value> {
+pub(crate) fn org_findings(env: &Env, account: &str, state: &str) -> Vec<Value> {
     let prefix = format!("lambda-trust/organization-watch/{account}/");
     (hub_findings(env, account).into_iter())
         .filter(|f| (f["GeneratorId"].as_str()).is_some_and(|g| g.starts_with(&prefix)))
@@ -134,7 +134,7 @@ fn org_findings(env: &Env, account: &str, state: &str) -> Vec<Value> {
         .collect()
 }
 
-fn codes(findings: &[Value]) -> Vec<String> {
+pub(crate) fn codes(findings: &[Value]) -> Vec<String> {
     let mut codes: Vec<String> = (findings.iter())
         .map(|f| {
             f["ProductFields"]["lambda-trust/Code"]
@@ -149,7 +149,7 @@ fn codes(findings: &[Value]) -> Vec<String> {
 
 /// The function's answer to `event`: a response of the record's schema, or the error Lambda
 /// records.
-fn invoke(api: &RuntimeApi, event: &Value) -> Value {
+pub(crate) fn invoke(api: &RuntimeApi, event: &Value) -> Value {
     let answer = api.invoke(event);
     if answer["kind"] == "response" {
         let schema = &crate::json_schemas::validators()["org-watch-run.schema.json"];
@@ -162,8 +162,17 @@ fn invoke(api: &RuntimeApi, event: &Value) -> Value {
 }
 
 fn watching(env: &Env, organization: &str) -> (RuntimeApi, Function) {
+    watching_with(env, organization, &[])
+}
+
+/// The function started with its deployment's variables, and `more`.
+pub(crate) fn watching_with(
+    env: &Env,
+    organization: &str,
+    more: &[(&str, &str)],
+) -> (RuntimeApi, Function) {
     let api = RuntimeApi::start();
-    let vars = [
+    let mut vars = vec![
         (
             "LAMBDA_TRUST_ORGANIZATION".to_owned(),
             organization.to_owned(),
@@ -174,6 +183,7 @@ fn watching(env: &Env, organization: &str) -> (RuntimeApi, Function) {
             "lambda-trust-org-watch".to_owned(),
         ),
     ];
+    vars.extend(more.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let function = Function::start_with(env, &api, &vars);
     (api, function)
 }
@@ -357,7 +367,7 @@ fn another_orgs_id_is_a_finding_and_a_role_no_partner_can_assume_costs_three_cal
 }
 
 /// The watch's own findings about `account` (`:account`: no role's name).
-fn not_watched(env: &Env, account: &str, state: &str) -> Vec<Value> {
+pub(crate) fn not_watched(env: &Env, account: &str, state: &str) -> Vec<Value> {
     let generator = format!("lambda-trust/organization-watch/{account}/:account/not-watched");
     (hub_findings(env, ACCOUNT).into_iter())
         .filter(|f| f["GeneratorId"] == generator.as_str())
@@ -412,11 +422,12 @@ fn a_reader_that_cannot_be_assumed_is_a_finding_in_the_watchs_account_until_it_i
     assert_eq!(answer["kind"], "response", "{answer:#}");
     assert_eq!(not_watched(&env, &m5, "ACTIVE"), Vec::<Value>::new());
 
-    // The whole organization is asked for: not swept by this version, never answered healthy.
+    // A function deployed before the sweep names no bus: the tick cannot sweep, and says what
+    // to run; never answered healthy.
     let answer = api.invoke(&schedule_tick());
     assert_eq!(answer["kind"], "error", "{answer:#}");
     assert!(
-        answer["body"].to_string().contains("does not sweep"),
+        answer["body"].to_string().contains("LAMBDA_TRUST_BUS"),
         "{answer:#}"
     );
 }

@@ -11,7 +11,7 @@ use crate::live_security_hub::python;
 use crate::live_watch_deploy::{package, Fake};
 use crate::support;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use support::live::*;
 
 const OURS: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
@@ -99,6 +99,16 @@ except Exception:
     (!out.is_null()).then_some(out)
 }
 
+/// The event pattern of the sweep rule on the watch's bus in `account`.
+fn sweep_pattern(env: &Env, account: &str) -> Value {
+    let code = r#"
+rule = client("events", sys.argv[2]).describe_rule(Name="lambda-trust-org-watch-sweep",
+    EventBusName="lambda-trust-org-watch")
+print(rule["EventPattern"])
+"#;
+    serde_json::from_str(&python(env, code, &[account])).unwrap()
+}
+
 /// A deployment's watch of a role named `organization` in `account`: its role, tagged as that
 /// watch's own.
 fn a_deployments_watch(env: &Env, account: &str) {
@@ -180,6 +190,17 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
     assert_eq!(vars["LAMBDA_TRUST_ORGANIZATION"], org.as_str());
     assert_eq!(vars["LAMBDA_TRUST_GENESYS_ORG_IDS"], OURS);
     assert!(function_env(&env, MANAGEMENT).is_none());
+    // The sweep: the function names its bus, whose sweep rule takes only the watch account's
+    // own events.
+    let bus = format!("arn:aws:events:us-east-1:{admin}:event-bus/lambda-trust-org-watch");
+    assert_eq!(vars["LAMBDA_TRUST_BUS"], bus.as_str());
+    let pattern = sweep_pattern(&env, &admin);
+    assert_eq!(pattern["account"], json!([admin]), "{pattern:#}");
+    assert_eq!(
+        pattern["source"],
+        json!(["lambda-trust.org-watch"]),
+        "{pattern:#}"
+    );
     // Every member, however deep its OU, has its instance; the management account has none
     // (StackSets skip it) but its own stack's reader role.
     let mut expected = members.clone();

@@ -167,9 +167,10 @@ pub use watch::organization::model::{OrgWatchInput, ORG_WATCH};
 pub use watch::organization::plan::{
     plan_stacks, teardown_stacks, NotOurStack, SeenInstance, SeenStack, SeenStacks, StackOp,
 };
-pub use watch::organization::record::{OrgAccountRecord, OrgWatchRecord};
+pub use watch::organization::record::{OrgAccountRecord, OrgWatchRecord, SweptRecord};
 pub use watch::organization::settings::OrgWatchSettings;
 pub use watch::organization::stacks::{Stack, StackSet};
+pub use watch::organization::sweep::{sweep_events, SweepEvent};
 pub use watch::record::{
     compliance as rule_compliance, Compliance, Notice, Published, Reread, RuleAnswer,
     Verdict as WatchVerdict, WatchRecord,

@@ -123,6 +123,8 @@ EventBridge quotas", "Receiving events from a SaaS partner"):
   ValidationException beyond); the quota's error code is not documented: InvalidEventPatternException
   here, its message naming the quota.
 
+- A rule's target without Input, InputPath or InputTransformer gets the entire event, its
+  `account` included (API Reference, PutTargets; moto: the event without its `account`).
 - PutPermission with a Policy replaces the bus's whole resource policy (API Reference,
   PutPermission: "Policy … instead of" the single-statement parameters; moto: merged into the
   statements of other principals).
@@ -1280,6 +1282,15 @@ def normalize_event_bus_arn(self, event_bus_arn):
 
 
 events_models.EventsBackend._normalize_event_bus_arn = normalize_event_bus_arn
+
+# A target without Input, InputPath or InputTransformer gets "the entire event" (API
+# Reference, PutTargets), its `account` too; moto's default template leaves it out.
+from moto.events import utils as events_utils
+
+events_utils.EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = (
+    '{"id": "<id>", "time": <time>, "version": "0", "detail-type": "<detail-type>", '
+    '"source": "<source>", "account": "<account>", "region": "<region>", '
+    '"resources": <resources>, "detail": <detail>}')
 
 
 

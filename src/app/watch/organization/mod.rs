@@ -7,3 +7,4 @@
 
 pub(crate) mod run;
 pub(crate) mod serve;
+mod sweep;

@@ -12,12 +12,13 @@
 //!   role's call is.
 //! - A function policy's call: the function's account is read and proved again, as `audit`
 //!   reads one account (the partner roles that target it are not known from the event).
-//! - Organizations' calls and the schedule ask for the whole organization: not re-proved by
-//!   this version; the run says so and the invocation fails, never answers healthy.
+//! - Organizations' calls, its membership events and the schedule ask for the whole
+//!   organization: the sweep puts one event per account on the watch's bus (`sweep`), and
+//!   each comes back as an account to re-prove, read as a function's call's account is.
 //!
 //! The organization's SCPs and RCPs are read with the function's own credentials (the
-//! delegated administrator's), once per warm execution environment, never through a member's
-//! reader.
+//! delegated administrator's), once per warm execution environment and sweep (an
+//! Organizations call in between drops what was read), never through a member's reader.
 
 use std::sync::Arc;
 
@@ -33,9 +34,10 @@ use crate::aws::audit_role::{read_role, read_role_policies, read_used_policies, 
 use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::error::{Error, Result};
+use crate::event::Said;
 use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole};
 use lambda_trust_model::{organization_watch_blind, organization_watch_settled};
-use lambda_trust_provision::{OrgChange, OrgWatchSettings};
+use lambda_trust_provision::{OrgChange, OrgWatchSettings, SweptRecord};
 
 /// The function's state between invocations: its settings, its clients once connected, and
 /// the organization's policies once read.
@@ -43,6 +45,8 @@ pub(crate) struct OrgWatcher {
     settings: OrgWatchSettings,
     clients: Option<Clients>,
     org: Arc<OrgReader>,
+    /// The sweep the organization's policies were last read again for.
+    read_for: Option<String>,
 }
 
 /// What one account's part of a run re-proved, and where it went.
@@ -76,8 +80,8 @@ enum Reach {
 pub(crate) struct OrgRun {
     pub change: OrgChange,
     pub accounts: Vec<AccountRun>,
-    /// What was not re-proved, and why (the whole organization, this version).
-    pub not_reproved: Option<String>,
+    /// The whole organization asked for: the sweep fanned out.
+    pub swept: Option<SweptRecord>,
 }
 
 /// What the command makes of a run: its findings in ASFF (`report` builds them; the workflow
@@ -96,6 +100,7 @@ impl OrgWatcher {
             settings,
             clients: None,
             org: Arc::default(),
+            read_for: None,
         }
     }
 
@@ -114,7 +119,28 @@ impl OrgWatcher {
                 .await?
                 .reporting(events.retries()),
         };
-        let scope = match &change {
+        let mut run = OrgRun {
+            swept: self.swept(&clients, events, &change).await,
+            change,
+            accounts: Vec::new(),
+        };
+        if let Some((account, reach)) = self.scope(&run.change) {
+            let parts = self.account(&clients, events, (&account, reach), &run.change, render);
+            for mut one in parts.await {
+                if let Some(home) = &home {
+                    tell_the_watch(&clients, home, &mut one, render).await;
+                }
+                run.accounts.push(one);
+            }
+        }
+        self.clients = Some(clients);
+        Ok(run)
+    }
+
+    /// The account `change` reaches, and what of it. A sweep's account reads the
+    /// organization's policies again, once per sweep in this environment.
+    fn scope(&mut self, change: &OrgChange) -> Option<(String, Reach)> {
+        match change {
             OrgChange::Role { account, name, .. } => {
                 Some((account.clone(), Reach::Role(name.clone())))
             }
@@ -124,27 +150,42 @@ impl OrgWatcher {
             OrgChange::Function { arn, .. } => {
                 lambda_trust_iam::Arn::parse(arn).map(|a| (a.account, Reach::Account))
             }
-            _ => None,
-        };
-        let mut run = OrgRun {
-            change,
-            accounts: Vec::new(),
-            not_reproved: None,
-        };
-        match scope {
-            Some((account, reach)) => {
-                let parts = self.account(&clients, events, (&account, reach), &run.change, render);
-                for mut one in parts.await {
-                    if let Some(home) = &home {
-                        tell_the_watch(&clients, home, &mut one, render).await;
-                    }
-                    run.accounts.push(one);
+            OrgChange::Account { account, sweep, .. } => {
+                if self.read_for.as_ref() != Some(sweep) {
+                    self.org = Arc::default();
+                    self.read_for = Some(sweep.clone());
                 }
+                Some((account.clone(), Reach::Account))
             }
-            None => run.not_reproved = not_reproved(&run.change),
+            OrgChange::Organization { .. }
+            | OrgChange::Sweep { .. }
+            | OrgChange::Nothing { .. } => None,
         }
-        self.clients = Some(clients);
-        Ok(run)
+    }
+
+    /// The whole organization asked for: the sweep fanned out, one event per account; an
+    /// Organizations call drops the policies this environment read.
+    async fn swept(
+        &mut self,
+        clients: &Clients,
+        events: &dyn Events,
+        change: &OrgChange,
+    ) -> Option<SweptRecord> {
+        let why = match change {
+            OrgChange::Organization { call } => {
+                self.org = Arc::default();
+                format!("{} in the organization", call.event)
+            }
+            OrgChange::Sweep { why } => why.clone(),
+            _ => return None,
+        };
+        let swept = super::sweep::fan_out(clients, self.settings.bus.as_deref(), &why).await;
+        events.event(Event::Said(Said::Swept {
+            sweep: swept.sweep.clone(),
+            put: swept.put,
+            accounts: swept.accounts,
+        }));
+        Some(swept)
     }
 
     /// One account's part: its reader assumed, what the change reaches re-proved — a role, the
@@ -342,24 +383,5 @@ fn published_calls(published: &Option<std::result::Result<Sent, String>>) -> usi
         // The `GetFindings` pages that read what is held, and the imports.
         Some(Ok(sent)) => sent.reads + sent.calls,
         Some(Err(_)) | None => 0,
-    }
-}
-
-/// Why a change is not re-proved by this version: the whole organization (its accounts, its
-/// SCPs and RCPs, the schedule's sweep) is not swept yet; nothing it cannot read is answered
-/// healthy.
-fn not_reproved(change: &OrgChange) -> Option<String> {
-    match change {
-        OrgChange::Organization { call } => Some(format!(
-            "{}: the whole organization is to be re-proved, and this version does not sweep it",
-            call.event
-        )),
-        OrgChange::Sweep { why } => Some(format!(
-            "{why}: the whole organization is to be re-proved, and this version does not sweep it"
-        )),
-        OrgChange::Nothing { .. }
-        | OrgChange::Role { .. }
-        | OrgChange::Policy { .. }
-        | OrgChange::Function { .. } => None,
     }
 }

@@ -1,8 +1,8 @@
 //! `watch run` in the organization's function: serves its invocations until Lambda stops the
 //! environment, each event classified (`lambda_trust_provision::classify_org_event`), re-proved
 //! and published ([`OrgWatcher::on_change`]); the record is the invocation's answer. A run that
-//! leaves something unseen — an account not read, findings not published, a change not
-//! re-proved — answers an error after its record is said on stderr (the function's log), so
+//! leaves something unseen — an account not read, findings not published, a sweep that did
+//! not reach every account — answers an error after its record is said on stderr (the function's log), so
 //! Lambda counts it and retries; it is never answered healthy.
 
 use super::run::{OrgRender, OrgRun, OrgWatcher};
@@ -11,7 +11,7 @@ use crate::app::settings::Settings;
 use crate::aws::runtime::{Failure, FailureKind, Invocation};
 use crate::error::Result;
 use lambda_trust_provision::{
-    classify_org_event, read_event, OrgAccountRecord, OrgWatchRecord, OrgWatchSettings, Published,
+    classify_org_event, OrgAccountRecord, OrgWatchRecord, OrgWatchSettings, Published,
 };
 
 /// What the command makes of a run: its findings in ASFF ([`OrgRender`]) and its record.
@@ -50,8 +50,8 @@ async fn handle(
     invocation: Invocation,
 ) -> std::result::Result<OrgWatchRecord, Failure> {
     let mut watcher = h.watcher.lock().await;
-    let change = classify_org_event(&read_event(&invocation.event));
     let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
+    let change = classify_org_event(&invocation.event, home.as_deref());
     let run = watcher.on_change(h.settings, h.events, (change, home), h.render);
     let run = run.await.map_err(|e| Failure {
         kind: FailureKind::WatchNotStarted,
@@ -71,10 +71,13 @@ async fn handle(
 }
 
 /// Whether the run leaves something unseen: an account not read, findings not published, or
-/// a change not re-proved. Such an invocation fails, so Lambda counts it and retries.
+/// a sweep that did not reach every account. Such an invocation fails, so Lambda counts it and
+/// retries.
 fn blind(record: &OrgWatchRecord) -> bool {
     let unseen = |a: &OrgAccountRecord| {
         a.error.is_some() || matches!(a.published, Some(Published::Error(_)) | None)
     };
-    record.not_reproved.is_some() || record.accounts.iter().any(unseen)
+    let unswept =
+        (record.swept.as_ref()).is_some_and(|s| s.error.is_some() || !s.failed.is_empty());
+    unswept || record.accounts.iter().any(unseen)
 }

@@ -219,11 +219,13 @@ pub fn secret_readable(policy: &Value, secret: &str, cmk: bool) -> Result<(), St
 }
 
 /// The writes the function's role may make: publishing (Security Hub, its SNS topic, its
-/// Config rule's evaluations) and its own logs.
+/// Config rule's evaluations, the organization watch's sweep events on its own bus) and its
+/// own logs.
 const WRITES_ALLOWED: &[&str] = &[
     "securityhub:BatchImportFindings",
     "config:PutEvaluations",
     "sns:Publish",
+    "events:PutEvents",
     "logs:CreateLogGroup",
     "logs:CreateLogStream",
     "logs:PutLogEvents",

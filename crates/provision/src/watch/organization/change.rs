@@ -7,10 +7,12 @@
 //! and RCPs) or on the schedule. Anything it cannot scope is swept, never guessed narrower.
 
 use serde::Serialize;
+use serde_json::Value;
 
+use super::sweep::own_event;
 use crate::cloudtrail_calls::{acts_on, On};
 use crate::watch::classify::{function_arn, made_call, Call};
-use crate::watch::event::{ApiCall, WatchEvent};
+use crate::watch::event::{read_event, ApiCall, WatchEvent};
 
 /// What one event asks the organization watch to re-prove.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,6 +44,16 @@ pub enum OrgChange {
         /// The call.
         call: Call,
     },
+    /// One account, every role of it: one of the sweep's events
+    /// ([`crate::watch::organization::sweep`]).
+    Account {
+        /// The account.
+        account: String,
+        /// Why it is swept, in a phrase.
+        why: String,
+        /// The sweep's ID: the organization's SCPs and RCPs are read again once per sweep.
+        sweep: String,
+    },
     /// The organization's accounts or its SCPs and RCPs: every account is swept.
     Organization {
         /// The call.
@@ -59,8 +71,13 @@ pub enum OrgChange {
     },
 }
 
-/// What `event` asks the organization watch to re-prove.
-pub fn classify(event: &WatchEvent) -> OrgChange {
+/// What `event` asks the organization watch to re-prove; `home` is the function's own account,
+/// the only one whose sweep events it honours.
+pub fn classify(event: &Value, home: Option<&str>) -> OrgChange {
+    own_event(event, home).unwrap_or_else(|| scoped(&read_event(event)))
+}
+
+fn scoped(event: &WatchEvent) -> OrgChange {
     match event {
         WatchEvent::Schedule => OrgChange::Sweep {
             why: "the schedule".into(),
@@ -131,8 +148,7 @@ fn sweep(call: &Call, missing: &str) -> OrgChange {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::watch::event::read_event;
-    use serde_json::{json, Value};
+    use serde_json::json;
 
     const MEMBER: &str = "222233334444";
 
@@ -157,7 +173,7 @@ mod tests {
     }
 
     fn classified(event: &Value) -> OrgChange {
-        classify(&read_event(event))
+        classify(event, Some("111122223333"))
     }
 
     /// A role of any name is re-proved in the account its call came from; a partner role is

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
-use super::settings::{GENESYS_ORG_IDS_VAR, ORGANIZATION_VAR};
+use super::settings::{BUS_VAR, GENESYS_ORG_IDS_VAR, ORGANIZATION_VAR};
 use super::stacks::{self, Stack, StackSet};
+use super::sweep::sweep_pattern;
 use crate::watch::deploy::model::{
     home_region, Deployment, WatchBus, WatchFunction, WatchRole, WatchRule, ORGANIZATION_WATCHER,
     WATCH_TAG,
@@ -87,7 +88,8 @@ fn bus(input: &OrgWatchInput, names: &Names) -> WatchBus {
 }
 
 /// The function's role: it assumes the organization's reader roles (and nothing else), reads
-/// the organization (its accounts, its SCPs and RCPs, the StackSets' coverage), publishes what
+/// the organization (its accounts, its SCPs and RCPs, the StackSets' coverage), puts the
+/// sweep's events on its own bus, publishes what
 /// it finds about an account it cannot read to its own account's Security Hub, and writes its
 /// logs.
 fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
@@ -111,6 +113,8 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
                 "organizations:DescribeOrganizationalUnit",
                 "cloudformation:ListStackInstances", "securityhub:GetFindings"],
                 "Resource": "*"},
+            {"Sid": "TheSweepOneEventPerAccount", "Effect": "Allow",
+                "Action": "events:PutEvents", "Resource": names.bus},
             {"Sid": "WhatItCannotRead", "Effect": "Allow",
                 "Action": "securityhub:BatchImportFindings",
                 "Resource": format!("arn:{p}:securityhub:{region}:{account}:product/{account}/default")},
@@ -124,6 +128,7 @@ fn function(input: &OrgWatchInput, names: &Names) -> WatchFunction {
     let environment = BTreeMap::from([
         (ORGANIZATION_VAR.into(), input.organization.clone()),
         (GENESYS_ORG_IDS_VAR.into(), input.genesys_org_ids.join(",")),
+        (BUS_VAR.into(), names.bus.clone()),
     ]);
     WatchFunction {
         name: ORG_WATCH.into(),
@@ -138,8 +143,10 @@ fn function(input: &OrgWatchInput, names: &Names) -> WatchFunction {
     }
 }
 
-/// The rule on the watch's bus, which takes every forwarded call to the function (the bus
-/// holds nothing else), and the schedule's on the default bus.
+/// The rules on the watch's bus, which take every forwarded call — and Organizations'
+/// membership events (`AccountJoinedOrganization`, `AccountDepartedOrganization`, service
+/// events logged in the management account) — and the sweep's own events to the function, and
+/// the schedule's on the default bus.
 fn home_rules(input: &OrgWatchInput, names: &Names) -> Vec<WatchRule> {
     let region = names.bus.split(':').nth(3).unwrap_or_default().to_owned();
     let changes = WatchRule {
@@ -148,12 +155,17 @@ fn home_rules(input: &OrgWatchInput, names: &Names) -> Vec<WatchRule> {
         name: format!("{ORG_WATCH}-changes"),
         pattern: Some(
             json!({"source": ["aws.iam", "aws.lambda", "aws.organizations"],
-            "detail-type": ["AWS API Call via CloudTrail"]}),
+            "detail-type": ["AWS API Call via CloudTrail", "AWS Service Event via CloudTrail"]}),
         ),
         schedule: None,
         target: names.function.clone(),
         target_role: None,
         bus: Some(names.bus.clone()),
+    };
+    let sweep = WatchRule {
+        name: format!("{ORG_WATCH}-sweep"),
+        pattern: Some(sweep_pattern(&input.watch_account)),
+        ..changes.clone()
     };
     let tick = WatchRule {
         name: format!("{ORG_WATCH}-tick"),
@@ -162,5 +174,5 @@ fn home_rules(input: &OrgWatchInput, names: &Names) -> Vec<WatchRule> {
         bus: None,
         ..changes.clone()
     };
-    vec![changes, tick]
+    vec![changes, sweep, tick]
 }

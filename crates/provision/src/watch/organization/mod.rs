@@ -16,7 +16,8 @@
 //!   StackSets skip and which also forwards Organizations' own calls (logged only there).
 //! - **On each event** ([`change`]): what it asks the function to re-prove — one role of one
 //!   account, the roles a policy or a function's permission reaches, or the whole
-//!   organization —, with what the function runs with ([`settings`]), and the record of each
+//!   organization —, the whole organization fanned out one event per account on the watch's
+//!   own bus ([`sweep`]), with what the function runs with ([`settings`]), and the record of each
 //!   invocation ([`record`]).
 
 pub(crate) mod change;
@@ -26,5 +27,6 @@ pub(crate) mod plan;
 pub(crate) mod record;
 pub(crate) mod settings;
 pub(crate) mod stacks;
+pub(crate) mod sweep;
 #[cfg(test)]
 mod tests;

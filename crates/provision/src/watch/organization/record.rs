@@ -21,9 +21,31 @@ pub struct OrgWatchRecord {
     pub change: OrgChange,
     /// Each account re-proved.
     pub accounts: Vec<OrgAccountRecord>,
-    /// What the event asked that was not re-proved, and why; set, the invocation fails.
+    /// The whole organization asked for: the sweep's events put on the watch's bus, one per
+    /// account, each re-proved by an invocation of its own.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_reproved: Option<String>,
+    pub swept: Option<SweptRecord>,
+}
+
+/// The sweep an invocation fanned out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct SweptRecord {
+    /// The sweep's ID, in each of its events.
+    pub sweep: String,
+    /// The organization's active accounts (`ListAccounts`).
+    pub accounts: usize,
+    /// The events put on the bus: one per account.
+    pub put: usize,
+    /// The accounts whose event EventBridge did not take, each with its error; any, and the
+    /// invocation fails, so Lambda retries it.
+    pub failed: BTreeMap<String, String>,
+    /// Why the sweep could not start: the accounts not listed, the bus not named. Set, the
+    /// invocation fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The AWS calls it made: `ListAccounts`' pages and `PutEvents`' (10 events each).
+    pub calls: usize,
 }
 
 /// One account's part of a run.

@@ -7,6 +7,8 @@ use lambda_trust_config::Partner;
 
 /// The variable naming the AWS organization (`o-…`): set, the function is the organization's.
 pub(super) const ORGANIZATION_VAR: &str = "LAMBDA_TRUST_ORGANIZATION";
+/// The variable naming the watch's bus (its ARN), where the sweep puts its events.
+pub(super) const BUS_VAR: &str = "LAMBDA_TRUST_BUS";
 /// The variable listing the Genesys Cloud organization IDs that are ours, comma-separated.
 pub(super) const GENESYS_ORG_IDS_VAR: &str = "LAMBDA_TRUST_GENESYS_ORG_IDS";
 
@@ -24,6 +26,9 @@ pub struct OrgWatchSettings {
     pub reader: String,
     /// The session name the function's reads show under in each account's CloudTrail.
     pub session: String,
+    /// The watch's bus (its ARN), where the sweep puts one event per account; `None`: a
+    /// function deployed before the sweep, which cannot sweep until deployed again.
+    pub bus: Option<String>,
 }
 
 impl OrgWatchSettings {
@@ -43,6 +48,7 @@ impl OrgWatchSettings {
             partners: vec![Partner::GenesysCloud.account_id().to_owned()],
             reader: reader_name(),
             session: ORG_WATCH.to_owned(),
+            bus: var(BUS_VAR).filter(|b| !b.trim().is_empty()),
         })
     }
 }
@@ -56,12 +62,17 @@ mod tests {
         let vars = |k: &str| match k {
             ORGANIZATION_VAR => Some("o-abc123".to_owned()),
             GENESYS_ORG_IDS_VAR => Some(" a , ,b".to_owned()),
+            BUS_VAR => Some("arn:aws:events:us-east-1:111122223333:event-bus/b".to_owned()),
             _ => None,
         };
         let s = OrgWatchSettings::from_vars(vars).unwrap();
         assert_eq!(s.organization, "o-abc123");
         assert_eq!(s.genesys_org_ids, ["a", "b"]);
         assert_eq!(s.reader, "lambda-trust-org-watch-read");
+        assert_eq!(
+            s.bus.as_deref(),
+            Some("arn:aws:events:us-east-1:111122223333:event-bus/b")
+        );
         assert_eq!(OrgWatchSettings::from_vars(|_| None), None);
         assert_eq!(OrgWatchSettings::from_vars(|_| Some(" ".into())), None);
     }

@@ -143,12 +143,14 @@ fn regional_template(names: &Names) -> Value {
         "Resources": {"LambdaPermissions": lambda_rule(names, &role_arn)}})
 }
 
-/// The management account's global stack also forwards Organizations' own calls (accounts
-/// joining and leaving, SCPs and RCPs changed), which CloudTrail logs only there
-/// (<https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-organizations.html>).
+/// The management account's global stack also forwards Organizations' own calls (SCPs and
+/// RCPs changed) and its membership events (`AccountJoinedOrganization`,
+/// `AccountDepartedOrganization`), which CloudTrail logs only there
+/// (<https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-organizations.html>,
+/// <https://docs.aws.amazon.com/organizations/latest/APIReference/API_AcceptHandshake.html>).
 fn with_organizations_calls(mut template: Value, names: &Names) -> Value {
     let pattern = json!({"source": ["aws.organizations"],
-        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail-type": ["AWS API Call via CloudTrail", "AWS Service Event via CloudTrail"],
         "detail": {"eventSource": ["organizations.amazonaws.com"]}});
     let role_arn = json!({"Fn::GetAtt": ["Forwarder", "Arn"]});
     template["Resources"]["OrganizationCalls"] = rule("organizations", pattern, names, &role_arn);

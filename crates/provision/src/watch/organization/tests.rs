@@ -130,6 +130,29 @@ fn the_reader_and_the_function_write_nothing_but_findings_and_logs() {
     };
     assert!(imports(MEMBER));
     assert!(!imports(WATCH));
+    // The sweep's events go on the watch's own bus, no other.
+    let home = org_watch_deployment(&input(&[])).home;
+    let puts = |bus: &str| {
+        let input = EvalInput {
+            identity_policies: vec![policy(&home.role.policy)],
+            resource_policy: None,
+            resource_policy_is_trust: false,
+            boundary: None,
+        };
+        let request = Request {
+            principal: format!("arn:aws:iam::{WATCH}:role/lambda-trust-org-watch"),
+            action: "events:PutEvents".into(),
+            resource: format!("arn:aws:events:us-east-1:{WATCH}:event-bus/{bus}"),
+            context: BTreeMap::new(),
+        };
+        evaluate(&input, &request).decision == Decision::Allow
+    };
+    assert!(puts("lambda-trust-org-watch"));
+    assert!(!puts("default"));
+    assert_eq!(
+        home.function.environment["LAMBDA_TRUST_BUS"],
+        format!("arn:aws:events:us-east-1:{WATCH}:event-bus/lambda-trust-org-watch")
+    );
 }
 
 #[test]

@@ -1,0 +1,154 @@
+//! The sweep of the whole organization, fanned out on EventBridge: the invocation the schedule
+//! (or a change of the organization itself) starts lists the accounts and puts **one event per
+//! account** on the watch's own bus; the bus's sweep rule hands each to the function, so every
+//! account is re-proved by an invocation of its own, as many at once as Lambda runs, each with
+//! Lambda's retries — no invocation paces a thousand accounts in its fifteen minutes.
+//!
+//! A sweep event is honoured only when the watch's own account put it: a custom event's
+//! `account` is the account that called `PutEvents`
+//! (<https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html>), and the
+//! bus's rule matches it too. Any other is nothing, never a sweep of its own, so a sweep never
+//! starts another.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::change::OrgChange;
+
+/// The `source` of the sweep's events.
+const SOURCE: &str = "lambda-trust.org-watch";
+/// Their `detail-type`.
+const DETAIL_TYPE: &str = "Sweep account";
+
+/// One sweep event, as `PutEvents` takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepEvent {
+    /// The account it asks to re-prove.
+    pub account: String,
+    /// `Source`.
+    pub source: &'static str,
+    /// `DetailType`.
+    pub detail_type: &'static str,
+    /// `Detail`, JSON.
+    pub detail: String,
+}
+
+/// What a sweep event's `detail` says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Detail {
+    account: String,
+    why: String,
+    sweep: String,
+}
+
+/// The events of sweep `sweep` (an ID of the invocation that fans it out): one per account,
+/// each saying `why`.
+pub fn sweep_events(accounts: &[String], why: &str, sweep: &str) -> Vec<SweepEvent> {
+    (accounts.iter())
+        .map(|account| {
+            let detail = Detail {
+                account: account.clone(),
+                why: why.to_owned(),
+                sweep: sweep.to_owned(),
+            };
+            SweepEvent {
+                account: account.clone(),
+                source: SOURCE,
+                detail_type: DETAIL_TYPE,
+                detail: serde_json::to_string(&detail).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The event pattern of the bus's sweep rule: the sweep's events the watch's account put.
+pub(crate) fn sweep_pattern(watch_account: &str) -> Value {
+    serde_json::json!({"source": [SOURCE], "detail-type": [DETAIL_TYPE],
+        "account": [watch_account]})
+}
+
+/// What `event` asks when it is one of the sweep's (its `source` is the sweep's); `home` is
+/// the function's own account. `None`: not the sweep's.
+pub(crate) fn own_event(event: &Value, home: Option<&str>) -> Option<OrgChange> {
+    if event.get("source").and_then(Value::as_str) != Some(SOURCE) {
+        return None;
+    }
+    let from = event.get("account").and_then(Value::as_str);
+    if home.is_none() || from != home {
+        return Some(OrgChange::Nothing {
+            why: format!(
+                "a sweep event put by account {}, not the watch's own",
+                from.unwrap_or("(none)")
+            ),
+        });
+    }
+    let detail = (event.get("detail-type").and_then(Value::as_str) == Some(DETAIL_TYPE))
+        .then(|| event.get("detail").cloned())
+        .flatten()
+        .and_then(|d| serde_json::from_value::<Detail>(d).ok());
+    Some(match detail {
+        Some(d) => OrgChange::Account {
+            account: d.account,
+            why: d.why,
+            sweep: d.sweep,
+        },
+        None => OrgChange::Nothing {
+            why: "a sweep event of another shape".into(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const HOME: &str = "111122223333";
+
+    /// The event EventBridge hands the function for one sweep event `account` put.
+    fn delivered(e: &SweepEvent, account: &str) -> Value {
+        json!({"version": "0", "id": "9", "detail-type": e.detail_type, "source": e.source,
+            "account": account, "time": "2026-11-27T10:00:00Z", "region": "us-east-1",
+            "resources": [], "detail": serde_json::from_str::<Value>(&e.detail).unwrap()})
+    }
+
+    #[test]
+    fn one_event_per_account_each_asks_for_its_account() {
+        let accounts = ["222233334444".to_owned(), "333344445555".to_owned()];
+        let events = sweep_events(&accounts, "the schedule", "s-1");
+        assert_eq!(events.len(), 2);
+        let asked = own_event(&delivered(&events[1], HOME), Some(HOME));
+        assert_eq!(
+            asked,
+            Some(OrgChange::Account {
+                account: "333344445555".into(),
+                why: "the schedule".into(),
+                sweep: "s-1".into(),
+            })
+        );
+        assert_eq!(
+            sweep_pattern(HOME)["account"],
+            json!([HOME]),
+            "the rule takes only the watch's own"
+        );
+    }
+
+    /// A member that puts a sweep event on the bus asks nothing; a sweep event never sweeps.
+    #[test]
+    fn another_accounts_or_another_shape_is_nothing_and_others_are_not_the_sweeps() {
+        let events = sweep_events(&["222233334444".to_owned()], "the schedule", "s-1");
+        let theirs = own_event(&delivered(&events[0], "222233334444"), Some(HOME));
+        assert!(
+            matches!(theirs, Some(OrgChange::Nothing { .. })),
+            "{theirs:?}"
+        );
+        let unknown_home = own_event(&delivered(&events[0], HOME), None);
+        assert!(matches!(unknown_home, Some(OrgChange::Nothing { .. })));
+        let mut odd = delivered(&events[0], HOME);
+        odd["detail"] = json!({"account": 1});
+        let odd = own_event(&odd, Some(HOME));
+        assert!(matches!(odd, Some(OrgChange::Nothing { .. })), "{odd:?}");
+        let tick = json!({"source": "aws.events", "detail-type": "Scheduled Event"});
+        assert_eq!(own_event(&tick, Some(HOME)), None);
+    }
+}

@@ -1,0 +1,55 @@
+//! The organization watch's sweep: the invocation the schedule — or a change of the
+//! organization itself (its SCPs and RCPs, an account joining or leaving) — starts lists the
+//! organization's active accounts and puts one event per account on the watch's own bus
+//! (`lambda_trust_provision::sweep_events`); the bus's rule hands each back to the function,
+//! which re-proves that account as `audit` reads one. The fan-out is EventBridge's and
+//! Lambda's: each account an invocation of its own, run as many at once as Lambda runs, each
+//! retried by Lambda when it fails.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::aws::audit::{list_accounts, CallCount};
+use crate::aws::sweep::put_sweep;
+use crate::aws::Clients;
+use lambda_trust_provision::{sweep_events, SweptRecord};
+
+/// Fans out the sweep of every account, saying `why`, on `bus` (`None`: the function was
+/// deployed before the sweep; nothing is put and the record says what to run).
+pub(super) async fn fan_out(clients: &Clients, bus: Option<&str>, why: &str) -> SweptRecord {
+    let calls = CallCount::default();
+    let mut swept = SweptRecord {
+        sweep: sweep_id(),
+        accounts: 0,
+        put: 0,
+        failed: Default::default(),
+        error: None,
+        calls: 0,
+    };
+    let Some(bus) = bus else {
+        swept.error = Some(
+            "the function's deployment names no bus (LAMBDA_TRUST_BUS): deploy it again with \
+             `lambda-trust watch deploy --organization`"
+                .into(),
+        );
+        return swept;
+    };
+    match list_accounts(clients, &calls).await {
+        Ok(accounts) => {
+            let ids: Vec<String> = accounts.into_iter().map(|a| a.id).collect();
+            let events = sweep_events(&ids, why, &swept.sweep);
+            swept.failed = put_sweep(clients, bus, &events, &calls).await;
+            swept.accounts = ids.len();
+            swept.put = ids.len() - swept.failed.len();
+        }
+        Err(e) => swept.error = Some(crate::error::shown(&e)),
+    }
+    swept.calls = calls.get();
+    swept
+}
+
+/// A sweep's ID: when it started, in milliseconds. Each execution environment reads the
+/// organization's SCPs and RCPs again once per sweep ID it is handed.
+fn sweep_id() -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH);
+    format!("sweep-{}", now.map(|d| d.as_millis()).unwrap_or_default())
+}

@@ -1,0 +1,157 @@
+//! The organization watch's sweep as Lambda runs it, in an organization of 20 accounts on the
+//! local AWS: the schedule's tick lists the accounts and puts one event per account on the
+//! watch's bus (10 a `PutEvents` call); EventBridge hands each, by the bus's sweep rule, to the
+//! function — here a queue on that rule catches them as EventBridge delivers them, and each is
+//! handed to the function — which re-proves that account and publishes to its own Security
+//! Hub. A sweep event another account puts asks nothing; an Organizations call sweeps too; a
+//! sweep whose events are not all taken is never answered healthy.
+
+use crate::live_org_watch::{
+    codes, genesys, invoke, org_findings, organization, partner_role, watching_with, ROLE,
+};
+use crate::live_security_hub::{enable_hub, python};
+use crate::support;
+
+use serde_json::{json, Value};
+use support::live::*;
+use support::runtime_api::{cloudtrail_event, schedule_tick};
+
+const BUS: &str = "arn:aws:events:us-east-1:123456789012:event-bus/lambda-trust-org-watch";
+
+/// The watch's bus, its sweep rule as `watch deploy --organization` writes it, and a queue on
+/// that rule that catches what EventBridge delivers (the function's own target is not invoked
+/// by the local AWS). Returns the queue's URL.
+fn bus_with_a_listener(env: &Env) -> String {
+    let code = r#"
+events, sqs = client("events"), client("sqs")
+events.create_event_bus(Name="lambda-trust-org-watch")
+events.put_rule(Name="lambda-trust-org-watch-sweep", EventBusName="lambda-trust-org-watch",
+    EventPattern=json.dumps({"source": ["lambda-trust.org-watch"],
+        "detail-type": ["Sweep account"], "account": [sys.argv[2]]}))
+url = sqs.create_queue(QueueName="sweep")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_targets(Rule="lambda-trust-org-watch-sweep", EventBusName="lambda-trust-org-watch",
+    Targets=[{"Id": "listener", "Arn": arn}])
+print(url)
+"#;
+    python(env, code, &[ACCOUNT]).trim().to_owned()
+}
+
+/// Every event the queue caught, as EventBridge delivered it.
+fn delivered(env: &Env, url: &str) -> Vec<Value> {
+    let code = r#"
+sqs, out = client("sqs"), []
+while True:
+    got = sqs.receive_message(QueueUrl=sys.argv[2], MaxNumberOfMessages=10).get("Messages", [])
+    if not got:
+        break
+    for m in got:
+        out.append(json.loads(m["Body"]))
+        sqs.delete_message(QueueUrl=sys.argv[2], ReceiptHandle=m["ReceiptHandle"])
+print(json.dumps(out))
+"#;
+    serde_json::from_str(&python(env, code, &[url])).expect("the queue's events")
+}
+
+#[test]
+fn the_tick_puts_one_event_per_account_and_each_is_reproved_in_its_own_security_hub() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let m9 = members[8].clone();
+    partner_role(&env, &m9, ROLE, &genesys(None));
+    enable_hub(&env, &m9);
+    enable_hub(&env, ACCOUNT);
+    let queue = bus_with_a_listener(&env);
+    let (api, _function) = watching_with(&env, &organization, &[("LAMBDA_TRUST_BUS", BUS)]);
+
+    // The tick: the accounts listed, 20 events put, 10 a call; no account read here.
+    env.proxy.clear();
+    let answer = invoke(&api, &schedule_tick());
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let swept = &answer["body"]["swept"];
+    assert_eq!(swept["accounts"], 20, "{answer:#}");
+    assert_eq!(swept["put"], 20, "{answer:#}");
+    assert_eq!(swept["failed"], json!({}), "{answer:#}");
+    assert_eq!(env.proxy.count("PutEvents"), 2);
+    assert_eq!(env.proxy.count("AssumeRole"), 0);
+    assert_eq!(swept["calls"], env.proxy.calls().len(), "{answer:#}");
+
+    // What EventBridge delivers: one event per account, each from the watch's account.
+    let events = delivered(&env, &queue);
+    let mut asked: Vec<String> = (events.iter())
+        .map(|e| e["detail"]["account"].as_str().unwrap().to_owned())
+        .collect();
+    asked.sort();
+    let mut every: Vec<String> = members.iter().cloned().chain([ACCOUNT.into()]).collect();
+    every.sort();
+    assert_eq!(asked, every);
+    assert!(
+        events.iter().all(|e| e["account"] == ACCOUNT),
+        "{events:#?}"
+    );
+
+    // Member 9's event, handed to the function: that account read whole, its finding in its
+    // own Security Hub.
+    let m9_event = (events.iter())
+        .find(|e| e["detail"]["account"] == m9.as_str())
+        .unwrap();
+    let answer = invoke(&api, m9_event);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let record = &answer["body"];
+    assert_eq!(record["change"]["scope"], "account", "{record:#}");
+    assert_eq!(record["accounts"][0]["account"], m9.as_str());
+    assert!(record["accounts"][0].get("role").is_none(), "{record:#}");
+    let active = codes(&org_findings(&env, &m9, "ACTIVE"));
+    assert!(active.contains(&"no-external-id".to_owned()), "{active:?}");
+
+    // The same event put by a member asks nothing: no call, nothing published.
+    let mut theirs = m9_event.clone();
+    theirs["account"] = json!(m9);
+    env.proxy.clear();
+    let answer = invoke(&api, &theirs);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    assert_eq!(answer["body"]["change"]["scope"], "nothing", "{answer:#}");
+    assert_eq!(env.proxy.calls().len(), 0);
+}
+
+#[test]
+fn an_organizations_call_sweeps_and_a_sweep_not_all_put_is_never_healthy() {
+    let env = Env::new();
+    let (organization, _members) = organization(&env, 20);
+    let queue = bus_with_a_listener(&env);
+    let (api, _function) = watching_with(&env, &organization, &[("LAMBDA_TRUST_BUS", BUS)]);
+
+    let mut scp = cloudtrail_event(
+        "organizations",
+        "AttachPolicy",
+        json!({"policyId": "p-1", "targetId": "r-1"}),
+        "us-east-1",
+    );
+    scp["account"] = json!(ACCOUNT);
+    let answer = invoke(&api, &scp);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    assert_eq!(answer["body"]["change"]["scope"], "organization");
+    assert_eq!(answer["body"]["swept"]["put"], 20, "{answer:#}");
+    let events = delivered(&env, &queue);
+    assert_eq!(events.len(), 20);
+    assert!(
+        (events.iter()).all(|e| e["detail"]["why"] == "AttachPolicy in the organization"),
+        "{events:#?}"
+    );
+
+    // EventBridge refuses the second call: its 10 accounts are named and the invocation fails,
+    // so Lambda retries it.
+    env.proxy.inject(
+        support::Injection::new("PutEvents", 400, "AccessDeniedException", "not authorized")
+            .skip(1)
+            .always(),
+    );
+    let answer = api.invoke(&schedule_tick());
+    assert_eq!(answer["kind"], "error", "{answer:#}");
+    let body = answer["body"].to_string();
+    assert!(
+        body.contains("LambdaTrust.NotReproved") && body.contains("AccessDeniedException"),
+        "{answer:#}"
+    );
+    assert_eq!(delivered(&env, &queue).len(), 10);
+}
