@@ -7,21 +7,22 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
-use lambda_trust_provision::SweepEvent;
+use lambda_trust_provision::EventBridgeEvent;
 
 use super::audit::CallCount;
-use super::{AwsError, Clients};
+use super::client::{AwsError, Clients};
 
 /// `PutEvents` takes at most 10 entries a call.
 const PER_CALL: usize = 10;
 
-/// Puts `events` on `bus` (its ARN, in the clients' region); the accounts whose event was not
-/// taken, each with why: EventBridge's error code and message for the entry, or the call's
-/// error for each entry of a call refused (the next call is still made).
+/// Puts `events` (the sweep's, each naming its account in its `detail`) on `bus` (its ARN,
+/// in the clients' region); the accounts whose event was not taken, each with why:
+/// EventBridge's error code and message for the entry, or the call's error for each entry of
+/// a call refused (the next call is still made).
 pub(crate) async fn put_sweep(
     clients: &Clients,
     bus: &str,
-    events: &[SweepEvent],
+    events: &[EventBridgeEvent],
     calls: &CallCount,
 ) -> BTreeMap<String, String> {
     let client = clients.events(&clients.region());
@@ -30,9 +31,9 @@ pub(crate) async fn put_sweep(
         let entries = chunk.iter().map(|e| {
             PutEventsRequestEntry::builder()
                 .event_bus_name(bus)
-                .source(e.source)
-                .detail_type(e.detail_type)
-                .detail(&e.detail)
+                .source(&e.source)
+                .detail_type(&e.detail_type)
+                .detail(e.detail.to_string())
                 .build()
         });
         calls.add();
@@ -45,7 +46,7 @@ pub(crate) async fn put_sweep(
             Ok(answer) => answer,
             Err(e) => {
                 let why = crate::error::shown(&e);
-                failed.extend(chunk.iter().map(|e| (e.account.clone(), why.clone())));
+                failed.extend(chunk.iter().map(|e| (account_of(e), why.clone())));
                 continue;
             }
         };
@@ -53,12 +54,18 @@ pub(crate) async fn put_sweep(
         for (event, entry) in chunk.iter().zip(answer.entries()) {
             if let Some(code) = entry.error_code() {
                 let message = entry.error_message().unwrap_or_default();
-                failed.insert(event.account.clone(), format!("{code}: {message}"));
+                failed.insert(account_of(event), format!("{code}: {message}"));
             }
         }
         for event in chunk.iter().skip(answer.entries().len()) {
-            failed.insert(event.account.clone(), "no answer for its entry".into());
+            failed.insert(account_of(event), "no answer for its entry".into());
         }
     }
     failed
+}
+
+/// The account a sweep event asks for.
+fn account_of(event: &EventBridgeEvent) -> String {
+    let account = event.detail.get("account").and_then(|a| a.as_str());
+    account.unwrap_or_default().to_owned()
 }

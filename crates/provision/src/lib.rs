@@ -149,6 +149,8 @@ pub use export::{
 pub use handover::{as_handed_over, hand_over_to};
 
 // Watch: what an event changed, and the watching function's deployment.
+/// A sweep event, as EventBridge carries it (AWS's own Rust definition).
+pub use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 pub use watch::classify::{
     classify as classify_event, Call as WatchCall, Change as WatchChange, Watched,
 };
@@ -170,7 +172,7 @@ pub use watch::organization::plan::{
 pub use watch::organization::record::{OrgAccountRecord, OrgWatchRecord, SweptRecord};
 pub use watch::organization::settings::OrgWatchSettings;
 pub use watch::organization::stacks::{Stack, StackSet};
-pub use watch::organization::sweep::{sweep_events, SweepEvent};
+pub use watch::organization::sweep::sweep_events;
 pub use watch::record::{
     compliance as rule_compliance, Compliance, Notice, Published, Reread, RuleAnswer,
     Verdict as WatchVerdict, WatchRecord,

@@ -74,7 +74,15 @@ pub enum OrgChange {
 /// What `event` asks the organization watch to re-prove; `home` is the function's own account,
 /// the only one whose sweep events it honours.
 pub fn classify(event: &Value, home: Option<&str>) -> OrgChange {
-    own_event(event, home).unwrap_or_else(|| scoped(&read_event(event)))
+    match own_event(event, home) {
+        Some(Ok(d)) => OrgChange::Account {
+            account: d.account,
+            why: d.why,
+            sweep: d.sweep,
+        },
+        Some(Err(why)) => OrgChange::Nothing { why },
+        None => scoped(&read_event(event)),
+    }
 }
 
 fn scoped(event: &WatchEvent) -> OrgChange {

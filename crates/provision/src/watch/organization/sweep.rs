@@ -10,40 +10,27 @@
 //! bus's rule matches it too. Any other is nothing, never a sweep of its own, so a sweep never
 //! starts another.
 
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-use super::change::OrgChange;
 
 /// The `source` of the sweep's events.
 const SOURCE: &str = "lambda-trust.org-watch";
 /// Their `detail-type`.
 const DETAIL_TYPE: &str = "Sweep account";
 
-/// One sweep event, as `PutEvents` takes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SweepEvent {
-    /// The account it asks to re-prove.
-    pub account: String,
-    /// `Source`.
-    pub source: &'static str,
-    /// `DetailType`.
-    pub detail_type: &'static str,
-    /// `Detail`, JSON.
-    pub detail: String,
-}
-
-/// What a sweep event's `detail` says.
+/// What a sweep event's `detail` says: the account to re-prove, why, and the sweep's ID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Detail {
-    account: String,
-    why: String,
-    sweep: String,
+pub(crate) struct Detail {
+    pub(crate) account: String,
+    pub(crate) why: String,
+    pub(crate) sweep: String,
 }
 
 /// The events of sweep `sweep` (an ID of the invocation that fans it out): one per account,
-/// each saying `why`.
-pub fn sweep_events(accounts: &[String], why: &str, sweep: &str) -> Vec<SweepEvent> {
+/// each saying `why` in its `detail` (`account`, `why`, `sweep`), as `PutEvents` takes them
+/// (its `Source`, `DetailType` and `Detail`).
+pub fn sweep_events(accounts: &[String], why: &str, sweep: &str) -> Vec<EventBridgeEvent> {
     (accounts.iter())
         .map(|account| {
             let detail = Detail {
@@ -51,12 +38,11 @@ pub fn sweep_events(accounts: &[String], why: &str, sweep: &str) -> Vec<SweepEve
                 why: why.to_owned(),
                 sweep: sweep.to_owned(),
             };
-            SweepEvent {
-                account: account.clone(),
-                source: SOURCE,
-                detail_type: DETAIL_TYPE,
-                detail: serde_json::to_string(&detail).unwrap_or_default(),
-            }
+            let mut event = EventBridgeEvent::default();
+            event.source = SOURCE.to_owned();
+            event.detail_type = DETAIL_TYPE.to_owned();
+            event.detail = serde_json::to_value(&detail).unwrap_or_default();
+            event
         })
         .collect()
 }
@@ -68,34 +54,23 @@ pub(crate) fn sweep_pattern(watch_account: &str) -> Value {
 }
 
 /// What `event` asks when it is one of the sweep's (its `source` is the sweep's); `home` is
-/// the function's own account. `None`: not the sweep's.
-pub(crate) fn own_event(event: &Value, home: Option<&str>) -> Option<OrgChange> {
+/// the function's own account. `None`: not the sweep's; `Err`: one that asks nothing, and why.
+pub(crate) fn own_event(event: &Value, home: Option<&str>) -> Option<Result<Detail, String>> {
     if event.get("source").and_then(Value::as_str) != Some(SOURCE) {
         return None;
     }
     let from = event.get("account").and_then(Value::as_str);
     if home.is_none() || from != home {
-        return Some(OrgChange::Nothing {
-            why: format!(
-                "a sweep event put by account {}, not the watch's own",
-                from.unwrap_or("(none)")
-            ),
-        });
+        return Some(Err(format!(
+            "a sweep event put by account {}, not the watch's own",
+            from.unwrap_or("(none)")
+        )));
     }
     let detail = (event.get("detail-type").and_then(Value::as_str) == Some(DETAIL_TYPE))
         .then(|| event.get("detail").cloned())
         .flatten()
         .and_then(|d| serde_json::from_value::<Detail>(d).ok());
-    Some(match detail {
-        Some(d) => OrgChange::Account {
-            account: d.account,
-            why: d.why,
-            sweep: d.sweep,
-        },
-        None => OrgChange::Nothing {
-            why: "a sweep event of another shape".into(),
-        },
-    })
+    Some(detail.ok_or_else(|| "a sweep event of another shape".to_owned()))
 }
 
 #[cfg(test)]
@@ -106,10 +81,10 @@ mod tests {
     const HOME: &str = "111122223333";
 
     /// The event EventBridge hands the function for one sweep event `account` put.
-    fn delivered(e: &SweepEvent, account: &str) -> Value {
+    fn delivered(e: &EventBridgeEvent, account: &str) -> Value {
         json!({"version": "0", "id": "9", "detail-type": e.detail_type, "source": e.source,
             "account": account, "time": "2026-11-27T10:00:00Z", "region": "us-east-1",
-            "resources": [], "detail": serde_json::from_str::<Value>(&e.detail).unwrap()})
+            "resources": [], "detail": e.detail})
     }
 
     #[test]
@@ -120,11 +95,11 @@ mod tests {
         let asked = own_event(&delivered(&events[1], HOME), Some(HOME));
         assert_eq!(
             asked,
-            Some(OrgChange::Account {
+            Some(Ok(Detail {
                 account: "333344445555".into(),
                 why: "the schedule".into(),
                 sweep: "s-1".into(),
-            })
+            }))
         );
         assert_eq!(
             sweep_pattern(HOME)["account"],
@@ -138,16 +113,13 @@ mod tests {
     fn another_accounts_or_another_shape_is_nothing_and_others_are_not_the_sweeps() {
         let events = sweep_events(&["222233334444".to_owned()], "the schedule", "s-1");
         let theirs = own_event(&delivered(&events[0], "222233334444"), Some(HOME));
-        assert!(
-            matches!(theirs, Some(OrgChange::Nothing { .. })),
-            "{theirs:?}"
-        );
+        assert!(matches!(theirs, Some(Err(_))), "{theirs:?}");
         let unknown_home = own_event(&delivered(&events[0], HOME), None);
-        assert!(matches!(unknown_home, Some(OrgChange::Nothing { .. })));
+        assert!(matches!(unknown_home, Some(Err(_))));
         let mut odd = delivered(&events[0], HOME);
         odd["detail"] = json!({"account": 1});
         let odd = own_event(&odd, Some(HOME));
-        assert!(matches!(odd, Some(OrgChange::Nothing { .. })), "{odd:?}");
+        assert!(matches!(odd, Some(Err(_))), "{odd:?}");
         let tick = json!({"source": "aws.events", "detail-type": "Scheduled Event"});
         assert_eq!(own_event(&tick, Some(HOME)), None);
     }
