@@ -75,6 +75,7 @@ fn the_tick_puts_one_event_per_account_and_each_is_reproved_in_its_own_security_
     assert_eq!(env.proxy.count("PutEvents"), 2);
     assert_eq!(env.proxy.count("AssumeRole"), 0);
     assert_eq!(swept["calls"], env.proxy.calls().len(), "{answer:#}");
+    println!("the tick, 20 accounts: {} calls", env.proxy.calls().len());
 
     // What EventBridge delivers: one event per account, each from the watch's account.
     let events = delivered(&env, &queue);
@@ -95,9 +96,14 @@ fn the_tick_puts_one_event_per_account_and_each_is_reproved_in_its_own_security_
     let m9_event = (events.iter())
         .find(|e| e["detail"]["account"] == m9.as_str())
         .unwrap();
+    env.proxy.clear();
     let answer = invoke(&api, m9_event);
     assert_eq!(answer["kind"], "response", "{answer:#}");
     let record = &answer["body"];
+    let made: Vec<String> = (env.proxy.calls().iter())
+        .map(|c| c.operation.clone())
+        .collect();
+    println!("one account's sweep invocation: {} calls: {made:?}", made.len());
     assert_eq!(record["change"]["scope"], "account", "{record:#}");
     assert_eq!(record["accounts"][0]["account"], m9.as_str());
     assert!(record["accounts"][0].get("role").is_none(), "{record:#}");
