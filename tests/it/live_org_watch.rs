@@ -431,3 +431,49 @@ fn a_reader_that_cannot_be_assumed_is_a_finding_in_the_watchs_account_until_it_i
         "{answer:#}"
     );
 }
+
+/// IAM Access Analyzer's finding about `role` of `account`, as the organization's analyzer in
+/// the watch's account sends it (its `detail.accountId`: the account the finding is about).
+fn analyzer_finding(account: &str, role: &str) -> Value {
+    json!({"version": "0", "id": "7", "detail-type": "Access Analyzer Finding",
+        "source": "aws.access-analyzer", "account": ACCOUNT, "time": "2026-11-27T11:00:00Z",
+        "region": "us-east-1",
+        "resources": [format!("arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/org")],
+        "detail": {"version": "1.0", "id": "f-1", "status": "ACTIVE",
+            "resourceType": "AWS::IAM::Role",
+            "resource": format!("arn:aws:iam::{account}:role/{role}"),
+            "accountId": account, "region": "us-east-1",
+            "principal": {"AWS": "765628985471"}, "action": ["sts:AssumeRole"],
+            "condition": {}, "isDeleted": false, "isPublic": false}})
+}
+
+/// A role the rules missed is re-proved when the analyzer's finding about it arrives: that
+/// role alone, in the account the finding names, its finding in that account's hub.
+#[test]
+fn an_access_analyzer_finding_reproves_the_role_it_names_in_its_account() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let m12 = members[11].clone();
+    partner_role(&env, &m12, ROLE, &genesys(Some(THEIRS)));
+    enable_hub(&env, &m12);
+    enable_hub(&env, ACCOUNT);
+    let (api, _function) = watching(&env, &organization);
+
+    env.proxy.clear();
+    let answer = invoke(&api, &analyzer_finding(&m12, ROLE));
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let record = &answer["body"];
+    assert_eq!(record["change"]["scope"], "role", "{record:#}");
+    assert_eq!(record["accounts"][0]["account"], m12.as_str());
+    assert_eq!(record["accounts"][0]["role"], ROLE);
+    assert_eq!(env.proxy.count("GetAccountAuthorizationDetails"), 0);
+    let active = org_findings(&env, &m12, "ACTIVE");
+    let finding = (active.iter())
+        .find(|f| f["ProductFields"]["lambda-trust/Code"] == "external-id-not-ours")
+        .unwrap_or_else(|| panic!("{active:#?}"));
+    assert_eq!(finding["AwsAccountId"], m12.as_str());
+    assert_eq!(
+        finding["ProductFields"]["lambda-trust/Change"],
+        "Access Analyzer Finding (ACTIVE)"
+    );
+}

@@ -103,7 +103,10 @@ fn the_tick_puts_one_event_per_account_and_each_is_reproved_in_its_own_security_
     let made: Vec<String> = (env.proxy.calls().iter())
         .map(|c| c.operation.clone())
         .collect();
-    println!("one account's sweep invocation: {} calls: {made:?}", made.len());
+    println!(
+        "one account's sweep invocation: {} calls: {made:?}",
+        made.len()
+    );
     assert_eq!(record["change"]["scope"], "account", "{record:#}");
     assert_eq!(record["accounts"][0]["account"], m9.as_str());
     assert!(record["accounts"][0].get("role").is_none(), "{record:#}");

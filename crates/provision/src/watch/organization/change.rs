@@ -9,6 +9,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::analyzer;
 use super::sweep::own_event;
 use crate::cloudtrail_calls::{acts_on, On};
 use crate::watch::classify::{function_arn, made_call, Call};
@@ -72,7 +73,8 @@ pub enum OrgChange {
 }
 
 /// What `event` asks the organization watch to re-prove; `home` is the function's own account,
-/// the only one whose sweep events it honours.
+/// the only one whose sweep events it honours. An Access Analyzer finding about a role asks for
+/// that role, as a call on it does.
 pub fn classify(event: &Value, home: Option<&str>) -> OrgChange {
     match own_event(event, home) {
         Some(Ok(d)) => OrgChange::Account {
@@ -81,7 +83,15 @@ pub fn classify(event: &Value, home: Option<&str>) -> OrgChange {
             sweep: d.sweep,
         },
         Some(Err(why)) => OrgChange::Nothing { why },
-        None => scoped(&read_event(event)),
+        None => match analyzer::finding(event) {
+            Some(Ok((account, name, call))) => OrgChange::Role {
+                account,
+                name,
+                call,
+            },
+            Some(Err(why)) => OrgChange::Nothing { why },
+            None => scoped(&read_event(event)),
+        },
     }
 }
 

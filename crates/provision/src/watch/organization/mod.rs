@@ -20,6 +20,7 @@
 //!   own bus ([`sweep`]), with what the function runs with ([`settings`]), and the record of each
 //!   invocation ([`record`]).
 
+pub(crate) mod analyzer;
 pub(crate) mod change;
 pub(crate) mod home;
 pub(crate) mod model;

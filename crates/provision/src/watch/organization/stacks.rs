@@ -10,6 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::analyzer;
 use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
 use crate::cloudtrail_calls::{calls_on, On};
 use crate::watch::deploy::role::trust;
@@ -125,12 +126,15 @@ fn global_template(input: &OrgWatchInput, names: &Names) -> Value {
         .flat_map(calls_on)
         .collect::<Vec<_>>();
     json!({"AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "lambda-trust's organization watch: the reader role its function assumes, and the rules forwarding every IAM role and policy write and the Lambda permission calls to its bus",
+        "Description": "lambda-trust's organization watch: the reader role its function assumes, and the rules forwarding every IAM role and policy write, the Lambda permission calls and IAM Access Analyzer's findings about roles to its bus",
         "Resources": {
             "Reader": reader,
             "Forwarder": forwarder,
             "IamWrites": rule("iam", calls("aws.iam", "iam.amazonaws.com", &iam), names, &role_arn),
-            "LambdaPermissions": lambda_rule(names, &role_arn)}})
+            "LambdaPermissions": lambda_rule(names, &role_arn),
+            // An analyzer of the account (an organization's, in its delegated administrator
+            // or the management account) reports a role an outside account can assume.
+            "AnalyzerFindings": rule("analyzer", analyzer::pattern(), names, &role_arn)}})
 }
 
 /// The Lambda rule of a region other than the watch's: it forwards with the global forwarding

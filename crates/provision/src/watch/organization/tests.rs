@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::home::{org_watch_deployment, OrgWatchDeployment};
 use super::model::{OrgWatchInput, ORG_WATCH};
@@ -177,6 +177,25 @@ fn the_rules_hear_every_role_and_policy_write_of_any_name() {
     let target = &lambda["Targets"][0];
     assert_eq!(target["Arn"], want.home.bus.as_ref().unwrap().arn.as_str());
     assert_eq!(target["RoleArn"]["Fn::GetAtt"][0], "Forwarder");
+    // IAM Access Analyzer's findings about roles are forwarded too, from every account (an
+    // organization's analyzer is in its delegated administrator or its management account),
+    // and the bus's rule takes them.
+    let analyzer = &resources["AnalyzerFindings"]["Properties"];
+    assert_eq!(
+        analyzer["EventPattern"]["source"],
+        json!(["aws.access-analyzer"])
+    );
+    assert_eq!(analyzer["Targets"][0]["Arn"], target["Arn"]);
+    let changes = &want.home.rules[0].pattern.as_ref().unwrap();
+    for (key, value) in [
+        ("source", "aws.access-analyzer"),
+        ("detail-type", "Access Analyzer Finding"),
+    ] {
+        assert!(
+            changes[key].as_array().unwrap().contains(&json!(value)),
+            "{changes}"
+        );
+    }
     // Every GetAtt names a resource of its template.
     for (name, r) in resources.as_object().unwrap() {
         let text = r.to_string();
