@@ -7,6 +7,7 @@ use crate::app::watch::org_deploy::{self, OrgDeployOptions, OrgOps, OrgWatchStat
 use crate::app::Events;
 use crate::cli::{OrgWatchArgs, WatchPackageArgs};
 use crate::error::{Error, Result, Status};
+use crate::event::WatchProblem;
 use crate::report;
 
 /// `watch deploy|status|destroy --organization`.
@@ -94,7 +95,49 @@ fn result_of(
         super::watch_lifecycle::result_of(lifecycle, deployment, &state.package, said, changes);
     "*".clone_into(&mut result.role);
     result.organization = Some(state.context.organization.clone());
+    if lifecycle == Lifecycle::Status {
+        result.accounts = Some(accounts_of(state));
+    }
     result
+}
+
+/// Every account of the organization as status reads it: the members by their StackSets'
+/// instances, the management account by its own stacks (not read in a delegated
+/// administrator's run), each with what the function said it cannot watch.
+fn accounts_of(state: &OrgWatchState) -> Vec<report::OrgAccountStatus> {
+    let management = &state.context.management_account;
+    let stacks_there = (state.want.management.iter())
+        .all(|m| (state.stacks.stacks).contains_key(&(m.region.clone(), m.name.clone())));
+    let members = state.stacks.members.iter().map(|a| (a, "stack-set"));
+    let every = std::iter::once((management, "management-stack")).chain(members);
+    every
+        .map(|(account, by)| {
+            let mut not_covered = Vec::new();
+            let mut not_watched = None;
+            for p in &state.problems {
+                match p {
+                    WatchProblem::AccountNotCovered { account: a, .. } if a == account => {
+                        not_covered.push(report::watch_problem(p));
+                    }
+                    WatchProblem::AccountNotWatched { account: a, title } if a == account => {
+                        not_watched = Some(title.clone());
+                    }
+                    _ => {}
+                }
+            }
+            let covered = match by {
+                "management-stack" => state.management().then_some(stacks_there),
+                _ => Some(not_covered.is_empty()),
+            };
+            report::OrgAccountStatus {
+                account: account.clone(),
+                covered_by: by.to_owned(),
+                covered,
+                not_covered,
+                not_watched,
+            }
+        })
+        .collect()
 }
 
 /// Your Genesys Cloud org IDs as the config says them: each environment's external ID (its

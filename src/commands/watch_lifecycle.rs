@@ -65,5 +65,6 @@ pub(super) fn result_of(
         active_findings: None,
         archived_findings: None,
         kept_findings: Vec::new(),
+        accounts: None,
     }
 }

@@ -60,6 +60,32 @@ pub(crate) struct WatchResult {
     /// silently; their titles.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub kept_findings: Vec<String>,
+    /// `status --organization`: every account of the organization, how it is covered, and
+    /// whether the function said it cannot watch it; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<Vec<OrgAccountStatus>>,
+}
+
+/// One account of the organization, as `watch status --organization` reads it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(crate) struct OrgAccountStatus {
+    pub account: String,
+    /// `stack-set` (a member: the StackSets' instances) or `management-stack` (the management
+    /// account: its own stacks, which StackSets never deploy).
+    pub covered_by: String,
+    /// Whether what covers it is in place: each StackSet's instance current (a member), its
+    /// stacks there (the management account). Absent when not read: a delegated
+    /// administrator's run does not read the management account's stacks.
+    pub covered: Option<bool>,
+    /// Why it is not covered: each instance that is not current, as the problem says it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_covered: Vec<String>,
+    /// The function's own finding that it cannot watch the account (its title); absent: none
+    /// held. When the function last proved each account is in its log and the account's hub,
+    /// which status does not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_watched: Option<String>,
 }
 
 /// An active Security Hub finding of the watch.
@@ -203,6 +229,7 @@ mod tests {
             active_findings: Some(findings),
             archived_findings: None,
             kept_findings: Vec::new(),
+            accounts: None,
         }
     }
 

@@ -433,4 +433,17 @@ client("securityhub", admin).batch_import_findings(Findings=[{
         )),
         "{named:#}"
     );
+    // Every account is listed: the management account by its own stacks, each member by its
+    // instances, the blind one with the function's word.
+    let accounts = named["accounts"].as_array().expect("every account");
+    assert_eq!(accounts.len(), members.len() + 1, "{named:#}");
+    assert_eq!(accounts[0]["covered_by"], "management-stack");
+    assert!(accounts.iter().all(|a| a["covered"] == true), "{named:#}");
+    let listed = (accounts.iter())
+        .find(|a| a["account"] == blind.as_str())
+        .unwrap();
+    assert_eq!(
+        listed["not_watched"],
+        format!("account {blind} is not watched")
+    );
 }

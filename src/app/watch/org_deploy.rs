@@ -56,7 +56,7 @@ pub(crate) struct OrgWatchState {
 
 impl OrgWatchState {
     /// Whether the run writes the management account's stacks (it is that account's).
-    fn management(&self) -> bool {
+    pub(crate) fn management(&self) -> bool {
         self.acting == Acting::Management
     }
 
