@@ -1805,6 +1805,59 @@ assert sent_with(roles["fwd"]) == 0, "a role whose policies do not allow PutEven
     run_python(code, &moto);
 }
 
+/// An organization's bus (EventBridge User Guide, "Permissions for event buses": the
+/// `aws:PrincipalOrgID` condition; "Sending and receiving events between AWS accounts"): one
+/// statement admits a member's forwarding role and no account outside the organization, and
+/// what it delivers keeps the member's `account`.
+#[test]
+fn an_organizations_bus_admits_its_members_roles_and_keeps_their_account() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, json, sys
+def client(service, account):
+    c = boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    c.meta.events.register("before-sign.*.*",
+        lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+HOME, OUTSIDER = "111111111111", "333333333333"
+org = client("organizations", HOME)
+org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+member = org.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]["AccountId"]
+events, sqs = client("events", HOME), client("sqs", HOME)
+bus = events.create_event_bus(Name="watch")["EventBusArn"]
+events.put_permission(EventBusName="watch", Policy=json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Sid": "org", "Effect": "Allow", "Principal": {"AWS": "*"},
+        "Action": "events:PutEvents", "Resource": bus,
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id},
+            "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/fwd"}}}]}))
+queue = sqs.create_queue(QueueName="seen")["QueueUrl"]
+queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_rule(Name="seen", EventBusName="watch", EventPattern=json.dumps({"source": ["test.probe"]}))
+events.put_targets(Rule="seen", EventBusName="watch", Targets=[{"Id": "q", "Arn": queue_arn}])
+def sent_from(account):
+    iam = client("iam", account)
+    role = iam.create_role(RoleName="fwd", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                       "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    iam.put_role_policy(RoleName="fwd", PolicyName="put", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus}]}))
+    theirs = client("events", account)
+    theirs.put_rule(Name="fwd", EventPattern=json.dumps({"source": ["test.probe"]}))
+    theirs.put_targets(Rule="fwd", Targets=[{"Id": "bus", "Arn": bus, "RoleArn": role}])
+    theirs.put_events(Entries=[{"Source": "test.probe", "DetailType": "probe", "Detail": "{}"}])
+    got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+    for m in got:
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+    return [json.loads(m["Body"]) for m in got]
+got = sent_from(member)
+assert len(got) == 1, got
+assert got[0]["account"] == member, got
+assert sent_from(OUTSIDER) == [], "an account outside the organization is not admitted"
+"#;
+    run_python(code, &moto);
+}
+
 /// Service-managed StackSets (CloudFormation User Guide, "Activate trusted access for stack
 /// sets with AWS Organizations", "Create a stack set with service-managed permissions"; API
 /// Reference: CreateStackInstances, DeleteStackInstances, CallAs): refused without trusted

@@ -447,3 +447,45 @@ client("securityhub", admin).batch_import_findings(Findings=[{
         format!("account {blind} is not watched")
     );
 }
+
+/// What the StackSets put in a member works end to end on the local AWS: its rule, its
+/// forwarding role and the bus's one statement (`aws:PrincipalOrgID`) carry the member's IAM
+/// call to the watch's bus, its `account` kept, where the bus's rule hands it to the function
+/// (here a queue on the same pattern catches it).
+#[test]
+fn a_members_iam_call_reaches_the_watchs_bus_with_its_account() {
+    let env = Env::new();
+    let (_org, admin, members, pkg) = ready(&env, 4);
+    let deploy = [
+        "watch",
+        "deploy",
+        "--organization",
+        "--package",
+        &pkg,
+        "--yes",
+    ];
+    env.expect(&deploy, 0);
+    let member = members.iter().find(|m| **m != admin).unwrap();
+    let code = r#"
+admin, member = sys.argv[2], sys.argv[3]
+events, sqs = client("events", admin), client("sqs", admin)
+pattern = events.describe_rule(Name="lambda-trust-org-watch-changes",
+    EventBusName="lambda-trust-org-watch")["EventPattern"]
+url = sqs.create_queue(QueueName="caught")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_rule(Name="caught", EventBusName="lambda-trust-org-watch", EventPattern=pattern)
+events.put_targets(Rule="caught", EventBusName="lambda-trust-org-watch",
+    Targets=[{"Id": "q", "Arn": arn}])
+client("events", member).put_events(Entries=[{"Source": "aws.iam",
+    "DetailType": "AWS API Call via CloudTrail", "Detail": json.dumps({
+        "eventSource": "iam.amazonaws.com", "eventName": "UpdateAssumeRolePolicy",
+        "requestParameters": {"roleName": "vendor-lambda"}})}])
+got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+print(json.dumps([json.loads(m["Body"]) for m in got]))
+"#;
+    let got: Value = serde_json::from_str(&python(&env, code, &[&admin, member])).unwrap();
+    let got = got.as_array().unwrap();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0]["account"], member.as_str(), "{got:#?}");
+    assert_eq!(got[0]["detail"]["eventName"], "UpdateAssumeRolePolicy");
+}

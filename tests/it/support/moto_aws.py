@@ -134,10 +134,14 @@ EventBridge quotas", "Receiving events from a SaaS partner"):
   account that events.amazonaws.com may assume and whose policies allow events:PutEvents on
   the bus — or, without one, the rule's account; the bus policy must allow events:PutEvents
   to it on that bus (a Principal of "*", the account or its root, or the role's ARN; the
-  conditions aws:PrincipalArn and aws:PrincipalAccount with StringEquals, StringLike,
-  ArnEquals or ArnLike; any other condition admits nothing), and no statement denies it
-  (moto: delivered to any bus of any account). A refused delivery is dropped, as EventBridge
-  counts it a failed invocation.
+  conditions aws:PrincipalArn, aws:PrincipalAccount and aws:PrincipalOrgID — the sender's
+  organization — with StringEquals, StringLike, ArnEquals or ArnLike; any other condition
+  admits nothing), and no statement denies it (moto: delivered to any bus of any account). A
+  refused delivery is dropped, as EventBridge counts it a failed invocation. What is delivered
+  is the event as it was, its `account` the sender's (User Guide, "Sending and receiving
+  events between AWS accounts"; moto: put again as the receiving account's). A rule's
+  Lambda function target is not invoked (moto: a 500 to the PutEvents that matched it): the
+  tests hand the function its events through the local Runtime API.
 
 IAM (API Reference, RoleDetail, RoleLastUsed):
 - A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
@@ -146,6 +150,7 @@ IAM (API Reference, RoleDetail, RoleLastUsed):
 AWS STS (API Reference: AssumeRole): an assumed role's credentials act in the role's account
 (moto: in MOTO_ACCOUNT_ID's when the server runs with it, as the docs' examples' does).
 """
+import copy
 import json
 import re
 import hashlib
@@ -1337,10 +1342,19 @@ def names_principal(principal, account, principal_arn):
     return any(p in ("*", account, f"arn:aws:iam::{account}:root", principal_arn) for p in aws)
 
 
+def principal_org_id(account):
+    """The ID of the organization `account` is in (its management account's), or None."""
+    org = moto_stacksets.org_of(account, "us-east-1")
+    return org.org.id if org is not None and org.org is not None else None
+
+
 def statement_allows(statement, action, resource, account, principal_arn):
     actions = as_list(statement.get("Action"))
     resources = as_list(statement.get("Resource")) or ["*"]
     context = {"aws:principalarn": principal_arn, "aws:principalaccount": account}
+    org_id = principal_org_id(account)
+    if org_id:
+        context["aws:principalorgid"] = org_id
     return (names_principal(statement.get("Principal"), account, principal_arn)
             and any(like(a, action) for a in actions)
             and any(like(r, resource) for r in resources)
@@ -1399,13 +1413,39 @@ def delivery_admitted(rule, target):
 _send_to_targets = events_models.Rule.send_to_targets
 
 
+def another_accounts_bus(rule, target):
+    parts = target["Arn"].split(":")
+    return (len(parts) >= 6 and parts[2] == "events" and parts[5].startswith("event-bus/")
+            and parts[4] != rule.account_id)
+
+
+def forward_keeping_account(target, event):
+    """Delivers `event` to the bus `target` names as it was, its `account` the sender's."""
+    parts = target["Arn"].split(":")
+    account, region, name = parts[4], parts[3], parts[5].split("/", 1)[1]
+    bus = events_models.events_backends[account][region].event_buses.get(name)
+    for rule in list(bus.rules.values()) if bus is not None else []:
+        rule.send_to_targets(copy.deepcopy(event))
+
+
+def lambda_target(target):
+    return target["Arn"].split(":")[2:3] == ["lambda"]
+
+
 def send_to_targets(self, original_event, transform_input=True):
     every = self.targets
-    self.targets = [t for t in every if delivery_admitted(self, t)]
+    # A function target is not invoked here: the tests hand the function its events through
+    # the local Runtime API (moto: NotImplementedError, a 500 to the PutEvents that matched).
+    admitted = [t for t in every if delivery_admitted(self, t) and not lambda_target(t)]
+    elsewhere = [t for t in admitted if another_accounts_bus(self, t)]
+    self.targets = [t for t in admitted if t not in elsewhere]
     try:
-        return _send_to_targets(self, original_event, transform_input)
+        _send_to_targets(self, original_event, transform_input)
     finally:
         self.targets = every
+    if elsewhere and self.event_pattern.matches_event(original_event):
+        for target in elsewhere:
+            forward_keeping_account(target, original_event)
 
 
 events_models.Rule.send_to_targets = send_to_targets
