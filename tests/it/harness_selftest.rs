@@ -1688,6 +1688,18 @@ assert names == ["at-quota"], names
     run_python(&code, &moto);
 }
 
+/// A `client(service, account)` of the local AWS in us-east-1 acting in `account` (the URL is
+/// `sys.argv[1]`).
+const IN_ACCOUNT: &str = r#"
+import boto3, json, sys
+def client(service, account):
+    c = boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    c.meta.events.register("before-sign.*.*",
+        lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+"#;
+
 /// An EventBridge client of the local AWS in us-east-1, as `events` (the URL is `sys.argv[1]`).
 const EVENTS: &str = r#"
 import boto3, json, sys
@@ -1749,14 +1761,9 @@ assert got.get("account") == "123456789012", got
 #[test]
 fn another_accounts_bus_takes_only_what_its_policy_admits() {
     let moto = MotoServer::start();
-    let code = r#"
-import boto3, json, sys
-def client(service, account):
-    c = boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
-                     aws_access_key_id="testing", aws_secret_access_key="testing")
-    c.meta.events.register("before-sign.*.*",
-        lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
-    return c
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r#"
 HOME, SENDER = "111111111111", "222222222222"
 events, sqs = client("events", HOME), client("sqs", HOME)
 bus = events.create_event_bus(Name="watch")["EventBusArn"]
@@ -1801,8 +1808,9 @@ assert sent_with(roles["other"]) == 0, "another role of that account is not"
 assert sent_with(None) == 0, "nor the account without a role"
 iam.delete_role_policy(RoleName="fwd", PolicyName="put")
 assert sent_with(roles["fwd"]) == 0, "a role whose policies do not allow PutEvents sends nothing"
-"#;
-    run_python(code, &moto);
+"#
+    );
+    run_python(&code, &moto);
 }
 
 /// An organization's bus (EventBridge User Guide, "Permissions for event buses": the
@@ -1812,14 +1820,9 @@ assert sent_with(roles["fwd"]) == 0, "a role whose policies do not allow PutEven
 #[test]
 fn an_organizations_bus_admits_its_members_roles_and_keeps_their_account() {
     let moto = MotoServer::start();
-    let code = r#"
-import boto3, json, sys
-def client(service, account):
-    c = boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
-                     aws_access_key_id="testing", aws_secret_access_key="testing")
-    c.meta.events.register("before-sign.*.*",
-        lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
-    return c
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r#"
 HOME, OUTSIDER = "111111111111", "333333333333"
 org = client("organizations", HOME)
 org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
@@ -1854,8 +1857,9 @@ got = sent_from(member)
 assert len(got) == 1, got
 assert got[0]["account"] == member, got
 assert sent_from(OUTSIDER) == [], "an account outside the organization is not admitted"
-"#;
-    run_python(code, &moto);
+"#
+    );
+    run_python(&code, &moto);
 }
 
 /// Service-managed StackSets (CloudFormation User Guide, "Activate trusted access for stack

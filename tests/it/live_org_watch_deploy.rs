@@ -369,14 +369,7 @@ fn the_delegated_administrator_deploys_all_but_what_only_the_management_account_
 fn status_names_an_account_the_function_found_it_cannot_watch() {
     let env = Env::new();
     let (org, admin, members, pkg) = ready(&env, 4);
-    let deploy = [
-        "watch",
-        "deploy",
-        "--organization",
-        "--package",
-        &pkg,
-        "--yes",
-    ];
+    let deploy = deploy_args(&pkg);
     // A region of another partition is refused before any write.
     let china = [&deploy[..], &["--function-region", "cn-north-1"]].concat();
     let (refused, writes) = env.writes_of(&china, 1);
@@ -456,15 +449,7 @@ client("securityhub", admin).batch_import_findings(Findings=[{
 fn a_members_iam_call_reaches_the_watchs_bus_with_its_account() {
     let env = Env::new();
     let (_org, admin, members, pkg) = ready(&env, 4);
-    let deploy = [
-        "watch",
-        "deploy",
-        "--organization",
-        "--package",
-        &pkg,
-        "--yes",
-    ];
-    env.expect(&deploy, 0);
+    env.expect(&deploy_args(&pkg), 0);
     let member = members.iter().find(|m| **m != admin).unwrap();
     let code = r#"
 admin, member = sys.argv[2], sys.argv[3]
@@ -488,4 +473,31 @@ print(json.dumps([json.loads(m["Body"]) for m in got]))
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0]["account"], member.as_str(), "{got:#?}");
     assert_eq!(got[0]["detail"]["eventName"], "UpdateAssumeRolePolicy");
+    // The bus's policy is one statement naming no member (the bus's own ARN aside): its size
+    // does not grow with the accounts.
+    let code = r#"
+print(client("events", sys.argv[2]).describe_event_bus(Name="lambda-trust-org-watch")["Policy"])
+"#;
+    let policy = python(&env, code, &[&admin]);
+    let parsed: Value = serde_json::from_str(&policy).unwrap();
+    assert_eq!(
+        parsed["Statement"].as_array().unwrap().len(),
+        1,
+        "{parsed:#}"
+    );
+    let mut others = members.iter().filter(|m| **m != admin);
+    assert!(!others.any(|m| policy.contains(m.as_str())), "{policy}");
+    println!("the bus policy: {} bytes", policy.trim().len());
+}
+
+/// `watch deploy --organization --package PKG --yes`.
+fn deploy_args(pkg: &str) -> [&str; 6] {
+    [
+        "watch",
+        "deploy",
+        "--organization",
+        "--package",
+        pkg,
+        "--yes",
+    ]
 }
