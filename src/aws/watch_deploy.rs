@@ -209,6 +209,7 @@ async fn seen_function(
             .unwrap_or_default(),
         owner,
         statements,
+        reserved_concurrency: (out.concurrency()).and_then(|c| c.reserved_concurrent_executions()),
     }))
 }
 
@@ -476,30 +477,6 @@ async fn function_op(
         WatchOp::CreateFunction { function } => {
             create_function(clients, function, package, tags).await
         }
-        WatchOp::UpdateCode { function } => {
-            (clients.lambda(&function.region).update_function_code())
-                .function_name(&function.name)
-                .zip_file(Blob::new(package))
-                .architectures(Architecture::from(function.architecture.as_str()))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("lambda:UpdateFunctionCode", e))?;
-            Ok(1)
-        }
-        WatchOp::UpdateConfiguration { function } => {
-            (clients
-                .lambda(&function.region)
-                .update_function_configuration())
-            .function_name(&function.name)
-            .role(&function.role_arn)
-            .timeout(function.timeout)
-            .memory_size(function.memory)
-            .environment(environment(function))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("lambda:UpdateFunctionConfiguration", e))?;
-            Ok(1)
-        }
         WatchOp::AllowRule { function, rule } => {
             let from = Invoker::Rule(rule_arn(clients, rule));
             allow(clients, (&rule.region, function), &rule.name, from).await
@@ -517,8 +494,50 @@ async fn function_op(
                 .map_err(|e| AwsError::from_sdk("lambda:DeleteFunction", e))?;
             Ok(1)
         }
-        _ => Ok(0),
+        _ => function_update(clients, op, package).await,
     }
+}
+
+/// A function's code, configuration or reserved concurrency written again.
+async fn function_update(
+    clients: &Clients,
+    op: &WatchOp,
+    package: &[u8],
+) -> Result<usize, AwsError> {
+    match op {
+        WatchOp::UpdateCode { function } => {
+            (clients.lambda(&function.region).update_function_code())
+                .function_name(&function.name)
+                .zip_file(Blob::new(package))
+                .architectures(Architecture::from(function.architecture.as_str()))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("lambda:UpdateFunctionCode", e))?;
+        }
+        WatchOp::UpdateConfiguration { function } => {
+            (clients
+                .lambda(&function.region)
+                .update_function_configuration())
+            .function_name(&function.name)
+            .role(&function.role_arn)
+            .timeout(function.timeout)
+            .memory_size(function.memory)
+            .environment(environment(function))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("lambda:UpdateFunctionConfiguration", e))?;
+        }
+        WatchOp::SetConcurrency { function, reserved } => {
+            (clients.lambda(&function.region).put_function_concurrency())
+                .function_name(&function.name)
+                .reserved_concurrent_executions(*reserved)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("lambda:PutFunctionConcurrency", e))?;
+        }
+        _ => return Ok(0),
+    }
+    Ok(1)
 }
 
 fn rule_arn(clients: &Clients, rule: &WatchRule) -> String {

@@ -194,6 +194,12 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
     // own events.
     let bus = format!("arn:aws:events:us-east-1:{admin}:event-bus/lambda-trust-org-watch");
     assert_eq!(vars["LAMBDA_TRUST_BUS"], bus.as_str());
+    // A sweep never takes the watch account's whole concurrency.
+    let code = r#"
+f = client("lambda", sys.argv[2]).get_function(FunctionName="lambda-trust-org-watch")
+print(f.get("Concurrency", {}).get("ReservedConcurrentExecutions"))
+"#;
+    assert_eq!(python(&env, code, &[&admin]).trim(), "20");
     let pattern = sweep_pattern(&env, &admin);
     assert_eq!(pattern["account"], json!([admin]), "{pattern:#}");
     assert_eq!(

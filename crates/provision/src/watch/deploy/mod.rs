@@ -76,6 +76,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             timeout: 300,
             memory: 512,
             environment: environment(input, &account_readers),
+            reserved_concurrency: None,
         },
         rules,
         config_rule,

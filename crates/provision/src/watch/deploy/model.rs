@@ -138,6 +138,9 @@ pub struct WatchFunction {
     pub memory: i32,
     /// Its environment variables: `LAMBDA_TRUST_ENV` when the config's environment is chosen.
     pub environment: BTreeMap<String, String>,
+    /// Its reserved concurrency: the most invocations it runs at once, and the most of its
+    /// account's concurrency it can take (`None`: not set, the account's unreserved pool).
+    pub reserved_concurrency: Option<i32>,
 }
 
 /// The AWS Config custom rule that hands the function configuration changes

@@ -41,6 +41,8 @@ pub struct SeenFunction {
     pub owner: Option<String>,
     /// The statement IDs of its resource policy.
     pub statements: BTreeSet<String>,
+    /// Its reserved concurrency (`None`: not set).
+    pub reserved_concurrency: Option<i32>,
 }
 
 /// A rule as read (its one target, if any).
@@ -150,6 +152,13 @@ pub enum WatchOp {
     UpdateConfiguration {
         /// The function.
         function: WatchFunction,
+    },
+    /// `lambda:PutFunctionConcurrency`: its reserved concurrency.
+    SetConcurrency {
+        /// The function.
+        function: WatchFunction,
+        /// The reserved concurrency.
+        reserved: i32,
     },
     /// `events:PutRule` (tagged).
     PutRule {
@@ -276,6 +285,10 @@ impl WatchOp {
             UpdateConfiguration { function: f } => {
                 format!("update the configuration of function {}", f.name)
             }
+            SetConcurrency {
+                function: f,
+                reserved,
+            } => format!("reserve function {} a concurrency of {reserved}", f.name),
             DeleteFunction { name, .. } => format!("delete function {name}"),
             PutRule { rule } => format!("put rule {}", rule_at(rule)),
             PutTarget { rule } => {
@@ -551,10 +564,19 @@ fn function_ops(
     role: &str,
 ) -> Result<Vec<WatchOp>, NotOurs> {
     let function = || f.clone();
+    let concurrency = |seen: Option<i32>| {
+        (f.reserved_concurrency.filter(|r| Some(*r) != seen)).map(|reserved| {
+            WatchOp::SetConcurrency {
+                function: function(),
+                reserved,
+            }
+        })
+    };
     let Some(s) = seen else {
-        return Ok(vec![WatchOp::CreateFunction {
+        let create = WatchOp::CreateFunction {
             function: function(),
-        }]);
+        };
+        return Ok([create].into_iter().chain(concurrency(None)).collect());
     };
     ours(&s.owner, format!("function {}", f.name), role)?;
     let mut ops = Vec::new();
@@ -570,6 +592,7 @@ fn function_ops(
             function: function(),
         });
     }
+    ops.extend(concurrency(s.reserved_concurrency));
     Ok(ops)
 }
 

@@ -60,6 +60,7 @@ fn deployed(want: &Deployment) -> Seen {
             environment: f.environment.clone(),
             owner: Some(role.clone()),
             statements: want.rules.iter().map(|r| r.name.clone()).collect(),
+            reserved_concurrency: f.reserved_concurrency,
         }),
         rules: (want.rules.iter())
             .map(|r| SeenRule {

@@ -124,6 +124,14 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
     }
 }
 
+/// The most invocations the organization watch's function runs at once: a sweep of a
+/// thousand accounts is a thousand events, and unreserved they could take the whole account's
+/// concurrency (1,000 by default) from its other functions. Lambda keeps the events it cannot
+/// run yet and retries them
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>,
+/// <https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html>).
+const ORG_WATCH_CONCURRENCY: i32 = 20;
+
 fn function(input: &OrgWatchInput, names: &Names) -> WatchFunction {
     let environment = BTreeMap::from([
         (ORGANIZATION_VAR.into(), input.organization.clone()),
@@ -140,6 +148,7 @@ fn function(input: &OrgWatchInput, names: &Names) -> WatchFunction {
         timeout: 900,
         memory: 1024,
         environment,
+        reserved_concurrency: Some(ORG_WATCH_CONCURRENCY),
     }
 }
 

@@ -241,9 +241,39 @@ fn the_home_is_planned_as_a_deployments_watch_is() {
     for what in [
         "create role lambda-trust-org-watch",
         "event bus lambda-trust-org-watch",
+        "reserve function lambda-trust-org-watch a concurrency of 20",
     ] {
         assert!(said.iter().any(|s| s.contains(what)), "{what}: {said:#?}");
     }
+    // A sweep's thousand events never take the account's whole concurrency; once reserved,
+    // nothing more is written, and a changed reservation is set again.
+    let seen = |reserved| crate::watch::deploy::SeenFunction {
+        code_sha256: want.home.function.code_sha256.clone(),
+        role_arn: want.home.function.role_arn.clone(),
+        architecture: want.home.function.architecture.clone(),
+        timeout: want.home.function.timeout,
+        memory: want.home.function.memory,
+        environment: want.home.function.environment.clone(),
+        owner: Some(ORGANIZATION_WATCHER.into()),
+        statements: Default::default(),
+        reserved_concurrency: reserved,
+    };
+    let function_ops = |reserved| {
+        let seen = crate::watch::deploy::Seen {
+            function: Some(seen(reserved)),
+            ..Default::default()
+        };
+        let ops = crate::watch::deploy::plan(&want.home, &seen, ORGANIZATION_WATCHER).unwrap();
+        (ops.iter().map(ToString::to_string))
+            .filter(|op| op.contains("function lambda-trust-org-watch"))
+            .filter(|op| !op.contains("let rule"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(function_ops(Some(20)), Vec::<String>::new());
+    assert_eq!(
+        function_ops(Some(5)),
+        ["reserve function lambda-trust-org-watch a concurrency of 20"]
+    );
 }
 
 fn seen_as_wanted(want: &OrgWatchDeployment, accounts: &[&str]) -> SeenStacks {
