@@ -45,8 +45,7 @@ pub enum OrgChange {
         /// The call.
         call: Call,
     },
-    /// One account, every role of it: one of the sweep's events
-    /// ([`crate::watch::organization::sweep`]).
+    /// One account, every role of it: one of the sweep's events ([`crate::sweep_events`]).
     Account {
         /// The account.
         account: String,
