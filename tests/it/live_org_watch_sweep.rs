@@ -113,6 +113,31 @@ fn the_tick_puts_one_event_per_account_and_each_is_reproved_in_its_own_security_
     let active = codes(&org_findings(&env, &m9, "ACTIVE"));
     assert!(active.contains(&"no-external-id".to_owned()), "{active:?}");
 
+    // The organization's policies are read once per sweep in an environment: the same sweep's
+    // event again (as Lambda retries it) reads none of them; the next sweep's reads them again.
+    let organizations = |env: &Env| {
+        (env.proxy.calls().iter())
+            .filter(|c| c.service == "organizations")
+            .count()
+    };
+    assert!(organizations(&env) > 0, "{made:?}");
+    env.proxy.clear();
+    assert_eq!(invoke(&api, m9_event)["kind"], "response");
+    assert_eq!(
+        organizations(&env),
+        0,
+        "the same sweep's policies, read once"
+    );
+    assert_eq!(invoke(&api, &schedule_tick())["kind"], "response");
+    let next = delivered(&env, &queue);
+    let m9_next = (next.iter())
+        .find(|e| e["detail"]["account"] == m9.as_str())
+        .unwrap();
+    assert_ne!(m9_next["detail"]["sweep"], m9_event["detail"]["sweep"]);
+    env.proxy.clear();
+    assert_eq!(invoke(&api, m9_next)["kind"], "response");
+    assert!(organizations(&env) > 0, "the next sweep reads them again");
+
     // The same event put by a member asks nothing: no call, nothing published.
     let mut theirs = m9_event.clone();
     theirs["account"] = json!(m9);
