@@ -173,6 +173,20 @@ fn an_organizations_call_sweeps_and_a_sweep_not_all_put_is_never_healthy() {
         "{events:#?}"
     );
 
+    // Three entries EventBridge does not take (its answer's ErrorCode) are put again: every
+    // account's event is put, in one more call.
+    let code = r#"
+client("events").tag_resource(ResourceARN=sys.argv[2],
+    Tags=[{"Key": "lambda-trust-test:put-fails", "Value": "3"}])
+"#;
+    python(&env, code, &[BUS]);
+    env.proxy.clear();
+    let answer = invoke(&api, &schedule_tick());
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    assert_eq!(answer["body"]["swept"]["put"], 20, "{answer:#}");
+    assert_eq!(env.proxy.count("PutEvents"), 3);
+    assert_eq!(delivered(&env, &queue).len(), 20);
+
     // EventBridge refuses the second call: its 10 accounts are named and the invocation fails,
     // so Lambda retries it.
     env.proxy.inject(

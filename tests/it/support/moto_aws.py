@@ -123,6 +123,8 @@ EventBridge quotas", "Receiving events from a SaaS partner"):
   ValidationException beyond); the quota's error code is not documented: InvalidEventPatternException
   here, its message naming the quota.
 
+- Fault injection for the tests: the entries put on a bus tagged `lambda-trust-test:put-fails`
+  = N fail with ErrorCode InternalFailure, the first N of them (API Reference, PutEvents).
 - A rule's target without Input, InputPath or InputTransformer gets the entire event, its
   `account` included (API Reference, PutTargets; moto: the event without its `account`).
 - PutPermission with a Policy replaces the bus's whole resource policy (API Reference,
@@ -1287,6 +1289,32 @@ def normalize_event_bus_arn(self, event_bus_arn):
 
 
 events_models.EventsBackend._normalize_event_bus_arn = normalize_event_bus_arn
+
+# Fault injection for the tests: the entries put on a bus tagged
+# `lambda-trust-test:put-fails` = N fail with InternalFailure, the first N of them, as
+# PutEvents answers an entry it did not take (API Reference, PutEvents: each entry's ErrorCode;
+# FailedEntryCount).
+PUT_FAILS = "lambda-trust-test:put-fails"
+_put_events = events_models.EventsBackend.put_events
+
+
+def put_events(self, events):
+    answers = [None] * len(events)
+    taken = []
+    for i, event in enumerate(events):
+        bus = self.describe_event_bus(self._normalize_event_bus_arn(event.get("EventBusName")))
+        tags = self.tagger.get_tag_dict_for_resource(bus.arn)
+        left = int(tags.get(PUT_FAILS, "0"))
+        if left > 0 and len(events) <= 10:
+            self.tagger.tag_resource(bus.arn, [{"Key": PUT_FAILS, "Value": str(left - 1)}])
+            answers[i] = {"ErrorCode": "InternalFailure", "ErrorMessage": "injected by the test"}
+        else:
+            taken.append(i)
+    done = iter(_put_events(self, [events[i] for i in taken]) if taken else [])
+    return [a if a is not None else next(done) for a in answers]
+
+
+events_models.EventsBackend.put_events = put_events
 
 # A target without Input, InputPath or InputTransformer gets "the entire event" (API
 # Reference, PutTargets), its `account` too; moto's default template leaves it out.
