@@ -137,6 +137,12 @@ pub(crate) struct OrgWatchArgs {
     /// Needed when StackSets has several [default: its one delegated administrator].
     #[arg(long, value_name = "ACCOUNT", requires = "organization")]
     pub watch_account: Option<String>,
+    /// Accepted findings (an audit baseline file).
+    ///
+    /// Each finding an entry matches is imported SUPPRESSED until the entry expires. Deploy
+    /// writes what it is given; status and destroy take the deployed one.
+    #[arg(long, value_name = "FILE", requires = "organization")]
+    pub baseline: Option<std::path::PathBuf>,
 }
 
 /// An AWS region's name as AWS writes them: lowercase words and a number, `eu-west-1`.

@@ -33,6 +33,7 @@ pub(super) async fn run(
         genesys_org_ids,
         function_regions: org.function_regions.clone(),
         watch_account: org.watch_account.clone(),
+        baseline: baseline_of(org)?,
     };
     let state = org_deploy::read(&inv.settings, events, &options).await?;
     let ops = match lifecycle {
@@ -154,4 +155,19 @@ fn of_the_config(inv: &Invocation) -> Result<Vec<String>> {
         }
     }
     Ok(ids.into_iter().collect())
+}
+
+/// `--baseline FILE`, read and checked as `audit --baseline` reads it, as the JSON the function
+/// is given.
+fn baseline_of(org: &OrgWatchArgs) -> Result<Option<String>> {
+    let Some(path) = &org.baseline else {
+        return Ok(None);
+    };
+    let baseline = crate::app::baseline::read(path)?;
+    Ok(Some(serde_json::to_string(&baseline).map_err(|e| {
+        Error::usage(
+            format!("--baseline {}: {e}", path.display()),
+            "this is lambda-trust's defect: report it; nothing was written",
+        )
+    })?))
 }

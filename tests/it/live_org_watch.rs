@@ -477,3 +477,31 @@ fn an_access_analyzer_finding_reproves_the_role_it_names_in_its_account() {
         "Access Analyzer Finding (ACTIVE)"
     );
 }
+
+/// A baseline accepts a finding as `audit --baseline` does: imported SUPPRESSED, never
+/// dropped; an entry for another role accepts nothing of this one.
+#[test]
+fn a_baselined_finding_is_imported_suppressed() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let m6 = members[5].clone();
+    partner_role(&env, &m6, ROLE, &genesys(Some(THEIRS)));
+    enable_hub(&env, &m6);
+    enable_hub(&env, ACCOUNT);
+    let baseline = json!({"suppress": [
+        {"role": format!("arn:aws:iam::{m6}:role/{ROLE}"), "code": "external-id-not-ours",
+         "reason": "a partner's test org, until the migration"},
+        {"role": "arn:aws:iam::*:role/other-*", "code": "no-external-id", "reason": "legacy"}]});
+    let (api, _function) = watching_with(
+        &env,
+        &organization,
+        &[("LAMBDA_TRUST_BASELINE", &baseline.to_string())],
+    );
+    let answer = invoke(&api, &forwarded(&m6, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let active = org_findings(&env, &m6, "ACTIVE");
+    let finding = (active.iter())
+        .find(|f| f["ProductFields"]["lambda-trust/Code"] == "external-id-not-ours")
+        .unwrap_or_else(|| panic!("{active:#?}"));
+    assert_eq!(finding["Workflow"]["Status"], "SUPPRESSED", "{finding:#}");
+}

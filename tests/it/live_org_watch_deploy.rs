@@ -445,6 +445,31 @@ client("securityhub", admin).batch_import_findings(Findings=[{
         listed["not_watched"],
         format!("account {blind} is not watched")
     );
+
+    // A baseline goes to the function as `audit --baseline` reads it; status takes the
+    // deployed one (nothing pending); one over Lambda's 4 KB of variables is refused first.
+    let file = env.config_path().with_file_name("accepted.toml");
+    let entry = "[[suppress]]\nrole = \"arn:aws:iam::*:role/legacy-*\"\ncode = \"no-external-id\"\nreason = \"r\"\n";
+    std::fs::write(&file, entry).unwrap();
+    let with = [&ireland[..], &["--baseline", file.to_str().unwrap()]].concat();
+    env.expect(&with, 0);
+    let vars = function_env(&env, &admin).unwrap();
+    let deployed: Value =
+        serde_json::from_str(vars["LAMBDA_TRUST_BASELINE"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        deployed["suppress"][0]["code"], "no-external-id",
+        "{deployed:#}"
+    );
+    let still = json_of(&env.run(&status));
+    assert_eq!(still["changes"], json!([]), "{still:#}");
+    std::fs::write(&file, entry.repeat(60)).unwrap();
+    let (refused, writes) = env.writes_of(&with, 1);
+    assert!(
+        refused.stderr.contains("over Lambda's 4 KB"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(writes, 0);
 }
 
 /// What the StackSets put in a member works end to end on the local AWS: its rule, its

@@ -36,6 +36,8 @@ pub(crate) struct OrgDeployOptions {
     pub function_regions: Vec<String>,
     /// `--watch-account`: the delegated administrator the function lives in.
     pub watch_account: Option<String>,
+    /// `--baseline`: the findings accepted, as JSON.
+    pub baseline: Option<String>,
 }
 
 /// The organization watch, what is live of it, and the clients that write each part.
@@ -82,7 +84,7 @@ pub(crate) async fn read(
     let (home, via) = home_clients(&clients, &aws, &context, &watch_account).await?;
     let mut input = input_of(&clients, &context, options, (&package, architecture));
     input.watch_account.clone_from(&watch_account);
-    let mut want = read_only(org_watch_deployment(&input))?;
+    let mut want = fits(read_only(org_watch_deployment(&input))?)?;
     let region = want.home.function.region.clone();
     let names = [want.global.name.clone(), want.regional.name.clone()];
     let (seen, stack_sets, members) = tokio::join!(
@@ -173,10 +175,26 @@ fn input_of(
         watch_account: String::new(),
         target_regions: options.function_regions.iter().cloned().collect(),
         genesys_org_ids: options.genesys_org_ids.clone(),
+        baseline: options.baseline.clone(),
         schedule: lambda_trust_config::DEFAULT_WATCH_SCHEDULE.into(),
         architecture,
         code_sha256: code_sha256(package),
     }
+}
+
+/// Lambda takes a function's environment variables up to 4 KB in all
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>): a baseline that
+/// would pass it is refused before anything is written.
+fn fits(want: OrgWatchDeployment) -> Result<OrgWatchDeployment> {
+    let env = &want.home.function.environment;
+    let size: usize = env.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if size <= 4096 {
+        return Ok(want);
+    }
+    Err(Error::usage(
+        format!("the function's environment would be {size} bytes, over Lambda's 4 KB: the baseline is too long"),
+        "accept findings with fewer entries: a pattern covers many roles (role = \"arn:aws:iam::*:role/team-*\")",
+    ))
 }
 
 /// `want`, once the evaluator has proved its function's role writes nothing but findings and
@@ -213,8 +231,9 @@ async fn judge(state: &mut OrgWatchState, watch: &str) {
     state.notes.extend(unread);
 }
 
-/// What was not given is what is deployed: the Genesys Cloud org IDs the function runs with,
-/// the regions of the regional StackSet's instances. Whether `input` changed.
+/// What was not given is what is deployed: the Genesys Cloud org IDs and the baseline the
+/// function runs with, the regions of the regional StackSet's instances. Whether `input`
+/// changed.
 fn as_deployed(
     input: &mut OrgWatchInput,
     options: &OrgDeployOptions,
@@ -224,6 +243,10 @@ fn as_deployed(
     let mut changed = false;
     let deployed = (seen.function.as_ref())
         .and_then(|f| OrgWatchSettings::from_vars(|k| f.environment.get(k).cloned()));
+    if let (None, Some(baseline)) = (&options.baseline, deployed.as_ref()) {
+        input.baseline = baseline.baseline.clone();
+        changed = true;
+    }
     if let (true, Some(deployed)) = (options.genesys_org_ids.is_empty(), deployed) {
         input.genesys_org_ids = deployed.genesys_org_ids;
         changed = true;

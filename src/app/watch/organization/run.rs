@@ -35,7 +35,7 @@ use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::error::{Error, Result};
 use crate::event::Said;
-use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole};
+use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole, Baseline};
 use lambda_trust_model::{organization_watch_blind, organization_watch_settled};
 use lambda_trust_provision::{OrgChange, OrgWatchSettings, SweptRecord};
 
@@ -47,6 +47,8 @@ pub(crate) struct OrgWatcher {
     org: Arc<OrgReader>,
     /// The sweep the organization's policies were last read again for.
     read_for: Option<String>,
+    /// The findings accepted (`--baseline`): marked suppressed, as `audit --baseline` does.
+    baseline: Option<Baseline>,
 }
 
 /// What one account's part of a run re-proved, and where it went.
@@ -95,13 +97,25 @@ pub(crate) trait OrgRender {
 }
 
 impl OrgWatcher {
-    pub(crate) fn new(settings: OrgWatchSettings) -> OrgWatcher {
-        OrgWatcher {
+    /// The watcher of `settings`; an error when its baseline cannot be read (deploy checked
+    /// it, so the variable was changed by hand).
+    pub(crate) fn new(settings: OrgWatchSettings) -> Result<OrgWatcher> {
+        let baseline = (settings.baseline.as_deref())
+            .map(|text| lambda_trust_audit::parse_baseline(text, true))
+            .transpose()
+            .map_err(|e| {
+                Error::usage(
+                    format!("the function's baseline (LAMBDA_TRUST_BASELINE) is not one: {e}"),
+                    "deploy it again with `lambda-trust watch deploy --organization --baseline FILE`",
+                )
+            })?;
+        Ok(OrgWatcher {
             settings,
             clients: None,
             org: Arc::default(),
             read_for: None,
-        }
+            baseline,
+        })
     }
 
     /// Re-proves what `change` can have changed, and publishes it; `home` is the function's
@@ -269,7 +283,8 @@ impl OrgWatcher {
         session.map_err(|e| crate::error::shown(&e))
     }
 
-    /// `role` (or the account) proved over the whole path, read through `session`.
+    /// `role` (or the account) proved over the whole path, read through `session`, its
+    /// findings the baseline accepts marked suppressed.
     async fn reproved(
         &self,
         (clients, session): (&Clients, &Clients),
@@ -279,14 +294,20 @@ impl OrgWatcher {
     ) -> std::result::Result<AccountReport, String> {
         let opts = self.options(clients);
         let reads = PathReads::sharing(clients, self.org.clone());
-        match role {
+        let mut report = match role {
             Some(name) => one_role(session, (account, name), &opts, calls, &reads).await,
             None => {
                 let known = Some(account.to_owned());
                 let read = crate::app::audit::audit_one_path(session, known, &opts, calls, &reads);
                 read.await.map_err(|e| Error::from(e).human())
             }
+        };
+        if let (Ok(report), Some(baseline)) = (&mut report, &self.baseline) {
+            let today = chrono::Utc::now().date_naive();
+            let outcome = lambda_trust_audit::apply_baseline(baseline, [&mut *report], today);
+            report.baseline = Some(outcome);
         }
+        report
     }
 
     fn options(&self, clients: &Clients) -> AuditOptions {

@@ -27,7 +27,7 @@ pub(crate) async fn serve(
     org: OrgWatchSettings,
     render: &dyn OrgRecord,
 ) -> Result<()> {
-    let watcher = tokio::sync::Mutex::new(OrgWatcher::new(org));
+    let watcher = tokio::sync::Mutex::new(OrgWatcher::new(org)?);
     let handler = Handler {
         watcher: &watcher,
         settings,

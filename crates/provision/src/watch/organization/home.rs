@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
-use super::settings::{BUS_VAR, GENESYS_ORG_IDS_VAR, ORGANIZATION_VAR};
+use super::settings::{BASELINE_VAR, BUS_VAR, GENESYS_ORG_IDS_VAR, ORGANIZATION_VAR};
 use super::stacks::{self, Stack, StackSet};
 use super::sweep::sweep_pattern;
 use crate::watch::deploy::model::{
@@ -133,11 +133,14 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
 const ORG_WATCH_CONCURRENCY: i32 = 20;
 
 fn function(input: &OrgWatchInput, names: &Names) -> WatchFunction {
-    let environment = BTreeMap::from([
+    let mut environment = BTreeMap::from([
         (ORGANIZATION_VAR.into(), input.organization.clone()),
         (GENESYS_ORG_IDS_VAR.into(), input.genesys_org_ids.join(",")),
         (BUS_VAR.into(), names.bus.clone()),
     ]);
+    if let Some(baseline) = &input.baseline {
+        environment.insert(BASELINE_VAR.into(), baseline.clone());
+    }
     WatchFunction {
         name: ORG_WATCH.into(),
         region: names.bus.split(':').nth(3).unwrap_or_default().into(),

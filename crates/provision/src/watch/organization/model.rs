@@ -25,6 +25,9 @@ pub struct OrgWatchInput {
     pub target_regions: BTreeSet<String>,
     /// The Genesys Cloud organizations that are ours (`--genesys-org-id`).
     pub genesys_org_ids: Vec<String>,
+    /// `--baseline`: the findings accepted, as JSON (`{"suppress": [...]}`), which the function
+    /// marks suppressed as `audit --baseline` does.
+    pub baseline: Option<String>,
     /// The schedule that sweeps the organization.
     pub schedule: String,
     /// `x86_64` or `arm64`.

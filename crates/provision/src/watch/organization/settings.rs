@@ -7,6 +7,8 @@ use lambda_trust_config::Partner;
 
 /// The variable naming the AWS organization (`o-…`): set, the function is the organization's.
 pub(super) const ORGANIZATION_VAR: &str = "LAMBDA_TRUST_ORGANIZATION";
+/// The variable holding the baseline of accepted findings, JSON.
+pub(super) const BASELINE_VAR: &str = "LAMBDA_TRUST_BASELINE";
 /// The variable naming the watch's bus (its ARN), where the sweep puts its events.
 pub(super) const BUS_VAR: &str = "LAMBDA_TRUST_BUS";
 /// The variable listing the Genesys Cloud organization IDs that are ours, comma-separated.
@@ -29,6 +31,8 @@ pub struct OrgWatchSettings {
     /// The watch's bus (its ARN), where the sweep puts one event per account; `None`: a
     /// function deployed before the sweep, which cannot sweep until deployed again.
     pub bus: Option<String>,
+    /// The baseline of accepted findings (`{"suppress": [...]}`, JSON), as deployed.
+    pub baseline: Option<String>,
 }
 
 impl OrgWatchSettings {
@@ -49,6 +53,7 @@ impl OrgWatchSettings {
             reader: reader_name(),
             session: ORG_WATCH.to_owned(),
             bus: var(BUS_VAR).filter(|b| !b.trim().is_empty()),
+            baseline: var(BASELINE_VAR).filter(|b| !b.trim().is_empty()),
         })
     }
 }
