@@ -45,7 +45,8 @@ pub enum OrgChange {
         /// The call.
         call: Call,
     },
-    /// One account, every role of it: one of the sweep's events ([`crate::sweep_events`]).
+    /// One account, every role of it: one of the events the sweep puts on the watch's bus, one
+    /// per account.
     Account {
         /// The account.
         account: String,
