@@ -122,6 +122,9 @@ pub(crate) enum Read {
     Archiving { findings: usize },
     /// `changes` writes of the watch's deployment.
     Writing { changes: usize },
+    /// The organization watch's function handed each of `accounts` accounts a last time
+    /// (`watch destroy --organization`).
+    Reproving { accounts: usize },
 }
 
 /// A step of the live probe (`verify --assume-profile`): the call it makes, and its attempt.

@@ -92,10 +92,14 @@ fn changed(change: &OrgChange) -> OrgWatchChange<'_> {
         | OrgChange::Policy { call, .. }
         | OrgChange::Function { call, .. }
         | OrgChange::Organization { call } => Some(call),
-        OrgChange::Account { .. } | OrgChange::Sweep { .. } | OrgChange::Nothing { .. } => None,
+        OrgChange::Account { .. }
+        | OrgChange::Retire { .. }
+        | OrgChange::Sweep { .. }
+        | OrgChange::Nothing { .. } => None,
     };
     OrgWatchChange {
         event: call.map(|c| c.event.as_str()),
         by: call.and_then(|c| c.by.as_deref()),
+        last: matches!(change, OrgChange::Retire { .. }),
     }
 }

@@ -4,6 +4,7 @@
 use super::invocation::Invocation;
 use super::watch_lifecycle::Lifecycle;
 use crate::app::watch::org_deploy::{self, OrgDeployOptions, OrgOps, OrgWatchState};
+use crate::app::watch::org_retire::{self, Retired};
 use crate::app::Events;
 use crate::cli::{OrgWatchArgs, WatchPackageArgs};
 use crate::error::{Error, Result, Status};
@@ -48,20 +49,42 @@ pub(super) async fn run(
     }
     let lines = ops.lines();
     let question = format!("Make these {} change(s)?", lines.len());
+    let last =
+        lifecycle == Lifecycle::Destroy && !lines.is_empty() && state.seen.function.is_some();
     let shown: Vec<String> = match lifecycle {
         Lifecycle::Deploy if !lines.is_empty() => (result.problems.iter())
             .map(|p| format!("warning: the function {p}"))
             .chain(lines.iter().cloned())
             .collect(),
+        _ if last => std::iter::once(report::org_watch_last_reproof(
+            org_retire::accounts(&state).len(),
+        ))
+        .chain(lines.iter().cloned())
+        .collect(),
         _ => lines.clone(),
     };
     if !super::confirm::approved_lines(inv, &shown, &question, yes)? {
         inv.output.emit(&result)?;
         return Ok(Status::ok_or(lines.is_empty(), Status::Changes));
     }
+    if last {
+        let retired = org_retire::retire(&state, events).await;
+        result.retired = Some(retired.iter().map(retired_account).collect());
+    }
     made(events, (&state, &ops), lifecycle, &mut result).await?;
     inv.output.emit(&result)?;
     Ok(Status::Ok)
+}
+
+/// One account's last re-proof, as the result says it.
+fn retired_account(r: &Retired) -> report::RetiredAccount {
+    let settled = r.outcome.as_ref().ok().copied().unwrap_or_default();
+    report::RetiredAccount {
+        account: r.account.clone(),
+        archived: settled.archived,
+        kept: settled.kept,
+        error: r.outcome.as_ref().err().cloned(),
+    }
 }
 
 /// Makes the writes; what a destroy removed says nothing it would lack.

@@ -65,6 +65,7 @@ pub(super) fn result_of(
         active_findings: None,
         archived_findings: None,
         kept_findings: Vec::new(),
+        retired: None,
         accounts: None,
     }
 }

@@ -23,7 +23,16 @@ use lambda_trust_model::{
 pub(crate) struct OrgWatchChange<'a> {
     pub event: Option<&'a str>,
     pub by: Option<&'a str>,
+    /// The account's last re-proof, before `watch destroy --organization` removes the watch:
+    /// each finding that still fails says so, and what proves it again.
+    pub last: bool,
 }
+
+/// What a finding that still fails when the watch is removed says first.
+const REMOVED: &str = "[The lambda-trust organization watch that filed this was removed \
+    (`lambda-trust watch destroy --organization`), and it still fails: nothing settles it \
+    now but `lambda-trust audit --organization --genesys-org-id UUID`, which proves it again \
+    and imports what it finds.]";
 
 /// One account's findings, as the organization watch imports them into that account's
 /// Security Hub (an empty list: nothing fires, and what fired before is resolved).
@@ -46,6 +55,10 @@ pub(crate) fn organization_watch_findings(
             }
             if let Some(by) = change.by {
                 fields["lambda-trust/ChangedBy"] = cut(by, MAX_FIELD_VALUE).into();
+            }
+            if change.last {
+                let was = v["Description"].as_str().unwrap_or_default();
+                v["Description"] = cut(&format!("{REMOVED} {was}"), 1024).into();
             }
             v
         })
@@ -144,6 +157,7 @@ mod tests {
         let change = OrgWatchChange {
             event: Some("UpdateAssumeRolePolicy"),
             by: Some("arn:aws:sts::222233334444:assumed-role/Admin/alice"),
+            last: false,
         };
         let found = organization_watch_findings(&report(), &change, &meta);
         let f = (found.iter())
@@ -175,5 +189,35 @@ mod tests {
         assert!(audits
             .iter()
             .all(|a| found.iter().all(|f| f["Id"] != a["Id"])));
+        assert!(!f["Description"].as_str().unwrap().contains("was removed"));
+    }
+
+    /// The last re-proof's findings, the same findings, each saying the watch was removed.
+    #[test]
+    fn a_finding_still_failing_at_destroy_says_the_watch_was_removed() {
+        let meta = HtmlMeta {
+            generated: chrono::Utc::now(),
+            version: "test".into(),
+        };
+        let change = |last| OrgWatchChange {
+            event: None,
+            by: None,
+            last,
+        };
+        let before = organization_watch_findings(&report(), &change(false), &meta);
+        let last = organization_watch_findings(&report(), &change(true), &meta);
+        assert_eq!(before.len(), last.len());
+        for (b, l) in before.iter().zip(&last) {
+            assert_eq!(b["Id"], l["Id"]);
+            let text = l["Description"].as_str().unwrap();
+            assert!(
+                text.starts_with(
+                    "[The lambda-trust organization watch that filed this was removed"
+                ),
+                "{text}"
+            );
+            assert!(text.contains("lambda-trust audit --organization"), "{text}");
+            assert!(text.chars().count() <= 1024);
+        }
     }
 }

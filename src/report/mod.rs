@@ -103,5 +103,7 @@ pub(crate) use results::{
 pub(crate) use styles::Styles;
 pub(crate) use text::printable;
 pub(crate) use version::VersionResult;
-pub(crate) use watch_deploy::{OrgAccountStatus, WatchFinding, WatchResult};
+pub(crate) use watch_deploy::{
+    org_watch_last_reproof, OrgAccountStatus, RetiredAccount, WatchFinding, WatchResult,
+};
 pub(crate) use watch_words::{note as watch_note, problem as watch_problem};

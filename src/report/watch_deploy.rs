@@ -64,6 +64,35 @@ pub(crate) struct WatchResult {
     /// whether the function said it cannot watch it; absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<OrgAccountStatus>>,
+    /// `destroy --organization` with its writes made: each account, re-proved a last time by
+    /// the function before it was removed; absent when the function was not there to ask.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Vec<RetiredAccount>>,
+}
+
+/// How `watch destroy --organization` says, before it asks, that the function re-proves each
+/// of the organization's `accounts` accounts a last time.
+pub(crate) fn org_watch_last_reproof(accounts: usize) -> String {
+    format!(
+        "re-prove each of the {accounts} account(s) a last time through the function: what no \
+         longer holds is archived in its Security Hub, what still fails stays active, saying \
+         the watch was removed"
+    )
+}
+
+/// One account's last re-proof, before `watch destroy --organization` removed the watch.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(crate) struct RetiredAccount {
+    pub account: String,
+    /// The findings that no longer hold, settled in its Security Hub.
+    pub archived: usize,
+    /// The findings that still fail, kept ACTIVE, their text saying the watch was removed.
+    pub kept: usize,
+    /// Why it was not re-proved: its findings stay as they were, and
+    /// `lambda-trust audit --organization` proves them again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// One account of the organization, as `watch status --organization` reads it.
@@ -142,6 +171,7 @@ impl Report for WatchResult {
                 "  Security Hub: archived {n} finding(s) of this watch\n"
             ));
         }
+        out.push_str(&self.retired_text(styles));
         for title in &self.kept_findings {
             let first = format!("  {} ", styles.bold("kept active"));
             out.push_str(&super::fit::wrap(title, &first, "    ", WIDTH));
@@ -160,6 +190,38 @@ impl Report for WatchResult {
 }
 
 impl WatchResult {
+    /// Each account's last re-proof: the totals, and each account not re-proved.
+    fn retired_text(&self, styles: Styles) -> String {
+        let Some(retired) = &self.retired else {
+            return String::new();
+        };
+        let archived: usize = retired.iter().map(|r| r.archived).sum();
+        let kept: usize = retired.iter().map(|r| r.kept).sum();
+        let read = retired.iter().filter(|r| r.error.is_none()).count();
+        let mut out = super::fit::wrap(
+            &format!(
+                "Security Hub: {read} of {} account(s) re-proved a last time: archived \
+                 {archived} finding(s) that no longer hold, kept {kept} active that still fail",
+                retired.len()
+            ),
+            "  ",
+            "    ",
+            WIDTH,
+        );
+        for r in retired {
+            if let Some(why) = &r.error {
+                let first = format!("  {} ", styles.bold("not re-proved"));
+                let text = format!(
+                    "{}: {why}; its findings stay as they were: `lambda-trust audit \
+                     --organization` proves them again",
+                    r.account
+                );
+                out.push_str(&super::fit::wrap(&text, &first, "    ", WIDTH));
+            }
+        }
+        out
+    }
+
     /// The active findings, one line each: severity, title, when.
     fn findings_text(&self, styles: Styles) -> String {
         let Some(findings) = &self.active_findings else {
@@ -230,6 +292,7 @@ mod tests {
             archived_findings: None,
             kept_findings: Vec::new(),
             accounts: None,
+            retired: None,
         }
     }
 

@@ -4,13 +4,14 @@
 //! publishes ([`status`]), its secret ([`secret`]), what is said beside the plan ([`notes`]),
 //! and what destroy re-proves before closing findings ([`destroy`]). The organization watch:
 //! its function ([`organization`]), and `watch deploy|status|destroy --organization`
-//! ([`org_deploy`]).
+//! ([`org_deploy`]), whose destroy re-proves every account a last time ([`org_retire`]).
 
 pub(crate) mod deploy;
 pub(crate) mod destroy;
 pub(crate) mod kept;
 mod notes;
 pub(crate) mod org_deploy;
+pub(crate) mod org_retire;
 mod org_status;
 pub(crate) mod organization;
 pub(crate) mod package;

@@ -63,7 +63,7 @@ impl OrgWatchState {
     }
 
     /// The watch account's clients.
-    fn home(&self) -> &Clients {
+    pub(crate) fn home(&self) -> &Clients {
         self.home.as_ref().unwrap_or(&self.clients)
     }
 }

@@ -15,6 +15,9 @@
 //! - Organizations' calls, its membership events and the schedule ask for the whole
 //!   organization: the sweep puts one event per account on the watch's bus (`sweep`), and
 //!   each comes back as an account to re-prove, read as a function's call's account is.
+//! - `watch destroy --organization` hands it each account once more (`lambda:Invoke`), read
+//!   as a sweep's account is: what still fails stays active, its text saying the watch was
+//!   removed.
 //!
 //! The organization's SCPs and RCPs are read with the function's own credentials (the
 //! delegated administrator's), once per warm execution environment and sweep (an
@@ -164,7 +167,11 @@ impl OrgWatcher {
             OrgChange::Function { arn, .. } => {
                 lambda_trust_iam::Arn::parse(arn).map(|a| (a.account, Reach::Account))
             }
-            OrgChange::Account { account, sweep, .. } => {
+            OrgChange::Account { account, sweep, .. }
+            | OrgChange::Retire {
+                account,
+                run: sweep,
+            } => {
                 if self.read_for.as_ref() != Some(sweep) {
                     self.org = Arc::default();
                     self.read_for = Some(sweep.clone());

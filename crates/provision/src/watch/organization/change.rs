@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::analyzer;
-use super::sweep::own_event;
+use super::sweep::{own_event, Asked};
 use crate::cloudtrail_calls::{acts_on, On};
 use crate::watch::classify::{function_arn, made_call, Call};
 use crate::watch::event::{read_event, ApiCall, WatchEvent};
@@ -55,6 +55,15 @@ pub enum OrgChange {
         /// The sweep's ID: the organization's SCPs and RCPs are read again once per sweep.
         sweep: String,
     },
+    /// One account, every role of it, re-proved a last time before `watch destroy
+    /// --organization` removes the watch: what no longer holds is settled, what still fails
+    /// stays active, saying the watch was removed.
+    Retire {
+        /// The account.
+        account: String,
+        /// The destroy's run ID: the organization's SCPs and RCPs are read again once per run.
+        run: String,
+    },
     /// The organization's accounts or its SCPs and RCPs: every account is swept.
     Organization {
         /// The call.
@@ -77,10 +86,14 @@ pub enum OrgChange {
 /// that role, as a call on it does.
 pub fn classify(event: &Value, home: Option<&str>) -> OrgChange {
     match own_event(event, home) {
-        Some(Ok(d)) => OrgChange::Account {
+        Some(Ok(Asked::Sweep(d))) => OrgChange::Account {
             account: d.account,
             why: d.why,
             sweep: d.sweep,
+        },
+        Some(Ok(Asked::Retire(d))) => OrgChange::Retire {
+            account: d.account,
+            run: d.sweep,
         },
         Some(Err(why)) => OrgChange::Nothing { why },
         None => match analyzer::finding(event) {

@@ -18,6 +18,9 @@ use serde_json::Value;
 const SOURCE: &str = "lambda-trust.org-watch";
 /// Their `detail-type`.
 const DETAIL_TYPE: &str = "Sweep account";
+/// The `detail-type` of what `watch destroy --organization` hands the function, once per
+/// account, before it removes it: the account's last re-proof.
+const RETIRE_TYPE: &str = "Retire account";
 
 /// What a sweep event's `detail` says: the account to re-prove, why, and the sweep's ID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,15 +50,35 @@ pub fn sweep_events(accounts: &[String], why: &str, sweep: &str) -> Vec<EventBri
         .collect()
 }
 
+/// What `watch destroy --organization` hands the function (`lambda:Invoke`, never the bus:
+/// the sweep rule does not match it) to re-prove `account` a last time before the watch is
+/// removed, in run `run`: an event as the watch account `watch` would put it, so it is the
+/// function's own.
+pub fn retire_event(watch: &str, account: &str, run: &str) -> EventBridgeEvent {
+    let mut event = sweep_events(&[account.to_owned()], "watch destroy", run)
+        .pop()
+        .unwrap_or_default();
+    event.detail_type = RETIRE_TYPE.to_owned();
+    event.account = Some(watch.to_owned());
+    event
+}
+
 /// The event pattern of the bus's sweep rule: the sweep's events the watch's account put.
 pub(crate) fn sweep_pattern(watch_account: &str) -> Value {
     serde_json::json!({"source": [SOURCE], "detail-type": [DETAIL_TYPE],
         "account": [watch_account]})
 }
 
+/// What one of the watch's own events asks: an account of a sweep, or its last re-proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Asked {
+    Sweep(Detail),
+    Retire(Detail),
+}
+
 /// What `event` asks when it is one of the sweep's (its `source` is the sweep's); `home` is
 /// the function's own account. `None`: not the sweep's; `Err`: one that asks nothing, and why.
-pub(crate) fn own_event(event: &Value, home: Option<&str>) -> Option<Result<Detail, String>> {
+pub(crate) fn own_event(event: &Value, home: Option<&str>) -> Option<Result<Asked, String>> {
     if event.get("source").and_then(Value::as_str) != Some(SOURCE) {
         return None;
     }
@@ -66,11 +89,14 @@ pub(crate) fn own_event(event: &Value, home: Option<&str>) -> Option<Result<Deta
             from.unwrap_or("(none)")
         )));
     }
-    let detail = (event.get("detail-type").and_then(Value::as_str) == Some(DETAIL_TYPE))
-        .then(|| event.get("detail").cloned())
-        .flatten()
-        .and_then(|d| serde_json::from_value::<Detail>(d).ok());
-    Some(detail.ok_or_else(|| "a sweep event of another shape".to_owned()))
+    let detail =
+        (event.get("detail").cloned()).and_then(|d| serde_json::from_value::<Detail>(d).ok());
+    let asked = match (event.get("detail-type").and_then(Value::as_str), detail) {
+        (Some(DETAIL_TYPE), Some(d)) => Some(Asked::Sweep(d)),
+        (Some(RETIRE_TYPE), Some(d)) => Some(Asked::Retire(d)),
+        _ => None,
+    };
+    Some(asked.ok_or_else(|| "a sweep event of another shape".to_owned()))
 }
 
 #[cfg(test)]
@@ -95,11 +121,11 @@ mod tests {
         let asked = own_event(&delivered(&events[1], HOME), Some(HOME));
         assert_eq!(
             asked,
-            Some(Ok(Detail {
+            Some(Ok(Asked::Sweep(Detail {
                 account: "333344445555".into(),
                 why: "the schedule".into(),
                 sweep: "s-1".into(),
-            }))
+            })))
         );
         assert_eq!(
             sweep_pattern(HOME)["account"],
@@ -122,5 +148,28 @@ mod tests {
         assert!(matches!(odd, Some(Err(_))), "{odd:?}");
         let tick = json!({"source": "aws.events", "detail-type": "Scheduled Event"});
         assert_eq!(own_event(&tick, Some(HOME)), None);
+    }
+
+    /// `watch destroy`'s last re-proof is the watch account's own, and asks for its account.
+    #[test]
+    fn a_retire_event_asks_for_its_accounts_last_reproof() {
+        let e = retire_event(HOME, "222233334444", "d-1");
+        let event = serde_json::to_value(&e).unwrap();
+        let Some(Ok(Asked::Retire(d))) = own_event(&event, Some(HOME)) else {
+            panic!("{event:#}");
+        };
+        assert_eq!(
+            (d.account.as_str(), d.sweep.as_str()),
+            ("222233334444", "d-1")
+        );
+        assert!(matches!(
+            own_event(&event, Some("999988887777")),
+            Some(Err(_))
+        ));
+        assert_eq!(
+            sweep_pattern(HOME)["detail-type"],
+            json!([DETAIL_TYPE]),
+            "the bus never hands it on"
+        );
     }
 }

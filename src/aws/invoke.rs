@@ -1,0 +1,37 @@
+//! `lambda:Invoke`, synchronous (`RequestResponse`): the function's answer, or the error it
+//! answered. Lambda says a function's own error in `FunctionError` (`Unhandled`) and gives the
+//! error's JSON (`errorType`, `errorMessage`) as the payload
+//! (<https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>).
+
+use serde_json::Value;
+
+use super::client::{AwsError, Clients};
+
+/// What the function answered: its response, or the error it answered (`failed`).
+pub(crate) struct Answer {
+    pub failed: bool,
+    /// The payload as JSON; `Null` when it is none.
+    pub payload: Value,
+}
+
+/// Invokes `function` (its name or ARN, in `region`) with `event` and waits for its answer.
+pub(crate) async fn invoke(
+    clients: &Clients,
+    (region, function): (&str, &str),
+    event: &Value,
+) -> Result<Answer, AwsError> {
+    let out = (clients.lambda(region).invoke())
+        .function_name(function)
+        .invocation_type(aws_sdk_lambda::types::InvocationType::RequestResponse)
+        .payload(aws_sdk_lambda::primitives::Blob::new(event.to_string()))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("lambda:Invoke", e))?;
+    let payload = (out.payload())
+        .and_then(|p| serde_json::from_slice(p.as_ref()).ok())
+        .unwrap_or(Value::Null);
+    Ok(Answer {
+        failed: out.function_error().is_some(),
+        payload,
+    })
+}
