@@ -3,6 +3,8 @@
 //! error's JSON (`errorType`, `errorMessage`) as the payload
 //! (<https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>).
 
+use std::time::Duration;
+
 use serde_json::Value;
 
 use super::client::{AwsError, Clients};
@@ -14,16 +16,26 @@ pub(crate) struct Answer {
     pub payload: Value,
 }
 
-/// Invokes `function` (its name or ARN, in `region`) with `event` and waits for its answer.
+/// Invokes `function` (its name or ARN, in `region`) with `event` and waits for its answer, as
+/// long as the function may run (`runs`) and a margin: an attempt cut short while the function
+/// still runs would be retried, and the function run twice.
 pub(crate) async fn invoke(
     clients: &Clients,
     (region, function): (&str, &str),
     event: &Value,
+    runs: Duration,
 ) -> Result<Answer, AwsError> {
+    let wait = runs + Duration::from_secs(30);
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .operation_attempt_timeout(wait)
+        .operation_timeout(wait * 2)
+        .build();
     let out = (clients.lambda(region).invoke())
         .function_name(function)
         .invocation_type(aws_sdk_lambda::types::InvocationType::RequestResponse)
         .payload(aws_sdk_lambda::primitives::Blob::new(event.to_string()))
+        .customize()
+        .config_override(aws_sdk_lambda::config::Builder::default().timeout_config(timeouts))
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("lambda:Invoke", e))?;

@@ -41,12 +41,24 @@ pub(super) async fn run(
         Lifecycle::Destroy => org_deploy::destroy_ops(&state),
         Lifecycle::Deploy | Lifecycle::Status => org_deploy::deploy_ops(&state)?,
     };
-    let mut result = result_of(lifecycle, &state, ops.lines());
+    let result = result_of(lifecycle, &state, ops.lines());
     if lifecycle == Lifecycle::Status {
         inv.output.emit(&result)?;
         let healthy = ops.is_empty() && result.problems.is_empty();
         return Ok(Status::ok_or(healthy, Status::Changes));
     }
+    asked_and_made(inv, events, (&state, &ops), (lifecycle, yes), result).await
+}
+
+/// Shows the writes (for a destroy, the last re-proof of every account first), asks, then
+/// makes them.
+async fn asked_and_made(
+    inv: &Invocation,
+    events: &dyn Events,
+    (state, ops): (&OrgWatchState, &OrgOps),
+    (lifecycle, yes): (Lifecycle, bool),
+    mut result: report::WatchResult,
+) -> Result<Status> {
     let lines = ops.lines();
     let question = format!("Make these {} change(s)?", lines.len());
     let last =
@@ -57,7 +69,7 @@ pub(super) async fn run(
             .chain(lines.iter().cloned())
             .collect(),
         _ if last => std::iter::once(report::org_watch_last_reproof(
-            org_retire::accounts(&state).len(),
+            org_retire::accounts(state).len(),
         ))
         .chain(lines.iter().cloned())
         .collect(),
@@ -68,10 +80,10 @@ pub(super) async fn run(
         return Ok(Status::ok_or(lines.is_empty(), Status::Changes));
     }
     if last {
-        let retired = org_retire::retire(&state, events).await;
+        let retired = org_retire::retire(state, events).await;
         result.retired = Some(retired.iter().map(retired_account).collect());
     }
-    made(events, (&state, &ops), lifecycle, &mut result).await?;
+    made(events, (state, ops), lifecycle, &mut result).await?;
     inv.output.emit(&result)?;
     Ok(Status::Ok)
 }

@@ -1946,3 +1946,94 @@ assert who["Account"] == "444455556666", who
 "#;
     run_python(code, &moto);
 }
+
+/// A synchronous Invoke runs the function and answers its response; an error the function
+/// answers is its payload, with `X-Amz-Function-Error` `Unhandled` (API Reference, Invoke).
+/// moto runs a function only in Docker; here a function tagged with the local Runtime API's
+/// address is served by what polls that API — this test's loop, as a `bootstrap` would —, told
+/// the function's own ARN.
+#[test]
+fn a_synchronous_invoke_is_the_functions_answer_through_the_runtime_api() {
+    let moto = MotoServer::start();
+    let api = support::runtime_api::RuntimeApi::start();
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r##"
+import io, threading, urllib.request, zipfile
+runtime = sys.argv[2]
+lam, iam = client("lambda", "111111111111"), client("iam", "111111111111")
+package = io.BytesIO()
+with zipfile.ZipFile(package, "w") as z:
+    z.writestr("bootstrap", "#!/bin/sh\n")
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+arn = lam.create_function(FunctionName="served", Runtime="provided.al2023", Role=role,
+    Handler="bootstrap", Code={"ZipFile": package.getvalue()},
+    Tags={"lambda-trust-test:runtime": runtime})["FunctionArn"]
+def serve(kind):
+    base = f"http://{runtime}/2018-06-01/runtime/invocation"
+    with urllib.request.urlopen(f"{base}/next", timeout=30) as r:
+        event = json.loads(r.read())
+        rid = r.headers["Lambda-Runtime-Aws-Request-Id"]
+        told = r.headers["Lambda-Runtime-Invoked-Function-Arn"]
+    body = {"echo": event, "arn": told} if kind == "response" else {"errorType": "Boom",
+        "errorMessage": "no"}
+    answer = urllib.request.Request(f"{base}/{rid}/{kind}", data=json.dumps(body).encode(),
+        method="POST")
+    urllib.request.urlopen(answer, timeout=30).read()
+def invoked(kind, name, payload):
+    t = threading.Thread(target=serve, args=(kind,))
+    t.start()
+    out = lam.invoke(FunctionName=name, Payload=payload)
+    t.join()
+    return out, json.loads(out["Payload"].read())
+out, got = invoked("response", "served", json.dumps({"a": 1}))
+assert "FunctionError" not in out, out
+assert got == {"echo": {"a": 1}, "arn": arn}, got
+out, got = invoked("error", arn, "{}")
+assert out.get("FunctionError") == "Unhandled", out
+assert got["errorType"] == "Boom", got
+"##
+    );
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    let out = std::process::Command::new(python)
+        .args(["-c", &code, &moto.url(), &api.address()])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A role CloudFormation creates with inline `Policies` (AWS::IAM::Role) holds each as IAM
+/// stores a policy: GetAccountAuthorizationDetails lists it (moto: a 500, the template's object
+/// kept as the document), and GetRolePolicy answers its document.
+#[test]
+fn a_role_cloudformation_creates_with_inline_policies_is_read_as_iam_holds_it() {
+    let moto = MotoServer::start();
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r#"
+doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetRole",
+    "Resource": "*"}]}
+template = {"Resources": {"Reader": {"Type": "AWS::IAM::Role", "Properties": {
+    "RoleName": "reader", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+         "Action": "sts:AssumeRole"}]},
+    "Policies": [{"PolicyName": "read", "PolicyDocument": doc}]}}}}
+client("cloudformation", "111111111111").create_stack(StackName="s",
+    TemplateBody=json.dumps(template))
+iam = client("iam", "111111111111")
+roles = iam.get_account_authorization_details(Filter=["Role"])["RoleDetailList"]
+listed = [r for r in roles if r["RoleName"] == "reader"][0]["RolePolicyList"]
+assert [p["PolicyName"] for p in listed] == ["read"], listed
+assert listed[0]["PolicyDocument"] == doc, listed
+got = iam.get_role_policy(RoleName="reader", PolicyName="read")["PolicyDocument"]
+assert got == doc, got
+"#
+    );
+    run_python(&code, &moto);
+}

@@ -18,7 +18,7 @@ use support::runtime_api::{cloudtrail_event, schedule_tick, Function, RuntimeApi
 /// Ours: the Genesys Cloud organization the function is told of.
 pub(crate) const OURS: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 /// Another Genesys Cloud organization's ID.
-const THEIRS: &str = "5d1c9b7e-3a2f-4e8d-b6c0-9f8e7d6c5b4a";
+pub(crate) const THEIRS: &str = "5d1c9b7e-3a2f-4e8d-b6c0-9f8e7d6c5b4a";
 const READER: &str = "lambda-trust-org-watch-read";
 pub(crate) const ROLE: &str = "vendor-lambda";
 
@@ -106,7 +106,7 @@ pub(crate) fn genesys(external_id: Option<&str>) -> Value {
 }
 
 /// `name`'s trust policy in `account` set by hand to `trust`.
-fn set_trust(env: &Env, account: &str, name: &str, trust: &Value) {
+pub(crate) fn set_trust(env: &Env, account: &str, name: &str, trust: &Value) {
     let code = r#"
 client("iam", sys.argv[2]).update_assume_role_policy(RoleName=sys.argv[3],
     PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": json.loads(sys.argv[4])}))

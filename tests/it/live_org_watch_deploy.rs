@@ -16,7 +16,7 @@ use support::live::*;
 
 const OURS: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 const READER: &str = "lambda-trust-org-watch-read";
-const MANAGEMENT: &str = "123456789012";
+pub(crate) const MANAGEMENT: &str = "123456789012";
 
 /// An organization of `n` accounts: the management account (the test's own), a security
 /// tooling member registered as StackSets' delegated administrator, and members alternately
@@ -290,7 +290,7 @@ print(f.get("Concurrency", {}).get("ReservedConcurrentExecutions"))
 /// An organization of `n` accounts ready for the organization watch: StackSets' trusted
 /// access on, the config naming our Genesys Cloud org, the package built. Returns
 /// [`organization`]'s and the package's path.
-fn ready(env: &Env, n: usize) -> (String, String, Vec<String>, String) {
+pub(crate) fn ready(env: &Env, n: usize) -> (String, String, Vec<String>, String) {
     let (org, admin, members) = organization(env, n);
     trusted_access(env);
     env.write_config(&config(&[], ""));
@@ -299,7 +299,7 @@ fn ready(env: &Env, n: usize) -> (String, String, Vec<String>, String) {
 
 /// Credentials of `account`'s `OrganizationAccountAccessRole`, as the environment variables an
 /// AWS SDK reads.
-fn credentials_of(env: &Env, account: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn credentials_of(env: &Env, account: &str) -> Vec<(&'static str, String)> {
     let code = r#"
 c = client("sts").assume_role(RoleArn=f"arn:aws:iam::{sys.argv[2]}:role/OrganizationAccountAccessRole",
                               RoleSessionName="security-tooling")["Credentials"]

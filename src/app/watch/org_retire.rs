@@ -48,10 +48,11 @@ pub(crate) async fn retire(state: &OrgWatchState, events: &dyn Events) -> Vec<Re
         chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
     );
     let at = (f.region.as_str(), f.arn.as_str());
+    let runs = std::time::Duration::from_secs(function.timeout.max(f.timeout).max(1) as u64);
     let one = |account: String| {
         let event = serde_json::to_value(retire_event(&watch, &account, &run)).unwrap_or_default();
         async move {
-            let answer = crate::aws::invoke::invoke(state.home(), at, &event).await;
+            let answer = crate::aws::invoke::invoke(state.home(), at, &event, runs).await;
             let outcome = match answer {
                 Ok(a) => settled_of(&account, a.failed, &a.payload),
                 Err(e) => Err(crate::error::shown(&e)),

@@ -145,7 +145,16 @@ EventBridge quotas", "Receiving events from a SaaS partner"):
   Lambda function target is not invoked (moto: a 500 to the PutEvents that matched it): the
   tests hand the function its events through the local Runtime API.
 
-IAM (API Reference, RoleDetail, RoleLastUsed):
+AWS Lambda (API Reference, Invoke): a synchronous Invoke runs the function and answers its
+response; an error the function answers is its payload ({"errorType", "errorMessage"}) with
+X-Amz-Function-Error "Unhandled" (moto runs a function only in Docker). A function tagged
+`lambda-trust-test:runtime` = HOST:PORT runs as Lambda runs a custom runtime: the event is
+handed to the local Runtime API there (tests/it/support/runtime_api.py), told the function's
+own ARN, where the package's `bootstrap` serves it, and its answer is Invoke's.
+
+IAM (API Reference, RoleDetail, RoleLastUsed; CloudFormation, AWS::IAM::Role Policies):
+- A role CloudFormation creates with inline `Policies` holds each as the JSON document IAM
+  stores (moto: the template's object, and GetAccountAuthorizationDetails answers 500).
 - A role's CreateDate and RoleLastUsed can be in the past (moto: always now, or never): the
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
 
@@ -697,6 +706,20 @@ def role_init(self, *args, **kwargs):
 
 
 iam_models.Role.__init__ = role_init
+
+# A role CloudFormation creates with `Policies` holds each inline policy as the JSON document
+# IAM stores (GetRolePolicy, GetAccountAuthorizationDetails' RolePolicyList: a URL-encoded
+# string); moto keeps the template's object, and GetAccountAuthorizationDetails answers 500.
+_role_put_policy = iam_models.Role.put_policy
+
+
+def role_put_policy(self, policy_name, policy_json):
+    if not isinstance(policy_json, str):
+        policy_json = json.dumps(policy_json)
+    _role_put_policy(self, policy_name, policy_json)
+
+
+iam_models.Role.put_policy = role_put_policy
 
 
 # ------------------------------------------------------------------ Security Hub
@@ -1538,6 +1561,38 @@ def get_current_account(self):
 
 
 BaseResponse.get_current_account = get_current_account
+
+# ------------------------------------------------------------------ Lambda Invoke
+
+RUNTIME_TAG = "lambda-trust-test:runtime"
+_invoke = LambdaBackend.invoke
+
+
+def invoke(self, function_name, qualifier, body, headers, response_headers):
+    backend, name, in_arn = owner_backend(self, function_name)
+    if backend is not self:
+        return _invoke(self, function_name, qualifier, body, headers, response_headers)
+    fn = _get_function(backend, name, qualifier or in_arn)
+    runtime = (getattr(fn, "tags", None) or {}).get(RUNTIME_TAG)
+    kind = headers.get("X-Amz-Invocation-Type") or "RequestResponse"
+    if runtime is None or kind != "RequestResponse":
+        return _invoke(self, function_name, qualifier, body, headers, response_headers)
+    import urllib.request
+    data = body if isinstance(body, bytes) else (body or "{}").encode()
+    request = urllib.request.Request(
+        f"http://{runtime}/test/invoke", data=data, method="POST",
+        headers={"Content-Type": "application/json", "X-Invoked-Function-Arn": fn.function_arn})
+    with urllib.request.urlopen(request, timeout=150) as r:
+        answer = json.loads(r.read())
+    if answer.get("kind") != "response":
+        response_headers["x-amz-function-error"] = "Unhandled"
+    payload = answer.get("body")
+    out = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
+    response_headers["Content-Length"] = str(len(out))
+    return out
+
+
+LambdaBackend.invoke = invoke
 
 # CloudFormation StackSets: moto_stacksets.py, beside this file, patches as it is imported.
 import moto_stacksets  # noqa: E402,F401

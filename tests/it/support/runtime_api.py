@@ -13,7 +13,9 @@ Runtime side (what the function calls):
   POST /2018-06-01/runtime/init/error               202
 Test side:
   POST /test/invoke   queues the body as an event, blocks until the function answers it (or 120 s),
-                      and returns {"kind": "response"|"error", "body": …, "request_id": …}
+                      and returns {"kind": "response"|"error", "body": …, "request_id": …};
+                      the header X-Invoked-Function-Arn, when given, is the ARN the function is
+                      told it was invoked as (the local AWS's Invoke gives the function's own)
 
 Prints the port on stdout once listening; runs until killed.
 """
@@ -59,12 +61,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path != f"{PREFIX}/invocation/next":
             return self.send(404, {"errorType": "NotFound", "errorMessage": self.path})
-        request_id, event = events.get()
+        request_id, event, arn = events.get()
         deadline = int(time.time() * 1000) + TIMEOUT_MS
         self.send(200, event, [
             ("Lambda-Runtime-Aws-Request-Id", request_id),
             ("Lambda-Runtime-Deadline-Ms", str(deadline)),
-            ("Lambda-Runtime-Invoked-Function-Arn", FUNCTION_ARN),
+            ("Lambda-Runtime-Invoked-Function-Arn", arn),
             ("Lambda-Runtime-Trace-Id", f"Root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]}"),
         ])
 
@@ -102,7 +104,8 @@ class Handler(BaseHTTPRequestHandler):
         answer = queue.Queue()
         with lock:
             pending[request_id] = answer
-        events.put((request_id, body))
+        arn = self.headers.get("X-Invoked-Function-Arn") or FUNCTION_ARN
+        events.put((request_id, body, arn))
         try:
             self.send(200, answer.get(timeout=120))
         except queue.Empty:

@@ -124,12 +124,23 @@ pub struct Shipped {
 
 impl Shipped {
     pub fn start(env: &Env, api: &RuntimeApi, function: &str) -> Shipped {
-        use std::os::unix::fs::PermissionsExt as _;
-        use std::os::unix::process::CommandExt as _;
         let path = format!("/2015-03-31/functions/{function}");
         let r = env.moto.client().lambda("us-east-1", "GET", &path, None);
         assert_eq!(r.status, 200, "{}", r.text());
-        let deployed = r.json();
+        Self::start_from(env, api, &r.json(), &[])
+    }
+
+    /// [`Shipped::start`] of the function `deployed` (`GetFunction`'s answer, read in its own
+    /// account), its credentials `credentials` (the variables Lambda sets from its role's
+    /// session) when they are not the test's.
+    pub fn start_from(
+        env: &Env,
+        api: &RuntimeApi,
+        deployed: &Value,
+        credentials: &[(&str, String)],
+    ) -> Shipped {
+        use std::os::unix::fs::PermissionsExt as _;
+        use std::os::unix::process::CommandExt as _;
         let location = deployed["Code"]["Location"].as_str().expect("a Location");
         let zip = http::request(location, "GET", "", &[], b"").expect("the package");
         assert_eq!(zip.status, 200);
@@ -147,11 +158,13 @@ impl Shipped {
         }
         read_only(task.path(), 0o555);
         let config = &deployed["Configuration"];
+        let function = config["FunctionName"].as_str().unwrap_or("function");
         let log = std::env::temp_dir().join(format!("{function}-{}.log", std::process::id()));
         let mut command = Command::new(task.path().join("bootstrap"));
         command
             .env_clear()
             .envs(lambda_variables(config, api, task.path()))
+            .envs(credentials.iter().map(|(k, v)| (*k, v.as_str())))
             .env("AWS_ENDPOINT_URL", env.proxy.url())
             .current_dir(task.path())
             .stdin(Stdio::null())
