@@ -2037,3 +2037,55 @@ assert got == doc, got
     );
     run_python(&code, &moto);
 }
+
+/// A service-managed StackSet with automatic deployment deploys to an account that joins the
+/// organization, and CloudFormation announces each instance on the StackSet's account's default
+/// bus ("CloudFormation StackSet StackInstance Status Change": CloudFormation User Guide,
+/// "Enable or disable automatic deployments for StackSets in AWS Organizations", "StackSet
+/// Stack Instance Status Change event detail"); one without it deploys nothing (moto: neither
+/// is done, nothing is announced).
+#[test]
+fn an_automatic_stack_set_deploys_to_an_account_that_joins_and_announces_it() {
+    let moto = MotoServer::start();
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r#"
+MGMT = "123456789012"
+org = client("organizations", MGMT)
+org.create_organization(FeatureSet="ALL")
+root = org.list_roots()["Roots"][0]["Id"]
+org.enable_aws_service_access(ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+events, sqs = client("events", MGMT), client("sqs", MGMT)
+url = sqs.create_queue(QueueName="seen")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_rule(Name="seen", EventPattern=json.dumps({"source": ["aws.cloudformation"],
+    "detail-type": ["CloudFormation StackSet StackInstance Status Change"]}))
+events.put_targets(Rule="seen", Targets=[{"Id": "q", "Arn": arn}])
+cfn = client("cloudformation", MGMT)
+def stack_set(name, auto):
+    role = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": name,
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{MGMT}:root"}, "Action": "sts:AssumeRole"}]}}}
+    cfn.create_stack_set(StackSetName=name, PermissionModel="SERVICE_MANAGED",
+        TemplateBody=json.dumps({"Resources": {"R": role}}), Capabilities=["CAPABILITY_NAMED_IAM"],
+        AutoDeployment={"Enabled": auto, "RetainStacksOnAccountRemoval": False})
+    cfn.create_stack_instances(StackSetName=name, Regions=["us-east-1"],
+        DeploymentTargets={"OrganizationalUnitIds": [root]})
+stack_set("automatic", True)
+stack_set("manual", False)
+joined = org.create_account(AccountName="late", Email="late@example.com")["CreateAccountStatus"]["AccountId"]
+iam = client("iam", joined)
+names = [r["RoleName"] for r in iam.list_roles()["Roles"]]
+assert "automatic" in names and "manual" not in names, names
+got = [json.loads(m["Body"]) for m in
+       sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])]
+mine = [e for e in got if joined in e["detail"]["stack-id"]]
+assert len(mine) == 1, got
+e = mine[0]
+assert e["account"] == MGMT, e
+assert ":stackset/automatic:" in e["detail"]["stack-set-arn"], e
+assert e["detail"]["action"] == "CREATE" and e["detail"]["status-details"]["status"] == "CURRENT", e
+"#
+    );
+    run_python(&code, &moto);
+}

@@ -3,9 +3,10 @@
 //! delegated administrator, members in OUs nested three deep): refused until StackSets has
 //! trusted access; then the function in the delegated administrator's account, the reader role
 //! and rules in every member through service-managed StackSets on the root, and the management
-//! account's own stack; a second deploy writes nothing in any account; an account that joins
-//! without its stacks is named by status and covered by the next deploy; destroy removes
-//! exactly the organization watch, never a deployment's watch beside it.
+//! account's own stack; a second deploy writes nothing in any account; an account that joins is
+//! covered by automatic deployment and re-proved once its instance is CURRENT; one without its
+//! stacks is named by status and covered by the next deploy; destroy removes exactly the
+//! organization watch, never a deployment's watch beside it.
 
 use crate::live_security_hub::python;
 use crate::live_watch_deploy::{package, Fake};
@@ -242,13 +243,23 @@ print(f.get("Concurrency", {}).get("ReservedConcurrentExecutions"))
         healthy.stdout
     );
 
-    // An account that joins without its stacks is named, and the next deploy covers it.
+    // An account that joins is covered without a redeploy: automatic deployment.
     let joined = python(
         &env,
         r#"print(client("organizations").create_account(AccountName="late", Email="late@example.com")["CreateAccountStatus"]["AccountId"])"#,
         &[],
     );
     let joined = joined.trim();
+    assert!(has_role(&env, joined, READER));
+    env.expect(&status, 0);
+    // One whose instance is gone (deleted by hand, or joined while automatic deployment was
+    // off) is named, and the next deploy covers it.
+    let code = r#"
+client("cloudformation").delete_stack_instances(StackSetName="lambda-trust-org-watch-global",
+    Accounts=[sys.argv[2]], Regions=["us-east-1"], RetainStacks=False)
+"#;
+    python(&env, code, &[joined]);
+    assert!(!has_role(&env, joined, READER));
     env.proxy.clear();
     let blind = env.expect(&status, 2);
     // Status's reads do not grow with the accounts: as many with 21 as with 20.
@@ -262,7 +273,7 @@ print(f.get("Concurrency", {}).get("ReservedConcurrentExecutions"))
     );
     let (_, writes) = env.writes_of(&with_ids(&["--yes"]), 0);
     assert!(writes >= 1);
-    assert!(has_role(&env, joined, READER));
+    assert!(has_role(&env, joined, READER), "the next deploy covers it");
     env.expect(&status, 0);
 
     // Destroy removes exactly the organization watch, in every account.
@@ -519,6 +530,74 @@ print(client("events", sys.argv[2]).describe_event_bus(Name="lambda-trust-org-wa
     let mut others = members.iter().filter(|m| **m != admin);
     assert!(!others.any(|m| policy.contains(m.as_str())), "{policy}");
     println!("the bus policy: {} bytes", policy.trim().len());
+}
+
+/// An account that joins gets its reader by automatic deployment; the global StackSet's
+/// instance, CURRENT, is announced in the management account and forwarded to the watch's bus
+/// by the management account's stack; handed to the function (the shipped package, run as
+/// Lambda runs it), it re-proves the new account into that account's own Security Hub — no
+/// redeploy, no sweep, no hour's wait.
+#[test]
+fn an_account_that_joins_is_reproved_once_its_stack_set_instance_is_current() {
+    use crate::live_org_watch::{genesys, org_findings, partner_role, THEIRS};
+    use support::runtime_api::{RuntimeApi, Shipped};
+    let env = Env::new();
+    let (_org, admin, _members, _) = ready(&env, 4);
+    let binary = env!("CARGO_BIN_EXE_lambda-trust");
+    env.expect(&deploy_args(binary), 0);
+    let code = r#"
+admin = sys.argv[2]
+events, sqs = client("events", admin), client("sqs", admin)
+pattern = events.describe_rule(Name="lambda-trust-org-watch-changes",
+    EventBusName="lambda-trust-org-watch")["EventPattern"]
+url = sqs.create_queue(QueueName="caught")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_rule(Name="caught", EventBusName="lambda-trust-org-watch", EventPattern=pattern)
+events.put_targets(Rule="caught", EventBusName="lambda-trust-org-watch",
+    Targets=[{"Id": "q", "Arn": arn}])
+joined = client("organizations").create_account(AccountName="late",
+    Email="late@example.com")["CreateAccountStatus"]["AccountId"]
+got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+print(json.dumps({"joined": joined, "got": [json.loads(m["Body"]) for m in got]}))
+"#;
+    let out: Value = serde_json::from_str(&python(&env, code, &[&admin])).unwrap();
+    let joined = out["joined"].as_str().unwrap().to_owned();
+    let got = out["got"].as_array().unwrap();
+    assert_eq!(got.len(), 1, "one event, the global StackSet's new instance: {got:#?}");
+    let event = &got[0];
+    assert_eq!(event["source"], "aws.cloudformation", "{event:#}");
+    assert_eq!(event["account"], MANAGEMENT, "announced where the StackSet is: {event:#}");
+    assert!(event["detail"]["stack-id"].as_str().unwrap().contains(&joined));
+    assert!(has_role(&env, &joined, READER), "deployed automatically");
+
+    partner_role(&env, &joined, "vendor-lambda", &genesys(Some(THEIRS)));
+    crate::live_security_hub::enable_hub(&env, &joined);
+    let api = RuntimeApi::start();
+    let code = r#"
+lam = client("lambda", sys.argv[2])
+f = lam.get_function(FunctionName="lambda-trust-org-watch")
+lam.tag_resource(Resource=f["Configuration"]["FunctionArn"],
+    Tags={"lambda-trust-test:runtime": sys.argv[3]})
+print(json.dumps(f, default=str))
+"#;
+    let function: Value =
+        serde_json::from_str(&python(&env, code, &[&admin, &api.address()])).unwrap();
+    let shipped = Shipped::start_from(&env, &api, &function, &credentials_of(&env, &admin));
+    let code = r#"
+out = client("lambda", sys.argv[2]).invoke(FunctionName="lambda-trust-org-watch",
+    Payload=sys.argv[3])
+print(json.dumps({"error": out.get("FunctionError"), "payload": json.loads(out["Payload"].read())}))
+"#;
+    let answer: Value =
+        serde_json::from_str(&python(&env, code, &[&admin, &event.to_string()])).unwrap();
+    let log = std::fs::read_to_string(&shipped.log).unwrap_or_default();
+    assert_eq!(answer["error"], Value::Null, "{answer:#}\n{log}");
+    let record = &answer["payload"];
+    assert_eq!(record["change"]["scope"], "account", "{record:#}");
+    assert_eq!(record["accounts"][0]["account"], joined.as_str(), "{record:#}");
+    let found = org_findings(&env, &joined, "ACTIVE");
+    let codes = crate::live_org_watch::codes(&found);
+    assert!(codes.contains(&"external-id-not-ours".to_owned()), "{codes:?}");
 }
 
 /// `watch deploy --organization --package PKG --yes`.

@@ -18,6 +18,8 @@ CreateStackSet, CreateStackInstances, DeleteStackInstances, DeploymentTargets, C
   Organizations"; moto: InvalidInputException).
 - CallAs DELEGATED_ADMIN acts on the management account's StackSets, which is where a
   delegated administrator's are (moto: the caller's own account's).
+- Each stack instance created is announced on EventBridge, and a service-managed StackSet with
+  automatic deployment deploys to an account that joins (below; moto: neither).
 """
 from moto.cloudformation import models as cf_models
 from moto.cloudformation import responses as cf_responses
@@ -126,3 +128,123 @@ def as_delegated_admin(response):
 
 
 cf_responses.CloudFormationResponse.cloudformation_backend = property(as_delegated_admin)
+
+
+# Stack instance events and automatic deployment (CloudFormation User Guide, "StackSet Stack
+# Instance Status Change event detail", "Enable or disable automatic deployments for StackSets
+# in AWS Organizations"; API Reference, AutoDeployment):
+# - Each stack instance a StackSet creates is announced on the default bus of the StackSet's
+#   account and region: source aws.cloudformation, detail-type "CloudFormation StackSet
+#   StackInstance Status Change", detail {stack-set-arn, stack-id (the instance's stack, in its
+#   account), action, status-details {status CURRENT, detailed-status SUCCEEDED}} (moto: none).
+# - A service-managed StackSet with AutoDeployment Enabled deploys to an account that joins the
+#   organization (or moves) under the OUs its instances were created for, in their regions
+#   (moto: AutoDeployment is not kept, and nothing is deployed).
+import json  # noqa: E402
+
+from moto.events.models import events_backends  # noqa: E402
+from moto.organizations import models as org_models  # noqa: E402
+
+INSTANCE_EVENT = "CloudFormation StackSet StackInstance Status Change"
+
+
+def announce(backend, stackset, instances, action="CREATE"):
+    entries = [{
+        "Source": "aws.cloudformation", "DetailType": INSTANCE_EVENT, "EventBusName": "default",
+        "Resources": [stackset.arn],
+        "Detail": json.dumps({
+            "stack-set-arn": stackset.arn, "stack-id": i.to_dict()["StackId"], "action": action,
+            "status-details": {"status": "CURRENT", "status-reason": "",
+                               "detailed-status": "SUCCEEDED"}}),
+    } for i in instances]
+    bus = events_backends[backend.account_id][backend.region_name]
+    for start in range(0, len(entries), 10):
+        bus.put_events(entries[start:start + 10])
+
+
+_create_stack_instances = cf_models.CloudFormationBackend.create_stack_instances
+
+
+def create_stack_instances(self, stackset_name, accounts, regions, parameters, deployment_targets):
+    stackset = self.describe_stack_set(stackset_name)
+    before = {(i.account_id, i.region_name) for i in stackset.stack_instances}
+    out = _create_stack_instances(self, stackset_name, accounts, regions, parameters,
+                                  deployment_targets)
+    if stackset.permission_model == "SERVICE_MANAGED":
+        ous = (deployment_targets or {}).get("OrganizationalUnitIds", [])
+        stackset.auto_ous = getattr(stackset, "auto_ous", set()) | set(ous)
+        stackset.auto_regions = getattr(stackset, "auto_regions", set()) | set(regions)
+    announce(self, stackset, [i for i in stackset.stack_instances
+                              if (i.account_id, i.region_name) not in before])
+    return out
+
+
+cf_models.CloudFormationBackend.create_stack_instances = create_stack_instances
+
+
+def auto_deployment(response, name):
+    given = response._get_param("AutoDeployment") or {}
+    if not given:
+        return
+    stackset = response.cloudformation_backend.describe_stack_set(name)
+    stackset.auto_deployment = str(given.get("Enabled")).lower() == "true"
+
+
+_create_stack_set_response = cf_responses.CloudFormationResponse.create_stack_set
+_update_stack_set_response = cf_responses.CloudFormationResponse.update_stack_set
+
+
+def create_stack_set_response(self):
+    out = _create_stack_set_response(self)
+    auto_deployment(self, self._get_param("StackSetName"))
+    return out
+
+
+def update_stack_set_response(self):
+    out = _update_stack_set_response(self)
+    auto_deployment(self, self._get_param("StackSetName"))
+    return out
+
+
+cf_responses.CloudFormationResponse.create_stack_set = create_stack_set_response
+cf_responses.CloudFormationResponse.update_stack_set = update_stack_set_response
+
+
+def deploy_automatically(org, account_id):
+    """Each automatic StackSet of the organization's management account whose OUs hold
+    `account_id` deploys to it, in its regions, and announces the new instances."""
+    management = org.org.master_account_id if org.org else None
+    account = next((a for a in org.accounts if a.id == account_id), None)
+    if management is None or account is None or account_id == management:
+        return
+    for backend in list(cf_models.cloudformation_backends[management].values()):
+        for stackset in list(backend.stacksets.values()):
+            if not getattr(stackset, "auto_deployment", False) or stackset.status != "ACTIVE":
+                continue
+            if account.parent_id not in below(org, getattr(stackset, "auto_ous", set())):
+                continue
+            instances = stackset.instances
+            before = {(i.account_id, i.region_name) for i in instances.stack_instances}
+            regions = sorted(getattr(stackset, "auto_regions", set()))
+            _create_instances(instances, [account_id], regions, [], {}, "SERVICE_MANAGED")
+            announce(backend, stackset, [i for i in instances.stack_instances
+                                         if (i.account_id, i.region_name) not in before])
+
+
+_org_create_account = org_models.OrganizationsBackend.create_account
+_org_move_account = org_models.OrganizationsBackend.move_account
+
+
+def org_create_account(self, **kwargs):
+    out = _org_create_account(self, **kwargs)
+    deploy_automatically(self, out["CreateAccountStatus"]["AccountId"])
+    return out
+
+
+def org_move_account(self, **kwargs):
+    _org_move_account(self, **kwargs)
+    deploy_automatically(self, kwargs["AccountId"])
+
+
+org_models.OrganizationsBackend.create_account = org_create_account
+org_models.OrganizationsBackend.move_account = org_move_account

@@ -10,6 +10,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::analyzer;
+use super::joined;
+use super::model::ORG_WATCH;
 use super::sweep::{own_event, Asked};
 use crate::cloudtrail_calls::{acts_on, On};
 use crate::watch::classify::{function_arn, made_call, Call};
@@ -103,7 +105,15 @@ pub fn classify(event: &Value, home: Option<&str>) -> OrgChange {
                 call,
             },
             Some(Err(why)) => OrgChange::Nothing { why },
-            None => scoped(&read_event(event)),
+            None => match joined::current(event, &format!("{ORG_WATCH}-global")) {
+                Some(Ok((account, why, sweep))) => OrgChange::Account {
+                    account,
+                    why,
+                    sweep,
+                },
+                Some(Err(why)) => OrgChange::Nothing { why },
+                None => scoped(&read_event(event)),
+            },
         },
     }
 }

@@ -157,7 +157,8 @@ fn function(input: &OrgWatchInput, names: &Names) -> WatchFunction {
 
 /// The rules on the watch's bus, which take every forwarded call — and Organizations'
 /// membership events (`AccountJoinedOrganization`, `AccountDepartedOrganization`, service
-/// events logged in the management account), and IAM Access Analyzer's findings — and the
+/// events logged in the management account), IAM Access Analyzer's findings, and the global
+/// StackSet's instances now CURRENT — and the
 /// sweep's own events to the function, and the schedule's on the default bus.
 fn home_rules(input: &OrgWatchInput, names: &Names) -> Vec<WatchRule> {
     let region = names.bus.split(':').nth(3).unwrap_or_default().to_owned();
@@ -166,9 +167,10 @@ fn home_rules(input: &OrgWatchInput, names: &Names) -> Vec<WatchRule> {
         region: region.clone(),
         name: format!("{ORG_WATCH}-changes"),
         pattern: Some(json!({
-            "source": ["aws.iam", "aws.lambda", "aws.organizations", "aws.access-analyzer"],
+            "source": ["aws.iam", "aws.lambda", "aws.organizations", "aws.access-analyzer",
+                "aws.cloudformation"],
             "detail-type": ["AWS API Call via CloudTrail", "AWS Service Event via CloudTrail",
-                "Access Analyzer Finding"]})),
+                "Access Analyzer Finding", "CloudFormation StackSet StackInstance Status Change"]})),
         schedule: None,
         target: names.function.clone(),
         target_role: None,

@@ -18,11 +18,13 @@
 //!   account, the roles a policy or a function's permission reaches, or the whole
 //!   organization —, the whole organization fanned out one event per account on the watch's
 //!   own bus ([`sweep`]), with what the function runs with ([`settings`]), and the record of each
-//!   invocation ([`record`]).
+//!   invocation ([`record`]); an account that joins is re-proved once its StackSet instance
+//!   is CURRENT ([`joined`]).
 
 pub(crate) mod analyzer;
 pub(crate) mod change;
 pub(crate) mod home;
+pub(crate) mod joined;
 pub(crate) mod model;
 pub(crate) mod plan;
 pub(crate) mod record;

@@ -11,6 +11,7 @@
 use serde_json::{json, Map, Value};
 
 use super::analyzer;
+use super::joined;
 use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
 use crate::cloudtrail_calls::{calls_on, On};
 use crate::watch::deploy::role::trust;
@@ -148,8 +149,9 @@ fn regional_template(names: &Names) -> Value {
 }
 
 /// The management account's global stack also forwards Organizations' own calls (SCPs and
-/// RCPs changed) and its membership events (`AccountJoinedOrganization`,
-/// `AccountDepartedOrganization`), which CloudTrail logs only there
+/// RCPs changed), its membership events (`AccountJoinedOrganization`,
+/// `AccountDepartedOrganization`), which CloudTrail logs only there, and the global StackSet's
+/// instances now CURRENT (an account that joined, its reader in place: [`joined`])
 /// (<https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-organizations.html>,
 /// <https://docs.aws.amazon.com/organizations/latest/APIReference/API_AcceptHandshake.html>).
 fn with_organizations_calls(mut template: Value, names: &Names) -> Value {
@@ -158,6 +160,9 @@ fn with_organizations_calls(mut template: Value, names: &Names) -> Value {
         "detail": {"eventSource": ["organizations.amazonaws.com"]}});
     let role_arn = json!({"Fn::GetAtt": ["Forwarder", "Arn"]});
     template["Resources"]["OrganizationCalls"] = rule("organizations", pattern, names, &role_arn);
+    // Service-managed StackSets are the management account's: so are their instances' events.
+    let instances = substituted(joined::pattern(&format!("{ORG_WATCH}-global")));
+    template["Resources"]["StackSetInstances"] = rule("stack-sets", instances, names, &role_arn);
     template
 }
 
