@@ -563,11 +563,21 @@ print(json.dumps({"joined": joined, "got": [json.loads(m["Body"]) for m in got]}
     let out: Value = serde_json::from_str(&python(&env, code, &[&admin])).unwrap();
     let joined = out["joined"].as_str().unwrap().to_owned();
     let got = out["got"].as_array().unwrap();
-    assert_eq!(got.len(), 1, "one event, the global StackSet's new instance: {got:#?}");
+    assert_eq!(
+        got.len(),
+        1,
+        "one event, the global StackSet's new instance: {got:#?}"
+    );
     let event = &got[0];
     assert_eq!(event["source"], "aws.cloudformation", "{event:#}");
-    assert_eq!(event["account"], MANAGEMENT, "announced where the StackSet is: {event:#}");
-    assert!(event["detail"]["stack-id"].as_str().unwrap().contains(&joined));
+    assert_eq!(
+        event["account"], MANAGEMENT,
+        "announced where the StackSet is: {event:#}"
+    );
+    assert!(event["detail"]["stack-id"]
+        .as_str()
+        .unwrap()
+        .contains(&joined));
     assert!(has_role(&env, &joined, READER), "deployed automatically");
 
     partner_role(&env, &joined, "vendor-lambda", &genesys(Some(THEIRS)));
@@ -594,10 +604,17 @@ print(json.dumps({"error": out.get("FunctionError"), "payload": json.loads(out["
     assert_eq!(answer["error"], Value::Null, "{answer:#}\n{log}");
     let record = &answer["payload"];
     assert_eq!(record["change"]["scope"], "account", "{record:#}");
-    assert_eq!(record["accounts"][0]["account"], joined.as_str(), "{record:#}");
+    assert_eq!(
+        record["accounts"][0]["account"],
+        joined.as_str(),
+        "{record:#}"
+    );
     let found = org_findings(&env, &joined, "ACTIVE");
     let codes = crate::live_org_watch::codes(&found);
-    assert!(codes.contains(&"external-id-not-ours".to_owned()), "{codes:?}");
+    assert!(
+        codes.contains(&"external-id-not-ours".to_owned()),
+        "{codes:?}"
+    );
 }
 
 /// `watch deploy --organization --package PKG --yes`.
