@@ -44,6 +44,25 @@ pub(crate) struct Read {
     pub unprocessed: Vec<Listed>,
 }
 
+/// Whether the aggregator `name` exists in the clients' account and region
+/// (`DescribeConfigurationAggregators`).
+pub(crate) async fn exists(clients: &Clients, name: &str) -> Result<bool, AwsError> {
+    let asked = (clients.config().describe_configuration_aggregators())
+        .configuration_aggregator_names(name)
+        .send()
+        .await;
+    match asked {
+        Ok(out) => Ok(!out.configuration_aggregators().is_empty()),
+        Err(e) => {
+            let e = AwsError::from_sdk("config:DescribeConfigurationAggregators", e);
+            match e.is_code("NoSuchConfigurationAggregatorException") {
+                true => Ok(false),
+                false => Err(e),
+            }
+        }
+    }
+}
+
 /// Every resource of `resource_type` the aggregator holds, page by page.
 pub(crate) async fn list(
     clients: &Clients,

@@ -36,7 +36,8 @@
 //! (what is live of a watch, its writes, the trails its events need), `org_context`,
 //! `stack_sets` and `stack_writes` (`watch deploy --organization`: the organization, its
 //! StackSets and the management account's stacks), `sweep` (the organization watch's events, one
-//! per account, put on its bus), `invoke` (a synchronous `lambda:Invoke`: `watch destroy
+//! per account, put on its bus), `hub_view` (the accounts its findings are in, and those its
+//! account's Security Hub shows), `invoke` (a synchronous `lambda:Invoke`: `watch destroy
 //! --organization` hands the function each account a last time), `sns` (its notice),
 //! `config_rule` (the `config-rule` engine's rule and the evaluations that answer it)
 
@@ -52,6 +53,7 @@ pub(crate) mod config_recorder;
 pub(crate) mod config_rule;
 pub(crate) mod credentials;
 pub(crate) mod function_policy;
+pub(crate) mod hub_view;
 pub(crate) mod inventory;
 pub(crate) mod invoke;
 mod lost_answer;

@@ -143,6 +143,14 @@ pub(crate) struct OrgWatchArgs {
     /// writes what it is given; status and destroy take the deployed one.
     #[arg(long, value_name = "FILE", requires = "organization")]
     pub baseline: Option<std::path::PathBuf>,
+    /// The sweep reads partner roles through this AWS Config aggregator.
+    ///
+    /// An aggregator of the watch's account and region covering the organization: each sweep
+    /// re-proves only the accounts it shows a partner role in, those holding the watch's
+    /// findings, and those it does not cover. Deploy writes what it is given; status and
+    /// destroy take the deployed one.
+    #[arg(long, value_name = "NAME", requires = "organization")]
+    pub config_aggregator: Option<String>,
 }
 
 /// An AWS region's name as AWS writes them: lowercase words and a number, `eu-west-1`.

@@ -34,6 +34,7 @@ pub(super) async fn run(
         genesys_org_ids,
         function_regions: org.function_regions.clone(),
         watch_account: org.watch_account.clone(),
+        aggregator: org.config_aggregator.clone(),
         baseline: baseline_of(org)?,
     };
     let state = org_deploy::read(&inv.settings, events, &options).await?;

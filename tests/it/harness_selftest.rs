@@ -2089,3 +2089,36 @@ assert e["detail"]["action"] == "CREATE" and e["detail"]["status-details"]["stat
     );
     run_python(&code, &moto);
 }
+
+/// A Security Hub administrator's GetFindings answers its associated members' findings too
+/// (Security Hub User Guide, "Administrator and member accounts"); a member's answers only its
+/// own (moto: every account only its own).
+#[test]
+fn a_security_hub_administrator_sees_its_members_findings() {
+    let moto = MotoServer::start();
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r#"
+ADMIN, MEMBER, OTHER = "111111111111", "222222222222", "333333333333"
+def finding(account, fid):
+    now = "2026-11-27T10:00:00.000Z"
+    return {"SchemaVersion": "2018-10-08", "Id": fid, "GeneratorId": "lambda-trust/x",
+        "ProductArn": f"arn:aws:securityhub:us-east-1:{account}:product/{account}/default",
+        "AwsAccountId": account, "Types": ["Software and Configuration Checks"],
+        "CreatedAt": now, "UpdatedAt": now, "Severity": {"Label": "HIGH"}, "Title": fid,
+        "Description": fid, "Resources": [{"Type": "Other", "Id": fid}]}
+for account in (ADMIN, MEMBER, OTHER):
+    hub = client("securityhub", account)
+    hub.enable_security_hub()
+    out = hub.batch_import_findings(Findings=[finding(account, f"f-{account}")])
+    assert out["FailedCount"] == 0, out
+client("securityhub", ADMIN).create_members(AccountDetails=[{"AccountId": MEMBER}])
+prefix = {"GeneratorId": [{"Value": "lambda-trust/", "Comparison": "PREFIX"}]}
+seen = sorted(f["Id"] for f in client("securityhub", ADMIN).get_findings(Filters=prefix)["Findings"])
+assert seen == [f"f-{ADMIN}", f"f-{MEMBER}"], seen
+theirs = [f["Id"] for f in client("securityhub", MEMBER).get_findings(Filters=prefix)["Findings"]]
+assert theirs == [f"f-{MEMBER}"], theirs
+"#
+    );
+    run_python(&code, &moto);
+}

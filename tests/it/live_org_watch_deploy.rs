@@ -628,3 +628,35 @@ fn deploy_args(pkg: &str) -> [&str; 6] {
         "--yes",
     ]
 }
+
+/// `--config-aggregator NAME`: an aggregator the watch's account does not have is refused
+/// before any write; one it has is the function's (`LAMBDA_TRUST_CONFIG_AGGREGATOR`), whose
+/// role may read it — the evaluator still proves that role writes nothing else — and status
+/// takes the deployed one.
+#[test]
+fn the_sweeps_aggregator_is_one_the_watchs_account_has() {
+    let env = Env::new();
+    let (_org, admin, members, pkg) = ready(&env, 4);
+    crate::live_security_hub::enable_hub(&env, &admin);
+    let deploy = deploy_args(&pkg);
+    let with = |name: &'static str| [&deploy[..], &["--config-aggregator", name]].concat();
+    let (refused, writes) = env.writes_of(&with("org"), 1);
+    assert_eq!(writes, 0);
+    assert!(
+        refused
+            .stderr
+            .contains("has no AWS Config aggregator of that name"),
+        "{}",
+        refused.stderr
+    );
+    let code = r#"
+client("config", sys.argv[2]).put_configuration_aggregator(ConfigurationAggregatorName="org",
+    AccountAggregationSources=[{"AccountIds": json.loads(sys.argv[3]), "AllAwsRegions": True}])
+"#;
+    python(&env, code, &[&admin, &json!(members).to_string()]);
+    env.expect(&with("org"), 0);
+    let vars = function_env(&env, &admin).unwrap();
+    assert_eq!(vars["LAMBDA_TRUST_CONFIG_AGGREGATOR"], "org");
+    let status = ["watch", "status", "--organization", "--package", &pkg];
+    env.expect(&status, 0);
+}

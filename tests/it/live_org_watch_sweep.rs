@@ -203,3 +203,87 @@ client("events").tag_resource(ResourceARN=sys.argv[2],
     );
     assert_eq!(delivered(&env, &queue).len(), 10);
 }
+
+/// Through an AWS Config aggregator (`--config-aggregator`), the tick leaves out the accounts
+/// where nothing can be re-proved: the aggregator shows no partner role in them and Security
+/// Hub — the watch's account administers the members' — no finding of the watch. Member 3 (a
+/// partner role), member 9 (a finding from before, its role gone, the event missed) and
+/// member 12 (whose Security Hub the watch's account does not see) are swept; the other 17
+/// are not. An aggregator that cannot be read sweeps every account, saying why.
+#[test]
+fn through_an_aggregator_the_tick_sweeps_only_the_accounts_that_hold_something() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let (m3, m9, m12) = (members[2].clone(), members[8].clone(), members[11].clone());
+    partner_role(&env, &m3, ROLE, &genesys(None));
+    enable_hub(&env, ACCOUNT);
+    enable_hub(&env, &m9);
+    let code = r#"
+m9, m12, members = sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+now = "2026-11-27T10:00:00.000Z"
+gen = f"lambda-trust/organization-watch/{m9}/gone/no-external-id"
+client("securityhub", m9).batch_import_findings(Findings=[{"SchemaVersion": "2018-10-08",
+    "Id": gen, "GeneratorId": gen, "AwsAccountId": m9,
+    "ProductArn": f"arn:aws:securityhub:us-east-1:{m9}:product/{m9}/default",
+    "Types": ["Software and Configuration Checks"], "CreatedAt": now, "UpdatedAt": now,
+    "Severity": {"Label": "HIGH"}, "Title": "gone", "Description": "gone",
+    "Resources": [{"Type": "AwsIamRole", "Id": f"arn:aws:iam::{m9}:role/gone"}]}])
+client("securityhub").create_members(
+    AccountDetails=[{"AccountId": a} for a in members if a != m12])
+client("config").put_configuration_aggregator(ConfigurationAggregatorName="org",
+    OrganizationAggregationSource={"RoleArn": "arn:aws:iam::123456789012:role/config",
+        "AllAwsRegions": True})
+"#;
+    python(&env, code, &[&m9, &m12, &json!(members).to_string()]);
+    let queue = bus_with_a_listener(&env);
+    let vars = [
+        ("LAMBDA_TRUST_BUS", BUS),
+        ("LAMBDA_TRUST_CONFIG_AGGREGATOR", "org"),
+    ];
+    let (api, _function) = watching_with(&env, &organization, &vars);
+
+    env.proxy.clear();
+    let answer = invoke(&api, &schedule_tick());
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let swept = &answer["body"]["swept"];
+    assert_eq!(swept["aggregator"], "org", "{answer:#}");
+    assert_eq!(
+        (&swept["accounts"], &swept["skipped"], &swept["put"]),
+        (&json!(20), &json!(17), &json!(3)),
+        "{answer:#}"
+    );
+    assert_eq!(swept["calls"], env.proxy.calls().len(), "{answer:#}");
+    println!(
+        "the tick through the aggregator, 20 accounts: {} calls",
+        env.proxy.calls().len()
+    );
+    let events = delivered(&env, &queue);
+    let mut asked: Vec<String> = (events.iter())
+        .map(|e| e["detail"]["account"].as_str().unwrap().to_owned())
+        .collect();
+    asked.sort();
+    let mut wanted = vec![m3.clone(), m9.clone(), m12.clone()];
+    wanted.sort();
+    assert_eq!(asked, wanted);
+
+    // Member 9's event settles the finding whose role is gone.
+    let m9_event = (events.iter())
+        .find(|e| e["detail"]["account"] == m9.as_str())
+        .unwrap();
+    assert_eq!(invoke(&api, m9_event)["kind"], "response");
+    assert_eq!(org_findings(&env, &m9, "ACTIVE"), Vec::<Value>::new());
+
+    // An aggregator that cannot be read: every account swept, and why.
+    drop((api, _function));
+    let vars = [
+        ("LAMBDA_TRUST_BUS", BUS),
+        ("LAMBDA_TRUST_CONFIG_AGGREGATOR", "nope"),
+    ];
+    let (api, _function) = watching_with(&env, &organization, &vars);
+    let answer = invoke(&api, &schedule_tick());
+    let swept = &answer["body"]["swept"];
+    assert_eq!(swept["put"], 20, "{answer:#}");
+    assert_eq!(swept["skipped"], 0, "{answer:#}");
+    let why = swept["not_narrowed"].as_str().unwrap_or_default();
+    assert!(why.contains("nope"), "{answer:#}");
+}

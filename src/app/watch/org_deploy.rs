@@ -38,6 +38,9 @@ pub(crate) struct OrgDeployOptions {
     pub watch_account: Option<String>,
     /// `--baseline`: the findings accepted, as JSON.
     pub baseline: Option<String>,
+    /// `--config-aggregator`: the aggregator the sweep reads which accounts hold partner roles
+    /// through.
+    pub aggregator: Option<String>,
 }
 
 /// The organization watch, what is live of it, and the clients that write each part.
@@ -82,6 +85,9 @@ pub(crate) async fn read(
     let (package, architecture, mut notes) =
         package_alone(options.package.as_deref(), options.package_use)?;
     let (home, via) = home_clients(&clients, &aws, &context, &watch_account).await?;
+    if let Some(name) = &options.aggregator {
+        aggregator_there(home.as_ref().unwrap_or(&clients), name, &watch_account).await?;
+    }
     let mut input = input_of(&clients, &context, options, (&package, architecture));
     input.watch_account.clone_from(&watch_account);
     let mut want = fits(read_only(org_watch_deployment(&input))?)?;
@@ -176,6 +182,7 @@ fn input_of(
         target_regions: options.function_regions.iter().cloned().collect(),
         genesys_org_ids: options.genesys_org_ids.clone(),
         baseline: options.baseline.clone(),
+        aggregator: options.aggregator.clone(),
         schedule: lambda_trust_config::DEFAULT_WATCH_SCHEDULE.into(),
         architecture,
         code_sha256: code_sha256(package),
@@ -247,6 +254,10 @@ fn as_deployed(
         input.baseline = baseline.baseline.clone();
         changed = true;
     }
+    if let (None, Some(deployed)) = (&options.aggregator, deployed.as_ref()) {
+        input.aggregator = deployed.aggregator.clone();
+        changed = true;
+    }
     if let (true, Some(deployed)) = (options.genesys_org_ids.is_empty(), deployed) {
         input.genesys_org_ids = deployed.genesys_org_ids;
         changed = true;
@@ -257,6 +268,20 @@ fn as_deployed(
         changed = true;
     }
     changed
+}
+
+/// `--config-aggregator NAME` names an aggregator of the watch's account (refused before any
+/// write otherwise: the sweep would read nothing through it).
+async fn aggregator_there(home: &Clients, name: &str, watch: &str) -> Result<()> {
+    let there = crate::aws::config_aggregator::exists(home, name).await;
+    match there {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Error::usage(
+            format!("--config-aggregator {name}: account {watch} has no AWS Config aggregator of that name in {}", home.region()),
+            "create it in the watch's account and region (aws configservice put-configuration-aggregator), or leave the flag out: every account is then swept",
+        )),
+        Err(e) => Err(Error::from(e)),
+    }
 }
 
 /// Each `--function-region` is of the organization's partition: a rule cannot forward to a bus

@@ -60,6 +60,9 @@ Workflow; User Guide, "BatchImportFindings for finding providers"):
 - GetFindings honours the Filters the tool sends (Id, ProductArn, AwsAccountId, GeneratorId,
   RecordState; EQUALS, NOT_EQUALS, PREFIX) and answers at most 100 a page (moto: ignores every
   filter).
+- An administrator account's GetFindings answers its associated members' findings in the
+  region too (User Guide, "Administrator and member accounts": the administrator views its
+  members' findings; moto: only its own).
 - Fault injection for the tests: the findings of a role tagged `lambda-trust-test:import-fails`
   = N (its Resources[0].Id) come back as a FailedFindings entry the first N times they are sent.
 
@@ -848,11 +851,23 @@ def matches(finding, filters):
 _get_findings = sh_models.SecurityHubBackend.get_findings
 
 
+def members_findings(backend):
+    """The findings of the administrator `backend`'s associated members, in its region."""
+    found = []
+    for member in list(getattr(backend, "members", {}).values()):
+        if member.get("MemberStatus") != "ENABLED" or member["AccountId"] == backend.account_id:
+            continue
+        theirs = sh_models.securityhub_backends[member["AccountId"]][backend.region_name]
+        found.extend(theirs.findings)
+    return found
+
+
 def get_findings(self, filters=None, sort_criteria=None, max_results=None, next_token=None):
     hub_enabled(self)
     kept = self.findings
     try:
-        self.findings = [f for f in kept if matches(f.data, filters)]
+        seen = kept + members_findings(self)
+        self.findings = [f for f in seen if matches(f.data, filters)]
         return _get_findings(self, filters=filters, sort_criteria=sort_criteria,
                              max_results=max_results, next_token=next_token)
     finally:

@@ -137,7 +137,7 @@ impl OrgWatcher {
                 .reporting(events.retries()),
         };
         let mut run = OrgRun {
-            swept: self.swept(&clients, events, &change).await,
+            swept: self.swept(&clients, events, &change, home.as_deref()).await,
             change,
             accounts: Vec::new(),
         };
@@ -191,6 +191,7 @@ impl OrgWatcher {
         clients: &Clients,
         events: &dyn Events,
         change: &OrgChange,
+        home: Option<&str>,
     ) -> Option<SweptRecord> {
         let why = match change {
             OrgChange::Organization { call } => {
@@ -200,7 +201,13 @@ impl OrgWatcher {
             OrgChange::Sweep { why } => why.clone(),
             _ => return None,
         };
-        let swept = super::sweep::fan_out(clients, self.settings.bus.as_deref(), &why).await;
+        let opts = self.options(clients);
+        let to = super::sweep::Fanning {
+            bus: self.settings.bus.as_deref(),
+            aggregator: (self.settings.aggregator.as_deref()).zip(home),
+            opts: &opts,
+        };
+        let swept = super::sweep::fan_out(clients, &to, &why).await;
         events.event(Event::Said(Said::Swept {
             sweep: swept.sweep.clone(),
             put: swept.put,

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
-use super::settings::{BASELINE_VAR, BUS_VAR, GENESYS_ORG_IDS_VAR, ORGANIZATION_VAR};
+use super::settings::{
+    AGGREGATOR_VAR, BASELINE_VAR, BUS_VAR, GENESYS_ORG_IDS_VAR, ORGANIZATION_VAR,
+};
 use super::stacks::{self, Stack, StackSet};
 use super::sweep::sweep_pattern;
 use crate::watch::deploy::model::{
@@ -88,8 +90,9 @@ fn bus(input: &OrgWatchInput, names: &Names) -> WatchBus {
 }
 
 /// The function's role: it assumes the organization's reader roles (and nothing else), reads
-/// the organization (its accounts, its SCPs and RCPs, the StackSets' coverage), puts the
-/// sweep's events on its own bus, publishes what
+/// the organization (its accounts, its SCPs and RCPs, the StackSets' coverage), reads which
+/// accounts hold partner roles through its account's Config aggregators and which hold its
+/// findings through Security Hub, puts the sweep's events on its own bus, publishes what
 /// it finds about an account it cannot read to its own account's Security Hub, and writes its
 /// logs.
 fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
@@ -111,8 +114,13 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
                 "organizations:ListRoots", "organizations:ListParents",
                 "organizations:ListPoliciesForTarget", "organizations:DescribePolicy",
                 "organizations:DescribeOrganizationalUnit",
-                "cloudformation:ListStackInstances", "securityhub:GetFindings"],
+                "cloudformation:ListStackInstances", "securityhub:GetFindings",
+                "securityhub:ListMembers"],
                 "Resource": "*"},
+            {"Sid": "WhichAccountsHoldPartnerRoles", "Effect": "Allow", "Action": [
+                "config:ListAggregateDiscoveredResources",
+                "config:BatchGetAggregateResourceConfig"],
+                "Resource": format!("arn:{p}:config:{region}:{account}:config-aggregator/*")},
             {"Sid": "TheSweepOneEventPerAccount", "Effect": "Allow",
                 "Action": "events:PutEvents", "Resource": names.bus},
             {"Sid": "WhatItCannotRead", "Effect": "Allow",
@@ -140,6 +148,9 @@ fn function(input: &OrgWatchInput, names: &Names) -> WatchFunction {
     ]);
     if let Some(baseline) = &input.baseline {
         environment.insert(BASELINE_VAR.into(), baseline.clone());
+    }
+    if let Some(aggregator) = &input.aggregator {
+        environment.insert(AGGREGATOR_VAR.into(), aggregator.clone());
     }
     WatchFunction {
         name: ORG_WATCH.into(),

@@ -28,6 +28,10 @@ pub struct OrgWatchInput {
     /// `--baseline`: the findings accepted, as JSON (`{"suppress": [...]}`), which the function
     /// marks suppressed as `audit --baseline` does.
     pub baseline: Option<String>,
+    /// `--config-aggregator`: the AWS Config aggregator, in the watch's account and region,
+    /// through which the sweep reads which accounts hold a partner role, so it re-proves only
+    /// those (and those with findings) rather than every account.
+    pub aggregator: Option<String>,
     /// The schedule that sweeps the organization.
     pub schedule: String,
     /// `x86_64` or `arm64`.

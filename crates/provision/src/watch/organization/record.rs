@@ -44,7 +44,18 @@ pub struct SweptRecord {
     /// invocation fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// The AWS calls it made: `ListAccounts`' pages and `PutEvents`' (10 events each).
+    /// The accounts left out: the aggregator shows no partner role in them and Security Hub
+    /// no finding of the watch (`--config-aggregator`).
+    pub skipped: usize,
+    /// The aggregator the accounts were chosen through; absent: every account was swept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregator: Option<String>,
+    /// Why every account was swept though an aggregator is named: it, or Security Hub, could
+    /// not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_narrowed: Option<String>,
+    /// The AWS calls it made: `ListAccounts`' pages and `PutEvents`' (10 events each), and the
+    /// aggregator's and Security Hub's reads.
     pub calls: usize,
 }
 

@@ -11,6 +11,9 @@ pub(super) const ORGANIZATION_VAR: &str = "LAMBDA_TRUST_ORGANIZATION";
 pub(super) const BASELINE_VAR: &str = "LAMBDA_TRUST_BASELINE";
 /// The variable naming the watch's bus (its ARN), where the sweep puts its events.
 pub(super) const BUS_VAR: &str = "LAMBDA_TRUST_BUS";
+/// The variable naming the AWS Config aggregator the sweep reads (in the function's account and
+/// region).
+pub(super) const AGGREGATOR_VAR: &str = "LAMBDA_TRUST_CONFIG_AGGREGATOR";
 /// The variable listing the Genesys Cloud organization IDs that are ours, comma-separated.
 pub(super) const GENESYS_ORG_IDS_VAR: &str = "LAMBDA_TRUST_GENESYS_ORG_IDS";
 
@@ -33,6 +36,9 @@ pub struct OrgWatchSettings {
     pub bus: Option<String>,
     /// The baseline of accepted findings (`{"suppress": [...]}`, JSON), as deployed.
     pub baseline: Option<String>,
+    /// The AWS Config aggregator the sweep reads which accounts hold a partner role through;
+    /// `None`: every account is swept.
+    pub aggregator: Option<String>,
 }
 
 impl OrgWatchSettings {
@@ -54,6 +60,7 @@ impl OrgWatchSettings {
             session: ORG_WATCH.to_owned(),
             bus: var(BUS_VAR).filter(|b| !b.trim().is_empty()),
             baseline: var(BASELINE_VAR).filter(|b| !b.trim().is_empty()),
+            aggregator: var(AGGREGATOR_VAR).filter(|a| !a.trim().is_empty()),
         })
     }
 }
@@ -68,6 +75,7 @@ mod tests {
             ORGANIZATION_VAR => Some("o-abc123".to_owned()),
             GENESYS_ORG_IDS_VAR => Some(" a , ,b".to_owned()),
             BUS_VAR => Some("arn:aws:events:us-east-1:111122223333:event-bus/b".to_owned()),
+            AGGREGATOR_VAR => Some("org".to_owned()),
             _ => None,
         };
         let s = OrgWatchSettings::from_vars(vars).unwrap();
@@ -78,6 +86,7 @@ mod tests {
             s.bus.as_deref(),
             Some("arn:aws:events:us-east-1:111122223333:event-bus/b")
         );
+        assert_eq!(s.aggregator.as_deref(), Some("org"));
         assert_eq!(OrgWatchSettings::from_vars(|_| None), None);
         assert_eq!(OrgWatchSettings::from_vars(|_| Some(" ".into())), None);
     }

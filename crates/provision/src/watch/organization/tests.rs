@@ -31,6 +31,7 @@ fn input(regions: &[&str]) -> OrgWatchInput {
         target_regions: regions.iter().map(|r| (*r).to_owned()).collect(),
         genesys_org_ids: vec!["0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10".into()],
         baseline: None,
+        aggregator: None,
         schedule: "rate(1 hour)".into(),
         architecture: "x86_64".into(),
         code_sha256: "abc=".into(),
