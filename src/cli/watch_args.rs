@@ -143,7 +143,7 @@ pub(crate) struct OrgWatchArgs {
     /// writes what it is given; status and destroy take the deployed one.
     #[arg(long, value_name = "FILE", requires = "organization")]
     pub baseline: Option<std::path::PathBuf>,
-    /// The sweep reads partner roles through this AWS Config aggregator.
+    /// Sweep only what this Config aggregator shows.
     ///
     /// An aggregator of the watch's account and region covering the organization: each sweep
     /// re-proves only the accounts it shows a partner role in, those holding the watch's

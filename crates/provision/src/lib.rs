@@ -172,7 +172,7 @@ pub use watch::organization::plan::{
 pub use watch::organization::record::{OrgAccountRecord, OrgWatchRecord, SweptRecord};
 pub use watch::organization::settings::OrgWatchSettings;
 pub use watch::organization::stacks::{Stack, StackSet};
-pub use watch::organization::sweep::{retire_event, sweep_events, Narrowing};
+pub use watch::organization::sweep::{retire_event, sweep_events};
 pub use watch::record::{
     compliance as rule_compliance, Compliance, Notice, Published, Reread, RuleAnswer,
     Verdict as WatchVerdict, WatchRecord,

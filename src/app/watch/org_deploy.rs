@@ -85,9 +85,7 @@ pub(crate) async fn read(
     let (package, architecture, mut notes) =
         package_alone(options.package.as_deref(), options.package_use)?;
     let (home, via) = home_clients(&clients, &aws, &context, &watch_account).await?;
-    if let Some(name) = &options.aggregator {
-        aggregator_there(home.as_ref().unwrap_or(&clients), name, &watch_account).await?;
-    }
+    aggregator_there(home.as_ref().unwrap_or(&clients), options, &watch_account).await?;
     let mut input = input_of(&clients, &context, options, (&package, architecture));
     input.watch_account.clone_from(&watch_account);
     let mut want = fits(read_only(org_watch_deployment(&input))?)?;
@@ -272,7 +270,10 @@ fn as_deployed(
 
 /// `--config-aggregator NAME` names an aggregator of the watch's account (refused before any
 /// write otherwise: the sweep would read nothing through it).
-async fn aggregator_there(home: &Clients, name: &str, watch: &str) -> Result<()> {
+async fn aggregator_there(home: &Clients, options: &OrgDeployOptions, watch: &str) -> Result<()> {
+    let Some(name) = &options.aggregator else {
+        return Ok(());
+    };
     let there = crate::aws::config_aggregator::exists(home, name).await;
     match there {
         Ok(true) => Ok(()),

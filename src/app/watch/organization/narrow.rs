@@ -3,7 +3,7 @@
 //! the aggregator (`ListAggregateDiscoveredResources` and `BatchGetAggregateResourceConfig`, 100
 //! a call, as `audit --config-aggregator` reads them) and which accounts hold a finding of the
 //! watch from Security Hub (an administrator sees its members'); an account is left out only
-//! when both show nothing in it (`lambda_trust_provision::Narrowing`). The accounts with
+//! when both show nothing in it ([`Narrowing`]). The accounts with
 //! partner roles are then re-proved whole, each through its reader, as every sweep's are: the
 //! aggregator narrows whom to read, it never stands in for the reading (Config does not record
 //! a version's or alias's policy, nor the organization's SCPs and RCPs).
@@ -17,7 +17,33 @@ use crate::aws::Clients;
 use crate::error::shown;
 use lambda_trust_audit::{aggregate_iam, AuditOptions, CONFIG_ROLE_TYPE};
 use lambda_trust_model::ORGANIZATION_WATCH_GENERATOR;
-use lambda_trust_provision::Narrowing;
+
+/// What a sweep read of the accounts before it fans out, through an AWS Config aggregator and
+/// Security Hub: an account is left out only when both say there is nothing in it to re-prove.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Narrowing {
+    /// The accounts the aggregator holds IAM roles of: Config records their roles.
+    pub(crate) covered: BTreeSet<String>,
+    /// Of those, the accounts with a role a partner can assume, or one the aggregator held no
+    /// readable item of.
+    pub(crate) partner: BTreeSet<String>,
+    /// The accounts whose findings Security Hub shows the watch's account: its own, and its
+    /// members' when it is their administrator.
+    pub(crate) visible: BTreeSet<String>,
+    /// Of those, the accounts holding an active finding of the watch.
+    pub(crate) held: BTreeSet<String>,
+}
+
+impl Narrowing {
+    /// Whether the sweep re-proves `account`: unless the aggregator covers it and shows no
+    /// partner role there, and Security Hub shows it and no finding of the watch in it — a
+    /// finding would go unsettled, and a role Config does not record unread.
+    pub(crate) fn sweeps(&self, account: &str) -> bool {
+        let empty = self.covered.contains(account) && !self.partner.contains(account);
+        let clean = self.visible.contains(account) && !self.held.contains(account);
+        !(empty && clean)
+    }
+}
 
 /// What the aggregator `aggregator` and the watch account `home`'s Security Hub show of the
 /// accounts; why not, when either could not be read (every account is then swept).
@@ -52,4 +78,29 @@ pub(super) async fn narrowing(
         visible,
         held,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An account is left out only when the aggregator covers it with no partner role and
+    /// Security Hub shows it with no finding of the watch.
+    #[test]
+    fn an_account_is_left_out_only_when_both_show_nothing_in_it() {
+        let set = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        let n = Narrowing {
+            covered: set(&["a", "b", "c", "d"]),
+            partner: set(&["b"]),
+            visible: set(&["a", "b", "c", "e"]),
+            held: set(&["c"]),
+        };
+        let swept: Vec<&str> = ["a", "b", "c", "d", "e", "f"]
+            .into_iter()
+            .filter(|a| n.sweeps(a))
+            .collect();
+        // a: nothing anywhere; b: a partner role; c: a finding; d: its hub not seen; e, f:
+        // not covered by the aggregator.
+        assert_eq!(swept, ["b", "c", "d", "e", "f"]);
+    }
 }

@@ -10,8 +10,6 @@
 //! bus's rule matches it too. Any other is nothing, never a sweep of its own, so a sweep never
 //! starts another.
 
-use std::collections::BTreeSet;
-
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -63,33 +61,6 @@ pub fn retire_event(watch: &str, account: &str, run: &str) -> EventBridgeEvent {
     event.detail_type = RETIRE_TYPE.to_owned();
     event.account = Some(watch.to_owned());
     event
-}
-
-/// What a sweep read of the accounts before it fans out, through an AWS Config aggregator and
-/// Security Hub: an account is left out only when both say there is nothing in it to re-prove.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Narrowing {
-    /// The accounts the aggregator holds IAM roles of: Config records their roles.
-    pub covered: BTreeSet<String>,
-    /// Of those, the accounts with a role a partner can assume, or one the aggregator held no
-    /// readable item of.
-    pub partner: BTreeSet<String>,
-    /// The accounts whose findings Security Hub shows the watch's account: its own, and its
-    /// members' when it is their administrator.
-    pub visible: BTreeSet<String>,
-    /// Of those, the accounts holding an active finding of the watch.
-    pub held: BTreeSet<String>,
-}
-
-impl Narrowing {
-    /// Whether the sweep re-proves `account`: unless the aggregator covers it and shows no
-    /// partner role there, and Security Hub shows it and no finding of the watch in it — a
-    /// finding would go unsettled, and a role Config does not record unread.
-    pub fn sweeps(&self, account: &str) -> bool {
-        let empty = self.covered.contains(account) && !self.partner.contains(account);
-        let clean = self.visible.contains(account) && !self.held.contains(account);
-        !(empty && clean)
-    }
 }
 
 /// The event pattern of the bus's sweep rule: the sweep's events the watch's account put.
@@ -177,26 +148,6 @@ mod tests {
         assert!(matches!(odd, Some(Err(_))), "{odd:?}");
         let tick = json!({"source": "aws.events", "detail-type": "Scheduled Event"});
         assert_eq!(own_event(&tick, Some(HOME)), None);
-    }
-
-    /// An account is left out only when the aggregator covers it with no partner role and
-    /// Security Hub shows it with no finding of the watch.
-    #[test]
-    fn an_account_is_left_out_only_when_both_show_nothing_in_it() {
-        let set = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-        let n = Narrowing {
-            covered: set(&["a", "b", "c", "d"]),
-            partner: set(&["b"]),
-            visible: set(&["a", "b", "c", "e"]),
-            held: set(&["c"]),
-        };
-        let swept: Vec<&str> = ["a", "b", "c", "d", "e", "f"]
-            .into_iter()
-            .filter(|a| n.sweeps(a))
-            .collect();
-        // a: nothing anywhere; b: a partner role; c: a finding; d: its hub not seen; e, f:
-        // not covered by the aggregator.
-        assert_eq!(swept, ["b", "c", "d", "e", "f"]);
     }
 
     /// `watch destroy`'s last re-proof is the watch account's own, and asks for its account.
