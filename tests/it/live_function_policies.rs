@@ -222,8 +222,10 @@ fn check_and_verify_wait_for_two_round_trips_three_without_the_account() {
                 &["recorder", "us-east-1", group, frequency],
             );
         }
+        // Each call held a second: calls in flight together overlap even on a loaded machine
+        // (at 300 ms, a starved client started one late enough to read as a round of its own).
         env.proxy.set_faults(crate::support::FaultConfig {
-            latency: std::time::Duration::from_millis(300),
+            latency: std::time::Duration::from_millis(1000),
             ..crate::support::FaultConfig::default()
         });
         let rounds = |command: &str| {

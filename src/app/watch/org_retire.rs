@@ -96,6 +96,13 @@ fn settled_of(account: &str, failed: bool, payload: &Value) -> Result<Settled, S
             }
         }
     };
+    if record["change"]["scope"] == "nothing" {
+        let why = record["change"]["why"].as_str().unwrap_or_default();
+        return Err(format!(
+            "the function did not take the request ({why}): it predates this lambda-trust; \
+             run `lambda-trust watch deploy --organization` first, then destroy"
+        ));
+    }
     let ours = (record["accounts"].as_array().into_iter().flatten())
         .find(|a| a["account"] == account)
         .ok_or_else(|| format!("the function's answer names no account {account}"))?;
@@ -169,5 +176,12 @@ mod tests {
         assert!(other.contains("names no account 999988887777"), "{other}");
         let unpublished = settled_of(M, false, &record(json!({"error": "hub off"})));
         assert_eq!(unpublished, Err("hub off".to_owned()));
+        let older = json!({"change": {"scope": "nothing", "why": "a sweep event of another shape"},
+            "accounts": []});
+        let said = settled_of(M, false, &older).unwrap_err();
+        assert!(
+            said.contains("watch deploy --organization` first"),
+            "{said}"
+        );
     }
 }
