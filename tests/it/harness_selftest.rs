@@ -1648,9 +1648,16 @@ fn a_stacks_lambda_permission_is_a_statement_get_policy_reads() {
 /// Runs `code` with the project's Python (boto3 and botocore's models), the local AWS's URL as
 /// its first argument; fails the test with its error output unless it exits 0.
 fn run_python(code: &str, moto: &MotoServer) {
+    run_python_with(code, &[&moto.url()]);
+}
+
+/// `code` run by the venv's Python with `args` as `sys.argv[1:]`; it must succeed.
+fn run_python_with(code: &str, args: &[&str]) {
     let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
     let out = std::process::Command::new(python)
-        .args(["-c", code, &moto.url()])
+        .arg("-c")
+        .arg(code)
+        .args(args)
         .output()
         .expect("run python");
     assert!(
@@ -1996,16 +2003,7 @@ assert out.get("FunctionError") == "Unhandled", out
 assert got["errorType"] == "Boom", got
 "##
     );
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let out = std::process::Command::new(python)
-        .args(["-c", &code, &moto.url(), &api.address()])
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_python_with(&code, &[&moto.url(), &api.address()]);
 }
 
 /// A role CloudFormation creates with inline `Policies` (AWS::IAM::Role) holds each as IAM

@@ -88,7 +88,7 @@ print(json.dumps(sorted(i["Account"] for i in out)))
 }
 
 /// The organization watch's function in `account`: its environment (`None`: not there).
-fn function_env(env: &Env, account: &str) -> Option<Value> {
+pub(crate) fn function_env(env: &Env, account: &str) -> Option<Value> {
     let code = r#"
 try:
     f = client("lambda", sys.argv[2]).get_function_configuration(FunctionName="lambda-trust-org-watch")
@@ -493,24 +493,18 @@ fn a_members_iam_call_reaches_the_watchs_bus_with_its_account() {
     let (_org, admin, members, pkg) = ready(&env, 4);
     env.expect(&deploy_args(&pkg), 0);
     let member = members.iter().find(|m| **m != admin).unwrap();
-    let code = r#"
-admin, member = sys.argv[2], sys.argv[3]
-events, sqs = client("events", admin), client("sqs", admin)
-pattern = events.describe_rule(Name="lambda-trust-org-watch-changes",
-    EventBusName="lambda-trust-org-watch")["EventPattern"]
-url = sqs.create_queue(QueueName="caught")["QueueUrl"]
-arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-events.put_rule(Name="caught", EventBusName="lambda-trust-org-watch", EventPattern=pattern)
-events.put_targets(Rule="caught", EventBusName="lambda-trust-org-watch",
-    Targets=[{"Id": "q", "Arn": arn}])
+    let code = format!(
+        "admin, member = sys.argv[2], sys.argv[3]{CAUGHT}{}",
+        r#"
 client("events", member).put_events(Entries=[{"Source": "aws.iam",
     "DetailType": "AWS API Call via CloudTrail", "Detail": json.dumps({
         "eventSource": "iam.amazonaws.com", "eventName": "UpdateAssumeRolePolicy",
         "requestParameters": {"roleName": "vendor-lambda"}})}])
 got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
 print(json.dumps([json.loads(m["Body"]) for m in got]))
-"#;
-    let got: Value = serde_json::from_str(&python(&env, code, &[&admin, member])).unwrap();
+"#
+    );
+    let got: Value = serde_json::from_str(&python(&env, &code, &[&admin, member])).unwrap();
     let got = got.as_array().unwrap();
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0]["account"], member.as_str(), "{got:#?}");
@@ -545,22 +539,16 @@ fn an_account_that_joins_is_reproved_once_its_stack_set_instance_is_current() {
     let (_org, admin, _members, _) = ready(&env, 4);
     let binary = env!("CARGO_BIN_EXE_lambda-trust");
     env.expect(&deploy_args(binary), 0);
-    let code = r#"
-admin = sys.argv[2]
-events, sqs = client("events", admin), client("sqs", admin)
-pattern = events.describe_rule(Name="lambda-trust-org-watch-changes",
-    EventBusName="lambda-trust-org-watch")["EventPattern"]
-url = sqs.create_queue(QueueName="caught")["QueueUrl"]
-arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-events.put_rule(Name="caught", EventBusName="lambda-trust-org-watch", EventPattern=pattern)
-events.put_targets(Rule="caught", EventBusName="lambda-trust-org-watch",
-    Targets=[{"Id": "q", "Arn": arn}])
+    let code = format!(
+        "admin = sys.argv[2]{CAUGHT}{}",
+        r#"
 joined = client("organizations").create_account(AccountName="late",
     Email="late@example.com")["CreateAccountStatus"]["AccountId"]
 got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
 print(json.dumps({"joined": joined, "got": [json.loads(m["Body"]) for m in got]}))
-"#;
-    let out: Value = serde_json::from_str(&python(&env, code, &[&admin])).unwrap();
+"#
+    );
+    let out: Value = serde_json::from_str(&python(&env, &code, &[&admin])).unwrap();
     let joined = out["joined"].as_str().unwrap().to_owned();
     let got = out["got"].as_array().unwrap();
     assert_eq!(
@@ -583,15 +571,7 @@ print(json.dumps({"joined": joined, "got": [json.loads(m["Body"]) for m in got]}
     partner_role(&env, &joined, "vendor-lambda", &genesys(Some(THEIRS)));
     crate::live_security_hub::enable_hub(&env, &joined);
     let api = RuntimeApi::start();
-    let code = r#"
-lam = client("lambda", sys.argv[2])
-f = lam.get_function(FunctionName="lambda-trust-org-watch")
-lam.tag_resource(Resource=f["Configuration"]["FunctionArn"],
-    Tags={"lambda-trust-test:runtime": sys.argv[3]})
-print(json.dumps(f, default=str))
-"#;
-    let function: Value =
-        serde_json::from_str(&python(&env, code, &[&admin, &api.address()])).unwrap();
+    let function = crate::live_org_watch_destroy::deployed(&env, &admin, &api.address());
     let shipped = Shipped::start_from(&env, &api, &function, &credentials_of(&env, &admin));
     let code = r#"
 out = client("lambda", sys.argv[2]).invoke(FunctionName="lambda-trust-org-watch",
@@ -616,6 +596,19 @@ print(json.dumps({"error": out.get("FunctionError"), "payload": json.loads(out["
         "{codes:?}"
     );
 }
+
+/// Python, after `admin` is set: a queue, `url`, catching what the watch's bus's `-changes`
+/// rule takes there (the function's own target is not invoked by the local AWS).
+const CAUGHT: &str = r#"
+events, sqs = client("events", admin), client("sqs", admin)
+pattern = events.describe_rule(Name="lambda-trust-org-watch-changes",
+    EventBusName="lambda-trust-org-watch")["EventPattern"]
+url = sqs.create_queue(QueueName="caught")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_rule(Name="caught", EventBusName="lambda-trust-org-watch", EventPattern=pattern)
+events.put_targets(Rule="caught", EventBusName="lambda-trust-org-watch",
+    Targets=[{"Id": "q", "Arn": arn}])
+"#;
 
 /// `watch deploy --organization --package PKG --yes`.
 fn deploy_args(pkg: &str) -> [&str; 6] {
