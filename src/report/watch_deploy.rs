@@ -136,12 +136,13 @@ impl Report for WatchResult {
             Some(org) => format!("every partner role of organization {org}"),
             None => format!("role {}", self.role),
         };
-        let mut out = format!(
-            "{} {} ({}) watching {watching}\n",
+        let head = format!(
+            "{} {} ({}) watching {watching}",
             styles.bold("watch"),
             self.function,
             self.region,
         );
+        let mut out = super::fit::wrap(&head, "", "  ", WIDTH);
         let code = match (&self.deployed_code, self.deployed) {
             (_, true) if self.package_code.is_none() => {
                 "deployed; its code not compared (no package)".into()
@@ -319,5 +320,41 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    /// `destroy --organization`: the totals of the last re-proof, and each account not
+    /// re-proved with why and what proves it again, within 80 columns.
+    #[test]
+    fn destroy_says_what_each_account_kept_and_which_it_could_not_reprove() {
+        let mut result = status(Vec::new(), Vec::new());
+        "destroy".clone_into(&mut result.command);
+        result.active_findings = None;
+        let retired = |account: &str, archived, kept, error: Option<&str>| RetiredAccount {
+            account: account.into(),
+            archived,
+            kept,
+            error: error.map(str::to_owned),
+        };
+        result.retired = Some(vec![
+            retired("111122223333", 2, 1, None),
+            retired("222233334444", 0, 3, None),
+            retired(
+                "333344445555",
+                0,
+                0,
+                Some("sts:AssumeRole failed: AccessDenied"),
+            ),
+        ]);
+        let text = result.human(Styles::default());
+        assert!(
+            text.contains("2 of 3 account(s) re-proved a last time: archived 2"),
+            "{text}"
+        );
+        assert!(text.contains("kept 4 active that still fail"), "{text}");
+        assert!(
+            text.contains("not re-proved 333344445555: sts:AssumeRole"),
+            "{text}"
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
     }
 }
