@@ -47,7 +47,7 @@ impl fmt::Display for Secret {
 /// A Secrets Manager secret whose JSON is not an OAuth client: which secret, and what it lacks.
 #[derive(Debug, thiserror::Error)]
 #[error("the Secrets Manager secret {secret} is not a Genesys Cloud OAuth client: {problem}")]
-pub struct NotAnOAuthClient {
+pub(crate) struct NotAnOAuthClient {
     pub secret: String,
     pub problem: String,
 }

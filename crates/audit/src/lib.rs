@@ -74,14 +74,13 @@ pub use audit::{
     roles_accepting,
 };
 pub use details::{parse_details, InputError, PolicyDetail, RawDocument, RoleDetail};
-pub use documents::RoleDocument;
 pub use findings::{Code as AuditCode, Finding as AuditFinding};
 pub use genesys::judge_genesys;
 pub use lambda_trust_verdict::{Outcome, Severity};
 pub use path::{arns_to_read, AuditPath, Listed as ListedFunctions};
 pub use report::{
-    AccountPath, AccountReport, DynamicAction, ExternalIds, FunctionReport, GenesysIntegration,
-    GenesysReport, IdKind, InvokableKind, InvokableScope, RoleReport, Summary,
+    AccountPath, AccountReport, ExternalIds, GenesysReport, IdKind, InvokableKind, RoleReport,
+    Summary,
 };
 pub use usage::mark_unused;
 
@@ -93,7 +92,7 @@ pub use config_items::{
     aggregate as aggregate_iam, aggregated_policies_to_read, AggregatedIam,
     POLICY_TYPE as CONFIG_POLICY_TYPE, ROLE_TYPE as CONFIG_ROLE_TYPE,
 };
-pub use org::{parse_accounts, AccountOutcome, OrgReport, OrgSummary};
+pub use org::{parse_accounts, AccountOutcome, OrgReport};
 
 // Before it is applied: Terraform plans and CloudFormation templates.
 pub use iac::{

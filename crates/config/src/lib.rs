@@ -22,21 +22,21 @@
 #![warn(missing_docs, unreachable_pub)]
 
 // Read: the config, its warnings and errors.
-pub use error::{ConfigError, Problem, TomlProblem, Warning};
+pub use error::{ConfigError, Problem, Warning};
 pub use load::{
     environment_names, parse_str, parse_str_env, parse_str_reading, ConfigFile, Loaded,
 };
 pub use model::{
     identity_digest, is_ours, AccountAccess, AwsConfig, Config, ManagedBy, Partner, PolicyConfig,
-    RoleConfig, TargetConfig, TrustConfig, WatchConfig, WatchEngine, CONFIG_TAG_KEY,
-    DEFAULT_WATCH_SCHEDULE, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE,
+    RoleConfig, TargetConfig, TrustConfig, WatchEngine, CONFIG_TAG_KEY, DEFAULT_WATCH_SCHEDULE,
+    DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE,
 };
 pub use rules::{is_external_id, is_session_name, is_uuid, show, ORG_ID_WHERE};
 
 // Resolve a target.
 pub use function::{
-    check_qualifier, parse_function, target_identity, FunctionArn, FunctionRef, RuleError,
-    TargetIdentity, TargetProblem,
+    check_qualifier, parse_function, target_identity, FunctionArn, FunctionRef, TargetIdentity,
+    TargetProblem,
 };
 
 // Edit in place, and write a new one.

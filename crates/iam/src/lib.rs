@@ -53,15 +53,15 @@ pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request
 pub use keys::malformed_context;
 pub use model::{
     ActionClause, Condition, ConditionOperator, Effect, OperatorKind, Policy,
-    PolicyVersion as LanguageVersion, PrincipalClause, PrincipalMap, Principals, ResourceClause,
-    SetOperator, Statement,
+    PolicyVersion as LanguageVersion, PrincipalClause, Principals, ResourceClause, SetOperator,
+    Statement,
 };
 pub use path::{
     check_org_policy_files, not_enabled_document, org_policies_from_files, org_policy_files,
     organization_stops, rcps_cover, security as path_security, Availability, AvailabilityVerdict,
-    BlockReason, ControlPolicies, Known, Level, LevelKind, OrgFileError, OrgLevel, OrgPolicies,
-    OrgPolicy, Partner as PathPartner, PathInput, PathReport, PolicyKind, RoleAccount, RoleSide,
-    Security, SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
+    BlockReason, ControlPolicies, Known, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy,
+    Partner as PathPartner, PathInput, PathReport, PolicyKind, RoleAccount, RoleSide, Security,
+    SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
 };
 pub use prove::realize::{
     fits as resource_fits_action, real_actions, regions as partition_regions,

@@ -40,13 +40,8 @@ mod security_hub;
 mod shard;
 mod state;
 
-pub use config_items::{
-    policies_from_items, ConfigItem, FromConfig, RecordedPolicy, FUNCTION_TYPE,
-};
-pub use genesys::action::{
-    ActionConfig, ActionContract, ActionDef, ContractInput, ContractOutput, RequestConfig,
-    ResponseConfig,
-};
+pub use config_items::{policies_from_items, ConfigItem, FromConfig, FUNCTION_TYPE};
+pub use genesys::action::{ActionConfig, ActionContract, ActionDef, RequestConfig, ResponseConfig};
 pub use genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 pub use genesys::state::{
     compare_listed_dates, notes_beside_ledger, settled_by_ledger, url_pattern, whole_second,

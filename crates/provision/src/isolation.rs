@@ -19,7 +19,8 @@ use std::collections::BTreeMap;
 use lambda_trust_config::{Config, Loaded};
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request, Verdict};
 
-pub use crate::isolation_claim::{IsolationClaim, IsolationKind};
+pub use crate::isolation_claim::IsolationClaim;
+pub(crate) use crate::isolation_claim::IsolationKind;
 use crate::prove::role_arn;
 use lambda_trust_model::{Observed, Rendered};
 

@@ -91,8 +91,7 @@ pub use genesys::plan::GenesysPlanError;
 pub use genesys::{
     describe_genesys, genesys_checks, genesys_findings, genesys_notes, integration_deployment,
     plan_genesys, plan_genesys_destroy, test_verdict, ActionRef, ConfigWrite, CredentialRef,
-    DeleteWhy, GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun,
-    UpdateVia,
+    GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun, UpdateVia,
 };
 pub use plan::{
     changes as plan_changes, check_deployment, check_external_id, held_permissions, plan,
@@ -118,24 +117,22 @@ pub use verify::{
 };
 
 // Drift: findings, their codes and remedies, `check`'s judgement, who changed what.
-pub use check::{aws_drift, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide};
-pub use check_reading::{
-    AwsReading, AwsUnread, CheckReading, GenesysReading, ReadAgain, SideError,
-};
+pub use check::{aws_drift, config_report, judge_aws, AwsRead, GenesysSide};
+pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading, SideError};
 pub use drift::{
     drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport, ConfigStatus,
     Finding, Kind as FindingKind, Remedy,
 };
 pub use trail::{
     answered as lookup_answered, app_name, attribute as attribute_findings, genesys_attribution,
-    resources_to_look_up, suffix as attribution_suffix, Attribution, ChangedBy, GenesysLookup,
-    Lookup, LookupsSaid, Trail, TrailEvent, TrailSource, LOOKBACK_DAYS,
+    resources_to_look_up, suffix as attribution_suffix, ChangedBy, GenesysLookup, Lookup,
+    LookupsSaid, Trail, TrailEvent, TrailSource, LOOKBACK_DAYS,
 };
 
 // Environments: isolation and promotion.
 pub use isolation::{
     isolation, not_read as isolation_not_read, Environment as IsolationEnvironment,
-    EnvironmentsRead, IsolationClaim, IsolationKind,
+    EnvironmentsRead, IsolationClaim,
 };
 pub use promotion::{differences, Difference, Environment as PromotionEnvironment};
 
@@ -157,11 +154,11 @@ pub use watch::classify::{
 pub use watch::deploy::{
     deployment as watch_deployment, plan as plan_watch, prove_read_only, read_executable,
     read_roles, runs_on_al2023, secret_readable, teardown as watch_teardown, watch_names,
-    Bootstrap, Deployment, Executable, NotOurs, Seen, SeenBus, SeenConfigRule, SeenFunction,
-    SeenRole, SeenRule, WatchBus, WatchConfigRule, WatchFunction, WatchInput, WatchNames, WatchOp,
-    WatchRole, WatchRule, ORGANIZATION_WATCHER, PACKAGE_SECTION, READ_ROLES_ENV, WATCH_TAG,
+    Deployment, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchConfigRule,
+    WatchFunction, WatchInput, WatchOp, WatchRule, ORGANIZATION_WATCHER, PACKAGE_SECTION,
+    READ_ROLES_ENV, WATCH_TAG,
 };
-pub use watch::event::{read_event, ApiCall, RuleEvent, WatchEvent};
+pub use watch::event::{read_event, RuleEvent, WatchEvent};
 pub use watch::generator::{settled_prefix, settles, watch_generator, Settles, WatchCode};
 pub use watch::organization::change::{classify as classify_org_event, OrgChange};
 pub use watch::organization::home::{org_watch_deployment, OrgWatchDeployment};

@@ -60,7 +60,7 @@ mod vocabulary;
 pub use files::{check_org_policy_files, org_policies_from_files};
 pub use hop::organization_stops;
 pub use not_enabled::not_enabled_document;
-pub use org_file::{org_policy_files, OrgFileError};
+pub use org_file::org_policy_files;
 pub use prove::{Availability, AvailabilityVerdict};
 pub use report::PathReport;
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};

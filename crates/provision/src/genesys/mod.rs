@@ -17,7 +17,7 @@ pub(crate) use findings::refused_whole;
 pub use findings::{genesys_checks, genesys_findings, genesys_notes, GenesysFinding};
 pub use plan::{
     integration_deployment, plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite,
-    CredentialRef, DeleteWhy, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, UpdateVia,
+    CredentialRef, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, UpdateVia,
 };
 pub use test_verdict::{test_verdict, TestRun};
 

@@ -2,7 +2,7 @@
 //! no network.
 #![cfg(test)]
 
-use crate::genesys::plan::{as_observed, template_reach};
+use crate::genesys::plan::{as_observed, template_reach, DeleteWhy};
 use crate::*;
 use lambda_trust_model::{
     settled_by_ledger, ActionDef, ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger,

@@ -18,15 +18,15 @@ mod rules;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use bootstrap::{read_executable, runs_on_al2023, Bootstrap, Executable, PACKAGE_SECTION};
+pub use bootstrap::{read_executable, runs_on_al2023, PACKAGE_SECTION};
+pub(crate) use model::WatchRole;
 use model::{former_home_region, home_region};
 pub use model::{
-    read_roles, watch_names, Deployment, WatchBus, WatchConfigRule, WatchFunction, WatchInput,
-    WatchNames, WatchRole, WatchRule, ORGANIZATION_WATCHER, READ_ROLES_ENV, WATCH_TAG,
+    read_roles, watch_names, Deployment, WatchConfigRule, WatchFunction, WatchInput, WatchRule,
+    ORGANIZATION_WATCHER, READ_ROLES_ENV, WATCH_TAG,
 };
 pub use plan::{
-    plan, teardown, NotOurs, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule,
-    WatchOp,
+    plan, teardown, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,
 };
 pub use role::{prove_read_only, secret_readable};
 pub(crate) use rules::frequency;

@@ -4,6 +4,7 @@
 //! own.
 #![cfg(test)]
 
+use super::model::WatchRole;
 use super::rules;
 use crate::*;
 use serde_json::json;
