@@ -2120,3 +2120,39 @@ assert theirs == [f"f-{MEMBER}"], theirs
     );
     run_python(&code, &moto);
 }
+
+/// An organization trail is in every account of the organization: a member's DescribeTrails
+/// lists it under the management account's ARN, and its status and event selectors are read
+/// by that ARN (CloudTrail API Reference, CreateTrail: IsOrganizationTrail; User Guide,
+/// "Creating a trail for an organization"); a trail of the management account alone, and an
+/// account outside the organization, see none of it (moto: the trail is in the management
+/// account alone).
+#[test]
+fn an_organization_trail_is_seen_in_each_member_account() {
+    let moto = MotoServer::start();
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r#"
+MANAGEMENT, OUTSIDER = "111111111111", "333333333333"
+org = client("organizations", MANAGEMENT)
+org.create_organization(FeatureSet="ALL")
+member = org.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]["AccountId"]
+client("s3", MANAGEMENT).create_bucket(Bucket="org-trail")
+trail = client("cloudtrail", MANAGEMENT)
+arn = trail.create_trail(Name="org", S3BucketName="org-trail", IsMultiRegionTrail=True,
+    IsOrganizationTrail=True)["TrailARN"]
+trail.create_trail(Name="mine", S3BucketName="org-trail")
+trail.start_logging(Name="org")
+trail.put_event_selectors(TrailName="org", EventSelectors=[
+    {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
+seen = client("cloudtrail", member).describe_trails(includeShadowTrails=True)["trailList"]
+assert [t["TrailARN"] for t in seen] == [arn], seen
+assert seen[0]["IsOrganizationTrail"] is True, seen
+assert client("cloudtrail", member).get_trail_status(Name=arn)["IsLogging"] is True
+selectors = client("cloudtrail", member).get_event_selectors(TrailName=arn)["EventSelectors"]
+assert selectors[0]["ReadWriteType"] == "WriteOnly", selectors
+assert client("cloudtrail", OUTSIDER).describe_trails(includeShadowTrails=True)["trailList"] == []
+"#
+    );
+    run_python(&code, &moto);
+}

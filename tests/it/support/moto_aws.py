@@ -47,6 +47,12 @@ Developer Guide, "Working with resource-based IAM policies in Lambda", "Lambda q
   statement in that same policy, its Sid the physical ID CloudFormation generates (moto: a
   second store GetPolicy does not read, the principal a bare string).
 
+AWS CloudTrail (API Reference: CreateTrail, UpdateTrail, DescribeTrails; User Guide, "Creating a
+trail for an organization"):
+- An organization trail is in every account of the organization: a member's DescribeTrails
+  lists it (the management account's ARN), GetTrailStatus and GetEventSelectors answer for it
+  by that ARN (moto: it is in the management account alone).
+
 Security Hub CSPM (API Reference: BatchImportFindings, GetFindings, AwsSecurityFindingFilters,
 Workflow; User Guide, "BatchImportFindings for finding providers"):
 - Findings are taken only while Security Hub is enabled in the account and region:
@@ -723,6 +729,58 @@ def role_put_policy(self, policy_name, policy_json):
 
 
 iam_models.Role.put_policy = role_put_policy
+
+
+# ------------------------------------------------------------------ CloudTrail
+# An organization trail is created in every account of the organization (CloudTrail API
+# Reference, CreateTrail and UpdateTrail: IsOrganizationTrail, "the trail will be created in all
+# AWS accounts that belong to the organization"; User Guide, "Creating a trail for an
+# organization": members see it and cannot change it): a member's DescribeTrails lists it under
+# the management account's ARN, and GetTrailStatus and GetEventSelectors answer for it by that
+# ARN. moto: the trail exists in the management account alone, so a member has no trail.
+
+from moto.cloudtrail import models as ct_models  # noqa: E402
+
+CtBackend = ct_models.CloudTrailBackend
+
+
+def organization_trails(backend):
+    """The organization trails of the organization the member `backend`'s account is in."""
+    member = backends.master_accounts.get(backend.account_id)
+    if member is None or member[0] == backend.account_id:
+        return []
+    found = []
+    for region_backend in list(ct_models.cloudtrail_backends[member[0]].values()):
+        found.extend(t for t in region_backend.trails.values() if t.is_org_trail)
+    return found
+
+
+_describe_trails = CtBackend.describe_trails
+
+
+def describe_trails(self, include_shadow_trails):
+    own = list(_describe_trails(self, include_shadow_trails))
+    here = [
+        t
+        for t in organization_trails(self)
+        if t.region_name == self.region_name or (include_shadow_trails and t.is_multi_region)
+    ]
+    return own + here
+
+
+_get_event_selectors = CtBackend.get_event_selectors
+
+
+def get_event_selectors(self, trail_name):
+    theirs = next((t for t in organization_trails(self) if t.arn == trail_name), None)
+    if theirs is None:
+        return _get_event_selectors(self, trail_name)
+    event_selectors, advanced = theirs.get_event_selectors()
+    return theirs.arn, event_selectors, advanced
+
+
+CtBackend.describe_trails = describe_trails
+CtBackend.get_event_selectors = get_event_selectors
 
 
 # ------------------------------------------------------------------ Security Hub
