@@ -559,12 +559,14 @@ fn rule_arn(clients: &Clients, rule: &WatchRule) -> String {
 /// The trail that logs `region`'s management events — what EventBridge's "AWS API Call via
 /// CloudTrail" events need (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html>):
 /// a trail of that region or a multi-region one, logging, whose event selectors take
-/// management events. `None`: no such trail.
+/// management events. `None`: no such trail. Each call is counted in `calls`.
 pub(crate) async fn logging_trail(
     clients: &Clients,
     region: &str,
+    calls: &crate::aws::audit::CallCount,
 ) -> Result<Option<String>, AwsError> {
     let trail = clients.cloudtrail(region);
+    calls.add();
     let out = (trail.describe_trails())
         .include_shadow_trails(true)
         .send()
@@ -577,6 +579,7 @@ pub(crate) async fn logging_trail(
         };
         // A multi-region trail is read in its home region (elsewhere it is a shadow).
         let trail = clients.cloudtrail(t.home_region().unwrap_or(region));
+        calls.add();
         let status = (trail.get_trail_status())
             .name(arn)
             .send()
@@ -585,6 +588,7 @@ pub(crate) async fn logging_trail(
         if status.is_logging() != Some(true) {
             continue;
         }
+        calls.add();
         let selectors = (trail.get_event_selectors())
             .trail_name(arn)
             .send()

@@ -13,7 +13,7 @@ use crate::error::{Result, Status};
 use crate::report::{self, OrgWatchChange};
 use lambda_trust_audit::AccountReport;
 use lambda_trust_provision::{
-    OrgAccountRecord, OrgChange, OrgWatchRecord, OrgWatchSettings, Published,
+    Hearing, OrgAccountRecord, OrgChange, OrgWatchRecord, OrgWatchSettings, Published,
 };
 
 /// Serves the organization watch's invocations until Lambda stops the environment.
@@ -38,6 +38,10 @@ impl OrgRender for Asff {
 
     fn not_watched(&self, at: (&str, &str), account: &str, why: &str) -> Value {
         report::organization_watch_blind_finding(at, account, why, &meta())
+    }
+
+    fn not_heard(&self, at: (&str, &str), account: &str, hearing: &Hearing) -> Option<Value> {
+        report::organization_watch_unheard_finding(at, account, hearing, &meta())
     }
 }
 
@@ -75,6 +79,7 @@ fn account(a: &AccountRun) -> OrgAccountRecord {
         published: a.published.as_ref().map(published),
         calls: a.calls,
         watch_account: a.watch_account.as_ref().map(published),
+        heard: a.heard.clone(),
     }
 }
 

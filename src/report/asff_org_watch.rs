@@ -15,9 +15,10 @@ use super::asff::{
 use super::audit_html::HtmlMeta;
 use lambda_trust_audit::AccountReport;
 use lambda_trust_model::{
-    organization_watch_blind, organization_watch_generator, product_arn,
+    organization_watch_account, organization_watch_generator, product_arn,
     ORGANIZATION_WATCH_GENERATOR,
 };
+use lambda_trust_provision::Hearing;
 
 /// The change the findings name: CloudTrail's `eventName` and who made the call.
 pub(crate) struct OrgWatchChange<'a> {
@@ -70,15 +71,71 @@ pub(crate) fn organization_watch_findings(
 /// watch cannot see is said where the watch's owners look, never left silent. Its `Id` and
 /// generator are `organization_watch_blind(account)`, which the account's next reading settles.
 pub(crate) fn organization_watch_blind_finding(
-    (home, region): (&str, &str),
+    at: (&str, &str),
     account: &str,
     why: &str,
     meta: &HtmlMeta,
 ) -> Value {
+    let about = About {
+        code: "not-watched",
+        title: format!("account {account} is not watched: its partner roles are not re-proved"),
+        description: why.to_owned(),
+        fix: "Put the organization watch's reader role in the account (its StackSet instance CURRENT), enable Security Hub there, and let no SCP deny the function's sts:AssumeRole; the account's next change re-reads it and settles this finding.",
+    };
+    account_finding(at, account, about, meta)
+}
+
+/// The finding, there too, that `account`'s IAM calls do not reach the watch (no trail logs
+/// its management events where IAM's calls are announced), or may not (its trails could not be
+/// read); `None` when a trail logs them. Its generator is
+/// `organization_watch_account(account, "not-heard")`; the account's next whole reading
+/// settles it.
+pub(crate) fn organization_watch_unheard_finding(
+    at: (&str, &str),
+    account: &str,
+    hearing: &Hearing,
+    meta: &HtmlMeta,
+) -> Option<Value> {
+    let (title, description) = match hearing {
+        Hearing::Heard { .. } => return None,
+        Hearing::NotHeard { region } => (
+            format!("account {account}'s IAM calls do not reach the watch: no trail logs them"),
+            format!("No trail logs account {account}'s management events in {region}, where IAM's calls are announced, so EventBridge announces none of them and no rule forwards them: a change to a partner role there is re-proved only by the next sweep (hourly)."),
+        ),
+        Hearing::Unknown { region, why } => (
+            format!("account {account}'s IAM calls may not reach the watch: its trails were not read"),
+            format!("Whether a trail logs account {account}'s management events in {region} is unknown: its trails could not be read ({why}). A watch deployed before its reader could read them: deploy it again."),
+        ),
+    };
+    let about = About {
+        code: "not-heard",
+        title,
+        description,
+        fix: "Log the account's management events: an organization trail in the management account (aws cloudtrail create-trail --name org --s3-bucket-name BUCKET --is-organization-trail --is-multi-region-trail, then aws cloudtrail start-logging --name org), or a trail in the account itself; with its trails unreadable, `lambda-trust watch deploy --organization` first. The account's next sweep settles this finding.",
+    };
+    Some(account_finding(at, account, about, meta))
+}
+
+/// What an account finding of the watch says.
+struct About {
+    code: &'static str,
+    title: String,
+    description: String,
+    fix: &'static str,
+}
+
+/// A finding about `account` itself, in the watch's own account `home` and `region`, under the
+/// generator `organization_watch_account(account, code)`.
+fn account_finding(
+    (home, region): (&str, &str),
+    account: &str,
+    about: About,
+    meta: &HtmlMeta,
+) -> Value {
     let partition = lambda_trust_iam::partition_of_region(region).unwrap_or("aws");
-    let id = organization_watch_blind(account);
+    let id = organization_watch_account(account, about.code);
     let now = timestamp(meta.generated);
-    let severity = json!({"Label": "MEDIUM", "Original": "not-watched"});
+    let severity = json!({"Label": "MEDIUM", "Original": about.code});
     json!({
         "SchemaVersion": SCHEMA_VERSION,
         "Id": id,
@@ -93,11 +150,11 @@ pub(crate) fn organization_watch_blind_finding(
         "UpdatedAt": now,
         "Severity": severity,
         "FindingProviderFields": {"Severity": severity, "Types": [FINDING_TYPE]},
-        "Title": format!("account {account} is not watched: its partner roles are not re-proved"),
-        "Description": cut(why, 1024),
-        "Remediation": {"Recommendation": {"Text": "Put the organization watch's reader role in the account (its StackSet instance CURRENT), enable Security Hub there, and let no SCP deny the function's sts:AssumeRole; the account's next change re-reads it and settles this finding."}},
+        "Title": cut(&about.title, 256),
+        "Description": cut(&about.description, 1024),
+        "Remediation": {"Recommendation": {"Text": cut(about.fix, 512)}},
         "ProductFields": {
-            "lambda-trust/Code": "not-watched",
+            "lambda-trust/Code": about.code,
             "lambda-trust/Account": account,
             "lambda-trust/ProviderName": "lambda-trust",
             "lambda-trust/ProviderVersion": cut(&meta.version, MAX_FIELD_VALUE),

@@ -73,7 +73,8 @@ mod watch_words;
 mod tests;
 
 pub(crate) use asff_org_watch::{
-    organization_watch_blind_finding, organization_watch_findings, OrgWatchChange,
+    organization_watch_blind_finding, organization_watch_findings,
+    organization_watch_unheard_finding, OrgWatchChange,
 };
 pub(crate) use asff_watch::{watch_findings, WatchSubject};
 pub use audit::account_sarif as audit_sarif;

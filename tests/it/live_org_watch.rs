@@ -48,6 +48,7 @@ for account in ["123456789012"] + members:
 print(json.dumps({"organization": org_id, "members": members}))
 "#;
     let out = python(env, code, &[&n.to_string(), READER]);
+    organization_trail(env, true);
     let out: Value = serde_json::from_str(&out).expect("the organization");
     let members = out["members"].as_array().unwrap();
     let members = members.iter().map(|m| m.as_str().unwrap().to_owned());
@@ -55,6 +56,23 @@ print(json.dumps({"organization": org_id, "members": members}))
         out["organization"].as_str().unwrap().into(),
         members.collect(),
     )
+}
+
+/// The organization trail `org` of the management account (the test's own), multi-region,
+/// logging every account's management events when `logging` (created the first time).
+pub(crate) fn organization_trail(env: &Env, logging: bool) {
+    let code = r#"
+trail = client("cloudtrail")
+if "org" not in [t["Name"] for t in trail.describe_trails()["trailList"]]:
+    client("s3").create_bucket(Bucket="lambda-trust-org-trail")
+    trail.create_trail(Name="org", S3BucketName="lambda-trust-org-trail",
+        IsMultiRegionTrail=True, IsOrganizationTrail=True)
+if sys.argv[2] == "true":
+    trail.start_logging(Name="org")
+else:
+    trail.stop_logging(Name="org")
+"#;
+    python(env, code, &[&logging.to_string()]);
 }
 
 /// In `account`: the function `{name}-target` and the role `name` with `trust` (a trust
@@ -368,7 +386,12 @@ fn another_orgs_id_is_a_finding_and_a_role_no_partner_can_assume_costs_three_cal
 
 /// The watch's own findings about `account` (`:account`: no role's name).
 pub(crate) fn not_watched(env: &Env, account: &str, state: &str) -> Vec<Value> {
-    let generator = format!("lambda-trust/organization-watch/{account}/:account/not-watched");
+    about_account(env, account, "not-watched", state)
+}
+
+/// The watch's findings `code` about `account` itself in its own account's hub, in `state`.
+pub(crate) fn about_account(env: &Env, account: &str, code: &str, state: &str) -> Vec<Value> {
+    let generator = format!("lambda-trust/organization-watch/{account}/:account/{code}");
     (hub_findings(env, ACCOUNT).into_iter())
         .filter(|f| f["GeneratorId"] == generator.as_str())
         .filter(|f| f["RecordState"] == state)

@@ -45,6 +45,7 @@ org.register_delegated_administrator(AccountId=members[0],
 print(json.dumps({"organization": org_id, "members": members}))
 "#;
     let out: Value = serde_json::from_str(&python(env, code, &[&n.to_string()])).unwrap();
+    crate::live_org_watch::organization_trail(env, true);
     let members: Vec<String> = (out["members"].as_array().unwrap().iter())
         .map(|m| m.as_str().unwrap().to_owned())
         .collect();

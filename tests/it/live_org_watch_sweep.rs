@@ -7,7 +7,8 @@
 //! sweep whose events are not all taken is never answered healthy.
 
 use crate::live_org_watch::{
-    codes, genesys, invoke, org_findings, organization, partner_role, watching_with, ROLE,
+    about_account, codes, genesys, invoke, org_findings, organization, organization_trail,
+    partner_role, watching_with, ROLE,
 };
 use crate::live_security_hub::{enable_hub, python};
 use crate::support;
@@ -286,4 +287,69 @@ client("config").put_configuration_aggregator(ConfigurationAggregatorName="org",
     assert_eq!(swept["skipped"], 0, "{answer:#}");
     let why = swept["not_narrowed"].as_str().unwrap_or_default();
     assert!(why.contains("nope"), "{answer:#}");
+}
+
+/// An account whose management events no trail logs is not heard: EventBridge announces none
+/// of its IAM calls, so only the sweep re-proves it. Its sweep says so in the watch's own
+/// Security Hub (where status reads it), never failing the invocation: the account was
+/// re-proved. Once the organization trail logs again, its next sweep settles it.
+#[test]
+fn an_account_no_trail_logs_is_said_not_heard_until_a_trail_logs_it() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let m4 = members[3].clone();
+    enable_hub(&env, &m4);
+    enable_hub(&env, ACCOUNT);
+    let queue = bus_with_a_listener(&env);
+    let (api, _function) = watching_with(&env, &organization, &[("LAMBDA_TRUST_BUS", BUS)]);
+    assert_eq!(invoke(&api, &schedule_tick())["kind"], "response");
+    let events = delivered(&env, &queue);
+    let m4_event = (events.iter())
+        .find(|e| e["detail"]["account"] == m4.as_str())
+        .unwrap();
+
+    // The organization trail logs every account's management events: heard, nothing said.
+    let answer = invoke(&api, m4_event);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let heard = &answer["body"]["accounts"][0]["heard"];
+    assert_eq!(
+        heard,
+        &json!({"status": "heard", "trail": "org"}),
+        "{answer:#}"
+    );
+    assert_eq!(
+        about_account(&env, &m4, "not-heard", "ACTIVE"),
+        Vec::<Value>::new()
+    );
+
+    // The trail stops logging: not heard, said in the watch's account, naming m4.
+    organization_trail(&env, false);
+    let answer = invoke(&api, m4_event);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let heard = &answer["body"]["accounts"][0]["heard"];
+    assert_eq!(
+        heard,
+        &json!({"status": "not-heard", "region": "us-east-1"}),
+        "{answer:#}"
+    );
+    let said = about_account(&env, &m4, "not-heard", "ACTIVE");
+    assert_eq!(said.len(), 1, "{said:#?}");
+    assert_eq!(said[0]["AwsAccountId"], ACCOUNT);
+    assert_eq!(
+        said[0]["Resources"][0]["Id"],
+        format!("AWS::::Account:{m4}")
+    );
+    let title = said[0]["Title"].as_str().unwrap();
+    assert!(title.contains("do not reach the watch"), "{title}");
+    // Logging again: the trail is read through each account's reader, so one trail heard
+    // again is heard in every account.
+    organization_trail(&env, true);
+    // Logging again: m4's next sweep settles what was said.
+    let answer = invoke(&api, m4_event);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    assert_eq!(
+        about_account(&env, &m4, "not-heard", "ACTIVE"),
+        Vec::<Value>::new()
+    );
+    assert_eq!(about_account(&env, &m4, "not-heard", "ARCHIVED").len(), 1);
 }

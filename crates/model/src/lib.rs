@@ -65,9 +65,10 @@ pub use schema_refs::{
     COMMON_FILE as SCHEMA_COMMON_FILE,
 };
 pub use security_hub::{
-    organization_watch_blind, organization_watch_generator, organization_watch_settled,
-    plan_import, product_arn, HubCounts, ImportPlan, Listed as ListedFinding, TooLarge,
-    DIGEST_FIELD, GENERATOR_PREFIX, ORGANIZATION_WATCH_GENERATOR, WATCH_GENERATOR,
+    organization_watch_account, organization_watch_blind, organization_watch_generator,
+    organization_watch_settled, plan_import, product_arn, HubCounts, ImportPlan,
+    Listed as ListedFinding, TooLarge, DIGEST_FIELD, GENERATOR_PREFIX,
+    ORGANIZATION_WATCH_GENERATOR, WATCH_GENERATOR,
 };
 pub use shard::{assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS};
 pub use state::{

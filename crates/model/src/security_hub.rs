@@ -53,7 +53,14 @@ pub fn organization_watch_settled(account: &str, role: Option<&str>) -> String {
 /// segment `:account` is no role's name (IAM's role names hold no `:`), so no role's prefix
 /// reaches it; `account`'s own prefix does, and its reading settles it.
 pub fn organization_watch_blind(account: &str) -> String {
-    format!("{ORGANIZATION_WATCH_GENERATOR}{account}/:account/not-watched")
+    organization_watch_account(account, "not-watched")
+}
+
+/// The generator of the organization watch's finding `code` about `account` itself, in its own
+/// account (`not-watched`, `not-heard`); with an empty `code`, the prefix of them all, which
+/// an account's whole reading settles (a role's reading settles `not-watched` alone).
+pub fn organization_watch_account(account: &str, code: &str) -> String {
+    format!("{ORGANIZATION_WATCH_GENERATOR}{account}/:account/{code}")
 }
 
 /// What Security Hub took of one run's findings.

@@ -118,7 +118,7 @@ pub(super) async fn trails(
         let Some(acting) = acting else {
             return Ok(WatchNote::TrailsNotRead { at, why: None });
         };
-        match live::logging_trail(acting, region).await {
+        match live::logging_trail(acting, region, &Default::default()).await {
             Ok(Some(trail)) => Ok(WatchNote::Trail { at, trail }),
             Ok(None) => Err(WatchProblem::NoTrail { at }),
             Err(e) => Ok(WatchNote::TrailsNotRead {

@@ -1,12 +1,12 @@
 //! What the organization watch's function said it cannot watch: its active "account M is not
-//! watched" findings in its own account's Security Hub (`report::asff_org_watch`), each a
+//! watched" and "account M's IAM calls do not reach the watch" findings in its own account's Security Hub (`report::asff_org_watch`), each a
 //! problem naming M — or that it cannot say it (Security Hub off there), or why they were not
 //! read.
 
 use crate::aws::security_hub::held;
 use crate::aws::Clients;
 use crate::event::{WatchNote, WatchProblem};
-use lambda_trust_model::{organization_watch_blind, product_arn, ORGANIZATION_WATCH_GENERATOR};
+use lambda_trust_model::{organization_watch_account, product_arn, ORGANIZATION_WATCH_GENERATOR};
 
 /// The accounts the function found it cannot watch, from its account's (`watch`) hub in
 /// `region`.
@@ -43,11 +43,13 @@ pub(crate) async fn not_watched(
     (problems, None)
 }
 
-/// The account a not-watched finding's generator names (`None`: another finding).
+/// The account a finding about an account itself names — not watched, not heard — (`None`:
+/// a role's finding, or another tool's).
 fn blind_account(generator: &str) -> Option<String> {
     let rest = generator.strip_prefix(ORGANIZATION_WATCH_GENERATOR)?;
     let account = rest.split('/').next()?;
-    (organization_watch_blind(account) == generator).then(|| account.to_owned())
+    let about = organization_watch_account(account, "");
+    (generator.starts_with(&about) && generator.len() > about.len()).then(|| account.to_owned())
 }
 
 #[cfg(test)]
@@ -55,9 +57,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_not_watched_finding_names_its_account() {
-        let blind = organization_watch_blind("222233334444");
+    fn only_a_finding_about_the_account_itself_names_it() {
+        let blind = lambda_trust_model::organization_watch_blind("222233334444");
         assert_eq!(blind_account(&blind).as_deref(), Some("222233334444"));
+        let unheard = organization_watch_account("222233334444", "not-heard");
+        assert_eq!(blind_account(&unheard).as_deref(), Some("222233334444"));
         let role = lambda_trust_model::organization_watch_generator(
             "222233334444",
             "vendor",

@@ -39,8 +39,10 @@ use crate::aws::{AwsError, Clients};
 use crate::error::{Error, Result};
 use crate::event::Said;
 use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole, Baseline};
-use lambda_trust_model::{organization_watch_blind, organization_watch_settled};
-use lambda_trust_provision::{OrgChange, OrgWatchSettings, SweptRecord};
+use lambda_trust_model::{
+    organization_watch_account, organization_watch_blind, organization_watch_settled,
+};
+use lambda_trust_provision::{Hearing, OrgChange, OrgWatchSettings, SweptRecord};
 
 /// The function's state between invocations: its settings, its clients once connected, and
 /// the organization's policies once read.
@@ -69,6 +71,8 @@ pub(crate) struct AccountRun {
     /// In the watch's own Security Hub: the finding that the account is not watched, imported
     /// (it could not be read or published to) or settled (it was); `None`: not touched.
     pub watch_account: Option<std::result::Result<Sent, String>>,
+    /// Whether the account's IAM calls reach the watch, read on a whole account's reading.
+    pub heard: Option<Hearing>,
 }
 
 /// What a change reaches in its account.
@@ -97,6 +101,9 @@ pub(crate) trait OrgRender {
     /// The finding, in the watch's account `home` and `region`, that `account` is not
     /// watched, and why.
     fn not_watched(&self, at: (&str, &str), account: &str, why: &str) -> Value;
+    /// The finding, there too, that `account`'s IAM calls do not reach the watch (or may not:
+    /// its trails not read); `None` when they do.
+    fn not_heard(&self, at: (&str, &str), account: &str, hearing: &Hearing) -> Option<Value>;
 }
 
 impl OrgWatcher {
@@ -236,10 +243,15 @@ impl OrgWatcher {
             published: None,
             calls: calls.get(),
             watch_account: None,
+            heard: None,
         };
         let session = match self.session(clients, account, &calls).await {
             Ok(session) => session,
             Err(why) => return vec![failed(why, &calls)],
+        };
+        let heard = match reach {
+            Reach::Account => Some(hearing(&session, &calls).await),
+            Reach::Role(_) | Reach::Policy(_) => None,
         };
         let roles = match reach {
             Reach::Role(name) => vec![Some(name)],
@@ -276,6 +288,7 @@ impl OrgWatcher {
                 published,
                 calls,
                 watch_account: None,
+                heard: heard.clone(),
             });
         }
         parts
@@ -399,18 +412,42 @@ async fn tell_the_watch(
 ) {
     let why = match (&one.report, &one.published) {
         (Err(why), _) | (_, Some(Err(why))) => Some(why.clone()),
-        (Ok(report), _) if report.roles.is_empty() => return,
+        (Ok(report), _) if report.roles.is_empty() && one.heard.is_none() => return,
         _ => None,
     };
     let region = clients.region();
+    let at = (home, region.as_str());
     let findings = (why.iter())
-        .map(|why| render.not_watched((home, &region), &one.account, why))
+        .map(|why| render.not_watched(at, &one.account, why))
+        .chain((one.heard.iter()).filter_map(|h| render.not_heard(at, &one.account, h)))
         .collect();
-    let prefix = organization_watch_blind(&one.account);
+    // A whole account's reading read its trails too, so it settles what was said of both.
+    let prefix = match one.heard {
+        Some(_) => organization_watch_account(&one.account, ""),
+        None => organization_watch_blind(&one.account),
+    };
     let sent = hub::send_to(clients, (home, &region), findings, &prefix).await;
     let sent = sent.map_err(|e| crate::error::shown(&e));
     one.calls += published_calls(&Some(sent.clone()));
     one.watch_account = Some(sent);
+}
+
+/// Whether the account's IAM calls reach EventBridge, and so the watch's rules: a trail (its
+/// own, or the organization's) logging its management events where IAM's calls are announced
+/// (`iam_events_region`), read through its reader.
+async fn hearing(session: &Clients, calls: &CallCount) -> Hearing {
+    let partition = session.partition();
+    let region = lambda_trust_iam::iam_events_region(partition).unwrap_or("us-east-1");
+    match crate::aws::watch_deploy::logging_trail(session, region, calls).await {
+        Ok(Some(trail)) => Hearing::Heard { trail },
+        Ok(None) => Hearing::NotHeard {
+            region: region.to_owned(),
+        },
+        Err(e) => Hearing::Unknown {
+            region: region.to_owned(),
+            why: crate::error::shown(&e),
+        },
+    }
 }
 
 fn published_calls(published: &Option<std::result::Result<Sent, String>>) -> usize {

@@ -83,4 +83,36 @@ pub struct OrgAccountRecord {
     /// (it could not be read or published to) or settled (it was); absent when not touched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub watch_account: Option<Published>,
+    /// Whether the account's IAM calls reach the watch, read when the whole account is
+    /// (a sweep's, a function policy's, a joined account's, destroy's last reading); absent on
+    /// a role's reading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heard: Option<Hearing>,
+}
+
+/// Whether an account's IAM calls reach EventBridge there, and so the watch: only a trail
+/// logging its management events in the region IAM's events arrive in makes EventBridge
+/// announce them (EventBridge User Guide, "Events from AWS services delivered via AWS
+/// CloudTrail"); an organization trail does it for every account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Hearing {
+    /// A trail logs them.
+    Heard {
+        /// The trail's name.
+        trail: String,
+    },
+    /// No trail logs them: only the sweep re-proves the account's roles.
+    NotHeard {
+        /// Where IAM's calls are announced (us-east-1 in `aws`).
+        region: String,
+    },
+    /// The trails could not be read: whether the calls are heard is unknown.
+    Unknown {
+        /// Where IAM's calls are announced.
+        region: String,
+        /// Why the trails were not read.
+        why: String,
+    },
 }

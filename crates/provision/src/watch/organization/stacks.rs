@@ -76,7 +76,8 @@ pub(crate) fn of(
 }
 
 /// The reader role's policy in `account` of `partition`: the reads a role's proof makes (IAM,
-/// Lambda, CloudTrail's lookups, Security Hub's findings) and the import of findings into that
+/// Lambda, CloudTrail's lookups, Security Hub's findings), the trails that tell whether the
+/// account's IAM calls reach EventBridge, and the import of findings into that
 /// account's own Security Hub, which must be called from the account a finding names
 /// (Security Hub User Guide, "BatchImportFindings": `AwsAccountId`, product
 /// `arn:…:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`). Resources: reads that take
@@ -94,6 +95,9 @@ pub(crate) fn reader_policy(partition: &str, account: &str) -> Value {
             "lambda:GetAccountSettings"], "Resource": "*"},
         {"Sid": "WhoChangedIt", "Effect": "Allow", "Action": [
             "cloudtrail:LookupEvents", "securityhub:GetFindings"], "Resource": "*"},
+        {"Sid": "HeardHere", "Effect": "Allow", "Action": [
+            "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors"], "Resource": "*"},
         {"Sid": "PublishHere", "Effect": "Allow", "Action": "securityhub:BatchImportFindings",
             "Resource": format!("arn:{partition}:securityhub:*:{account}:product/{account}/default")}]})
 }
