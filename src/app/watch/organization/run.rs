@@ -268,14 +268,8 @@ impl OrgWatcher {
             let published = match &report {
                 Ok(report) => {
                     let findings = render.findings(report, change);
-                    let prefix = organization_watch_settled(account, role.as_deref());
-                    let region = clients.region();
-                    let sent = hub::send_to(&session, (account, &region), findings, &prefix).await;
-                    let sent = sent.map_err(|e| crate::error::shown(&e));
-                    if let Ok(s) = &sent {
-                        events.event(Event::Said(hub::summary(s, &region)));
-                    }
-                    Some(sent)
+                    let to = (&session, account, role.as_deref());
+                    Some(publish(to, &clients.region(), findings, events).await)
                 }
                 Err(_) => None,
             };
@@ -430,6 +424,23 @@ async fn tell_the_watch(
     let sent = sent.map_err(|e| crate::error::shown(&e));
     one.calls += published_calls(&Some(sent.clone()));
     one.watch_account = Some(sent);
+}
+
+/// `findings` imported into the Security Hub of `account` (through its reader `session`) under
+/// the prefix of what was read — `role`, or the whole account —, which settles the rest.
+async fn publish(
+    (session, account, role): (&Clients, &str, Option<&str>),
+    region: &str,
+    findings: Vec<Value>,
+    events: &dyn Events,
+) -> std::result::Result<Sent, String> {
+    let prefix = organization_watch_settled(account, role);
+    let sent = hub::send_to(session, (account, region), findings, &prefix).await;
+    let sent = sent.map_err(|e| crate::error::shown(&e));
+    if let Ok(s) = &sent {
+        events.event(Event::Said(hub::summary(s, region)));
+    }
+    sent
 }
 
 /// Whether the account's IAM calls reach EventBridge, and so the watch's rules: a trail (its
