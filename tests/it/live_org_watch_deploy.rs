@@ -437,7 +437,19 @@ client("securityhub", admin).batch_import_findings(Findings=[{
     "Description": org, "Resources": [{"Type": "Other", "Id": f"AWS::::Account:{blind}"}]}])
 "#;
     python(&env, code, &[&admin, blind, &org]);
+    // And one whose IAM calls no trail logs, as the function says it (not heard).
+    let deaf = &members[1];
+    let unheard = code
+        .replace(":account/not-watched", ":account/not-heard")
+        .replace("is not watched", "does not reach the watch");
+    python(&env, &unheard, &[&admin, deaf, &org]);
     let named = json_of(&env.expect(&status, 2));
+    assert!(
+        named["problems"].to_string().contains(&format!(
+            "does not watch account {deaf}, as its last invocation"
+        )),
+        "{named:#}"
+    );
     assert!(
         named["problems"].to_string().contains(&format!(
             "does not watch account {blind}, as its last invocation"
