@@ -80,6 +80,7 @@ fn account(a: &AccountRun) -> OrgAccountRecord {
         calls: a.calls,
         watch_account: a.watch_account.as_ref().map(published),
         heard: a.heard.clone(),
+        again: a.again.clone(),
     }
 }
 
@@ -98,6 +99,7 @@ fn changed(change: &OrgChange) -> OrgWatchChange<'_> {
         | OrgChange::Function { call, .. }
         | OrgChange::Organization { call } => Some(call),
         OrgChange::Account { .. }
+        | OrgChange::Again { .. }
         | OrgChange::Retire { .. }
         | OrgChange::Sweep { .. }
         | OrgChange::Nothing { .. } => None,

@@ -224,8 +224,10 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// `pub(crate)` and each is in a public signature or re-exported for a crate's tests; the
 /// names no other crate uses came off the faces (780); then whether an account is heard, 2
 /// (`Hearing`, in the organization watch's record, and `organization_watch_account`, the
-/// generator of a finding about an account itself, which the watch and its status share).
-const PUBLIC_DECLARATIONS: usize = 782;
+/// generator of a finding about an account itself, which the watch and its status share);
+/// then the re-reading after a change, 2 (`again_event`, the event the function puts on its
+/// bus, and `ReRead`, what the record says of it).
+const PUBLIC_DECLARATIONS: usize = 784;
 
 /// The public declarations of `text`, outside its tests.
 fn public_declarations(text: &str) -> usize {

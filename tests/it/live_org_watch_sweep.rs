@@ -7,8 +7,8 @@
 //! sweep whose events are not all taken is never answered healthy.
 
 use crate::live_org_watch::{
-    about_account, codes, genesys, invoke, org_findings, organization, organization_trail,
-    partner_role, watching_with, ROLE,
+    about_account, codes, forwarded, genesys, invoke, org_findings, organization,
+    organization_trail, partner_role, set_trust, watching_with, OURS, ROLE,
 };
 use crate::live_security_hub::{enable_hub, python};
 use crate::support;
@@ -17,18 +17,19 @@ use serde_json::{json, Value};
 use support::live::*;
 use support::runtime_api::{cloudtrail_event, schedule_tick};
 
-const BUS: &str = "arn:aws:events:us-east-1:123456789012:event-bus/lambda-trust-org-watch";
+pub(crate) const BUS: &str =
+    "arn:aws:events:us-east-1:123456789012:event-bus/lambda-trust-org-watch";
 
 /// The watch's bus, its sweep rule as `watch deploy --organization` writes it, and a queue on
 /// that rule that catches what EventBridge delivers (the function's own target is not invoked
 /// by the local AWS). Returns the queue's URL.
-fn bus_with_a_listener(env: &Env) -> String {
+pub(crate) fn bus_with_a_listener(env: &Env) -> String {
     let code = r#"
 events, sqs = client("events"), client("sqs")
 events.create_event_bus(Name="lambda-trust-org-watch")
 events.put_rule(Name="lambda-trust-org-watch-sweep", EventBusName="lambda-trust-org-watch",
     EventPattern=json.dumps({"source": ["lambda-trust.org-watch"],
-        "detail-type": ["Sweep account"], "account": [sys.argv[2]]}))
+        "detail-type": ["Sweep account", "Re-prove again"], "account": [sys.argv[2]]}))
 url = sqs.create_queue(QueueName="sweep")["QueueUrl"]
 arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 events.put_targets(Rule="lambda-trust-org-watch-sweep", EventBusName="lambda-trust-org-watch",
@@ -130,9 +131,10 @@ fn the_tick_puts_one_event_per_account_and_each_is_reproved_in_its_own_security_
         "the same sweep's policies, read once"
     );
     assert_eq!(invoke(&api, &schedule_tick())["kind"], "response");
+    // (The queue also holds the re-reading m9's first run asked for: it changed m9's hub.)
     let next = delivered(&env, &queue);
     let m9_next = (next.iter())
-        .find(|e| e["detail"]["account"] == m9.as_str())
+        .find(|e| e["detail"]["account"] == m9.as_str() && e["detail-type"] == "Sweep account")
         .unwrap();
     assert_ne!(m9_next["detail"]["sweep"], m9_event["detail"]["sweep"]);
     env.proxy.clear();
@@ -352,4 +354,61 @@ fn an_account_no_trail_logs_is_said_not_heard_until_a_trail_logs_it() {
         Vec::<Value>::new()
     );
     assert_eq!(about_account(&env, &m4, "not-heard", "ARCHIVED").len(), 1);
+}
+
+/// Two runs about one role whose writes cross: the older reading's answer written last. A run
+/// that changed what the account's Security Hub holds asks for the same reading once more on
+/// the watch's bus, so the last change is followed by a reading made after it. Here the hub
+/// holds a run's answer that the role no longer bears — its repair's own run wrote first, or
+/// found nothing to write — and no call is left to come: the re-reading settles it, and the
+/// chain ends with the run that changes nothing.
+#[test]
+fn a_run_that_changed_a_finding_reads_again_so_crossing_writes_end_on_the_roles_answer() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let m17 = members[16].clone();
+    partner_role(&env, &m17, ROLE, &genesys(None));
+    enable_hub(&env, &m17);
+    enable_hub(&env, ACCOUNT);
+    let queue = bus_with_a_listener(&env);
+    let (api, _function) = watching_with(&env, &organization, &[("LAMBDA_TRUST_BUS", BUS)]);
+
+    // The older reading: the role without an external ID, its finding written.
+    env.proxy.clear();
+    let answer = invoke(&api, &forwarded(&m17, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let part = &answer["body"]["accounts"][0];
+    assert_eq!(
+        part["again"],
+        json!({"status": "asked", "round": 1}),
+        "{answer:#}"
+    );
+    assert_eq!(env.proxy.count("PutEvents"), 1);
+    assert!(codes(&org_findings(&env, &m17, "ACTIVE")).contains(&"no-external-id".to_owned()));
+
+    // The role was repaired before that write landed: its own run is over, nothing else
+    // comes. The re-reading the bus delivers reads the role as it is, and settles the finding.
+    set_trust(&env, &m17, ROLE, &genesys(Some(OURS)));
+    let again = delivered(&env, &queue);
+    assert_eq!(again.len(), 1, "{again:#?}");
+    assert_eq!(again[0]["detail-type"], "Re-prove again");
+    let answer = invoke(&api, &again[0]);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let record = &answer["body"];
+    assert_eq!(record["change"]["scope"], "again", "{record:#}");
+    assert_eq!(record["change"]["role"], ROLE, "{record:#}");
+    assert_eq!(org_findings(&env, &m17, "ACTIVE"), Vec::<Value>::new());
+    assert_eq!(record["accounts"][0]["again"]["round"], 2, "{record:#}");
+
+    // The next re-reading changes nothing, so it asks for none: the chain ends.
+    let again = delivered(&env, &queue);
+    assert_eq!(again.len(), 1, "{again:#?}");
+    let answer = invoke(&api, &again[0]);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    assert_eq!(
+        answer["body"]["accounts"][0].get("again"),
+        None,
+        "{answer:#}"
+    );
+    assert_eq!(delivered(&env, &queue), Vec::<Value>::new());
 }

@@ -166,10 +166,12 @@ pub use watch::organization::model::{OrgWatchInput, ORG_WATCH};
 pub use watch::organization::plan::{
     plan_stacks, teardown_stacks, NotOurStack, SeenInstance, SeenStack, SeenStacks, StackOp,
 };
-pub use watch::organization::record::{Hearing, OrgAccountRecord, OrgWatchRecord, SweptRecord};
+pub use watch::organization::record::{
+    Hearing, OrgAccountRecord, OrgWatchRecord, ReRead, SweptRecord,
+};
 pub use watch::organization::settings::OrgWatchSettings;
 pub use watch::organization::stacks::{Stack, StackSet};
-pub use watch::organization::sweep::{retire_event, sweep_events};
+pub use watch::organization::sweep::{again_event, retire_event, sweep_events};
 pub use watch::record::{
     compliance as rule_compliance, Compliance, Notice, Published, Reread, RuleAnswer,
     Verdict as WatchVerdict, WatchRecord,

@@ -42,7 +42,9 @@ use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole, Bas
 use lambda_trust_model::{
     organization_watch_account, organization_watch_blind, organization_watch_settled,
 };
-use lambda_trust_provision::{Hearing, OrgChange, OrgWatchSettings, SweptRecord};
+use lambda_trust_provision::{
+    again_event, Hearing, OrgChange, OrgWatchSettings, ReRead, SweptRecord,
+};
 
 /// The function's state between invocations: its settings, its clients once connected, and
 /// the organization's policies once read.
@@ -73,6 +75,28 @@ pub(crate) struct AccountRun {
     pub watch_account: Option<std::result::Result<Sent, String>>,
     /// Whether the account's IAM calls reach the watch, read on a whole account's reading.
     pub heard: Option<Hearing>,
+    /// The same reading asked once more, after this part changed what the hub holds.
+    pub again: Option<ReRead>,
+}
+
+impl AccountRun {
+    /// `role` of `account` (`None`: the account) as read, before anything is published.
+    fn read(
+        account: &str,
+        role: Option<String>,
+        report: std::result::Result<AccountReport, String>,
+    ) -> AccountRun {
+        AccountRun {
+            account: account.to_owned(),
+            role,
+            report,
+            published: None,
+            calls: 0,
+            watch_account: None,
+            heard: None,
+            again: None,
+        }
+    }
 }
 
 /// What a change reaches in its account.
@@ -156,9 +180,45 @@ impl OrgWatcher {
                 }
                 run.accounts.push(one);
             }
+            self.ask_again(&clients, &mut run).await;
         }
         self.clients = Some(clients);
         Ok(run)
+    }
+
+    /// After a part changed what its account's Security Hub holds, the same reading asked
+    /// once more on the watch's bus (`again_event`): of two runs about one role whose writes
+    /// cross — the older reading written last —, the last change is then followed by a reading
+    /// made after it, which writes the role's answer as it is. A run that changed nothing asks
+    /// nothing, so the chain ends; destroy's last re-proof asks nothing (the bus goes with it).
+    async fn ask_again(&self, clients: &Clients, run: &mut OrgRun) {
+        let round = match &run.change {
+            OrgChange::Again { round, .. } => round + 1,
+            OrgChange::Retire { .. } => return,
+            _ => 1,
+        };
+        for one in &mut run.accounts {
+            let changed = matches!(&one.published, Some(Ok(s)) if s.imported + s.resolved > 0);
+            if !changed {
+                continue;
+            }
+            let Some(bus) = self.settings.bus.as_deref() else {
+                one.again = Some(ReRead::NoBus);
+                continue;
+            };
+            let Some(event) = again_event(&one.account, one.role.as_deref(), round, "re-read")
+            else {
+                one.again = Some(ReRead::LastRound { rounds: round - 1 });
+                continue;
+            };
+            let calls = CallCount::default();
+            let failed = crate::aws::sweep::put_sweep(clients, bus, &[event], &calls).await;
+            one.calls += calls.get();
+            one.again = Some(match failed.into_values().next() {
+                Some(why) => ReRead::Failed { why },
+                None => ReRead::Asked { round },
+            });
+        }
     }
 
     /// The account `change` reaches, and what of it. A sweep's account reads the
@@ -173,6 +233,10 @@ impl OrgWatcher {
             }
             OrgChange::Function { arn, .. } => {
                 lambda_trust_iam::Arn::parse(arn).map(|a| (a.account, Reach::Account))
+            }
+            OrgChange::Again { account, role, .. } => {
+                let reach = role.clone().map_or(Reach::Account, Reach::Role);
+                Some((account.clone(), reach))
             }
             OrgChange::Account { account, sweep, .. }
             | OrgChange::Retire {
@@ -237,13 +301,8 @@ impl OrgWatcher {
     ) -> Vec<AccountRun> {
         let calls = CallCount::default();
         let failed = |why: String, calls: &CallCount| AccountRun {
-            account: account.to_owned(),
-            role: None,
-            report: Err(why),
-            published: None,
             calls: calls.get(),
-            watch_account: None,
-            heard: None,
+            ..AccountRun::read(account, None, Err(why))
         };
         let session = match self.session(clients, account, &calls).await {
             Ok(session) => session,
@@ -276,13 +335,10 @@ impl OrgWatcher {
             // Each part counts its own calls; the first, the reader assumed and the listing too.
             let calls = calls.take() + published_calls(&published);
             parts.push(AccountRun {
-                account: account.to_owned(),
-                role,
-                report,
                 published,
                 calls,
-                watch_account: None,
                 heard: heard.clone(),
+                ..AccountRun::read(account, role, report)
             });
         }
         parts

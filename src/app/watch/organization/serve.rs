@@ -11,7 +11,7 @@ use crate::app::settings::Settings;
 use crate::aws::runtime::{Failure, FailureKind, Invocation};
 use crate::error::Result;
 use lambda_trust_provision::{
-    classify_org_event, OrgAccountRecord, OrgWatchRecord, OrgWatchSettings, Published,
+    classify_org_event, OrgAccountRecord, OrgWatchRecord, OrgWatchSettings, Published, ReRead,
 };
 
 /// What the command makes of a run: its findings in ASFF ([`OrgRender`]) and its record.
@@ -75,7 +75,9 @@ async fn handle(
 /// retries.
 fn blind(record: &OrgWatchRecord) -> bool {
     let unseen = |a: &OrgAccountRecord| {
-        a.error.is_some() || matches!(a.published, Some(Published::Error(_)) | None)
+        a.error.is_some()
+            || matches!(a.published, Some(Published::Error(_)) | None)
+            || matches!(a.again, Some(ReRead::Failed { .. }))
     };
     let unswept =
         (record.swept.as_ref()).is_some_and(|s| s.error.is_some() || !s.failed.is_empty());

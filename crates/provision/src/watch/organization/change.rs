@@ -66,6 +66,19 @@ pub enum OrgChange {
         /// The destroy's run ID: the organization's SCPs and RCPs are read again once per run.
         run: String,
     },
+    /// The same reading once more, after a run changed what the account's Security Hub
+    /// holds: of two runs about one role whose writes cross, the last answer is then one read
+    /// after every write.
+    Again {
+        /// The account.
+        account: String,
+        /// The role re-read; absent: every role of the account.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+        /// Which re-reading of the change this is (1 for the first; at most
+        /// `MAX_ROUNDS`).
+        round: u32,
+    },
     /// The organization's accounts or its SCPs and RCPs: every account is swept.
     Organization {
         /// The call.
@@ -96,6 +109,11 @@ pub fn classify(event: &Value, home: Option<&str>) -> OrgChange {
         Some(Ok(Asked::Retire(d))) => OrgChange::Retire {
             account: d.account,
             run: d.sweep,
+        },
+        Some(Ok(Asked::Again(d))) => OrgChange::Again {
+            account: d.account,
+            role: d.role,
+            round: d.round,
         },
         Some(Err(why)) => OrgChange::Nothing { why },
         None => match analyzer::finding(event) {

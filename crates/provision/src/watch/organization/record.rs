@@ -88,6 +88,36 @@ pub struct OrgAccountRecord {
     /// a role's reading.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heard: Option<Hearing>,
+    /// After this run changed what the account's Security Hub holds: the same reading asked
+    /// once more, on the watch's bus, so that of two runs whose writes cross the last answer
+    /// is one read after every write; absent when nothing changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub again: Option<ReRead>,
+}
+
+/// The re-reading a run asked for after it changed what a Security Hub holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum ReRead {
+    /// Put on the watch's bus.
+    Asked {
+        /// Which re-reading of the change it is (1 for the first).
+        round: u32,
+    },
+    /// Not put: the invocation fails, so Lambda runs it again, which reads again.
+    Failed {
+        /// EventBridge's error.
+        why: String,
+    },
+    /// Not asked: the change was re-read as many times as it may be; the role's own next
+    /// call, or the sweep, reads it again.
+    LastRound {
+        /// The rounds run.
+        rounds: u32,
+    },
+    /// Not asked: the function names no bus (deployed before the sweep): deploy it again.
+    NoBus,
 }
 
 /// Whether an account's IAM calls reach EventBridge there, and so the watch: only a trail

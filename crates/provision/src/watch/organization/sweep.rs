@@ -22,12 +22,30 @@ const DETAIL_TYPE: &str = "Sweep account";
 /// account, before it removes it: the account's last re-proof.
 const RETIRE_TYPE: &str = "Retire account";
 
-/// What a sweep event's `detail` says: the account to re-prove, why, and the sweep's ID.
+/// The `detail-type` of what a run puts on the watch's bus once it changed what an account's
+/// Security Hub holds: the same reading once more, after that write.
+const AGAIN_TYPE: &str = "Re-prove again";
+
+/// How many re-readings one change starts at most: each comes only after a run changed what
+/// a hub holds, so a chain this long is a role changing as fast as it is read (its own calls
+/// bring it back).
+pub(crate) const MAX_ROUNDS: u32 = 3;
+
+/// What a sweep event's `detail` says: the account to re-prove, why, and the sweep's ID; a
+/// re-reading's also names its role (none: the whole account) and its round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Detail {
     pub(crate) account: String,
     pub(crate) why: String,
     pub(crate) sweep: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) role: Option<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) round: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The events of sweep `sweep` (an ID of the invocation that fans it out): one per account,
@@ -40,6 +58,8 @@ pub fn sweep_events(accounts: &[String], why: &str, sweep: &str) -> Vec<EventBri
                 account: account.clone(),
                 why: why.to_owned(),
                 sweep: sweep.to_owned(),
+                role: None,
+                round: 0,
             };
             let mut event = EventBridgeEvent::default();
             event.source = SOURCE.to_owned();
@@ -63,9 +83,35 @@ pub fn retire_event(watch: &str, account: &str, run: &str) -> EventBridgeEvent {
     event
 }
 
-/// The event pattern of the bus's sweep rule: the sweep's events the watch's account put.
+/// What a run puts on the watch's bus after it changed what `account`'s Security Hub holds
+/// about `role` (`None`: the account, read whole), in re-reading `round` (1 for the first) of
+/// run `run`: the same reading once more, after the write. Of two runs about one role whose
+/// writes cross — the older reading written last —, the last change is then followed by a
+/// reading made after it, which writes the answer of the role as it is (EventBridge delivers
+/// at least once: <https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html>).
+/// `None` past `MAX_ROUNDS`.
+pub fn again_event(
+    account: &str,
+    role: Option<&str>,
+    round: u32,
+    run: &str,
+) -> Option<EventBridgeEvent> {
+    if round == 0 || round > MAX_ROUNDS {
+        return None;
+    }
+    let mut event = sweep_events(&[account.to_owned()], "re-read after a change", run).pop()?;
+    event.detail_type = AGAIN_TYPE.to_owned();
+    event.detail["round"] = round.into();
+    if let Some(role) = role {
+        event.detail["role"] = role.into();
+    }
+    Some(event)
+}
+
+/// The event pattern of the bus's sweep rule: the sweep's events, and the re-readings, the
+/// watch's account put.
 pub(crate) fn sweep_pattern(watch_account: &str) -> Value {
-    serde_json::json!({"source": [SOURCE], "detail-type": [DETAIL_TYPE],
+    serde_json::json!({"source": [SOURCE], "detail-type": [DETAIL_TYPE, AGAIN_TYPE],
         "account": [watch_account]})
 }
 
@@ -74,6 +120,7 @@ pub(crate) fn sweep_pattern(watch_account: &str) -> Value {
 pub(crate) enum Asked {
     Sweep(Detail),
     Retire(Detail),
+    Again(Detail),
 }
 
 /// What `event` asks when it is one of the sweep's (its `source` is the sweep's); `home` is
@@ -94,6 +141,7 @@ pub(crate) fn own_event(event: &Value, home: Option<&str>) -> Option<Result<Aske
     let asked = match (event.get("detail-type").and_then(Value::as_str), detail) {
         (Some(DETAIL_TYPE), Some(d)) => Some(Asked::Sweep(d)),
         (Some(RETIRE_TYPE), Some(d)) => Some(Asked::Retire(d)),
+        (Some(AGAIN_TYPE), Some(d)) if d.round > 0 => Some(Asked::Again(d)),
         _ => None,
     };
     Some(asked.ok_or_else(|| "a sweep event of another shape".to_owned()))
@@ -125,6 +173,8 @@ mod tests {
                 account: "333344445555".into(),
                 why: "the schedule".into(),
                 sweep: "s-1".into(),
+                role: None,
+                round: 0,
             })))
         );
         assert_eq!(
@@ -168,8 +218,31 @@ mod tests {
         ));
         assert_eq!(
             sweep_pattern(HOME)["detail-type"],
-            json!([DETAIL_TYPE]),
+            json!([DETAIL_TYPE, AGAIN_TYPE]),
             "the bus never hands it on"
         );
+    }
+
+    /// A re-reading names its account, role and round, is the watch's own only when its
+    /// account put it, and stops after `MAX_ROUNDS`.
+    #[test]
+    fn a_rereading_asks_for_its_role_once_more_and_stops_after_the_last_round() {
+        let event = again_event("222233334444", Some("vendor"), 1, "run-1").unwrap();
+        let asked = own_event(&delivered(&event, HOME), Some(HOME));
+        let Some(Ok(Asked::Again(d))) = asked else {
+            panic!("{asked:?}")
+        };
+        assert_eq!(
+            (d.account.as_str(), d.role.as_deref(), d.round),
+            ("222233334444", Some("vendor"), 1)
+        );
+        let whole = again_event("222233334444", None, MAX_ROUNDS, "run-1").unwrap();
+        assert_eq!(whole.detail.get("role"), None);
+        assert!(again_event("222233334444", None, MAX_ROUNDS + 1, "run-1").is_none());
+        assert!(again_event("222233334444", None, 0, "run-1").is_none());
+        let theirs = own_event(&delivered(&event, "999988887777"), Some(HOME));
+        assert!(matches!(theirs, Some(Err(_))), "{theirs:?}");
+        let pattern = sweep_pattern(HOME);
+        assert!(pattern["detail-type"].to_string().contains(AGAIN_TYPE));
     }
 }
