@@ -23,16 +23,9 @@ use lambda_trust_model::{
     PolicyVersion, RenderContext, Templates,
 };
 use lambda_trust_provision::{
-    aws_drift, config_report, desired_state, verification, Code, ConfigKey, ConfigReport, Finding,
-    GenesysSide, PrepareError,
+    aws_drift, config_report, desired_state, verification, Code, ConfigKey, ConfigNote,
+    ConfigReport, Finding, GenesysSide, PrepareError,
 };
-
-/// What is taken as configured: no AWS call is made, and ownership belongs to the IaC tool.
-const NOT_COMPARED: &str = "not compared: whether each target function exists (no AWS \
-    call is made) and the ownership tags (the role belongs to the IaC tool)";
-/// Said when the reader gives no settings for the role.
-const NO_SETTINGS: &str = "not compared: the role's description and maximum session \
-    duration (not read from this input)";
 
 /// The check of `model` (read from `source_file`) against the config's `desired` state.
 pub(crate) fn check_model(model: &IacModel, desired: &Desired, source_file: &str) -> ConfigReport {
@@ -52,9 +45,9 @@ pub(crate) fn check_model(model: &IacModel, desired: &Desired, source_file: &str
         .and_then(|s| s.file.as_deref())
         .unwrap_or(source_file);
     let mut report = config_report(file, "", findings, &v, GenesysSide::NotChecked);
-    report.notes.push(NOT_COMPARED.to_owned());
+    report.notes.push(ConfigNote::IacNotCompared);
     if role.is_some() && settings.is_none() {
-        report.notes.push(NO_SETTINGS.to_owned());
+        report.notes.push(ConfigNote::IacSettingsNotRead);
     }
     report.lines = lines(source);
     report

@@ -138,8 +138,8 @@ fn check_iac_resolves_bare_names_in_the_flag_region_over_the_config() {
         Status::Changes,
         "the flag's region over the config's"
     );
-    let json = serde_json::to_string(&report).unwrap();
-    assert!(json.contains("arn:aws:lambda:eu-west-1:123456789012:function:lookup-customer"));
+    let said = format!("{report:?}");
+    assert!(said.contains("arn:aws:lambda:eu-west-1:123456789012:function:lookup-customer"));
 }
 
 #[test]

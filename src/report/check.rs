@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use super::check_notes::{config_note, CheckDocument};
 use super::plan::document_diff_near;
 use super::sarif::{self, rule};
 use super::styles::Styles;
@@ -64,7 +65,8 @@ pub(crate) fn render_human(report: &CheckReport, styles: Styles) -> String {
         }
         out.push_str(&findings_human(&c.findings, &mut said, styles));
         for n in &c.notes {
-            out.push_str(&format!("  {}  {}\n", styles.dim("note"), printable(n)));
+            let n = config_note(n);
+            out.push_str(&format!("  {}  {}\n", styles.dim("note"), printable(&n)));
         }
     }
     if report.configs.len() > 1 {
@@ -321,7 +323,7 @@ pub(crate) fn changed_by_detail(c: &ChangedBy) -> String {
 }
 
 pub(crate) fn render_json(report: &CheckReport) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_default()
+    serde_json::to_string_pretty(&CheckDocument::of(report)).unwrap_or_default()
 }
 
 /// SARIF 2.1.0: one result per finding, located at the config line it belongs to. What was

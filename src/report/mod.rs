@@ -45,6 +45,7 @@ mod audit;
 mod audit_html;
 mod audit_iac;
 mod check;
+mod check_notes;
 mod diff;
 pub(crate) mod event_words;
 pub(crate) mod events;

@@ -176,7 +176,7 @@ pub fn generated() -> Vec<(&'static str, Value)> {
             "The files `lambda-trust org-policies` wrote: one account's SCPs and RCPs from the \
              root to the account, in the format `--org-policies DIR` reads.",
         ),
-        document::<lambda_trust_provision::CheckReport>(
+        document::<super::check_notes::CheckDocument<'static>>(
             "check.schema.json",
             "lambda-trust check --format json",
             "The drift check of `lambda-trust check` over one or several configs (also what \

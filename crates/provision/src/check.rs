@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::drift::{self, ConfigReport, ConfigStatus, Finding, Kind};
+use crate::drift::{self, ConfigNote, ConfigReport, ConfigStatus, Finding, Kind};
 use crate::genesys::{genesys_check_findings, genesys_notes, GenesysPlan};
 use crate::plan::{self, PlanError, PlanOptions};
 use crate::trail::{self, Lookup};
@@ -120,7 +120,8 @@ pub fn config_report(
         GenesysSide::Checked(g) => {
             findings.extend(g.findings);
             findings.extend(genesys_check_findings(g.checks));
-            notes.extend(genesys_notes(g.plan, g.lookup_error));
+            let said = genesys_notes(g.plan, g.lookup_error).into_iter();
+            notes.extend(said.map(|said| ConfigNote::GenesysPlan { said }));
         }
         GenesysSide::Failed(e) => {
             error = Some(format!("the Genesys Cloud side was not checked: {e}"));

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::{aws_drift, config_report, judge_aws, AwsRead, GenesysCheck, GenesysSide};
-use crate::drift::{ConfigReport, ConfigStatus, Finding};
+use crate::drift::{ConfigNote, ConfigReport, ConfigStatus, Finding};
 use crate::genesys::{genesys_checks, GenesysPlan};
 use crate::handover::{as_handed_over, hand_over_findings};
 use crate::isolation::{findings as isolation_findings, EnvironmentsRead};
@@ -164,20 +164,21 @@ impl CheckReading {
     /// `read_at`), the Genesys Cloud org's event the Genesys Cloud side, each saying so in a
     /// note; everything read again is judged whole.
     pub fn judge_after(&self, name: &str, scope: &ReadAgain, read_at: &str) -> ConfigReport {
-        let note = match scope {
+        let read_at = read_at.to_owned();
+        let (side, note) = match scope {
             ReadAgain::Everything => return self.judge(name, None),
-            ReadAgain::Role => "the role read again".to_string(),
-            ReadAgain::Function { arn } => format!("the role and {arn}'s policy read again"),
-            ReadAgain::Genesys => {
-                let mut report = self.judge(name, Some(Side::Genesys));
-                report.notes.push("watch: the Genesys Cloud side read again after its audit event; AWS is judged on its own events".into());
-                return report;
+            ReadAgain::Role => (Side::Aws, ConfigNote::WatchReadRole { read_at }),
+            ReadAgain::Function { arn } => {
+                let function = arn.clone();
+                (
+                    Side::Aws,
+                    ConfigNote::WatchReadFunction { function, read_at },
+                )
             }
+            ReadAgain::Genesys => (Side::Genesys, ConfigNote::WatchReadGenesys),
         };
-        let mut report = self.judge(name, Some(Side::Aws));
-        report.notes.push(format!(
-            "watch: {note}; the rest as read at {read_at}; the Genesys Cloud side is read on the schedule"
-        ));
+        let mut report = self.judge(name, Some(side));
+        report.notes.push(note);
         report
     }
 }
@@ -253,7 +254,7 @@ impl AwsUnread {
         let none = Verification::from(Vec::new());
         let mut report = config_report(name, &self.loaded.text, Vec::new(), &none, side);
         if let Ok(Some(_)) = &self.genesys {
-            report.notes.push("the Genesys Cloud side judged against the config alone: the checks that compare it with the AWS side (the role its credential holds, the functions' timeouts) need that side".into());
+            report.notes.push(ConfigNote::GenesysJudgedAlone);
         }
         hand_over(&mut report, self.loaded.config.managed_by);
         let aws = format!("the AWS side was not checked: {}", self.error.human());
@@ -289,15 +290,13 @@ fn aws_read<'a>(read: &'a AwsReading, observed: &Observed) -> AwsRead<'a> {
 
 /// What the verification says beside its claims: what Genesys Cloud gets through on an
 /// assumption only (said, never reported as checked), and where function policies were read.
-fn verification_notes(verification: &Verification) -> Vec<String> {
+fn verification_notes(verification: &Verification) -> Vec<ConfigNote> {
     let assumed = (verification.path.iter().flat_map(|p| &p.targets))
         .find_map(|t| t.genesys_gets_through.assumes.clone());
-    let assumed = assumed.map(|a| format!("Genesys Cloud gets through assuming {a}"));
+    let assumed = assumed.map(|role| ConfigNote::GetsThroughAssuming { role });
     let reads = verification.path.iter().flat_map(|p| &p.function_policies);
-    assumed
-        .into_iter()
-        .chain(reads.map(|n| format!("function policies in {n}")))
-        .collect()
+    let reads = reads.map(|said| ConfigNote::FunctionPoliciesRead { said: said.clone() });
+    assumed.into_iter().chain(reads).collect()
 }
 
 /// The Genesys Cloud side as `config_report` takes it: not checked, checked (its findings and
@@ -332,9 +331,7 @@ fn genesys_side_checks(g: &GenesysReading, observed: &Observed) -> Vec<Check> {
 fn hand_over(report: &mut ConfigReport, tool: Option<ManagedBy>) {
     let Some(tool) = tool else { return };
     hand_over_findings(&mut report.findings, tool);
-    report.notes.push(format!(
-        "handed over to {tool} (managed_by): lambda-trust's ownership tags, tags the config does not declare and statement IDs are not compared, and lambda-trust writes none of what {tool} manages"
-    ));
+    report.notes.push(ConfigNote::HandedOver { tool });
 }
 
 /// The sides `only` leaves out: AWS when only Genesys Cloud is judged; Genesys Cloud when

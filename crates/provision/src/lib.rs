@@ -120,8 +120,8 @@ pub use verify::{
 pub use check::{aws_drift, config_report, judge_aws, AwsRead, GenesysSide};
 pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading, SideError};
 pub use drift::{
-    drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigReport, ConfigStatus,
-    Finding, Kind as FindingKind, Remedy,
+    drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigNote, ConfigReport,
+    ConfigStatus, Finding, Kind as FindingKind, Remedy,
 };
 pub use trail::{
     answered as lookup_answered, app_name, attribute as attribute_findings, genesys_attribution,

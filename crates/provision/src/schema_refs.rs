@@ -8,7 +8,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
 pub(crate) use lambda_trust_model::{
     schema_common as common, schema_list as list, schema_non_empty_list as non_empty_list,
-    schema_one as one, schema_version, SchemaDocument as Document,
+    schema_one as one, SchemaDocument as Document,
 };
 
 use crate::describe::ChangeView;

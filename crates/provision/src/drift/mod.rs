@@ -15,14 +15,15 @@ use lambda_trust_verdict::Status;
 
 mod code;
 mod diff;
+mod note;
 mod op_findings;
 mod remedy;
 mod verify_findings;
 
 pub use code::{Code, ConfigKey, ConfigStatus, Kind};
 pub(crate) use diff::json_diff;
-pub(crate) use lambda_trust_verdict::SCHEMA_VERSION;
 pub(crate) use lambda_trust_verdict::{Outcome, Severity};
+pub use note::ConfigNote;
 pub use op_findings::drift_findings;
 pub(crate) use op_findings::{held_findings, one_per_resource_and_code};
 pub use remedy::Remedy;
@@ -256,10 +257,11 @@ pub struct ConfigReport {
     #[cfg_attr(feature = "schemars", schemars(with = "String", length(min = 1)))]
     pub error: Option<String>,
     /// What the reader should know that is not drift (e.g. a superseded Genesys Cloud data
-    /// action kept because a flow still calls it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
-    pub notes: Vec<String>,
+    /// action kept because a flow still calls it), as data: `report` words them, and its JSON
+    /// view writes the words as `notes`.
+    #[serde(skip)]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub notes: Vec<ConfigNote>,
     /// The sides of the config this run did not check (`--only`): the config is then never
     /// reported in sync as a whole, whatever the checked side found.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -319,28 +321,13 @@ impl ConfigReport {
     }
 }
 
-/// The combined report of one `check` run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", schemars(extend(
-    "if" = {"properties": {"in_sync": {"const": true}}},
-    "then" = {"properties": {"configs": {"items": {"properties": {"status": {"const": "ok"}}}}}},
-    "else" = {"properties": {"configs": {"contains": {"anyOf": [
-        {"properties": {"status": {"enum": ["drift", "error"]}}},
-        {"required": ["not_checked"]}
-    ]}}}}
-)))]
+/// The combined report of one `check` run (`report` writes its JSON document, each config's
+/// notes in words).
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckReport {
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::schema_version")
-    )]
-    pub(crate) schema_version: u32,
     /// Every config is ok, each side of it checked.
     pub in_sync: bool,
     /// Each config's report, in the order given.
-    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
     pub configs: Vec<ConfigReport>,
 }
 
@@ -348,7 +335,6 @@ pub struct CheckReport {
 impl From<Vec<ConfigReport>> for CheckReport {
     fn from(configs: Vec<ConfigReport>) -> CheckReport {
         CheckReport {
-            schema_version: SCHEMA_VERSION,
             in_sync: (configs.iter())
                 .all(|c| c.status == ConfigStatus::Ok && c.not_checked.is_empty()),
             configs,

@@ -11,8 +11,8 @@ use lambda_trust_model::{
     PolicyRead,
 };
 use lambda_trust_provision::{
-    AwsReading, AwsUnread, CheckReading, Code, ConfigStatus, Finding, GenesysPlan, GenesysReading,
-    Lookup, Prepared, Side, SideError, TargetPolicy, WatchCall, WatchChange,
+    AwsReading, AwsUnread, CheckReading, Code, ConfigNote, ConfigStatus, Finding, GenesysPlan,
+    GenesysReading, Lookup, Prepared, Side, SideError, TargetPolicy, WatchCall, WatchChange,
 };
 
 /// The example's external ID (`[trust].external_id`).
@@ -117,7 +117,8 @@ fn the_org_the_genesys_side_read_is_the_external_id_the_path_is_judged_with() {
     assert_eq!(org(&reading).as_deref(), Some(EXTERNAL_ID));
     let report = reading.judge("test.toml", Some(Side::Aws));
     assert_eq!(report.status, ConfigStatus::Ok, "{:#?}", report.findings);
-    assert!(!report.notes.iter().any(|n| n.contains("assuming")));
+    let assuming = |n: &ConfigNote| matches!(n, ConfigNote::GetsThroughAssuming { .. });
+    assert!(!report.notes.iter().any(assuming));
 
     // Another org signed in: Genesys Cloud sends its ID, which the trust policy refuses.
     let mut reading = both();
@@ -140,7 +141,7 @@ fn without_the_genesys_side_the_configured_external_id_is_assumed_and_said() {
     let report = reading.judge("test.toml", Some(Side::Aws));
     assert_eq!(report.status, ConfigStatus::Ok);
     assert!(
-        report.notes.iter().any(|n| n.contains("assuming")),
+        (report.notes.iter()).any(|n| matches!(n, ConfigNote::GetsThroughAssuming { .. })),
         "{:?}",
         report.notes
     );
@@ -160,10 +161,10 @@ fn a_role_event_judges_the_aws_side_and_leaves_the_genesys_side_as_read_out() {
     let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
     assert_eq!(sides(&report), Vec::<Side>::new(), "{:#?}", report.findings);
     assert_eq!(report.not_checked, [Side::Genesys]);
-    let note = report.notes.last().unwrap();
-    assert!(
-        note.contains("the role read again") && note.contains(READ_AT),
-        "{note}"
+    let read_at = READ_AT.to_owned();
+    assert_eq!(
+        report.notes.last(),
+        Some(&ConfigNote::WatchReadRole { read_at })
     );
 }
 
@@ -178,11 +179,7 @@ fn a_genesys_event_judges_the_genesys_side_alone() {
     let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
     assert_eq!(sides(&report), [Side::Genesys], "{:#?}", report.findings);
     assert_eq!(report.not_checked, [Side::Aws]);
-    assert!(report
-        .notes
-        .last()
-        .unwrap()
-        .contains("AWS is judged on its own events"));
+    assert_eq!(report.notes.last(), Some(&ConfigNote::WatchReadGenesys));
 }
 
 #[test]
@@ -198,11 +195,10 @@ fn a_genesys_side_that_failed_is_no_error_of_an_aws_event_but_stays_one_of_the_w
     };
     let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
     assert_eq!((report.status, report.error), (ConfigStatus::Ok, None));
-    assert!(report
-        .notes
-        .last()
-        .unwrap()
-        .contains("lookup-customer's policy"));
+    let function = "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer".into();
+    let read_at = READ_AT.to_owned();
+    let note = ConfigNote::WatchReadFunction { function, read_at };
+    assert_eq!(report.notes.last(), Some(&note));
 }
 
 #[test]
@@ -260,10 +256,7 @@ fn an_aws_side_that_could_not_be_read_never_hides_the_genesys_findings() {
         "{error}"
     );
     assert_eq!(sides(&report), [Side::Genesys], "{:#?}", report.findings);
-    assert!(report
-        .notes
-        .iter()
-        .any(|n| n.contains("against the config alone")));
+    assert!(report.notes.contains(&ConfigNote::GenesysJudgedAlone));
 
     // Both sides failed: nothing was read, and both errors are said, each side's hint on a
     // line of its own after its message.
