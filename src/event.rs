@@ -272,6 +272,15 @@ pub(crate) enum WatchNote {
     /// The management account's stacks were not read or written: the run is the delegated
     /// administrator's.
     ManagementStacksNotOurs { management: String },
+    /// `account` left the organization; its Security Hub held `held` of the organization
+    /// watch's findings at its last whole reading (the watch's ledger), which the watch can
+    /// no longer settle.
+    DepartedHolds {
+        account: String,
+        held: lambda_trust_provision::Held,
+    },
+    /// The watch's ledger of what each account holds was not read: why.
+    LedgerNotRead { why: String },
 }
 
 /// What the watching function lacks, each with its fix: any makes `watch status` exit 2

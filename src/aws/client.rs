@@ -230,6 +230,13 @@ impl Clients {
         client!(aws_sdk_sns, conf, self.attempts.as_ref())
     }
 
+    /// A Systems Manager client in `region` (the organization watch's ledger: the function's).
+    pub(crate) fn ssm(&self, region: &str) -> aws_sdk_ssm::Client {
+        let conf =
+            aws_sdk_ssm::config::Builder::from(&self.base).region(Region::new(region.to_string()));
+        client!(aws_sdk_ssm, conf, self.attempts.as_ref())
+    }
+
     /// A Security Hub client in `region` (`watch status`: where the function publishes).
     pub(crate) fn security_hub_in(&self, region: &str) -> aws_sdk_securityhub::Client {
         let conf = aws_sdk_securityhub::config::Builder::from(&self.base)

@@ -56,6 +56,7 @@ pub(crate) mod function_policy;
 pub(crate) mod hub_view;
 pub(crate) mod inventory;
 pub(crate) mod invoke;
+pub(crate) mod ledger;
 mod lost_answer;
 pub(crate) mod observe;
 pub(crate) mod org_context;

@@ -81,6 +81,7 @@ fn account(a: &AccountRun) -> OrgAccountRecord {
         watch_account: a.watch_account.as_ref().map(published),
         heard: a.heard.clone(),
         again: a.again.clone(),
+        ledger: a.ledger.clone(),
     }
 }
 

@@ -61,7 +61,26 @@ pub(crate) fn note(n: &WatchNote) -> String {
         WatchNote::ManagementStacksNotOurs { management } => format!(
             "the management account {management}'s own stacks (StackSets never deploy there) are neither read nor written with a delegated administrator's credentials: run the same command with account {management}'s"
         ),
+        WatchNote::DepartedHolds { account, held } => departed(account, held),
+        WatchNote::LedgerNotRead { why } => format!(
+            "what each account's Security Hub holds (the watch's ledger) was not read ({why}): an account that left is not told"
+        ),
     }
+}
+
+/// An account that left, and what its Security Hub still holds of the watch.
+fn departed(account: &str, held: &lambda_trust_provision::Held) -> String {
+    let more = match held.more {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    format!(
+        "account {account} left the organization; at its last reading ({}) its Security Hub held {} active finding(s) of the watch, which the watch can no longer settle: {}{more}. Settle them with that account's credentials (`lambda-trust audit --to-security-hub` there proves and imports again), or archive them (generator prefix {}{account}/)",
+        held.at,
+        held.findings.len() + held.more,
+        held.findings.join(", "),
+        lambda_trust_model::ORGANIZATION_WATCH_GENERATOR,
+    )
 }
 
 /// A problem's words: what the function cannot do, and its fix.

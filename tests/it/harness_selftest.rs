@@ -2088,6 +2088,46 @@ assert e["detail"]["action"] == "CREATE" and e["detail"]["status-details"]["stat
     run_python(&code, &moto);
 }
 
+/// A service-managed StackSet with automatic deployment deletes its instances — their stacks and
+/// what they made — from an account that leaves the organization, unless it retains them
+/// (CloudFormation API Reference, `AutoDeployment.RetainStacksOnAccountRemoval`: "If set to
+/// false, stack resources are deleted"); moto keeps them.
+#[test]
+fn an_automatic_stack_set_removes_its_instances_from_an_account_that_leaves() {
+    let moto = MotoServer::start();
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r#"
+MGMT = "123456789012"
+org = client("organizations", MGMT)
+org.create_organization(FeatureSet="ALL")
+root = org.list_roots()["Roots"][0]["Id"]
+org.enable_aws_service_access(ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+member = org.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]["AccountId"]
+cfn = client("cloudformation", MGMT)
+def stack_set(name, retain):
+    role = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": name,
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{MGMT}:root"}, "Action": "sts:AssumeRole"}]}}}
+    cfn.create_stack_set(StackSetName=name, PermissionModel="SERVICE_MANAGED",
+        TemplateBody=json.dumps({"Resources": {"R": role}}), Capabilities=["CAPABILITY_NAMED_IAM"],
+        AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": retain})
+    cfn.create_stack_instances(StackSetName=name, Regions=["us-east-1"],
+        DeploymentTargets={"OrganizationalUnitIds": [root]})
+stack_set("removed", False)
+stack_set("retained", True)
+names = lambda: [r["RoleName"] for r in client("iam", member).list_roles()["Roles"]]
+assert {"removed", "retained"} <= set(names()), names()
+org.remove_account_from_organization(AccountId=member)
+assert "removed" not in names() and "retained" in names(), names()
+listed = lambda name: [i["Account"] for i in cfn.list_stack_instances(StackSetName=name)["Summaries"]]
+assert member not in listed("removed"), listed("removed")
+assert member in listed("retained"), listed("retained")
+"#
+    );
+    run_python(&code, &moto);
+}
+
 /// A Security Hub administrator's GetFindings answers its associated members' findings too
 /// (Security Hub User Guide, "Administrator and member accounts"); a member's answers only its
 /// own (moto: every account only its own).

@@ -666,3 +666,59 @@ client("config", sys.argv[2]).put_configuration_aggregator(ConfigurationAggregat
     let status = ["watch", "status", "--organization", "--package", &pkg];
     env.expect(&status, 0);
 }
+
+/// An account that left the organization takes its reader with it: the watch can no longer
+/// read or settle what it filed there. Status says what that account's Security Hub held at
+/// its last whole reading (the function's ledger, in the watch's account); an account still in
+/// the organization is not said so; destroy deletes the ledger with the rest.
+#[test]
+fn status_says_what_an_account_that_left_still_holds_and_destroy_deletes_the_ledger() {
+    let env = Env::new();
+    let (_org, admin, members, pkg) = ready(&env, 4);
+    env.expect(&deploy_args(&pkg), 0);
+    crate::live_security_hub::enable_hub(&env, &admin);
+    let (left, stays) = (&members[2], &members[1]);
+    // What the function writes after each whole reading (`Held`), for both accounts.
+    let code = r#"
+ssm = client("ssm", sys.argv[2])
+for account in sys.argv[3:5]:
+    ssm.put_parameter(Name=f"/lambda-trust/organization-watch/held/{account}", Type="String",
+        Value=json.dumps({"at": "2026-11-28T01:00:00Z", "findings": ["vendor-lambda/no-external-id"], "more": 0}))
+client("organizations").remove_account_from_organization(AccountId=sys.argv[3])
+"#;
+    python(&env, code, &[&admin, left, stays]);
+    let status = [
+        "watch",
+        "status",
+        "--organization",
+        "--package",
+        &pkg,
+        "--format",
+        "json",
+    ];
+    let said = json_of(&env.run(&status));
+    let notes = said["notes"].to_string();
+    let departed = format!("account {left} left the organization");
+    assert!(notes.contains(&departed), "{said:#}");
+    assert!(notes.contains("vendor-lambda/no-external-id"), "{said:#}");
+    assert!(
+        notes.contains(&format!("lambda-trust/organization-watch/{left}/")),
+        "{said:#}"
+    );
+    assert!(
+        !notes.contains(&format!("account {stays} left")),
+        "{said:#}"
+    );
+
+    // Destroy shows the ledger's deletion, makes it, and leaves none.
+    let plan = env.run(&["watch", "destroy", "--organization"]);
+    let shown = format!("{}{}", plan.stdout, plan.stderr);
+    let line = "delete the watch's ledger of what 2 account(s) hold";
+    assert!(shown.contains(line), "{shown}");
+    env.expect(&["watch", "destroy", "--organization", "--yes"], 0);
+    let code = r#"
+ssm = client("ssm", sys.argv[2])
+print(len(ssm.get_parameters_by_path(Path="/lambda-trust/organization-watch/held")["Parameters"]))
+"#;
+    assert_eq!(python(&env, code, &[&admin]).trim(), "0");
+}

@@ -412,3 +412,80 @@ fn a_run_that_changed_a_finding_reads_again_so_crossing_writes_end_on_the_roles_
     );
     assert_eq!(delivered(&env, &queue), Vec::<Value>::new());
 }
+
+/// What each account's Security Hub holds of the watch, as the watch's own ledger (a
+/// Parameter Store parameter per account, in the watch's account) names it.
+pub(crate) fn ledger_of(env: &Env, holder: &str, account: &str) -> Option<Value> {
+    let code = r#"
+ssm = client("ssm", sys.argv[2])
+try:
+    print(ssm.get_parameter(Name=f"/lambda-trust/organization-watch/held/{sys.argv[3]}")["Parameter"]["Value"])
+except ssm.exceptions.ParameterNotFound:
+    print("null")
+"#;
+    serde_json::from_str(python(env, code, &[holder, account]).trim()).unwrap()
+}
+
+/// A whole account's reading keeps the watch's ledger of what the account's hub holds: written
+/// when it holds something else, kept (one read, no write) when the reading found the same, and
+/// emptied when the role is right again — so an account that leaves can still be told.
+#[test]
+fn a_whole_reading_keeps_the_ledger_of_what_the_account_holds_writing_only_what_changed() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let m5 = members[4].clone();
+    partner_role(&env, &m5, ROLE, &genesys(None));
+    enable_hub(&env, &m5);
+    enable_hub(&env, ACCOUNT);
+    let queue = bus_with_a_listener(&env);
+    let (api, _function) = watching_with(&env, &organization, &[("LAMBDA_TRUST_BUS", BUS)]);
+    assert_eq!(invoke(&api, &schedule_tick())["kind"], "response");
+    let events = delivered(&env, &queue);
+    let m5_event = (events.iter())
+        .find(|e| e["detail"]["account"] == m5.as_str())
+        .unwrap();
+
+    let answer = invoke(&api, m5_event);
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let ledger = &answer["body"]["accounts"][0]["ledger"];
+    assert_eq!(ledger, &json!({"status": "written"}), "{answer:#}");
+    let held = ledger_of(&env, ACCOUNT, &m5).expect("m5's entry");
+    let finding = format!("{ROLE}/no-external-id");
+    assert!(
+        held["findings"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(finding)),
+        "{held:#}"
+    );
+    let active = org_findings(&env, &m5, "ACTIVE").len();
+    assert_eq!(
+        held["findings"].as_array().unwrap().len(),
+        active,
+        "{held:#}"
+    );
+
+    // The same reading again: the ledger read, nothing written.
+    env.proxy.clear();
+    let answer = invoke(&api, m5_event);
+    let ledger = &answer["body"]["accounts"][0]["ledger"];
+    assert_eq!(ledger, &json!({"status": "kept"}), "{answer:#}");
+    assert_eq!(env.proxy.count("GetParameter"), 1);
+    assert_eq!(env.proxy.count("PutParameter"), 0);
+
+    // The role made right: its findings settled, and the ledger says the account holds none.
+    set_trust(&env, &m5, ROLE, &genesys(Some(OURS)));
+    let answer = invoke(&api, m5_event);
+    let ledger = &answer["body"]["accounts"][0]["ledger"];
+    assert_eq!(ledger, &json!({"status": "written"}), "{answer:#}");
+    assert_eq!(org_findings(&env, &m5, "ACTIVE"), Vec::<Value>::new());
+    let held = ledger_of(&env, ACCOUNT, &m5).expect("m5's entry");
+    assert_eq!(held["findings"], json!([]), "{held:#}");
+
+    // A role's reading keeps no ledger: only a whole account's says all it holds.
+    let answer = invoke(&api, &forwarded(&m5, "UpdateAssumeRolePolicy", ROLE));
+    assert!(
+        answer["body"]["accounts"][0].get("ledger").is_none(),
+        "{answer:#}"
+    );
+}

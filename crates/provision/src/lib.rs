@@ -162,12 +162,13 @@ pub use watch::event::{read_event, RuleEvent, WatchEvent};
 pub use watch::generator::{settled_prefix, settles, watch_generator, Settles, WatchCode};
 pub use watch::organization::change::{classify as classify_org_event, OrgChange};
 pub use watch::organization::home::{org_watch_deployment, OrgWatchDeployment};
+pub use watch::organization::ledger::{ledger_account, ledger_parameter, Held, LEDGER_PATH};
 pub use watch::organization::model::{OrgWatchInput, ORG_WATCH};
 pub use watch::organization::plan::{
     plan_stacks, teardown_stacks, NotOurStack, SeenInstance, SeenStack, SeenStacks, StackOp,
 };
 pub use watch::organization::record::{
-    Hearing, OrgAccountRecord, OrgWatchRecord, ReRead, SweptRecord,
+    Hearing, LedgerWrite, OrgAccountRecord, OrgWatchRecord, ReRead, SweptRecord,
 };
 pub use watch::organization::settings::OrgWatchSettings;
 pub use watch::organization::stacks::{Stack, StackSet};

@@ -52,6 +52,8 @@ pub(crate) struct OrgWatchState {
     pub package: Vec<u8>,
     pub notes: Vec<WatchNote>,
     pub problems: Vec<WatchProblem>,
+    /// The accounts the watch's ledger has an entry for (`aws::ledger`).
+    pub ledger: Vec<String>,
     acting: Acting,
     /// The run's own clients (the management account's or the delegated administrator's).
     clients: Clients,
@@ -107,11 +109,7 @@ pub(crate) async fn read(
         want = org_watch_deployment(&input);
     }
     let stacks = management_read(&clients, acting, &want, &stack_sets).await?;
-    // Without a package, the deployed code is not compared.
-    if let (true, Some(f)) = (package.is_empty(), &seen.function) {
-        want.home.function.code_sha256 = f.code_sha256.clone();
-        want.home.function.architecture = f.architecture.clone();
-    }
+    deployed_code(&mut want, &package, &seen);
     notes.extend(where_it_runs(&context, acting, (watch_account, via)));
     let mut state = OrgWatchState {
         context,
@@ -125,12 +123,21 @@ pub(crate) async fn read(
         package,
         notes,
         problems: Vec::new(),
+        ledger: Vec::new(),
         acting,
         clients,
         home,
     };
     judge(&mut state, &input.watch_account).await;
     Ok(state)
+}
+
+/// Without a package, the deployed code is not compared: what is deployed is wanted.
+fn deployed_code(want: &mut OrgWatchDeployment, package: &[u8], seen: &Seen) {
+    if let (true, Some(f)) = (package.is_empty(), &seen.function) {
+        want.home.function.code_sha256 = f.code_sha256.clone();
+        want.home.function.architecture = f.architecture.clone();
+    }
 }
 
 /// The management account's stacks, when the run is that account's.
@@ -234,6 +241,14 @@ async fn judge(state: &mut OrgWatchState, watch: &str) {
     let (blind, unread) = super::org_status::not_watched(state.home(), at).await;
     state.problems.extend(blind);
     state.notes.extend(unread);
+    let management = state.context.management_account.as_str();
+    let accounts = (state.stacks.members.iter().map(String::as_str))
+        .chain([management])
+        .collect();
+    let region = state.want.home.function.region.clone();
+    let (ledger, departed) = super::org_status::departed(state.home(), &region, &accounts).await;
+    state.notes.extend(departed);
+    state.ledger = ledger;
 }
 
 /// What was not given is what is deployed: the Genesys Cloud org IDs and the baseline the
@@ -403,18 +418,29 @@ fn management_stacks(
 pub(crate) struct OrgOps {
     pub home: Vec<WatchOp>,
     pub stacks: Vec<StackOp>,
+    /// A destroy's: the accounts whose entries of the watch's ledger it deletes.
+    pub ledger: Vec<String>,
 }
 
 impl OrgOps {
     /// Each write, as the plan says it.
     pub(crate) fn lines(&self) -> Vec<String> {
         let home = self.home.iter().map(ToString::to_string);
-        home.chain(self.stacks.iter().map(ToString::to_string))
+        let ledger = (!self.ledger.is_empty()).then(|| {
+            format!(
+                "delete the watch's ledger of what {} account(s) hold ({} parameter(s) under {})",
+                self.ledger.len(),
+                self.ledger.len(),
+                lambda_trust_provision::LEDGER_PATH
+            )
+        });
+        (home.chain(self.stacks.iter().map(ToString::to_string)))
+            .chain(ledger)
             .collect()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.home.is_empty() && self.stacks.is_empty()
+        self.home.is_empty() && self.stacks.is_empty() && self.ledger.is_empty()
     }
 }
 
@@ -430,7 +456,12 @@ pub(crate) fn deploy_ops(state: &OrgWatchState) -> Result<OrgOps> {
         state.management(),
     )
     .map_err(|e| Error::usage(e.to_string(), keep))?;
-    Ok(OrgOps { home, stacks })
+    let ledger = Vec::new();
+    Ok(OrgOps {
+        home,
+        stacks,
+        ledger,
+    })
 }
 
 /// The writes that remove the organization watch: its StackSets and stacks first (no rule
@@ -443,7 +474,12 @@ pub(crate) fn destroy_ops(state: &OrgWatchState) -> OrgOps {
         state.management(),
     );
     let home = watch_teardown(&state.seen, ORGANIZATION_WATCHER, &state.want.home);
-    OrgOps { home, stacks }
+    let ledger = state.ledger.clone();
+    OrgOps {
+        home,
+        stacks,
+        ledger,
+    }
 }
 
 /// Makes `ops`: for a deploy the home first, for a destroy the stacks first; the writes made.
@@ -453,7 +489,7 @@ pub(crate) async fn write(
     ops: &OrgOps,
     destroy: bool,
 ) -> Result<usize> {
-    let total = ops.home.len() + ops.stacks.len();
+    let total = ops.home.len() + ops.stacks.len() + ops.ledger.len().div_ceil(10);
     let work = async {
         let stacks = || async {
             let home = &state.want.home.function.region;
@@ -470,7 +506,13 @@ pub(crate) async fn write(
         };
         if destroy {
             let made = stacks().await?;
-            Ok(made + home().await.map_err(|(n, e)| (made + n, e))?)
+            let made = made + home().await.map_err(|(n, e)| (made + n, e))?;
+            // The function is gone: nothing writes the ledger any more.
+            let calls = CallCount::default();
+            let at = (state.home(), state.want.home.function.region.as_str());
+            let deleted = crate::aws::ledger::delete_held(at, &ops.ledger, &calls).await;
+            deleted.map_err(|e| (made, e))?;
+            Ok(made + calls.get())
         } else {
             let made = home().await?;
             Ok(made + stacks().await.map_err(|(n, e)| (made + n, e))?)

@@ -1,7 +1,10 @@
-//! What the organization watch's function said it cannot watch: its active "account M is not
+//! What the organization watch's function said it cannot watch, and what the accounts that
+//! left still hold of it (its ledger): its active "account M is not
 //! watched" and "account M's IAM calls do not reach the watch" findings in its own account's Security Hub (`report::asff_org_watch`), each a
 //! problem naming M — or that it cannot say it (Security Hub off there), or why they were not
 //! read.
+
+use std::collections::BTreeSet;
 
 use crate::aws::security_hub::held;
 use crate::aws::Clients;
@@ -41,6 +44,30 @@ pub(crate) async fn not_watched(
         })
         .collect();
     (problems, None)
+}
+
+/// The watch's ledger (in `region`, where the function keeps it): the accounts it has an
+/// entry for, and a note for each that is not among the organization's `accounts` and holds
+/// something — it left, and what its Security Hub holds is said —, or why it was not read.
+pub(crate) async fn departed(
+    home: &Clients,
+    region: &str,
+    accounts: &BTreeSet<&str>,
+) -> (Vec<String>, Vec<WatchNote>) {
+    let calls = crate::aws::audit::CallCount::default();
+    let all = match crate::aws::ledger::all_held((home, region), &calls).await {
+        Ok(all) => all,
+        Err(e) => {
+            let why = crate::error::shown(&e);
+            return (Vec::new(), vec![WatchNote::LedgerNotRead { why }]);
+        }
+    };
+    let kept = all.iter().map(|(account, _)| account.clone()).collect();
+    let notes = (all.into_iter())
+        .filter(|(account, held)| !accounts.contains(account.as_str()) && !held.is_empty())
+        .map(|(account, held)| WatchNote::DepartedHolds { account, held })
+        .collect();
+    (kept, notes)
 }
 
 /// The account a finding about an account itself names — not watched, not heard — (`None`:

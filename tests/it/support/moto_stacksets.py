@@ -139,7 +139,9 @@ cf_responses.CloudFormationResponse.cloudformation_backend = property(as_delegat
 #   account), action, status-details {status CURRENT, detailed-status SUCCEEDED}} (moto: none).
 # - A service-managed StackSet with AutoDeployment Enabled deploys to an account that joins the
 #   organization (or moves) under the OUs its instances were created for, in their regions
-#   (moto: AutoDeployment is not kept, and nothing is deployed).
+#   (moto: AutoDeployment is not kept, and nothing is deployed); and, unless
+#   RetainStacksOnAccountRemoval, deletes its instances (their stacks, their resources) from an
+#   account that leaves the organization (moto: they stay).
 import json  # noqa: E402
 
 from moto.events.models import events_backends  # noqa: E402
@@ -188,6 +190,7 @@ def auto_deployment(response, name):
         return
     stackset = response.cloudformation_backend.describe_stack_set(name)
     stackset.auto_deployment = str(given.get("Enabled")).lower() == "true"
+    stackset.retain_on_removal = str(given.get("RetainStacksOnAccountRemoval")).lower() == "true"
 
 
 _create_stack_set_response = cf_responses.CloudFormationResponse.create_stack_set
@@ -248,3 +251,32 @@ def org_move_account(self, **kwargs):
 
 org_models.OrganizationsBackend.create_account = org_create_account
 org_models.OrganizationsBackend.move_account = org_move_account
+
+
+def remove_automatically(org, account_id):
+    """Each automatic StackSet of the organization's management account that does not retain
+    its stacks deletes its instances from `account_id`, which leaves."""
+    management = org.org.master_account_id if org.org else None
+    if management is None:
+        return
+    for backend in list(cf_models.cloudformation_backends[management].values()):
+        for stackset in list(backend.stacksets.values()):
+            if not getattr(stackset, "auto_deployment", False) or stackset.status != "ACTIVE":
+                continue
+            if getattr(stackset, "retain_on_removal", False):
+                continue
+            regions = sorted({i.region_name for i in stackset.instances.stack_instances
+                              if i.account_id == account_id})
+            if regions:
+                backend.delete_stack_instances(stackset.name, [account_id], regions)
+
+
+_org_remove_account = org_models.OrganizationsBackend.remove_account_from_organization
+
+
+def org_remove_account(self, **kwargs):
+    remove_automatically(self, kwargs["AccountId"])
+    _org_remove_account(self, **kwargs)
+
+
+org_models.OrganizationsBackend.remove_account_from_organization = org_remove_account

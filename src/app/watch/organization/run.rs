@@ -43,7 +43,7 @@ use lambda_trust_model::{
     organization_watch_account, organization_watch_blind, organization_watch_settled,
 };
 use lambda_trust_provision::{
-    again_event, Hearing, OrgChange, OrgWatchSettings, ReRead, SweptRecord,
+    again_event, Hearing, Held, LedgerWrite, OrgChange, OrgWatchSettings, ReRead, SweptRecord,
 };
 
 /// The function's state between invocations: its settings, its clients once connected, and
@@ -77,6 +77,8 @@ pub(crate) struct AccountRun {
     pub heard: Option<Hearing>,
     /// The same reading asked once more, after this part changed what the hub holds.
     pub again: Option<ReRead>,
+    /// The watch's ledger of what the account holds, after a whole reading published there.
+    pub ledger: Option<LedgerWrite>,
 }
 
 impl AccountRun {
@@ -95,6 +97,7 @@ impl AccountRun {
             watch_account: None,
             heard: None,
             again: None,
+            ledger: None,
         }
     }
 }
@@ -324,20 +327,24 @@ impl OrgWatcher {
         for role in roles {
             let report = self.reproved((clients, &session), account, role.as_deref(), &calls);
             let report = report.await;
-            let published = match &report {
-                Ok(report) => {
-                    let findings = render.findings(report, change);
-                    let to = (&session, account, role.as_deref());
-                    Some(publish(to, &clients.region(), findings, events).await)
+            let (mut published, mut ledger) = (None, None);
+            if let Ok(report) = &report {
+                let findings = render.findings(report, change);
+                let held = keeps_ledger(change, role.as_deref()).then(|| held(account, &findings));
+                let to = (&session, account, role.as_deref());
+                let sent = publish(to, &clients.region(), findings, events).await;
+                if let (Some(held), Ok(_)) = (held, &sent) {
+                    ledger = Some(keep_ledger(clients, account, &held, &calls).await);
                 }
-                Err(_) => None,
-            };
+                published = Some(sent);
+            }
             // Each part counts its own calls; the first, the reader assumed and the listing too.
             let calls = calls.take() + published_calls(&published);
             parts.push(AccountRun {
                 published,
                 calls,
                 heard: heard.clone(),
+                ledger,
                 ..AccountRun::read(account, role, report)
             });
         }
@@ -497,6 +504,42 @@ async fn publish(
         events.event(Event::Said(hub::summary(s, region)));
     }
     sent
+}
+
+/// Whether a part's reading keeps the ledger: a whole account's, but destroy's last one (the
+/// ledger goes with the watch).
+fn keeps_ledger(change: &OrgChange, role: Option<&str>) -> bool {
+    role.is_none() && !matches!(change, OrgChange::Retire { .. })
+}
+
+/// What the account holds once `findings` (today's, all active) are imported.
+fn held(account: &str, findings: &[Value]) -> Held {
+    let generators = findings.iter().filter_map(|f| f["GeneratorId"].as_str());
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Held::of(account, generators, &at)
+}
+
+/// The ledger told what `account` holds, in the watch's own account: read, and written only
+/// when it holds something else.
+async fn keep_ledger(
+    clients: &Clients,
+    account: &str,
+    held: &Held,
+    calls: &CallCount,
+) -> LedgerWrite {
+    let failed = |e: AwsError| LedgerWrite::Failed {
+        why: crate::error::shown(&e),
+    };
+    let at = (clients, clients.region());
+    let at = (at.0, at.1.as_str());
+    match crate::aws::ledger::read_held(at, account, calls).await {
+        Ok(Some(was)) if was.same_as(held) => LedgerWrite::Kept,
+        Ok(_) => match crate::aws::ledger::write_held(at, account, held, calls).await {
+            Ok(()) => LedgerWrite::Written,
+            Err(e) => failed(e),
+        },
+        Err(e) => failed(e),
+    }
 }
 
 /// Whether the account's IAM calls reach EventBridge, and so the watch's rules: a trail (its

@@ -219,9 +219,11 @@ pub fn secret_readable(policy: &Value, secret: &str, cmk: bool) -> Result<(), St
 }
 
 /// The writes the function's role may make: publishing (Security Hub, its SNS topic, its
-/// Config rule's evaluations, the organization watch's sweep events on its own bus) and its
-/// own logs.
+/// Config rule's evaluations, the organization watch's sweep events on its own bus), the
+/// organization watch's ledger (its own parameters: `WRITES_REFUSED` holds it on any other)
+/// and its own logs.
 const WRITES_ALLOWED: &[&str] = &[
+    "ssm:PutParameter",
     "securityhub:BatchImportFindings",
     "config:PutEvaluations",
     "sns:Publish",
@@ -237,6 +239,7 @@ const WRITES_ALLOWED: &[&str] = &[
 /// Writes that would let the function change what it watches or act beyond it, each decided
 /// against the role's policy with the evaluator.
 const WRITES_REFUSED: &[&str] = &[
+    "ssm:PutParameter",
     "iam:UpdateAssumeRolePolicy",
     "iam:PutRolePolicy",
     "iam:AttachRolePolicy",

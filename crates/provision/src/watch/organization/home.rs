@@ -93,8 +93,8 @@ fn bus(input: &OrgWatchInput, names: &Names) -> WatchBus {
 /// the organization (its accounts, its SCPs and RCPs, the StackSets' coverage), reads which
 /// accounts hold partner roles through its account's Config aggregators and which hold its
 /// findings through Security Hub, puts the sweep's events on its own bus, publishes what
-/// it finds about an account it cannot read to its own account's Security Hub, and writes its
-/// logs.
+/// it finds about an account it cannot read to its own account's Security Hub, keeps its
+/// ledger of what each account holds (`ledger`), and writes its logs.
 fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
     let (p, account) = (&input.partition, &input.watch_account);
     let region = names.bus.split(':').nth(3).unwrap_or_default();
@@ -126,6 +126,9 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
             {"Sid": "WhatItCannotRead", "Effect": "Allow",
                 "Action": "securityhub:BatchImportFindings",
                 "Resource": format!("arn:{p}:securityhub:{region}:{account}:product/{account}/default")},
+            {"Sid": "ItsLedgerOfWhatEachAccountHolds", "Effect": "Allow", "Action": [
+                "ssm:GetParameter", "ssm:PutParameter"],
+                "Resource": format!("arn:{p}:ssm:{region}:{account}:parameter{}/*", crate::watch::organization::ledger::LEDGER_PATH)},
             {"Sid": "ItsOwnLogs", "Effect": "Allow", "Action": [
                 "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
                 "Resource": format!("arn:{p}:logs:{region}:{account}:log-group:/aws/lambda/{ORG_WATCH}:*")}]}),

@@ -25,6 +25,7 @@ pub(crate) mod analyzer;
 pub(crate) mod change;
 pub(crate) mod home;
 pub(crate) mod joined;
+pub(crate) mod ledger;
 pub(crate) mod model;
 pub(crate) mod plan;
 pub(crate) mod record;

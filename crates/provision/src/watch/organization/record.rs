@@ -93,6 +93,27 @@ pub struct OrgAccountRecord {
     /// is one read after every write; absent when nothing changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub again: Option<ReRead>,
+    /// The watch's ledger of what the account's Security Hub holds, after a whole account's
+    /// reading published there; absent on a role's reading and destroy's last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<LedgerWrite>,
+}
+
+/// What a whole account's reading did with the watch's ledger of what the account holds
+/// (`Held`), so an account that leaves can still be told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum LedgerWrite {
+    /// It already said what the account holds: nothing written.
+    Kept,
+    /// Written: the account holds something else now.
+    Written,
+    /// Not read or not written: the ledger may be stale until the account's next reading.
+    Failed {
+        /// Parameter Store's error.
+        why: String,
+    },
 }
 
 /// The re-reading a run asked for after it changed what a Security Hub holds.

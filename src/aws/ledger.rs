@@ -1,0 +1,98 @@
+//! The organization watch's ledger in Parameter Store, in the watch's own account
+//! (`lambda_trust_provision::Held`): one standard `String` parameter per account, read and
+//! written by the function, listed by `watch status --organization` and deleted by `watch
+//! destroy --organization`
+//! (<https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html>,
+//! `GetParametersByPath`, `DeleteParameters`: at most 10 names a call).
+
+use lambda_trust_provision::{ledger_account, ledger_parameter, Held, LEDGER_PATH};
+
+use super::audit::CallCount;
+use super::client::{AwsError, Clients};
+
+/// What the ledger in `region` says `account` holds; `None` when it has no entry (or not one it can read).
+pub(crate) async fn read_held(
+    (clients, region): (&Clients, &str),
+    account: &str,
+    calls: &CallCount,
+) -> Result<Option<Held>, AwsError> {
+    calls.add();
+    let out = (clients.ssm(region).get_parameter())
+        .name(ledger_parameter(account))
+        .send()
+        .await;
+    match out.map_err(|e| AwsError::from_sdk("ssm:GetParameter", e)) {
+        Ok(out) => Ok((out.parameter())
+            .and_then(|p| p.value())
+            .and_then(|v| serde_json::from_str::<Held>(v).ok())),
+        Err(e) if e.is_code("ParameterNotFound") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes what `account` holds, over what was there.
+pub(crate) async fn write_held(
+    (clients, region): (&Clients, &str),
+    account: &str,
+    held: &Held,
+    calls: &CallCount,
+) -> Result<(), AwsError> {
+    calls.add();
+    (clients.ssm(region).put_parameter())
+        .name(ledger_parameter(account))
+        .value(serde_json::to_string(held).unwrap_or_default())
+        .r#type(aws_sdk_ssm::types::ParameterType::String)
+        .overwrite(true)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ssm:PutParameter", e))?;
+    Ok(())
+}
+
+/// Every account's entry, by account.
+pub(crate) async fn all_held(
+    (clients, region): (&Clients, &str),
+    calls: &CallCount,
+) -> Result<Vec<(String, Held)>, AwsError> {
+    let (mut all, mut token) = (Vec::new(), None::<String>);
+    loop {
+        calls.add();
+        let out = (clients.ssm(region).get_parameters_by_path())
+            .path(LEDGER_PATH)
+            .max_results(10)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ssm:GetParametersByPath", e))?;
+        let entries = out.parameters().iter().filter_map(|p| {
+            let account = ledger_account(p.name()?)?;
+            let held = serde_json::from_str::<Held>(p.value()?).ok()?;
+            Some((account.to_owned(), held))
+        });
+        all.extend(entries);
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        if token.is_none() {
+            return Ok(all);
+        }
+    }
+}
+
+/// Deletes the entries of `accounts`, ten a call.
+pub(crate) async fn delete_held(
+    (clients, region): (&Clients, &str),
+    accounts: &[String],
+    calls: &CallCount,
+) -> Result<(), AwsError> {
+    for chunk in accounts.chunks(10) {
+        calls.add();
+        (clients.ssm(region).delete_parameters())
+            .set_names(Some(chunk.iter().map(|a| ledger_parameter(a)).collect()))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ssm:DeleteParameters", e))?;
+    }
+    Ok(())
+}
