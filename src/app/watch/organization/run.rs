@@ -177,13 +177,13 @@ impl OrgWatcher {
         };
         if let Some((account, reach)) = self.scope(&run.change) {
             let parts = self.account(&clients, events, (&account, reach), &run.change, render);
-            for mut one in parts.await {
-                if let Some(home) = &home {
-                    tell_the_watch(&clients, home, &mut one, render).await;
-                }
-                run.accounts.push(one);
-            }
+            run.accounts = parts.await;
             self.ask_again(&clients, &mut run).await;
+            for one in run.accounts.iter_mut() {
+                if let Some(home) = &home {
+                    tell_the_watch(&clients, home, one, render).await;
+                }
+            }
         }
         self.clients = Some(clients);
         Ok(run)
@@ -458,9 +458,9 @@ async fn one_role(
 
 /// Tells the watch's own Security Hub whether `one`'s account is watched: a finding naming it
 /// when it could not be read or published to, so no account goes blind in silence; when a
-/// partner role of it was read and published, what such a finding said before is settled. A
-/// role no partner can assume settles nothing (its event stays at three calls): the account's
-/// next partner role or reading does.
+/// partner role of it was read and published, what such a finding said before is settled —
+/// by the re-reading when this run asked for one. A role no partner can assume settles nothing
+/// (its event stays at three calls): the account's next partner role or reading does.
 async fn tell_the_watch(
     clients: &Clients,
     home: &str,
@@ -474,10 +474,15 @@ async fn tell_the_watch(
     };
     let region = clients.region();
     let at = (home, region.as_str());
-    let findings = (why.iter())
+    let findings: Vec<Value> = (why.iter())
         .map(|why| render.not_watched(at, &one.account, why))
         .chain((one.heard.iter()).filter_map(|h| render.not_heard(at, &one.account, h)))
         .collect();
+    // Only settling, after asking for the same reading again: that reading, which follows,
+    // settles it (so an event that changed a finding stays within its bound of calls).
+    if findings.is_empty() && matches!(one.again, Some(ReRead::Asked { .. })) {
+        return;
+    }
     // A whole account's reading read its trails too, so it settles what was said of both.
     let prefix = match one.heard {
         Some(_) => organization_watch_account(&one.account, ""),
