@@ -2036,6 +2036,26 @@ assert got == doc, got
     run_python(&code, &moto);
 }
 
+/// An organization (management account `MGMT`, its `root`, StackSets' trusted access) and
+/// `stack_set(name, auto, retain)`: a service-managed StackSet of one IAM role on the root.
+const ORG_STACK_SETS: &str = r#"
+MGMT = "123456789012"
+org = client("organizations", MGMT)
+org.create_organization(FeatureSet="ALL")
+root = org.list_roots()["Roots"][0]["Id"]
+org.enable_aws_service_access(ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+cfn = client("cloudformation", MGMT)
+def stack_set(name, auto, retain=False):
+    role = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": name,
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{MGMT}:root"}, "Action": "sts:AssumeRole"}]}}}
+    cfn.create_stack_set(StackSetName=name, PermissionModel="SERVICE_MANAGED",
+        TemplateBody=json.dumps({"Resources": {"R": role}}), Capabilities=["CAPABILITY_NAMED_IAM"],
+        AutoDeployment={"Enabled": auto, "RetainStacksOnAccountRemoval": retain})
+    cfn.create_stack_instances(StackSetName=name, Regions=["us-east-1"],
+        DeploymentTargets={"OrganizationalUnitIds": [root]})
+"#;
+
 /// A service-managed StackSet with automatic deployment deploys to an account that joins the
 /// organization, and CloudFormation announces each instance on the StackSet's account's default
 /// bus ("CloudFormation StackSet StackInstance Status Change": CloudFormation User Guide,
@@ -2046,29 +2066,14 @@ assert got == doc, got
 fn an_automatic_stack_set_deploys_to_an_account_that_joins_and_announces_it() {
     let moto = MotoServer::start();
     let code = format!(
-        "{IN_ACCOUNT}{}",
+        "{IN_ACCOUNT}{ORG_STACK_SETS}{}",
         r#"
-MGMT = "123456789012"
-org = client("organizations", MGMT)
-org.create_organization(FeatureSet="ALL")
-root = org.list_roots()["Roots"][0]["Id"]
-org.enable_aws_service_access(ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
 events, sqs = client("events", MGMT), client("sqs", MGMT)
 url = sqs.create_queue(QueueName="seen")["QueueUrl"]
 arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 events.put_rule(Name="seen", EventPattern=json.dumps({"source": ["aws.cloudformation"],
     "detail-type": ["CloudFormation StackSet StackInstance Status Change"]}))
 events.put_targets(Rule="seen", Targets=[{"Id": "q", "Arn": arn}])
-cfn = client("cloudformation", MGMT)
-def stack_set(name, auto):
-    role = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": name,
-        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{MGMT}:root"}, "Action": "sts:AssumeRole"}]}}}
-    cfn.create_stack_set(StackSetName=name, PermissionModel="SERVICE_MANAGED",
-        TemplateBody=json.dumps({"Resources": {"R": role}}), Capabilities=["CAPABILITY_NAMED_IAM"],
-        AutoDeployment={"Enabled": auto, "RetainStacksOnAccountRemoval": False})
-    cfn.create_stack_instances(StackSetName=name, Regions=["us-east-1"],
-        DeploymentTargets={"OrganizationalUnitIds": [root]})
 stack_set("automatic", True)
 stack_set("manual", False)
 joined = org.create_account(AccountName="late", Email="late@example.com")["CreateAccountStatus"]["AccountId"]
@@ -2096,26 +2101,11 @@ assert e["detail"]["action"] == "CREATE" and e["detail"]["status-details"]["stat
 fn an_automatic_stack_set_removes_its_instances_from_an_account_that_leaves() {
     let moto = MotoServer::start();
     let code = format!(
-        "{IN_ACCOUNT}{}",
+        "{IN_ACCOUNT}{ORG_STACK_SETS}{}",
         r#"
-MGMT = "123456789012"
-org = client("organizations", MGMT)
-org.create_organization(FeatureSet="ALL")
-root = org.list_roots()["Roots"][0]["Id"]
-org.enable_aws_service_access(ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
 member = org.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]["AccountId"]
-cfn = client("cloudformation", MGMT)
-def stack_set(name, retain):
-    role = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": name,
-        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{MGMT}:root"}, "Action": "sts:AssumeRole"}]}}}
-    cfn.create_stack_set(StackSetName=name, PermissionModel="SERVICE_MANAGED",
-        TemplateBody=json.dumps({"Resources": {"R": role}}), Capabilities=["CAPABILITY_NAMED_IAM"],
-        AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": retain})
-    cfn.create_stack_instances(StackSetName=name, Regions=["us-east-1"],
-        DeploymentTargets={"OrganizationalUnitIds": [root]})
-stack_set("removed", False)
-stack_set("retained", True)
+stack_set("removed", True, retain=False)
+stack_set("retained", True, retain=True)
 names = lambda: [r["RoleName"] for r in client("iam", member).list_roles()["Roles"]]
 assert {"removed", "retained"} <= set(names()), names()
 org.remove_account_from_organization(AccountId=member)

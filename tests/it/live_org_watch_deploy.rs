@@ -407,15 +407,7 @@ fn status_names_an_account_the_function_found_it_cannot_watch() {
     ] {
         assert!(regional.contains(what), "{what}: {regional}");
     }
-    let status = [
-        "watch",
-        "status",
-        "--organization",
-        "--package",
-        &pkg,
-        "--format",
-        "json",
-    ];
+    let status = status_json(&pkg);
     // Its own account's Security Hub off: it could not say what it cannot watch.
     let off = json_of(&env.expect(&status, 2));
     assert!(
@@ -687,16 +679,7 @@ for account in sys.argv[3:5]:
 client("organizations").remove_account_from_organization(AccountId=sys.argv[3])
 "#;
     python(&env, code, &[&admin, left, stays]);
-    let status = [
-        "watch",
-        "status",
-        "--organization",
-        "--package",
-        &pkg,
-        "--format",
-        "json",
-    ];
-    let said = json_of(&env.run(&status));
+    let said = json_of(&env.run(&status_json(&pkg)));
     let notes = said["notes"].to_string();
     let departed = format!("account {left} left the organization");
     assert!(notes.contains(&departed), "{said:#}");
@@ -721,4 +704,17 @@ ssm = client("ssm", sys.argv[2])
 print(len(ssm.get_parameters_by_path(Path="/lambda-trust/organization-watch/held")["Parameters"]))
 "#;
     assert_eq!(python(&env, code, &[&admin]).trim(), "0");
+}
+
+/// `watch status --organization` of the package `pkg`, in JSON.
+fn status_json(pkg: &str) -> [&str; 7] {
+    [
+        "watch",
+        "status",
+        "--organization",
+        "--package",
+        pkg,
+        "--format",
+        "json",
+    ]
 }
