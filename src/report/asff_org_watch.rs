@@ -1,7 +1,7 @@
 //! The organization watch's findings in ASFF: the audit's findings of the role (or the
 //! account) it re-proved, in the shape `audit --format asff` gives them, under `Id`s and
 //! generators of its own — `lambda-trust/organization-watch/ACCOUNT/…`
-//! (`lambda_trust_model::organization_watch_generator`: account, role, code), so the audit's
+//! (`lambda_trust_model::OrgWatchGenerator::Role`: account, role, code), so the audit's
 //! imports and the watch's never settle each other — naming the call that changed it and who
 //! made it.
 
@@ -14,10 +14,7 @@ use super::asff::{
 };
 use super::audit_html::HtmlMeta;
 use lambda_trust_audit::AccountReport;
-use lambda_trust_model::{
-    organization_watch_account, organization_watch_generator, product_arn,
-    ORGANIZATION_WATCH_GENERATOR,
-};
+use lambda_trust_model::{product_arn, OrgWatchGenerator};
 use lambda_trust_provision::Hearing;
 
 /// The change the findings name: CloudTrail's `eventName` and who made the call.
@@ -43,13 +40,20 @@ pub(crate) fn organization_watch_findings(
     meta: &HtmlMeta,
 ) -> Vec<Value> {
     let region = report.region.as_deref().unwrap_or_default();
-    let namespace = ORGANIZATION_WATCH_GENERATOR.trim_end_matches('/');
+    let namespace = OrgWatchGenerator::All.to_string();
+    let namespace = namespace.trim_end_matches('/');
     (each_once_in(namespace, report).into_iter())
         .map(|(role, f, id)| {
             let mut v = finding((&report.account, region, &id), role, f, meta);
             let code: &str = f.code.into();
-            v["GeneratorId"] =
-                organization_watch_generator(&report.account, &role.role, code).into();
+            let (account, role) = (&report.account, &role.role);
+            v["GeneratorId"] = OrgWatchGenerator::Role {
+                account,
+                role,
+                code,
+            }
+            .to_string()
+            .into();
             let fields = &mut v["ProductFields"];
             if let Some(event) = change.event {
                 fields["lambda-trust/Change"] = cut(event, MAX_FIELD_VALUE).into();
@@ -69,7 +73,8 @@ pub(crate) fn organization_watch_findings(
 /// The finding, in the watch's own account `home` and `region`, that `account` is not watched
 /// (`why`: its reader role not assumed, a read refused, its Security Hub off): an account the
 /// watch cannot see is said where the watch's owners look, never left silent. Its `Id` and
-/// generator are `organization_watch_blind(account)`, which the account's next reading settles.
+/// generator are `OrgWatchGenerator::not_watched(account)`, which the account's next reading
+/// settles.
 pub(crate) fn organization_watch_blind_finding(
     at: (&str, &str),
     account: &str,
@@ -88,7 +93,7 @@ pub(crate) fn organization_watch_blind_finding(
 /// The finding, there too, that `account`'s IAM calls do not reach the watch (no trail logs
 /// its management events where IAM's calls are announced), or may not (its trails could not be
 /// read); `None` when a trail logs them. Its generator is
-/// `organization_watch_account(account, "not-heard")`; the account's next whole reading
+/// `OrgWatchGenerator::Account { account, code: "not-heard" }`; the account's next whole reading
 /// settles it.
 pub(crate) fn organization_watch_unheard_finding(
     at: (&str, &str),
@@ -125,7 +130,7 @@ struct About {
 }
 
 /// A finding about `account` itself, in the watch's own account `home` and `region`, under the
-/// generator `organization_watch_account(account, code)`.
+/// generator `OrgWatchGenerator::Account { account, code }`.
 fn account_finding(
     (home, region): (&str, &str),
     account: &str,
@@ -133,7 +138,11 @@ fn account_finding(
     meta: &HtmlMeta,
 ) -> Value {
     let partition = lambda_trust_iam::partition_of_region(region).unwrap_or("aws");
-    let id = organization_watch_account(account, about.code);
+    let id = OrgWatchGenerator::Account {
+        account,
+        code: about.code,
+    }
+    .to_string();
     let now = timestamp(meta.generated);
     let severity = json!({"Label": "MEDIUM", "Original": about.code});
     json!({

@@ -79,7 +79,7 @@ fn departed(account: &str, held: &lambda_trust_provision::Held) -> String {
         held.at,
         held.findings.len() + held.more,
         held.findings.join(", "),
-        lambda_trust_model::ORGANIZATION_WATCH_GENERATOR,
+        lambda_trust_model::OrgWatchGenerator::All,
     )
 }
 

@@ -19,7 +19,7 @@
 //! - **Security Hub**, where the audit and the watch meet: [`plan_import`] keeps the lifecycle
 //!   of the findings imported (import, refresh, resolve, leave alone), [`HubCounts`] what one
 //!   import came to, and the generator schemes keep each product's findings apart
-//!   ([`GENERATOR_PREFIX`], [`WATCH_GENERATOR`], [`organization_watch_generator`]).
+//!   ([`GENERATOR_PREFIX`], [`WATCH_GENERATOR`], [`OrgWatchGenerator`]).
 //! - **AWS Config as a source**: [`policies_from_items`] (a function item's policy, fresh or
 //!   left to `lambda:GetPolicy`).
 //! - **Schemas** (with the `schemars` feature): the pieces of the JSON Schemas the outputs
@@ -65,10 +65,8 @@ pub use schema_refs::{
     COMMON_FILE as SCHEMA_COMMON_FILE,
 };
 pub use security_hub::{
-    organization_watch_account, organization_watch_blind, organization_watch_generator,
-    organization_watch_settled, plan_import, product_arn, HubCounts, ImportPlan,
-    Listed as ListedFinding, TooLarge, DIGEST_FIELD, GENERATOR_PREFIX,
-    ORGANIZATION_WATCH_GENERATOR, WATCH_GENERATOR,
+    plan_import, product_arn, HubCounts, ImportPlan, Listed as ListedFinding, OrgWatchGenerator,
+    TooLarge, DIGEST_FIELD, GENERATOR_PREFIX, WATCH_GENERATOR,
 };
 pub use shard::{assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS};
 pub use state::{

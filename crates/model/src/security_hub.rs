@@ -28,39 +28,77 @@ pub const GENERATOR_PREFIX: &str = "lambda-trust/audit/";
 /// (`lambda-trust/watch/ROLE/SIDE/CODE`). The names of watches deployed stay as they are:
 /// renaming would orphan their findings.
 pub const WATCH_GENERATOR: &str = "lambda-trust/watch/";
-/// The prefix of the organization watch's `GeneratorId`s
-/// (`lambda-trust/organization-watch/ACCOUNT/ROLE/CODE`): a namespace of its own, which no
-/// role name can reach (a role's name holds no `/`, so no deployment's watch prefix is one).
-pub const ORGANIZATION_WATCH_GENERATOR: &str = "lambda-trust/organization-watch/";
-
-/// The organization watch's generator of `code` on role `role` of account `account`.
-pub fn organization_watch_generator(account: &str, role: &str, code: &str) -> String {
-    format!("{ORGANIZATION_WATCH_GENERATOR}{account}/{role}/{code}")
+/// A `GeneratorId` of the organization watch, or the prefix of a family of them, in a
+/// namespace of its own (`lambda-trust/organization-watch/ACCOUNT/ROLE/CODE`) which no role
+/// name can reach: a role's name holds no `/`, so no deployment's watch prefix is one (IAM
+/// API Reference, `CreateRole`: `RoleName` matches `[\w+=,.@-]+`). Written with `Display`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgWatchGenerator<'a> {
+    /// The prefix of every finding of the organization watch.
+    All,
+    /// The finding `code` on role `role` of account `account`.
+    Role {
+        /// The account that grants the role.
+        account: &'a str,
+        /// The role's name.
+        role: &'a str,
+        /// The finding's code.
+        code: &'a str,
+    },
+    /// The prefix of the findings one run settles: role `role` of `account` (the role it
+    /// re-proved), or every role of `account` (`None`: the account re-proved). Role names
+    /// hold no `/`, so one role's prefix never reaches another's.
+    Settled {
+        /// The account re-proved.
+        account: &'a str,
+        /// The role re-proved, or none for the whole account.
+        role: Option<&'a str>,
+    },
+    /// The finding `code` about `account` itself, in the watch's own account (`not-watched`,
+    /// `not-heard`); with an empty `code`, the prefix of them all, which an account's whole
+    /// reading settles (a role's reading settles `not-watched` alone). Its role segment
+    /// `:account` is no role's name (role names hold no `:`), so no role's prefix reaches it;
+    /// the account's own prefix does, and its reading settles it.
+    Account {
+        /// The account the finding is about.
+        account: &'a str,
+        /// The finding's code, or empty for the prefix.
+        code: &'a str,
+    },
 }
 
-/// The prefix of the organization watch's findings one run settles: role `role` of `account`
-/// (the role it re-proved), or every role of `account` (`None`: the account re-proved). Role
-/// names hold no `/`, so one role's prefix never reaches another's.
-pub fn organization_watch_settled(account: &str, role: Option<&str>) -> String {
-    match role {
-        Some(role) => format!("{ORGANIZATION_WATCH_GENERATOR}{account}/{role}/"),
-        None => format!("{ORGANIZATION_WATCH_GENERATOR}{account}/"),
+impl OrgWatchGenerator<'_> {
+    /// The finding that `account` is not watched (its reader role not assumed, a read
+    /// refused, its Security Hub off).
+    pub const fn not_watched(account: &str) -> OrgWatchGenerator<'_> {
+        OrgWatchGenerator::Account {
+            account,
+            code: "not-watched",
+        }
     }
 }
 
-/// The generator of the organization watch's finding, in its own account, that `account` is
-/// not watched (its reader role not assumed, a read refused, its Security Hub off): its role
-/// segment `:account` is no role's name (IAM's role names hold no `:`), so no role's prefix
-/// reaches it; `account`'s own prefix does, and its reading settles it.
-pub fn organization_watch_blind(account: &str) -> String {
-    organization_watch_account(account, "not-watched")
-}
-
-/// The generator of the organization watch's finding `code` about `account` itself, in its own
-/// account (`not-watched`, `not-heard`); with an empty `code`, the prefix of them all, which
-/// an account's whole reading settles (a role's reading settles `not-watched` alone).
-pub fn organization_watch_account(account: &str, code: &str) -> String {
-    format!("{ORGANIZATION_WATCH_GENERATOR}{account}/:account/{code}")
+impl std::fmt::Display for OrgWatchGenerator<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("lambda-trust/organization-watch/")?;
+        match self {
+            OrgWatchGenerator::All => Ok(()),
+            OrgWatchGenerator::Role {
+                account,
+                role,
+                code,
+            } => write!(f, "{account}/{role}/{code}"),
+            OrgWatchGenerator::Settled {
+                account,
+                role: Some(role),
+            } => write!(f, "{account}/{role}/"),
+            OrgWatchGenerator::Settled {
+                account,
+                role: None,
+            } => write!(f, "{account}/"),
+            OrgWatchGenerator::Account { account, code } => write!(f, "{account}/:account/{code}"),
+        }
+    }
 }
 
 /// What Security Hub took of one run's findings.
@@ -277,7 +315,13 @@ mod tests {
     /// the organization's namespace, and the audit's is apart from both.
     #[test]
     fn the_organization_watch_has_a_namespace_no_role_name_reaches() {
-        let generator = organization_watch_generator("111122223333", "GenesysInvoker", "trust");
+        let (account, role, code) = ("111122223333", "GenesysInvoker", "trust");
+        let generator = OrgWatchGenerator::Role {
+            account,
+            role,
+            code,
+        }
+        .to_string();
         assert_eq!(
             generator,
             "lambda-trust/organization-watch/111122223333/GenesysInvoker/trust"

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use crate::aws::security_hub::held;
 use crate::aws::Clients;
 use crate::event::{WatchNote, WatchProblem};
-use lambda_trust_model::{organization_watch_account, product_arn, ORGANIZATION_WATCH_GENERATOR};
+use lambda_trust_model::{product_arn, OrgWatchGenerator};
 
 /// The accounts the function found it cannot watch, from its account's (`watch`) hub in
 /// `region`.
@@ -18,7 +18,8 @@ pub(crate) async fn not_watched(
     (partition, region, watch): (&str, &str, &str),
 ) -> (Vec<WatchProblem>, Option<WatchNote>) {
     let product = product_arn(partition, region, watch);
-    let key = (watch, ORGANIZATION_WATCH_GENERATOR);
+    let all = OrgWatchGenerator::All.to_string();
+    let key = (watch, all.as_str());
     let found = match held(home, Some(region), &product, key).await {
         Ok(found) => found,
         Err(e) if e.is_code("InvalidAccessException") => {
@@ -73,9 +74,9 @@ pub(crate) async fn departed(
 /// The account a finding about an account itself names — not watched, not heard — (`None`:
 /// a role's finding, or another tool's).
 fn blind_account(generator: &str) -> Option<String> {
-    let rest = generator.strip_prefix(ORGANIZATION_WATCH_GENERATOR)?;
+    let rest = generator.strip_prefix(&OrgWatchGenerator::All.to_string())?;
     let account = rest.split('/').next()?;
-    let about = organization_watch_account(account, "");
+    let about = OrgWatchGenerator::Account { account, code: "" }.to_string();
     (generator.starts_with(&about) && generator.len() > about.len()).then(|| account.to_owned())
 }
 
@@ -85,15 +86,22 @@ mod tests {
 
     #[test]
     fn only_a_finding_about_the_account_itself_names_it() {
-        let blind = lambda_trust_model::organization_watch_blind("222233334444");
+        let account = "222233334444";
+        let blind = OrgWatchGenerator::not_watched(account).to_string();
         assert_eq!(blind_account(&blind).as_deref(), Some("222233334444"));
-        let unheard = organization_watch_account("222233334444", "not-heard");
+        let unheard = OrgWatchGenerator::Account {
+            account,
+            code: "not-heard",
+        }
+        .to_string();
         assert_eq!(blind_account(&unheard).as_deref(), Some("222233334444"));
-        let role = lambda_trust_model::organization_watch_generator(
-            "222233334444",
-            "vendor",
-            "external-id-not-ours",
-        );
+        let (role, code) = ("vendor", "external-id-not-ours");
+        let role = OrgWatchGenerator::Role {
+            account,
+            role,
+            code,
+        }
+        .to_string();
         assert_eq!(blind_account(&role), None);
         assert_eq!(blind_account("lambda-trust/audit/x"), None);
     }

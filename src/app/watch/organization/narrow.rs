@@ -16,7 +16,7 @@ use crate::aws::hub_view::{held_accounts, visible_accounts};
 use crate::aws::Clients;
 use crate::error::shown;
 use lambda_trust_audit::{aggregate_iam, AuditOptions, CONFIG_ROLE_TYPE};
-use lambda_trust_model::ORGANIZATION_WATCH_GENERATOR;
+use lambda_trust_model::OrgWatchGenerator;
 
 /// What a sweep read of the accounts before it fans out, through an AWS Config aggregator and
 /// Security Hub: an account is left out only when both say there is nothing in it to re-prove.
@@ -53,9 +53,10 @@ pub(super) async fn narrowing(
     opts: &AuditOptions,
     calls: &CallCount,
 ) -> Result<Narrowing, String> {
+    let namespace = OrgWatchGenerator::All.to_string();
     let (read, held, visible) = tokio::join!(
         list_and_read(clients, aggregator, CONFIG_ROLE_TYPE, calls),
-        held_accounts(clients, ORGANIZATION_WATCH_GENERATOR, calls),
+        held_accounts(clients, &namespace, calls),
         visible_accounts(clients, home, calls),
     );
     let read = read.map_err(|e| format!("the aggregator {aggregator}: {}", shown(&e)))?;

@@ -39,9 +39,7 @@ use crate::aws::{AwsError, Clients};
 use crate::error::{Error, Result};
 use crate::event::Said;
 use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole, Baseline};
-use lambda_trust_model::{
-    organization_watch_account, organization_watch_blind, organization_watch_settled,
-};
+use lambda_trust_model::OrgWatchGenerator;
 use lambda_trust_provision::{
     again_event, Hearing, Held, LedgerWrite, OrgChange, OrgWatchSettings, ReRead, SweptRecord,
 };
@@ -485,9 +483,13 @@ async fn tell_the_watch(
     }
     // A whole account's reading read its trails too, so it settles what was said of both.
     let prefix = match one.heard {
-        Some(_) => organization_watch_account(&one.account, ""),
-        None => organization_watch_blind(&one.account),
-    };
+        Some(_) => OrgWatchGenerator::Account {
+            account: &one.account,
+            code: "",
+        },
+        None => OrgWatchGenerator::not_watched(&one.account),
+    }
+    .to_string();
     let sent = hub::send_to(clients, (home, &region), findings, &prefix).await;
     let sent = sent.map_err(|e| crate::error::shown(&e));
     one.calls += published_calls(&Some(sent.clone()));
@@ -502,7 +504,7 @@ async fn publish(
     findings: Vec<Value>,
     events: &dyn Events,
 ) -> std::result::Result<Sent, String> {
-    let prefix = organization_watch_settled(account, role);
+    let prefix = OrgWatchGenerator::Settled { account, role }.to_string();
     let sent = hub::send_to(session, (account, region), findings, &prefix).await;
     let sent = sent.map_err(|e| crate::error::shown(&e));
     if let Ok(s) = &sent {

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use lambda_trust_model::ORGANIZATION_WATCH_GENERATOR;
+use lambda_trust_model::OrgWatchGenerator;
 
 /// The path under which the ledger's parameters are named (`…/ACCOUNT`).
 pub const LEDGER_PATH: &str = "/lambda-trust/organization-watch/held";
@@ -36,7 +36,11 @@ impl Held {
     /// `generators` (each finding's `GeneratorId`); the account's own findings only, sorted,
     /// as many as fit.
     pub fn of<'a>(account: &str, generators: impl Iterator<Item = &'a str>, at: &str) -> Held {
-        let prefix = format!("{ORGANIZATION_WATCH_GENERATOR}{account}/");
+        let prefix = OrgWatchGenerator::Settled {
+            account,
+            role: None,
+        }
+        .to_string();
         let mut all: Vec<String> = generators
             .filter_map(|g| g.strip_prefix(&prefix))
             .map(str::to_owned)
@@ -89,11 +93,20 @@ mod tests {
 
     const AT: &str = "2026-11-28T01:00:00Z";
 
+    fn generator(account: &str, role: &str, code: &str) -> String {
+        OrgWatchGenerator::Role {
+            account,
+            role,
+            code,
+        }
+        .to_string()
+    }
+
     #[test]
     fn an_account_holds_its_own_findings_sorted_and_names_its_parameter() {
-        let own = lambda_trust_model::organization_watch_generator("222233334444", "vendor", "x");
-        let other = lambda_trust_model::organization_watch_generator("999988887777", "v", "x");
-        let more = lambda_trust_model::organization_watch_generator("222233334444", "a", "y");
+        let own = generator("222233334444", "vendor", "x");
+        let other = generator("999988887777", "v", "x");
+        let more = generator("222233334444", "a", "y");
         let held = Held::of(
             "222233334444",
             [&own, &other, &more, &own].map(String::as_str).into_iter(),
@@ -117,11 +130,8 @@ mod tests {
     fn what_does_not_fit_a_standard_parameter_is_counted() {
         let generators: Vec<String> = (0..200)
             .map(|i| {
-                lambda_trust_model::organization_watch_generator(
-                    "222233334444",
-                    &format!("role-{i:03}-{}", "n".repeat(20)),
-                    "external-id-not-ours",
-                )
+                let role = format!("role-{i:03}-{}", "n".repeat(20));
+                generator("222233334444", &role, "external-id-not-ours")
             })
             .collect();
         let held = Held::of("222233334444", generators.iter().map(String::as_str), AT);
@@ -132,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_reading_that_found_the_same_is_the_same_whenever_it_was_made() {
-        let g = lambda_trust_model::organization_watch_generator("222233334444", "v", "x");
+        let g = generator("222233334444", "v", "x");
         let one = Held::of("222233334444", std::iter::once(g.as_str()), AT);
         let later = Held::of(
             "222233334444",
