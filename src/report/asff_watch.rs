@@ -13,7 +13,7 @@ use super::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDI
 use super::audit_html::HtmlMeta;
 use super::check::fix_text;
 use lambda_trust_model::WATCH_GENERATOR;
-use lambda_trust_provision::{watch_generator, ConfigReport, Finding, Side, WatchCode};
+use lambda_trust_provision::{ConfigReport, Finding, Side, WatchCode, WatchGenerator};
 
 /// Where the findings are about and where they go.
 pub(crate) struct WatchSubject<'a> {
@@ -78,7 +78,8 @@ fn place(f: &Finding) -> String {
 }
 
 fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
-    let generator = watch_generator(s.role_name, f.code.side(), WatchCode::Finding(f.code));
+    let (role, side, code) = (s.role_name, f.code.side(), WatchCode::Finding(f.code));
+    let generator = WatchGenerator::Finding { role, side, code }.to_string();
     let label = severity_label(f.severity);
     let fix = fix_text(&f.remedy).unwrap_or_else(|| "run `lambda-trust apply`".into());
     let mut fields = fields(s, meta);
@@ -169,7 +170,8 @@ fn not_read(error: &str, failed: Option<Side>, s: &WatchSubject, meta: &HtmlMeta
              then wait for the next event or the schedule.",
         ),
     };
-    let generator = watch_generator(s.role_name, side, WatchCode::NotRead);
+    let (role, code) = (s.role_name, WatchCode::NotRead);
+    let generator = WatchGenerator::Finding { role, side, code }.to_string();
     let what = What {
         severity: json!({"Label": "MEDIUM", "Original": "unknown"}),
         title: format!("{}: {what}", s.role_name),

@@ -159,7 +159,7 @@ pub use watch::deploy::{
     READ_ROLES_ENV, WATCH_TAG,
 };
 pub use watch::event::{read_event, RuleEvent, WatchEvent};
-pub use watch::generator::{settled_prefix, settles, watch_generator, Settles, WatchCode};
+pub use watch::generator::{settles, Settles, WatchCode, WatchGenerator};
 pub use watch::organization::change::{classify as classify_org_event, OrgChange};
 pub use watch::organization::home::{org_watch_deployment, OrgWatchDeployment};
 pub use watch::organization::ledger::{ledger_account, ledger_parameter, Held, LEDGER_PATH};

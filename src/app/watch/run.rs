@@ -25,8 +25,8 @@ use lambda_trust_config::ConfigFile;
 use lambda_trust_iam::unqualified_arn;
 use lambda_trust_model::{invoked_arns, Observed};
 use lambda_trust_provision::{
-    classify_event, read_event, settled_prefix, settles, AwsUnread, CheckReading, ConfigReport,
-    Notice, Prepared, Reread, RuleAnswer, TargetPolicy, WatchChange, WatchEvent, WatchRecord,
+    classify_event, read_event, settles, AwsUnread, CheckReading, ConfigReport, Notice, Prepared,
+    Reread, RuleAnswer, TargetPolicy, WatchChange, WatchEvent, WatchGenerator, WatchRecord,
     Watched,
 };
 
@@ -69,7 +69,12 @@ impl WatchRun {
         let failed = (self.report.as_ref())
             .filter(|r| r.error.is_some())
             .map(|r| r.failed_side);
-        settled_prefix(&self.role_name, settles(failed, self.reread))
+        let settles = settles(failed, self.reread);
+        WatchGenerator::Settled {
+            role: &self.role_name,
+            settles,
+        }
+        .to_string()
     }
 }
 

@@ -60,10 +60,11 @@ async fn hub(
     let partition = f.arn.split(':').nth(1).unwrap_or("aws");
     Ok(Hub {
         product: lambda_trust_model::product_arn(partition, &f.region, &account),
-        generator: lambda_trust_provision::settled_prefix(
-            &state.role,
-            lambda_trust_provision::Settles::Everything,
-        ),
+        generator: lambda_trust_provision::WatchGenerator::Settled {
+            role: &state.role,
+            settles: lambda_trust_provision::Settles::Everything,
+        }
+        .to_string(),
         region: f.region.clone(),
         clients,
         account,

@@ -1,6 +1,8 @@
 //! The names of a watch's findings in Security Hub: each finding's generator
 //! (`lambda-trust/watch/ROLE/SIDE/CODE`), and which of them one run settles.
 
+use std::fmt;
+
 use lambda_trust_model::WATCH_GENERATOR;
 
 use crate::side::Side;
@@ -15,14 +17,48 @@ pub enum WatchCode {
     NotRead,
 }
 
-/// A finding's generator: `lambda-trust/watch/ROLE/SIDE/CODE` (`SIDE`: `aws` or `genesys`).
-/// The names of watches deployed stay as they are: renaming would orphan their findings.
-pub fn watch_generator(role: &str, side: Side, code: WatchCode) -> String {
-    let code = match code {
-        WatchCode::Finding(c) => c.to_string(),
-        WatchCode::NotRead => "not-read".to_owned(),
-    };
-    format!("{}{code}", settled_prefix(role, Settles::Side(side)))
+/// A `GeneratorId` of a deployment's watch, or the prefix of those one run settles:
+/// [`WATCH_GENERATOR`]`ROLE/SIDE/CODE` (`SIDE`: `aws` or `genesys`). The names of watches
+/// deployed stay as they are: renaming would orphan their findings. Written with `Display`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchGenerator<'a> {
+    /// The finding `code` on `side` of the watch of role `role`.
+    Finding {
+        /// The role watched.
+        role: &'a str,
+        /// The side the finding is on.
+        side: Side,
+        /// Its code.
+        code: WatchCode,
+    },
+    /// The prefix of what one run of the watch of role `role` settles.
+    Settled {
+        /// The role watched.
+        role: &'a str,
+        /// What the run settles.
+        settles: Settles,
+    },
+}
+
+impl fmt::Display for WatchGenerator<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let slug = |side| match side {
+            Side::Aws => "aws",
+            Side::Genesys => "genesys",
+        };
+        f.write_str(WATCH_GENERATOR)?;
+        match *self {
+            WatchGenerator::Finding { role, side, code } => match code {
+                WatchCode::Finding(c) => write!(f, "{role}/{}/{c}", slug(side)),
+                WatchCode::NotRead => write!(f, "{role}/{}/not-read", slug(side)),
+            },
+            WatchGenerator::Settled { role, settles } => match settles {
+                Settles::Everything => write!(f, "{role}/"),
+                Settles::Side(side) => write!(f, "{role}/{}/", slug(side)),
+                Settles::NotRead(side) => write!(f, "{role}/{}/not-read", slug(side)),
+            },
+        }
+    }
 }
 
 /// Which of a watch's findings one run settles, by their generators' prefix.
@@ -34,19 +70,6 @@ pub enum Settles {
     Side(Side),
     /// One side's "not read" finding alone.
     NotRead(Side),
-}
-
-/// The generator prefix of what `settles` names.
-pub fn settled_prefix(role: &str, settles: Settles) -> String {
-    let slug = |side| match side {
-        Side::Aws => "aws",
-        Side::Genesys => "genesys",
-    };
-    match settles {
-        Settles::Everything => format!("{WATCH_GENERATOR}{role}/"),
-        Settles::Side(side) => format!("{WATCH_GENERATOR}{role}/{}/", slug(side)),
-        Settles::NotRead(side) => format!("{WATCH_GENERATOR}{role}/{}/not-read", slug(side)),
-    }
 }
 
 /// What a run settles: every finding after a full read, the AWS side's after a scoped one
@@ -93,12 +116,19 @@ mod tests {
         for (failed, reread, want) in table {
             assert_eq!(settles(failed, reread), want, "{failed:?} {reread:?}");
         }
+        let settles = Settles::NotRead(Side::Genesys);
         assert_eq!(
-            settled_prefix("R", Settles::NotRead(Side::Genesys)),
+            WatchGenerator::Settled { role: "R", settles }.to_string(),
             "lambda-trust/watch/R/genesys/not-read"
         );
+        let (side, code) = (Side::Aws, WatchCode::NotRead);
         assert_eq!(
-            watch_generator("R", Side::Aws, WatchCode::NotRead),
+            WatchGenerator::Finding {
+                role: "R",
+                side,
+                code
+            }
+            .to_string(),
             "lambda-trust/watch/R/aws/not-read"
         );
     }
