@@ -237,17 +237,15 @@ pub(crate) async fn list_accounts(
     calls: &CallCount,
 ) -> Result<Vec<ListedAccount>, AwsError> {
     use aws_sdk_organizations::types::AccountStatus;
-    let org = clients.organizations();
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let mut pages = clients
+        .organizations()
+        .list_accounts()
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
         calls.add();
-        let page = org
-            .list_accounts()
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("organizations:ListAccounts", e))?;
+        let page = page.map_err(|e| AwsError::from_sdk("organizations:ListAccounts", e))?;
         out.extend(
             page.accounts()
                 .iter()
@@ -259,11 +257,8 @@ pub(crate) async fn list_accounts(
                     })
                 }),
         );
-        match page.next_token() {
-            Some(t) => token = Some(t.to_owned()),
-            None => return Ok(out),
-        }
     }
+    Ok(out)
 }
 
 /// The role a many-account audit enters each account with (`--assume-role`), and how.

@@ -28,28 +28,21 @@ pub(crate) async fn held_accounts(
         .generator_id(filter(prefix, StringFilterComparison::Prefix))
         .record_state(filter("ACTIVE", StringFilterComparison::Equals))
         .build();
-    let (mut held, mut token) = (BTreeSet::new(), None::<String>);
-    loop {
+    let mut held = BTreeSet::new();
+    let mut pages = (clients.security_hub().get_findings())
+        .filters(filters)
+        .max_results(100)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
         calls.add();
-        let out = (clients.security_hub().get_findings())
-            .filters(filters.clone())
-            .max_results(100)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("securityhub:GetFindings", e))?;
+        let out = page.map_err(|e| AwsError::from_sdk("securityhub:GetFindings", e))?;
         let named = (out.findings().iter())
             .filter_map(|f| f.generator_id()?.strip_prefix(prefix)?.split('/').next())
             .map(str::to_owned);
         held.extend(named);
-        token = out
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if token.is_none() {
-            return Ok(held);
-        }
     }
+    Ok(held)
 }
 
 /// The accounts whose findings the clients' Security Hub shows: its own, and its associated
@@ -60,23 +53,15 @@ pub(crate) async fn visible_accounts(
     calls: &CallCount,
 ) -> Result<BTreeSet<String>, AwsError> {
     let mut seen = BTreeSet::from([own.to_owned()]);
-    let mut token = None::<String>;
-    loop {
+    let mut pages = (clients.security_hub().list_members())
+        .only_associated(true)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
         calls.add();
-        let out = (clients.security_hub().list_members())
-            .only_associated(true)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("securityhub:ListMembers", e))?;
+        let out = page.map_err(|e| AwsError::from_sdk("securityhub:ListMembers", e))?;
         let members = out.members().iter();
         seen.extend(members.filter_map(|m| m.account_id().map(str::to_owned)));
-        token = out
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if token.is_none() {
-            return Ok(seen);
-        }
     }
+    Ok(seen)
 }

@@ -54,30 +54,23 @@ pub(crate) async fn all_held(
     (clients, region): (&Clients, &str),
     calls: &CallCount,
 ) -> Result<Vec<(String, Held)>, AwsError> {
-    let (mut all, mut token) = (Vec::new(), None::<String>);
-    loop {
+    let mut all = Vec::new();
+    let mut pages = (clients.ssm(region).get_parameters_by_path())
+        .path(LEDGER_PATH)
+        .max_results(10)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
         calls.add();
-        let out = (clients.ssm(region).get_parameters_by_path())
-            .path(LEDGER_PATH)
-            .max_results(10)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ssm:GetParametersByPath", e))?;
+        let out = page.map_err(|e| AwsError::from_sdk("ssm:GetParametersByPath", e))?;
         let entries = out.parameters().iter().filter_map(|p| {
             let account = ledger_account(p.name()?)?;
             let held = serde_json::from_str::<Held>(p.value()?).ok()?;
             Some((account.to_owned(), held))
         });
         all.extend(entries);
-        token = out
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if token.is_none() {
-            return Ok(all);
-        }
     }
+    Ok(all)
 }
 
 /// Deletes the entries of `accounts`, ten a call.

@@ -356,26 +356,21 @@ fn kind_of(t: &PolicyType) -> PolicyKind {
 /// The IDs of the policies of type `t` attached to `target` (every page).
 async fn attached(org: &Org, target: &str, t: &PolicyType) -> Result<Vec<String>, ReadError> {
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = org
-            .list_policies_for_target()
-            .target_id(target)
-            .filter(t.clone())
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("organizations:ListPoliciesForTarget", e))?;
+    let mut pages = (org.list_policies_for_target())
+        .target_id(target)
+        .filter(t.clone())
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page =
+            page.map_err(|e| AwsError::from_sdk("organizations:ListPoliciesForTarget", e))?;
         out.extend(
             page.policies()
                 .iter()
                 .filter_map(|p| p.id().map(str::to_owned)),
         );
-        match page.next_token() {
-            Some(t) => token = Some(t.to_owned()),
-            None => return Ok(out),
-        }
     }
+    Ok(out)
 }
 
 /// One policy's name and parsed document (`DescribePolicy`).

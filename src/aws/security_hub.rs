@@ -142,25 +142,18 @@ pub(crate) async fn held_paged(
         Some(region) => clients.security_hub_in(region),
         None => clients.security_hub(),
     };
-    let (mut held, mut token, mut pages) = (Vec::new(), None::<String>, 0);
-    loop {
-        pages += 1;
-        let out = (hub.get_findings())
-            .filters(filters.clone())
-            .max_results(PAGE_SIZE)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| hinted(AwsError::from_sdk("securityhub:GetFindings", e)))?;
+    let (mut held, mut calls) = (Vec::new(), 0);
+    let mut pages = (hub.get_findings())
+        .filters(filters)
+        .max_results(PAGE_SIZE)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        calls += 1;
+        let out = page.map_err(|e| hinted(AwsError::from_sdk("securityhub:GetFindings", e)))?;
         held.extend(out.findings().iter().cloned().map(held_of));
-        token = out
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if token.is_none() {
-            return Ok((held, pages));
-        }
     }
+    Ok((held, calls))
 }
 
 fn filter(value: &str, comparison: StringFilterComparison) -> StringFilter {

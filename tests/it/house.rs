@@ -232,9 +232,10 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// `ledger_account`, and `LedgerWrite` in the record): 793. Then the organization watch's
 /// generators as one type, −3 (`OrgWatchGenerator` and its `not_watched` for the namespace
 /// constant and four functions): 790; a deployment's watch's likewise, −1
-/// (`WatchGenerator` for `watch_generator` and `settled_prefix`): 789. Every public type, trait, function and constant was narrowed to
-/// `pub(crate)` once more and the workspace compiled with all its targets, the
-/// `private_interfaces` lint counted: each one is put back, so what is left is redesign.
+/// (`WatchGenerator` for `watch_generator` and `settled_prefix`): 789. Every public type,
+/// trait, function and constant was narrowed to `pub(crate)` once more and the workspace
+/// compiled with all its targets, the `private_interfaces` lint counted: each one is put back,
+/// so what is left is redesign.
 const PUBLIC_DECLARATIONS: usize = 789;
 
 /// The public declarations of `text`, outside its tests.
