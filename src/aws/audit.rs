@@ -274,7 +274,7 @@ pub struct EntryRole {
 
 impl EntryRole {
     /// The default session name: what the audit's calls show as in each account's CloudTrail.
-    pub const SESSION_NAME: &'static str = "lambda-trust-audit";
+    pub(crate) const SESSION_NAME: &'static str = "lambda-trust-audit";
 }
 
 /// Clients acting as `arn:{partition}:iam::{account}:role/{role}` (`sts:AssumeRole`).

@@ -75,7 +75,7 @@ impl World {
         let role = EntryRole {
             name: MEMBER_ROLE.to_owned(),
             external_id: None,
-            session_name: EntryRole::SESSION_NAME.to_owned(),
+            session_name: "lambda-trust-test".to_owned(),
         };
         assume(management, account, &role, &CallCount::default())
             .await

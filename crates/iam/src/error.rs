@@ -88,22 +88,6 @@ fn shown_with_hint(e: &PolicyError) -> String {
 }
 
 impl PolicyError {
-    /// Where the problem is, for errors that point into a document.
-    pub fn location(&self) -> Option<&Location> {
-        match self {
-            PolicyError::Invalid { at, .. } => Some(at),
-            _ => None,
-        }
-    }
-
-    /// The element at fault, for errors that point into a document.
-    pub fn field(&self) -> Option<&str> {
-        match self {
-            PolicyError::Invalid { field, .. } => Some(field),
-            _ => None,
-        }
-    }
-
     /// The message alone, without the hint.
     pub(crate) fn message(&self) -> String {
         match self {

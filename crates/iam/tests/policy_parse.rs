@@ -106,14 +106,12 @@ fn effect_error_names_statement_sid_and_field() {
         e.to_string(),
         r#"statement 2 (Sid "X"): "Effect" must be "Allow" or "Deny", found "allow""#
     );
-    assert_eq!(
-        e.location(),
-        Some(&Location::Statement {
-            index: 2,
-            sid: Some("X".into())
-        })
-    );
-    assert_eq!(e.field(), Some("Effect"));
+    let PolicyError::Invalid { at, field, .. } = &e else {
+        panic!("not a document's error: {e:?}");
+    };
+    let sid = Some("X".into());
+    assert_eq!(at, &Location::Statement { index: 2, sid });
+    assert_eq!(field, "Effect");
 }
 
 #[test]
@@ -218,7 +216,11 @@ fn statement_errors_point_at_fields() {
     for (text, field, prefix) in cases {
         let e = err(text);
         let msg = e.to_string();
-        assert_eq!(e.field(), Some(*field), "{text}: {msg}");
+        let at_field = match &e {
+            PolicyError::Invalid { field, .. } => Some(field.as_str()),
+            _ => None,
+        };
+        assert_eq!(at_field, Some(*field), "{text}: {msg}");
         assert!(
             msg.starts_with(prefix),
             "{text}:\n  got      {msg}\n  expected {prefix}…"

@@ -560,7 +560,6 @@ proptest! {
             }
             Err(e) => {
                 prop_assert!(!e.to_string().is_empty());
-                let _ = (e.location(), e.field());
             }
         }
     }
