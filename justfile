@@ -80,7 +80,7 @@ test: setup
 
 # Rewrites the JSON Schemas generated from the result types (docs/schemas/; see src/report/schemas.rs).
 schemas:
-    UPDATE_SCHEMAS=1 cargo test --test it json_schemas::generated_schemas_are_the_committed_ones
+    UPDATE_SCHEMAS=1 cargo test --lib report::tests::schemas::generated_schemas_are_the_committed_ones
 
 # Licenses, banned crates (one TLS stack) and sources of the dependency graph (deny.toml), offline;
 # the advisory check needs the network and runs in .github/workflows/ci.yml. Skipped, and said so,

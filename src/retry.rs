@@ -82,7 +82,7 @@ pub(crate) fn attempt_timeout(timeout: std::time::Duration) -> std::time::Durati
 
 /// Told of each wait of a retried call, so a command can show progress; network code only
 /// calls it (the command layer decides how it looks: a spinner on a terminal, lines at `-v`).
-pub trait Progress: Send + Sync {
+pub(crate) trait Progress: Send + Sync {
     /// A call waits before its next attempt.
     fn waiting(&self, waiting: &Waiting);
     /// The call that waited has ended, answered or given up.
@@ -143,7 +143,7 @@ impl Progress for Quiet {
 
 /// One wait of a call to a service, as a [`Progress`] sink is told.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Waiting {
+pub(crate) struct Waiting {
     /// `Genesys Cloud`.
     pub service: &'static str,
     /// `GET /api/v2/integrations` (without the query).
@@ -158,7 +158,7 @@ pub struct Waiting {
 
 /// One wait between two attempts, as `retry_with` tells its `on_wait`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Wait {
+pub(crate) struct Wait {
     /// The attempt that just failed (from 1).
     pub attempt: u32,
     /// The most attempts there will be (the [`Limit`]'s).

@@ -95,6 +95,8 @@ pub(crate) mod write;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tls_connector;
 
 pub(crate) use crate::aws::audit::EntryRole;
 pub(crate) use crate::aws::AwsSettings;

@@ -5,7 +5,7 @@
 //! (<https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html>,
 //! `GetParametersByPath`, `DeleteParameters`: at most 10 names a call).
 
-use lambda_trust_provision::{ledger_account, ledger_parameter, Held, LEDGER_PATH};
+use lambda_trust_provision::{Held, LedgerName};
 
 use super::audit::CallCount;
 use super::client::{AwsError, Clients};
@@ -18,7 +18,7 @@ pub(crate) async fn read_held(
 ) -> Result<Option<Held>, AwsError> {
     calls.add();
     let out = (clients.ssm(region).get_parameter())
-        .name(ledger_parameter(account))
+        .name(LedgerName::Account(account).to_string())
         .send()
         .await;
     match out.map_err(|e| AwsError::from_sdk("ssm:GetParameter", e)) {
@@ -39,7 +39,7 @@ pub(crate) async fn write_held(
 ) -> Result<(), AwsError> {
     calls.add();
     (clients.ssm(region).put_parameter())
-        .name(ledger_parameter(account))
+        .name(LedgerName::Account(account).to_string())
         .value(serde_json::to_string(held).unwrap_or_default())
         .r#type(aws_sdk_ssm::types::ParameterType::String)
         .overwrite(true)
@@ -56,7 +56,7 @@ pub(crate) async fn all_held(
 ) -> Result<Vec<(String, Held)>, AwsError> {
     let mut all = Vec::new();
     let mut pages = (clients.ssm(region).get_parameters_by_path())
-        .path(LEDGER_PATH)
+        .path(LedgerName::Path.to_string())
         .max_results(10)
         .into_paginator()
         .send();
@@ -64,7 +64,7 @@ pub(crate) async fn all_held(
         calls.add();
         let out = page.map_err(|e| AwsError::from_sdk("ssm:GetParametersByPath", e))?;
         let entries = out.parameters().iter().filter_map(|p| {
-            let account = ledger_account(p.name()?)?;
+            let account = LedgerName::account_of(p.name()?)?;
             let held = serde_json::from_str::<Held>(p.value()?).ok()?;
             Some((account.to_owned(), held))
         });
@@ -82,7 +82,12 @@ pub(crate) async fn delete_held(
     for chunk in accounts.chunks(10) {
         calls.add();
         (clients.ssm(region).delete_parameters())
-            .set_names(Some(chunk.iter().map(|a| ledger_parameter(a)).collect()))
+            .set_names(Some(
+                chunk
+                    .iter()
+                    .map(|a| LedgerName::Account(a).to_string())
+                    .collect(),
+            ))
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("ssm:DeleteParameters", e))?;

@@ -68,7 +68,7 @@ impl fmt::Display for Retried {
 /// How the client retries: attempts per call (`--max-attempts`, first try included) and
 /// where each wait is told.
 #[derive(Clone)]
-pub struct Retries {
+pub(crate) struct Retries {
     pub max_attempts: u32,
     /// `--timeout`: the most one call may take, its retries and waits included.
     pub timeout: Duration,
@@ -111,7 +111,7 @@ impl Retries {
 const SERVICE: &str = "Genesys Cloud";
 
 /// A signed-in client.
-pub struct Client {
+pub(crate) struct Client {
     http: reqwest::Client,
     api_url: String,
     token: Secret,
@@ -259,7 +259,7 @@ async fn token_answer(
 impl Client {
     /// Signs in (client-credentials grant) at the login URL; every call, this one included,
     /// retries as `retries` says.
-    pub async fn connect(
+    pub(crate) async fn connect(
         endpoints: &Endpoints,
         oauth: &OAuthClient,
         retries: Retries,

@@ -12,7 +12,7 @@ use lambda_trust_config::{Endpoints, RegionError};
 
 /// A secret string: shown as `***` by `Debug` and `Display`; [`Secret::expose`] to use it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub(crate) struct Secret(String);
 
 impl From<String> for Secret {
     fn from(s: String) -> Secret {
@@ -54,7 +54,7 @@ pub(crate) struct NotAnOAuthClient {
 
 /// An OAuth client (client-credentials grant) of the Genesys Cloud org.
 #[derive(Debug, Clone)]
-pub struct OAuthClient {
+pub(crate) struct OAuthClient {
     pub id: String,
     pub secret: Secret,
     /// Where it came from, for messages (`the environment`, `secret …`).

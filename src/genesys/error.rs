@@ -6,7 +6,7 @@ use super::credentials::{NotAnOAuthClient, ENV_CLIENT_ID, ENV_CLIENT_SECRET};
 use lambda_trust_config::RegionError;
 
 #[derive(Debug, thiserror::Error)]
-pub enum GenesysError {
+pub(crate) enum GenesysError {
     #[error("Genesys Cloud refused the OAuth client from {source_name} ({status}): {message}")]
     Auth {
         source_name: String,

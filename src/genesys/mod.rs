@@ -33,6 +33,4 @@ pub(crate) mod session;
 mod settle;
 pub(crate) mod test_run;
 
-pub use client::Client;
-pub use credentials::{OAuthClient, Secret};
 pub(crate) use session::Session;

@@ -51,6 +51,7 @@ pub(crate) mod event_words;
 pub(crate) mod events;
 mod export;
 mod fit;
+mod generated_schemas;
 mod genesys;
 mod ids;
 mod lint;

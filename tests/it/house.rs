@@ -236,9 +236,12 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// tests of other crates opened (a policy error's `location` and `field`, which those tests now
 /// read from the error's variant, and the audit's default session name): 786. Every public type,
 /// trait, function and constant was narrowed to `pub(crate)` once more and the workspace
-/// compiled with all its targets, the `private_interfaces` lint counted: each one is put back,
-/// so what is left is redesign.
-const PUBLIC_DECLARATIONS: usize = 786;
+/// compiled with all its targets, the `private_interfaces` lint counted: each one is put back.
+/// Then tests moved beside what they test: the clients' TLS test into the binary's library (its
+/// Genesys Cloud client, sign-in and pacing were public for it alone), the generated schemas'
+/// test likewise, the ledger's round trip into the model, −13; the organization watch's ledger
+/// names as one type (`LedgerName`), −1: 772.
+const PUBLIC_DECLARATIONS: usize = 772;
 
 /// The public declarations of `text`, outside its tests.
 fn public_declarations(text: &str) -> usize {

@@ -200,27 +200,6 @@ fn every_schema_is_valid_and_every_json_command_has_one() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The schemas generated from the result types (`report::schemas`) are the committed ones:
-/// `UPDATE_SCHEMAS=1` (`just schemas`) writes them instead.
-#[test]
-fn generated_schemas_are_the_committed_ones() {
-    let update = std::env::var_os("UPDATE_SCHEMAS").is_some();
-    let mut stale = Vec::new();
-    for (name, schema) in lambda_trust::json_schemas() {
-        let path = Path::new(SCHEMA_DIR).join(name);
-        let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-        if update {
-            std::fs::write(&path, &text).unwrap();
-        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            stale.push(name);
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "docs/schemas/ {stale:?} differ from the types' schemas: run `just schemas`"
-    );
-}
-
 /// The schemas reject what they should: an undocumented field, a value outside an enum, a
 /// missing required field — a schema that accepts anything would pass every test below.
 #[test]
@@ -1440,12 +1419,11 @@ fn genesys_onboarding_and_teardown_outputs_match_their_schemas() {
 
 /// The common schema, generated from the types, lists every check code and every check finding
 /// code the types have: a new `CheckId` or drift `Code` that the schema lacks fails here, not in
-/// a user's validator. (`generated_schemas_are_the_committed_ones` keeps the committed file the
-/// generated one.)
+/// a user's validator. (`report::tests::schemas` keeps the committed file the generated one, so
+/// the committed file is read here.)
 #[test]
 fn the_common_schema_lists_every_check_and_finding_code() {
-    let (name, common) = lambda_trust::common_json_schema();
-    assert_eq!(name, COMMON);
+    let common = read_json(&Path::new(SCHEMA_DIR).join(COMMON));
     // Each `enum`, and each `oneOf` of `const`s (a documented enum: one description a value).
     let enums: Vec<BTreeSet<String>> = {
         fn strings<'a>(values: impl Iterator<Item = &'a Value>) -> BTreeSet<String> {
@@ -1498,15 +1476,11 @@ fn refs(v: &Value, out: &mut Vec<String>) {
 }
 
 /// `common.schema.json` is generated with the others, so a stale one fails
-/// `generated_schemas_are_the_committed_ones`; and every definition any schema refers to there
+/// `report::tests::schemas`; and every definition any schema refers to there
 /// (`common.schema.json#/$defs/NAME`, or `#/$defs/NAME` inside it) is one of its `$defs`.
 #[test]
 fn the_common_schema_is_generated_and_defines_every_reference_into_it() {
-    let generated = lambda_trust::json_schemas();
-    let (_, common) = generated
-        .iter()
-        .find(|(name, _)| *name == COMMON)
-        .expect("common.schema.json is not among the generated schemas");
+    let common = read_json(&Path::new(SCHEMA_DIR).join(COMMON));
     let defs = common["$defs"].as_object().expect("$defs");
     let mut missing = Vec::new();
     for p in schema_files() {

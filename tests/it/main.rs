@@ -82,7 +82,6 @@ mod live_watch_deploy;
 mod live_watch_role;
 mod orphans;
 mod repository_url;
-mod tls_connector;
 
 /// `autotests = false` (Cargo.toml): a file not named here, or a new `tests/it/*.rs`, would
 /// silently not be compiled. This fails instead.

@@ -162,7 +162,7 @@ pub use watch::event::{read_event, RuleEvent, WatchEvent};
 pub use watch::generator::{settles, Settles, WatchCode, WatchGenerator};
 pub use watch::organization::change::{classify as classify_org_event, OrgChange};
 pub use watch::organization::home::{org_watch_deployment, OrgWatchDeployment};
-pub use watch::organization::ledger::{ledger_account, ledger_parameter, Held, LEDGER_PATH};
+pub use watch::organization::ledger::{Held, LedgerName};
 pub use watch::organization::model::{OrgWatchInput, ORG_WATCH};
 pub use watch::organization::plan::{
     plan_stacks, teardown_stacks, NotOurStack, SeenInstance, SeenStack, SeenStacks, StackOp,

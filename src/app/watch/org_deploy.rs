@@ -431,7 +431,7 @@ impl OrgOps {
                 "delete the watch's ledger of what {} account(s) hold ({} parameter(s) under {})",
                 self.ledger.len(),
                 self.ledger.len(),
-                lambda_trust_provision::LEDGER_PATH
+                lambda_trust_provision::LedgerName::Path
             )
         });
         (home.chain(self.stacks.iter().map(ToString::to_string)))

@@ -6,6 +6,7 @@
 mod audit;
 mod lint;
 mod results;
+mod schemas;
 // The in-memory pipeline state of the planner's own tests (`crates/provision/tests/plan`): the
 // snapshots use its builders.
 #[allow(dead_code, unreachable_pub)]

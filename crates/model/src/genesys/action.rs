@@ -130,7 +130,7 @@ impl ActionDef {
     }
 
     /// The action as the list shows it: the config without the template texts, no contract.
-    pub fn as_listed(&self) -> ActionDef {
+    pub(crate) fn as_listed(&self) -> ActionDef {
         let mut listed = self.clone();
         listed.config.request.request_template.clear();
         listed.config.response.success_template.clear();

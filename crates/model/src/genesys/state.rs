@@ -505,7 +505,7 @@ const LEDGER_PREFIX: &str = "lambda-trust-ledger: ";
 
 impl Ledger {
     /// The ledger in an integration's notes, when lambda-trust wrote one.
-    pub fn parse(notes: &str) -> Option<Ledger> {
+    pub(crate) fn parse(notes: &str) -> Option<Ledger> {
         notes
             .lines()
             .find_map(|l| l.strip_prefix(LEDGER_PREFIX))
@@ -594,4 +594,33 @@ pub fn whole_second(date: &str) -> Option<String> {
             .format("%Y-%m-%dT%H:%M:%SZ")
             .to_string(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ledger_round_trips_through_the_notes_beside_the_peoples_text() {
+        let ledger = Ledger {
+            credential_id: "c1".into(),
+            credential_modified: "2026-01-01T00:00:00.123Z".into(),
+            role_arn: "arn:aws:iam::111122223333:role/GenesysLambdaInvoker".into(),
+            actions: vec![ActionRecord {
+                id: "a1".into(),
+                version: Some(1),
+                ..ActionRecord::default()
+            }],
+            superseded: vec!["a0".into()],
+            deployment: Some("prod".into()),
+        };
+        let notes = ledger.to_notes("Owned by the contact-center team.");
+        assert_eq!(Ledger::parse(&notes), Some(ledger.clone()));
+        assert_eq!(
+            notes_beside_ledger(&notes),
+            "Owned by the contact-center team."
+        );
+        assert_eq!(Ledger::parse(&ledger.to_notes("")), Some(ledger));
+        assert_eq!(Ledger::parse("hand-written notes"), None);
+    }
 }

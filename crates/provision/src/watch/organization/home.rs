@@ -128,7 +128,7 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
                 "Resource": format!("arn:{p}:securityhub:{region}:{account}:product/{account}/default")},
             {"Sid": "ItsLedgerOfWhatEachAccountHolds", "Effect": "Allow", "Action": [
                 "ssm:GetParameter", "ssm:PutParameter"],
-                "Resource": format!("arn:{p}:ssm:{region}:{account}:parameter{}/*", crate::watch::organization::ledger::LEDGER_PATH)},
+                "Resource": format!("arn:{p}:ssm:{region}:{account}:parameter{}/*", crate::watch::organization::ledger::LedgerName::Path)},
             {"Sid": "ItsOwnLogs", "Effect": "Allow", "Action": [
                 "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
                 "Resource": format!("arn:{p}:logs:{region}:{account}:log-group:/aws/lambda/{ORG_WATCH}:*")}]}),

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use lambda_trust_model::OrgWatchGenerator;
 
 /// The path under which the ledger's parameters are named (`…/ACCOUNT`).
-pub const LEDGER_PATH: &str = "/lambda-trust/organization-watch/held";
+const PATH: &str = "/lambda-trust/organization-watch/held";
 
 /// The most a standard parameter's value holds, in bytes.
 const MOST: usize = 4096;
@@ -76,15 +76,31 @@ impl Held {
     }
 }
 
-/// The name of `account`'s parameter.
-pub fn ledger_parameter(account: &str) -> String {
-    format!("{LEDGER_PATH}/{account}")
+/// A name of the ledger in Parameter Store, written with `Display`: the path all its
+/// parameters are under, or one account's parameter (`PATH/ACCOUNT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerName<'a> {
+    /// The path: what `GetParametersByPath` lists, and the watch's role may read and write.
+    Path,
+    /// The parameter of one account.
+    Account(&'a str),
 }
 
-/// The account a parameter of the ledger is about (`None`: not one of the ledger's).
-pub fn ledger_account(name: &str) -> Option<&str> {
-    let account = name.strip_prefix(LEDGER_PATH)?.strip_prefix('/')?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+impl std::fmt::Display for LedgerName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LedgerName::Path => f.write_str(PATH),
+            LedgerName::Account(account) => write!(f, "{PATH}/{account}"),
+        }
+    }
+}
+
+impl<'a> LedgerName<'a> {
+    /// The account a parameter named `name` is about (`None`: not one of the ledger's).
+    pub fn account_of(name: &'a str) -> Option<&'a str> {
+        let account = name.strip_prefix(PATH)?.strip_prefix('/')?;
+        (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+    }
 }
 
 #[cfg(test)]
@@ -117,13 +133,14 @@ mod tests {
             serde_json::from_str::<Held>(&held.value()).ok(),
             Some(held.clone())
         );
-        let name = ledger_parameter("222233334444");
-        assert_eq!(ledger_account(&name), Some("222233334444"));
+        let name = LedgerName::Account("222233334444").to_string();
+        assert_eq!(name, "/lambda-trust/organization-watch/held/222233334444");
+        assert_eq!(LedgerName::account_of(&name), Some("222233334444"));
         assert_eq!(
-            ledger_account("/lambda-trust/organization-watch/held/x"),
+            LedgerName::account_of("/lambda-trust/organization-watch/held/x"),
             None
         );
-        assert_eq!(ledger_account("/other/222233334444"), None);
+        assert_eq!(LedgerName::account_of("/other/222233334444"), None);
     }
 
     #[test]

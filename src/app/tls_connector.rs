@@ -5,15 +5,18 @@
 //! speaks TLS; an `http://` URL gets a plain HTTP request line, which shows the check can tell
 //! the two apart.
 
+#![cfg(test)]
+
 use std::io::Read;
 use std::net::TcpListener;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use lambda_trust::GenesysRetries as Retries;
-use lambda_trust::{AwsSettings, Clients};
-use lambda_trust::{GenesysClient as Client, OAuthClient, Secret};
 use lambda_trust_config::Endpoints;
+
+use crate::aws::{AwsSettings, Clients};
+use crate::genesys::client::{Client, Retries};
+use crate::genesys::credentials::{OAuthClient, Secret};
 
 /// A listener on loopback and a thread returning the first bytes of its first connection.
 fn first_bytes() -> (u16, JoinHandle<Vec<u8>>) {
