@@ -54,14 +54,11 @@ crate::error::layer_errors!(
 crate::error::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);
 
 // What the integration tests (`tests/it`) and the benchmarks drive of the binary's library
-// besides `main`: the adapters they run against local servers, the command tree, and the
-// renderers they check against published schemas. The rest is tested as unit tests. As in
+// besides `main`: the prover over an account, the command tree, and the renderers they check
+// against published schemas. The rest is tested as unit tests, the adapters' against the local
+// servers too (`aws::live_path_read`, `app::tls_connector`). As in
 // the library crates, the modules are private and a name goes out at the root (ARCHITECTURE.md).
 pub use app::prove_roles::prove_roles;
-pub use aws::audit::{assume as assume_entry_role, CallCount, EntryRole};
-pub use aws::function_policy::{read_function_policies, FunctionPolicy};
-pub use aws::organizations::{read_org_policies, OrgReader};
-pub use aws::{AwsSettings, Clients};
 pub use cli::{command as cli_command, VERSION};
 pub use report::asff::{account_findings as asff_findings, finding_id as asff_finding_id};
 pub use report::ocsf::{account_events as ocsf_events, OCSF_VERSION};

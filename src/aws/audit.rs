@@ -29,7 +29,7 @@ const POLICY_CONCURRENCY: usize = 8;
 
 /// Counts the calls one account's audit makes (the report's `summary.calls`).
 #[derive(Debug, Default)]
-pub struct CallCount(AtomicUsize);
+pub(crate) struct CallCount(AtomicUsize);
 
 impl CallCount {
     pub(crate) fn add(&self) {
@@ -263,7 +263,7 @@ pub(crate) async fn list_accounts(
 
 /// The role a many-account audit enters each account with (`--assume-role`), and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryRole {
+pub(crate) struct EntryRole {
     /// The role's name (with its path, if any): `arn:PARTITION:iam::ACCOUNT:role/NAME`.
     pub name: String,
     /// `--assume-role-external-id`: the `ExternalId` its trust policy requires.
@@ -278,7 +278,7 @@ impl EntryRole {
 }
 
 /// Clients acting as `arn:{partition}:iam::{account}:role/{role}` (`sts:AssumeRole`).
-pub async fn assume(
+pub(crate) async fn assume(
     clients: &Clients,
     account: &str,
     role: &EntryRole,

@@ -28,7 +28,7 @@ pub(crate) const DEFAULT_REGION: &str = "us-east-1";
 /// SDK's default chain (env, profiles, SSO, IMDS), in that order of precedence: an explicit
 /// profile (`--profile`, `[aws].profile`) wins over environment keys, as in the AWS CLI.
 #[derive(Debug, Clone, Default)]
-pub struct AwsSettings {
+pub(crate) struct AwsSettings {
     pub profile: Option<String>,
     pub region: Option<String>,
     /// `--endpoint-url`; `AWS_ENDPOINT_URL` is honoured by the SDK itself.
@@ -56,7 +56,7 @@ pub(crate) fn app_name() -> AppName {
 
 /// The SDK clients one run needs. Lambda clients are per region (targets may live in several).
 #[derive(Debug)]
-pub struct Clients {
+pub(crate) struct Clients {
     base: SdkConfig,
     source: CredentialsSource,
     pub iam: aws_sdk_iam::Client,
@@ -71,7 +71,7 @@ pub struct Clients {
 impl Clients {
     /// Builds the clients; an explicit profile missing from the config and credentials files
     /// is an error here, before any call.
-    pub async fn connect(settings: &AwsSettings) -> Result<Clients, CredentialsError> {
+    pub(crate) async fn connect(settings: &AwsSettings) -> Result<Clients, CredentialsError> {
         let source = credentials::resolve(settings.profile.as_deref()).await?;
         let mut loader = aws_config::defaults(BehaviorVersion::v2026_01_12())
             .retry_config(
@@ -246,7 +246,7 @@ impl Clients {
 
     /// The same settings acting with other (temporary) credentials: `audit` in an account it
     /// assumed a role in.
-    pub fn with_credentials(&self, key: &str, secret: &str, token: &str) -> Clients {
+    pub(crate) fn with_credentials(&self, key: &str, secret: &str, token: &str) -> Clients {
         let creds = aws_sdk_sts::config::Credentials::new(
             key,
             secret,
@@ -328,7 +328,7 @@ impl Clients {
 /// (as data: [`Hinted`](crate::error::Hinted), printed by `main` after the message).
 #[derive(Debug, thiserror::Error)]
 #[error("{operation} failed: {message}")]
-pub struct AwsError {
+pub(crate) struct AwsError {
     pub operation: &'static str,
     /// The service's error code (`NoSuchEntity`, `AccessDenied`, …), when it sent one.
     pub code: Option<String>,

@@ -71,7 +71,7 @@ impl fmt::Display for CredentialsSource {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum CredentialsError {
+pub(crate) enum CredentialsError {
     /// The AWS CLI's message for the same mistake.
     #[error("the config profile ({name}) could not be found")]
     NoSuchProfile { name: String, known: Vec<String> },

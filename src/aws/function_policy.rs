@@ -30,14 +30,14 @@ const GET_POLICY_CONCURRENCY: usize = 50;
 
 /// What one target's resource-based policy is: the pure layer's type, which the whole path's
 /// evaluation takes.
-pub use lambda_trust_model::FunctionPolicy;
+pub(crate) use lambda_trust_model::FunctionPolicy;
 
 use lambda_trust_provision::TargetPolicy;
 
 /// The resource-based policy of every function ARN in `arns` (qualified or not), in their
 /// order. `accounts` holds clients acting in other accounts, by account ID; a target whose
 /// account is not there is read with `clients`.
-pub async fn read_function_policies(
+pub(crate) async fn read_function_policies(
     clients: &Clients,
     accounts: &BTreeMap<String, Clients>,
     arns: &[String],

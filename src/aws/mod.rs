@@ -57,6 +57,8 @@ pub(crate) mod hub_view;
 pub(crate) mod inventory;
 pub(crate) mod invoke;
 pub(crate) mod ledger;
+#[cfg(test)]
+mod live_path_read;
 mod lost_answer;
 pub(crate) mod observe;
 pub(crate) mod org_context;
@@ -78,4 +80,4 @@ mod watch_bus;
 pub(crate) mod watch_deploy;
 
 pub(crate) use client::AwsError;
-pub use client::{AwsSettings, Clients};
+pub(crate) use client::{AwsSettings, Clients};

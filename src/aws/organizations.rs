@@ -52,7 +52,7 @@ const WHO_MAY_READ: &str = "read them as the organization's management account o
 /// (and concurrent callers) ask, and each OU's name at most once per run, however many
 /// accounts sit under it.
 #[derive(Debug, Default)]
-pub struct OrgReader {
+pub(crate) struct OrgReader {
     read: Mutex<HashMap<String, Arc<OnceCell<OrgPolicies>>>>,
     ou_names: OuNames,
 }
@@ -89,7 +89,7 @@ impl OrgReader {
     /// The organization policies over `account`, read with `clients` (credentials that may
     /// read the organization: the management account's or a delegated administrator's) the
     /// first time, then remembered.
-    pub async fn policies(&self, clients: &Clients, account: &str) -> OrgPolicies {
+    pub(crate) async fn policies(&self, clients: &Clients, account: &str) -> OrgPolicies {
         let cell = {
             let mut read = self.read.lock().await;
             read.entry(account.to_owned()).or_default().clone()
@@ -102,7 +102,7 @@ impl OrgReader {
 
 /// One read of the organization policies over `account`: never an error, since policies that
 /// cannot be read only leave availability not proved.
-pub async fn read_org_policies(clients: &Clients, account: &str) -> OrgPolicies {
+pub(crate) async fn read_org_policies(clients: &Clients, account: &str) -> OrgPolicies {
     read(clients, account, &OuNames::default()).await
 }
 

@@ -7,8 +7,6 @@
 //! and each blocker with its request, and a member account's own audit says its organization
 //! policies were not read instead of proving anything. Calls are counted at the proxy.
 
-use std::process::Command;
-
 use serde_json::{json, Value};
 
 use crate::support::moto::AwsSeed;
@@ -28,20 +26,7 @@ impl World {
     fn new() -> World {
         let moto = MotoServer::start();
         let proxy = Proxy::start(&moto.url());
-        let root = env!("CARGO_MANIFEST_DIR");
-        let out = Command::new(format!("{root}/.venv/bin/python"))
-            .args([
-                &format!("{root}/tests/it/support/seed_path.py"),
-                &moto.url(),
-            ])
-            .output()
-            .expect("run seed_path.py");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let ids = serde_json::from_slice(&out.stdout).expect("seed_path.py prints JSON");
+        let ids = moto.seed_path();
         World { moto, proxy, ids }
     }
 

@@ -6,7 +6,6 @@
 
 use lambda_trust_iam::{org_policies_from_files, OrgPolicies};
 
-use crate::live_path_read::seed_path;
 use crate::support::live::{json_of, Env};
 
 fn files_in(dir: &std::path::Path) -> Vec<(String, String)> {
@@ -25,7 +24,7 @@ fn files_in(dir: &std::path::Path) -> Vec<(String, String)> {
 #[test]
 fn a_member_account_s_policies_are_written_as_the_files_org_policies_reads() {
     let env = Env::new();
-    let ids = seed_path(&env.moto.url());
+    let ids = env.moto.seed_path();
     let (a, org) = (
         ids["a"].as_str().unwrap(),
         ids["organization"].as_str().unwrap(),
@@ -94,7 +93,7 @@ fn a_member_account_s_policies_are_written_as_the_files_org_policies_reads() {
 #[test]
 fn a_used_directory_or_the_management_account_is_refused() {
     let env = Env::new();
-    let ids = seed_path(&env.moto.url());
+    let ids = env.moto.seed_path();
     let a = ids["a"].as_str().unwrap();
     let used = env.dir.path().join("used");
     std::fs::create_dir_all(&used).unwrap();

@@ -65,7 +65,6 @@ mod live_org_watch_destroy;
 mod live_org_watch_sweep;
 mod live_ownership;
 mod live_path;
-mod live_path_read;
 mod live_pipeline;
 mod live_probe;
 mod live_remedy;

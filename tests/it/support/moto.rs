@@ -190,6 +190,25 @@ impl MotoServer {
         all[all.len().saturating_sub(lines)..].join("\n")
     }
 
+    /// Seeds the organization of `support/seed_path.py` (root → OU → member account, their
+    /// SCPs and RCPs, the targets and their function policies): the IDs it made, as JSON.
+    pub fn seed_path(&self) -> serde_json::Value {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let out = Command::new(format!("{root}/.venv/bin/python"))
+            .args([
+                &format!("{root}/tests/it/support/seed_path.py"),
+                &self.url(),
+            ])
+            .output()
+            .expect("run seed_path.py");
+        assert!(
+            out.status.success(),
+            "seeding failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("seed_path.py prints JSON")
+    }
+
     /// Wipe all emulated state (`POST /moto-api/reset`).
     pub fn reset(&self) {
         let r = http::request(&self.url(), "POST", "/moto-api/reset", &[], b"")

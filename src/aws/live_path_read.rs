@@ -1,19 +1,19 @@
 //! The whole path read from the local AWS (issue 34, item 2): `aws::organizations` (SCPs and
 //! RCPs from the root through the OU to the account, once per run and account) and
 //! `aws::function_policy` (`GetPolicy` per target and qualifier), against moto answering as AWS
-//! does (`support/moto_aws.py`), seeded by `support/seed_path.py`: root → OU → member account,
+//! does (`tests/it/support/moto_aws.py`), seeded by `tests/it/support/seed_path.py`: root → OU → member account,
 //! the identity-perimeter RCP with and without Genesys Cloud's account, an SCP region deny, an
 //! SCP denying one target, function policies open to `*`, trusting Genesys's account directly
 //! or none, and a target in a second account. What they read, fed to `iam::path::PathReport`,
 //! gives the verdicts the wiring will rely on; calls are counted at the proxy.
+#![cfg(test)]
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
-use lambda_trust::{assume_entry_role as assume, CallCount, EntryRole};
-use lambda_trust::{read_function_policies, FunctionPolicy};
-use lambda_trust::{read_org_policies, OrgReader};
-use lambda_trust::{AwsSettings, Clients};
+use crate::aws::audit::{assume, CallCount, EntryRole};
+use crate::aws::client::{AwsSettings, Clients};
+use crate::aws::function_policy::{read_function_policies, FunctionPolicy};
+use crate::aws::organizations::{read_org_policies, OrgReader};
 use lambda_trust_iam::{
     AvailabilityVerdict, Budget, Known, LabeledPolicy, LevelKind, OrgPolicies, PathInput,
     PathPartner, PathReport, PathTarget, Policy, PolicyKind, RoleAccount, RoleSide,
@@ -22,8 +22,22 @@ use lambda_trust_iam::{
 use lambda_trust_provision::TargetPolicy;
 use serde_json::{json, Value};
 
-use crate::support::proxy::Proxy;
-use crate::support::{Injection, MotoServer};
+// The integration tests' local AWS: moto behind the counting, fault-injecting proxy.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../tests/it/support/cloudtrail.rs"]
+mod cloudtrail;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../tests/it/support/http.rs"]
+mod http;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../tests/it/support/moto.rs"]
+mod moto;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../tests/it/support/proxy.rs"]
+mod proxy;
+
+use moto::MotoServer;
+use proxy::{Injection, Proxy};
 
 const GENESYS: &str = "765628985471";
 const EXT: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
@@ -40,11 +54,7 @@ impl World {
     fn new(seed: bool) -> World {
         let moto = MotoServer::start();
         let proxy = Proxy::start(&moto.url());
-        let ids = if seed {
-            seed_path(&moto.url())
-        } else {
-            json!({})
-        };
+        let ids = if seed { moto.seed_path() } else { json!({}) };
         World { moto, proxy, ids }
     }
 
@@ -81,20 +91,6 @@ impl World {
             .await
             .expect("assume the member account's role")
     }
-}
-
-pub(crate) fn seed_path(url: &str) -> Value {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let out = Command::new(format!("{root}/.venv/bin/python"))
-        .args([&format!("{root}/tests/it/support/seed_path.py"), url])
-        .output()
-        .expect("run seed_path.py");
-    assert!(
-        out.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("seed_path.py prints JSON")
 }
 
 fn names(p: &OrgPolicies) -> Vec<(LevelKind, Vec<String>, Vec<String>)> {
