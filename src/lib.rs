@@ -60,6 +60,4 @@ crate::error::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);
 // the library crates, the modules are private and a name goes out at the root (ARCHITECTURE.md).
 pub use app::prove_roles::prove_roles;
 pub use cli::{command as cli_command, VERSION};
-pub use report::asff::{account_findings as asff_findings, finding_id as asff_finding_id};
-pub use report::ocsf::{account_events as ocsf_events, OCSF_VERSION};
-pub use report::{audit_iac_json, audit_org_html, audit_sarif, HtmlMeta};
+pub use report::{audit_iac_json, audit_org_html, HtmlMeta};

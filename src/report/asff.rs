@@ -41,13 +41,9 @@ pub(crate) fn severity_label(severity: Severity) -> &'static str {
     }
 }
 
-/// The finding's `Id`: `lambda-trust/ACCOUNT/ROLE-ARN/CODE`, or the role ARN's SHA-256 in its
-/// place when the whole would pass the 512 characters `Id` may have.
-pub fn finding_id(account: &str, role_arn: &str, code: &str) -> String {
-    finding_id_in("lambda-trust", account, role_arn, code)
-}
-
-/// [`finding_id`] under `namespace` (the organization watch's: `asff_org_watch`).
+/// A finding's `Id`: `NAMESPACE/ACCOUNT/ROLE-ARN/CODE` (`lambda-trust`, or the organization
+/// watch's: `asff_org_watch`), or the role ARN's SHA-256 in its place when the whole would pass
+/// the 512 characters `Id` may have.
 fn finding_id_in(namespace: &str, account: &str, role_arn: &str, code: &str) -> String {
     let id = format!("{namespace}/{account}/{role_arn}/{code}");
     if id.chars().count() <= MAX_ID {
@@ -113,7 +109,7 @@ pub(super) fn each_once_in<'a>(
 }
 
 /// One account's findings (an empty list: nothing to report).
-pub fn account_findings(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
+pub(crate) fn account_findings(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
     let region = report.region.as_deref().unwrap_or_default();
     (each_once(report).into_iter())
         .map(|(r, f, id)| finding((&report.account, region, &id), r, f, meta))

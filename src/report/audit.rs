@@ -394,7 +394,7 @@ pub(super) fn sarif_rules() -> Vec<Value> {
     rules
 }
 
-pub fn account_sarif(report: &AccountReport) -> String {
+pub(crate) fn account_sarif(report: &AccountReport) -> String {
     let mut out = Vec::new();
     results(report, &mut out);
     sarif::document(sarif_rules(), out)

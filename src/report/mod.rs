@@ -79,7 +79,6 @@ pub(crate) use asff_org_watch::{
     organization_watch_unheard_finding, OrgWatchChange,
 };
 pub(crate) use asff_watch::{watch_findings, WatchSubject};
-pub use audit::account_sarif as audit_sarif;
 pub use audit_html::{org_html as audit_org_html, HtmlMeta};
 pub use audit_iac::iac_json as audit_iac_json;
 pub(crate) use diff::DiffResult;

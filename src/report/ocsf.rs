@@ -14,7 +14,7 @@ use lambda_trust_iam::Arn;
 use lambda_trust_verdict::{Outcome, Severity};
 
 /// The OCSF schema version the events follow.
-pub const OCSF_VERSION: &str = "1.6.0";
+pub(crate) const OCSF_VERSION: &str = "1.6.0";
 
 /// Our severity as OCSF's `severity_id` and its caption (docs/audit.md "Security Hub findings
 /// (ASFF and OCSF)"): security is High (4), config Low (2), info Informational (1).
@@ -27,7 +27,7 @@ pub(crate) fn severity(severity: Severity) -> (u8, &'static str) {
 }
 
 /// One account's events.
-pub fn account_events(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
+pub(crate) fn account_events(report: &AccountReport, meta: &HtmlMeta) -> Vec<Value> {
     let region = report.region.as_deref().unwrap_or_default();
     (super::asff::each_once(report).into_iter())
         .map(|(r, f, uid)| event((&report.account, region, &uid), r, f, meta))

@@ -225,13 +225,13 @@ fn a_written_baseline_suppresses_every_finding_in_every_format_and_the_exit_code
         .iter()
         .all(|f| f["Workflow"]["Status"] == "SUPPRESSED"));
     assert_eq!(
-        crate::audit_findings::shape_problems("asff", &asff),
+        crate::support::finding_shapes::shape_problems("asff", &asff),
         Vec::<String>::new()
     );
     let ocsf = read(&ocsf);
     assert!(ocsf.as_array().unwrap().iter().all(|e| e["status_id"] == 3));
     assert_eq!(
-        crate::audit_findings::shape_problems("ocsf", &ocsf),
+        crate::support::finding_shapes::shape_problems("ocsf", &ocsf),
         Vec::<String>::new()
     );
     let page = std::fs::read_to_string(&html).unwrap();

@@ -94,7 +94,7 @@ fn the_binary_reports_unused_partner_roles_in_every_format() {
     assert_eq!(asff.as_array().unwrap().len(), 5);
     assert!(asff[0]["Severity"]["Label"] == "INFORMATIONAL");
     assert_eq!(
-        crate::audit_findings::shape_problems("asff", &asff),
+        crate::support::finding_shapes::shape_problems("asff", &asff),
         Vec::<String>::new()
     );
     // A threshold of a century: every role is younger, so none is reported.

@@ -4,6 +4,7 @@
 #![cfg(test)]
 
 mod audit;
+mod findings;
 mod lint;
 mod results;
 mod schemas;

@@ -4,6 +4,7 @@
 
 pub mod cloudtrail;
 pub mod examples;
+pub mod finding_shapes;
 pub mod genesys;
 pub mod hcl_fmt;
 pub mod http;
