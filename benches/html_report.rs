@@ -152,7 +152,7 @@ fn main() {
     let reported = report.summary.roles_reported;
     let meta = HtmlMeta {
         generated: DateTime::from_timestamp(0, 0).unwrap_or_default(),
-        version: lambda_trust::VERSION.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
     };
     let started = Instant::now();
     let html = audit_org_html(&report, &meta);

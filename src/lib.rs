@@ -59,5 +59,5 @@ crate::error::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);
 // servers too (`aws::live_path_read`, `app::tls_connector`). As in
 // the library crates, the modules are private and a name goes out at the root (ARCHITECTURE.md).
 pub use app::prove_roles::prove_roles;
-pub use cli::{command as cli_command, VERSION};
+pub use cli::command as cli_command;
 pub use report::{audit_iac_json, audit_org_html, HtmlMeta};

@@ -13,6 +13,6 @@ mod watch_args;
 pub(crate) use args::*;
 pub use help::command;
 pub(crate) use help::try_parse;
-pub use tree::VERSION;
+pub(crate) use tree::VERSION;
 pub(crate) use tree::{ColorChoice, Command, Global, ProgressChoice, VersionRequest};
 pub(crate) use watch_args::*;

@@ -58,7 +58,7 @@ AWS access uses the SDK's default chain (environment, profiles, SSO, instance ro
 
 /// `--version`: the crate version and the commit it was built from (build.rs; "unknown" outside
 /// a git checkout).
-pub const VERSION: &str = concat!(
+pub(crate) const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (commit ",
     env!("LAMBDA_TRUST_COMMIT"),
