@@ -29,7 +29,7 @@ pub struct OrgIntegration {
     pub role: Option<KnownRole>,
     /// Its actions as `GET /api/v2/integrations/actions?includeConfig=true` lists them: no
     /// contract (the list takes no `expand`; only `GET …/actions/{id}?expand=contract` carries
-    /// it) and template URIs, not texts ([`crate::ActionDef::as_listed`]).
+    /// it) and template URIs, not texts (as `ActionDef::as_listed` compares them).
     pub actions: Vec<ObservedAction>,
 }
 
