@@ -89,7 +89,7 @@ pub enum Code {
 
 impl Code {
     /// How bad a finding of this code is.
-    pub fn severity(self) -> Severity {
+    pub(crate) fn severity(self) -> Severity {
         match self {
             // The whole path's config codes: as `verify` rates them (a test holds them equal).
             Code::ConfigMismatch
