@@ -115,7 +115,7 @@ pub enum ConfigError {
 
 impl ConfigError {
     /// The broken rules, for callers that want them one by one (empty for other variants).
-    pub fn problems(&self) -> &[Problem] {
+    pub(crate) fn problems(&self) -> &[Problem] {
         match self {
             ConfigError::Invalid { problems, .. } => problems,
             _ => &[],

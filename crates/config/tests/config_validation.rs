@@ -487,7 +487,9 @@ fn every_rule_names_its_field() {
     assert!(cases.len() >= 25);
     for (case, text, field, rule) in cases {
         let err = invalid(&text);
-        let problems = err.problems();
+        let ConfigError::Invalid { problems, .. } = &err else {
+            panic!("{case}: not a broken rule: {err}");
+        };
         assert!(
             problems.iter().any(|p| p.field == field),
             "{case}: no problem for field {field:?}: {err}"
@@ -517,7 +519,10 @@ fn all_problems_are_reported_at_once() {
         .replacen("max_session_duration = 3600", "max_session_duration = 1", 1)
         .replacen(r#"qualifier = "live""#, r#"qualifier = "$LATEST""#, 1);
     let err = invalid(&text);
-    let fields: Vec<&str> = err.problems().iter().map(|p| p.field.as_str()).collect();
+    let ConfigError::Invalid { problems, .. } = &err else {
+        panic!("not a broken rule: {err}");
+    };
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(
         fields,
         [

@@ -214,11 +214,11 @@ fn accounts_entries_are_validated() {
         let text = format!("{base}\n{entry}\n");
         match lambda_trust_config::parse_str(&text, "t.toml") {
             Ok(_) => panic!("accepted: {entry}"),
-            Err(e) => e
-                .problems()
+            Err(lambda_trust_config::ConfigError::Invalid { problems, .. }) => problems
                 .iter()
                 .map(|p| format!("{}: {}", p.field, p.message))
                 .collect(),
+            Err(e) => panic!("not a broken rule: {e}"),
         }
     };
     let p = bad("[aws.accounts.\"2222\"]\nprofile = \"w\"");
