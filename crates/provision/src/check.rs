@@ -50,7 +50,7 @@ pub fn aws_drift(
 /// What a check read of the AWS side beyond the role's state: CloudTrail's answers for the
 /// drift's resources, the whole path's sources, and the failed isolation claims towards the
 /// other environments (as findings).
-pub struct AwsRead<'a> {
+pub(crate) struct AwsRead<'a> {
     /// [`aws_drift`]'s findings, as judged before CloudTrail was asked.
     pub drift: Vec<Finding>,
     /// CloudTrail's answers, by resource ([`trail::resources_to_look_up`]).
@@ -63,7 +63,7 @@ pub struct AwsRead<'a> {
 
 /// The AWS side judged: the drift, each finding naming who changed it when CloudTrail says,
 /// then the other environments'; and `verify`'s checks and proofs with the whole path.
-pub fn judge_aws(
+pub(crate) fn judge_aws(
     desired: &Desired,
     observed: &Observed,
     read: AwsRead,

@@ -16,10 +16,10 @@
 //!   (the checks and the proofs) and [`Verification::with_whole_path`] (the whole path's
 //!   claims), [`sides_from_config`] and [`simulate`] (offline proofs and one request; with
 //!   `--org-policies` the organization's part), [`resolve_one`] (adding a target).
-//! - **Drift**: [`drift_findings`] and [`verify_findings`] ([`Finding`]s, their [`Code`]s and
-//!   [`Remedy`]), [`CheckReading`] (everything `check` reads of one config, judged with no
-//!   call, and judged again by the watching function after an event), [`judge_aws`] and
-//!   [`config_report`] (its parts),
+//! - **Drift**: [`drift_findings`] ([`Finding`]s, their [`Code`]s and [`Remedy`]),
+//!   [`CheckReading`] (everything `check` reads of one config, judged with no call, and judged
+//!   again by the watching function after an event, the failed checks and proofs among its
+//!   findings) and [`config_report`] (one of its parts),
 //!   [`attribute_findings`] (who changed it, from CloudTrail events).
 //! - **Environments** (`[environments.NAME]`): [`isolation`] (every pair of environments
 //!   proved isolated offline, and a live role's claims towards the other environments),
@@ -117,11 +117,11 @@ pub use verify::{
 };
 
 // Drift: findings, their codes and remedies, `check`'s judgement, who changed what.
-pub use check::{aws_drift, config_report, judge_aws, AwsRead, GenesysSide};
+pub use check::{aws_drift, config_report, GenesysSide};
 pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading, SideError};
 pub use drift::{
-    drift_findings, verify_findings, CheckReport, Code, ConfigKey, ConfigNote, ConfigReport,
-    ConfigStatus, Finding, Kind as FindingKind, Remedy,
+    drift_findings, CheckReport, Code, ConfigKey, ConfigNote, ConfigReport, ConfigStatus, Finding,
+    Kind as FindingKind, Remedy,
 };
 pub use trail::{
     answered as lookup_answered, app_name, attribute as attribute_findings, genesys_attribution,
@@ -178,5 +178,8 @@ pub use watch::record::{
     Verdict as WatchVerdict, WatchRecord,
 };
 
+// The planner's tests name the crate as other crates do (`src/tests/plan`).
+#[cfg(test)]
+extern crate self as lambda_trust_provision;
 #[cfg(test)]
 mod tests;

@@ -8,8 +8,8 @@ mod findings;
 mod lint;
 mod results;
 mod schemas;
-// The in-memory pipeline state of the planner's own tests (`crates/provision/tests/plan`): the
+// The in-memory pipeline state of the planner's own tests (`crates/provision/src/tests/plan`): the
 // snapshots use its builders.
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../../crates/provision/tests/plan/support/state.rs"]
+#[path = "../../../crates/provision/src/tests/plan/support/state.rs"]
 mod state;

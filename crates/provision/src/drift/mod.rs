@@ -28,7 +28,7 @@ pub use op_findings::drift_findings;
 pub(crate) use op_findings::{held_findings, one_per_resource_and_code};
 pub use remedy::Remedy;
 pub(crate) use verify_findings::check_finding;
-pub use verify_findings::verify_findings;
+pub(crate) use verify_findings::verify_findings;
 
 /// A check finding (also verify's `changes`): a planned change (kind drift) or a failed check
 /// or unproved property (kind verify). `changed_by` with `cloudtrail` on AWS drift findings

@@ -40,7 +40,7 @@ pub(crate) fn check_finding(c: &crate::verify::Check, resource: &str) -> Finding
 
 /// Failed verification checks (and unproved properties, and the whole path's claims that do
 /// not hold) as findings.
-pub fn verify_findings(v: &Verification) -> Vec<Finding> {
+pub(crate) fn verify_findings(v: &Verification) -> Vec<Finding> {
     v.checks
         .iter()
         .filter(|c| !c.passed)

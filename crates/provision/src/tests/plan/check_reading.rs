@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::state::*;
+use super::support::state::*;
 use lambda_trust_iam::OrgPolicies;
 use lambda_trust_model::{
     invoked_arns, DesiredGenesys, FunctionPolicy, Observed, ObservedGenesys, PathSources,

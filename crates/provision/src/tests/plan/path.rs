@@ -4,14 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::state::*;
+use super::support::state::*;
+use crate::check::{judge_aws, AwsRead};
+use crate::drift::verify_findings;
 use lambda_trust_iam::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy};
 use lambda_trust_model::invoked_arns;
 use lambda_trust_model::ClaimVerdict;
 use lambda_trust_model::FunctionPolicy;
 use lambda_trust_model::PathCode;
 use lambda_trust_model::PathSources;
-use lambda_trust_provision::{judge_aws, verify_findings, AwsRead, Code, Verification};
+use lambda_trust_provision::{Code, Verification};
 use lambda_trust_verdict::Severity;
 use serde_json::{json, Value};
 

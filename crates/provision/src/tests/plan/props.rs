@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::state::*;
+use super::support::state::*;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY};
 use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,

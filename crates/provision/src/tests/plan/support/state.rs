@@ -2,7 +2,7 @@
 //! desired state they resolve to, hand-built observed states, and [`observed_after`], a model
 //! of what each planned [`Op`] does to AWS.
 //!
-//! Needs no server: `use crate::support::state::*;`. The planner's tests here and the binary's
+//! Needs no server: `use super::support::state::*;`. The planner's tests here and the binary's
 //! renderer tests (`src/report/tests`, which include this file) share it.
 
 use lambda_trust_config::{self as config, Config};
@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 pub const ACCOUNT: &str = "111122223333";
 pub const CALLER: &str = "arn:aws:iam::111122223333:user/ci";
 pub const REGION: &str = "us-east-1";
-pub const EXAMPLE: &str = include_str!("../../../../../examples/lambda-trust.toml");
+pub const EXAMPLE: &str = include_str!("../../../../../../examples/lambda-trust.toml");
 /// `created_epoch` of the first version of every hand-built policy.
 pub const EPOCH: i64 = 1_700_000_000;
 /// AWS default quota: managed policies attached to one role.

@@ -2,7 +2,7 @@
 //! the desired state, and the planner's add / replace / remove of it (converge, drift, destroy),
 //! on hand-built states. No moto, no network.
 
-use crate::support::state::*;
+use super::support::state::*;
 use lambda_trust_model::{Desired, Observed, ObservedPermission};
 use lambda_trust_provision::{
     drift_findings, plan, plan_changes, plan_destroy, unreachable_accounts, Code, Op, PermissionOp,
