@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use lambda_trust_iam::{prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict};
 
 // The prover's reference inputs, shared with its tests.
-#[path = "../crates/iam/tests/prove/samples.rs"]
+#[path = "../crates/iam/src/prove/tests/samples.rs"]
 mod samples;
 
 const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);

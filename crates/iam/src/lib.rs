@@ -22,7 +22,7 @@
 //!   wildcard automata and counterexamples re-checked by `eval`; `prove::realize` makes them
 //!   replayable (real action names from the checked-in `actions.txt`, resources of the action's
 //!   type in the role's partition, region and account). Its sample documents, for tests and
-//!   benchmarks, are a test file (`tests/prove/samples.rs`).
+//!   benchmarks, are a test file (`src/prove/tests/samples.rs`).
 //! - `path`: the whole request path, per hop, by composing `eval` — `availability` (what
 //!   blocks Genesys Cloud) and `security` (every way into a function besides the role);
 //!   `path::files`: the `--org-policies` documents.
@@ -63,11 +63,13 @@ pub use path::{
     Partner as PathPartner, PathInput, PathReport, PolicyKind, RoleAccount, RoleSide, Security,
     SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
 };
-pub use prove::realize::{
-    fits as resource_fits_action, real_actions, regions as partition_regions,
-};
+pub use prove::realize::{fits as resource_fits_action, regions as partition_regions};
 pub use prove::{
     prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, Property, PropertyResult,
     TrustSpec, Verdict,
 };
 pub use wildcard::{resource_match, wildcard_match};
+
+// The prover's tests name the crate as other crates do (`src/prove/tests`).
+#[cfg(test)]
+extern crate self as lambda_trust_iam;

@@ -21,7 +21,7 @@ pub struct Budget {
 
 impl Budget {
     /// Enough for every policy in the project's corpora and reference inputs with a wide margin
-    /// (`crates/iam/tests/prove/corpus.rs`, `crates/iam/tests/prove/speed.rs`), small enough to
+    /// (`src/prove/tests/corpus.rs`, `src/prove/tests/speed.rs`), small enough to
     /// stop a pathological policy in seconds.
     pub const DEFAULT_STEPS: u64 = 20_000_000;
 

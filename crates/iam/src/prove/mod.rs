@@ -59,6 +59,8 @@ mod principals;
 pub(crate) mod realize;
 mod report;
 mod search;
+#[cfg(test)]
+mod tests;
 mod trust;
 mod values;
 

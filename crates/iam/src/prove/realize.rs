@@ -37,7 +37,7 @@ const PREFERRED: [&str; 8] = [
 ];
 
 /// Every real action name this module may show, in canonical case.
-pub fn real_actions() -> impl Iterator<Item = &'static str> {
+pub(crate) fn real_actions() -> impl Iterator<Item = &'static str> {
     ACTIONS_TXT
         .lines()
         .map(str::trim)

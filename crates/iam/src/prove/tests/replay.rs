@@ -9,11 +9,11 @@
 //! wildcard function names), in the `aws`, `aws-us-gov` and `aws-cn` partitions; then corpus
 //! cases, one per kind of defect the issue lists.
 
-use crate::support::*;
+use super::support::*;
+use crate::prove::realize::real_actions;
 use lambda_trust_iam::{
-    evaluate, partition_regions, prove_invoke, prove_trust, real_actions, resource_fits_action,
-    Counterexample, InvokeSpec, LabeledPolicy, Policy, Property, PropertyResult, Request,
-    TrustSpec, Verdict,
+    evaluate, partition_regions, prove_invoke, prove_trust, resource_fits_action, Counterexample,
+    InvokeSpec, LabeledPolicy, Policy, Property, PropertyResult, Request, TrustSpec, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};

@@ -1,12 +1,12 @@
 //! Regression corpus for the prover: known traps in trust and invoke policies, each with its
 //! expected verdicts. Every counterexample is also checked against the evaluator here.
 
-use crate::support::*;
+use super::support::*;
 use lambda_trust_iam::{
     evaluate, prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict,
 };
 
-use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use serde_json::{json, Value};
 
 use Verdict::{Counterexample as C, Proved as P, Unknown as U};

@@ -8,13 +8,13 @@
 //! A prover counterexample the brute force lacks must lie outside the universe (a longer string
 //! or another character), since every counterexample is confirmed by the evaluator.
 
-use crate::support::*;
+use super::support::*;
 use lambda_trust_iam::{
     evaluate, prove_trust, resource_fits_action, EvalInput, LabeledPolicy, Policy, Request,
     TrustSpec, Verdict,
 };
 
-use crate::samples::{PARTNER, ROLE_ARN};
+use super::samples::{PARTNER, ROLE_ARN};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use lambda_trust_iam::{prove_invoke, prove_trust, Budget, InvokeSpec, LabeledPolicy, Verdict};
 
-use crate::samples::{
+use super::samples::{
     default_trust, invoke_policy, large_invoke, large_trust, targets, trust_spec, ROLE_ARN,
 };
 

@@ -12,13 +12,14 @@
 //! - adding a Deny never turns `proved` into `counterexample`; statement order and
 //!   string-vs-array forms never change a verdict.
 
-use crate::support::*;
+use super::support::*;
+use crate::prove::realize::real_actions;
 use lambda_trust_iam::{
-    evaluate, malformed_context, prove_invoke, prove_trust, real_actions, resource_fits_action,
-    InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
+    evaluate, malformed_context, prove_invoke, prove_trust, resource_fits_action, InvokeSpec,
+    LabeledPolicy, Policy, Request, Verdict,
 };
 
-use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

@@ -6,7 +6,7 @@ use lambda_trust_iam::{
     TrustSpec, Verdict,
 };
 
-use crate::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
+use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use serde_json::{json, Value};
 
 pub const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
