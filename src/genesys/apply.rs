@@ -69,7 +69,7 @@ pub(crate) async fn apply(
 }
 
 fn credential_body(name: &str, role_arn: &str) -> Value {
-    json!({"name": name, "type": {"name": CREDENTIAL_TYPE}, "credentialFields": {lambda_trust_model::CREDENTIAL_FIELD: role_arn}})
+    json!({"name": name, "type": {"name": CREDENTIAL_TYPE}, "credentialFields": {super::CREDENTIAL_FIELD: role_arn}})
 }
 
 /// The part of a write's answer the next ops need; missing fields are an error naming the

@@ -34,3 +34,8 @@ mod settle;
 pub(crate) mod test_run;
 
 pub(crate) use session::Session;
+
+/// The one field of the integration's credential (`amazonWebServicesARN`): the role ARN, as
+/// `POST /api/v2/integrations/credentials` takes it and `GET` answers it. Only this adapter
+/// reads or writes the credential's fields.
+pub(crate) const CREDENTIAL_FIELD: &str = "ARN";

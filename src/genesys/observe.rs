@@ -448,7 +448,7 @@ async fn credential(
     c.arn = full
         .credential_fields
         .and_then(|f| {
-            f.get(lambda_trust_model::CREDENTIAL_FIELD)
+            f.get(super::CREDENTIAL_FIELD)
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })
@@ -717,7 +717,7 @@ async fn credential_arn(client: &Client, id: &str) -> Result<Option<String>, Gen
     Ok(full
         .credential_fields
         .and_then(|f| {
-            f.get(lambda_trust_model::CREDENTIAL_FIELD)
+            f.get(super::CREDENTIAL_FIELD)
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })

@@ -46,8 +46,8 @@ pub use genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom
 pub use genesys::state::{
     compare_listed_dates, notes_beside_ledger, settled_by_ledger, url_pattern, whole_second,
     ActionRecord, DesiredAction, DesiredGenesys, Flow, Ledger, Listed, ObservedAction,
-    ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger, CREDENTIAL_FIELD,
-    CREDENTIAL_TYPE, DYNAMIC, ENABLED, INTEGRATION_TYPE,
+    ObservedCredential, ObservedGenesys, ObservedIntegration, SinceLedger, CREDENTIAL_TYPE,
+    DYNAMIC, ENABLED, INTEGRATION_TYPE,
 };
 pub use path::{
     invoked_arns, names_org_policies, path_claims, Claim, ClaimVerdict, FunctionPolicy, PathClaims,

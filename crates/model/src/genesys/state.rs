@@ -22,9 +22,6 @@ use lambda_trust_iam::Arn;
 pub const INTEGRATION_TYPE: &str = "aws-lambda-data-actions";
 /// The credential type the integration binds: it holds the role ARN.
 pub const CREDENTIAL_TYPE: &str = "amazonWebServicesARN";
-/// The one field of that credential: the role ARN, as `POST /api/v2/integrations/credentials`
-/// takes it and `GET` answers it.
-pub const CREDENTIAL_FIELD: &str = "ARN";
 /// An integration's `intendedState` when it is switched on.
 pub const ENABLED: &str = "ENABLED";
 
