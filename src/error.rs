@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use lambda_trust_verdict::human;
 pub(crate) use lambda_trust_verdict::Hinted;
-pub(crate) use lambda_trust_verdict::{Status, EXIT_ERROR, EXIT_OK, SCHEMA_VERSION};
+pub(crate) use lambda_trust_verdict::{Status, EXIT_ERROR, SCHEMA_VERSION};
 
 /// A typed error of a layer, as the top-level [`Error`] carries it.
 pub(crate) trait LayerError: std::error::Error + Hinted + Send + Sync + 'static {}

@@ -20,7 +20,7 @@ use crate::genesys::Session;
 use lambda_trust_config::AccountAccess;
 use lambda_trust_provision::Prepared;
 use lambda_trust_provision::{
-    attribute_findings, check_deployment, cross_account_hint, held_permissions, plan_destroy,
+    attribute_findings, cross_account_hint, held_permissions, plan_destroy,
     plan_retire_predecessors, ChangeSet, GenesysPlan, HeldPermission, LintCode, LintFinding,
     LintSeverity, Lookup, Plan, PlanOptions, Side, Trail,
 };
@@ -462,9 +462,7 @@ async fn destroy_plan(
     genesys: Option<&mut Session>,
     force: bool,
 ) -> Result<ChangeSet> {
-    if let Some(role) = &prepared.observed.role {
-        check_deployment(role, prepared.loaded.config.deployment.as_deref())?;
-    }
+    lambda_trust_provision::refuse_others(&prepared.desired, &prepared.observed)?;
     let (aws, aws_keeps) = plan_destroy(&prepared.observed)?;
     let (genesys_plan, genesys_keeps) = match genesys {
         Some(side) => {

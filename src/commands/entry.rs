@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use super::invocation::Invocation;
 use crate::cli::VersionRequest;
-use crate::error::{Error, EXIT_ERROR, EXIT_OK};
+use crate::error::{Error, EXIT_ERROR};
 use crate::report::{fit, printable, to_json, Format, Styles, VersionResult};
 
 /// Runs `lambda-trust` with the process's arguments and returns its exit code.
 /// What this binary is, in the ELF section `watch deploy` reads to tell lambda-trust from any
-/// other executable (`lambda_trust_provision::PACKAGE_SECTION`).
+/// other executable.
 #[used]
 #[link_section = ".lambda_trust"]
 static PACKAGE_MARK: [u8; MARK.len()] = {
@@ -41,11 +41,14 @@ pub fn main() -> ExitCode {
             } else {
                 print!("{}", build.human(asked.verbose));
             }
-            return ExitCode::from(EXIT_OK as u8);
+            return ExitCode::SUCCESS;
         }
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK } as u8);
+            return match e.use_stderr() {
+                true => ExitCode::from(EXIT_ERROR as u8),
+                false => ExitCode::SUCCESS,
+            };
         }
     };
     let invocation = Invocation::resolve(&cli.global);

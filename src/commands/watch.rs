@@ -33,8 +33,7 @@ pub(super) async fn run(
             // The templates `watch deploy` packaged beside the binary, when it did.
             let mut settings = inv.settings.clone();
             settings.execution_role = true;
-            let readers = std::env::var(lambda_trust_provision::READ_ROLES_ENV);
-            settings.read_roles = lambda_trust_provision::read_roles(&readers.unwrap_or_default());
+            settings.read_roles = lambda_trust_provision::read_roles(vars);
             let packaged = std::path::Path::new("policies");
             if settings.templates.dir.is_none() && packaged.is_dir() {
                 settings.templates.dir = Some(packaged.to_path_buf());

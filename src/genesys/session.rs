@@ -57,8 +57,7 @@ impl Session {
         if let Some(e) = lookup {
             return Err(e.into());
         }
-        plan.refuse_in_use(force)?;
-        plan.refuse_defective_writes()?;
+        plan.refuse(force)?;
         self.refuse_taken_names(&plan).await?;
         Ok(plan)
     }
@@ -131,7 +130,7 @@ impl Session {
         let (plan, _) = plan_genesys_destroy(&self.observed);
         self.learn_consumers(&plan).await?;
         let (plan, kept) = plan_genesys_destroy(&self.observed);
-        plan.refuse_in_use(force)?;
+        plan.refuse(force)?;
         Ok((plan, kept))
     }
 

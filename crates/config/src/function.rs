@@ -159,7 +159,7 @@ fn function_arn_problem(arn: &Arn, kind: &str, name: &str) -> Option<String> {
 
 /// A qualifier is a version number, an alias, or `*` for every qualifier (docs/aws-behaviour.md, "Lambda": grant
 /// exactly the ARNs that will be invoked).
-pub fn check_qualifier(q: &str) -> Result<(), RuleError> {
+pub(crate) fn check_qualifier(q: &str) -> Result<(), RuleError> {
     if q == "*" {
         return Ok(());
     }

@@ -35,8 +35,7 @@ pub use rules::{is_external_id, is_session_name, is_uuid, show, ORG_ID_WHERE};
 
 // Resolve a target.
 pub use function::{
-    check_qualifier, parse_function, target_identity, FunctionArn, FunctionRef, TargetIdentity,
-    TargetProblem,
+    parse_function, target_identity, FunctionArn, FunctionRef, TargetIdentity, TargetProblem,
 };
 
 // Edit in place, and write a new one.

@@ -121,14 +121,6 @@ impl ManagedBy {
             ManagedBy::Cloudformation => "cloudformation",
         }
     }
-
-    /// Whether it manages the Genesys Cloud objects too (the AWS ones it always does).
-    pub fn manages_genesys(self) -> bool {
-        match self {
-            ManagedBy::Terraform => true,
-            ManagedBy::Cloudformation => false,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -38,11 +38,12 @@ pub fn hand_over_to(set: &mut ChangeSet, tool: ManagedBy) -> Vec<(Side, String)>
     out
 }
 
-/// Whether `tool` manages `side`.
+/// Whether `tool` manages `side`: both manage the AWS objects; Terraform the Genesys Cloud
+/// ones too, CloudFormation not (it has no Genesys Cloud resource types).
 pub(crate) fn manages(tool: ManagedBy, side: Side) -> bool {
-    match side {
-        Side::Aws => true,
-        Side::Genesys => tool.manages_genesys(),
+    match (side, tool) {
+        (Side::Aws, _) | (Side::Genesys, ManagedBy::Terraform) => true,
+        (Side::Genesys, ManagedBy::Cloudformation) => false,
     }
 }
 

@@ -94,10 +94,10 @@ pub use genesys::{
     GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun, UpdateVia,
 };
 pub use plan::{
-    changes as plan_changes, check_deployment, check_external_id, held_permissions, plan,
-    plan_destroy, plan_retire_predecessors, refuse_others, unreachable_accounts, AttachmentOp,
-    BoundaryOp, DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions,
-    PolicyOp, RoleOp, TagOp, VersionOp,
+    changes as plan_changes, check_external_id, held_permissions, plan, plan_destroy,
+    plan_retire_predecessors, refuse_others, unreachable_accounts, AttachmentOp, BoundaryOp,
+    DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp,
+    TagOp, VersionOp,
 };
 pub use side::Side;
 
@@ -152,11 +152,10 @@ pub use watch::classify::{
     classify as classify_event, Call as WatchCall, Change as WatchChange, Watched,
 };
 pub use watch::deploy::{
-    deployment as watch_deployment, plan as plan_watch, prove_read_only, read_executable,
-    read_roles, runs_on_al2023, secret_readable, teardown as watch_teardown, watch_names,
-    Deployment, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchConfigRule,
-    WatchFunction, WatchInput, WatchOp, WatchRule, ORGANIZATION_WATCHER, PACKAGE_SECTION,
-    READ_ROLES_ENV, WATCH_TAG,
+    deployment as watch_deployment, plan as plan_watch, prove_read_only, read_roles,
+    runs_on_al2023, secret_readable, teardown as watch_teardown, watch_names, Deployment, Seen,
+    SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchConfigRule, WatchFunction,
+    WatchInput, WatchOp, WatchRule, ORGANIZATION_WATCHER, WATCH_TAG,
 };
 pub use watch::event::{read_event, RuleEvent, WatchEvent};
 pub use watch::generator::{settles, Settles, WatchCode, WatchGenerator};

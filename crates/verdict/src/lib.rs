@@ -2,7 +2,7 @@
 //!
 //! The API:
 //! - **How a run came out**: [`Status`] (in sync, changes pending, denied, invalid) and its
-//!   exit code ([`Status::exit_code`]: [`EXIT_OK`], [`EXIT_ERROR`], 2 for changes pending, 3 for
+//!   exit code ([`Status::exit_code`]: 0 for success, [`EXIT_ERROR`], 2 for changes pending, 3 for
 //!   denied); a report says its own ([`Judged`]).
 //! - **How bad a finding is**: [`Severity`] (security, config, info) and what it states,
 //!   [`Outcome`] (failed, or unknown — never a pass).
@@ -21,7 +21,7 @@ mod status;
 
 pub use hinted::{human, shown, Hinted};
 pub use severity::{Outcome, Severity};
-pub use status::{Judged, Status, EXIT_ERROR, EXIT_OK};
+pub use status::{Judged, Status, EXIT_ERROR};
 
 /// The `schema_version` of every `--format json` output, results and the error object alike;
 /// bumped whenever one of their shapes changes incompatibly (their JSON Schemas are in

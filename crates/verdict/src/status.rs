@@ -1,7 +1,7 @@
 //! How a command that ran to the end came out, and its exit code.
 
 /// Success, or AWS is in sync with the config.
-pub const EXIT_OK: i32 = 0;
+pub(crate) const EXIT_OK: i32 = 0;
 /// An error: bad input, AWS failure, refused operation.
 pub const EXIT_ERROR: i32 = 1;
 /// Changes pending or drift (`plan`, `check`, `destroy` without `--yes`).

@@ -12,7 +12,7 @@ use sha2::Digest as _;
 
 use crate::app::settings::Settings;
 use crate::error::{Error, Result};
-use lambda_trust_provision::{read_executable, runs_on_al2023};
+use lambda_trust_provision::runs_on_al2023;
 
 /// What a command does with the package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,7 +188,7 @@ fn bootstrap(package: Option<&Path>) -> Result<(Vec<u8>, String)> {
             )
         })?;
     }
-    let fit = read_executable(&bytes).and_then(|exe| runs_on_al2023(&exe));
+    let fit = runs_on_al2023(&bytes);
     let fit = fit.map_err(|why| {
         Error::usage(
             format!(

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::Serialize;
 
 use lambda_trust_config::{
-    action_rules, check_qualifier, parse_function, DataActionConfig, FunctionRef, NO_TIMEOUT,
+    action_rules, parse_function, DataActionConfig, FunctionRef, NO_TIMEOUT,
 };
 use lambda_trust_model::ObservedAction;
 
@@ -149,9 +149,6 @@ fn function_of(url: &str) -> Result<(String, Option<String>, String), LeftOutWhy
         Ok(FunctionRef::Name(_)) => return Err(not("a bare name, not an ARN".into())),
         Err(e) => return Err(not(e.message)),
     };
-    if let Some(q) = &arn.qualifier {
-        check_qualifier(q).map_err(|e| not(e.message))?;
-    }
     let unqualified = format!(
         "arn:{}:lambda:{}:{}:function:{}",
         arn.partition, arn.region, arn.account_id, arn.name

@@ -52,7 +52,7 @@ pub fn genesys_findings(desired: &DesiredGenesys, plan: &GenesysPlan) -> Vec<Gen
 }
 
 /// An action `apply` would write new with a response defect is refused by it
-/// ([`GenesysPlan::refuse_defective_writes`]): its findings' remedy is the config's fix.
+/// ([`GenesysPlan::refuse`]): its findings' remedy is the config's fix.
 fn refused_by_apply(op: &GenesysOp, mut findings: Vec<GenesysFinding>) -> Vec<GenesysFinding> {
     let GenesysOp::CreateAction { action, .. } = op else {
         return findings;

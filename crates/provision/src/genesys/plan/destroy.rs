@@ -6,7 +6,7 @@ use super::*;
 /// Everything lambda-trust owns in Genesys Cloud, deleted: owned actions (superseded ones
 /// too), the integration (unless a foreign action still lives in it), then the credential.
 /// Returns the plan and what is kept, with why. Deletes of actions a flow calls are refused
-/// by [`GenesysPlan::refuse_in_use`] unless forced.
+/// by [`GenesysPlan::refuse`] unless forced.
 pub fn plan_genesys_destroy(observed: &ObservedGenesys) -> (GenesysPlan, Vec<String>) {
     let mut ops = Vec::new();
     let mut kept = Vec::new();

@@ -117,7 +117,7 @@ pub enum GenesysOp {
         /// Why it is deleted.
         why: DeleteWhy,
         /// The published flows that call it (`None`: not looked up). Only an explicit
-        /// `--force` deletes an action some flow calls ([`GenesysPlan::refuse_in_use`]).
+        /// `--force` deletes an action some flow calls ([`GenesysPlan::refuse`]).
         flows: Option<Vec<Flow>>,
     },
     /// `PUT …/config/current`: name, the credential binding and the ledger (in `notes`).
@@ -453,9 +453,17 @@ impl GenesysPlan {
         ids
     }
 
+    /// Refuses a plan that may not be written: one that deletes an action a flow calls, or
+    /// whose callers are unknown (unless `force`), or writes an action with a defect it did
+    /// not have.
+    pub fn refuse(&self, force: bool) -> Result<(), GenesysPlanError> {
+        self.refuse_in_use(force)?;
+        self.refuse_defective_writes()
+    }
+
     /// Refuses (unless `force`) a plan that deletes an action a published flow calls, or
     /// whose callers are unknown: deleting it would break the flow in production.
-    pub fn refuse_in_use(&self, force: bool) -> Result<(), GenesysPlanError> {
+    pub(crate) fn refuse_in_use(&self, force: bool) -> Result<(), GenesysPlanError> {
         let in_use: Vec<InUse> = self
             .ops
             .iter()
@@ -480,7 +488,7 @@ impl GenesysPlan {
     /// it did not have ([`lambda_trust_config::ResponseDefect`]: every run that reaches it
     /// fails). An action that exists keeps what it has: an update that leaves its defect as it
     /// is passes.
-    pub fn refuse_defective_writes(&self) -> Result<(), GenesysPlanError> {
+    pub(crate) fn refuse_defective_writes(&self) -> Result<(), GenesysPlanError> {
         let mut found = Vec::new();
         for op in &self.ops {
             let (action, held) = match op {
@@ -626,7 +634,7 @@ pub fn integration_deployment(
 
 /// Plans the Genesys Cloud side. `adopt` takes over an integration (and the actions in it
 /// named as ours) that lambda-trust did not create. Deletes of actions a flow calls are in
-/// the plan; [`GenesysPlan::refuse_in_use`] refuses them unless forced.
+/// the plan; [`GenesysPlan::refuse`] refuses them unless forced.
 pub fn plan_genesys(
     desired: &DesiredGenesys,
     observed: &ObservedGenesys,

@@ -14,7 +14,7 @@ use object::{elf, Endianness};
 
 /// The ELF section lambda-trust's own binary carries, holding `lambda-trust VERSION`: how a
 /// package is told from any other executable.
-pub const PACKAGE_SECTION: &str = ".lambda_trust";
+pub(crate) const PACKAGE_SECTION: &str = ".lambda_trust";
 
 /// The newest glibc `provided.al2023` has.
 const RUNTIME_GLIBC: (u32, u32) = (2, 34);
@@ -36,7 +36,7 @@ const RUNTIME_LIBRARIES: [&str; 9] = [
 
 /// What an executable is, as the runtime would load it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Executable {
+pub(crate) struct Executable {
     /// `x86_64` or `arm64` (Lambda's names), `None` for another machine.
     pub architecture: Option<&'static str>,
     /// `e_machine`, said when it is neither.
@@ -63,7 +63,7 @@ pub struct Bootstrap {
 }
 
 /// `bytes` read as a 64-bit ELF executable, or why they are not one.
-pub fn read_executable(bytes: &[u8]) -> Result<Executable, String> {
+pub(crate) fn read_executable(bytes: &[u8]) -> Result<Executable, String> {
     let file = ElfFile64::<Endianness>::parse(bytes)
         .map_err(|_| "it is not a 64-bit ELF file (a Linux binary)".to_owned())?;
     let endian = file.endian();
@@ -126,9 +126,15 @@ fn package_mark(file: &ElfFile64<Endianness>, bytes: &[u8]) -> Option<String> {
     Some(text.trim_end_matches('\0').to_owned())
 }
 
+/// Whether `provided.al2023` runs the executable `bytes` hold as lambda-trust, else why not:
+/// not an ELF file, or what it needs against what the runtime has.
+pub fn runs_on_al2023(bytes: &[u8]) -> Result<Bootstrap, String> {
+    fits_runtime(&read_executable(bytes)?)
+}
+
 /// Whether `provided.al2023` runs `exe` as lambda-trust, else why not, naming what it needs
 /// against what the runtime has.
-pub fn runs_on_al2023(exe: &Executable) -> Result<Bootstrap, String> {
+fn fits_runtime(exe: &Executable) -> Result<Bootstrap, String> {
     let Some(architecture) = exe.architecture else {
         return Err(format!(
             "its machine ({}) is neither x86_64 nor aarch64, the two Lambda runs",
@@ -213,30 +219,30 @@ mod tests {
     #[test]
     fn a_glibc_build_needing_at_most_2_34_runs_and_a_newer_one_is_refused_naming_both() {
         let fits = glibc_build(&["GLIBC_2.2.5", "GLIBC_2.34", "GLIBC_2.9", "GCC_4.2.0"]);
-        let ok = runs_on_al2023(&fits).unwrap();
+        let ok = fits_runtime(&fits).unwrap();
         assert_eq!(
             (ok.architecture, ok.glibc.as_deref()),
             ("x86_64", Some("2.34"))
         );
         let newer = glibc_build(&["GLIBC_2.34", "GLIBC_2.39", "GLIBC_2.4"]);
         assert_eq!(
-            runs_on_al2023(&newer).unwrap_err(),
+            fits_runtime(&newer).unwrap_err(),
             "it needs GLIBC_2.39; provided.al2023 has glibc 2.34"
         );
         // 2.4 < 2.34: versions compare by number, never as text.
-        assert!(runs_on_al2023(&glibc_build(&["GLIBC_2.4"])).is_ok());
+        assert!(fits_runtime(&glibc_build(&["GLIBC_2.4"])).is_ok());
     }
 
     #[test]
     fn a_library_or_loader_the_runtime_lacks_is_refused_by_name() {
         let mut ssl = glibc_build(&[]);
         ssl.needed.push("libssl.so.3".into());
-        assert!(runs_on_al2023(&ssl)
+        assert!(fits_runtime(&ssl)
             .unwrap_err()
             .contains("it loads libssl.so.3"));
         let mut musl_loader = glibc_build(&[]);
         musl_loader.interpreter = Some("/lib/ld-musl-x86_64.so.1".into());
-        assert!(runs_on_al2023(&musl_loader)
+        assert!(fits_runtime(&musl_loader)
             .unwrap_err()
             .contains("loader /lib/ld-musl-x86_64.so.1"));
     }
@@ -248,12 +254,12 @@ mod tests {
             needed: Vec::new(),
             ..glibc_build(&[])
         };
-        assert_eq!(runs_on_al2023(&static_build).unwrap().glibc, None);
+        assert_eq!(fits_runtime(&static_build).unwrap().glibc, None);
         let hello = Executable {
             package: None,
             ..static_build.clone()
         };
-        assert!(runs_on_al2023(&hello)
+        assert!(fits_runtime(&hello)
             .unwrap_err()
             .contains("not lambda-trust"));
         let riscv = Executable {
@@ -261,7 +267,7 @@ mod tests {
             machine: elf::EM_RISCV.0,
             ..static_build
         };
-        assert!(runs_on_al2023(&riscv).unwrap_err().contains("(243)"));
+        assert!(fits_runtime(&riscv).unwrap_err().contains("(243)"));
     }
 
     #[test]

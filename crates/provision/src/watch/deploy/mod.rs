@@ -18,12 +18,12 @@ mod rules;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use bootstrap::{read_executable, runs_on_al2023, PACKAGE_SECTION};
+pub use bootstrap::runs_on_al2023;
 pub(crate) use model::WatchRole;
 use model::{former_home_region, home_region};
 pub use model::{
     read_roles, watch_names, Deployment, WatchConfigRule, WatchFunction, WatchInput, WatchRule,
-    ORGANIZATION_WATCHER, READ_ROLES_ENV, WATCH_TAG,
+    ORGANIZATION_WATCHER, WATCH_TAG,
 };
 pub use plan::{
     plan, teardown, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,

@@ -280,7 +280,7 @@ fn forward_role_name(role: &str) -> String {
 /// The function's environment variable naming the read-only role it assumes in each other
 /// account: `ACCOUNT=ARN` pairs joined by `,`. The function reads those accounts through these
 /// roles alone, whatever `[aws.accounts]` says (its roles are `apply`'s, which write).
-pub const READ_ROLES_ENV: &str = "LAMBDA_TRUST_READ_ROLES";
+pub(crate) const READ_ROLES_ENV: &str = "LAMBDA_TRUST_READ_ROLES";
 
 /// [`READ_ROLES_ENV`]'s value for `readers`.
 pub(super) fn read_roles_value(readers: &[WatchRole], partition: &str) -> String {
@@ -291,8 +291,10 @@ pub(super) fn read_roles_value(readers: &[WatchRole], partition: &str) -> String
     readers.iter().map(pair).collect::<Vec<_>>().join(",")
 }
 
-/// The account → role ARN pairs of a [`READ_ROLES_ENV`] value.
-pub fn read_roles(value: &str) -> BTreeMap<String, String> {
+/// The account → role ARN pairs the function's `LAMBDA_TRUST_READ_ROLES` names, as `var`
+/// reads it (`std::env::var`, in the function); none when it is not set.
+pub fn read_roles(var: impl Fn(&str) -> Option<String>) -> BTreeMap<String, String> {
+    let value = var(READ_ROLES_ENV).unwrap_or_default();
     (value.split(','))
         .filter_map(|pair| pair.split_once('='))
         .map(|(a, arn)| (a.trim().to_owned(), arn.trim().to_owned()))
