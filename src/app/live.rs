@@ -144,14 +144,21 @@ pub(crate) async fn read_prepared(
     events.all(Event::warnings(&prepared.warnings));
     events.all(Event::warnings(&unreachable_accounts(&prepared.desired)));
     if !prepared.unproven_predecessors.is_empty() {
-        let (message, hint) =
-            lambda_trust_provision::unproven_note(&prepared.unproven_predecessors);
-        events.event(Event::Warning {
-            message,
-            hint: Some(hint),
-        });
+        events.event(unproven_warning(&prepared.unproven_predecessors));
     }
     Ok(prepared)
+}
+
+/// The warning on the roles `Kinship::Unproven` leaves in place
+/// (`Prepared::unproven_predecessors`).
+fn unproven_warning(names: &[String]) -> Event {
+    Event::Warning {
+        message: format!(
+            "role(s) {} were made by lambda-trust for the same partner and external ID and may be this config's earlier role.name, but nothing proves it (no `lambda-trust:deployment` tag: made before deployments, or by a config without one), so they are left in place, still trusted",
+            names.join(", ")
+        ),
+        hint: Some("if one is this config's earlier role, remove it with `lambda-trust destroy` from a config naming it (role.name), or in IAM (detach its policies, then `aws iam delete-role`); add `deployment = \"<a name of its own>\"` at the top of each config so later renames clean up after themselves (docs/ownership.md, \"Deployments\")".to_string()),
+    }
 }
 
 /// A warning per account whose cross-account targets need a statement lambda-trust cannot

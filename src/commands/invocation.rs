@@ -167,11 +167,13 @@ impl ConfigSource {
     pub(crate) fn env_to_write(&self) -> Result<Option<String>> {
         match self.envs.as_slice() {
             [] => Ok(None),
-            [one] if lambda_trust_config::is_environment_name(one) => Ok(Some(one.clone())),
-            [one] => Err(Error::usage(
-                format!("init --env {one:?}: not an environment name init can write"),
-                "use 1-32 letters, digits, `_` or `-`, starting with a letter (and not `all`)",
-            )),
+            [one] => match lambda_trust_config::InitValue::Environment(one).check() {
+                Ok(()) => Ok(Some(one.clone())),
+                Err(_) => Err(Error::usage(
+                    format!("init --env {one:?}: not an environment name init can write"),
+                    "use 1-32 letters, digits, `_` or `-`, starting with a letter (and not `all`)",
+                )),
+            },
             _ => Err(Error::usage(
                 "init writes one environment at a time; several --env given",
                 "pass one --env NAME",

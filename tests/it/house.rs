@@ -216,7 +216,7 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// Then `watch deploy --organization`'s face, 14: its input and deployment
 /// (`OrgWatchInput`, `OrgWatchDeployment`, `org_watch_deployment`, `StackSet`, `Stack`), what
 /// is live of its StackSets (`SeenStacks`, `SeenStack`, `SeenInstance`), their plan
-/// (`StackOp`, `plan_stacks`, `teardown_stacks`, `NotOurStack`), and its names
+/// (`StackOp`, `plan_stacks`, `teardown_stacks`, `NotOurStack`, since merged into `NotOurs`), and its names
 /// (`ORG_WATCH`, `ORGANIZATION_WATCHER`). Then the organization's sweep, 2: its events
 /// (`sweep_events`, each AWS's own `EventBridgeEvent`, not a type of ours) and its record
 /// (`SweptRecord`); then `watch destroy --organization`'s last re-proof, 1 (`retire_event`,

@@ -21,7 +21,7 @@ pub(crate) const ENVIRONMENTS: &str = "environments";
 
 /// An environment name: 1–32 of letters, digits, `_` and `-`, starting with a letter (it
 /// becomes part of the deployment's name, and a word typed after `--env`).
-pub fn is_environment_name(s: &str) -> bool {
+pub(crate) fn is_environment_name(s: &str) -> bool {
     (1..=32).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_alphabetic())
         && s.chars()

@@ -221,6 +221,8 @@ pub enum InitValue<'a> {
     Region(&'a str),
     /// A Genesys Cloud region name from the region table (`lambda-trust genesys regions`).
     GenesysRegion(&'a str),
+    /// The environment `init --env NAME` writes (`[environments.NAME]`).
+    Environment(&'a str),
     /// One target's `function` (a bare name resolves in `region`).
     Function {
         /// The name or ARN.
@@ -245,6 +247,12 @@ impl InitValue<'_> {
                 check_field("aws.region", |c| c.aws.region = Some(v.to_string()))
             }
             InitValue::GenesysRegion(v) => check_genesys_region(v),
+            InitValue::Environment(v) => match super::environments::is_environment_name(v) {
+                true => Ok(()),
+                false => {
+                    Err(super::environments::EnvironmentProblem::BadName(v.into()).to_string())
+                }
+            },
             InitValue::Function { function, region } => check_function(function, region),
         }
     }

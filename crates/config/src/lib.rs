@@ -43,7 +43,6 @@ pub use edit::{
     add_environment, add_target, remove_targets, without_environments, EditError,
     EnvironmentOverrides,
 };
-pub use environments::is_environment_name;
 pub use init::{deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_NAME};
 
 // The Genesys side.

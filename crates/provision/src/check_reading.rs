@@ -163,7 +163,7 @@ impl CheckReading {
     /// only `scope`: a role's or a target's event judges the AWS side (the rest as read at
     /// `read_at`), the Genesys Cloud org's event the Genesys Cloud side, each saying so in a
     /// note; everything read again is judged whole.
-    pub fn judge_after(&self, name: &str, scope: &ReadAgain, read_at: &str) -> ConfigReport {
+    pub(crate) fn judge_after(&self, name: &str, scope: &ReadAgain, read_at: &str) -> ConfigReport {
         let read_at = read_at.to_owned();
         let (side, note) = match scope {
             ReadAgain::Everything => return self.judge(name, None),
@@ -186,7 +186,7 @@ impl CheckReading {
 /// What the watching function read again after an event: the scope the watch computed from it
 /// (`WatchChange::read_again`), which [`CheckReading::judge_after`] judges over.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadAgain {
+pub(crate) enum ReadAgain {
     /// Everything, as `check` reads it.
     Everything,
     /// The role and its invoke policies.

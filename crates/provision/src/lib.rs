@@ -79,8 +79,8 @@ pub use schema_refs::{plan as schema_plan, Changes as SchemaChanges};
 
 // State: what is wanted, and what to read.
 pub use prepare::{
-    desired as desired_state, kinship, may_be_predecessor, query as aws_query, unproven_note,
-    Kinship, PrepareError, Prepared, TargetPolicy,
+    desired as desired_state, kinship, may_be_predecessor, query as aws_query, Kinship,
+    PrepareError, Prepared, TargetPolicy,
 };
 
 // Plan: the writes, how they read, the Genesys Cloud side.
@@ -164,7 +164,7 @@ pub use watch::organization::home::{org_watch_deployment, OrgWatchDeployment};
 pub use watch::organization::ledger::{Held, LedgerName};
 pub use watch::organization::model::{OrgWatchInput, ORG_WATCH};
 pub use watch::organization::plan::{
-    plan_stacks, teardown_stacks, NotOurStack, SeenInstance, SeenStack, SeenStacks, StackOp,
+    plan_stacks, teardown_stacks, SeenInstance, SeenStack, SeenStacks, StackOp,
 };
 pub use watch::organization::record::{
     Hearing, LedgerWrite, OrgAccountRecord, OrgWatchRecord, ReRead, SweptRecord,

@@ -187,17 +187,6 @@ fn same_digest(config: &Config, role: &ObservedRole) -> bool {
     role.tags.get(lambda_trust_config::CONFIG_TAG_KEY) == Some(&digest)
 }
 
-/// What is said of the roles [`Kinship::Unproven`] leaves in place.
-pub fn unproven_note(names: &[String]) -> (String, String) {
-    (
-        format!(
-            "role(s) {} were made by lambda-trust for the same partner and external ID and may be this config's earlier role.name, but nothing proves it (no `lambda-trust:deployment` tag: made before deployments, or by a config without one), so they are left in place, still trusted",
-            names.join(", ")
-        ),
-        "if one is this config's earlier role, remove it with `lambda-trust destroy` from a config naming it (role.name), or in IAM (detach its policies, then `aws iam delete-role`); add `deployment = \"<a name of its own>\"` at the top of each config so later renames clean up after themselves (docs/ownership.md, \"Deployments\")".to_string(),
-    )
-}
-
 /// The invoke policy's name under a predecessor's role name: the configured `policy.name`,
 /// else the default derived from that role name.
 fn predecessor_policy_name(config: &Config, role_name: &str) -> String {

@@ -132,7 +132,7 @@ impl Watcher {
     }
 
     /// Reads what `change` can have changed into the kept reading, and judges it over that
-    /// ([`CheckReading::judge_after`]); `None` when nothing watched changed.
+    /// ([`WatchChange::judged`]); `None` when nothing watched changed.
     async fn judged(
         &mut self,
         settings: &Settings,
@@ -145,10 +145,7 @@ impl Watcher {
         let mut report = match (read.await, &self.kept) {
             (Err(e), _) => ConfigReport::error(&name, e.human()),
             (Ok(Some(unread)), _) => unread.judge(&name),
-            (Ok(None), Some(kept)) => {
-                let scope = change.read_again()?;
-                kept.reading.judge_after(&name, &scope, &kept.read_at)
-            }
+            (Ok(None), Some(kept)) => change.judged(&kept.reading, &name, &kept.read_at)?,
             (Ok(None), None) => ConfigReport::error(&name, no_reading().human()),
         };
         report.environment = self.file.env.clone();

@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use serde_json::Value;
 
-use crate::check_reading::ReadAgain;
+use crate::check_reading::{CheckReading, ReadAgain};
 use crate::cloudtrail_calls::{acts_on, On};
+use crate::drift::ConfigReport;
 use crate::watch::event::{ApiCall, RuleEvent, WatchEvent};
 
 /// What one deployment's watch looks after: its role, its invoke policies and its targets.
@@ -81,8 +82,21 @@ pub enum Change {
 }
 
 impl Change {
+    /// The report of `reading`, kept from the run that read it at `read_at`, after this change:
+    /// judged again over what the change had the function read again
+    /// (a role's, a target's or the Genesys Cloud org's side, the rest as read at `read_at`,
+    /// each said in a note); `None` when nothing watched changed.
+    pub fn judged(
+        &self,
+        reading: &CheckReading,
+        name: &str,
+        read_at: &str,
+    ) -> Option<ConfigReport> {
+        Some(reading.judge_after(name, &self.read_again()?, read_at))
+    }
+
     /// What the function reads again for this change; `None` when nothing watched changed.
-    pub fn read_again(&self) -> Option<ReadAgain> {
+    pub(crate) fn read_again(&self) -> Option<ReadAgain> {
         Some(match self {
             Change::Everything { .. } => ReadAgain::Everything,
             Change::Role { .. } => ReadAgain::Role,

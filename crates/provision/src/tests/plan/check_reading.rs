@@ -158,7 +158,7 @@ fn a_role_event_judges_the_aws_side_and_leaves_the_genesys_side_as_read_out() {
         whole.findings
     );
     let change = WatchChange::Role { call: call() };
-    let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
+    let report = change.judged(&reading, "test.toml", READ_AT).unwrap();
     assert_eq!(sides(&report), Vec::<Side>::new(), "{:#?}", report.findings);
     assert_eq!(report.not_checked, [Side::Genesys]);
     let read_at = READ_AT.to_owned();
@@ -176,7 +176,7 @@ fn a_genesys_event_judges_the_genesys_side_alone() {
     let whole = reading.judge("test.toml", None);
     assert!(sides(&whole).contains(&Side::Aws), "{:#?}", whole.findings);
     let change = WatchChange::Genesys { call: call() };
-    let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
+    let report = change.judged(&reading, "test.toml", READ_AT).unwrap();
     assert_eq!(sides(&report), [Side::Genesys], "{:#?}", report.findings);
     assert_eq!(report.not_checked, [Side::Aws]);
     assert_eq!(report.notes.last(), Some(&ConfigNote::WatchReadGenesys));
@@ -193,7 +193,7 @@ fn a_genesys_side_that_failed_is_no_error_of_an_aws_event_but_stays_one_of_the_w
         arn: "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer".into(),
         call: call(),
     };
-    let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
+    let report = change.judged(&reading, "test.toml", READ_AT).unwrap();
     assert_eq!((report.status, report.error), (ConfigStatus::Ok, None));
     let function = "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer".into();
     let read_at = READ_AT.to_owned();
@@ -220,7 +220,7 @@ fn the_role_read_again_is_judged_anew_and_what_cloudtrail_said_of_the_old_drift_
         Some(&PolicyRead::GetPolicy)
     );
     let change = WatchChange::Role { call: call() };
-    let report = reading.judge_after("test.toml", &change.read_again().unwrap(), READ_AT);
+    let report = change.judged(&reading, "test.toml", READ_AT).unwrap();
     assert_eq!(report.status, ConfigStatus::Ok, "{:#?}", report.findings);
 }
 
@@ -234,7 +234,7 @@ fn nothing_watched_is_no_report_and_everything_is_the_whole_judgement() {
     let everything = WatchChange::Everything {
         why: "the schedule".into(),
     };
-    let report = reading.judge_after("test.toml", &everything.read_again().unwrap(), READ_AT);
+    let report = everything.judged(&reading, "test.toml", READ_AT).unwrap();
     let whole = reading.judge("test.toml", None);
     assert_eq!(report.findings, whole.findings);
 }

@@ -25,6 +25,7 @@ pub use model::{
     read_roles, watch_names, Deployment, WatchConfigRule, WatchFunction, WatchInput, WatchRule,
     ORGANIZATION_WATCHER, WATCH_TAG,
 };
+pub(crate) use plan::NotOurs;
 pub use plan::{
     plan, teardown, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,
 };

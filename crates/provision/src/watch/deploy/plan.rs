@@ -378,14 +378,17 @@ impl std::fmt::Display for WatchOp {
     }
 }
 
-/// Why a deployment cannot be written: a resource under its names that is not its own.
+/// Why a watch cannot be written: a resource under its names that is not its own (a
+/// deployment's watch, or the organization's StackSets and stacks).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} exists and is not this watch's (its tag {WATCH_TAG} is not {role:?})")]
+#[error("{what} exists and is not this watch's (its tag {tag} is not {owner:?})")]
 pub struct NotOurs {
     /// What exists.
     pub what: String,
-    /// The role.
-    pub role: String,
+    /// The tag naming a resource's watch.
+    pub tag: &'static str,
+    /// What that tag must say: the watched role, or the organization.
+    pub owner: String,
 }
 
 /// The writes that make `seen` the deployment `want` (of the watched role `role`): none when
@@ -528,7 +531,8 @@ fn ours(owner: &Option<String>, what: String, role: &str) -> Result<(), NotOurs>
         Some(o) if o == role => Ok(()),
         _ => Err(NotOurs {
             what,
-            role: role.into(),
+            tag: WATCH_TAG,
+            owner: role.into(),
         }),
     }
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::home::OrgWatchDeployment;
 use super::model::ORG_WATCH;
 use super::stacks::{Stack, StackSet};
+use crate::watch::deploy::NotOurs;
 
 /// What is live of one of the organization watch's StackSets, or of one of the management
 /// account's stacks.
@@ -161,16 +162,6 @@ impl fmt::Display for StackOp {
     }
 }
 
-/// A StackSet or stack under the organization watch's names that is not its own.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} exists and is not this organization watch's (its tag {ORG_WATCH} is not {organization:?})")]
-pub struct NotOurStack {
-    /// What exists.
-    pub what: String,
-    /// The organization.
-    pub organization: String,
-}
-
 /// The writes that make `seen` what `want` says (none when it already is). `management`:
 /// whether the run may write the management account's stacks (it runs with that account's
 /// credentials).
@@ -179,7 +170,7 @@ pub fn plan_stacks(
     seen: &SeenStacks,
     organization: &str,
     management: bool,
-) -> Result<Vec<StackOp>, NotOurStack> {
+) -> Result<Vec<StackOp>, NotOurs> {
     let mut ops = Vec::new();
     let wanted: Vec<&StackSet> = [&want.global, &want.regional]
         .into_iter()
@@ -244,7 +235,7 @@ fn stack_set_ops(
     (seen, members): (Option<&SeenStack>, &[String]),
     deployment: &OrgWatchDeployment,
     organization: &str,
-) -> Result<Vec<StackOp>, NotOurStack> {
+) -> Result<Vec<StackOp>, NotOurs> {
     let root = deployment.root.clone();
     let Some(seen) = seen else {
         return Ok(vec![StackOp::CreateStackSet {
@@ -255,9 +246,10 @@ fn stack_set_ops(
         }]);
     };
     if !ours(seen.owner.as_deref(), organization) {
-        return Err(NotOurStack {
+        return Err(NotOurs {
             what: format!("StackSet {}", want.name),
-            organization: organization.to_owned(),
+            tag: ORG_WATCH,
+            owner: organization.to_owned(),
         });
     }
     let mut ops = Vec::new();
@@ -304,7 +296,7 @@ fn management_ops(
     want: &[Stack],
     seen: &SeenStacks,
     organization: &str,
-) -> Result<Vec<StackOp>, NotOurStack> {
+) -> Result<Vec<StackOp>, NotOurs> {
     let mut ops = Vec::new();
     for stack in want {
         let key = (stack.region.clone(), stack.name.clone());
@@ -316,9 +308,10 @@ fn management_ops(
                 template: stack.template.clone(),
             }),
             Some(s) if !ours(s.owner.as_deref(), organization) => {
-                return Err(NotOurStack {
+                return Err(NotOurs {
                     what: format!("stack {name} in {region}"),
-                    organization: organization.to_owned(),
+                    tag: ORG_WATCH,
+                    owner: organization.to_owned(),
                 })
             }
             Some(s) if s.template != stack.template => ops.push(StackOp::UpdateStack {
