@@ -14,7 +14,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use lambda_trust_verdict::human;
 pub(crate) use lambda_trust_verdict::Hinted;
 pub(crate) use lambda_trust_verdict::{Status, EXIT_ERROR, SCHEMA_VERSION};
 
@@ -109,14 +108,17 @@ impl Error {
     /// The text `main` prints after `error: `: the message, its causes after `: `, and the
     /// hint on a last line `(hint: …)`.
     pub(crate) fn human(&self) -> String {
-        human(self, self.hint())
+        shown(self)
     }
 
     /// The error as a judgement carries one side's: the message with its causes, the hint
     /// apart ([`human`](Error::human) is the two together).
     pub(crate) fn side_error(&self) -> lambda_trust_provision::SideError {
         lambda_trust_provision::SideError {
-            message: human(self, None),
+            message: std::iter::once(self.to_string())
+                .chain(self.causes())
+                .collect::<Vec<_>>()
+                .join(": "),
             hint: self.hint(),
         }
     }
@@ -234,6 +236,13 @@ macro_rules! other_errors {
 other_errors!(serde_json::Error, tokio::task::JoinError);
 
 pub(crate) use lambda_trust_verdict::shown;
+
+/// The top-level error says what to do as every layer's does ([`Error::hint`]).
+impl Hinted for Error {
+    fn hint(&self) -> Option<String> {
+        Error::hint(self)
+    }
+}
 
 /// A failed run under `--format json`: one object on stderr (stdout stays empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]

@@ -16,7 +16,7 @@ use crate::event::{Note, Said};
 use lambda_trust_config::{add_target, remove_targets};
 use lambda_trust_model::{CallerIdentity, RenderContext};
 use lambda_trust_provision::{
-    already_present, new_action, offboard_matching, resolve_one, target_from_args, Verification,
+    already_present, new_action, offboard_matching, resolve_args, Verification,
 };
 
 /// The edit of the config's targets.
@@ -240,8 +240,14 @@ fn add(
         action_name,
     } = new;
     let region = region.as_deref();
-    let mut target = target_from_args(function, qualifier.as_deref(), region, *all_aliases)?;
-    let resolved = resolve_one(&before.config, &before.ctx, &target)?;
+    let defaults = (&before.config, &before.ctx);
+    let (mut target, resolved) = resolve_args(
+        defaults,
+        function,
+        qualifier.as_deref(),
+        region,
+        *all_aliases,
+    )?;
     let arns = &resolved.granted_arns;
     if let Some(i) = already_present(&before.existing, &resolved) {
         let summary = format!(
@@ -285,8 +291,8 @@ fn remove(before: &Before, gone: &Remove) -> Result<std::result::Result<Edited, 
         ..
     } = gone;
     let region = region.as_deref();
-    let target = target_from_args(function, qualifier.as_deref(), region, false)?;
-    let wanted = resolve_one(&before.config, &before.ctx, &target)?;
+    let defaults = (&before.config, &before.ctx);
+    let (_, wanted) = resolve_args(defaults, function, qualifier.as_deref(), region, false)?;
     let hits = offboard_matching(&before.existing, &wanted, &before.shown)?;
     let (text, n) = remove_targets(&before.text, &before.shown, |i| hits.contains(&i))?;
     let entries = if n == 1 { "entry" } else { "entries" };

@@ -15,8 +15,8 @@
 //! - **Prove**: [`verify_verdict`] (`verify`'s judgement of what it read), [`verification`]
 //!   (the checks and the proofs) and [`Verification::with_whole_path`] (the whole path's
 //!   claims), [`sides_from_config`] and [`simulate`] (offline proofs and one request; with
-//!   `--org-policies` the organization's part), [`resolve_one`] (adding a target).
-//! - **Drift**: [`drift_findings`] ([`Finding`]s, their [`Code`]s and [`Remedy`]),
+//!   `--org-policies` the organization's part), [`resolve_args`] (adding or removing a target).
+//! - **Drift**: [`aws_drift`] ([`Finding`]s, their [`Code`]s and [`Remedy`]),
 //!   [`CheckReading`] (everything `check` reads of one config, judged with no call, and judged
 //!   again by the watching function after an event, the failed checks and proofs among its
 //!   findings) and [`config_report`] (one of its parts),
@@ -94,17 +94,15 @@ pub use genesys::{
     GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun, UpdateVia,
 };
 pub use plan::{
-    changes as plan_changes, check_external_id, held_permissions, plan, plan_destroy,
-    plan_retire_predecessors, refuse_others, unreachable_accounts, AttachmentOp, BoundaryOp,
-    DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp,
-    TagOp, VersionOp,
+    check_external_id, held_permissions, plan, plan_destroy, plan_retire_predecessors,
+    refuse_others, unreachable_accounts, AttachmentOp, BoundaryOp, DestroyError, HeldPermission,
+    Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
 };
 pub use side::Side;
 
 // Prove: verification, the whole path, offline proofs, one request, a new target.
 pub use onboard::{
-    already_present, matching as offboard_matching, new_action, resolve_one, target_from_args,
-    OnboardError,
+    already_present, matching as offboard_matching, new_action, resolve_args, OnboardError,
 };
 pub use prove::{
     from_config as sides_from_config, load_files, organization as prove_organization, FileInput,
@@ -120,7 +118,7 @@ pub use verify::{
 pub use check::{aws_drift, config_report, GenesysSide};
 pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading, SideError};
 pub use drift::{
-    drift_findings, CheckReport, Code, ConfigKey, ConfigNote, ConfigReport, ConfigStatus, Finding,
+    CheckReport, Code, ConfigKey, ConfigNote, ConfigReport, ConfigStatus, Finding,
     Kind as FindingKind, Remedy,
 };
 pub use trail::{

@@ -148,8 +148,22 @@ fn arn_qualifier(function: &str) -> Option<String> {
     arn.function_parts()?.1.map(str::to_string)
 }
 
+/// The `[[targets]]` entry `onboard` or `offboard FUNCTION [--qualifier Q] [--region R]
+/// [--all-aliases]` names, and the target it resolves to with the config's defaults.
+pub fn resolve_args(
+    (config, ctx): (&Config, &RenderContext),
+    function: &str,
+    qualifier: Option<&str>,
+    region: Option<&str>,
+    all_aliases: bool,
+) -> Result<(TargetConfig, ResolvedTarget), OnboardError> {
+    let target = target_from_args(function, qualifier, region, all_aliases)?;
+    let resolved = resolve_one(config, ctx, &target)?;
+    Ok((target, resolved))
+}
+
 /// The `[[targets]]` entry for `onboard FUNCTION [--qualifier Q] [--region R] [--all-aliases]`.
-pub fn target_from_args(
+pub(crate) fn target_from_args(
     function: &str,
     qualifier: Option<&str>,
     region: Option<&str>,
@@ -188,7 +202,7 @@ pub fn target_from_args(
 }
 
 /// Resolves one target on its own, with the config's defaults.
-pub fn resolve_one(
+pub(crate) fn resolve_one(
     config: &Config,
     ctx: &RenderContext,
     target: &TargetConfig,

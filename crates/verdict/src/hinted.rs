@@ -21,11 +21,6 @@ pub fn shown<E: std::error::Error + Hinted>(e: &E) -> String {
     with_causes(message, e.source(), e.hint())
 }
 
-/// [`shown`] of any error, with the hint given.
-pub fn human(e: &dyn std::error::Error, hint: Option<String>) -> String {
-    with_causes(e.to_string(), e.source(), hint)
-}
-
 /// `message`, each cause after `: `, then the hint on a last line.
 fn with_causes(
     message: String,

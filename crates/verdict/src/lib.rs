@@ -19,7 +19,7 @@ mod hinted;
 mod severity;
 mod status;
 
-pub use hinted::{human, shown, Hinted};
+pub use hinted::{shown, Hinted};
 pub use severity::{Outcome, Severity};
 pub use status::{Judged, Status, EXIT_ERROR};
 

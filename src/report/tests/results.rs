@@ -16,8 +16,8 @@ use crate::report::styles::Styles;
 use crate::report::verify::verification_human;
 use lambda_trust_model::{Desired, InlinePolicy, Observed};
 use lambda_trust_provision::{
-    config_report as judged_report, drift_findings, plan, plan_changes, ChangeSet, CheckReport,
-    ConfigReport, ConfigStatus, GenesysSide, Plan, PlanOptions, Verification,
+    aws_drift, config_report as judged_report, plan, ChangeSet, CheckReport, ConfigReport,
+    ConfigStatus, GenesysSide, Plan, PlanOptions, Verification,
 };
 use lambda_trust_verdict::Judged;
 use lambda_trust_verdict::Status;
@@ -73,8 +73,7 @@ fn verification(d: &Desired, o: &Observed) -> Verification {
 /// What `check` reports for one config (as `commands::check::check_one` builds it).
 /// One config's report as `check` makes it (findings grouped under their change).
 fn config_report(name: &str, d: &Desired, o: &Observed) -> ConfigReport {
-    let p = plan_changes(d, o, PlanOptions::default()).unwrap();
-    let findings = drift_findings(d, &p);
+    let findings = aws_drift(d, o, &[], &d.role.name).unwrap();
     let side = lambda_trust_provision::GenesysSide::NotChecked;
     lambda_trust_provision::config_report(name, EXAMPLE, findings, &verification(d, o), side)
 }
@@ -220,8 +219,7 @@ fn check_renderers_in_sync() {
 fn annotations_point_at_the_findings_table() {
     let (d, mut o) = in_sync();
     o.policies[0].tags.clear();
-    let p = plan(&d, &o, PlanOptions { adopt: true }).unwrap();
-    let aws = drift_findings(&d, &p);
+    let aws = aws_drift(&d, &o, &[], &d.role.name).unwrap();
     let none = Verification::from(Vec::new());
     let config = judged_report(
         "lambda-trust.toml",

@@ -24,7 +24,7 @@ pub use code::{Code, ConfigKey, ConfigStatus, Kind};
 pub(crate) use diff::json_diff;
 pub(crate) use lambda_trust_verdict::{Outcome, Severity};
 pub use note::ConfigNote;
-pub use op_findings::drift_findings;
+pub(crate) use op_findings::drift_findings;
 pub(crate) use op_findings::{held_findings, one_per_resource_and_code};
 pub use remedy::Remedy;
 pub(crate) use verify_findings::check_finding;

@@ -41,7 +41,7 @@ fn doc_finding(
 }
 
 /// Turns a plan into findings: what the live state has that the config does not, and how bad.
-pub fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
+pub(crate) fn drift_findings(desired: &Desired, plan: &Plan) -> Vec<Finding> {
     let findings = (plan.ops.iter())
         .filter(|op| !re_adds(plan, op))
         .flat_map(|op| op_findings(desired, op));

@@ -55,7 +55,7 @@ pub fn plan(desired: &Desired, observed: &Observed, opts: PlanOptions) -> Result
 
 /// The planner without the missing-function preflight (for `check`, which reports missing
 /// functions as findings instead of refusing).
-pub fn changes(
+pub(crate) fn changes(
     desired: &Desired,
     observed: &Observed,
     opts: PlanOptions,

@@ -3,10 +3,12 @@
 //! on hand-built states. No moto, no network.
 
 use super::support::state::*;
+use crate::drift::drift_findings;
+use crate::plan::changes as plan_changes;
 use lambda_trust_model::{Desired, Observed, ObservedPermission};
 use lambda_trust_provision::{
-    drift_findings, plan, plan_changes, plan_destroy, unreachable_accounts, Code, Op, PermissionOp,
-    PlanError, PlanOptions, RoleOp,
+    plan, plan_destroy, unreachable_accounts, Code, Op, PermissionOp, PlanError, PlanOptions,
+    RoleOp,
 };
 use serde_json::json;
 

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::support::state::*;
+use crate::drift::drift_findings;
 use crate::drift::verify_findings;
+use crate::plan::changes as plan_changes;
 use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::{minified_len, semantically_equal};
 use lambda_trust_model::{
@@ -13,9 +15,9 @@ use lambda_trust_model::{
     ShardError, Templates,
 };
 use lambda_trust_provision::{
-    desired_state, drift_findings, plan, plan_changes, plan_destroy, AttachmentOp, BoundaryOp,
-    ConfigKey, DestroyError, Finding, FindingKind, Op, Plan, PlanError, PlanOptions, PolicyOp,
-    PrepareError, RoleOp, TagOp, Verification, VersionOp,
+    desired_state, plan, plan_destroy, AttachmentOp, BoundaryOp, ConfigKey, DestroyError, Finding,
+    FindingKind, Op, Plan, PlanError, PlanOptions, PolicyOp, PrepareError, RoleOp, TagOp,
+    Verification, VersionOp,
 };
 use lambda_trust_verdict::Severity;
 use serde_json::{json, Value};
