@@ -22,7 +22,7 @@ use lambda_trust_config::Config;
 use lambda_trust_iam::{account_of, check_org_policy_files, org_policies_from_files, OrgPolicies};
 use lambda_trust_model::PathSources;
 use lambda_trust_model::{
-    resolve_targets, CallerIdentity, Desired, Observed, PolicyRead, RenderContext, ResolvedTarget,
+    resolve_targets, CallerIdentity, Desired, Observed, PolicyRead, RenderContext,
 };
 use lambda_trust_provision::Prepared;
 use lambda_trust_provision::Verification;
@@ -64,7 +64,7 @@ pub(crate) async fn early(
     let Ok(targets) = resolve_targets(config, &ctx) else {
         return Ok(None);
     };
-    let arns: Vec<String> = targets.iter().map(ResolvedTarget::invoked_arn).collect();
+    let arns = lambda_trust_model::invoked_arns(&targets);
     let accounts: BTreeSet<String> = std::iter::once(account.clone())
         .chain(targets.iter().map(|t| t.account_id.clone()))
         .collect();
@@ -158,7 +158,7 @@ async fn sources_for(
     events: &dyn Events,
 ) -> Result<PathSources> {
     let early = early.filter(|e| e.account == desired.account_id);
-    let arns = lambda_trust_model::invoked_arns(desired);
+    let arns = lambda_trust_model::invoked_arns(&desired.targets);
     let accounts: BTreeSet<String> = std::iter::once(desired.account_id.clone())
         .chain(arns.iter().map(|a| account_of(a).to_string()))
         .collect();

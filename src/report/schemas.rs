@@ -11,14 +11,13 @@
 use schemars::{Schema, SchemaGenerator};
 
 pub(crate) use lambda_trust_model::{
-    schema_common as common, schema_list as list, schema_non_empty_list as non_empty_list,
-    schema_one as one, schema_version,
+    schema_list as list, schema_non_empty_list as non_empty_list, schema_one as one, schema_version,
 };
 pub(crate) use lambda_trust_provision::{schema_plan as plan, SchemaChanges as Changes};
 
 use super::results::GenesysChanges;
 
 /// The Genesys Cloud side of a plan or a run: the common `genesysPlan`.
-pub(crate) fn genesys_plan(_: &mut SchemaGenerator) -> Schema {
-    common::<GenesysChanges>()
+pub(crate) fn genesys_plan(g: &mut SchemaGenerator) -> Schema {
+    one::<GenesysChanges>(g)
 }

@@ -86,10 +86,7 @@ pub struct OrgReport {
     /// Account names by ID, as the organization lists them (`--organization`; absent with
     /// `--accounts`). Names are chosen by account owners: renderers treat them as data.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(schema_with = "lambda_trust_model::schema_account_names")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(schema_with = "account_names"))]
     pub names: BTreeMap<String, String>,
     /// `--baseline`: the entries that expired or matched nothing in any account.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -175,4 +172,14 @@ pub fn parse_accounts(text: &str) -> Result<Vec<String>, Vec<String>> {
         return Err(vec!["the file lists no account ID".to_owned()]);
     }
     Ok(out)
+}
+
+/// Account names by account ID (`names`' schema).
+#[cfg(feature = "schemars")]
+fn account_names(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "propertyNames": {"pattern": "^[0-9]{12}$"},
+        "additionalProperties": {"type": "string"}
+    })
 }

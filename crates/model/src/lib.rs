@@ -59,10 +59,9 @@ pub use render::{
 };
 #[cfg(feature = "schemars")]
 pub use schema_refs::{
-    account_names as schema_account_names, common as schema_common, list as schema_list,
-    non_empty_list as schema_non_empty_list, one as schema_one, or_null as schema_or_null,
-    schema_version, AccountId as SchemaAccountId, Document as SchemaDocument, SchemaVersion,
-    COMMON_FILE as SCHEMA_COMMON_FILE,
+    list as schema_list, non_empty_list as schema_non_empty_list, one as schema_one,
+    or_null as schema_or_null, schema_version, AccountId as SchemaAccountId,
+    Document as SchemaDocument, SchemaVersion, COMMON_FILE as SCHEMA_COMMON_FILE,
 };
 pub use security_hub::{
     plan_import, product_arn, HubCounts, ImportPlan, Listed as ListedFinding, OrgWatchGenerator,

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::state::Desired;
+use crate::render::ResolvedTarget;
 use lambda_trust_iam::{
     account_of, AvailabilityVerdict, Known, OrgPolicies, PathInput, PathReport, PathTarget, Policy,
     SecurityVerdict, WayIn,
@@ -283,8 +283,8 @@ impl PathCode {
 }
 
 /// The ARNs Genesys Cloud invokes: each target's function, with its qualifier when it has one.
-pub fn invoked_arns(desired: &Desired) -> Vec<String> {
-    desired.targets.iter().map(|t| t.invoked_arn()).collect()
+pub fn invoked_arns(targets: &[ResolvedTarget]) -> Vec<String> {
+    targets.iter().map(|t| t.invoked_arn()).collect()
 }
 
 /// Whether a claim's detail names organization policies (SCPs, RCPs) among what was not read.

@@ -264,7 +264,7 @@ pub struct ResolvedTarget {
 
 impl ResolvedTarget {
     /// The ARN Genesys Cloud invokes: the function's, with its qualifier when it has one.
-    pub fn invoked_arn(&self) -> String {
+    pub(crate) fn invoked_arn(&self) -> String {
         match &self.qualifier {
             Some(q) => format!("{}:{q}", self.function_arn),
             None => self.function_arn.clone(),

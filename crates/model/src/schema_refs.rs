@@ -89,7 +89,7 @@ pub fn or_null<T: JsonSchema>(_: &mut SchemaGenerator) -> Schema {
 }
 
 /// `T`'s definition in the common schema.
-pub fn common<T: JsonSchema>() -> Schema {
+pub(crate) fn common<T: JsonSchema>() -> Schema {
     json_schema!({"$ref": format!("{COMMON_FILE}#/$defs/{}", T::schema_name())})
 }
 
@@ -107,13 +107,4 @@ pub fn schema_version(_: &mut SchemaGenerator) -> Schema {
 fn non_empty(mut list: Schema) -> Schema {
     list.insert("minItems".into(), 1.into());
     list
-}
-
-/// Account names by account ID.
-pub fn account_names(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({
-        "type": "object",
-        "propertyNames": {"pattern": "^[0-9]{12}$"},
-        "additionalProperties": {"type": "string"}
-    })
 }

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
 pub(crate) use lambda_trust_model::{
-    schema_common as common, schema_list as list, schema_non_empty_list as non_empty_list,
-    schema_one as one, SchemaDocument as Document,
+    schema_list as list, schema_non_empty_list as non_empty_list, schema_one as one,
+    SchemaDocument as Document,
 };
 
 use crate::describe::ChangeView;
@@ -23,8 +23,8 @@ impl JsonSchema for Changes {
     fn schema_id() -> Cow<'static, str> {
         concat!(module_path!(), "::Changes").into()
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": "array", "items": common::<ChangeView>()})
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "array", "items": one::<ChangeView>(g)})
     }
 }
 

@@ -264,7 +264,7 @@ async fn reread_role(
     let Some(arn) = function else {
         return Ok((observed, Vec::new()));
     };
-    let arns: Vec<String> = (invoked_arns(&prepared.desired).into_iter())
+    let arns: Vec<String> = (invoked_arns(&prepared.desired.targets).into_iter())
         .filter(|a| unqualified_arn(a) == arn)
         .collect();
     let own = prepared.desired.account_id.clone();
@@ -285,7 +285,7 @@ async fn reread_role(
 /// What the kept reading's deployment watches.
 fn watched(prepared: &Prepared) -> Watched {
     let desired = &prepared.desired;
-    let mut functions: Vec<String> = (invoked_arns(desired).iter())
+    let mut functions: Vec<String> = (invoked_arns(&desired.targets).iter())
         .map(|a| unqualified_arn(a))
         .collect();
     functions.sort();

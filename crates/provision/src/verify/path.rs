@@ -18,7 +18,7 @@ pub(crate) fn path_input(
     let role = observed.role.as_ref()?;
     let trust = Policy::try_from(&role.trust).ok()?;
     let (identity, _) = identity_input(observed);
-    let targets = (invoked_arns(desired).iter())
+    let targets = (invoked_arns(&desired.targets).iter())
         .map(|arn| sources.target(arn))
         .collect();
     Some(PathInput {

@@ -1,5 +1,6 @@
 //! Regression corpus for the prover: known traps in trust and invoke policies, each with its
 //! expected verdicts. Every counterexample is also checked against the evaluator here.
+#![cfg(test)]
 
 use super::support::*;
 use lambda_trust_iam::{

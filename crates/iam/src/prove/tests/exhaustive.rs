@@ -7,6 +7,7 @@
 //! role: `unknown`, since no request AWS evaluates against a trust policy shows it).
 //! A prover counterexample the brute force lacks must lie outside the universe (a longer string
 //! or another character), since every counterexample is confirmed by the evaluator.
+#![cfg(test)]
 
 use super::support::*;
 use lambda_trust_iam::{

@@ -11,6 +11,7 @@
 //! - invoke counterexamples for a named role come from that role;
 //! - adding a Deny never turns `proved` into `counterexample`; statement order and
 //!   string-vs-array forms never change a verdict.
+#![cfg(test)]
 
 use super::support::*;
 use crate::prove::realize::real_actions;

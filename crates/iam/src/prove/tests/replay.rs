@@ -8,6 +8,7 @@
 //! account or role principals, `aws:PrincipalArn` patterns, wildcard actions and `NotAction`,
 //! wildcard function names), in the `aws`, `aws-us-gov` and `aws-cn` partitions; then corpus
 //! cases, one per kind of defect the issue lists.
+#![cfg(test)]
 
 use super::support::*;
 use crate::prove::realize::real_actions;

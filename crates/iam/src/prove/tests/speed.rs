@@ -1,6 +1,7 @@
 //! Timing of the prover on the three reference inputs (printed, not asserted: run with
 //! `cargo test -p lambda-trust-iam --test prove speed -- --nocapture`, in release mode for representative numbers).
 //! The verdicts are asserted.
+#![cfg(test)]
 
 use std::time::Instant;
 

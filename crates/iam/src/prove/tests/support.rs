@@ -1,5 +1,6 @@
 //! Shared helpers for the prover tests (this binary's modules): building documents, and checking a
 //! prover answer against the evaluator.
+#![cfg(test)]
 
 use lambda_trust_iam::{
     evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,

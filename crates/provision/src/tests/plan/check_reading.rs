@@ -1,6 +1,7 @@
 //! One config's check as read, judged with no call (`CheckReading`): the reading of both sides
 //! joined, and the watching function's kept reading judged again after an event over the side
 //! the event read again — the rest as read before, said in a note.
+#![cfg(test)]
 
 use std::collections::BTreeMap;
 
@@ -49,7 +50,7 @@ fn in_sync(d: &lambda_trust_model::Desired) -> Observed {
 fn sources(d: &lambda_trust_model::Desired) -> PathSources {
     PathSources {
         orgs: BTreeMap::from([(ACCOUNT.to_string(), OrgPolicies::NoOrganization)]),
-        function_policies: (invoked_arns(d).into_iter())
+        function_policies: (invoked_arns(&d.targets).into_iter())
             .map(|a| (a, FunctionPolicy::None))
             .collect(),
         ..PathSources::default()
@@ -210,7 +211,7 @@ fn the_role_read_again_is_judged_anew_and_what_cloudtrail_said_of_the_old_drift_
     let mut reading = CheckReading::new(prepared, REGION.into(), Some(aws), Ok(None));
     assert_eq!(reading.judge("test.toml", None).status, ConfigStatus::Drift);
     let synced = in_sync(&reading.prepared.desired);
-    let arn = invoked_arns(&reading.prepared.desired).remove(0);
+    let arn = invoked_arns(&reading.prepared.desired.targets).remove(0);
     let policy = TargetPolicy::of(&arn, FunctionPolicy::None);
     reading.reread_aws(synced, vec![policy]).unwrap();
     let aws = reading.aws.as_ref().unwrap();

@@ -1,6 +1,7 @@
 //! Cross-account targets in memory: the `[aws.accounts]` rules, lambda-trust's statement in
 //! the desired state, and the planner's add / replace / remove of it (converge, drift, destroy),
 //! on hand-built states. No moto, no network.
+#![cfg(test)]
 
 use super::support::state::*;
 use crate::drift::drift_findings;

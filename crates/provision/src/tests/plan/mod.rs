@@ -6,6 +6,7 @@
 //! lambda-trust-provision` runs them without the AWS SDK. They read the crate as another crate
 //! would, by its name (`lambda_trust_provision`, which the crate gives itself for its tests): the
 //! binary's renderer tests mount the same `support::state`.
+#![cfg(test)]
 
 // Its items are `pub` for the binary's renderer tests, which mount the same file.
 #[allow(unreachable_pub)]

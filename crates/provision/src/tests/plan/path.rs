@@ -1,6 +1,7 @@
 //! The whole path as `verify` and `check` claim it, in memory: the config, a live role in sync,
 //! and what the adapters read (organization policies, function policies) → two claims per
 //! target and the findings `check` reports.
+#![cfg(test)]
 
 use std::collections::BTreeMap;
 
@@ -40,7 +41,7 @@ fn plain(d: &lambda_trust_model::Desired) -> PathSources {
     PathSources {
         genesys_org: None,
         orgs: BTreeMap::from([(ACCOUNT.to_string(), OrgPolicies::NoOrganization)]),
-        function_policies: invoked_arns(d)
+        function_policies: invoked_arns(&d.targets)
             .into_iter()
             .map(|a| (a, FunctionPolicy::None))
             .collect(),
@@ -199,7 +200,7 @@ fn what_was_not_read_is_never_proved() {
 fn a_function_policy_trusting_genesys_directly_bypasses_the_role() {
     let (d, o) = synced(&example());
     let mut sources = plain(&d);
-    let target = invoked_arns(&d)[0].clone();
+    let target = invoked_arns(&d.targets)[0].clone();
     let doc = json!({"Version": "2012-10-17", "Statement": [{
         "Sid": "genesys", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{GENESYS}:root")},
         "Action": "lambda:InvokeFunction", "Resource": target}]});
@@ -225,7 +226,7 @@ fn a_function_policy_trusting_genesys_directly_bypasses_the_role() {
 fn a_function_policy_deny_blocks_genesys() {
     let (d, o) = synced(&example());
     let mut sources = plain(&d);
-    let target = invoked_arns(&d)[0].clone();
+    let target = invoked_arns(&d.targets)[0].clone();
     let doc = json!({"Version": "2012-10-17", "Statement": [{
         "Sid": "freeze", "Effect": "Deny", "Principal": "*",
         "Action": "lambda:InvokeFunction", "Resource": target}]});

@@ -1,6 +1,7 @@
 //! The planner, destroy, the verification checks and the drift findings, in memory: `Desired`
 //! from the example config (rendered and sharded by `crates/provision/src/prepare.rs`), `Observed` built by hand.
 //! No moto, no network.
+#![cfg(test)]
 
 use std::collections::BTreeMap;
 

@@ -7,6 +7,7 @@
 //! `observed_after` (tests/support_state) models each `Op` as `aws::apply::run_op` calls AWS,
 //! and refuses what AWS refuses (deleting a default version, a sixth version, deleting an
 //! attached policy, a role with policies…), so an inapplicable plan fails the property too.
+#![cfg(test)]
 
 use std::collections::BTreeMap;
 

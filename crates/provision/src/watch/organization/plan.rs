@@ -221,6 +221,15 @@ fn ours(owner: Option<&str>, organization: &str) -> bool {
     owner == Some(organization)
 }
 
+/// `what`, under the organization watch's names, is not this organization's.
+fn not_ours(what: String, organization: &str) -> NotOurs {
+    NotOurs {
+        what,
+        tag: ORG_WATCH,
+        owner: organization.to_owned(),
+    }
+}
+
 fn delete_stack_set(name: &str, seen: &SeenStack, root: &str) -> StackOp {
     let regions: BTreeSet<String> = seen.instances.iter().map(|i| i.region.clone()).collect();
     StackOp::DeleteStackSet {
@@ -246,11 +255,7 @@ fn stack_set_ops(
         }]);
     };
     if !ours(seen.owner.as_deref(), organization) {
-        return Err(NotOurs {
-            what: format!("StackSet {}", want.name),
-            tag: ORG_WATCH,
-            owner: organization.to_owned(),
-        });
+        return Err(not_ours(format!("StackSet {}", want.name), organization));
     }
     let mut ops = Vec::new();
     if seen.template != want.template {
@@ -308,11 +313,7 @@ fn management_ops(
                 template: stack.template.clone(),
             }),
             Some(s) if !ours(s.owner.as_deref(), organization) => {
-                return Err(NotOurs {
-                    what: format!("stack {name} in {region}"),
-                    tag: ORG_WATCH,
-                    owner: organization.to_owned(),
-                })
+                return Err(not_ours(format!("stack {name} in {region}"), organization))
             }
             Some(s) if s.template != stack.template => ops.push(StackOp::UpdateStack {
                 name,

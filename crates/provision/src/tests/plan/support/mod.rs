@@ -1,3 +1,4 @@
 //! What the planner's tests share.
+#![cfg(test)]
 
 pub mod state;

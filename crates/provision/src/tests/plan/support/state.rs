@@ -4,6 +4,7 @@
 //!
 //! Needs no server: `use super::support::state::*;`. The planner's tests here and the binary's
 //! renderer tests (`src/report/tests`, which include this file) share it.
+#![cfg(test)]
 
 use lambda_trust_config::{self as config, Config};
 use lambda_trust_model::{
