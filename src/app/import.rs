@@ -21,8 +21,7 @@ use crate::genesys::credentials::{endpoints, OAuthClient};
 use crate::genesys::error::GenesysError;
 use crate::genesys::observe;
 use lambda_trust_audit::{
-    add_granted, classify_actions, import_files, GenesysImport, ImportHeader, ImportedRole,
-    IntegrationOwner,
+    classify_actions, import_files, GenesysImport, ImportHeader, ImportedRole, IntegrationOwner,
 };
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{DesiredGenesys, ObservedGenesys};
@@ -181,10 +180,8 @@ async fn import(
                 "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME",
             )
         })?;
-    let mut import = classify_actions(&observed.actions, &arn.account);
-    if let Some(r) = &role {
-        add_granted(&mut import, &r.targets);
-    }
+    let granted = role.as_ref().map_or(&[][..], |r| &r.targets[..]);
+    let import = classify_actions(&observed.actions, &arn.account, granted);
     let (role_path, role_name) = split_role(&arn.resource);
     let header = ImportHeader {
         external_id,

@@ -16,9 +16,7 @@ use crate::aws::observe::observe;
 use crate::aws::{AwsSettings, Clients};
 use crate::error::{Error, Result};
 use crate::event::{Read, Said};
-use lambda_trust_audit::{
-    audit_role, import_role, role_as_account, role_config, AuditOptions, ImportFiles, ImportedRole,
-};
+use lambda_trust_audit::{import_role, role_config, AuditOptions, ImportFiles, ImportedRole};
 use lambda_trust_config::InitAnswers;
 use lambda_trust_model::Query;
 
@@ -173,18 +171,11 @@ pub(crate) async fn read_role(
             "give the role's name (not its ARN), in the account your AWS credentials are for",
         ));
     }
-    let iam = role_as_account(&observed).ok_or_else(|| {
-        Error::usage(
-            format!("the role {name} vanished while it was read"),
-            "run init again",
-        )
-    })?;
     let opts = AuditOptions {
         region: settings.region(None),
         ..AuditOptions::default()
     };
-    let report = audit_role(&iam, &iam.roles[0], &opts);
-    import_role(&observed, report.as_ref(), external_id).map_err(|e| {
+    import_role(&observed, &opts, external_id).map_err(|e| {
         Error::usage(
             format!("{e}: lambda-trust needs the Genesys Cloud organization ID to require"),
             "pass --external-id ORG-ID; the config is written with the role's findings as comments",

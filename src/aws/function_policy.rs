@@ -102,7 +102,7 @@ async fn get_policy(clients: &Clients, arn: &Arn, given: &str) -> TargetPolicy {
     let sent = clients
         .lambda(&arn.region)
         .get_policy()
-        .function_name(arn.unqualified().to_string())
+        .function_name(lambda_trust_iam::unqualified_arn(given))
         .set_qualifier(qualifier.map(str::to_owned))
         .send()
         .await;

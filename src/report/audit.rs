@@ -10,7 +10,7 @@ use super::styles::Styles;
 use super::text::printable;
 use lambda_trust_audit::{
     AccountOutcome, AccountReport, AuditCode, AuditFinding, BaselineOutcome, GenesysReport, IdKind,
-    OrgReport, RoleReport,
+    InvokableKind, OrgReport, RoleReport,
 };
 use lambda_trust_verdict::Severity;
 
@@ -113,6 +113,38 @@ fn name_text(name: Option<&String>) -> String {
     name.map_or(String::new(), |n| format!(" ({})", printable(n)))
 }
 
+/// One word for a table cell, what a role can invoke: the count, `all`, `pattern` or
+/// `unknown`.
+pub(crate) fn invokable_word(r: &RoleReport) -> String {
+    match r.invokable_scope.kind {
+        InvokableKind::Listed => r.invokable.len().to_string(),
+        InvokableKind::All => "all".to_owned(),
+        InvokableKind::Pattern => "pattern".to_owned(),
+        InvokableKind::Unknown => "unknown".to_owned(),
+    }
+}
+
+/// What a role can invoke in a few words: `3`, `all functions (*)`, `pattern
+/// (…:function:f-*)`, `unknown (policy not read: AWSLambda_FullAccess)` — never a count that
+/// understates.
+pub(crate) fn invokable_short(r: &RoleReport) -> String {
+    let wild: Vec<&str> = (r.invokable.iter())
+        .filter(|p| p.contains(['*', '?']))
+        .map(String::as_str)
+        .collect();
+    match r.invokable_scope.kind {
+        InvokableKind::Listed => r.invokable.len().to_string(),
+        InvokableKind::All => format!("all functions ({})", wild.join(", ")),
+        InvokableKind::Pattern => format!("pattern ({})", wild.join(", ")),
+        InvokableKind::Unknown => {
+            let names: Vec<&str> = (r.invokable_scope.not_read.iter())
+                .map(|n| n.rsplit('/').next().unwrap_or(n))
+                .collect();
+            format!("unknown (policy not read: {})", names.join(", "))
+        }
+    }
+}
+
 /// The table of reported roles: worst severity, name, managed, what it invokes, external IDs.
 fn roles_table(report: &AccountReport, styles: Styles) -> String {
     let width = (report.roles.iter())
@@ -121,7 +153,7 @@ fn roles_table(report: &AccountReport, styles: Styles) -> String {
         .unwrap_or(4)
         .max(4);
     let invokable: Vec<String> = (report.roles.iter())
-        .map(|r| printable(&r.invokable_scope.short(&r.invokable)).into_owned())
+        .map(|r| printable(&invokable_short(r)).into_owned())
         .collect();
     let inv = (invokable.iter())
         .map(|s| s.chars().count())

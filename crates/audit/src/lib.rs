@@ -107,9 +107,6 @@ pub use suppress::{apply as apply_baseline, write as write_baseline};
 // Onboarding what exists.
 pub use genesys_import::text::{import_files, ImportFiles, ImportHeader, IntegrationOwner};
 pub use genesys_import::{
-    add_granted, classify as classify_actions, Import as GenesysImport, LeftOut, LeftOutWhy,
+    classify as classify_actions, Import as GenesysImport, LeftOut, LeftOutWhy,
 };
-pub use role_import::{
-    account_iam as role_as_account, import_role, role_config, ImportedRole, RoleImportError,
-    TrustedAccount,
-};
+pub use role_import::{import_role, role_config, ImportedRole, RoleImportError, TrustedAccount};

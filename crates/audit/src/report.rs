@@ -78,38 +78,6 @@ pub enum InvokableKind {
     Unknown,
 }
 
-impl InvokableScope {
-    /// One word for a table cell: the count, `all`, `pattern` or `unknown`.
-    pub fn word(&self, invokable: &[String]) -> String {
-        match self.kind {
-            InvokableKind::Listed => invokable.len().to_string(),
-            InvokableKind::All => "all".to_owned(),
-            InvokableKind::Pattern => "pattern".to_owned(),
-            InvokableKind::Unknown => "unknown".to_owned(),
-        }
-    }
-
-    /// The invokable set in a few words: `3`, `all functions (*)`, `pattern (…:function:f-*)`,
-    /// `unknown (not read: AWSLambda_FullAccess)` — never a count that understates.
-    pub fn short(&self, invokable: &[String]) -> String {
-        let wild: Vec<&str> = (invokable.iter())
-            .filter(|p| p.contains(['*', '?']))
-            .map(String::as_str)
-            .collect();
-        match self.kind {
-            InvokableKind::Listed => invokable.len().to_string(),
-            InvokableKind::All => format!("all functions ({})", wild.join(", ")),
-            InvokableKind::Pattern => format!("pattern ({})", wild.join(", ")),
-            InvokableKind::Unknown => {
-                let names: Vec<&str> = (self.not_read.iter())
-                    .map(|n| n.rsplit('/').next().unwrap_or(n))
-                    .collect();
-                format!("unknown (policy not read: {})", names.join(", "))
-            }
-        }
-    }
-}
-
 /// What one role lets a partner do: who can assume it, with which external IDs, what it can invoke,
 /// and the findings.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -671,7 +671,7 @@ mod role_import {
     //! `init --from-role`, the pure part: a role's proved grants back into targets.
 
     use super::*;
-    use lambda_trust_audit::{import_role, role_as_account, TrustedAccount};
+    use lambda_trust_audit::{import_role, ImportedRole, RoleImportError, TrustedAccount};
     use lambda_trust_config::Partner;
     use lambda_trust_model::{InlinePolicy, Observed, ObservedRole};
 
@@ -707,9 +707,8 @@ mod role_import {
         }
     }
 
-    fn report(o: &Observed) -> Option<RoleReport> {
-        let iam = role_as_account(o).unwrap();
-        audit_role(&iam, &iam.roles[0], &AuditOptions::default())
+    fn import(o: &Observed, external_id: Option<&str>) -> Result<ImportedRole, RoleImportError> {
+        import_role(o, &AuditOptions::default(), external_id)
     }
 
     #[test]
@@ -723,7 +722,7 @@ mod role_import {
             function("cs-*"),
         ];
         let o = observed(resources, json!({"StringEquals": {"sts:ExternalId": ORG}}));
-        let r = import_role(&o, report(&o).as_ref(), None).unwrap();
+        let r = import(&o, None).unwrap();
         assert_eq!(r.partner, TrustedAccount::Preset(Partner::GenesysCloud));
         assert_eq!(r.external_id, ORG);
         assert_eq!(
@@ -757,15 +756,8 @@ mod role_import {
     #[test]
     fn a_role_without_a_fixed_id_needs_one_given_and_says_what_it_accepts() {
         let o = observed(vec![function("plain")], Value::Null);
-        let rep = report(&o);
-        let codes: Vec<&str> = rep
-            .iter()
-            .flat_map(|r| &r.findings)
-            .map(|f| f.code.into())
-            .collect();
-        assert!(codes.contains(&"no-external-id"), "{codes:?}");
-        assert!(import_role(&o, rep.as_ref(), None).is_err());
-        let r = import_role(&o, rep.as_ref(), Some(ORG)).unwrap();
+        assert!(import(&o, None).is_err());
+        let r = import(&o, Some(ORG)).unwrap();
         assert_eq!(r.external_id, ORG);
         assert!(r
             .findings
@@ -999,9 +991,10 @@ fn invokable_says_all_pattern_or_unknown_instead_of_a_count() {
     };
     let star = with(json!("*"));
     assert_eq!(star.invokable_scope.kind, InvokableKind::All);
-    assert_eq!(
-        star.invokable_scope.short(&star.invokable),
-        "all functions (*)"
+    assert!(
+        star.invokable.iter().any(|f| f == "*"),
+        "{:?}",
+        star.invokable
     );
     let all = with(json!("arn:aws:lambda:us-east-1:111122223333:function:*"));
     assert_eq!(all.invokable_scope.kind, InvokableKind::All);
@@ -1010,13 +1003,9 @@ fn invokable_says_all_pattern_or_unknown_instead_of_a_count() {
         FN
     ]));
     assert_eq!(some.invokable_scope.kind, InvokableKind::Pattern);
-    assert_eq!(
-        some.invokable_scope.short(&some.invokable),
-        "pattern (arn:aws:lambda:us-east-1:111122223333:function:f-*)"
-    );
     let listed = with(json!([FN, format!("{FN}:live")]));
     assert_eq!(listed.invokable_scope.kind, InvokableKind::Listed);
-    assert_eq!(listed.invokable_scope.short(&listed.invokable), "2");
+    assert_eq!(listed.invokable.len(), 2);
 
     let full = "arn:aws:iam::aws:policy/AWSLambda_FullAccess";
     let mut r = role("full-access", locked());
@@ -1026,10 +1015,6 @@ fn invokable_says_all_pattern_or_unknown_instead_of_a_count() {
     assert!(unread.invokable.is_empty());
     assert_eq!(unread.invokable_scope.kind, InvokableKind::Unknown);
     assert_eq!(unread.invokable_scope.not_read, vec![full]);
-    assert_eq!(
-        unread.invokable_scope.short(&unread.invokable),
-        "unknown (policy not read: AWSLambda_FullAccess)"
-    );
     // Read, the same policy grants every function.
     let mut r = role("full-access", locked());
     r.attached = vec![full.into()];

@@ -80,7 +80,7 @@ fn an_import_groups_actions_by_function_and_says_why_it_leaves_one_out() {
         ),
         observed_action("Web", "https://example.com/api"),
     ];
-    let import = classify_actions(&actions, "111122223333");
+    let import = classify_actions(&actions, "111122223333", &[]);
     let targets: Vec<(String, Option<String>, Vec<String>)> = import
         .targets
         .iter()

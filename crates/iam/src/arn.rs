@@ -100,7 +100,7 @@ impl Arn {
     }
 
     /// The function ARN without its qualifier (other ARNs unchanged).
-    pub fn unqualified(&self) -> Arn {
+    pub(crate) fn unqualified(&self) -> Arn {
         match self.function_parts() {
             Some((name, Some(_))) => Arn {
                 resource: format!("function:{name}"),

@@ -94,7 +94,7 @@ pub(crate) fn is_single_valued(key: &str) -> bool {
 /// Why a request context is malformed, or `None`: a single-valued key given several values
 /// (a request AWS never receives). Keys are compared case-insensitively, so `sts:ExternalId`
 /// and `sts:externalid` together count as one key.
-pub fn malformed_context<'a>(
+pub(crate) fn malformed_context<'a>(
     context: impl IntoIterator<Item = (&'a String, &'a Vec<String>)>,
 ) -> Option<String> {
     let mut counts: std::collections::BTreeMap<String, (String, usize)> = Default::default();

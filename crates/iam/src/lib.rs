@@ -50,7 +50,6 @@ pub use arn::{
 pub use document::{decode_document, minified_len, normalize, semantically_equal, sort_keys};
 pub use error::{Location, PolicyError};
 pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request, StatementRef};
-pub use keys::malformed_context;
 pub use model::{
     ActionClause, Condition, ConditionOperator, Effect, OperatorKind, Policy,
     PolicyVersion as LanguageVersion, PrincipalClause, Principals, ResourceClause, SetOperator,
@@ -58,12 +57,11 @@ pub use model::{
 };
 pub use path::{
     check_org_policy_files, not_enabled_document, org_policies_from_files, org_policy_files,
-    organization_stops, rcps_cover, security as path_security, Availability, AvailabilityVerdict,
-    BlockReason, ControlPolicies, Known, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy,
+    security as path_security, simulate_organization, Availability, AvailabilityVerdict,
+    BlockReason, Known, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, OrgSimulation,
     Partner as PathPartner, PathInput, PathReport, PolicyKind, RoleAccount, RoleSide, Security,
     SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
 };
-pub use prove::realize::{fits as resource_fits_action, regions as partition_regions};
 pub use prove::{
     prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, Property, PropertyResult,
     TrustSpec, Verdict,

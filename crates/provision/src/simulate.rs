@@ -13,11 +13,11 @@ use schemars::{json_schema, Schema, SchemaGenerator};
 use serde::Serialize;
 
 use lambda_trust_iam::{
-    decode_document, evaluate, malformed_context, Decision, EvalInput, LabeledPolicy, Policy,
+    decode_document, evaluate, simulate_organization, Decision, EvalInput, LabeledPolicy, Policy,
     PolicyError, Request, StatementRef,
 };
 
-pub use crate::simulate_org::OrgSimulation;
+pub use lambda_trust_iam::OrgSimulation;
 
 /// What the user asked to simulate, as typed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -131,7 +131,7 @@ pub struct SimulateOutcome {
     /// With `--org-policies`: the organization's part of the decision (an SCP or RCP that
     /// stops the request makes `decision` its own).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub organization: Option<crate::simulate_org::OrgSimulation>,
+    pub organization: Option<OrgSimulation>,
 }
 
 /// The decisions `simulate` can print: a malformed request is refused before evaluation.
@@ -206,12 +206,12 @@ pub fn run(input: &SimulateInput, read: ReadFile) -> Result<SimulateOutcome, Sim
         resource: input.resource.clone(),
         context,
     };
-    if let Some(reason) = malformed_context(&request.context) {
+    let evaluation = evaluate(&eval_input, &request);
+    if let Some(reason) = evaluation.malformed.clone() {
         return Err(SimulateError::Malformed { reason });
     }
-    let evaluation = evaluate(&eval_input, &request);
     let organization =
-        (input.org_policies.as_ref()).map(|org| crate::simulate_org::simulate(&request, org));
+        (input.org_policies.as_ref()).map(|org| simulate_organization(&request, org));
     let (decision, statements, missing_allow) =
         crate::simulate_org::combined(evaluation, organization.as_ref());
     Ok(SimulateOutcome {

@@ -8,7 +8,7 @@ use strum::IntoEnumIterator;
 
 use super::document::document_html;
 use super::{esc, rank, rank_word, severity_cell, with_partner_name, Page};
-use crate::report::audit::{request_text, suppression_text};
+use crate::report::audit::{invokable_short, invokable_word, request_text, suppression_text};
 use lambda_trust_audit::{
     AccountReport, AuditCode, AuditFinding, IdKind, InvokableKind, RoleReport,
 };
@@ -101,7 +101,7 @@ fn table_row(out: &mut String, i: usize, (account, r): &Row) {
         if r.managed { "yes" } else { "no" },
         esc(&ids_text(r)),
         invokable_key(r),
-        r.invokable_scope.word(&r.invokable),
+        invokable_word(r),
         severity_cell(worst),
         codes.join(", "),
     );
@@ -188,7 +188,7 @@ fn detail(out: &mut String, i: usize, account: &AccountReport, r: &RoleReport) {
     let _ = writeln!(
         out,
         "<h3>Functions it can invoke: {}</h3>",
-        esc(&r.invokable_scope.short(&r.invokable))
+        esc(&invokable_short(r))
     );
     list(out, &r.invokable);
     out.push_str("<h3>Policy documents</h3>\n");

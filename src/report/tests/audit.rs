@@ -300,3 +300,40 @@ fn html_roles_past_the_first_hundred_come_in_chunks() {
         );
     }
 }
+
+/// What a role can invoke is worded without understating: `*` and `function:*` are all
+/// functions, a wildcard in a name a pattern, a policy not read unknown (named); only named
+/// functions are a count.
+#[test]
+fn invokable_is_worded_all_pattern_or_unknown_instead_of_a_count() {
+    use crate::report::audit::{invokable_short, invokable_word};
+    use lambda_trust_audit::InvokableKind;
+    let f = "arn:aws:lambda:us-east-1:111122223333:function:lookup";
+    let star = "arn:aws:lambda:us-east-1:111122223333:function:*";
+    let pattern = "arn:aws:lambda:us-east-1:111122223333:function:f-*";
+    let said = |resource: &str| {
+        let r = &audited(vec![role("r", Value::Null, resource, true)], 1).roles[0];
+        (invokable_word(r), invokable_short(r))
+    };
+    assert_eq!(said(f), ("1".into(), "1".into()));
+    assert_eq!(said("*"), ("all".into(), "all functions (*)".into()));
+    assert_eq!(
+        said(star),
+        ("all".into(), format!("all functions ({star})"))
+    );
+    assert_eq!(
+        said(pattern),
+        ("pattern".into(), format!("pattern ({pattern})"))
+    );
+    let mut unread = audited(vec![role("r", Value::Null, f, true)], 1)
+        .roles
+        .remove(0);
+    unread.invokable.clear();
+    unread.invokable_scope.kind = InvokableKind::Unknown;
+    unread.invokable_scope.not_read = vec!["arn:aws:iam::aws:policy/AWSLambda_FullAccess".into()];
+    assert_eq!(invokable_word(&unread), "unknown");
+    assert_eq!(
+        invokable_short(&unread),
+        "unknown (policy not read: AWSLambda_FullAccess)"
+    );
+}

@@ -210,7 +210,13 @@ fn inexpressible(a: &ObservedAction) -> Option<LeftOutWhy> {
 /// Sorts `actions` (read in full) into targets and left-out actions. `account`: the role's
 /// account; a function elsewhere is left out. Targets come in the order of their first action
 /// by name; a function only left-out actions call becomes a target without an action.
-pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
+/// `granted`: the functions the role grants today (`init --from-genesys --from-role`); those
+/// no action calls become targets without an action, so that adopting revokes nothing.
+pub fn classify(
+    actions: &[ObservedAction],
+    account: &str,
+    granted: &[(String, Option<String>)],
+) -> Import {
     let mut sorted: Vec<&ObservedAction> = actions.iter().collect();
     sorted.sort_by(|a, b| (&a.def.name, &a.id).cmp(&(&b.def.name, &b.id)));
     let mut out = Import::default();
@@ -260,6 +266,9 @@ pub fn classify(actions: &[ObservedAction], account: &str) -> Import {
             None => target.actions.push(a.clone()),
         }
     }
+    for (function, qualifier) in granted {
+        target_for(&mut out.targets, function.clone(), qualifier.clone());
+    }
     out
 }
 
@@ -280,12 +289,4 @@ fn target_for(
         targets.len() - 1
     });
     &mut targets[pos]
-}
-
-/// Adds the functions the role grants today that no action calls as targets without an action
-/// (`init --from-genesys --from-role`), so that adopting revokes nothing.
-pub fn add_granted(import: &mut Import, granted: &[(String, Option<String>)]) {
-    for (function, qualifier) in granted {
-        target_for(&mut import.targets, function.clone(), qualifier.clone());
-    }
 }

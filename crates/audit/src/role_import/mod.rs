@@ -11,7 +11,8 @@ mod text;
 
 use std::collections::BTreeMap;
 
-use crate::account::{AccountIam, AuditPolicy, AuditRole, AuditVersion};
+use crate::account::{AccountIam, AuditOptions, AuditPolicy, AuditRole, AuditVersion};
+use crate::audit::audit_role;
 use crate::findings::Finding;
 use crate::report::{ExternalIds, IdKind, RoleReport};
 use lambda_trust_config::{
@@ -87,7 +88,7 @@ pub enum RoleImportError {
 }
 
 /// The role as the audit's account model: one role, its managed policies with their documents.
-pub fn account_iam(observed: &Observed) -> Option<AccountIam> {
+pub(crate) fn account_iam(observed: &Observed) -> Option<AccountIam> {
     let r = observed.role.as_ref()?;
     let mut policies = BTreeMap::new();
     for p in observed.attached.iter().chain(&observed.boundary) {
@@ -123,14 +124,17 @@ pub fn account_iam(observed: &Observed) -> Option<AccountIam> {
     })
 }
 
-/// Reads the role into config terms. `report`: the audit of the role (`None`: no other account
-/// can assume it); `external_id`: `--external-id`, required when the role does not pin one.
+/// Reads the role into config terms, audited with `opts` (no report: no other account can
+/// assume it); `external_id`: `--external-id`, required when the role does not pin one.
 pub fn import_role(
     observed: &Observed,
-    report: Option<&RoleReport>,
+    opts: &AuditOptions,
     external_id: Option<&str>,
 ) -> Result<ImportedRole, RoleImportError> {
     let r = observed.role.as_ref().ok_or(RoleImportError::NoRole)?;
+    let iam = account_iam(observed).ok_or(RoleImportError::NoRole)?;
+    let report = audit_role(&iam, &iam.roles[0], opts);
+    let report = report.as_ref();
     let mut notes = Vec::new();
     let partner = partner(report, &mut notes);
     let accepted_id = fixed_id(report);

@@ -213,12 +213,10 @@ pub(crate) fn evaluate_hop(hop: &Hop<'_>) -> HopEvaluation {
     }
 }
 
-/// The organization's part of one request as given (`simulate --org-policies`): the SCPs over
-/// the caller's account when it is the one the policies are of (`scps`), the RCPs over the
-/// resource's account when the service is one RCPs cover (`rcps`). Each stopping policy as a
-/// line, and why organization policies that apply were not known; the request is taken as
+/// The SCPs (`scps`) and RCPs (`rcps`) over one request: (decision, each stopping policy as a
+/// line, why organization policies that apply were not known). The request is taken as
 /// complete (a key it lacks is absent).
-pub fn organization_stops(
+pub(super) fn organization_stops(
     req: &Request,
     scps: ControlPolicies<'_>,
     rcps: ControlPolicies<'_>,

@@ -52,21 +52,22 @@ mod files;
 mod hop;
 mod not_enabled;
 mod org_file;
+mod organization;
 mod prove;
 mod report;
 mod security;
 mod vocabulary;
 
 pub use files::{check_org_policy_files, org_policies_from_files};
-pub use hop::organization_stops;
 pub use not_enabled::not_enabled_document;
 pub use org_file::org_policy_files;
+pub use organization::{simulate_organization, OrgSimulation};
 pub use prove::{Availability, AvailabilityVerdict};
 pub use report::PathReport;
 pub use security::{security, Security, SecurityFinding, SecurityVerdict, WayIn};
 pub use vocabulary::{
-    rcps_cover, BlockReason, ControlPolicies, Known, Level, LevelKind, OrgLevel, OrgPolicies,
-    OrgPolicy, Partner, PathInput, PolicyKind, RoleAccount, RoleSide, Target,
+    BlockReason, Known, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Partner, PathInput,
+    PolicyKind, RoleAccount, RoleSide, Target,
 };
 
 #[cfg(test)]

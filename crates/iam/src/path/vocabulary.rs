@@ -78,14 +78,14 @@ const RCP_SERVICES: &[&str] = &[
 ];
 
 /// Whether RCPs apply to `action`: its service is one of those that support RCPs.
-pub fn rcps_cover(action: &str) -> bool {
+pub(crate) fn rcps_cover(action: &str) -> bool {
     let service = action.split(':').next().unwrap_or_default();
     RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
 }
 
 /// The SCPs or RCPs that govern one side of a request.
 #[derive(Debug, Clone, Copy)]
-pub enum ControlPolicies<'a> {
+pub(crate) enum ControlPolicies<'a> {
     /// None apply; the text says why (no organization, management account, service-linked
     /// role, caller outside the organization, service not covered by RCPs).
     NotApplicable(&'a str),
@@ -170,7 +170,7 @@ pub enum OrgPolicies {
 impl OrgPolicies {
     /// What governs a request of this account: the levels, or why none apply (no
     /// organization, the management account) or are known.
-    pub fn governing(&self) -> ControlPolicies<'_> {
+    pub(crate) fn governing(&self) -> ControlPolicies<'_> {
         match self {
             OrgPolicies::NoOrganization => ControlPolicies::NotApplicable("no organization"),
             OrgPolicies::NotRead { reason } => ControlPolicies::NotRead(reason),

@@ -47,7 +47,7 @@ pub(crate) fn real_actions() -> impl Iterator<Item = &'static str> {
 /// Regions per partition that counterexamples may name (AWS General Reference, "Regions and
 /// Zones"; the partitions' region lists,
 /// <https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html>).
-pub fn regions(partition: &str) -> &'static [&'static str] {
+pub(crate) fn regions(partition: &str) -> &'static [&'static str] {
     match partition {
         "aws" => &[
             "us-east-1",
@@ -323,7 +323,8 @@ fn digits(pattern: &str) -> Option<String> {
 /// Whether `resource` is of the type `action` works on (`*` for actions that are not
 /// resource-level): what every counterexample's request satisfies when a real action and a
 /// fitting resource exist in its classes.
-pub fn fits(action: &str, resource: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn fits(action: &str, resource: &str) -> bool {
     let s = shape(action);
     if s == Shape::Any {
         return resource == "*";

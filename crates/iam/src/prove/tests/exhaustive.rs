@@ -10,9 +10,9 @@
 #![cfg(test)]
 
 use super::support::*;
+use crate::prove::realize::fits as resource_fits_action;
 use lambda_trust_iam::{
-    evaluate, prove_trust, resource_fits_action, EvalInput, LabeledPolicy, Policy, Request,
-    TrustSpec, Verdict,
+    evaluate, prove_trust, EvalInput, LabeledPolicy, Policy, Request, TrustSpec, Verdict,
 };
 
 use super::samples::{PARTNER, ROLE_ARN};

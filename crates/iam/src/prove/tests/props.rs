@@ -14,10 +14,10 @@
 #![cfg(test)]
 
 use super::support::*;
-use crate::prove::realize::real_actions;
+use crate::keys::malformed_context;
+use crate::prove::realize::{fits as resource_fits_action, real_actions};
 use lambda_trust_iam::{
-    evaluate, malformed_context, prove_invoke, prove_trust, resource_fits_action, InvokeSpec,
-    LabeledPolicy, Policy, Request, Verdict,
+    evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, Request, Verdict,
 };
 
 use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};

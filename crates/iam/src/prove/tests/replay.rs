@@ -11,10 +11,12 @@
 #![cfg(test)]
 
 use super::support::*;
-use crate::prove::realize::real_actions;
+use crate::prove::realize::{
+    fits as resource_fits_action, real_actions, regions as partition_regions,
+};
 use lambda_trust_iam::{
-    evaluate, partition_regions, prove_invoke, prove_trust, resource_fits_action, Counterexample,
-    InvokeSpec, LabeledPolicy, Policy, Property, PropertyResult, Request, TrustSpec, Verdict,
+    evaluate, prove_invoke, prove_trust, Counterexample, InvokeSpec, LabeledPolicy, Policy,
+    Property, PropertyResult, Request, TrustSpec, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};

@@ -71,11 +71,7 @@ pub fn check_trust_result(r: &PropertyResult, trust: &Policy) {
         let req = request(r.counterexample.as_ref().unwrap());
         assert_eq!(req.resource, ROLE_ARN);
         // A request AWS could receive: single-valued keys carry one value.
-        assert_eq!(
-            lambda_trust_iam::malformed_context(&req.context),
-            None,
-            "{r:?}"
-        );
+        assert_eq!(crate::keys::malformed_context(&req.context), None, "{r:?}");
         assert!(evaluate(&trust_input(trust), &req).allowed(), "{r:?}");
         assert!(!trust_intended(&req, PARTNER, EXTERNAL_ID), "{r:?}");
     }
