@@ -273,12 +273,8 @@ async fn genesys_early(
         account_id: account,
         default_region: Some(clients.region()),
     };
-    let config = &loaded.config;
-    let targets = lambda_trust_model::resolve_targets(config, &ctx);
-    let role = lambda_trust_model::role_arn(config, &ctx, targets.as_deref().unwrap_or_default());
-    let desired = match (targets, role) {
-        (Ok(targets), Some(role)) => DesiredGenesys::of(loaded, role, &targets),
-        _ => return Ok(GenesysEarly::Later(Box::new(signed_in))),
+    let Some(desired) = DesiredGenesys::before_aws(loaded, &ctx) else {
+        return Ok(GenesysEarly::Later(Box::new(signed_in)));
     };
     let Some(desired) = desired else {
         return Ok(GenesysEarly::Off);

@@ -121,9 +121,12 @@ async fn from_live(
     let region = clients.region();
     let origin = origin(options, true);
     let mut model = aws_from_live(origin, &prepared.desired, &prepared.observed, &region)
-        .map_err(|e| {
+        .ok_or_else(|| {
             Error::usage(
-                format!("{e}"),
+                format!(
+                    "the role {} does not exist, so there is nothing live to export",
+                    prepared.desired.role.name
+                ),
                 "run `lambda-trust apply` first, or export what the config would create with --from-config",
             )
         })?;

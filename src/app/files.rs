@@ -116,7 +116,7 @@ mod tests {
     const INVOKE: &str = include_str!("../../policies/invoke.json");
 
     fn example() -> Config {
-        lambda_trust_config::parse_str(EXAMPLE, "examples/lambda-trust.toml")
+        lambda_trust_config::parse_str(EXAMPLE, "examples/lambda-trust.toml", None)
             .unwrap()
             .config
     }

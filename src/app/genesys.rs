@@ -160,7 +160,7 @@ pub(crate) async fn sign_in(
     Ok(Some(SignedIn {
         client,
         oauth_id: oauth.id,
-        region: ends.region_to_check(genesys.region.as_deref()),
+        region: ends.region.clone(),
         started,
         read_org: false,
     }))

@@ -53,10 +53,10 @@ pub(crate) fn add(
         std::fs::read_to_string(path).map_err(|e| FileError::new("read", path.display(), e))?;
     let source = path.display().to_string();
     let base_text = without_environments(&before, &source)?;
-    let base = lambda_trust_config::parse_str(&base_text, &source)?.config;
+    let base = lambda_trust_config::parse_str(&base_text, &source, None)?.config;
     let overrides = overrides(&base, found);
     let after = add_environment(&before, &source, name, &overrides, force)?;
-    let loaded = lambda_trust_config::parse_str_env(&after, &source, Some(name))?;
+    let loaded = lambda_trust_config::parse_str(&after, &source, Some(name))?;
     if loaded.config.trust.external_id == base.trust.external_id
         && found.external_id == base.trust.external_id
     {
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn only_what_differs_is_an_override_and_the_functions_are_compared() {
-        let base = lambda_trust_config::parse_str(BASE, "c.toml")
+        let base = lambda_trust_config::parse_str(BASE, "c.toml", None)
             .unwrap()
             .config;
         let found = Found {

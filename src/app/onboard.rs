@@ -106,7 +106,7 @@ pub(crate) async fn plan(
         Err(summary) => return Ok(Planned::AlreadyThere { summary }),
     };
     // The edited file must be a valid config before anything is written anywhere.
-    let new = lambda_trust_config::parse_str_env(&new_text, &before.shown, before.env.as_deref())?;
+    let new = lambda_trust_config::parse_str(&new_text, &before.shown, before.env.as_deref())?;
     if new.config.targets.is_empty() {
         events.event(Event::Note(Note::NoTargetsRemain));
     }
@@ -134,7 +134,7 @@ async fn read_before(
     let text = std::fs::read_to_string(&path).map_err(|e| {
         FileError::new("read", &shown, e).with_hint("create it first with `lambda-trust init`")
     })?;
-    let old = lambda_trust_config::parse_str_env(&text, &shown, env.as_deref())?;
+    let old = lambda_trust_config::parse_str(&text, &shown, env.as_deref())?;
     let clients = connect(settings, events, &old.config).await?;
     let identity = observe::caller_identity(&clients).await?;
     let ctx = RenderContext {

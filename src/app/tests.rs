@@ -94,7 +94,7 @@ fn the_region_rule_is_flag_then_config_then_environment() {
     );
 
     // Settings apply it to a loaded config, and give the SDK the same region.
-    let loaded = lambda_trust_config::parse_str(CONFIG, "x.toml").unwrap();
+    let loaded = lambda_trust_config::parse_str(CONFIG, "x.toml", None).unwrap();
     let config = Some(&loaded.config);
     let s = settings(Some("eu-west-1"), Some("ap-south-1"));
     assert_eq!(s.region(config).as_deref(), Some("eu-west-1"));

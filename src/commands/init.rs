@@ -58,7 +58,7 @@ pub(super) async fn run(inv: &Invocation, events: &dyn Events, args: &InitArgs) 
     };
     // The same validation as every command's: nothing invalid is ever written.
     let source = path.display().to_string();
-    let loaded = lambda_trust_config::parse_str_env(&text, &source, env.as_deref())?;
+    let loaded = lambda_trust_config::parse_str(&text, &source, env.as_deref())?;
     write_atomically(&path, &text)?;
     inv.output.warnings(&config_warnings(&loaded));
     inv.output.emit(&crate::report::InitResult {

@@ -38,7 +38,7 @@ pub(super) fn add(inv: &Invocation, args: &InitArgs, path: &Path, name: &str) ->
     let source = path.display().to_string();
     let after = add_environment(&before, &source, name, &overrides, args.force)?;
     // The environment as every command will load it: nothing invalid is written.
-    let loaded = lambda_trust_config::parse_str_env(&after, &source, Some(name))?;
+    let loaded = lambda_trust_config::parse_str(&after, &source, Some(name))?;
     write_atomically(path, &after)?;
     inv.output.warnings(&config_warnings(&loaded));
     inv.output.emit(&InitResult {

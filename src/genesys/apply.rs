@@ -191,7 +191,9 @@ async fn update_action(
     via: &UpdateVia,
     outcome: &mut GenesysOutcome,
 ) -> Result<i64, GenesysError> {
-    let body = |version: &Value| json!({"name": def.name, "category": def.category, "config": def.config_body(), "version": version});
+    // `UpdateActionInput`: the config as a create writes it, defaults written out.
+    let config = def.body()["config"].take();
+    let body = |version: &Value| json!({"name": def.name, "category": def.category, "config": config, "version": version});
     Ok(match via {
         UpdateVia::Patch => patch_action(client, id, version, body, outcome).await?,
         UpdateVia::Draft { draft } => {

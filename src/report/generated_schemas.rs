@@ -7,13 +7,15 @@ use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
-use lambda_trust_model::{
-    SchemaAccountId as AccountId, SchemaDocument as Document, SchemaVersion,
-    SCHEMA_COMMON_FILE as COMMON_FILE,
-};
+use lambda_trust_model::{SchemaAccountId as AccountId, SchemaDocument as Document, SchemaVersion};
 
 use super::results::GenesysChanges;
 use super::schemas::*;
+
+/// The common schema's file, as the result types' references name it
+/// (`common.schema.json#/$defs/NAME`); `tests/it/json_schemas.rs` resolves every reference
+/// against the committed files.
+const COMMON_FILE: &str = "common.schema.json";
 
 /// Each generated schema: its file name under `docs/schemas/` and the document.
 pub(crate) fn generated() -> Vec<(&'static str, Value)> {

@@ -246,8 +246,6 @@ pub(crate) fn apply_question(set: &ChangeSet) -> ApplyQuestion {
     }
 }
 
-/// `destroy`'s deletions, in the order they are made; a side with nothing to delete is not
-/// shown.
 /// `destroy`: the config's deployed watch, removed before anything else (so it never hears the
 /// role's deletion); empty without one.
 pub(crate) fn watch_removal_human(watch: &[String], styles: Styles) -> String {
@@ -261,6 +259,8 @@ pub(crate) fn watch_removal_human(watch: &[String], styles: Styles) -> String {
     out
 }
 
+/// `destroy`'s deletions, in the order they are made; a side with nothing to delete is not
+/// shown.
 pub(crate) fn deletions_human(set: &ChangeSet, styles: Styles) -> String {
     set.write_order()
         .map(|side| match (side, &set.genesys) {

@@ -76,7 +76,7 @@ pub(super) fn render_human(outcome: &SimulateOutcome, styles: Styles) -> String 
 }
 
 /// `--org-policies`: which kinds applied, and what was not known (then nothing is decided).
-fn organization_lines(o: &lambda_trust_provision::OrgSimulation, styles: Styles) -> String {
+fn organization_lines(o: &lambda_trust_iam::OrgSimulation, styles: Styles) -> String {
     let mut out = String::from("organization policies:\n");
     for a in &o.applied {
         let _ = writeln!(out, "  {a}");

@@ -8,7 +8,9 @@ use lambda_trust_verdict::Judged;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use lambda_trust_audit::{audit_iac, read_plan, AuditOptions, IacReport, PlanInput};
+use lambda_trust_audit::{
+    audit_account, audit_iac_proved, read_plan, AuditOptions, IacReport, PlanInput,
+};
 use serde_json::Value;
 
 const GENESYS: &str = "765628985471";
@@ -59,7 +61,8 @@ fn run(name: &str) -> IacReport {
         region: Some("eu-west-1".into()),
         ..AuditOptions::default()
     };
-    audit_iac(&model, &opts, &input.file, None)
+    let proved = audit_account(&model.iam, &opts, 0);
+    audit_iac_proved(&model, &opts, &input.file, None, proved)
 }
 
 /// Role → (codes, "kind: values" of the external IDs).

@@ -396,7 +396,11 @@ fn invoke_only_on(id: &Identity, invokable: &[String]) -> PropertyResult {
 }
 
 fn only_targets(id: &Identity, identity: &[LabeledPolicy], invokable: &[String]) -> PropertyResult {
-    let spec = InvokeSpec::from(invokable.to_vec()).for_role(id.role, id.region.clone());
+    let spec = InvokeSpec {
+        targets: invokable.to_vec(),
+        role_arn: Some(id.role.to_owned()),
+        region: id.region.clone(),
+    };
     let boundary = id.boundary.as_ref();
     // `prove_invoke` answers `invoke-only-targets` first, then `invoke-targets-allowed`.
     let mut results = prove_invoke(

@@ -10,7 +10,7 @@
 //!   do — with findings ([`audit_account`], [`AccountReport`], [`AuditFinding`]); an organization's
 //!   accounts ([`OrgReport`]); the Genesys Cloud side's reach ([`judge_genesys`]).
 //! - **Before it is applied**: [`read_plan`] and [`read_template`] read Terraform plans and
-//!   CloudFormation templates into the same model, and [`audit_iac`] judges them the same way.
+//!   CloudFormation templates into the same model, and [`audit_iac_proved`] judges them the same way.
 //! - **Where security teams look**: [`apply_baseline`] marks the findings a security team
 //!   accepted, which then no longer decide the exit code (the lifecycle of the findings
 //!   imported into Security Hub is the model's, shared with the watch:
@@ -96,8 +96,8 @@ pub use org::{parse_accounts, AccountOutcome, OrgReport};
 
 // Before it is applied: Terraform plans and CloudFormation templates.
 pub use iac::{
-    audit as audit_iac, audit_proved as audit_iac_proved, read_plan, read_template, IacError,
-    IacModel, IacReport, PlanInput, RoleSettings, Source as RoleSource, TemplateInput,
+    audit_proved as audit_iac_proved, read_plan, read_template, IacError, IacModel, IacReport,
+    PlanInput, RoleSettings, Source as RoleSource, TemplateInput,
 };
 
 // Where security teams look: Security Hub and the baseline.

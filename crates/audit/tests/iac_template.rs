@@ -5,7 +5,9 @@
 use lambda_trust_verdict::Judged;
 use std::collections::BTreeMap;
 
-use lambda_trust_audit::{audit_iac, read_template, AuditOptions, IacReport, TemplateInput};
+use lambda_trust_audit::{
+    audit_account, audit_iac_proved, read_template, AuditOptions, IacReport, TemplateInput,
+};
 
 const GENESYS: &str = "765628985471";
 
@@ -33,7 +35,7 @@ fn run(input: &TemplateInput) -> IacReport {
         region: input.region.clone(),
         ..AuditOptions::default()
     };
-    audit_iac(&model, &opts, &input.file, None)
+    audit_iac(&model, &opts, &input.file)
 }
 
 /// Role → (codes, external-ID kind and values), the shape the differential test compares.
@@ -183,7 +185,7 @@ fn run_model(model: &lambda_trust_audit::IacModel, input: &TemplateInput) -> Iac
         region: input.region.clone(),
         ..AuditOptions::default()
     };
-    audit_iac(model, &opts, &input.file, None)
+    audit_iac(model, &opts, &input.file)
 }
 
 /// A partner role: `{name}` is the `RoleName` line (or none), `{extra}` more resources.
@@ -509,4 +511,11 @@ fn a_nested_stack_makes_the_roles_it_may_reach_unproved() {
     );
     let report = inline(&text).expect("read");
     assert!(role_codes(&report)["Passed"].contains(&"beyond-invoke"));
+}
+
+/// The template's audit as `audit --iac` makes it, without organization policies: the roles
+/// proved, then judged as a template's.
+fn audit_iac(model: &lambda_trust_audit::IacModel, opts: &AuditOptions, file: &str) -> IacReport {
+    let proved = audit_account(&model.iam, opts, 0);
+    audit_iac_proved(model, opts, file, None, proved)
 }

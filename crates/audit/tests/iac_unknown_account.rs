@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use lambda_trust_audit::{
-    audit_iac, read_plan, read_template, AuditFinding, AuditOptions, IacReport, PlanInput,
-    TemplateInput,
+    audit_account, audit_iac_proved, read_plan, read_template, AuditFinding, AuditOptions,
+    IacReport, PlanInput, TemplateInput,
 };
 
 const GENESYS: &str = "765628985471";
@@ -46,7 +46,7 @@ fn template(account_id: Option<&str>) -> IacReport {
         ..TemplateInput::default()
     };
     let model = read_template(&input).expect("template reads");
-    audit_iac(&model, &opts(), &input.file, None)
+    audit_iac(&model, &opts(), &input.file)
 }
 
 fn opts() -> AuditOptions {
@@ -137,7 +137,7 @@ fn a_plan_without_account_id_is_not_a_block() {
         region: Some("eu-west-1".into()),
     };
     let model = read_plan(&input).expect("plan reads");
-    let report = audit_iac(&model, &opts(), &input.file, None);
+    let report = audit_iac(&model, &opts(), &input.file);
     let found = findings(&report);
     assert!(
         !codes(&report).contains(&"cross-account-permission-missing"),
@@ -149,4 +149,11 @@ fn a_plan_without_account_id_is_not_a_block() {
             .any(|f| f.code.to_string() == "path-not-read" && f.message.contains("--account-id")),
         "{found:#?}"
     );
+}
+
+/// The template's audit as `audit --iac` makes it, without organization policies: the roles
+/// proved, then judged as a template's.
+fn audit_iac(model: &lambda_trust_audit::IacModel, opts: &AuditOptions, file: &str) -> IacReport {
+    let proved = audit_account(&model.iam, opts, 0);
+    audit_iac_proved(model, opts, file, None, proved)
 }

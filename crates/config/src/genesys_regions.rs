@@ -101,21 +101,14 @@ fn login_url_for(api_url: &str) -> String {
 /// The resolved Genesys Cloud endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
-    /// The region name, when the endpoints came from one (not from `GENESYSCLOUD_API_REGION`).
+    /// The organization's region, as the same-region check uses it: the one the endpoints
+    /// came from, else (an explicit API URL, `GENESYSCLOUD_API_REGION`) the configured
+    /// `[genesys].region`; `None` when neither is known, and the check is then said not made.
     pub region: Option<String>,
     /// Platform API base URL, without a trailing `/`.
     pub api_url: String,
     /// Login base URL (the token endpoint is `{login_url}/oauth/token`), without a trailing `/`.
     pub login_url: String,
-}
-
-impl Endpoints {
-    /// The organization's region the same-region check uses: the one the endpoints came from,
-    /// else (an explicit API URL) the configured `[genesys].region`; `None` when neither is
-    /// known, and the check is then said not made.
-    pub fn region_to_check(&self, config_region: Option<&str>) -> Option<String> {
-        (self.region.clone()).or_else(|| set(config_region).map(str::to_owned))
-    }
 }
 
 /// A variable or setting with a non-blank value, trimmed.
@@ -171,7 +164,7 @@ pub fn resolve(
             });
         }
         return Ok(Endpoints {
-            region: None,
+            region: set(config_region).map(str::to_owned),
             api_url: api_url.to_string(),
             login_url: login_url_for(api_url),
         });
@@ -244,17 +237,12 @@ mod tests {
     #[test]
     fn an_explicit_url_keeps_the_configured_region_for_the_check() {
         let ends = resolve(Some("eu-west-1"), None, Some("http://127.0.0.1:9")).unwrap();
-        assert_eq!(ends.region, None);
-        assert_eq!(
-            ends.region_to_check(Some("eu-west-1")).as_deref(),
-            Some("eu-west-1")
-        );
+        assert_eq!(ends.api_url, "http://127.0.0.1:9");
+        assert_eq!(ends.region.as_deref(), Some("eu-west-1"));
         let named = resolve(Some("eu-west-1"), Some("us-east-1"), None).unwrap();
-        assert_eq!(
-            named.region_to_check(Some("eu-west-1")).as_deref(),
-            Some("us-east-1")
-        );
-        assert_eq!(ends.region_to_check(None), None);
+        assert_eq!(named.region.as_deref(), Some("us-east-1"));
+        let unnamed = resolve(None, None, Some("http://127.0.0.1:9")).unwrap();
+        assert_eq!(unnamed.region, None);
     }
 
     #[test]
@@ -314,7 +302,8 @@ mod tests {
         assert_eq!(
             e,
             Endpoints {
-                region: None,
+                // The organization's region for the same-region check: the configured one.
+                region: Some("eu-west-1".into()),
                 api_url: "http://127.0.0.1:9".into(),
                 login_url: "http://127.0.0.1:9".into(),
             }

@@ -308,7 +308,7 @@ mod tests {
     #[test]
     fn the_written_text_parses_back_to_the_answers() {
         let text = init_text(&answers());
-        let loaded = crate::load::parse_str(&text, "init").unwrap();
+        let loaded = crate::load::parse_str(&text, "init", None).unwrap();
         let c = loaded.config;
         assert_eq!(c.trust.external_id, answers().external_id);
         assert_eq!(c.trust.partner, Some(Partner::GenesysCloud));
@@ -336,7 +336,7 @@ mod tests {
     fn values_are_quoted_so_no_answer_can_inject_toml() {
         let mut a = answers();
         a.role_name = "x\"\n[evil]".into();
-        let err = crate::load::parse_str(&init_text(&a), "init").unwrap_err();
+        let err = crate::load::parse_str(&init_text(&a), "init", None).unwrap_err();
         assert!(err.to_string().contains("role.name"), "{err}");
     }
 

@@ -23,9 +23,7 @@
 
 // Read: the config, its warnings and errors.
 pub use error::{ConfigError, Problem, Warning};
-pub use load::{
-    environment_names, parse_str, parse_str_env, parse_str_reading, ConfigFile, Loaded,
-};
+pub use load::{environment_names, parse_str, parse_str_reading, ConfigFile, Loaded};
 pub use model::{
     identity_digest, is_ours, AccountAccess, AwsConfig, Config, ManagedBy, Partner, PolicyConfig,
     RoleConfig, TargetConfig, TrustConfig, WatchEngine, CONFIG_TAG_KEY, DEFAULT_WATCH_SCHEDULE,

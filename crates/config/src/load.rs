@@ -54,9 +54,10 @@ fn read_file(path: &Path) -> std::io::Result<String> {
     std::fs::read_to_string(path)
 }
 
-/// Parses and validates config text; `source` names it in messages (usually the path).
-pub fn parse_str(text: &str, source: &str) -> Result<Loaded, ConfigError> {
-    parse_str_reading(text, source, &read_file)
+/// Parses and validates config text of the environment `env` (`None` for a text without
+/// environments, as [`ConfigFile::load`] chooses); `source` names it in messages (usually the path).
+pub fn parse_str(text: &str, source: &str, env: Option<&str>) -> Result<Loaded, ConfigError> {
+    parse_env(text, source, env, &read_file)
 }
 
 /// A config file, and the environment chosen in it (none: the file has no environments, or
@@ -116,11 +117,6 @@ pub fn environment_names(text: &str) -> Vec<String> {
         .and_then(|t| environments::split(t).ok())
         .map(|(_, envs)| envs.into_keys().collect())
         .unwrap_or_default()
-}
-
-/// [`parse_str`] of the environment `env` (`None` for a text without environments).
-pub fn parse_str_env(text: &str, source: &str, env: Option<&str>) -> Result<Loaded, ConfigError> {
-    parse_env(text, source, env, &read_file)
 }
 
 /// [`parse_str_reading`] of the environment `env` ([`load_env`]).

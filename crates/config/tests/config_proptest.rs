@@ -63,18 +63,18 @@ proptest! {
 
     #[test]
     fn arbitrary_text_never_panics(text in ".*") {
-        let _ = config::parse_str(&text, "fuzz.toml").map_err(|e| e.to_string());
+        let _ = config::parse_str(&text, "fuzz.toml", None).map_err(|e| e.to_string());
     }
 
     #[test]
     fn toml_shaped_text_never_panics(text in r#"(\[\[?[a-z]{0,8}\]\]?\n|[a-z_]{1,12} = ("[^"\n]{0,40}"|[0-9-]{1,8}|\{[^\n]{0,30}\})\n){0,12}"#) {
-        let _ = config::parse_str(&text, "fuzz.toml").map_err(|e| e.to_string());
+        let _ = config::parse_str(&text, "fuzz.toml", None).map_err(|e| e.to_string());
     }
 
     #[test]
     fn mutated_example_never_panics(mutations in prop::collection::vec(mutation(), 1..8)) {
         let text = apply(EXAMPLE, &mutations);
-        match config::parse_str(&text, "fuzz.toml") {
+        match config::parse_str(&text, "fuzz.toml", None) {
             // Whatever survives mutation must still satisfy the invariants later phases rely on.
             Ok(loaded) => {
                 prop_assert!(loaded.config.partner_account().len() == 12);
@@ -107,6 +107,6 @@ proptest! {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let _ = config::parse_str(&text, "fuzz.toml").map_err(|e| e.to_string());
+        let _ = config::parse_str(&text, "fuzz.toml", None).map_err(|e| e.to_string());
     }
 }

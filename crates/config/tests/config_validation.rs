@@ -39,7 +39,7 @@ fn replace(old: &str, new: &str) -> String {
 }
 
 fn invalid(text: &str) -> ConfigError {
-    match config::parse_str(text, "lambda-trust.toml") {
+    match config::parse_str(text, "lambda-trust.toml", None) {
         Ok(loaded) => panic!("expected an error, got {loaded:#?}\n--- input:\n{text}"),
         Err(e) => e,
     }
@@ -47,7 +47,7 @@ fn invalid(text: &str) -> ConfigError {
 
 #[test]
 fn base_is_valid() {
-    let loaded = config::parse_str(BASE, "lambda-trust.toml").unwrap();
+    let loaded = config::parse_str(BASE, "lambda-trust.toml", None).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     assert_eq!(loaded.config.trust.partner, Some(Partner::GenesysCloud));
 }
@@ -538,10 +538,10 @@ fn all_problems_are_reported_at_once() {
 fn qualifiers_that_are_accepted() {
     for q in ["live", "3", "*", "blue-green_2", "0abc"] {
         let text = replace(r#"qualifier = "live""#, &format!("qualifier = \"{q}\""));
-        config::parse_str(&text, "x").unwrap_or_else(|e| panic!("{q}: {e}"));
+        config::parse_str(&text, "x", None).unwrap_or_else(|e| panic!("{q}: {e}"));
     }
     let text = replace("function:lookup-customer\"", "function:lookup-customer:*\"");
-    config::parse_str(&text, "x").unwrap();
+    config::parse_str(&text, "x", None).unwrap();
 }
 
 #[test]
@@ -555,7 +555,7 @@ fn boundaries_that_are_accepted() {
             r#"permissions_boundary = "arn:aws:iam::111122223333:policy/Boundary""#,
             &format!("permissions_boundary = \"{b}\""),
         );
-        config::parse_str(&text, "x").unwrap_or_else(|e| panic!("{b}: {e}"));
+        config::parse_str(&text, "x", None).unwrap_or_else(|e| panic!("{b}: {e}"));
     }
 }
 
@@ -563,7 +563,7 @@ fn boundaries_that_are_accepted() {
 fn limits_that_are_accepted() {
     let ok = |old: &str, new: String| {
         let text = replace(old, &new);
-        config::parse_str(&text, "x").unwrap_or_else(|e| panic!("{new}: {e}"));
+        config::parse_str(&text, "x", None).unwrap_or_else(|e| panic!("{new}: {e}"));
     };
     ok(
         r#"name = "GenesysLambdaInvoker""#,
@@ -674,7 +674,7 @@ fn non_utf8_file_and_bom() {
 #[test]
 fn warnings() {
     let codes = |text: &str| -> Vec<&'static str> {
-        config::parse_str(text, "x")
+        config::parse_str(text, "x", None)
             .unwrap()
             .warnings
             .iter()
@@ -686,7 +686,7 @@ fn warnings() {
         r#"partner = "genesys-cloud-fedramp""#,
     );
     assert_eq!(codes(&fedramp), ["fedramp-account-unconfirmed"]);
-    let loaded = config::parse_str(&fedramp, "x").unwrap();
+    let loaded = config::parse_str(&fedramp, "x", None).unwrap();
     assert!(loaded.warnings[0].message.contains("325654371633"));
     assert!(loaded.warnings[0]
         .hint
@@ -730,7 +730,7 @@ fn warnings() {
 
 #[test]
 fn helpers() {
-    let c = config::parse_str(BASE, "x").unwrap().config;
+    let c = config::parse_str(BASE, "x", None).unwrap().config;
     assert_eq!(c.policy_name(), "GenesysLambdaInvoker-invoke");
     assert_eq!(c.partner_account(), "765628985471");
     assert_eq!(c.partner_principal(), "arn:aws:iam::765628985471:root");
@@ -751,7 +751,7 @@ name = "R"
 [[targets]]
 function = "arn:aws:lambda:us-east-2:111122223333:function:f"
 "#;
-    let c = config::parse_str(minimal, "x").unwrap().config;
+    let c = config::parse_str(minimal, "x", None).unwrap().config;
     assert_eq!(c.policy_name(), "R-invoke");
     assert_eq!(c.partner_principal(), "arn:aws:iam::325654371633:root");
     assert_eq!(c.role_path(), "/");
@@ -761,7 +761,7 @@ function = "arn:aws:lambda:us-east-2:111122223333:function:f"
         r#"partner = "genesys-cloud-fedramp""#,
         r#"account_id = "123456789012""#,
     );
-    let c = config::parse_str(&own, "x").unwrap().config;
+    let c = config::parse_str(&own, "x", None).unwrap().config;
     assert_eq!(c.partner_principal(), "arn:aws:iam::123456789012:root");
 }
 

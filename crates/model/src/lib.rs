@@ -23,8 +23,8 @@
 //! - **AWS Config as a source**: [`policies_from_items`] (a function item's policy, fresh or
 //!   left to `lambda:GetPolicy`).
 //! - **Schemas** (with the `schemars` feature): the pieces of the JSON Schemas the outputs
-//!   share, in `common.schema.json` (`SCHEMA_COMMON_FILE`); a field's
-//!   `#[schemars(schema_with = "…")]` names one (`schema_one`, `schema_list`, …).
+//!   share, in `common.schema.json`; a field's `#[schemars(schema_with = "…")]` names one
+//!   (`schema_one`, `schema_list`, …).
 //!
 //! It depends on the `iam`, `config` and `verdict` crates, and on no runtime, SDK or HTTP client.
 
@@ -54,14 +54,14 @@ pub use path::{
     PathCode, PathSources, PolicyRead, PolicyReads, TargetClaims,
 };
 pub use render::{
-    render, render_invoke, resolve_targets, role_arn, RenderContext, RenderError, Rendered,
-    ResolvedTarget, Template, Templates,
+    render, render_invoke, resolve_targets, RenderContext, RenderError, Rendered, ResolvedTarget,
+    Template, Templates,
 };
 #[cfg(feature = "schemars")]
 pub use schema_refs::{
     list as schema_list, non_empty_list as schema_non_empty_list, one as schema_one,
     or_null as schema_or_null, schema_version, AccountId as SchemaAccountId,
-    Document as SchemaDocument, SchemaVersion, COMMON_FILE as SCHEMA_COMMON_FILE,
+    Document as SchemaDocument, SchemaVersion,
 };
 pub use security_hub::{
     plan_import, product_arn, HubCounts, ImportPlan, Listed as ListedFinding, OrgWatchGenerator,

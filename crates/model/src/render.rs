@@ -420,11 +420,9 @@ fn granted_arns(function_arn: &str, qualifier: Option<&str>) -> Vec<String> {
     }
 }
 
-/// The partition of the role and its policies: that of the region the AWS clients talk to
-/// (the context's, else `[aws].region`), else that of the first target, else `aws`.
 /// The role's ARN as the config and `ctx`'s account name it (`None` without an account):
 /// what the Genesys Cloud side's credential holds, known before AWS is read.
-pub fn role_arn(
+pub(crate) fn role_arn(
     config: &Config,
     ctx: &RenderContext,
     targets: &[ResolvedTarget],
@@ -435,6 +433,8 @@ pub fn role_arn(
     Some(Arn::iam(&partition, account, &resource).to_string())
 }
 
+/// The partition of the role and its policies: that of the region the AWS clients talk to
+/// (the context's, else `[aws].region`), else that of the first target, else `aws`.
 pub(crate) fn role_partition(
     config: &Config,
     ctx: &RenderContext,

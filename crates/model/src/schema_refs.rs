@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
 /// The file the shared definitions are in, under `docs/schemas/`.
-pub const COMMON_FILE: &str = "common.schema.json";
+pub(crate) const COMMON_FILE: &str = "common.schema.json";
 
 /// Declares a shape that is no Rust type of its own (the field is a `u32`, a `String`, a
 /// `serde_json::Value`): its name in the common schema and its schema.

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 const EXAMPLE: &str = include_str!("../../../examples/lambda-trust.toml");
 
 fn example() -> Config {
-    config::parse_str(EXAMPLE, "examples/lambda-trust.toml")
+    config::parse_str(EXAMPLE, "examples/lambda-trust.toml", None)
         .unwrap()
         .config
 }
@@ -23,7 +23,7 @@ external_id = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"
 name = "R"
 {targets}"#
     );
-    config::parse_str(&text, "x").unwrap().config
+    config::parse_str(&text, "x", None).unwrap().config
 }
 
 fn ctx(account: Option<&str>, region: Option<&str>) -> RenderContext {
@@ -280,7 +280,7 @@ fn injection_is_rejected_by_validation() {
         "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10",
         &NASTY.replace('\\', "\\\\").replace('"', "\\\""),
     );
-    let err = config::parse_str(&text, "x").unwrap_err();
+    let err = config::parse_str(&text, "x", None).unwrap_err();
     assert!(err.to_string().contains("trust.external_id: "), "{err}");
 }
 

@@ -431,7 +431,7 @@ aws.account_id = "111111111111"
         let text = format!("{BASE}\n[environments.prod]\n{prod}");
         let loaded: Vec<_> = ["dev", "prod"]
             .iter()
-            .map(|env| lambda_trust_config::parse_str_env(&text, "t.toml", Some(env)).unwrap())
+            .map(|env| lambda_trust_config::parse_str(&text, "t.toml", Some(env)).unwrap())
             .collect();
         let rendered: Vec<Result<Rendered, String>> = (loaded.iter())
             .map(|l| {

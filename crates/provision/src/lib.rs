@@ -108,7 +108,7 @@ pub use prove::{
     from_config as sides_from_config, load_files, organization as prove_organization, FileInput,
     OrgProof, Proof, Sides,
 };
-pub use simulate::{run as simulate, OrgSimulation, SimulateError, SimulateInput, SimulateOutcome};
+pub use simulate::{run as simulate, SimulateError, SimulateInput, SimulateOutcome};
 pub use verify::{
     verdict as verify_verdict, verification, Check, CheckId, Subject, Tally, Verification,
     VerifyRead,

@@ -140,11 +140,12 @@ pub fn from_config(
         None => role_account(config, rendered)
             .map(|a| Arn::iam(&rendered.partition, &a, &resource).to_string()),
     };
-    let mut spec = InvokeSpec::from(rendered.function_arns.clone());
     // Without a known account the role is a placeholder: its keys stay free.
-    if let Ok(role) = &known {
-        spec = spec.for_role(role.clone(), config.aws.region.clone());
-    }
+    let spec = InvokeSpec {
+        targets: rendered.function_arns.clone(),
+        role_arn: known.as_ref().ok().cloned(),
+        region: known.is_ok().then(|| config.aws.region.clone()).flatten(),
+    };
     let (role_arn, account) = match known {
         Ok(role) => (role, RoleAccount::Given),
         Err(reason) => (role_arn(config, rendered), RoleAccount::StandIn { reason }),

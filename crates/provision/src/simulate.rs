@@ -13,11 +13,9 @@ use schemars::{json_schema, Schema, SchemaGenerator};
 use serde::Serialize;
 
 use lambda_trust_iam::{
-    decode_document, evaluate, simulate_organization, Decision, EvalInput, LabeledPolicy, Policy,
-    PolicyError, Request, StatementRef,
+    decode_document, evaluate, simulate_organization, Decision, EvalInput, LabeledPolicy,
+    OrgSimulation, Policy, PolicyError, Request, StatementRef,
 };
-
-pub use lambda_trust_iam::OrgSimulation;
 
 /// What the user asked to simulate, as typed.
 #[derive(Debug, Clone, Default, PartialEq)]

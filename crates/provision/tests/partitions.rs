@@ -23,7 +23,9 @@ function = "arn:{partition}:lambda:{region}:{ACCOUNT}:function:lookup-customer"
 function = "lookup-order"
 "#
     );
-    config::parse_str(&text, "partition.toml").unwrap().config
+    config::parse_str(&text, "partition.toml", None)
+        .unwrap()
+        .config
 }
 
 fn empty_observed(partition: &str) -> Observed {

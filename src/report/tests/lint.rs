@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 const EXAMPLE: &str = include_str!("../../../examples/lambda-trust.toml");
 fn loaded() -> Loaded {
-    lambda_trust_config::parse_str(EXAMPLE, "examples/lambda-trust.toml").unwrap()
+    lambda_trust_config::parse_str(EXAMPLE, "examples/lambda-trust.toml", None).unwrap()
 }
 
 fn codes(findings: &[LintFinding]) -> Vec<String> {
@@ -42,7 +42,7 @@ fn lint_includes_config_warnings_and_target_notices() {
             "function:lookup-customer",
             "function:lookup-customer\"\n[[targets]]\nfunction = \"arn:aws:lambda:us-east-1:999988887777:function:elsewhere",
         );
-    let l = lambda_trust_config::parse_str(&text, "x").unwrap();
+    let l = lambda_trust_config::parse_str(&text, "x", None).unwrap();
     let r = lambda_trust_model::render(&l.config, &RenderContext::default(), &Templates::builtin())
         .unwrap();
     let report = lambda_trust_provision::lint(&l, &r, false);

@@ -163,7 +163,7 @@ fn defective(a: &ObservedAction) -> bool {
     !lambda_trust_config::response_defects(
         &response.success_template,
         &response.translation_map_defaults,
-        &a.def.contract.output.success_schema,
+        &a.def.contract.success_schema,
     )
     .is_empty()
 }
@@ -194,7 +194,7 @@ pub(crate) fn as_config(a: &ObservedAction, stem: &str) -> DataActionConfig {
 /// Why the config cannot express `a` exactly (apart from the function), if it cannot: the
 /// rules of one action, on `a` as the config would hold it.
 fn inexpressible(a: &ObservedAction) -> Option<LeftOutWhy> {
-    let schema = &a.def.contract.output.success_schema;
+    let schema = &a.def.contract.success_schema;
     // Latent defects (`.1`) are Genesys Cloud's to run: the action is imported exactly, and the
     // written config says them as warnings.
     let (problems, _) = action_rules("", &a.def.name, &as_config(a, "action"), schema);

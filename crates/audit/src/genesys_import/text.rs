@@ -123,11 +123,11 @@ pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRol
             config.push_str(&action_text(a, &category, &stem, "[[targets.actions]]"));
             contracts.insert(
                 format!("contracts/{stem}.in.json"),
-                pretty(&a.def.contract.input.input_schema),
+                pretty(&a.def.contract.input_schema),
             );
             contracts.insert(
                 format!("contracts/{stem}.out.json"),
-                pretty(&a.def.contract.output.success_schema),
+                pretty(&a.def.contract.success_schema),
             );
         }
     }
@@ -140,11 +140,11 @@ pub fn import_files(h: &ImportHeader, import: &Import, role: Option<&ImportedRol
         ));
         contracts.insert(
             format!("contracts/{stem}.in.json"),
-            pretty(&a.def.contract.input.input_schema),
+            pretty(&a.def.contract.input_schema),
         );
         contracts.insert(
             format!("contracts/{stem}.out.json"),
-            pretty(&a.def.contract.output.success_schema),
+            pretty(&a.def.contract.success_schema),
         );
     }
     config.push_str(&left_out_text(import));

@@ -24,7 +24,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::account::{AccountIam, AuditOptions};
-use crate::audit::{audit_account, judge_path};
+use crate::audit::judge_path;
 use crate::findings::{Code, Finding};
 use crate::path::AuditPath;
 use crate::report::{AccountReport, IdKind, RoleReport};
@@ -295,22 +295,12 @@ impl lambda_trust_verdict::Judged for IacReport {
         }
     }
 }
-/// Audits a template's model: `lambda_trust_audit` on the widened documents, then each role whose
-/// documents held an unknown value gets the weaker claim, naming the values; then the whole
-/// path of each role over the function policies its Lambda permissions make, with the
-/// organization policies given (`--org-policies`; `None`: not given, said once).
-pub fn audit(
-    model: &IacModel,
-    opts: &AuditOptions,
-    source_file: &str,
-    orgs: Option<OrgPolicies>,
-) -> IacReport {
-    let report = audit_account(&model.iam, opts, 0);
-    audit_proved(model, opts, source_file, orgs, report)
-}
-
-/// [`audit()`] with the roles already proved: `report` is `lambda_trust_audit`'s report of `model.iam`
-/// (the live command proves the roles on every core: `app::prove_roles::prove_roles`).
+/// Audits a template's model: `report` is `lambda_trust_audit`'s report of `model.iam`, the
+/// widened documents proved (`audit_account`; the live command proves the roles on every core:
+/// `app::prove_roles::prove_roles`). Each role whose documents held an unknown value gets the
+/// weaker claim, naming the values; then the whole path of each role over the function
+/// policies its Lambda permissions make, with the organization policies given
+/// (`--org-policies`; `None`: not given, said once).
 pub fn audit_proved(
     model: &IacModel,
     opts: &AuditOptions,

@@ -10,7 +10,7 @@
 //!
 //! Part of the auditor's `iac`. A permission whose function cannot be settled before deployment (a
 //! `!GetAtt` of a function without a fixed name, an unknown variable) may be on any function:
-//! it is recorded, and `lambda_trust_audit::iac::audit` then reads no function policy as known ("not read",
+//! it is recorded, and `lambda_trust_audit::audit_iac_proved` then reads no function policy as known ("not read",
 //! never clean). A statement holding another unknown value is widened as every document is
 //! (`widen`): it lets in at least whoever the real one does.
 

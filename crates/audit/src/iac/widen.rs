@@ -7,7 +7,7 @@
 //! `NotResource` becomes the `*` of its positive form, and a condition key with an unknown
 //! key or value is dropped (fewer conditions, more requests); a Deny holding a marker is
 //! dropped (a Deny only ever narrows). The audit of the widened documents is therefore sound
-//! for every value, and `lambda_trust_audit::iac::audit` reports it as the weaker claim.
+//! for every value, and `lambda_trust_audit::audit_iac_proved` reports it as the weaker claim.
 
 use serde_json::{json, Map, Value};
 

@@ -109,15 +109,6 @@ impl From<Vec<String>> for InvokeSpec {
     }
 }
 
-impl InvokeSpec {
-    /// The same spec for a known role (in `region`, when known).
-    pub fn for_role(mut self, role_arn: impl Into<String>, region: Option<String>) -> Self {
-        self.role_arn = Some(role_arn.into());
-        self.region = region;
-        self
-    }
-}
-
 /// Proves `trust-only-partner-with-external-id` and `trust-partner-allowed` for the trust policy
 /// of `role_arn`.
 pub fn prove_trust(

@@ -97,30 +97,58 @@ pub struct ResponseConfig {
     pub translation_map_defaults: BTreeMap<String, String>,
 }
 
-/// Genesys's `ActionContractInput`: the input and success schemas.
+/// Genesys's `ActionContractInput`: the input and success schemas (on the wire, each in its
+/// own object: `{"input": {"inputSchema": …}, "output": {"successSchema": …}}`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "ContractWire", into = "ContractWire")]
 pub struct ActionContract {
-    /// The input contract.
-    pub input: ContractInput,
-    /// The output contract.
-    pub output: ContractOutput,
-}
-
-/// Genesys's `ActionContractInput.input`: the input schema.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContractInput {
-    /// The JSON Schema of the action's input.
+    /// The JSON Schema of the action's input (`input.inputSchema`).
     pub input_schema: Value,
+    /// The JSON Schema of the action's successful output (`output.successSchema`).
+    pub success_schema: Value,
 }
 
-/// Genesys's `ActionContractInput.output`: the success schema.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// [`ActionContract`] as Genesys Cloud writes it.
+#[derive(Clone, Default, Serialize, Deserialize)]
+struct ContractWire {
+    input: ContractInput,
+    output: ContractOutput,
+}
+
+/// `ActionContractInput.input`.
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ContractOutput {
-    /// The JSON Schema of the action's successful output.
-    pub success_schema: Value,
+struct ContractInput {
+    input_schema: Value,
+}
+
+/// `ActionContractInput.output`.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ContractOutput {
+    success_schema: Value,
+}
+
+impl From<ContractWire> for ActionContract {
+    fn from(w: ContractWire) -> ActionContract {
+        ActionContract {
+            input_schema: w.input.input_schema,
+            success_schema: w.output.success_schema,
+        }
+    }
+}
+
+impl From<ActionContract> for ContractWire {
+    fn from(c: ActionContract) -> ContractWire {
+        ContractWire {
+            input: ContractInput {
+                input_schema: c.input_schema,
+            },
+            output: ContractOutput {
+                success_schema: c.success_schema,
+            },
+        }
+    }
 }
 
 impl ActionDef {
@@ -150,11 +178,6 @@ impl ActionDef {
         });
         merge(&mut body, to_value(self));
         body
-    }
-
-    /// The config as an update writes it (`config` of `UpdateActionInput`).
-    pub fn config_body(&self) -> Value {
-        self.body()["config"].take()
     }
 
     /// The action as one flat document for diffs: name, category, then the config's and the
@@ -281,12 +304,8 @@ mod tests {
                 timeout_seconds: Some(12),
             },
             contract: ActionContract {
-                input: ContractInput {
-                    input_schema: json!({"type": "object", "properties": {"id": {"type": "string"}}}),
-                },
-                output: ContractOutput {
-                    success_schema: json!({"type": "object"}),
-                },
+                input_schema: json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+                success_schema: json!({"type": "object"}),
             },
         }
     }
@@ -305,8 +324,8 @@ mod tests {
         }));
         let contract = |secure| {
             digest(&json!({
-                "inputSchema": k.input.input_schema,
-                "successSchema": k.output.success_schema,
+                "inputSchema": k.input_schema,
+                "successSchema": k.success_schema,
                 "secure": secure,
             }))
         };
@@ -350,12 +369,11 @@ mod tests {
                 "timeoutSeconds": c.timeout_seconds,
             },
             "contract": {
-                "input": {"inputSchema": d.contract.input.input_schema},
-                "output": {"successSchema": d.contract.output.success_schema},
+                "input": {"inputSchema": d.contract.input_schema},
+                "output": {"successSchema": d.contract.success_schema},
             },
         });
         assert_eq!(d.body(), previous);
-        assert_eq!(d.config_body(), previous["config"]);
     }
 
     /// The diff document keeps its fields and their order.
@@ -381,7 +399,7 @@ mod tests {
                 "successSchema"
             ]
         );
-        assert_eq!(doc["inputSchema"], def().contract.input.input_schema);
+        assert_eq!(doc["inputSchema"], def().contract.input_schema);
     }
 
     #[test]
@@ -450,7 +468,7 @@ mod tests {
     #[test]
     fn contract_differences_name_the_fields() {
         let mut other = def();
-        other.contract.output.success_schema = json!({"type": "string"});
+        other.contract.success_schema = json!({"type": "string"});
         assert_eq!(def().contract_differences(&other), ["successSchema"]);
         assert!(def().contract_differences(&def()).is_empty());
     }

@@ -7,10 +7,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::action::{
-    ActionConfig, ActionContract, ActionDef, ContractInput, ContractOutput, RequestConfig,
-    ResponseConfig,
-};
+use super::action::{ActionConfig, ActionContract, ActionDef, RequestConfig, ResponseConfig};
+use crate::render::{resolve_targets, role_arn, RenderContext};
 use crate::state::Desired;
 use lambda_trust_config::{
     action_name, open_schema, Loaded, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,
@@ -125,9 +123,18 @@ impl DesiredGenesys {
         DesiredGenesys::of(loaded, role_arn, &aws.targets)
     }
 
-    /// [`DesiredGenesys::new`] from the role's ARN and the resolved targets alone: what the
-    /// config and the account give before AWS is read (`check` reads the org meanwhile).
-    pub fn of(
+    /// What the config and `ctx` (the account, the clients' region) give before AWS is read
+    /// (`check` reads the org meanwhile): `None` while they do not name the role and its
+    /// targets yet (then the Genesys side is read after AWS); `Some(None)` without
+    /// `[genesys]`.
+    pub fn before_aws(loaded: &Loaded, ctx: &RenderContext) -> Option<Option<DesiredGenesys>> {
+        let targets = resolve_targets(&loaded.config, ctx).ok()?;
+        let role = role_arn(&loaded.config, ctx, &targets)?;
+        Some(DesiredGenesys::of(loaded, role, &targets))
+    }
+
+    /// [`DesiredGenesys::new`] from the role's ARN and the resolved targets alone.
+    pub(crate) fn of(
         loaded: &Loaded,
         role_arn: String,
         targets: &[crate::render::ResolvedTarget],
@@ -238,12 +245,8 @@ fn desired_action(
                 timeout_seconds,
             },
             contract: ActionContract {
-                input: ContractInput {
-                    input_schema: schema(&a.input_schema),
-                },
-                output: ContractOutput {
-                    success_schema: schema(&a.output_schema),
-                },
+                input_schema: schema(&a.input_schema),
+                success_schema: schema(&a.output_schema),
             },
         },
         expect: a.expect.map(|e| e.0),

@@ -215,34 +215,16 @@ pub(crate) fn aws_from_desired(origin: Origin, desired: &Desired, region: &str) 
     }
 }
 
-/// Why the live state cannot be exported as it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NotExportable {
-    /// The role does not exist: there is nothing live to adopt.
-    NoRole(String),
-}
-
-impl std::fmt::Display for NotExportable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NotExportable::NoRole(name) => write!(
-                f,
-                "the role {name} does not exist, so there is nothing live to export"
-            ),
-        }
-    }
-}
-
 /// The AWS half as it is live: the role, lambda-trust's invoke policies attached to it and the
 /// statements it holds on cross-account functions, as read (`desired` names which are ours).
+/// `None`: the role does not exist, so there is nothing live to export.
 pub fn aws_from_live(
     origin: Origin,
     desired: &Desired,
     observed: &Observed,
     region: &str,
-) -> Result<Export, NotExportable> {
-    let live =
-        (observed.role.as_ref()).ok_or_else(|| NotExportable::NoRole(desired.role.name.clone()))?;
+) -> Option<Export> {
+    let live = observed.role.as_ref()?;
     let mut e = aws_from_desired(origin, desired, region);
     e.account_id = observed.account_id.clone();
     e.role = Role {
@@ -281,7 +263,7 @@ pub fn aws_from_live(
             })
         })
         .collect();
-    Ok(e)
+    Some(e)
 }
 
 /// The Genesys Cloud half: as it is live (IDs included; the credential's role ARN, which

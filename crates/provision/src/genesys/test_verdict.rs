@@ -40,7 +40,7 @@ pub fn test_verdict(d: &DesiredAction, run: &TestRun) -> (bool, String) {
     let mut problems = error_payload(&output, secure);
     if problems.is_empty() {
         problems.extend(contract_problems(
-            &d.def.contract.output.success_schema,
+            &d.def.contract.success_schema,
             &output,
             secure,
         ));

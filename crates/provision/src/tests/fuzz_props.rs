@@ -55,7 +55,8 @@ fn rendered() -> lambda_trust_model::Rendered {
          [[targets]]\nfunction = \"lookup-customer\"\n[[targets]]\nfunction = \"lookup-order\"\n\
          qualifier = \"live\"\n"
     );
-    let loaded = lambda_trust_config::parse_str(&text, "fuzz.toml").expect("base config is valid");
+    let loaded =
+        lambda_trust_config::parse_str(&text, "fuzz.toml", None).expect("base config is valid");
     let ctx = RenderContext {
         account_id: Some(ACCOUNT.into()),
         default_region: None,
@@ -636,7 +637,7 @@ proptest! {
     /// invariants (so `lint` and the live commands agree on what is valid).
     #[test]
     fn valid_configs_render_cleanly((text, account) in config_toml()) {
-        let Ok(loaded) = lambda_trust_config::parse_str(&text, "fuzz.toml") else { return Ok(()) };
+        let Ok(loaded) = lambda_trust_config::parse_str(&text, "fuzz.toml", None) else { return Ok(()) };
         let ctx = RenderContext {
             account_id: Some(account.clone().unwrap_or_else(|| ACCOUNT.to_string())),
             default_region: None,

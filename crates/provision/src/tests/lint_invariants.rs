@@ -17,7 +17,7 @@ const F1: &str = "arn:aws:lambda:us-east-1:111122223333:function:lookup-customer
 const F2: &str = "arn:aws:lambda:eu-west-1:111122223333:function:lookup-order:live";
 
 fn loaded() -> Loaded {
-    config::parse_str(EXAMPLE, "examples/lambda-trust.toml").unwrap()
+    config::parse_str(EXAMPLE, "examples/lambda-trust.toml", None).unwrap()
 }
 
 fn codes(findings: &[LintFinding]) -> Vec<&'static str> {
@@ -590,7 +590,7 @@ fn broken_custom_templates_stay_errors_with_allow_weaker() {
 #[test]
 fn no_targets_is_a_warning_not_an_error() {
     let text = EXAMPLE.split("# One [[targets]]").next().unwrap();
-    let l = config::parse_str(text, "x").unwrap();
+    let l = config::parse_str(text, "x", None).unwrap();
     let r = lambda_trust_model::render(&l.config, &RenderContext::default(), &Templates::builtin())
         .unwrap();
     assert!(r.function_arns.is_empty());

@@ -1135,7 +1135,11 @@ fn invoke_counterexample_names_the_role_and_its_account() {
         "p",
         doc(vec![allow(inv(), json!("arn:aws:lambda:*:*:function:*"))]),
     )];
-    let spec = InvokeSpec::from(vec![target.to_owned()]).for_role(role, Some("eu-west-1".into()));
+    let spec = InvokeSpec {
+        targets: vec![target.to_owned()],
+        role_arn: Some(role.into()),
+        region: Some("eu-west-1".into()),
+    };
     let r = prove_invoke(&identity, None, &spec, BUDGET);
     let c = r[0].counterexample.as_ref().expect("a counterexample");
     assert_eq!(c.principal, role);

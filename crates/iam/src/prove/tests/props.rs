@@ -494,7 +494,8 @@ proptest! {
     ) {
         let mut spec = InvokeSpec::from(targets.iter().map(|t| targets_pool()[*t].clone()).collect::<Vec<_>>());
         if named {
-            spec = spec.for_role(ROLE_ARN, Some("us-east-1".to_owned()));
+            spec.role_arn = Some(ROLE_ARN.to_owned());
+            spec.region = Some("us-east-1".to_owned());
         }
         let principal = if named { ROLE_ARN } else { "the-role" };
         let mut identity: Vec<LabeledPolicy> = policies.iter().enumerate().map(|(i, s)| LabeledPolicy::new(format!("p{i}"), invoke_doc(s))).collect();

@@ -253,7 +253,7 @@ proptest! {
         let policy = doc(stmts);
         let identity = vec![LabeledPolicy::new("invoke", policy.clone())];
         let target = format!("arn:{partition}:lambda:{region}:{OWN}:function:lookup");
-        let spec = InvokeSpec::from(vec![target]).for_role(role_arn(partition), Some(region.to_owned()));
+        let spec = InvokeSpec { targets: vec![target], role_arn: Some(role_arn(partition)), region: Some(region.to_owned()) };
         for r in prove_invoke(&identity, None, &spec, BUDGET) {
             prop_assert!(r.verdict != Verdict::Unknown || !r.reason.contains("internal"), "{r:?}");
             if let (Some(c), Property::InvokeOnlyTargets) = (&r.counterexample, r.property) {
@@ -280,8 +280,11 @@ fn invoke(statements: Vec<Value>, partition: &str, region: &str) -> (Vec<Propert
     let policy = doc(statements);
     let identity = vec![LabeledPolicy::new("invoke", policy.clone())];
     let target = format!("arn:{partition}:lambda:{region}:{OWN}:function:lookup");
-    let spec =
-        InvokeSpec::from(vec![target]).for_role(role_arn(partition), Some(region.to_owned()));
+    let spec = InvokeSpec {
+        targets: vec![target],
+        role_arn: Some(role_arn(partition)),
+        region: Some(region.to_owned()),
+    };
     (prove_invoke(&identity, None, &spec, BUDGET), policy)
 }
 

@@ -335,7 +335,7 @@ pub enum ActionRef {
 }
 
 /// An action superseded earlier that a published flow still calls: kept, reported.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schemars", schemars(inline, deny_unknown_fields))]
 pub struct KeptAction {
@@ -462,17 +462,23 @@ impl GenesysPlan {
     }
 
     /// Refuses (unless `force`) a plan that deletes an action a published flow calls, or
-    /// whose callers are unknown: deleting it would break the flow in production.
+    /// whose callers are unknown: deleting it would break the flow in production. Each is said
+    /// as a kept action would be.
     pub(crate) fn refuse_in_use(&self, force: bool) -> Result<(), GenesysPlanError> {
-        let in_use: Vec<InUse> = self
+        let in_use: Vec<KeptAction> = self
             .ops
             .iter()
             .filter_map(|op| match op {
                 GenesysOp::DeleteAction {
-                    id, name, flows, ..
-                } if flows.as_ref().is_none_or(|f| !f.is_empty()) => Some(InUse {
+                    id,
+                    name,
+                    function_arn,
+                    flows,
+                    ..
+                } if flows.as_ref().is_none_or(|f| !f.is_empty()) => Some(KeptAction {
                     id: id.clone(),
                     name: name.clone(),
+                    function_arn: function_arn.clone(),
                     flows: flows.clone(),
                 }),
                 _ => None,
@@ -517,7 +523,7 @@ pub(crate) fn response_defects(def: &ActionDef) -> Vec<lambda_trust_config::Resp
     lambda_trust_config::response_defects(
         &response.success_template,
         &response.translation_map_defaults,
-        &def.contract.output.success_schema,
+        &def.contract.success_schema,
     )
 }
 
@@ -527,15 +533,8 @@ fn defective_text(found: &[(String, lambda_trust_config::ResponseDefect)]) -> St
         .collect()
 }
 
-/// An action a flow calls (or may call: `flows` is `None` when unknown).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InUse {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) flows: Option<Vec<Flow>>,
-}
-
-fn in_use_text(v: &[InUse]) -> String {
+/// The actions a flow calls (or may call: `flows` is `None` when unknown).
+fn in_use_text(v: &[KeptAction]) -> String {
     v.iter()
         .map(|u| {
             let flows = match &u.flows {
@@ -603,7 +602,7 @@ pub enum GenesysPlanError {
     /// Data actions a published Architect flow calls would be deleted (`--force` deletes them
     /// anyway).
     #[error("refusing to delete data actions that published Architect flows call (deleting them breaks those flows):{}", in_use_text(.0))]
-    InUse(Vec<InUse>),
+    InUse(Vec<KeptAction>),
     /// Data actions the plan would write new (or change) with a defect in their response: every
     /// run that reaches it would fail.
     #[error("refusing to write data actions whose response fails every run that reaches the defect (Genesys Cloud accepts them); refused before any write:{}", defective_text(.0))]

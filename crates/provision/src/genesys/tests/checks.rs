@@ -94,7 +94,7 @@ fn a_test_run_passes_only_with_an_answer_the_contract_and_expect_accept() {
     use crate::genesys::test_verdict::{test_verdict, TestRun};
     let mut d = action(0, "Validate card", F1);
     d.def.config.timeout_seconds = Some(5);
-    d.def.contract.output.success_schema = json!({"$schema": "http://json-schema.org/draft-04/schema#",
+    d.def.contract.success_schema = json!({"$schema": "http://json-schema.org/draft-04/schema#",
         "type": "object", "required": ["valid"], "properties": {"valid": {"type": "boolean"}, "card": {"type": "string"}}});
     let run = |output: serde_json::Value| TestRun {
         success: true,
@@ -219,7 +219,7 @@ fn defective(mut d: DesiredGenesys) -> DesiredGenesys {
     response.success_template = r#"{"name": "${name}", "extra": 1}"#.into();
     response.translation_map = [("name".to_string(), "$.name".to_string())].into();
     response.translation_map_defaults = [("name".to_string(), "unknown".to_string())].into();
-    d.actions[1].def.contract.output.success_schema = json!({"type": "object",
+    d.actions[1].def.contract.success_schema = json!({"type": "object",
         "properties": {"name": {"type": "string"}}, "additionalProperties": false});
     d
 }

@@ -231,7 +231,7 @@ fn template_drift_is_a_patch_keeping_the_id() {
 #[test]
 fn a_contract_change_of_an_unused_action_replaces_it_and_deletes_the_old_one() {
     let mut d = desired();
-    d.actions[1].def.contract.input.input_schema = json!({"type": "object", "required": ["x"]});
+    d.actions[1].def.contract.input_schema = json!({"type": "object", "required": ["x"]});
     let mut o = in_sync();
     // Unknown callers: kept (renamed), never deleted blindly; the plan asks.
     let plan = plan_genesys(&d, &o, false).unwrap();
@@ -270,7 +270,7 @@ fn a_contract_change_of_an_unused_action_replaces_it_and_deletes_the_old_one() {
 #[test]
 fn a_contract_change_of_an_action_a_flow_calls_keeps_the_old_one_superseded() {
     let mut d = desired();
-    d.actions[1].def.contract.output.success_schema =
+    d.actions[1].def.contract.success_schema =
         json!({"type": "object", "properties": {"ok": {"type": "boolean"}}});
     let mut o = in_sync();
     o.consumers.insert("a2".into(), vec![flow("Main IVR")]);
@@ -354,7 +354,7 @@ fn an_action_listed_at_its_recorded_version_is_settled_without_reading_it() {
     changed.actions[0].def.config.request.request_template = "{}".into();
     assert_eq!(settled_by_ledger(&changed, &l, &listed(1)), None);
     let mut changed = d.clone();
-    changed.actions[0].def.contract.output.success_schema = json!({"type": "string"});
+    changed.actions[0].def.contract.success_schema = json!({"type": "string"});
     assert_eq!(settled_by_ledger(&changed, &l, &listed(1)), None);
     // A ledger written before records existed: read once.
     let old = ObservedIntegration {

@@ -23,7 +23,7 @@ const READ_AT: &str = "2026-11-26T10:00:00Z";
 /// The example with a Genesys Cloud side.
 fn loaded() -> lambda_trust_config::Loaded {
     let text = format!("{EXAMPLE}\n[genesys]\nintegration = \"Lambda\"\n");
-    lambda_trust_config::parse_str(&text, "test.toml").unwrap()
+    lambda_trust_config::parse_str(&text, "test.toml", None).unwrap()
 }
 
 /// The example's config with its role as `observed` shows it.

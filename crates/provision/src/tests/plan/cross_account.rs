@@ -215,7 +215,7 @@ fn accounts_entries_are_validated() {
     let base = config_text(None, false);
     let bad = |entry: &str| -> Vec<String> {
         let text = format!("{base}\n{entry}\n");
-        match lambda_trust_config::parse_str(&text, "t.toml") {
+        match lambda_trust_config::parse_str(&text, "t.toml", None) {
             Ok(_) => panic!("accepted: {entry}"),
             Err(lambda_trust_config::ConfigError::Invalid { problems, .. }) => problems
                 .iter()
@@ -260,7 +260,7 @@ fn accounts_entries_are_validated() {
     assert!(p[0].contains(".session_name"), "{p:?}");
     // An unknown key is a TOML error naming it.
     let typo = format!("{base}\n[aws.accounts.\"{WORKLOAD}\"]\nprofil = \"w\"\n");
-    let e = lambda_trust_config::parse_str(&typo, "t.toml").unwrap_err();
+    let e = lambda_trust_config::parse_str(&typo, "t.toml", None).unwrap_err();
     assert!(e.to_string().contains("profil"), "{e}");
     // A good entry of each kind parses.
     for entry in [
@@ -268,6 +268,6 @@ fn accounts_entries_are_validated() {
         format!("role_arn = \"arn:aws:iam::{WORKLOAD}:role/d\"\nexternal_id = \"ext-1\"\nsession_name = \"ci\""),
     ] {
         let text = format!("{base}\n[aws.accounts.\"{WORKLOAD}\"]\n{entry}\n");
-        lambda_trust_config::parse_str(&text, "t.toml").unwrap_or_else(|e| panic!("{e}"));
+        lambda_trust_config::parse_str(&text, "t.toml", None).unwrap_or_else(|e| panic!("{e}"));
     }
 }

@@ -33,7 +33,7 @@ pub const MAX_ROLE_TAGS: usize = 50;
 pub const MAX_POLICY_VERSIONS: usize = 5;
 
 pub fn parse(text: &str) -> Config {
-    config::parse_str(text, "test.toml")
+    config::parse_str(text, "test.toml", None)
         .unwrap_or_else(|e| panic!("config does not parse: {e}"))
         .config
 }
