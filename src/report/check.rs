@@ -3,14 +3,14 @@
 
 use serde_json::{json, Value};
 
+use super::attribution::{suffix as attribution_suffix, LookupsSaid};
 use super::check_notes::{config_note, CheckDocument};
 use super::plan::document_diff_near;
 use super::sarif::{self, rule};
 use super::styles::Styles;
 use super::text::{printable, unknown_mark};
 use lambda_trust_provision::{
-    attribution_suffix, ChangedBy, CheckReport, Code, ConfigStatus, Finding, FindingKind,
-    LookupsSaid, Remedy, Side, TrailSource,
+    ChangedBy, CheckReport, Code, ConfigStatus, Finding, FindingKind, Remedy, Side, TrailSource,
 };
 use lambda_trust_verdict::{Outcome, Severity};
 

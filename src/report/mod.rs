@@ -41,6 +41,7 @@
 pub(crate) mod asff;
 mod asff_org_watch;
 mod asff_watch;
+mod attribution;
 mod audit;
 mod audit_html;
 mod audit_iac;

@@ -144,13 +144,13 @@ pub(crate) fn changes_human(drift: &[Finding], styles: Styles) -> String {
         return String::new();
     }
     let mut out = String::from("  what changed on AWS:\n");
-    let mut said = lambda_trust_provision::LookupsSaid::default();
+    let mut said = super::attribution::LookupsSaid::default();
     for f in drift {
         let line = format!(
             "{}: {}{}",
             f.resource,
             f.message,
-            lambda_trust_provision::attribution_suffix(&f.trail, &mut said)
+            super::attribution::suffix(&f.trail, &mut said)
         );
         let line = printable(&line);
         out.push_str(&format!("  {}  {line}\n", styles.yellow("DRIFT")));

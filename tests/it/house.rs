@@ -276,8 +276,9 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// role an `Option` worded by the binary, an action's update body from its create body, the
 /// Genesys side before AWS is read in one call (`DesiredGenesys::before_aws`), an action's
 /// contract flat with its wire shape private, the common schema's file named by its one
-/// generator, −11: 703.
-const PUBLIC_DECLARATIONS: usize = 703;
+/// generator, −11: 703; who changed a finding worded in `report` beside the other findings'
+/// words (the phrase, the refusal, a lookup said once), −2: 701.
+const PUBLIC_DECLARATIONS: usize = 701;
 
 /// The public declarations of `text`, outside its tests.
 fn public_declarations(text: &str) -> usize {

@@ -123,8 +123,8 @@ pub use drift::{
 };
 pub use trail::{
     answered as lookup_answered, app_name, attribute as attribute_findings, genesys_attribution,
-    resources_to_look_up, suffix as attribution_suffix, ChangedBy, GenesysLookup, Lookup,
-    LookupsSaid, Trail, TrailEvent, TrailSource, LOOKBACK_DAYS,
+    resources_to_look_up, Attribution, ChangedBy, GenesysLookup, Lookup, Trail, TrailEvent,
+    TrailSource, LOOKBACK_DAYS,
 };
 
 // Environments: isolation and promotion.

@@ -3,6 +3,7 @@
 //! end in `tests/it`.
 #![cfg(test)]
 
+mod attribution;
 mod audit;
 mod findings;
 mod lint;

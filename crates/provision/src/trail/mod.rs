@@ -15,7 +15,7 @@
 //! `userAgent`, `sourceIPAddress`); CloudTrail API Reference, `LookupEvents` (90 days of
 //! management events, most recent first). See docs/aws-behaviour.md.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -157,20 +157,20 @@ pub struct ChangedBy {
     /// The API call (`UpdateAssumeRolePolicy`, `CreatePolicyVersion`, …), or Genesys Cloud's
     /// audit action (`Update`, `Delete`, …).
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
-    pub(crate) event: String,
+    pub event: String,
     /// Who: the caller's ARN (`userIdentity.arn`), or the Genesys Cloud user's name (else its
     /// ID, else `OAuth client ID`).
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
-    pub(crate) who: String,
+    pub who: String,
     /// AWS: the caller's ARN, as `who`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schemars", schemars(with = "String"))]
-    pub(crate) arn: Option<String>,
+    pub arn: Option<String>,
     /// The IAM user name or role session name, when there is one.
     pub name: Option<String>,
     /// RFC 3339, UTC.
     #[cfg_attr(feature = "schemars", schemars(extend("format" = "date-time")))]
-    pub(crate) at: String,
+    pub at: String,
     /// The IP address the call came from (CloudTrail's `sourceIPAddress`), when known.
     pub source_ip: Option<String>,
     /// The CloudTrail event ID or the Genesys Cloud audit entry's ID, to find the full record.
@@ -382,83 +382,6 @@ pub fn attribute(trail: &mut Trail, lookups: &BTreeMap<String, Lookup>) {
         }
     };
     trail.cloudtrail = Some(attribution);
-}
-
-impl Trail {
-    /// What was found, and where: CloudTrail's or Genesys Cloud's answer.
-    pub(crate) fn attribution(&self) -> Option<(TrailSource, &Attribution)> {
-        (self
-            .cloudtrail
-            .as_ref()
-            .map(|a| (TrailSource::Cloudtrail, a)))
-        .or_else(|| (self.genesys_audit.as_ref()).map(|a| (TrailSource::GenesysAudit, a)))
-    }
-}
-
-/// What a report has said of the lookups that could not answer. A refused or failed lookup is
-/// the same for every finding of a run: it is said on the first finding it concerns, then not
-/// again — each source (CloudTrail, Genesys Cloud's audit trail) on its own, and a different
-/// failure said too. One per report, across its configs.
-#[derive(Debug, Default)]
-pub struct LookupsSaid(BTreeSet<String>);
-
-/// What follows a finding in a report: ` — UpdateAssumeRolePolicy by ARN at TIME`, or why who
-/// changed it is unknown; empty when there is nothing to say, or when it is a refused or failed
-/// lookup `said` holds already.
-pub fn suffix(trail: &Trail, said: &mut LookupsSaid) -> String {
-    let Some((source, attribution)) = trail.attribution() else {
-        return String::new();
-    };
-    let text = match attribution {
-        Attribution::NotPermitted { .. } => Some(format!("— {}", not_permitted_note(source))),
-        _ => phrase(trail),
-    };
-    let Some(text) = text else {
-        return String::new();
-    };
-    let unanswered = matches!(
-        attribution,
-        Attribution::NotPermitted { .. } | Attribution::Failed { .. }
-    );
-    if unanswered && !said.0.insert(text.clone()) {
-        return String::new();
-    }
-    format!(" {text}")
-}
-
-/// The attribution as a phrase after the finding (`— UpdateAssumeRolePolicy by ARN at TIME`);
-/// `None` when there is nothing to say. A refused lookup is said by [`suffix`], once.
-pub(crate) fn phrase(trail: &Trail) -> Option<String> {
-    let (source, attribution) = trail.attribution()?;
-    match (attribution, &trail.changed_by) {
-        (Attribution::Changed, Some(c)) => Some(format!("— {} by {} at {}", c.event, c.who, c.at)),
-        (Attribution::AppliedByLambdaTrust { at, .. }, _) => {
-            Some(format!("— last applied by lambda-trust at {at}"))
-        }
-        (Attribution::NoEvent { days }, _) => Some(match source {
-            TrailSource::Cloudtrail => format!("— no CloudTrail event in the last {days} days"),
-            TrailSource::GenesysAudit => {
-                format!("— no entry in Genesys Cloud's audit trail in the last {days} days")
-            }
-        }),
-        (Attribution::Failed { reason }, _) => Some(format!(
-            "— who changed it is unknown: the {} lookup failed: {reason}",
-            source
-        )),
-        _ => None,
-    }
-}
-
-/// The one sentence for a refused lookup.
-pub(crate) fn not_permitted_note(source: TrailSource) -> String {
-    match source {
-        TrailSource::Cloudtrail => format!(
-            "who changed it is unknown: CloudTrail refused {PERMISSION} (AccessDenied); allow {PERMISSION} to see who made each change"
-        ),
-        TrailSource::GenesysAudit => format!(
-            "who changed it is unknown: the audit query was refused (403); give the OAuth client {GENESYS_AUDIT_PERMISSION} to see who made each change"
-        ),
-    }
 }
 
 /// The resource CloudTrail indexes the writes behind `op`'s drift under (the role's name, the
