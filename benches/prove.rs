@@ -13,7 +13,7 @@ use lambda_trust_iam::{prove_invoke, prove_trust, Budget, LabeledPolicy, Verdict
 #[path = "../crates/iam/src/prove/tests/samples.rs"]
 mod samples;
 
-const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
+const BUDGET: Budget = Budget::new(Budget::DEFAULT_STEPS, None);
 const ROLE: &str = samples::ROLE_ARN;
 
 /// Median and maximum of `reps` timed runs of `f`, which must prove everything it checks.

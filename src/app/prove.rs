@@ -190,9 +190,8 @@ fn organization(sides: &Sides, dir: &std::path::Path) -> Result<Option<OrgProof>
 /// The step budget, plus the optional wall-clock cap: a timer thread sets the prover's stop
 /// flag (the prover itself reads no clock). The thread ends with the process.
 fn budget(steps: u64, ms: Option<u64>) -> Budget {
-    let budget = Budget::steps(steps);
     let Some(ms) = ms else {
-        return budget;
+        return Budget::new(steps, None);
     };
     let flag = Arc::new(AtomicBool::new(false));
     let timer = Arc::clone(&flag);
@@ -200,7 +199,7 @@ fn budget(steps: u64, ms: Option<u64>) -> Budget {
         std::thread::sleep(Duration::from_millis(ms));
         timer.store(true, Ordering::Relaxed);
     });
-    budget.with_stop(flag)
+    Budget::new(steps, Some(flag))
 }
 
 /// The config's rendered trust and invoke documents, as `render` prints them.

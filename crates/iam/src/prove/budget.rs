@@ -25,21 +25,16 @@ impl Budget {
     /// stop a pathological policy in seconds.
     pub const DEFAULT_STEPS: u64 = 20_000_000;
 
-    /// A budget of `steps` search steps and no stop flag.
-    pub const fn steps(steps: u64) -> Budget {
-        Budget { steps, stop: None }
-    }
-
-    /// The same budget, also stopped when `flag` is set.
-    pub fn with_stop(mut self, flag: Arc<AtomicBool>) -> Budget {
-        self.stop = Some(flag);
-        self
+    /// A budget of `steps` search steps, also stopped when `stop` is set (a wall-clock cap
+    /// the caller keeps itself).
+    pub const fn new(steps: u64, stop: Option<Arc<AtomicBool>>) -> Budget {
+        Budget { steps, stop }
     }
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget::steps(Budget::DEFAULT_STEPS)
+        Budget::new(Budget::DEFAULT_STEPS, None)
     }
 }
 

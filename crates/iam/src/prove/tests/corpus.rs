@@ -1046,12 +1046,12 @@ fn no_budget_is_unknown() {
         &doc(vec![allow_partner(ext())]),
         ROLE_ARN,
         &spec(),
-        Budget::steps(0),
+        Budget::new(0, None),
     );
     assert_eq!(r[0].verdict, U, "{}", r[0].summary());
     let identity = vec![LabeledPolicy::new("p", doc(vec![allow(inv(), json!([F]))]))];
     let spec = InvokeSpec::from(vec![F.to_owned()]);
-    let r = prove_invoke(&identity, None, &spec, Budget::steps(0));
+    let r = prove_invoke(&identity, None, &spec, Budget::new(0, None));
     assert_eq!(r[0].verdict, U, "{}", r[0].summary());
 }
 

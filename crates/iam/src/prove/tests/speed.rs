@@ -11,7 +11,7 @@ use super::samples::{
     default_trust, invoke_policy, large_invoke, large_trust, targets, trust_spec, ROLE_ARN,
 };
 
-const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
+const BUDGET: Budget = Budget::new(Budget::DEFAULT_STEPS, None);
 
 /// Best of `n` runs, in milliseconds.
 fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {

@@ -10,7 +10,7 @@ use lambda_trust_iam::{
 use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
 use serde_json::{json, Value};
 
-pub const BUDGET: Budget = Budget::steps(Budget::DEFAULT_STEPS);
+pub const BUDGET: Budget = Budget::new(Budget::DEFAULT_STEPS, None);
 
 pub fn spec() -> TrustSpec {
     TrustSpec {
