@@ -60,16 +60,17 @@ fn a_culprits_write_is_said_with_who_and_when() {
 
 #[test]
 fn a_genesys_change_is_said_as_a_cloudtrail_one() {
-    let mut t = Trail::default();
-    genesys_attribution(
-        &mut t,
-        GenesysLookup::Changed {
-            who: "Jane Admin".into(),
-            when: "2026-11-22T14:37:52Z".into(),
-            action: "Update".into(),
-            id: Some("e1".into()),
-        },
-    );
+    let mut t = genesys_audit(Attribution::Changed);
+    t.changed_by = Some(ChangedBy {
+        source: TrailSource::GenesysAudit,
+        event: "Update".into(),
+        who: "Jane Admin".into(),
+        arn: None,
+        name: None,
+        at: "2026-11-22T14:37:52Z".into(),
+        source_ip: None,
+        event_id: Some("e1".into()),
+    });
     assert_eq!(
         phrase(&t).as_deref(),
         Some("— Update by Jane Admin at 2026-11-22T14:37:52Z")
