@@ -21,19 +21,25 @@ fn genesys_audit(a: Attribution) -> Trail {
     t
 }
 
+/// `who`'s write `event` at `at`, as `source` found it.
+fn changed_by(source: TrailSource, event: &str, who: &str, at: &str) -> Option<ChangedBy> {
+    Some(ChangedBy {
+        source,
+        event: event.into(),
+        who: who.into(),
+        arn: (source == TrailSource::Cloudtrail).then(|| who.into()),
+        name: None,
+        at: at.into(),
+        source_ip: None,
+        event_id: Some("e1".into()),
+    })
+}
+
 #[test]
 fn a_culprits_write_is_said_with_who_and_when() {
     let mut t = cloudtrail(Attribution::Changed);
-    t.changed_by = Some(ChangedBy {
-        source: TrailSource::Cloudtrail,
-        event: "UpdateAssumeRolePolicy".into(),
-        who: MALLORY.into(),
-        arn: Some(MALLORY.into()),
-        name: Some("mallory".into()),
-        at: "2026-11-22T14:37:52Z".into(),
-        source_ip: None,
-        event_id: Some("e2".into()),
-    });
+    let (event, at) = ("UpdateAssumeRolePolicy", "2026-11-22T14:37:52Z");
+    t.changed_by = changed_by(TrailSource::Cloudtrail, event, MALLORY, at);
     assert_eq!(
         phrase(&t).unwrap(),
         "— UpdateAssumeRolePolicy by arn:aws:iam::111122223333:user/mallory at 2026-11-22T14:37:52Z"
@@ -61,16 +67,8 @@ fn a_culprits_write_is_said_with_who_and_when() {
 #[test]
 fn a_genesys_change_is_said_as_a_cloudtrail_one() {
     let mut t = genesys_audit(Attribution::Changed);
-    t.changed_by = Some(ChangedBy {
-        source: TrailSource::GenesysAudit,
-        event: "Update".into(),
-        who: "Jane Admin".into(),
-        arn: None,
-        name: None,
-        at: "2026-11-22T14:37:52Z".into(),
-        source_ip: None,
-        event_id: Some("e1".into()),
-    });
+    let at = "2026-11-22T14:37:52Z";
+    t.changed_by = changed_by(TrailSource::GenesysAudit, "Update", "Jane Admin", at);
     assert_eq!(
         phrase(&t).as_deref(),
         Some("— Update by Jane Admin at 2026-11-22T14:37:52Z")
