@@ -266,9 +266,12 @@ pub(crate) enum WatchNote {
         account: String,
         via: Option<String>,
     },
-    /// The organization's `covered` accounts each have the reader role and rules, as the
-    /// StackSets' instances say (the management account by its own stacks).
+    /// The organization's `covered` member accounts each have a CURRENT instance of each
+    /// StackSet, as `ListStackInstances` says (what is in the accounts is not read).
     OrgCoverage { covered: usize, accounts: usize },
+    /// Deploy's StackSet writes were made, each operation awaited until it SUCCEEDED: what the
+    /// coverage read before them no longer says, for the organization's `accounts` members.
+    OrgInstancesMade { accounts: usize },
     /// The management account's stacks were not read or written: the run is the delegated
     /// administrator's.
     ManagementStacksNotOurs { management: String },
@@ -281,6 +284,14 @@ pub(crate) enum WatchNote {
     },
     /// The watch's ledger of what each account holds was not read: why.
     LedgerNotRead { why: String },
+    /// No function runs: its finding that it could not watch `account` (titled `title`, for
+    /// `cause`) stays ACTIVE in the watch account's Security Hub, as `watch destroy` left it
+    /// on purpose (nothing settles it now).
+    LeftActive {
+        account: String,
+        title: String,
+        cause: Option<Blind>,
+    },
 }
 
 /// What the watching function lacks, each with its fix: any makes `watch status` exit 2
@@ -316,9 +327,14 @@ pub(crate) enum WatchProblem {
         region: String,
         message: String,
     },
-    /// The organization watch's function found `account` not watched: its active finding in
-    /// the watch account's Security Hub, titled `title`.
-    AccountNotWatched { account: String, title: String },
+    /// The organization watch's function found `account` not watched (or not heard): its
+    /// active finding in the watch account's Security Hub, titled `title`, and why; `cause`
+    /// is `None` for a finding that names none (an older function's).
+    AccountNotWatched {
+        account: String,
+        title: String,
+        cause: Option<Blind>,
+    },
     /// `account` of the organization has no current instance of `stack_set` in `region`:
     /// its reader role or rules are missing or stale (`status`, CloudFormation's reason).
     AccountNotCovered {
@@ -328,4 +344,28 @@ pub(crate) enum WatchProblem {
         status: String,
         reason: Option<String>,
     },
+}
+
+/// Why the organization watch cannot watch an account, as its function found it: the cause
+/// its finding in the watch account's Security Hub carries (`lambda-trust/Cause`, in these
+/// words' codes), which `watch status --organization` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "kebab-case")]
+pub(crate) enum Blind {
+    /// Its reader role could not be assumed (not deployed there, deleted, an SCP denies it).
+    ReaderNotAssumed,
+    /// A read of its roles or their path was refused or failed.
+    ReadRefused,
+    /// Its Security Hub is not enabled: the findings have nowhere to go.
+    HubOff,
+    /// Its Security Hub refused the findings (a permission, a quota).
+    HubRefused,
+    /// No trail logs its management events where IAM's calls are announced, or its trails
+    /// could not be read: its IAM calls do not reach the watch.
+    NotHeard,
+}
+
+impl Blind {
+    /// The `ProductFields` key of a "not watched" finding's cause.
+    pub(crate) const FIELD: &'static str = "lambda-trust/Cause";
 }

@@ -42,8 +42,16 @@ pub(crate) enum AppError {
     Prover(#[from] tokio::task::JoinError),
     /// `audit --to-security-hub`: findings Security Hub kept refusing (`ID: CODE: reason`),
     /// or accounts that could not be written.
-    #[error("Security Hub did not take {} finding(s) or account(s):\n  {}", failures.len(), failures.join("\n  "))]
+    #[error("Security Hub did not take {} finding(s) or account(s):{}", failures.len(), listed(failures))]
     SecurityHub { failures: Vec<String> },
+}
+
+/// Each item on a line of its own, indented; an item's own later lines (an account's error
+/// with its `(hint: …)`) under it, never at column 0.
+fn listed(items: &[String]) -> String {
+    (items.iter())
+        .map(|item| format!("\n  {}", item.replace('\n', "\n    ")))
+        .collect()
 }
 
 impl Hinted for AppError {
@@ -73,3 +81,24 @@ impl Hinted for AppError {
 }
 
 crate::error::layer_errors!(App: AppError);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An account's error in the list keeps its hint under it, indented.
+    #[test]
+    fn a_hint_inside_the_list_is_indented_under_its_item() {
+        let e = AppError::SecurityHub {
+            failures: vec![
+                "account 1: refused\n(hint: enable it)".into(),
+                "f: CODE: why".into(),
+            ],
+        };
+        assert_eq!(
+            e.to_string(),
+            "Security Hub did not take 2 finding(s) or account(s):\n  account 1: refused\n    \
+             (hint: enable it)\n  f: CODE: why"
+        );
+    }
+}

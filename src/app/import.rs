@@ -180,6 +180,13 @@ async fn import(
                 "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME",
             )
         })?;
+    let owner = match integration.ledger() {
+        Some(ledger) => IntegrationOwner::LambdaTrust(ledger.deployment),
+        None => IntegrationOwner::NotLambdaTrust,
+    };
+    if role.is_none() {
+        other_deployments_role(settings, events, &arn, &owner).await?;
+    }
     let granted = role.as_ref().map_or(&[][..], |r| &r.targets[..]);
     let import = classify_actions(&observed.actions, &arn.account, granted);
     let (role_path, role_name) = split_role(&arn.resource);
@@ -193,10 +200,7 @@ async fn import(
         integration: integration.name.clone(),
         integration_id: integration.id.clone(),
         pinned: chosen.pinned,
-        owner: match integration.ledger() {
-            Some(ledger) => IntegrationOwner::LambdaTrust(ledger.deployment),
-            None => IntegrationOwner::NotLambdaTrust,
-        },
+        owner,
     };
     if let (Some(name), true) = (&options.environment, options.path.exists()) {
         let found = found(settings, &header, &import);
@@ -216,6 +220,43 @@ async fn import(
         import,
         role,
         environment: None,
+    })
+}
+
+/// A role lambda-trust wrote for another deployment than the config init writes (`owner`'s):
+/// said at once, nothing written, since `plan` and `apply` refuse it with or without
+/// `--adopt`. Read when the credentials are the role's account's; a role of another account,
+/// or one that is absent, is left to `plan`, which reads it.
+async fn other_deployments_role(
+    settings: &Settings,
+    events: &dyn Events,
+    arn: &Arn,
+    owner: &IntegrationOwner,
+) -> Result<()> {
+    let (_, name) = split_role(&arn.resource);
+    let clients = crate::aws::Clients::connect(&settings.aws_for(None))
+        .await?
+        .reporting(events.retries());
+    let what = Read::Role { name: name.clone() };
+    let read = events.reading(what, crate::aws::observe::role(&clients, &name));
+    let Ok(Some(role)) = read.await else {
+        return Ok(());
+    };
+    if role.arn != arn.to_string() {
+        return Ok(());
+    }
+    let this = match owner {
+        IntegrationOwner::LambdaTrust(d) => d.as_deref(),
+        IntegrationOwner::NotLambdaTrust => None,
+    };
+    lambda_trust_provision::check_deployment(&role, this).map_err(|refused| {
+        Error::usage(
+            format!("{refused}: `lambda-trust plan --adopt` would refuse it too"),
+            format!(
+                "run init in that deployment's directory (its config sets `deployment`), or                  pass --role-arn of the role this integration's credential holds; nothing was                  written ({})",
+                lambda_trust_verdict::Hinted::hint(&refused).unwrap_or_default()
+            ),
+        )
     })
 }
 

@@ -106,7 +106,11 @@ pub(crate) async fn send(
         .await;
     let (mut sent, mut failures) = (Vec::new(), Vec::new());
     for (id, result) in results {
-        match result {
+        let way_out = WayOut {
+            off: "; an audit can instead leave out --to-security-hub",
+            denied: " (--to-security-hub: docs/audit.md \"Security Hub: import and lifecycle\")",
+        };
+        match result.map_err(|e| with_way_out(e, &way_out)) {
             Ok(s) => {
                 events.event(Event::Said(summary(&s, &clients.region())));
                 let refused = s
@@ -195,7 +199,34 @@ pub(crate) async fn send_to(
         account: account.to_owned(),
         findings,
     };
-    send_one(clients, None, None, account, (generator, Some(region))).await
+    let way_out = WayOut {
+        off: "; the watch re-proves the account and publishes again on its next change or \
+              schedule",
+        denied: "; `lambda-trust watch deploy` gives the watching function's role these \
+                 (docs/watch.md)",
+    };
+    (send_one(clients, None, None, account, (generator, Some(region))).await)
+        .map_err(|e| with_way_out(e, &way_out))
+}
+
+/// A command's own way out when Security Hub refuses it, after the hint every command shares:
+/// `off` when Security Hub is not enabled, `denied` when the credentials may not.
+struct WayOut {
+    off: &'static str,
+    denied: &'static str,
+}
+
+/// `e` with the command's way out added to its hint.
+fn with_way_out(mut e: AwsError, way_out: &WayOut) -> AwsError {
+    let more = match e.code.as_deref() {
+        Some("InvalidAccessException") => way_out.off,
+        Some("AccessDeniedException") => way_out.denied,
+        _ => return e,
+    };
+    if let Some(hint) = e.hint.as_mut() {
+        hint.push_str(more);
+    }
+    e
 }
 
 /// What Security Hub did with the account's findings in `region`, said on stderr.

@@ -504,7 +504,11 @@ fn hint_for<E, R>(
 /// Conflicts between what this run read and what it then found: a concurrent run, a change from
 /// elsewhere, or an earlier attempt of this very call whose response was lost (the SDK retries a
 /// call whose connection dropped). Quotas reached count too: another run may have used them up.
+/// These are IAM's error codes: another service's call is not IAM's entity.
 fn conflict_hint(operation: &str, code: &str) -> Option<String> {
+    if !operation.starts_with("iam:") {
+        return None;
+    }
     match code {
         "EntityAlreadyExists" => Some(format!(
             "it exists now although it did not when this run read AWS: {RACE}, or an earlier \

@@ -4,6 +4,10 @@
 
 use aws_sdk_organizations::types::DelegatedAdministrator;
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
 use super::client::{has_code, AwsError, Clients};
 
 /// CloudFormation StackSets' service principal in Organizations: its delegated
@@ -35,6 +39,32 @@ pub(crate) enum OrgContextError {
     NotInOrganization,
     /// A call failed.
     Call(AwsError),
+}
+
+/// A read of the organization that failed, a refusal saying whose credentials run it.
+fn refused<E>(operation: &'static str) -> impl FnOnce(SdkError<E, HttpResponse>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    move |e| whose_credentials(AwsError::from_sdk(operation, e))
+}
+
+/// A refused read of the organization: a member account's credentials read only
+/// `DescribeOrganization`. The watch of the organization runs with the credentials that
+/// administer it, which the hint says, with the policy they need.
+fn whose_credentials(mut e: AwsError) -> AwsError {
+    if e.is_code("AccessDeniedException") || e.is_code("AccessDenied") {
+        e.hint = Some(
+            "run it with the credentials of the organization's management account, or of \
+             StackSets' delegated administrator (`aws organizations \
+             list-delegated-administrators --service-principal \
+             member.org.stacksets.cloudformation.amazonaws.com` names it): a member account may \
+             not read the organization; the policy those credentials need is in \
+             docs/organization.md \"The credentials it needs\""
+                .into(),
+        );
+    }
+    e
 }
 
 impl From<AwsError> for OrgContextError {
@@ -69,13 +99,13 @@ pub(crate) async fn org_context(clients: &Clients) -> Result<OrgContext, OrgCont
             .collect::<Vec<_>>(),
         super::observe::caller_identity(clients),
     );
-    let root = root.map_err(|e| AwsError::from_sdk("organizations:ListRoots", e))?;
+    let root = root.map_err(refused("organizations:ListRoots"))?;
     let admins: Vec<DelegatedAdministrator> = (admins.into_iter())
         .collect::<Result<_, _>>()
-        .map_err(|e| AwsError::from_sdk("organizations:ListDelegatedAdministrators", e))?;
+        .map_err(refused("organizations:ListDelegatedAdministrators"))?;
     let access: Vec<_> = (access.into_iter())
         .collect::<Result<_, _>>()
-        .map_err(|e| AwsError::from_sdk("organizations:ListAWSServiceAccessForOrganization", e))?;
+        .map_err(refused("organizations:ListAWSServiceAccessForOrganization"))?;
     let mut enabled = access
         .iter()
         .flat_map(|page| page.enabled_service_principals());

@@ -164,17 +164,10 @@ fn filter(value: &str, comparison: StringFilterComparison) -> StringFilter {
 }
 
 fn held_of(finding: AwsSecurityFinding) -> Held {
-    let field = |k: &str| {
-        finding
-            .product_fields
-            .as_ref()
-            .and_then(|f| f.get(k))
-            .cloned()
-    };
     let updated = finding.updated_at.as_deref();
     let listed = ListedFinding {
         id: finding.id.clone().unwrap_or_default(),
-        digest: field(lambda_trust_model::DIGEST_FIELD),
+        fields: (finding.product_fields.clone().into_iter().flatten()).collect(),
         updated_at: updated
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok().map(Into::into)),
         created_at: finding.created_at.clone(),
@@ -363,19 +356,19 @@ pub(crate) async fn import(
     Ok(done)
 }
 
-/// What to do when Security Hub refuses the account.
+/// What to do when Security Hub refuses the account, whichever command asked; each command
+/// adds its own way out (`app::security_hub::with_way_out`).
 fn hinted(mut e: AwsError) -> AwsError {
     if e.is_code("InvalidAccessException") {
         e.hint = Some(
             "enable Security Hub CSPM in that account and region (`aws securityhub \
-             enable-security-hub --region REGION`); an audit can instead leave out \
-             --to-security-hub"
+             enable-security-hub --region REGION`)"
                 .into(),
         );
     } else if e.is_code("AccessDeniedException") && e.hint.is_none() {
         e.hint = Some(
-            "--to-security-hub needs securityhub:GetFindings and securityhub:BatchImportFindings \
-             in the audited account (docs/audit.md \"Security Hub: import and lifecycle\")"
+            "the credentials need securityhub:GetFindings and securityhub:BatchImportFindings \
+             in that account and region"
                 .into(),
         );
     }

@@ -340,12 +340,42 @@ async fn finished(
         }
     };
     let waited = retry_until(deadline, backoff, Option::is_none, poll).await;
-    waited.result.map_err(|e| {
-        e.unwrap_or_else(|| {
-            failed(
-                "cloudformation:DescribeStackSetOperation",
-                format!("StackSet {name}'s operation {id} had not finished after 30 minutes"),
-            )
+    let Err(e) = waited.result else {
+        return Ok(());
+    };
+    let Some(mut e) = e else {
+        return Err(failed(
+            "cloudformation:DescribeStackSetOperation",
+            format!("StackSet {name}'s operation {id} had not finished after 30 minutes"),
+        ));
+    };
+    if let Some(why) = failed_in(&cf, acting, (name, id)).await {
+        e.message = format!("{} ({why})", e.message);
+    }
+    Err(e)
+}
+
+/// Where a failed operation failed: a failure arrives on the operation (DeleteStackInstances is
+/// asynchronous), each account and region with CloudFormation's reason; `None` when they could
+/// not be read.
+async fn failed_in(
+    cf: &aws_sdk_cloudformation::Client,
+    acting: Acting,
+    (name, id): (&str, &str),
+) -> Option<String> {
+    let out = (cf.list_stack_set_operation_results().stack_set_name(name))
+        .operation_id(id)
+        .call_as(acting.call_as())
+        .send()
+        .await
+        .ok()?;
+    let failed: Vec<String> = (out.summaries().iter())
+        .filter(|s| s.status().is_some_and(|s| s.as_str() == "FAILED"))
+        .map(|s| {
+            let (account, region) = (s.account().unwrap_or("?"), s.region().unwrap_or("?"));
+            let why = s.status_reason().unwrap_or("no reason given");
+            format!("{account} {region}: {why}")
         })
-    })
+        .collect();
+    (!failed.is_empty()).then(|| failed.join("; "))
 }

@@ -43,10 +43,7 @@ pub(super) fn approved_lines(
     }
     inv.output.say_text(&lines.join("\n"));
     if can_answer() {
-        inv.output.prompt(&format!(
-            "{question} Only 'yes' will be accepted. Enter a value:"
-        ));
-        return Ok(is_yes(std::io::stdin().lock()));
+        return Ok(asked(inv, question));
     }
     match is_yes(std::io::stdin().lock()) {
         true => Ok(true),
@@ -73,8 +70,15 @@ fn confirmed(inv: &Invocation, set: &ChangeSet) -> bool {
     if let Some(warning) = &asked.warning {
         inv.output.warning(warning, None);
     }
-    inv.output
-        .prompt(&format!("{} Enter a value:", asked.question));
+    self::asked(inv, &asked.question)
+}
+
+/// The question, in the one wording every command asks it (as `terraform apply` does), and its
+/// answer: only a `yes` line writes.
+fn asked(inv: &Invocation, question: &str) -> bool {
+    inv.output.prompt(&format!(
+        "{question} Only 'yes' will be accepted. Enter a value:"
+    ));
     is_yes(std::io::stdin().lock())
 }
 

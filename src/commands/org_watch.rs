@@ -10,6 +10,7 @@ use crate::app::watch::organization::run::{AccountRun, OrgRender, OrgRun};
 use crate::app::watch::organization::serve::{serve, OrgRecord};
 use crate::app::Events;
 use crate::error::{Result, Status};
+use crate::event::Blind;
 use crate::report::{self, OrgWatchChange};
 use lambda_trust_audit::AccountReport;
 use lambda_trust_provision::{
@@ -36,7 +37,7 @@ impl OrgRender for Asff {
         report::organization_watch_findings(report, &changed(change), &meta())
     }
 
-    fn not_watched(&self, at: (&str, &str), account: &str, why: &str) -> Value {
+    fn not_watched(&self, at: (&str, &str), account: &str, why: (Blind, &str)) -> Value {
         report::organization_watch_blind_finding(at, account, why, &meta())
     }
 

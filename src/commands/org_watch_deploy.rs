@@ -8,7 +8,7 @@ use crate::app::watch::org_retire::{self, Retired};
 use crate::app::Events;
 use crate::cli::{OrgWatchArgs, WatchPackageArgs};
 use crate::error::{Error, Result, Status};
-use crate::event::WatchProblem;
+use crate::event::{WatchNote, WatchProblem};
 use crate::report;
 
 /// `watch deploy|status|destroy --organization`.
@@ -86,7 +86,9 @@ async fn asked_and_made(
     }
     made(events, (state, ops), lifecycle, &mut result).await?;
     inv.output.emit(&result)?;
-    Ok(Status::Ok)
+    // A deploy that leaves the function lacking something is not done (docs/exit-codes.md).
+    let healthy = lifecycle != Lifecycle::Deploy || result.problems.is_empty();
+    Ok(Status::ok_or(healthy, Status::Changes))
 }
 
 /// One account's last re-proof, as the result says it.
@@ -111,14 +113,88 @@ async fn made(
         return Ok(());
     }
     let destroy = lifecycle == Lifecycle::Destroy;
-    result.writes = Some(org_deploy::write(events, state, ops, destroy).await?);
+    let written = match org_deploy::write(events, state, ops).await {
+        Ok(written) => written,
+        Err(stopped) => {
+            let settled = match &result.retired {
+                Some(retired) => restored(state, events, retired).await,
+                None => String::new(),
+            };
+            return Err(stopped.error(ops, &settled));
+        }
+    };
+    result.writes = Some(written);
     result.deployed = !destroy;
     if destroy {
         result.problems.clear();
     } else {
         result.deployed_code = result.package_code.clone();
+        if !ops.stacks.is_empty() {
+            instances_made(state, result);
+        }
     }
     Ok(())
+}
+
+/// A destroy whose removal failed leaves the watch running: what the function settled at its
+/// last re-proof, and each account it re-proved handed to it once more to put the watch's
+/// words back (its findings must not say the watch was removed); the accounts where that is
+/// no longer possible are named, with why.
+async fn restored(
+    state: &OrgWatchState,
+    events: &dyn Events,
+    retired: &[report::RetiredAccount],
+) -> String {
+    let reached: Vec<String> = (retired.iter())
+        .filter(|r| r.error.is_none())
+        .map(|r| r.account.clone())
+        .collect();
+    let (archived, kept) = (retired.iter()).fold((0, 0), |(a, k), r| (a + r.archived, k + r.kept));
+    let mut said = format!(
+        "; the function had re-proved {} of {} account(s) a last time (archived {archived} \
+         finding(s), kept {kept} active saying the watch was removed)",
+        reached.len(),
+        retired.len()
+    );
+    if reached.is_empty() {
+        return said;
+    }
+    let again = org_retire::restore(state, events, reached).await;
+    let lost: Vec<String> = (again.iter())
+        .filter_map(|r| {
+            r.outcome
+                .as_ref()
+                .err()
+                .map(|why| format!("{} ({why})", r.account))
+        })
+        .collect();
+    said.push_str(&format!(
+        "; as the watch still runs, it put the watch's words back in {} of them",
+        again.len() - lost.len()
+    ));
+    if !lost.is_empty() {
+        said.push_str(&format!(
+            "; not in {}: their findings still say the watch was removed",
+            lost.join(", ")
+        ));
+    }
+    said
+}
+
+/// After a deploy's StackSet writes, what was read of the instances before them is no longer
+/// so: the coverage says the operations succeeded, and no account is said uncovered.
+fn instances_made(state: &OrgWatchState, result: &mut report::WatchResult) {
+    let notes = state.notes.iter().map(|n| match n {
+        WatchNote::OrgCoverage { accounts, .. } => WatchNote::OrgInstancesMade {
+            accounts: *accounts,
+        },
+        n => n.clone(),
+    });
+    result.notes = notes.map(|n| report::watch_note(&n)).collect();
+    result.problems = (state.problems.iter())
+        .filter(|p| !matches!(p, WatchProblem::AccountNotCovered { .. }))
+        .map(report::watch_problem)
+        .collect();
 }
 
 fn result_of(
@@ -150,14 +226,19 @@ fn accounts_of(state: &OrgWatchState) -> Vec<report::OrgAccountStatus> {
     every
         .map(|(account, by)| {
             let mut not_covered = Vec::new();
-            let mut not_watched = None;
+            let (mut not_watched, mut not_watched_cause) = (None, None);
             for p in &state.problems {
                 match p {
                     WatchProblem::AccountNotCovered { account: a, .. } if a == account => {
                         not_covered.push(report::watch_problem(p));
                     }
-                    WatchProblem::AccountNotWatched { account: a, title } if a == account => {
+                    WatchProblem::AccountNotWatched {
+                        account: a,
+                        title,
+                        cause,
+                    } if a == account => {
                         not_watched = Some(title.clone());
+                        not_watched_cause = cause.map(|c| report::watch_blind(c).to_owned());
                     }
                     _ => {}
                 }
@@ -172,6 +253,7 @@ fn accounts_of(state: &OrgWatchState) -> Vec<report::OrgAccountStatus> {
                 covered,
                 not_covered,
                 not_watched,
+                not_watched_cause,
             }
         })
         .collect()

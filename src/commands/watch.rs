@@ -252,7 +252,9 @@ async fn make(
         result.problems.clear();
     }
     inv.output.emit(&result)?;
-    Ok(Status::Ok)
+    // A deploy that leaves the function lacking something is not done (docs/exit-codes.md).
+    let healthy = lifecycle != Lifecycle::Deploy || result.problems.is_empty();
+    Ok(Status::ok_or(healthy, Status::Changes))
 }
 
 /// The changes with, for `destroy`, the findings archived and those kept ACTIVE; the result

@@ -143,7 +143,7 @@ pub(super) fn finding(
     let now = timestamp(meta.generated);
     let label = severity_label(f.severity);
     let severity = json!({"Label": label, "Original": f.severity});
-    json!({
+    let mut finding = json!({
         "SchemaVersion": SCHEMA_VERSION,
         "Id": id,
         "ProductArn": product_arn(&partition, region, account),
@@ -160,7 +160,7 @@ pub(super) fn finding(
         "Title": cut(&format!("{}: {}", role.role, f.code.description()), MAX_TITLE),
         "Description": cut(&f.message, MAX_DESCRIPTION),
         "Remediation": {"Recommendation": {
-            "Text": cut(f.code.remedy(), MAX_RECOMMENDATION),
+            "Text": cut(&f.remedy, MAX_RECOMMENDATION),
         }},
         "ProductFields": product_fields(role, f, &meta.version),
         "Resources": [{
@@ -170,19 +170,25 @@ pub(super) fn finding(
             "Region": region,
             "Details": {"AwsIamRole": {"RoleName": role.role}},
         }],
-        "Compliance": {"Status": compliance(f.outcome)},
         "Workflow": {"Status": if f.is_suppressed() { "SUPPRESSED" } else { "NEW" }},
         "RecordState": "ACTIVE",
-    })
+    });
+    if let Some(status) = compliance(f.outcome) {
+        finding["Compliance"] = json!({ "Status": status });
+    }
+    finding
 }
 
 /// `Compliance.Status` (botocore's securityhub model: PASSED, WARNING, FAILED, NOT_AVAILABLE):
 /// a failure is FAILED; an unknown — what could not be read or decided — NOT_AVAILABLE, never
-/// FAILED nor PASSED.
-pub(super) fn compliance(outcome: Outcome) -> &'static str {
+/// FAILED nor PASSED. A fact has none: `Compliance` is optional and summarizes a control's
+/// result (ASFF syntax, "Compliance"), which a fact is not; NOT_AVAILABLE would say it was not
+/// checked.
+pub(super) fn compliance(outcome: Outcome) -> Option<&'static str> {
     match outcome {
-        Outcome::Failed => "FAILED",
-        Outcome::Unknown => "NOT_AVAILABLE",
+        Outcome::Failed => Some("FAILED"),
+        Outcome::Unknown => Some("NOT_AVAILABLE"),
+        Outcome::Informational => None,
     }
 }
 

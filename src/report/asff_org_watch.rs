@@ -13,6 +13,7 @@ use super::asff::{
     cut, each_once_in, finding, timestamp, FINDING_TYPE, MAX_FIELD_VALUE, SCHEMA_VERSION,
 };
 use super::audit_html::HtmlMeta;
+use crate::event::Blind;
 use lambda_trust_audit::AccountReport;
 use lambda_trust_model::{product_arn, OrgWatchGenerator};
 use lambda_trust_provision::Hearing;
@@ -71,23 +72,35 @@ pub(crate) fn organization_watch_findings(
 }
 
 /// The finding, in the watch's own account `home` and `region`, that `account` is not watched
-/// (`why`: its reader role not assumed, a read refused, its Security Hub off): an account the
-/// watch cannot see is said where the watch's owners look, never left silent. Its `Id` and
-/// generator are `OrgWatchGenerator::not_watched(account)`, which the account's next reading
-/// settles.
+/// (`why`: its reader role not assumed, a read refused, its Security Hub off, in words, and
+/// the error): an account the watch cannot see is said where the watch's owners look, never
+/// left silent; its cause's code is in `lambda-trust/Cause`, which `watch status` reads. Its
+/// `Id` and generator are `OrgWatchGenerator::not_watched(account)`, which the account's next
+/// reading settles.
 pub(crate) fn organization_watch_blind_finding(
     at: (&str, &str),
     account: &str,
-    why: &str,
+    (cause, why): (Blind, &str),
     meta: &HtmlMeta,
 ) -> Value {
     let about = About {
         code: "not-watched",
         title: format!("account {account} is not watched: its partner roles are not re-proved"),
-        description: why.to_owned(),
+        description: format!("{}: {why}", capitalized(super::watch_words::blind(cause))),
         fix: "Put the organization watch's reader role in the account (its StackSet instance CURRENT), enable Security Hub there, and let no SCP deny the function's sts:AssumeRole; the account's next change re-reads it and settles this finding.",
     };
-    account_finding(at, account, about, meta)
+    let mut finding = account_finding(at, account, about, meta);
+    let code: &'static str = cause.into();
+    finding["ProductFields"][Blind::FIELD] = code.into();
+    finding
+}
+
+/// `text` with its first letter upper-case.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The finding, there too, that `account`'s IAM calls do not reach the watch (no trail logs

@@ -127,7 +127,8 @@ struct What<'a> {
     title: String,
     description: &'a str,
     fix: &'a str,
-    compliance: &'a str,
+    /// Absent for a fact (`asff::compliance`).
+    compliance: Option<&'a str>,
 }
 
 /// `base` with `what` and the product fields, cut to the model's limits.
@@ -147,8 +148,8 @@ fn assemble(base: Map<String, Value>, what: What, fields: Map<String, Value>) ->
                 json!({"Recommendation": {"Text": cut(what.fix, 512)}}),
             ),
             ("ProductFields".into(), Value::Object(fields)),
-            ("Compliance".into(), json!({"Status": what.compliance})),
         ])
+        .chain((what.compliance).map(|s| ("Compliance".to_owned(), json!({ "Status": s }))))
         .collect::<Map<_, _>>()
         .into()
 }
@@ -177,7 +178,7 @@ fn not_read(error: &str, failed: Option<Side>, s: &WatchSubject, meta: &HtmlMeta
         title: format!("{}: {what}", s.role_name),
         description: error,
         fix,
-        compliance: "NOT_AVAILABLE",
+        compliance: Some("NOT_AVAILABLE"),
     };
     assemble(base(s, meta, &generator, "read"), what, fields(s, meta))
 }

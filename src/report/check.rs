@@ -431,7 +431,8 @@ fn sarif_properties(c: &lambda_trust_provision::ConfigReport, f: &Finding) -> Va
 fn github_title(c: &lambda_trust_provision::ConfigReport, f: &Finding) -> String {
     let about = format!("{}{}", env_prefix(c), f.resource);
     match f.outcome {
-        Outcome::Failed => {
+        // `check`'s codes state no fact; one would read as a finding.
+        Outcome::Failed | Outcome::Informational => {
             let what = match f.kind {
                 FindingKind::Drift => "drift",
                 FindingKind::Verify => "finding",
@@ -478,10 +479,11 @@ pub(crate) fn render_github(report: &CheckReport) -> String {
             ));
         }
         for f in &c.findings {
-            let level = if f.severity == Severity::Security && f.outcome == Outcome::Failed {
-                "error"
-            } else {
-                "warning"
+            // As SARIF's levels: a fact is a notice (`kind: informational`, `level: none`).
+            let level = match f.outcome {
+                Outcome::Failed if f.severity == Severity::Security => "error",
+                Outcome::Informational => "notice",
+                Outcome::Failed | Outcome::Unknown => "warning",
             };
             let title = github_title(c, f);
             out.push_str(&format!(

@@ -109,4 +109,4 @@ pub(crate) use version::VersionResult;
 pub(crate) use watch_deploy::{
     org_watch_last_reproof, OrgAccountStatus, RetiredAccount, WatchFinding, WatchResult,
 };
-pub(crate) use watch_words::{note as watch_note, problem as watch_problem};
+pub(crate) use watch_words::{blind as watch_blind, note as watch_note, problem as watch_problem};

@@ -97,10 +97,16 @@ fn event(at: (&str, &str, &str), role: &RoleReport, f: &AuditFinding, meta: &Htm
         "severity": severity,
         "status_id": status_id,
         "status": status,
-        // A failure shown by what was read is High (3); an unknown — not read, not decided —
-        // is Unknown (0), never a verdict.
-        "confidence_id": match f.outcome { Outcome::Failed => 3, Outcome::Unknown => 0 },
-        "confidence": match f.outcome { Outcome::Failed => "High", Outcome::Unknown => "Unknown" },
+        // A failure or a fact shown by what was read is High (3); an unknown — not read, not
+        // decided — is Unknown (0), never a verdict.
+        "confidence_id": match f.outcome {
+            Outcome::Failed | Outcome::Informational => 3,
+            Outcome::Unknown => 0,
+        },
+        "confidence": match f.outcome {
+            Outcome::Failed | Outcome::Informational => "High",
+            Outcome::Unknown => "Unknown",
+        },
         "time": time,
         "message": f.message,
         "metadata": metadata(uid, f, meta),
@@ -111,7 +117,7 @@ fn event(at: (&str, &str, &str), role: &RoleReport, f: &AuditFinding, meta: &Htm
             "account": {"uid": account, "type_id": 10, "type": "AWS Account"},
         },
         "resources": [role_resource(role, region)],
-        "remediation": {"desc": f.code.remedy()},
+        "remediation": {"desc": f.remedy},
         "unmapped": {
             "external_ids": {"kind": role.external_ids.kind, "values": role.external_ids.values},
             "counterexample": f.counterexample,

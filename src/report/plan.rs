@@ -239,10 +239,7 @@ pub(crate) fn apply_question(set: &ChangeSet) -> ApplyQuestion {
     });
     ApplyQuestion {
         warning,
-        question: format!(
-            "Make these {} write call(s)? (only yes writes)",
-            set.planned_writes()
-        ),
+        question: format!("Make these {} write call(s)?", set.planned_writes()),
     }
 }
 

@@ -16,11 +16,13 @@ pub(crate) fn level(severity: Severity) -> &'static str {
 
 /// A result's `kind` and `level` (SARIF 2.1.0, §3.27.9 and §3.27.10): a failure is `fail` at
 /// its severity's level; an unknown is `open` — "the tool was unable to determine whether the
-/// result is a pass or a fail" — whose level is then `none`.
+/// result is a pass or a fail" — whose level is then `none`; a fact is `informational` ("the
+/// result does not represent a pass or a fail of a specific rule"), whose level is `none` too.
 pub(crate) fn kind_and_level(severity: Severity, outcome: Outcome) -> (&'static str, &'static str) {
     match outcome {
         Outcome::Failed => ("fail", level(severity)),
         Outcome::Unknown => ("open", "none"),
+        Outcome::Informational => ("informational", "none"),
     }
 }
 

@@ -48,7 +48,9 @@ pub(super) fn unknown_mark(
     styles: super::styles::Styles,
 ) -> String {
     match outcome {
-        lambda_trust_verdict::Outcome::Failed => String::new(),
+        lambda_trust_verdict::Outcome::Failed | lambda_trust_verdict::Outcome::Informational => {
+            String::new()
+        }
         lambda_trust_verdict::Outcome::Unknown => format!(" {}", styles.yellow("(unknown)")),
     }
 }

@@ -115,6 +115,11 @@ pub(crate) struct OrgAccountStatus {
     /// which status does not read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_watched: Option<String>,
+    /// Why, as the function found it: its reader role cannot be assumed, its Security Hub is
+    /// off, no trail logs its IAM calls, …; absent with no such finding, or one that names no
+    /// cause (an older function's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_watched_cause: Option<String>,
 }
 
 /// An active Security Hub finding of the watch.
@@ -181,7 +186,12 @@ impl Report for WatchResult {
             let first = format!("  {} ", styles.bold("problem"));
             out.push_str(&super::fit::wrap(problem, &first, "    ", WIDTH));
         }
-        out.push_str(&self.last_line());
+        out.push_str(&super::fit::wrap(
+            self.last_line().trim_end(),
+            "",
+            "  ",
+            WIDTH,
+        ));
         out
     }
 
@@ -249,15 +259,22 @@ impl WatchResult {
 
     fn last_line(&self) -> String {
         let problems = self.problems.len();
+        let unhealthy = match problems {
+            // What a destroy removes lacks nothing.
+            _ if self.command == "destroy" => String::new(),
+            0 => String::new(),
+            n => format!(", but the watch is not healthy: {n} problem(s)"),
+        };
         if self.command == "status" && problems > 0 && self.changes.is_empty() {
-            return format!(
-                "status: nothing to write, but the watch is not healthy: {problems} problem(s)\n"
-            );
+            return format!("status: nothing to write{unhealthy}\n");
         }
         let org = self.organization.as_ref().map_or("", |_| " --organization");
         match (self.changes.len(), self.writes) {
-            (0, _) => format!("{}: nothing to write\n", self.command),
-            (n, Some(w)) => format!("{}: {n} change(s) made in {w} write(s)\n", self.command),
+            (0, _) => format!("{}: nothing to write{unhealthy}\n", self.command),
+            (n, Some(w)) => format!(
+                "{}: {n} change(s) made in {w} write(s){unhealthy}\n",
+                self.command
+            ),
             (n, None) if self.command == "status" => {
                 format!("{n} change(s) pending: run `lambda-trust watch deploy{org}`\n")
             }
@@ -317,6 +334,24 @@ mod tests {
         assert!(
             text.ends_with(
                 "  Security Hub: no active finding of this watch\n  problem cannot publish: Security Hub is not enabled\nstatus: nothing to write, but the watch is not healthy: 1 problem(s)\n"
+            ),
+            "{text}"
+        );
+    }
+
+    /// A deploy that leaves a problem says so on its last line, as its exit code 2 does.
+    #[test]
+    fn a_deploy_that_leaves_a_problem_says_the_watch_is_not_healthy() {
+        let mut result = status(vec!["cannot sign in to Genesys Cloud".into()], Vec::new());
+        "deploy".clone_into(&mut result.command);
+        result.active_findings = None;
+        result.changes = vec!["create function".into(), "create rule".into()];
+        result.writes = Some(2);
+        let text = result.human(Styles::default());
+        assert!(
+            text.ends_with(
+                "deploy: 2 change(s) made in 2 write(s), but the watch is not healthy: 1\n  \
+                 problem(s)\n"
             ),
             "{text}"
         );

@@ -2,7 +2,7 @@
 //! problem the workflow returns as data (`event::WatchNote`, `event::WatchProblem`), written
 //! once, here.
 
-use crate::event::{Place, WatchNote, WatchProblem};
+use crate::event::{Blind, Place, WatchNote, WatchProblem};
 
 /// The JSON an OAuth client's secret holds, and how to make it.
 const SHAPE: &str = "it holds {\"client_id\": \"…\", \"client_secret\": \"…\"} (and \"base_url\" outside the region's own API)";
@@ -56,12 +56,19 @@ pub(crate) fn note(n: &WatchNote) -> String {
             "the function lives in account {account}, StackSets' delegated administrator: these credentials"
         ),
         WatchNote::OrgCoverage { covered, accounts } => format!(
-            "{covered} of the organization's {accounts} member account(s) have the reader role and rules from its StackSets"
+            "{covered} of the organization's {accounts} member account(s) have a CURRENT instance of each of its StackSets, as ListStackInstances says (the roles and rules there are not read)"
+        ),
+        WatchNote::OrgInstancesMade { accounts } => format!(
+            "the StackSets' operations SUCCEEDED (each awaited until it reached every account): their instances in the organization's {accounts} member account(s) are made; `lambda-trust watch status --organization` reads each"
         ),
         WatchNote::ManagementStacksNotOurs { management } => format!(
             "the management account {management}'s own stacks (StackSets never deploy there) are neither read nor written with a delegated administrator's credentials: run the same command with account {management}'s"
         ),
         WatchNote::DepartedHolds { account, held } => departed(account, held),
+        WatchNote::LeftActive { account, title, cause } => format!(
+            "left by `watch destroy --organization`, as it says: the finding that account {account} was not watched ({}; {title}) stays ACTIVE in the watch account's Security Hub, where nothing settles it now: archive it once fixed, or prove the account with `lambda-trust audit --organization`",
+            cause.map_or("why is in that finding", blind)
+        ),
         WatchNote::LedgerNotRead { why } => format!(
             "what each account's Security Hub holds (the watch's ledger) was not read ({why}): an account that left is not told"
         ),
@@ -81,6 +88,17 @@ fn departed(account: &str, held: &lambda_trust_provision::Held) -> String {
         held.findings.join(", "),
         lambda_trust_model::OrgWatchGenerator::All,
     )
+}
+
+/// Why the organization watch cannot watch an account, in words.
+pub(crate) fn blind(cause: Blind) -> &'static str {
+    match cause {
+        Blind::ReaderNotAssumed => "its reader role cannot be assumed",
+        Blind::ReadRefused => "a read of its partner roles was refused or failed",
+        Blind::HubOff => "its Security Hub is off",
+        Blind::HubRefused => "its Security Hub refused the findings",
+        Blind::NotHeard => "no trail logs its IAM calls (or its trails were not read)",
+    }
 }
 
 /// A problem's words: what the function cannot do, and its fix.
@@ -119,9 +137,15 @@ pub(crate) fn problem(p: &WatchProblem) -> String {
         WatchProblem::HubOff { account, region, message } => format!(
             "cannot publish: Security Hub is not enabled for account {account} in {region} ({message}), so the function's findings go nowhere: enable it (aws securityhub enable-security-hub --region {region})"
         ),
-        WatchProblem::AccountNotWatched { account, title } => format!(
-            "does not watch account {account}, as its last invocation about it found: {title}; the fix is in that finding (its remediation), then the account's next change or `lambda-trust watch deploy --organization`"
-        ),
+        WatchProblem::AccountNotWatched { account, title, cause } => {
+            let cause = cause.map_or_else(
+                || "why is in that finding".to_owned(),
+                |c| blind(c).to_owned(),
+            );
+            format!(
+                "does not watch account {account}, as its last invocation about it found: {cause} (its finding in the watch account's Security Hub: {title}); fix that, as the finding's remediation says, then the account's next change or `lambda-trust watch deploy --organization` re-reads it"
+            )
+        }
         WatchProblem::AccountNotCovered { account, stack_set, region, status, reason } => {
             let why = reason.as_deref().map_or_else(String::new, |r| format!(": {r}"));
             format!(

@@ -854,7 +854,7 @@ fn init_force_replaces_the_config_whole_and_keeps_its_mode() {
 // apply on a terminal: the plan, the deletions, the question (against moto)
 // ---------------------------------------------------------------------------------------------
 
-const QUESTION: &str = "write call(s)? (only yes writes)";
+const QUESTION: &str = "write call(s)? Only 'yes' will be accepted. Enter a value:";
 
 /// Runs `lambda-trust apply ARGS` on a pseudo-terminal against `env`'s moto, typing `keys`.
 fn apply_on_a_terminal(env: &crate::support::live::Env, args: &str, keys: &str) -> Out {

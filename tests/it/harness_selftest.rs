@@ -1820,6 +1820,84 @@ assert sent_with(roles["fwd"]) == 0, "a role whose policies do not allow PutEven
     run_python(&code, &moto);
 }
 
+/// EventBridge assumes a target's role for one rule (User Guide, "Cross-service confused deputy
+/// prevention"): the role's trust is held to `aws:SourceAccount` (the rule's account) and
+/// `aws:SourceArn` (the rule's ARN) at delivery — across accounts, and to the rule's own
+/// account's bus in another region.
+#[test]
+fn a_forwarding_roles_trust_holds_the_rules_account_and_arn() {
+    let moto = MotoServer::start();
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r#"
+HOME, SENDER, THIRD = "111111111111", "222222222222", "333333333333"
+events, sqs = client("events", HOME), client("sqs", HOME)
+bus = events.create_event_bus(Name="watch")["EventBusArn"]
+queue = sqs.create_queue(QueueName="seen")["QueueUrl"]
+queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+events.put_rule(Name="seen", EventBusName="watch", EventPattern=json.dumps({"source": ["test.probe"]}))
+events.put_targets(Rule="seen", EventBusName="watch", Targets=[{"Id": "q", "Arn": queue_arn}])
+events.put_permission(EventBusName="watch", Policy=json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Sid": "sender", "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{SENDER}:root"},
+        "Action": "events:PutEvents", "Resource": bus}]}))
+iam = client("iam", SENDER)
+def regional(service, account, region):
+    c = boto3.client(service, endpoint_url=sys.argv[1], region_name=region,
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    c.meta.events.register("before-sign.*.*",
+        lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+def trust(account, operator="StringEquals"):
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole",
+        "Condition": {operator: {"aws:SourceAccount": account},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:events:*:{SENDER}:rule/lambda-trust-*"}}}]}
+role = iam.create_role(RoleName="fwd", AssumeRolePolicyDocument=json.dumps(trust(SENDER)))["Role"]["Arn"]
+iam.put_role_policy(RoleName="fwd", PolicyName="put", PolicyDocument=json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": "*"}]}))
+def sent_through(rule, region="us-east-1", to=bus):
+    theirs = regional("events", SENDER, region)
+    theirs.put_rule(Name=rule, EventPattern=json.dumps({"source": ["test.probe"]}))
+    theirs.put_targets(Rule=rule, Targets=[{"Id": "bus", "Arn": to, "RoleArn": role}])
+    theirs.put_events(Entries=[{"Source": "test.probe", "DetailType": "probe", "Detail": "{}"}])
+    theirs.remove_targets(Rule=rule, Ids=["bus"])
+    theirs.delete_rule(Name=rule)
+    got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+    for m in got:
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+    return len(got)
+assert sent_through("lambda-trust-fwd") == 1, "a rule the trust names"
+assert sent_through("fwd") == 0, "aws:SourceArn: a rule of another name"
+assert sent_through("lambda-trust-fwd", "eu-west-1") == 1, "a rule of the account in any region"
+iam.update_assume_role_policy(RoleName="fwd", PolicyDocument=json.dumps(trust(THIRD)))
+assert sent_through("lambda-trust-fwd") == 0, "aws:SourceAccount: the rule's account only"
+iam.update_assume_role_policy(RoleName="fwd", PolicyDocument=json.dumps(trust(SENDER, "NumericEquals")))
+assert sent_through("lambda-trust-fwd") == 0, "an operator not evaluated admits nothing"
+# The rule's own account, another region: the role is assumed all the same.
+mine, own = regional("sqs", SENDER, "us-east-1"), regional("events", SENDER, "us-east-1")
+own_bus = own.create_event_bus(Name="home")["EventBusArn"]
+own_queue = mine.create_queue(QueueName="own")["QueueUrl"]
+own_arn = mine.get_queue_attributes(QueueUrl=own_queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+own.put_rule(Name="seen", EventBusName="home", EventPattern=json.dumps({"source": ["test.probe"]}))
+own.put_targets(Rule="seen", EventBusName="home", Targets=[{"Id": "q", "Arn": own_arn}])
+def own_seen():
+    got = mine.receive_message(QueueUrl=own_queue, MaxNumberOfMessages=10).get("Messages", [])
+    for m in got:
+        mine.delete_message(QueueUrl=own_queue, ReceiptHandle=m["ReceiptHandle"])
+    return len(got)
+sent_through("lambda-trust-fwd", "eu-west-1", own_bus)
+assert own_seen() == 0, "the trust's operator is refused in the account too"
+iam.update_assume_role_policy(RoleName="fwd", PolicyDocument=json.dumps(trust(SENDER)))
+sent_through("fwd", "eu-west-1", own_bus)
+assert own_seen() == 0, "a rule the trust does not name, in the account too"
+sent_through("lambda-trust-fwd", "eu-west-1", own_bus)
+assert own_seen() == 1, "the rule it names"
+"#
+    );
+    run_python(&code, &moto);
+}
+
 /// An organization's bus (EventBridge User Guide, "Permissions for event buses": the
 /// `aws:PrincipalOrgID` condition; "Sending and receiving events between AWS accounts"): one
 /// statement admits a member's forwarding role and no account outside the organization, and
@@ -1928,6 +2006,68 @@ admin.delete_stack_instances(StackSetName="s", DeploymentTargets={"Organizationa
                              Regions=["us-east-1"], RetainStacks=False, CallAs="DELEGATED_ADMIN")
 assert cf.list_stack_instances(StackSetName="s")["Summaries"] == []
 cf.delete_stack_set(StackSetName="s")
+"#;
+    run_python(code, &moto);
+}
+
+/// Removing a StackSet's instances as CloudFormation does: a resource already gone is deleted
+/// (its delete handler answers NotFound, which CloudFormation counts as done: CloudFormation
+/// CLI User Guide, "Resource type handler contract"), and DeleteStackInstances is asynchronous
+/// — one that cannot delete a resource answers an OperationId all the same, the failure
+/// arriving on the operation (DescribeStackSetOperation FAILED, ListStackSetOperationResults
+/// naming the account and why), the instance kept (API Reference, DeleteStackInstances).
+#[test]
+fn stack_instances_are_deleted_past_what_is_gone_and_a_failure_arrives_on_the_operation() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, json, sys
+def client(service, account=None):
+    c = boto3.client(service, endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    if account:
+        c.meta.events.register("before-sign.*.*",
+            lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+org, cf = client("organizations"), client("cloudformation")
+org.create_organization(FeatureSet="ALL")
+root = org.list_roots()["Roots"][0]["Id"]
+accounts = [org.create_account(AccountName=f"m{i}", Email=f"m{i}@example.com")
+            ["CreateAccountStatus"]["AccountId"] for i in range(2)]
+org.enable_aws_service_access(ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+template = json.dumps({"Resources": {"Reader": {"Type": "AWS::IAM::Role", "Properties": {
+    "RoleName": "reader", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}}}})
+def deployed():
+    cf.create_stack_set(StackSetName="s", TemplateBody=template, PermissionModel="SERVICE_MANAGED",
+                        AutoDeployment={"Enabled": False}, Capabilities=["CAPABILITY_NAMED_IAM"])
+    cf.create_stack_instances(StackSetName="s", DeploymentTargets={"OrganizationalUnitIds": [root]},
+                              Regions=["us-east-1"])
+def deleted():
+    out = cf.delete_stack_instances(StackSetName="s", DeploymentTargets={"OrganizationalUnitIds": [root]},
+                                    Regions=["us-east-1"], RetainStacks=False)
+    op = cf.describe_stack_set_operation(StackSetName="s", OperationId=out["OperationId"])
+    results = cf.list_stack_set_operation_results(StackSetName="s", OperationId=out["OperationId"])
+    return op["StackSetOperation"]["Status"], results["Summaries"]
+# A member's role deleted by hand: its instance is deleted all the same.
+deployed()
+client("iam", accounts[0]).delete_role(RoleName="reader")
+status, _ = deleted()
+assert status == "SUCCEEDED", status
+assert cf.list_stack_instances(StackSetName="s")["Summaries"] == []
+cf.delete_stack_set(StackSetName="s")
+# A policy attached by hand: IAM refuses the role's deletion (DeleteConflict); the call answers,
+# the operation failed there, and that instance stays.
+deployed()
+iam = client("iam", accounts[0])
+arn = iam.create_policy(PolicyName="by-hand", PolicyDocument=json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))["Policy"]["Arn"]
+iam.attach_role_policy(RoleName="reader", PolicyArn=arn)
+status, results = deleted()
+assert status == "FAILED", status
+failed = [r for r in results if r["Status"] == "FAILED"]
+assert [r["Account"] for r in failed] == [accounts[0]], results
+assert "DeleteConflict" in failed[0]["StatusReason"], failed
+left = [i["Account"] for i in cf.list_stack_instances(StackSetName="s")["Summaries"]]
+assert accounts[0] in left, left
 "#;
     run_python(code, &moto);
 }

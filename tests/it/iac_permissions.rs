@@ -559,7 +559,12 @@ fn an_unknown_is_an_unknown_in_every_format() {
         Some(json!("unknown")),
         "{json:#}"
     );
-    assert_eq!(outcome_of("unmanaged"), Some(json!("failed")), "{json:#}");
+    // A fact is neither a failure nor an unknown.
+    assert_eq!(
+        outcome_of("unmanaged"),
+        Some(json!("informational")),
+        "{json:#}"
+    );
 
     let sarif = audit("sarif").json();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
@@ -575,10 +580,10 @@ fn an_unknown_is_an_unknown_in_every_format() {
         (&unknown["kind"], &unknown["level"]),
         (&json!("open"), &json!("none"))
     );
-    let failed = result_of("unmanaged");
+    let fact = result_of("unmanaged");
     assert_eq!(
-        (&failed["kind"], &failed["level"]),
-        (&json!("fail"), &json!("note"))
+        (&fact["kind"], &fact["level"]),
+        (&json!("informational"), &json!("none"))
     );
 
     let human = audit("human").stdout;

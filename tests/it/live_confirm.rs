@@ -15,7 +15,7 @@ fn apply_piped_to_tee_asks_and_only_a_yes_line_writes() {
     );
     env.proxy.clear();
     let screen = env.on_a_terminal(&shell, "y\r").stdout;
-    assert!(screen.contains("only yes writes"), "{screen}");
+    assert!(screen.contains("Only 'yes' will be accepted."), "{screen}");
     assert_eq!(
         env.proxy.count_writes(),
         0,
@@ -39,7 +39,7 @@ fn onboard_on_a_terminal_asks_and_writes_nothing_without_yes() {
     env.proxy.clear();
     let shell = "\"$LT\" onboard lookup-customer --config \"$CONFIG\"";
     let screen = env.on_a_terminal(shell, "no\r").stdout;
-    assert!(screen.contains("only yes writes"), "{screen}");
+    assert!(screen.contains("Only 'yes' will be accepted."), "{screen}");
     assert_eq!(env.proxy.count_writes(), 0, "{screen}");
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), before);
 

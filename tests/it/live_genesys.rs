@@ -1430,11 +1430,31 @@ fn an_external_id_of_another_org_is_a_failed_claim_naming_both_ids() {
         );
         assert!(!r.stderr.contains("applied"), "{}", r.stderr);
     }
+    // The AWS side alone applied (it cannot read the org): check prescribes no `apply`, which
+    // would refuse everything; every finding's step is the config's fix.
+    g.expect(&["apply", "--yes", "--only", "aws"], 0);
+    let json = json_of(&g.expect(&["check", "--format", "json"], 2));
+    let findings = crate::support::live::check_findings(&json);
+    assert!(findings.len() > 1, "{json:#}");
+    for f in &findings {
+        assert_eq!(f["remedy"]["by"], "outside", "{f:#}");
+    }
+    let c = g.expect(&["check"], 2);
+    assert!(
+        !c.stdout.contains("→ run `lambda-trust apply"),
+        "{}",
+        c.stdout
+    );
+    assert!(
+        c.stdout.contains("apply refuses") && c.stdout.contains("apply --adopt"),
+        "{}",
+        c.stdout
+    );
     // A deployment that came to this (applied for the signed-in org, the ID then edited and
     // the AWS side alone converged, which cannot read the org and says so) is what verify and
     // check judge.
     g.env.write_config(&text.replace(EXT, SIGNED_IN));
-    g.expect(&["apply", "--yes"], 0);
+    g.expect(&["apply", "--yes", "--adopt"], 0);
     g.env.write_config(&text);
     let aws_only = g.expect(&["apply", "--yes", "--only", "aws", "--adopt"], 0);
     assert!(

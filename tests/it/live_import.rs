@@ -213,8 +213,13 @@ fn make_role(s: &Seeded) {
 
 /// The AWS side as lambda-trust made it for the functions `arns` (the config since lost).
 fn make_role_for(s: &Seeded, arns: &[String]) {
+    make_role_as(s, "", arns);
+}
+
+/// The AWS side as a config opening with `head` (a `deployment = …` line) made it.
+fn make_role_as(s: &Seeded, head: &str, arns: &[String]) {
     let mut text = format!(
-        "[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"{EXT}\"\n\n[role]\nname = \"GenesysLambdaInvoker\"\n\n[aws]\nregion = \"us-east-1\"\naccount_id = \"{ACCOUNT}\"\n"
+        "{head}[trust]\npartner = \"genesys-cloud\"\nexternal_id = \"{EXT}\"\n\n[role]\nname = \"GenesysLambdaInvoker\"\n\n[aws]\nregion = \"us-east-1\"\naccount_id = \"{ACCOUNT}\"\n"
     );
     for arn in arns {
         text.push_str(&format!("\n[[targets]]\nfunction = \"{arn}\"\n"));
@@ -732,6 +737,24 @@ fn the_external_id_is_the_organizations_and_a_role_for_another_is_refused() {
         "{}",
         config()
     );
+}
+
+/// `--role-arn` of a role lambda-trust wrote for another deployment: init says whose it is at
+/// once and writes nothing — never "next: plan --adopt", which would refuse it.
+#[test]
+fn a_role_arn_of_another_deployment_is_refused_at_once_naming_it() {
+    let s = seed_with(3);
+    make_role_as(&s, "deployment = \"team-b\"\n", &[function_arn(0)]);
+    let init = ["init", "--from-genesys", "--no-input", "--external-id", EXT];
+    let (r, aws, genesys) = s.writes_of(&[&init[..], &["--role-arn", ROLE_ARN]].concat(), 1);
+    assert_eq!((aws, genesys), (0, 0));
+    assert!(
+        r.stderr.contains("team-b") && r.stderr.contains("untag-role"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("next:"), "{}", r.stderr);
+    assert!(!s.env.config_path().exists(), "nothing written");
 }
 
 /// Two integrations with one name (Genesys Cloud allows it): `--integration ID` imports the one

@@ -329,6 +329,7 @@ print(json.dumps([c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]]))
 fn the_delegated_administrator_deploys_all_but_what_only_the_management_account_can_write() {
     let env = Env::new();
     let (_, admin, members, pkg) = ready(&env, 8);
+    crate::live_security_hub::enable_hub(&env, &admin);
     let config = env.config_path();
     let deploy = [
         "watch",
@@ -400,7 +401,13 @@ fn status_names_an_account_the_function_found_it_cannot_watch() {
         &["--function-region", "eu-west-1", "--format", "json"],
     ]
     .concat();
-    let regional = json_of(&env.expect(&ireland, 0))["changes"].to_string();
+    // Its own account's Security Hub off: deployed, but a problem — exit 2, as status.
+    let deployed = json_of(&env.expect(&ireland, 2));
+    assert!(
+        deployed["problems"].to_string().contains("cannot publish"),
+        "{deployed:#}"
+    );
+    let regional = deployed["changes"].to_string();
     for what in [
         "StackSet lambda-trust-org-watch-lambda (every account of the organization, eu-west-1)",
         "stack lambda-trust-org-watch-management-lambda in the management account, eu-west-1",
@@ -426,6 +433,7 @@ client("securityhub", admin).batch_import_findings(Findings=[{
     "AwsAccountId": admin, "Types": ["Software and Configuration Checks"],
     "CreatedAt": "2026-11-27T00:00:00Z", "UpdatedAt": "2026-11-27T00:00:00Z",
     "Severity": {"Label": "HIGH"}, "Title": f"account {blind} is not watched",
+    "ProductFields": {"lambda-trust/Cause": "reader-not-assumed"},
     "Description": org, "Resources": [{"Type": "Other", "Id": f"AWS::::Account:{blind}"}]}])
 "#;
     python(&env, code, &[&admin, blind, &org]);
@@ -444,7 +452,16 @@ client("securityhub", admin).batch_import_findings(Findings=[{
     );
     assert!(
         named["problems"].to_string().contains(&format!(
-            "does not watch account {blind}, as its last invocation"
+            "does not watch account {blind}, as its last invocation about it found: its \
+             reader role cannot be assumed"
+        )),
+        "{named:#}"
+    );
+    // Each with its cause, as the function filed it: the deaf one's is its trail.
+    assert!(
+        named["problems"].to_string().contains(&format!(
+            "does not watch account {deaf}, as its last invocation about it found: no trail \
+             logs its IAM calls"
         )),
         "{named:#}"
     );
@@ -461,6 +478,10 @@ client("securityhub", admin).batch_import_findings(Findings=[{
         listed["not_watched"],
         format!("account {blind} is not watched")
     );
+    assert_eq!(
+        listed["not_watched_cause"],
+        "its reader role cannot be assumed"
+    );
 
     // A baseline goes to the function as `audit --baseline` reads it; status takes the
     // deployed one (nothing pending); one over Lambda's 4 KB of variables is refused first.
@@ -468,7 +489,8 @@ client("securityhub", admin).batch_import_findings(Findings=[{
     let entry = "[[suppress]]\nrole = \"arn:aws:iam::*:role/legacy-*\"\ncode = \"no-external-id\"\nreason = \"r\"\n";
     std::fs::write(&file, entry).unwrap();
     let with = [&ireland[..], &["--baseline", file.to_str().unwrap()]].concat();
-    env.expect(&with, 0);
+    // Written; the two accounts the function said it cannot watch are still problems (exit 2).
+    env.expect(&with, 2);
     let vars = function_env(&env, &admin).unwrap();
     let deployed: Value =
         serde_json::from_str(vars["LAMBDA_TRUST_BASELINE"].as_str().unwrap()).unwrap();
@@ -496,6 +518,7 @@ client("securityhub", admin).batch_import_findings(Findings=[{
 fn a_members_iam_call_reaches_the_watchs_bus_with_its_account() {
     let env = Env::new();
     let (_org, admin, members, pkg) = ready(&env, 4);
+    crate::live_security_hub::enable_hub(&env, &admin);
     env.expect(&deploy_args(&pkg), 0);
     let member = members.iter().find(|m| **m != admin).unwrap();
     let code = format!(
@@ -542,6 +565,7 @@ fn an_account_that_joins_is_reproved_once_its_stack_set_instance_is_current() {
     use support::runtime_api::{RuntimeApi, Shipped};
     let env = Env::new();
     let (_org, admin, _members, _) = ready(&env, 4);
+    crate::live_security_hub::enable_hub(&env, &admin);
     let binary = env!("CARGO_BIN_EXE_lambda-trust");
     env.expect(&deploy_args(binary), 0);
     let code = format!(
@@ -667,8 +691,8 @@ client("config", sys.argv[2]).put_configuration_aggregator(ConfigurationAggregat
 fn status_says_what_an_account_that_left_still_holds_and_destroy_deletes_the_ledger() {
     let env = Env::new();
     let (_org, admin, members, pkg) = ready(&env, 4);
-    env.expect(&deploy_args(&pkg), 0);
     crate::live_security_hub::enable_hub(&env, &admin);
+    env.expect(&deploy_args(&pkg), 0);
     let (left, stays) = (&members[2], &members[1]);
     // What the function writes after each whole reading (`Held`), for both accounts.
     let code = r#"

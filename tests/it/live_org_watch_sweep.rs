@@ -413,6 +413,67 @@ fn a_run_that_changed_a_finding_reads_again_so_crossing_writes_end_on_the_roles_
     assert_eq!(delivered(&env, &queue), Vec::<Value>::new());
 }
 
+/// Who changed it is kept (BatchImportFindings keeps none of a provider's `ProductFields` on
+/// a re-import): the hand edit's finding names the call and the editor, and still does after
+/// every delivery its run caused — the re-reading it asks for, then a sweep's events — each
+/// handed to the function as EventBridge delivers it. The re-reading that finds the same thing
+/// sends nothing, so the chain ends after it.
+#[test]
+fn a_hand_edits_finding_still_names_the_editor_after_every_delivery_its_run_caused() {
+    let env = Env::new();
+    let (organization, members) = organization(&env, 20);
+    let m17 = members[16].clone();
+    partner_role(&env, &m17, ROLE, &genesys(Some(OURS)));
+    enable_hub(&env, &m17);
+    enable_hub(&env, ACCOUNT);
+    let queue = bus_with_a_listener(&env);
+    let (api, _function) = watching_with(&env, &organization, &[("LAMBDA_TRUST_BUS", BUS)]);
+    set_trust(&env, &m17, ROLE, &genesys(None));
+    let edit = invoke(&api, &forwarded(&m17, "UpdateAssumeRolePolicy", ROLE));
+    assert_eq!(edit["kind"], "response", "{edit:#}");
+    let names_the_editor = |env: &Env, after: &str| {
+        let active = org_findings(env, &m17, "ACTIVE");
+        let finding = (active.iter())
+            .find(|f| f["ProductFields"]["lambda-trust/Code"] == "no-external-id")
+            .unwrap_or_else(|| panic!("{after}: {active:#?}"));
+        let fields = &finding["ProductFields"];
+        assert_eq!(
+            fields["lambda-trust/Change"], "UpdateAssumeRolePolicy",
+            "{after}"
+        );
+        assert_eq!(
+            fields["lambda-trust/ChangedBy"],
+            format!("arn:aws:sts::{m17}:assumed-role/Admin/alice"),
+            "{after}: {finding:#}"
+        );
+    };
+    names_the_editor(&env, "the edit");
+    // Every delivery the run caused, until none is left.
+    let drain = |env: &Env, after: &str| {
+        let mut rounds = 0;
+        loop {
+            let next = delivered(env, &queue);
+            if next.is_empty() {
+                return rounds;
+            }
+            rounds += 1;
+            assert!(rounds <= 3, "{after}: the chain ends: {next:#?}");
+            // A sweep's event of an account whose Security Hub is off fails, as it should:
+            // what matters here is the edited account's finding after each.
+            for event in &next {
+                invoke(&api, event);
+                names_the_editor(env, after);
+            }
+        }
+    };
+    // One re-reading: it finds the same and sends nothing, so it asks for no other.
+    assert_eq!(drain(&env, "the re-reading"), 1);
+    // A sweep: the tick puts an event per account; each re-proves its account.
+    assert_eq!(invoke(&api, &schedule_tick())["kind"], "response");
+    assert!(drain(&env, "the sweep") >= 1);
+    names_the_editor(&env, "the sweep");
+}
+
 /// What each account's Security Hub holds of the watch, as the watch's own ledger (a
 /// Parameter Store parameter per account, in the watch's account) names it.
 pub(crate) fn ledger_of(env: &Env, holder: &str, account: &str) -> Option<Value> {

@@ -139,6 +139,19 @@ fn a_hand_edit_of_the_trust_policy_is_a_finding_in_the_next_invocation_and_the_r
         trust["Resources"][0]["Id"],
         format!("arn:aws:iam::{ACCOUNT}:role/{ROLE}")
     );
+    // The schedule's next tick names no change: it finds the same, so it sends nothing, and
+    // the finding still names who made the edit.
+    let tick = invoke(&api, &schedule_tick());
+    assert_eq!(tick["reread"], "everything", "{tick:#}");
+    assert_eq!(tick["published"]["security_hub"]["imported"], 0, "{tick:#}");
+    let still = watch_findings(&env, "ACTIVE");
+    let trust = (still.iter())
+        .find(|f| f["Id"] == trust["Id"])
+        .unwrap_or_else(|| panic!("{still:#?}"));
+    assert_eq!(
+        trust["ProductFields"]["lambda-trust/ChangedBy"],
+        format!("arn:aws:iam::{ACCOUNT}:user/alice")
+    );
 
     env.expect(&["apply", "--yes"], 0);
     let repair = cloudtrail_event(
@@ -171,7 +184,8 @@ fn the_package_watch_deploy_uploads_runs_as_lambda_runs_it_and_hears_a_hand_edit
     env.expect(&["apply", "--yes"], 0);
     enable_hub(&env, ACCOUNT);
     let binary = env!("CARGO_BIN_EXE_lambda-trust");
-    env.expect(&["watch", "deploy", "--package", binary, "--yes"], 0);
+    // No trail: deployed, and said unhealthy (exit 2); the schedule still re-proves.
+    env.expect(&["watch", "deploy", "--package", binary, "--yes"], 2);
     let api = RuntimeApi::start();
     let function = Shipped::start(&env, &api, &format!("lambda-trust-watch-{ROLE}"));
     let log = || std::fs::read_to_string(&function.log).unwrap_or_default();
@@ -405,6 +419,7 @@ fn with_the_config_rule_engine_the_function_answers_its_rule_and_a_switch_back_r
     env.expect(&["apply", "--yes"], 0);
     enable_hub(&env, ACCOUNT);
     let pkg = crate::live_watch_deploy::package(&env, crate::live_watch_deploy::Fake::LambdaTrust);
+    // The Config rule engine needs no trail: healthy.
     env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
     let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
     assert_eq!(writes, 0);
@@ -445,7 +460,8 @@ print(json.dumps([[r["ConfigRuleName"], r["Source"]["SourceIdentifier"], r.get("
         "{sent:#?}"
     );
 
-    // Back to EventBridge: the Config rule goes, the rules come.
+    // Back to EventBridge: the Config rule goes, the rules come; no trail logs the calls the
+    // rules wait for, which deploy says (exit 2).
     env.write_config(&base);
     env.expect(&["apply", "--yes"], 0);
     let r = env.expect(
@@ -458,7 +474,7 @@ print(json.dumps([[r["ConfigRuleName"], r["Source"]["SourceIdentifier"], r.get("
             "--format",
             "json",
         ],
-        0,
+        2,
     );
     assert!(r.stdout.contains("delete Config rule"), "{}", r.stdout);
     let rules: Value = serde_json::from_str(&python(&env, code, &[])).unwrap();

@@ -141,6 +141,9 @@ fn deployed_with(env: &Env, table: &str) -> String {
     env.write_config(&format!("{base}\n[watch]\n{table}\n"));
     env.expect(&["apply", "--yes"], 0);
     let pkg = package(env, Fake::LambdaTrust);
+    // A trail and Security Hub: the watch can hear and publish, so deploy exits 0.
+    trail(env);
+    enable_hub(env, ACCOUNT);
     env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
     pkg
 }
@@ -185,10 +188,15 @@ fn deploy_is_idempotent_a_config_change_is_a_redeploy_and_destroy_removes_only_i
             "--format",
             "json",
         ],
-        0,
+        // Written, but Security Hub is off: the watch cannot publish, which deploy exits 2 on.
+        2,
     );
     let first = json(&first);
     assert!(writes >= 10, "{writes} writes: {first:#}");
+    assert!(
+        first["problems"].to_string().contains("cannot publish"),
+        "{first:#}"
+    );
     let notes = first["notes"].to_string();
     assert!(
         notes.contains("eu-west-1: CloudTrail trail everywhere logs"),
@@ -216,10 +224,12 @@ fn deploy_is_idempotent_a_config_change_is_a_redeploy_and_destroy_removes_only_i
         "{policy}"
     );
 
-    let (again, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    let (again, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 2);
     assert_eq!(writes, 0, "{}", again.stderr);
     assert!(
-        again.stdout.contains("nothing to write"),
+        again
+            .stdout
+            .contains("nothing to write, but the watch is not healthy"),
         "{}",
         again.stdout
     );
@@ -523,6 +533,7 @@ fn a_failed_deploy_says_what_it_had_made_and_the_next_makes_the_rest() {
         r.stderr
     );
     env.proxy.clear();
+    // The rest made; no trail and no role yet, which deploy says with exit 2.
     let again = json(&env.expect(
         &[
             "watch",
@@ -533,7 +544,7 @@ fn a_failed_deploy_says_what_it_had_made_and_the_next_makes_the_rest() {
             "--format",
             "json",
         ],
-        0,
+        2,
     ));
     let changes = again["changes"].to_string();
     assert!(!changes.contains("create role"), "{again:#}");
@@ -576,14 +587,15 @@ fn the_function_of_an_environment_runs_that_environment() {
         &pkg,
         "--yes",
     ];
-    env.expect(&deploy, 0);
+    // No trail, Security Hub off: deployed, and unhealthy (exit 2).
+    env.expect(&deploy, 2);
     let code = r#"
 c = client("lambda").get_function_configuration(FunctionName=sys.argv[2])
 print(json.dumps(c.get("Environment", {}).get("Variables", {})))
 "#;
     let vars = python(&env, code, &["lambda-trust-watch-GenesysLambdaInvoker"]);
     assert_eq!(vars.trim(), r#"{"LAMBDA_TRUST_ENV": "dev"}"#);
-    let (_, writes) = env.writes_of(&deploy, 0);
+    let (_, writes) = env.writes_of(&deploy, 2);
     assert_eq!(writes, 0);
 }
 
@@ -675,9 +687,10 @@ open(sys.argv[3] + ".sha256", "w").write(f"{digest}  lambda-trust-0.1.0-x86_64-u
 "#;
     let archive = archive.to_str().unwrap();
     python(&env, code, &[&binary, archive]);
-    env.expect(&["watch", "deploy", "--package", archive, "--yes"], 0);
+    // No trail, Security Hub off: deployed, and unhealthy (exit 2).
+    env.expect(&["watch", "deploy", "--package", archive, "--yes"], 2);
     // The archive's binary is the binary's: the same package, no write.
-    let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &binary, "--yes"], 0);
+    let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &binary, "--yes"], 2);
     assert_eq!(writes, 0);
     std::fs::write(
         format!("{archive}.sha256"),
@@ -720,7 +733,8 @@ fn a_target_in_another_account_is_heard_through_a_rule_there_forwarding_to_the_w
         "--format",
         "json",
     ];
-    let first = json(&env.expect(&deploy, 0));
+    // No trail in either account: deployed, and unhealthy (exit 2).
+    let first = json(&env.expect(&deploy, 2));
     let changes = first["changes"].to_string();
     let (forwarder, reader) = (
         "lambda-trust-watch-GenesysLambdaInvoker-fwd",
@@ -788,12 +802,26 @@ fn a_target_in_another_account_is_heard_through_a_rule_there_forwarding_to_the_w
         there["environment"]["LAMBDA_TRUST_READ_ROLES"],
         format!("{WORKLOAD}=arn:aws:iam::{WORKLOAD}:role/{reader}").as_str()
     );
-    // On the wire: the watch's bus takes what the forwarding role sends, and nothing another
-    // role of that account sends.
-    assert_eq!(probe(&env, WORKLOAD, &bus_arn, forwarder), 1);
-    assert_eq!(probe(&env, WORKLOAD, &bus_arn, "someone-else"), 0);
+    // The forwarding role trusts EventBridge for that account's `lambda-trust-*` rules alone
+    // (EventBridge User Guide, "Cross-service confused deputy prevention").
+    let trust = &there["forwarder_trust"]["Statement"][0]["Condition"];
+    assert_eq!(
+        trust["StringEquals"]["aws:SourceAccount"], WORKLOAD,
+        "{trust:#}"
+    );
+    assert!(
+        (trust["ArnLike"]["aws:SourceArn"].to_string())
+            .contains(&format!("arn:aws:events:*:{WORKLOAD}:rule/lambda-trust-*")),
+        "{trust:#}"
+    );
+    // On the wire: the watch's bus takes what the forwarding role sends through a rule of
+    // lambda-trust's, nothing it sends through another rule, and nothing another role sends.
+    let ours = (bus_arn.as_str(), "lambda-trust-watch-probe");
+    assert_eq!(probe(&env, WORKLOAD, ours, forwarder), 1);
+    assert_eq!(probe(&env, WORKLOAD, (&bus_arn, "probe"), forwarder), 0);
+    assert_eq!(probe(&env, WORKLOAD, ours, "someone-else"), 0);
 
-    let (_, writes) = env.writes_of(&deploy, 0);
+    let (_, writes) = env.writes_of(&deploy, 2);
     assert_eq!(writes, 0, "a second deploy writes nothing");
 
     env.expect(&["watch", "destroy", "--package", &pkg, "--yes"], 0);
@@ -820,7 +848,8 @@ fn a_redeploy_moves_an_older_watch_off_the_default_bus() {
     ));
     env.expect(&["apply", "--yes"], 0);
     let pkg = package(&env, Fake::LambdaTrust);
-    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    // No trail in either account: deployed, and unhealthy (exit 2).
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 2);
     let older = r#"
 events, iam = client("events"), client("iam")
 for sid, account in (("lambda-trust-watch-GenesysLambdaInvoker-" + sys.argv[2], sys.argv[2]),
@@ -842,7 +871,7 @@ iam.put_role_policy(RoleName="lambda-trust-watch-GenesysLambdaInvoker",
             "--format",
             "json",
         ],
-        0,
+        2,
     ));
     let changes = moved["changes"].to_string();
     for line in [
@@ -863,7 +892,7 @@ iam.put_role_policy(RoleName="lambda-trust-watch-GenesysLambdaInvoker",
         !after["function_policy"].to_string().contains("lt-deployer"),
         "{after:#}"
     );
-    let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    let (_, writes) = env.writes_of(&["watch", "deploy", "--package", &pkg, "--yes"], 2);
     assert_eq!(writes, 0);
 }
 
@@ -893,9 +922,9 @@ def role_policy():
         return iam.get_role_policy(RoleName=name, PolicyName="lambda-trust-watch-reads")["PolicyDocument"]
     except iam.exceptions.NoSuchEntityException:
         return None
-def reader_trust():
+def trust_of(role):
     try:
-        return their_iam.get_role(RoleName=name + "-read")["Role"]["AssumeRolePolicyDocument"]
+        return their_iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
     except their_iam.exceptions.NoSuchEntityException:
         return None
 def environment():
@@ -913,18 +942,19 @@ def invokers():
             for s in policy["Statement"]}
 print(json.dumps({"theirs": rules(theirs), "on_bus": rules(home, name),
     "bus_policy": policy(home, name), "default_policy": policy(home, "default"),
-    "function_policy": role_policy(), "reader_trust": reader_trust(),
+    "function_policy": role_policy(), "reader_trust": trust_of(name + "-read"),
+    "forwarder_trust": trust_of(name + "-fwd"),
     "environment": environment(), "invokers": invokers()}))
 "#;
     serde_json::from_str(&python(env, code, &[workload])).unwrap()
 }
 
-/// Sends a probe event from `account` through a rule there aimed at `bus` with its role
-/// `role` (made when missing, allowed events:PutEvents on the bus); how many reached the bus
-/// (a rule on it feeds a queue).
-fn probe(env: &Env, account: &str, bus: &str, role: &str) -> u64 {
+/// Sends a probe event from `account` through a rule there named `rule`, aimed at `bus` with its
+/// role `role` (made when missing, allowed events:PutEvents on the bus); how many reached the
+/// bus (a rule on it feeds a queue).
+fn probe(env: &Env, account: &str, (bus, rule): (&str, &str), role: &str) -> u64 {
     let code = r#"
-account, bus, role = sys.argv[2], sys.argv[3], sys.argv[4]
+account, bus, role, rule = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 events, sqs, iam = client("events"), client("sqs"), client("iam", account)
 queue = sqs.create_queue(QueueName="probe")["QueueUrl"]
 queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -940,15 +970,17 @@ except iam.exceptions.NoSuchEntityException:
     iam.put_role_policy(RoleName=role, PolicyName="put", PolicyDocument=json.dumps({"Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus}]}))
 theirs = client("events", account)
-theirs.put_rule(Name="probe", EventPattern=json.dumps({"source": ["test.probe"]}))
-theirs.put_targets(Rule="probe", Targets=[{"Id": "bus", "Arn": bus, "RoleArn": arn}])
+theirs.put_rule(Name=rule, EventPattern=json.dumps({"source": ["test.probe"]}))
+theirs.put_targets(Rule=rule, Targets=[{"Id": "bus", "Arn": bus, "RoleArn": arn}])
 theirs.put_events(Entries=[{"Source": "test.probe", "DetailType": "probe", "Detail": "{}"}])
+theirs.remove_targets(Rule=rule, Ids=["bus"])
+theirs.delete_rule(Name=rule)
 got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
 for m in got:
     sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
 print(len(got))
 "#;
-    python(env, code, &[account, bus, role])
+    python(env, code, &[account, bus, role, rule])
         .trim()
         .parse()
         .unwrap()
@@ -1035,7 +1067,6 @@ iam.delete_role(RoleName=role)
 fn destroy_removes_the_watch_before_its_role_and_a_watch_of_a_missing_role_is_unhealthy() {
     let env = setup(&["lookup"]);
     let pkg = deployed_with(&env, "");
-    trail(&env);
     delete_role_by_hand(&env, "GenesysLambdaInvoker");
     let gone = json(&env.expect(
         &["watch", "status", "--package", &pkg, "--format", "json"],

@@ -123,7 +123,8 @@ fn the_functions_role_allows_every_call_a_tick_and_each_event_make_and_grants_no
     env.expect(&["apply", "--yes"], 0);
     enable_hub(&env, ACCOUNT);
     let pkg = crate::live_watch_deploy::package(&env, crate::live_watch_deploy::Fake::LambdaTrust);
-    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 0);
+    // No trail: deployed, and said unhealthy (exit 2).
+    env.expect(&["watch", "deploy", "--package", &pkg, "--yes"], 2);
     let policy = deployed_policy(&env);
     let api = RuntimeApi::start();
     let _function = Function::start(&env, &api);
@@ -239,7 +240,8 @@ fn in_another_account_the_function_assumes_its_read_only_role_alone_and_needs_no
     env.expect(&["apply", "--yes"], 0);
     enable_hub(&env, ACCOUNT);
     let binary = env!("CARGO_BIN_EXE_lambda-trust");
-    env.expect(&["watch", "deploy", "--package", binary, "--yes"], 0);
+    // No trail in either account: deployed, and said unhealthy (exit 2).
+    env.expect(&["watch", "deploy", "--package", binary, "--yes"], 2);
     let reader = format!("lambda-trust-watch-{ROLE}-read");
     let code = r#"
 doc = client("iam", sys.argv[2]).get_role_policy(RoleName=sys.argv[3],

@@ -120,10 +120,14 @@ impl Code {
         }
     }
 
-    /// Whether a finding of this code states a failure or an unknown.
+    /// Whether a finding of this code states a failure, an unknown or a fact (an
+    /// informational code: no control's result, so never `failed`).
     pub(crate) fn outcome(self) -> Outcome {
         match self {
             Code::ExternalIdUnproved | Code::PathUnknown | Code::PathNotRead => Outcome::Unknown,
+            Code::Unmanaged | Code::UnusedPartnerRole | Code::GenesysDynamicAction => {
+                Outcome::Informational
+            }
             // Exhaustive: a new code does not compile until it says which it is.
             Code::NoExternalId
             | Code::ExternalIdPattern
@@ -142,10 +146,7 @@ impl Code {
             | Code::ExternalIdNotOrg
             | Code::ExternalIdNotOurs
             | Code::ExternalIdNotUuid
-            | Code::Unmanaged
-            | Code::UnusedPartnerRole
-            | Code::GenesysActionReachesMany
-            | Code::GenesysDynamicAction => Outcome::Failed,
+            | Code::GenesysActionReachesMany => Outcome::Failed,
         }
     }
 
@@ -255,7 +256,7 @@ impl Code {
     }
 
     /// What to do about it, one sentence (the HTML report's detail view).
-    pub fn remedy(self) -> &'static str {
+    pub(crate) fn remedy(self) -> &'static str {
         match self {
             Code::NoExternalId => "Require the one external ID: a Condition StringEquals sts:ExternalId = your Genesys Cloud organization ID on every statement that lets the partner in (lambda-trust apply writes it).",
             Code::ExternalIdPattern => "Accept exactly one value with StringEquals (no wildcard, no IgnoreCase); give each organization a role of its own.",
@@ -297,7 +298,7 @@ impl Code {
     },
     {
         "if": {"properties": {"code": {"enum": ["unmanaged", "unused-partner-role", "genesys-dynamic-action"]}}},
-        "then": {"properties": {"severity": {"const": "info"}}}
+        "then": {"properties": {"severity": {"const": "info"}, "outcome": {"const": "informational"}}}
     },
     {
         "if": {"properties": {"code": {"enum": ["config-mismatch", "partner-refused", "org-policy-blocks", "function-policy-blocks", "cross-account-permission-missing", "role-blocks", "external-id-not-org", "external-id-not-uuid", "path-not-read", "unmanaged", "unused-partner-role", "genesys-dynamic-action"]}}},
@@ -309,7 +310,8 @@ pub struct Finding {
     pub severity: Severity,
     /// The finding's stable code (its SARIF rule ID).
     pub code: Code,
-    /// Decided by `code`: `failed`, or `unknown` for what was not read or not decided.
+    /// Decided by `code`: `failed`; `unknown` for what was not read or not decided;
+    /// `informational` for a fact (an `info` code).
     pub outcome: Outcome,
     /// What the finding says, in a sentence.
     #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
@@ -330,6 +332,11 @@ pub struct Finding {
     /// `--baseline`: the entry that accepts this finding (absent when none does).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
+    /// What to do about it: its code's step, or the gap's own where the code's is about
+    /// another (a function policy not read because only one region was listed). Not in the
+    /// JSON: ASFF's `Remediation`, OCSF's `remediation` and the HTML report say it.
+    #[serde(skip)]
+    pub remedy: String,
 }
 
 impl Finding {
@@ -353,6 +360,7 @@ impl Finding {
             counterexample: counterexample.map(request_json),
             admitted_by: Vec::new(),
             suppression: None,
+            remedy: code.remedy().to_owned(),
         }
     }
 

@@ -188,6 +188,7 @@ fn finding((claim, targets): (Claim, Vec<String>)) -> Finding {
         counterexample: claim.request,
         admitted_by: Vec::new(),
         suppression: None,
+        remedy: code.remedy().to_owned(),
     }
 }
 
@@ -246,25 +247,42 @@ fn way_findings(
             counterexample: Some(json!(f.request)),
             admitted_by: Vec::new(),
             suppression: None,
+            remedy: code.remedy().to_owned(),
         });
     }
     out
 }
 
+/// The functions a pattern matches were not all listed: the gap is the listing's, and so is
+/// its step (never the organization policies' of `path-not-read`'s other gaps).
 fn not_listed(patterns: &[String], path: &AuditPath) -> Finding {
-    let scope = match (&path.functions, &path.not_listed) {
-        (Some(l), _) => format!("only the functions of region {} were listed", l.region),
-        (None, Some(why)) => format!("the functions were not listed ({why})"),
-        (None, None) => "the functions were not listed".to_owned(),
-    };
-    Finding::new(
-        Code::PathNotRead,
-        format!(
-            "{}: {scope}, so the function policies of the others it matches were not read",
-            patterns.join(", ")
+    let patterns = patterns.join(", ");
+    let (scope, step) = match (&path.functions, &path.not_listed) {
+        (Some(l), _) => (
+            format!("only the functions of region {} were listed", l.region),
+            format!(
+                "Audit again with --region REGION for each other region that {patterns} \
+                 matches (each run lists its region's functions), or grant the role each \
+                 function by its ARN instead of a pattern."
+            ),
         ),
-        None,
-    )
+        (None, why) => (
+            match why {
+                Some(why) => format!("the functions were not listed ({why})"),
+                None => "the functions were not listed".to_owned(),
+            },
+            "Allow the caller lambda:ListFunctions in the audited account, or grant the role \
+             each function by its ARN instead of a pattern."
+                .to_owned(),
+        ),
+    };
+    let message = format!(
+        "{patterns}: {scope}, so the function policies of the others it matches were not read"
+    );
+    Finding {
+        remedy: step,
+        ..Finding::new(Code::PathNotRead, message, None)
+    }
 }
 
 /// Every function ARN whose policy the path of `invokable` (the reported roles' sets) and the
@@ -429,4 +447,37 @@ pub(super) fn organization(path: &AuditPath, accounts: &[String]) -> BTreeMap<St
             (a.clone(), source)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pattern whose functions were listed in one region only: the step is the listing's
+    /// (audit the other regions), never `path-not-read`'s organization policies.
+    #[test]
+    fn a_region_listing_gap_says_its_own_step() {
+        let patterns = ["arn:aws:lambda:*:111122223333:function:orders-*".to_owned()];
+        let listed = AuditPath {
+            functions: Some(Listed {
+                region: "eu-west-1".into(),
+                arns: Vec::new(),
+            }),
+            ..AuditPath::default()
+        };
+        let f = not_listed(&patterns, &listed);
+        assert_eq!(f.code, Code::PathNotRead);
+        assert!(f.remedy.contains("--region"), "{}", f.remedy);
+        assert!(!f.remedy.contains("org-policies"), "{}", f.remedy);
+        let refused = AuditPath {
+            not_listed: Some("AccessDenied".into()),
+            ..AuditPath::default()
+        };
+        let f = not_listed(&patterns, &refused);
+        assert!(f.remedy.contains("lambda:ListFunctions"), "{}", f.remedy);
+        assert_eq!(
+            Finding::new(Code::PathNotRead, "x".into(), None).remedy,
+            Code::PathNotRead.remedy()
+        );
+    }
 }

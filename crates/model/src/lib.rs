@@ -65,7 +65,7 @@ pub use schema_refs::{
 };
 pub use security_hub::{
     plan_import, product_arn, HubCounts, ImportPlan, Listed as ListedFinding, OrgWatchGenerator,
-    TooLarge, DIGEST_FIELD, GENERATOR_PREFIX, WATCH_GENERATOR,
+    TooLarge, GENERATOR_PREFIX, WATCH_GENERATOR,
 };
 pub use shard::{assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS};
 pub use state::{

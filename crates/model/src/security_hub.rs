@@ -15,13 +15,19 @@
 //!   60 days old, so a scheduled run weekly or monthly keeps it.
 //! - A run where nothing changed imports nothing: each imported finding carries the digest of
 //!   its content ([`DIGEST_FIELD`]), compared with today's.
+//! - Who changed it is kept: BatchImportFindings keeps none of a provider's `ProductFields` on
+//!   a re-import (only `Note`, `UserDefinedFields`, `VerificationState` and `Workflow`), so a
+//!   run that names no change of its own (a re-reading, a sweep, a schedule's tick) sends the
+//!   held finding's `lambda-trust/Change` and `lambda-trust/ChangedBy` again.
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use sha2::Digest;
 
 /// The `ProductFields` key holding a finding's content digest.
-pub const DIGEST_FIELD: &str = "lambda-trust/Digest";
+pub(crate) const DIGEST_FIELD: &str = "lambda-trust/Digest";
+/// The watches' `ProductFields` naming the call a finding was filed after and who made it.
+const ATTRIBUTION_FIELDS: [&str; 2] = ["lambda-trust/Change", "lambda-trust/ChangedBy"];
 /// The prefix of every `audit` finding's `GeneratorId` (`lambda-trust/audit/CODE`).
 pub const GENERATOR_PREFIX: &str = "lambda-trust/audit/";
 /// The prefix of every deployment's watch's `GeneratorId`
@@ -133,9 +139,10 @@ pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
 pub struct Listed {
     /// The finding's ID in Security Hub.
     pub id: String,
-    /// Its [`DIGEST_FIELD`]; none when it was imported without one (another tool, an older
-    /// lambda-trust): then it counts as changed.
-    pub digest: Option<String>,
+    /// Its `ProductFields` as held: its [`DIGEST_FIELD`] (none when it was imported without
+    /// one, by another tool or an older lambda-trust: then it counts as changed), and who
+    /// changed it, carried to a re-import that names no change.
+    pub fields: std::collections::BTreeMap<String, String>,
     /// Its `UpdatedAt`, unreadable as none (then it is refreshed).
     pub updated_at: Option<DateTime<Utc>>,
     /// Its `CreatedAt`, kept when the finding is imported again.
@@ -201,7 +208,10 @@ impl std::fmt::Display for TooLarge {
 /// Today's findings of one account against the ones Security Hub holds (`listed`), at `now`:
 /// each stamped ([`DIGEST_FIELD`]), the lifecycle decided, and what is sent made ready.
 pub fn plan_import(mut today: Vec<Value>, listed: &[Listed], now: DateTime<Utc>) -> ImportPlan {
-    today.iter_mut().for_each(stamp);
+    for finding in &mut today {
+        carry_attribution(finding, listed);
+        stamp(finding);
+    }
     let lifecycle = decide(&today, listed, now);
     let mut plan = ImportPlan {
         imported: lifecycle.import.len(),
@@ -232,7 +242,9 @@ pub(crate) fn decide(today: &[Value], listed: &[Listed], now: DateTime<Utc>) -> 
         let id = finding_id(finding);
         match listed.iter().find(|l| l.id == id) {
             None => plan.import.push(i),
-            Some(l) if l.digest.as_deref() != digest_of(finding) => plan.import.push(i),
+            Some(l) if l.fields.get(DIGEST_FIELD).map(String::as_str) != digest_of(finding) => {
+                plan.import.push(i)
+            }
             Some(l) if l.updated_at.is_none_or(|t| t <= stale) => plan.refresh.push(i),
             Some(_) => plan.unchanged += 1,
         }
@@ -253,6 +265,25 @@ pub(crate) fn stamp(finding: &mut Value) {
         .and_then(Value::as_object_mut)
     {
         fields.insert(DIGEST_FIELD.to_owned(), digest.into());
+    }
+}
+
+/// A finding that names no change of its own (a re-reading, a sweep) names the one its held
+/// namesake names, both fields as a pair: a run that names its own call never mixes in another.
+pub(crate) fn carry_attribution(finding: &mut Value, listed: &[Listed]) {
+    let Some(held) = listed.iter().find(|l| l.id == finding_id(finding)) else {
+        return;
+    };
+    let Some(fields) = (finding.get_mut("ProductFields")).and_then(Value::as_object_mut) else {
+        return;
+    };
+    if ATTRIBUTION_FIELDS.iter().any(|k| fields.contains_key(*k)) {
+        return;
+    }
+    for key in ATTRIBUTION_FIELDS {
+        if let Some(value) = held.fields.get(key) {
+            fields.insert(key.to_owned(), value.clone().into());
+        }
     }
 }
 
@@ -299,6 +330,8 @@ fn digest(finding: &Value) -> String {
         }
         if let Some(fields) = obj.get_mut("ProductFields").and_then(Value::as_object_mut) {
             fields.remove(DIGEST_FIELD);
+            // Order-free: a carried field is appended wherever the run first put it.
+            fields.sort_keys();
         }
     }
     let hash = sha2::Sha256::digest(content.to_string().as_bytes());
@@ -352,7 +385,9 @@ mod tests {
     fn listed(f: &Value, days_ago: i64) -> Listed {
         Listed {
             id: finding_id(f).to_owned(),
-            digest: digest_of(f).map(str::to_owned),
+            fields: (f["ProductFields"].as_object().into_iter().flatten())
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect(),
             updated_at: Some(now() - Duration::days(days_ago)),
             created_at: Some("2026-01-01T00:00:00.000Z".into()),
         }
@@ -412,8 +447,36 @@ mod tests {
     fn a_finding_imported_without_a_digest_counts_as_changed() {
         let today = vec![finding("a", "m")];
         let mut held = listed(&today[0], 1);
-        held.digest = None;
+        held.fields.remove(DIGEST_FIELD);
         assert_eq!(decide(&today, &[held], now()).import, vec![0]);
+    }
+
+    /// The edit's run named the call and the editor; the re-reading that follows names none:
+    /// the held pair is sent again, so nothing changed and nothing is sent. A changed finding
+    /// carries it too; one naming its own call keeps its own, never half of the held pair.
+    #[test]
+    fn a_re_reading_keeps_the_change_and_who_made_it() {
+        let mut edited = finding("a", "m");
+        let fields = edited["ProductFields"].as_object_mut().unwrap();
+        fields.insert("lambda-trust/ChangedBy".into(), "alice".into());
+        fields.insert(
+            "lambda-trust/Change".into(),
+            "UpdateAssumeRolePolicy".into(),
+        );
+        stamp(&mut edited);
+        let held = [listed(&edited, 1)];
+        let plan = plan_import(vec![finding("a", "m")], &held, now());
+        assert_eq!((plan.send.len(), plan.unchanged), (0, 1), "{plan:?}");
+        let plan = plan_import(vec![finding("a", "changed")], &held, now());
+        let sent = &plan.send[0]["ProductFields"];
+        assert_eq!(sent["lambda-trust/ChangedBy"], "alice");
+        assert_eq!(sent["lambda-trust/Change"], "UpdateAssumeRolePolicy");
+        let mut own = finding("a", "m");
+        own["ProductFields"]["lambda-trust/Change"] = "DeleteRolePolicy".into();
+        let plan = plan_import(vec![own], &held, now());
+        let sent = &plan.send[0]["ProductFields"];
+        assert_eq!(sent["lambda-trust/Change"], "DeleteRolePolicy");
+        assert!(sent.get("lambda-trust/ChangedBy").is_none(), "{sent}");
     }
 
     #[test]

@@ -153,6 +153,10 @@ impl CheckReading {
         hand_over(&mut report, config.managed_by);
         if let Ok(Some(g)) = genesys {
             crate::genesys::refused_whole(&mut report.findings, &g.plan);
+            let role_exists = observed.role.is_some();
+            let findings = &mut report.findings;
+            let external_id = &desired.external_id;
+            crate::genesys::refused_external_id(findings, external_id, &g.observed, role_exists);
         }
         report.not_checked = not_checked(only, config.genesys.is_some());
         report.subject = Some(Subject::of(desired, self.region.clone()));

@@ -94,9 +94,10 @@ pub use genesys::{
     GenesysFinding, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, TestRun, UpdateVia,
 };
 pub use plan::{
-    check_external_id, held_permissions, plan, plan_destroy, plan_retire_predecessors,
-    refuse_others, unreachable_accounts, AttachmentOp, BoundaryOp, DestroyError, HeldPermission,
-    Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp, TagOp, VersionOp,
+    check_deployment, check_external_id, held_permissions, plan, plan_destroy,
+    plan_retire_predecessors, refuse_others, unreachable_accounts, AttachmentOp, BoundaryOp,
+    DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp,
+    TagOp, VersionOp,
 };
 pub use side::Side;
 

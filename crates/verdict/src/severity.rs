@@ -31,10 +31,13 @@ pub enum Severity {
     Info,
 }
 
-/// What a finding states: that something is wrong, or that something could not be read or
-/// decided. An unknown is never a failure nor a pass: every output carries it as its own
-/// (JSON `outcome`, SARIF `kind: open`, ASFF `Compliance.Status: NOT_AVAILABLE`, OCSF
-/// `confidence_id: 0`, the HTML report's and the terminal's "unknown").
+/// What a finding states: that something is wrong, that something could not be read or
+/// decided, or a fact worth knowing. An unknown is never a failure nor a pass: every output
+/// carries it as its own (JSON `outcome`, SARIF `kind: open`, ASFF `Compliance.Status:
+/// NOT_AVAILABLE`, OCSF `confidence_id: 0`, the HTML report's and the terminal's "unknown").
+/// A fact is no control's result either: SARIF `kind: informational`, `level: none` (SARIF
+/// 2.1.0 §3.27.9–3.27.10), and no ASFF `Compliance` at all (it is optional and summarizes a
+/// control's result).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
@@ -43,4 +46,7 @@ pub enum Outcome {
     Failed,
     /// Something was not read, not given or not decided: neither failed nor passed.
     Unknown,
+    /// A fact worth knowing (a role lambda-trust does not manage, one not used lately): no
+    /// control failed nor passed.
+    Informational,
 }

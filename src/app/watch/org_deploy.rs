@@ -239,8 +239,27 @@ async fn judge(state: &mut OrgWatchState, watch: &str) {
     let f = &state.want.home.function;
     let at = (state.clients.partition(), f.region.as_str(), watch);
     let (blind, unread) = super::org_status::not_watched(state.home(), at).await;
-    state.problems.extend(blind);
     state.notes.extend(unread);
+    // With no function, what it found is what destroy left on purpose: said, not a problem.
+    for problem in blind {
+        match (problem, &state.seen.function) {
+            (
+                WatchProblem::AccountNotWatched {
+                    account,
+                    title,
+                    cause,
+                },
+                None,
+            ) => {
+                state.notes.push(WatchNote::LeftActive {
+                    account,
+                    title,
+                    cause,
+                });
+            }
+            (problem, _) => state.problems.push(problem),
+        }
+    }
     let management = state.context.management_account.as_str();
     let accounts = (state.stacks.members.iter().map(String::as_str))
         .chain([management])
@@ -413,19 +432,27 @@ fn management_stacks(
     named.into_iter().collect()
 }
 
-/// The organization watch's writes: its home's, then its StackSets' and stacks' (a rule
-/// forwards to a bus that exists first).
+/// The organization watch's writes: a deploy's home, then its StackSets and stacks (a rule
+/// forwards to a bus that exists first); a destroy's StackSets and stacks, then its home (no
+/// rule forwards to a bus that is gone), then its ledger.
 pub(crate) struct OrgOps {
     pub home: Vec<WatchOp>,
     pub stacks: Vec<StackOp>,
     /// A destroy's: the accounts whose entries of the watch's ledger it deletes.
     pub ledger: Vec<String>,
+    /// A destroy's writes: the stacks first.
+    pub teardown: bool,
 }
 
 impl OrgOps {
-    /// Each write, as the plan says it.
+    /// Each write, as the plan says it, in the order they are made.
     pub(crate) fn lines(&self) -> Vec<String> {
-        let home = self.home.iter().map(ToString::to_string);
+        let home: Vec<String> = self.home.iter().map(ToString::to_string).collect();
+        let stacks: Vec<String> = self.stacks.iter().map(ToString::to_string).collect();
+        let (first, then) = match self.teardown {
+            true => (stacks, home),
+            false => (home, stacks),
+        };
         let ledger = (!self.ledger.is_empty()).then(|| {
             format!(
                 "delete the watch's ledger of what {} account(s) hold ({} parameter(s) under {})",
@@ -434,9 +461,7 @@ impl OrgOps {
                 lambda_trust_provision::LedgerName::Path
             )
         });
-        (home.chain(self.stacks.iter().map(ToString::to_string)))
-            .chain(ledger)
-            .collect()
+        (first.into_iter().chain(then)).chain(ledger).collect()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -461,6 +486,7 @@ pub(crate) fn deploy_ops(state: &OrgWatchState) -> Result<OrgOps> {
         home,
         stacks,
         ledger,
+        teardown: false,
     })
 }
 
@@ -479,16 +505,17 @@ pub(crate) fn destroy_ops(state: &OrgWatchState) -> OrgOps {
         home,
         stacks,
         ledger,
+        teardown: true,
     }
 }
 
-/// Makes `ops`: for a deploy the home first, for a destroy the stacks first; the writes made.
+/// Makes `ops`: for a deploy the home first, for a destroy the stacks first; the writes made,
+/// or the one that failed ([`Stopped::error`] words it).
 pub(crate) async fn write(
     events: &dyn Events,
     state: &OrgWatchState,
     ops: &OrgOps,
-    destroy: bool,
-) -> Result<usize> {
+) -> std::result::Result<usize, Stopped> {
     let total = ops.home.len() + ops.stacks.len() + ops.ledger.len().div_ceil(10);
     let work = async {
         let stacks = || async {
@@ -504,7 +531,7 @@ pub(crate) async fn write(
                 &state.want.home.tags,
             )
         };
-        if destroy {
+        if ops.teardown {
             let made = stacks().await?;
             let made = made + home().await.map_err(|(n, e)| (made + n, e))?;
             // The function is gone: nothing writes the ledger any more.
@@ -521,24 +548,46 @@ pub(crate) async fn write(
     let written = events.reading(Read::Writing { changes: total }, work);
     written
         .await
-        .map_err(|(made, e)| stopped(&ops.lines(), made, e))
+        .map_err(|(made, error)| Stopped { made, error })
 }
 
-/// A write that failed: what it was, and how many were made before it, which stay.
-fn stopped(lines: &[String], made: usize, error: crate::aws::AwsError) -> Error {
-    use crate::error::Hinted as _;
-    let failed = lines
-        .get(made)
-        .map_or_else(String::new, |l| format!(" ({l})"));
-    let fix = error.hint().map_or_else(String::new, |h| format!("{h}; "));
-    Error::usage(
-        format!(
-            "write {} of {} failed{failed}: {error}; the {made} made before it stay",
-            made + 1,
-            lines.len()
-        ),
-        format!("{fix}then run the same command again: it plans from what is there"),
-    )
+/// A write that failed, and how many the CLI made before it, which stay.
+pub(crate) struct Stopped {
+    pub made: usize,
+    pub error: crate::aws::AwsError,
+}
+
+impl Stopped {
+    /// The error: the write that failed (the plan's line, in the order the writes are made),
+    /// what was made before it, what the function `settled` when it was asked, and the
+    /// watch's own command to run again.
+    pub(crate) fn error(&self, ops: &OrgOps, settled: &str) -> Error {
+        use crate::error::Hinted as _;
+        let (made, lines) = (self.made, ops.lines());
+        let failed = lines
+            .get(made)
+            .map_or_else(String::new, |l| format!(" ({l})"));
+        let fix = self
+            .error
+            .hint()
+            .map_or_else(String::new, |h| format!("{h}; "));
+        let command = match ops.teardown {
+            true => "destroy",
+            false => "deploy",
+        };
+        Error::usage(
+            format!(
+                "write {} of {} failed{failed}: {}; the CLI's {made} write(s) before it stay{settled}",
+                made + 1,
+                lines.len(),
+                self.error
+            ),
+            format!(
+                "{fix}then run `lambda-trust watch {command} --organization` again: it plans \
+                 from what is there"
+            ),
+        )
+    }
 }
 
 /// What the StackSets' instances say of each account: an account of the organization (the

@@ -4,7 +4,10 @@
 //! reserved concurrency runs. Each invocation re-proves the account as a sweep's does: what no
 //! longer holds is settled in the account's Security Hub, what still fails stays ACTIVE, its
 //! text saying the watch was removed (`report::organization_watch_findings`). An account the
-//! function could not re-prove keeps its findings as they were, and is named.
+//! function could not re-prove keeps its findings as they were, and is named. When a removal
+//! then fails, the watch still runs: the function is handed each account it re-proved once
+//! more, as a sweep's reading ([`restore`]), so no finding says the watch was removed while
+//! it runs.
 
 use futures::StreamExt as _;
 use serde_json::Value;
@@ -12,7 +15,7 @@ use serde_json::Value;
 use super::org_deploy::OrgWatchState;
 use crate::app::events::Events;
 use crate::event::Read;
-use lambda_trust_provision::retire_event;
+use lambda_trust_provision::{retire_event, sweep_events, EventBridgeEvent};
 
 /// One account's last re-proof.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,10 +38,38 @@ pub(crate) struct Settled {
 /// Every account of the organization (the management account first) handed to the deployed
 /// function once more; none when no function is deployed (nothing can read the members).
 pub(crate) async fn retire(state: &OrgWatchState, events: &dyn Events) -> Vec<Retired> {
+    hand(state, events, accounts(state), retire_event).await
+}
+
+/// After a removal failed, while the watch still runs: each of `accounts` (those its last
+/// re-proof reached) handed to the function as a sweep's reading, which files its findings
+/// without saying the watch was removed. An account it can no longer reach (the function or
+/// the account's reader is gone) is named with why.
+pub(crate) async fn restore(
+    state: &OrgWatchState,
+    events: &dyn Events,
+    accounts: Vec<String>,
+) -> Vec<Retired> {
+    let again = |watch: &str, account: &str, run: &str| {
+        let mut event = (sweep_events(&[account.to_owned()], "watch destroy failed", run).pop())
+            .unwrap_or_default();
+        event.account = Some(watch.to_owned());
+        event
+    };
+    hand(state, events, accounts, again).await
+}
+
+/// Each of `accounts` handed to the deployed function, as `event_of` (watch account, account,
+/// run) makes its event; none when no function is deployed.
+async fn hand(
+    state: &OrgWatchState,
+    events: &dyn Events,
+    accounts: Vec<String>,
+    event_of: impl Fn(&str, &str, &str) -> EventBridgeEvent,
+) -> Vec<Retired> {
     let Some(function) = &state.seen.function else {
         return Vec::new();
     };
-    let accounts = accounts(state);
     let f = &state.want.home.function;
     let watch = lambda_trust_iam::Arn::parse(&f.arn)
         .map(|a| a.account)
@@ -49,8 +80,9 @@ pub(crate) async fn retire(state: &OrgWatchState, events: &dyn Events) -> Vec<Re
     );
     let at = (f.region.as_str(), f.arn.as_str());
     let runs = std::time::Duration::from_secs(function.timeout.max(f.timeout).max(1) as u64);
+    let n = accounts.len();
     let one = |account: String| {
-        let event = serde_json::to_value(retire_event(&watch, &account, &run)).unwrap_or_default();
+        let event = serde_json::to_value(event_of(&watch, &account, &run)).unwrap_or_default();
         async move {
             let answer = crate::aws::invoke::invoke(state.home(), at, &event, runs).await;
             let outcome = match answer {
@@ -69,7 +101,6 @@ pub(crate) async fn retire(state: &OrgWatchState, events: &dyn Events) -> Vec<Re
         .map(one)
         .buffer_unordered(at_once)
         .collect::<Vec<_>>();
-    let n = state.stacks.members.len() + 1;
     let mut done = events.reading(Read::Reproving { accounts: n }, work).await;
     done.sort_by(|a, b| a.account.cmp(&b.account));
     done

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use crate::aws::security_hub::held;
 use crate::aws::Clients;
-use crate::event::{WatchNote, WatchProblem};
+use crate::event::{Blind, WatchNote, WatchProblem};
 use lambda_trust_model::{product_arn, OrgWatchGenerator};
 
 /// The accounts the function found it cannot watch, from its account's (`watch`) hub in
@@ -37,10 +37,16 @@ pub(crate) async fn not_watched(
     };
     let problems = (found.iter())
         .filter_map(|f| {
-            let account = blind_account(f.generator())?;
+            let (account, code) = blind_account(f.generator())?;
+            let cause = match code.as_str() {
+                "not-heard" => Some(Blind::NotHeard),
+                // What the function found, as it filed it (an older function's names none).
+                _ => (f.listed.fields.get(Blind::FIELD)).and_then(|c| c.parse().ok()),
+            };
             Some(WatchProblem::AccountNotWatched {
                 account,
                 title: f.title().to_owned(),
+                cause,
             })
         })
         .collect();
@@ -71,13 +77,14 @@ pub(crate) async fn departed(
     (kept, notes)
 }
 
-/// The account a finding about an account itself names — not watched, not heard — (`None`:
-/// a role's finding, or another tool's).
-fn blind_account(generator: &str) -> Option<String> {
+/// The account a finding about an account itself names, and its code — not watched, not
+/// heard — (`None`: a role's finding, or another tool's).
+fn blind_account(generator: &str) -> Option<(String, String)> {
     let rest = generator.strip_prefix(&OrgWatchGenerator::All.to_string())?;
     let account = rest.split('/').next()?;
     let about = OrgWatchGenerator::Account { account, code: "" }.to_string();
-    (generator.starts_with(&about) && generator.len() > about.len()).then(|| account.to_owned())
+    let code = generator.strip_prefix(&about).filter(|c| !c.is_empty())?;
+    Some((account.to_owned(), code.to_owned()))
 }
 
 #[cfg(test)]
@@ -88,13 +95,22 @@ mod tests {
     fn only_a_finding_about_the_account_itself_names_it() {
         let account = "222233334444";
         let blind = OrgWatchGenerator::not_watched(account).to_string();
-        assert_eq!(blind_account(&blind).as_deref(), Some("222233334444"));
+        let named = |code: &str| Some((account.to_owned(), code.to_owned()));
+        assert_eq!(blind_account(&blind), named("not-watched"));
         let unheard = OrgWatchGenerator::Account {
             account,
             code: "not-heard",
         }
         .to_string();
-        assert_eq!(blind_account(&unheard).as_deref(), Some("222233334444"));
+        assert_eq!(blind_account(&unheard), named("not-heard"));
+        for cause in [Blind::ReaderNotAssumed, Blind::HubOff, Blind::NotHeard] {
+            let code: &str = cause.into();
+            assert_eq!(
+                code.parse::<Blind>(),
+                Ok(cause),
+                "the cause reads back from its code"
+            );
+        }
         let (role, code) = ("vendor", "external-id-not-ours");
         let role = OrgWatchGenerator::Role {
             account,

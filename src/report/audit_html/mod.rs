@@ -307,7 +307,7 @@ fn path_section(out: &mut String, page: &Page) {
                     esc_text(&f.function),
                     severity_cell(rank(Some(finding.severity))),
                     esc_text(&match finding.outcome {
-                        Outcome::Failed => finding.code.to_string(),
+                        Outcome::Failed | Outcome::Informational => finding.code.to_string(),
                         Outcome::Unknown => format!("{} (unknown)", finding.code),
                     }),
                     esc_text(&finding.message),

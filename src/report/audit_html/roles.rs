@@ -226,7 +226,7 @@ fn external_ids(r: &RoleReport) -> String {
 fn finding(out: &mut String, r: &RoleReport, f: &AuditFinding) {
     let word = f.severity;
     let unknown = match f.outcome {
-        Outcome::Failed => "",
+        Outcome::Failed | Outcome::Informational => "",
         Outcome::Unknown => " <span class=\"outcome-unknown\">unknown</span>",
     };
     let _ = write!(
@@ -235,7 +235,7 @@ fn finding(out: &mut String, r: &RoleReport, f: &AuditFinding) {
         f.code,
         esc(&f.message),
         esc(f.code.description()),
-        esc(f.code.remedy()),
+        esc(&f.remedy),
     );
     if let Some(text) = suppression_text(f) {
         let _ = write!(out, "<br><strong>Baseline:</strong> {}", esc(&text));

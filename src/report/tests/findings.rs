@@ -74,8 +74,9 @@ fn long_arns_and_messages_stay_within_the_limits() {
 
 /// An unknown reaches Security Hub and code scanning as one: `path-not-read` is
 /// `Compliance.Status` NOT_AVAILABLE in ASFF, `confidence_id` 0 (Unknown) in OCSF and an `open`
-/// result of level `none` in SARIF; a failure FAILED, 3 and `fail` — valid by the published
-/// shapes.
+/// result of level `none` in SARIF; a failure FAILED, 3 and `fail`; a fact (`unmanaged`) no
+/// `Compliance` at all, an `informational` result of level `none` and `"outcome":
+/// "informational"` in JSON — never FAILED — valid by the published shapes.
 #[test]
 fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     use lambda_trust_audit::{AuditCode, AuditFinding};
@@ -86,6 +87,17 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
         "its function policy was not read".into(),
         None,
     ));
+    let codes: Vec<AuditCode> = report.roles[0].findings.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&AuditCode::Unmanaged), "{codes:?}");
+    let json: Value = serde_json::to_value(&report).unwrap();
+    let outcome = |code: AuditCode| {
+        (json["roles"][0]["findings"].as_array().unwrap().iter())
+            .find(|f| f["code"] == code.to_string())
+            .map(|f| f["outcome"].clone())
+    };
+    assert_eq!(outcome(failed), Some(json!("failed")));
+    assert_eq!(outcome(AuditCode::PathNotRead), Some(json!("unknown")));
+    assert_eq!(outcome(AuditCode::Unmanaged), Some(json!("informational")));
     let meta = new_year();
     let findings = account_findings(&report, &meta);
     assert_eq!(
@@ -99,6 +111,10 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
     };
     assert_eq!(status(AuditCode::PathNotRead), Some(json!("NOT_AVAILABLE")));
     assert_eq!(status(failed), Some(json!("FAILED")));
+    let fact = (findings.iter())
+        .find(|f| f["GeneratorId"] == "lambda-trust/audit/unmanaged")
+        .unwrap();
+    assert!(fact.get("Compliance").is_none(), "{fact:#}");
     let events = account_events(&report, &meta);
     assert_eq!(
         shape_problems("ocsf", &Value::from(events.clone())),
@@ -130,6 +146,10 @@ fn an_unknown_is_not_available_in_asff_and_of_unknown_confidence_in_ocsf() {
         Some((json!("open"), json!("none")))
     );
     assert_eq!(result(failed).map(|(kind, _)| kind), Some(json!("fail")));
+    assert_eq!(
+        result(AuditCode::Unmanaged),
+        Some((json!("informational"), json!("none")))
+    );
 }
 
 /// One `Id` per finding, as the watch's: a role with two findings of one code in other words

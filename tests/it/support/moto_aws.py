@@ -142,8 +142,11 @@ EventBridge quotas", "Receiving events from a SaaS partner"):
 - A rule's target that is an event bus of another account delivers only what that bus's
   resource policy admits (User Guide, "Permissions for event buses", "Sending and receiving
   events between AWS accounts"): the sender is the target's RoleArn — a role of the rule's
-  account that events.amazonaws.com may assume and whose policies allow events:PutEvents on
-  the bus — or, without one, the rule's account; the bus policy must allow events:PutEvents
+  account that events.amazonaws.com may assume for that rule (its trust's conditions held to
+  aws:SourceAccount, the rule's account, and aws:SourceArn, the rule's ARN: User Guide,
+  "Cross-service confused deputy prevention"; moto: no trust read) and whose policies allow
+  events:PutEvents on the bus; a bus of the rule's own account in another region takes it the
+  same way, with no bus policy — or, without one, the rule's account; the bus policy must allow events:PutEvents
   to it on that bus (a Principal of "*", the account or its root, or the role's ARN; the
   conditions aws:PrincipalArn, aws:PrincipalAccount and aws:PrincipalOrgID — the sender's
   organization — with StringEquals, StringLike, ArnEquals or ArnLike; any other condition
@@ -1493,17 +1496,21 @@ def bus_admits(bus, account, principal_arn):
             and not any(s.get("Effect") == "Deny" for s in matched))
 
 
-def role_may_put(account, role_arn, bus_arn):
+def role_may_put(rule, role_arn, bus_arn):
+    """Whether EventBridge may assume `role_arn` for `rule` (its trust's conditions held to the
+    rule's account and ARN) and send with it to `bus_arn`."""
     try:
-        role = iam_backend(account).get_role_by_arn(role_arn)
+        role = iam_backend(rule.account_id).get_role_by_arn(role_arn)
     except Exception:
         return False
     trust = json.loads(unquote(role.assume_role_policy_document)
                        if isinstance(role.assume_role_policy_document, str)
                        else json.dumps(role.assume_role_policy_document))
+    source = {"aws:sourceaccount": rule.account_id, "aws:sourcearn": rule.arn}
     trusted = any(
         s.get("Effect") == "Allow"
         and "events.amazonaws.com" in as_list((s.get("Principal") or {}).get("Service"))
+        and conditions_hold(s.get("Condition"), source)
         for s in as_list(trust.get("Statement")))
     documents = [json.loads(unquote(d)) if isinstance(d, str) else d for d in role.policies.values()]
     documents += [json.loads(unquote(p.document)) if isinstance(p.document, str) else p.document
@@ -1522,13 +1529,13 @@ def delivery_admitted(rule, target):
     if len(parts) < 6 or parts[2] != "events" or not parts[5].startswith("event-bus/"):
         return True
     account, region, name = parts[4], parts[3], parts[5].split("/", 1)[1]
+    role_arn = target.get("RoleArn")
+    if role_arn and not role_may_put(rule, role_arn, arn):
+        return False
     if account == rule.account_id:
         return True
     bus = events_models.events_backends[account][region].event_buses.get(name)
     if bus is None:
-        return False
-    role_arn = target.get("RoleArn")
-    if role_arn and not role_may_put(rule.account_id, role_arn, arn):
         return False
     principal_arn = role_arn or f"arn:aws:iam::{rule.account_id}:root"
     return bus_admits(bus, rule.account_id, principal_arn)

@@ -20,9 +20,19 @@ CreateStackSet, CreateStackInstances, DeleteStackInstances, DeploymentTargets, C
   delegated administrator's are (moto: the caller's own account's).
 - Each stack instance created is announced on EventBridge, and a service-managed StackSet with
   automatic deployment deploys to an account that joins (below; moto: neither).
+- DeleteStackInstances is asynchronous: it answers an OperationId, and a failure arrives on
+  that operation (DescribeStackSetOperation FAILED; ListStackSetOperationResults names the
+  account, region and StatusReason), the instances from the failed one on kept, as
+  OperationPreferences' default FailureToleranceCount 0 and MaxConcurrentCount 1 stop there
+  (moto: the error is the call's own, nothing recorded).
+- A stack's resource already gone when the stack is deleted counts as deleted: its delete
+  handler answers NotFound, which CloudFormation takes as done (CloudFormation CLI User Guide,
+  "Resource type handler contract", delete handlers; moto: the deletion fails on it).
 """
 from moto.cloudformation import models as cf_models
+from moto.cloudformation import parsing as cf_parsing
 from moto.cloudformation import responses as cf_responses
+from moto.moto_api._internal import mock_random
 from moto.cloudformation.exceptions import ValidationError
 from moto.organizations.models import FakeDelegatedAdministrator, organizations_backends
 from moto.utilities.utils import get_partition
@@ -108,6 +118,71 @@ def delete_stack_instances(self):
 
 
 cf_responses.CloudFormationResponse.delete_stack_instances = delete_stack_instances
+
+
+NOT_FOUND = {"NoSuchEntity", "ResourceNotFoundException", "NotFound", "NotFoundException"}
+_delete_resource = cf_parsing.ResourceMap._delete_resource
+
+
+def delete_resource(self, parsed_resource, resource_json):
+    try:
+        _delete_resource(self, parsed_resource, resource_json)
+    except Exception as e:
+        if getattr(e, "code", None) in NOT_FOUND or type(e).__name__ in NOT_FOUND:
+            return
+        raise
+
+
+cf_parsing.ResourceMap._delete_resource = delete_resource
+
+
+def reason_of(e):
+    code = getattr(e, "code", None) or type(e).__name__
+    return f"{code}: {getattr(e, 'message', None) or e}"
+
+
+def stackset_delete_stack_instances(self, accounts, regions):
+    operation_id = str(mock_random.uuid4())
+    failed = {}
+    for account in accounts:
+        for region in regions:
+            instance = next((i for i in self.instances.stack_instances
+                             if i.account_id == account and i.region_name == region), None)
+            if instance is None or failed:
+                continue
+            try:
+                instance.delete()
+            except Exception as e:  # the operation fails here; the rest is not attempted
+                failed[(account, region)] = reason_of(e)
+                continue
+            self.instances.stack_instances.remove(instance)
+    operation = self._create_operation(
+        operation_id=operation_id, action="DELETE",
+        status="FAILED" if failed else "SUCCEEDED", accounts=accounts, regions=regions)
+    operation["Failed"] = failed
+
+
+cf_models.StackSet.delete_stack_instances = stackset_delete_stack_instances
+
+_operation_results = cf_responses.CloudFormationResponse.list_stack_set_operation_results
+
+
+def list_stack_set_operation_results(self):
+    out = _operation_results(self)
+    operation = self.cloudformation_backend.list_stack_set_operation_results(
+        self._get_param("StackSetName"), self._get_param("OperationId"))
+    failed = operation.get("Failed") or {}
+    summaries = out.result["Summaries"]
+    for summary in summaries:
+        reason = failed.get((summary["Account"], summary["Region"]))
+        if operation["Status"] == "FAILED":
+            summary["Status"] = "FAILED" if reason else "CANCELLED"
+            summary["StatusReason"] = reason or "the operation stopped at a failure before it"
+    return out
+
+
+cf_responses.CloudFormationResponse.list_stack_set_operation_results = \
+    list_stack_set_operation_results
 
 
 _backend = cf_responses.CloudFormationResponse.cloudformation_backend

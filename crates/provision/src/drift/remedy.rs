@@ -88,7 +88,7 @@ fn path_remedy(code: PathCode, resource: &str) -> Remedy {
     );
     let step = match code {
         PathCode::RoleBlocks => return Remedy::Apply,
-        PathCode::ExternalIdNotOrg => "set trust.external_id in the config to the organization ID the finding names (the org Genesys Cloud signs in to), then run `lambda-trust apply`: the trust policy then requires the ID Genesys Cloud sends".to_string(),
+        PathCode::ExternalIdNotOrg => "set trust.external_id in the config to the organization ID the finding names (the org Genesys Cloud signs in to), then run `lambda-trust apply --adopt` (the external ID is part of the role's identity): the trust policy then requires the ID Genesys Cloud sends".to_string(),
         PathCode::OrgPolicyBlocks => "in the organization's management account, exempt the role from the SCP or RCP the finding names (a condition on aws:PrincipalArn for the role, or Genesys Cloud's account in the RCP's aws:PrincipalAccount list); lambda-trust never writes organization policies".to_string(),
         PathCode::FunctionPolicyBlocks | PathCode::PartnerBypassesRole | PathCode::FunctionPolicyOpen => remove,
         PathCode::CrossAccountPermissionMissing => format!(

@@ -92,6 +92,34 @@ pub(crate) fn refused_whole(findings: &mut [Finding], plan: &GenesysPlan) {
     refuse(findings, &step);
 }
 
+/// While the organization Genesys Cloud signs in to is not the configured external ID, `apply`
+/// refuses before any write, on both sides (`check_external_id`): every finding it would
+/// repair is the config's fix first. The external ID is part of the role's identity (its
+/// `lambda-trust:config` tag), so a role already there is taken with `--adopt`.
+pub(crate) fn refused_external_id(
+    findings: &mut [Finding],
+    configured: &str,
+    observed: &ObservedGenesys,
+    role_exists: bool,
+) {
+    let Some(org) = observed.organization_id.as_deref() else {
+        return;
+    };
+    let Err(refused) = crate::plan::check_external_id(configured, org) else {
+        return;
+    };
+    let fix = lambda_trust_verdict::Hinted::hint(&refused).unwrap_or_default();
+    let apply = if role_exists {
+        "apply --adopt"
+    } else {
+        "apply"
+    };
+    let step = format!(
+        "change the config first — apply refuses to write anything, on either side, while trust.external_id {configured} is not the ID of organization {org}, which Genesys Cloud signs in to: {fix}; then run `lambda-trust {apply}`"
+    );
+    refuse(findings, &step);
+}
+
 fn refuse(findings: &mut [Finding], step: &str) {
     for f in findings {
         if matches!(f.remedy, Remedy::Apply | Remedy::ApplyAdopt) {

@@ -13,8 +13,8 @@ pub(crate) mod test_verdict;
 
 pub use describe::describe_genesys;
 pub(crate) use findings::genesys_check_findings;
-pub(crate) use findings::refused_whole;
 pub use findings::{genesys_checks, genesys_findings, genesys_notes, GenesysFinding};
+pub(crate) use findings::{refused_external_id, refused_whole};
 pub use plan::{
     integration_deployment, plan_genesys, plan_genesys_destroy, ActionRef, ConfigWrite,
     CredentialRef, GenesysOp, GenesysPlan, IntegrationRef, KeptAction, UpdateVia,

@@ -9,7 +9,7 @@ use lambda_trust_model::{Desired, DesiredRole, Observed, ObservedFunction, Obser
 /// A role carrying another deployment's tag belongs to another config: never planned over,
 /// destroyed or taken for a predecessor (`want`: this config's `deployment`). A role without
 /// the tag predates deployments: the plan adds this config's.
-pub(crate) fn check_deployment(role: &ObservedRole, want: Option<&str>) -> Result<(), PlanError> {
+pub fn check_deployment(role: &ObservedRole, want: Option<&str>) -> Result<(), PlanError> {
     match role.tags.get(DEPLOYMENT_TAG_KEY) {
         Some(live) if Some(live.as_str()) != want => Err(PlanError::OtherDeployment {
             name: role.name.clone(),

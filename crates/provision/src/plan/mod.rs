@@ -25,7 +25,7 @@ pub use permission::{held_permissions, unreachable_accounts};
 pub use whole::HeldPermission;
 
 pub(crate) use checks::check_account;
-pub use checks::{check_external_id, refuse_others};
+pub use checks::{check_deployment, check_external_id, refuse_others};
 use checks::{check_role_owner, preflight};
 pub use destroy::{plan_destroy, plan_retire_predecessors, DestroyError};
 pub use error::PlanError;

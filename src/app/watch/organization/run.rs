@@ -37,7 +37,7 @@ use crate::aws::audit_role::{read_role, read_role_policies, read_used_policies, 
 use crate::aws::organizations::OrgReader;
 use crate::aws::{AwsError, Clients};
 use crate::error::{Error, Result};
-use crate::event::Said;
+use crate::event::{Blind, Said};
 use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole, Baseline};
 use lambda_trust_model::OrgWatchGenerator;
 use lambda_trust_provision::{
@@ -66,6 +66,8 @@ pub(crate) struct AccountRun {
     pub report: std::result::Result<AccountReport, String>,
     /// The findings imported into the account's Security Hub; `None` when nothing was read.
     pub published: Option<std::result::Result<Sent, String>>,
+    /// Why it is not watched, when the report or the publishing failed.
+    pub blind: Option<Blind>,
     /// The calls the account's part made (the assume, the reads, Security Hub's).
     pub calls: usize,
     /// In the watch's own Security Hub: the finding that the account is not watched, imported
@@ -91,6 +93,7 @@ impl AccountRun {
             role,
             report,
             published: None,
+            blind: None,
             calls: 0,
             watch_account: None,
             heard: None,
@@ -125,7 +128,7 @@ pub(crate) trait OrgRender {
     fn findings(&self, report: &AccountReport, change: &OrgChange) -> Vec<Value>;
     /// The finding, in the watch's account `home` and `region`, that `account` is not
     /// watched, and why.
-    fn not_watched(&self, at: (&str, &str), account: &str, why: &str) -> Value;
+    fn not_watched(&self, at: (&str, &str), account: &str, why: (Blind, &str)) -> Value;
     /// The finding, there too, that `account`'s IAM calls do not reach the watch (or may not:
     /// its trails not read); `None` when they do.
     fn not_heard(&self, at: (&str, &str), account: &str, hearing: &Hearing) -> Option<Value>;
@@ -301,31 +304,29 @@ impl OrgWatcher {
         render: &dyn OrgRender,
     ) -> Vec<AccountRun> {
         let calls = CallCount::default();
-        let failed = |why: String, calls: &CallCount| AccountRun {
+        let failed = |(blind, why): (Blind, String), calls: &CallCount| AccountRun {
             calls: calls.get(),
+            blind: Some(blind),
             ..AccountRun::read(account, None, Err(why))
         };
         let session = match self.session(clients, account, &calls).await {
             Ok(session) => session,
-            Err(why) => return vec![failed(why, &calls)],
+            Err(why) => return vec![failed((Blind::ReaderNotAssumed, why), &calls)],
         };
         let heard = match reach {
             Reach::Account => Some(hearing(&session, &calls).await),
             Reach::Role(_) | Reach::Policy(_) => None,
         };
-        let roles = match reach {
-            Reach::Role(name) => vec![Some(name)],
-            Reach::Account => vec![None],
-            Reach::Policy(arn) => match roles_of_policy(&session, &arn, &calls).await {
-                Ok(names) => names.into_iter().map(Some).collect(),
-                Err(e) => return vec![failed(crate::error::shown(&e), &calls)],
-            },
+        let roles = match reached(&session, reach, &calls).await {
+            Ok(roles) => roles,
+            Err(why) => return vec![failed((Blind::ReadRefused, why), &calls)],
         };
         let mut parts = Vec::new();
         for role in roles {
             let report = self.reproved((clients, &session), account, role.as_deref(), &calls);
             let report = report.await;
             let (mut published, mut ledger) = (None, None);
+            let mut blind = report.is_err().then_some(Blind::ReadRefused);
             if let Ok(report) = &report {
                 let findings = render.findings(report, change);
                 let held = keeps_ledger(change, role.as_deref()).then(|| held(account, &findings));
@@ -334,12 +335,14 @@ impl OrgWatcher {
                 if let (Some(held), Ok(_)) = (held, &sent) {
                     ledger = Some(keep_ledger(clients, account, &held, &calls).await);
                 }
-                published = Some(sent);
+                blind = sent.as_ref().err().map(|(cause, _)| *cause);
+                published = Some(sent.map_err(|(_, why)| why));
             }
             // Each part counts its own calls; the first, the reader assumed and the listing too.
             let calls = calls.take() + published_calls(&published);
             parts.push(AccountRun {
                 published,
+                blind,
                 calls,
                 heard: heard.clone(),
                 ledger,
@@ -400,6 +403,24 @@ impl OrgWatcher {
             ..AuditOptions::default()
         }
     }
+}
+
+/// The roles a change reaches in its account: one by name, the account's (`None`), or those a
+/// managed policy is attached to; why not, when they could not be listed.
+async fn reached(
+    session: &Clients,
+    reach: Reach,
+    calls: &CallCount,
+) -> std::result::Result<Vec<Option<String>>, String> {
+    Ok(match reach {
+        Reach::Role(name) => vec![Some(name)],
+        Reach::Account => vec![None],
+        Reach::Policy(arn) => (roles_of_policy(session, &arn, calls).await)
+            .map_err(|e| crate::error::shown(&e))?
+            .into_iter()
+            .map(Some)
+            .collect(),
+    })
 }
 
 /// Role `name` of `account` proved over the whole path: `GetRole` first, and its policies and
@@ -472,8 +493,9 @@ async fn tell_the_watch(
     };
     let region = clients.region();
     let at = (home, region.as_str());
+    let blind = one.blind.unwrap_or(Blind::ReadRefused);
     let findings: Vec<Value> = (why.iter())
-        .map(|why| render.not_watched(at, &one.account, why))
+        .map(|why| render.not_watched(at, &one.account, (blind, why)))
         .chain((one.heard.iter()).filter_map(|h| render.not_heard(at, &one.account, h)))
         .collect();
     // Only settling, after asking for the same reading again: that reading, which follows,
@@ -503,10 +525,13 @@ async fn publish(
     region: &str,
     findings: Vec<Value>,
     events: &dyn Events,
-) -> std::result::Result<Sent, String> {
+) -> std::result::Result<Sent, (Blind, String)> {
     let prefix = OrgWatchGenerator::Settled { account, role }.to_string();
     let sent = hub::send_to(session, (account, region), findings, &prefix).await;
-    let sent = sent.map_err(|e| crate::error::shown(&e));
+    let sent = sent.map_err(|e| match e.is_code("InvalidAccessException") {
+        true => (Blind::HubOff, crate::error::shown(&e)),
+        false => (Blind::HubRefused, crate::error::shown(&e)),
+    });
     if let Ok(s) = &sent {
         events.event(Event::Said(hub::summary(s, region)));
     }

@@ -47,9 +47,11 @@ pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) 
     let mut statements = Vec::new();
     for (account, regions) in &others {
         let role_arn = format!("arn:{p}:iam::{account}:role/{forward}");
-        parts
-            .forwarders
-            .push(forward_role((&forward, Some(account)), &bus_arn));
+        parts.forwarders.push(forward_role(
+            (&forward, Some(account)),
+            (p.as_str(), account),
+            &bus_arn,
+        ));
         parts.readers.push(reader_role(input, account));
         for region in regions {
             for mut rule in lambda_rules(input, (Some((account, region)), region), &bus_arn) {

@@ -66,7 +66,13 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             policy_name: "lambda-trust-watch-reads".into(),
             policy: reads_policy(input, home, &role_name),
         },
-        forward_role: forwarding.then(|| forward_role((&forward_name, None), &default_bus)),
+        forward_role: forwarding.then(|| {
+            forward_role(
+                (&forward_name, None),
+                (p.as_str(), account.as_str()),
+                &default_bus,
+            )
+        }),
         function: WatchFunction {
             arn: function_arn,
             region: home.into(),

@@ -13,13 +13,31 @@ pub(crate) fn trust(service: &str) -> Value {
         "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
 }
 
-/// The role a rule in `of` (the function's account when `None`) forwards events to the bus
-/// `bus_arn` with.
-pub(super) fn forward_role((name, of): (&str, Option<&str>), bus_arn: &str) -> WatchRole {
+/// The trust of the role EventBridge's rules of `account` forward with: only for a rule of that
+/// account named `lambda-trust-*`, on any bus and in any region (`aws:SourceAccount`,
+/// `aws:SourceArn`: EventBridge User Guide, "Cross-service confused deputy prevention"). One
+/// role serves rules of several regions, and a rule naming it cannot be named back (a `GetAtt`
+/// would be circular), so the ARN is a pattern; a rule on another bus has the bus in its ARN
+/// (`rule/BUS/NAME`, and a name holds no `/`).
+pub(crate) fn rules_trust(partition: &str, account: &str) -> Value {
+    let rule = |path: &str| format!("arn:{partition}:events:*:{account}:rule/{path}");
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account},
+            "ArnLike": {"aws:SourceArn": [rule("lambda-trust-*"), rule("*/lambda-trust-*")]}}}]})
+}
+
+/// The role a rule in `account` (the function's own when `of` is `None`) forwards events to
+/// the bus `bus_arn` with, trusted by that account's rules alone ([`rules_trust`]).
+pub(super) fn forward_role(
+    (name, of): (&str, Option<&str>),
+    (partition, account): (&str, &str),
+    bus_arn: &str,
+) -> WatchRole {
     WatchRole {
         account: of.map(str::to_owned),
         name: name.into(),
-        trust: trust("events.amazonaws.com"),
+        trust: rules_trust(partition, account),
         policy_name: "lambda-trust-watch-forward".into(),
         policy: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
             "Action": "events:PutEvents", "Resource": bus_arn}]}),

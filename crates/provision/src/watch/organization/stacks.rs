@@ -14,7 +14,7 @@ use super::analyzer;
 use super::joined;
 use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
 use crate::cloudtrail_calls::{calls_on, On};
-use crate::watch::deploy::role::trust;
+use crate::watch::deploy::role::rules_trust;
 
 /// A service-managed StackSet: its name, its template, and the regions of its instances (one
 /// in each account of the organization's root, per region).
@@ -120,7 +120,8 @@ fn global_template(input: &OrgWatchInput, names: &Names) -> Value {
         "Tags": tags()}});
     let forwarder = json!({"Type": "AWS::IAM::Role", "Properties": {
         "RoleName": forwarder_name(),
-        "AssumeRolePolicyDocument": trust("events.amazonaws.com"),
+        // Only the account's own rules named `lambda-trust-*` send with it.
+        "AssumeRolePolicyDocument": substituted(rules_trust(PARTITION, ACCOUNT)),
         "Policies": [{"PolicyName": format!("{ORG_WATCH}-forward"),
             "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                 "Action": "events:PutEvents", "Resource": names.bus}]}}],

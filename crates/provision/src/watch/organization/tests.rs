@@ -230,6 +230,18 @@ fn the_management_account_gets_stacks_of_its_own_and_other_regions_a_stack_set()
     );
     let regions: Vec<&str> = three.management.iter().map(|s| s.region.as_str()).collect();
     assert_eq!(regions, ["us-east-1", "ap-southeast-2", "eu-west-1"]);
+    // The forwarding role trusts EventBridge for its own account's `lambda-trust-*` rules
+    // alone, in any region (the rules name the role: a GetAtt of them would be circular).
+    let trust = &three.global.template["Resources"]["Forwarder"]["Properties"]
+        ["AssumeRolePolicyDocument"]["Statement"][0]["Condition"];
+    assert_eq!(
+        trust["StringEquals"]["aws:SourceAccount"]["Fn::Sub"],
+        "${AWS::AccountId}"
+    );
+    assert_eq!(
+        trust["ArnLike"]["aws:SourceArn"][0]["Fn::Sub"],
+        "arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/lambda-trust-*"
+    );
 }
 
 #[test]
