@@ -195,7 +195,9 @@ bold "24. lambda-trust watch status — deployed as the config says; it can hear
 expect 0 "$BIN" watch status --package "$PACKAGE"
 
 bold "25. The function as Lambda runs it: its package from GetFunction's Code.Location, unzipped, bootstrap started"
-"$VENV/bin/python" "$REPO/tests/it/support/runtime_api.py" >"$DEMO/runtime_api.out" 2>"$DEMO/runtime_api.log" &
+# Told the deployed function's own ARN, as Lambda tells it.
+"$VENV/bin/python" "$REPO/tests/it/support/runtime_api.py" \
+    "arn:aws:lambda:us-east-1:123456789012:function:$WATCH" >"$DEMO/runtime_api.out" 2>"$DEMO/runtime_api.log" &
 PIDS+=($!)
 for _ in $(seq 1 100); do
     [ -s "$DEMO/runtime_api.out" ] && break

@@ -499,7 +499,16 @@ async fn audit_member(
             let keep = many.keep.then_some(Assumed { credentials, asked });
             (r, keep)
         }
-        Err(e) => (Err(AuditFailure::Aws(e)), None),
+        Err(mut e) => {
+            if let (true, Some(hint)) = (e.code.as_deref() == Some("AccessDenied"), e.hint.as_mut())
+            {
+                hint.push_str(
+                    ": create the --assume-role role there (docs/audit.md), or leave the \
+                     account out with --accounts FILE",
+                );
+            }
+            (Err(AuditFailure::Aws(e)), None)
+        }
     };
     let outcome = match result {
         Ok(r) => AccountOutcome::Report(r),

@@ -571,10 +571,10 @@ fn delete_conflict_hint(operation: &str) -> String {
 /// Refusals of the credentials in use: missing permissions, or expired or unknown credentials.
 fn permission_hint(operation: &str, code: &str) -> Option<String> {
     match code {
+        // Each command adds its own way out (the audit's role, the watch's reader).
         "AccessDenied" if operation == "sts:AssumeRole" => Some(
-            "the role does not exist in that account, or does not trust these credentials: \
-             create the --assume-role role there (docs/audit.md), or leave the account out \
-             with --accounts FILE"
+            "the role does not exist in that account, or does not trust these credentials, or \
+             an SCP denies them sts:AssumeRole"
                 .into(),
         ),
         "AccessDeniedException" | "AWSOrganizationsNotInUseException"

@@ -2072,6 +2072,116 @@ assert accounts[0] in left, left
     run_python(code, &moto);
 }
 
+/// The demo's hand edit (`scripts/moto_tool.py open-trust`) runs as often as a recipe runs it:
+/// Jane's oldest access key goes before a new one, as IAM allows two per user (IAM User Guide,
+/// "IAM and AWS STS quotas"; the local AWS refuses a third with LimitExceeded).
+#[test]
+fn the_hand_edit_runs_more_than_twice() {
+    let moto = MotoServer::start();
+    let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/moto_tool.py");
+    let code = r#"
+import boto3, json, subprocess, sys
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+iam.create_role(RoleName="GenesysLambdaInvoker", AssumeRolePolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole",
+    "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}]}))
+for _ in range(3):
+    subprocess.run([sys.executable, sys.argv[2], sys.argv[1], "open-trust"], check=True)
+assert len(iam.list_access_keys(UserName="jane.doe")["AccessKeyMetadata"]) <= 2
+"#;
+    run_python_with(code, &[&moto.url(), tool]);
+}
+
+/// The local Runtime API tells the function the ARN it was invoked as, as Lambda does
+/// (`Lambda-Runtime-Invoked-Function-Arn`, Lambda Developer Guide, "Using the Lambda runtime
+/// API for custom runtimes"): by default, the deployed function's own, given when it starts.
+#[test]
+fn the_runtime_api_tells_the_deployed_functions_own_arn() {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/it/support/runtime_api.py"
+    );
+    let code = r#"
+import json, subprocess, sys, threading, urllib.request
+arn = "arn:aws:lambda:us-east-1:123456789012:function:lambda-trust-watch-GenesysLambdaInvoker"
+api = subprocess.Popen([sys.executable, sys.argv[1], arn], stdout=subprocess.PIPE, text=True)
+try:
+    port = api.stdout.readline().strip()
+    base = f"http://127.0.0.1:{port}"
+    def invoke():
+        urllib.request.urlopen(urllib.request.Request(base + "/test/invoke", data=b"{}",
+            headers={"Content-Type": "application/json"}), timeout=30).read()
+    threading.Thread(target=invoke, daemon=True).start()
+    got = urllib.request.urlopen(base + "/2018-06-01/runtime/invocation/next", timeout=30)
+    told = got.headers["Lambda-Runtime-Invoked-Function-Arn"]
+    assert told == arn, told
+    request = got.headers["Lambda-Runtime-Aws-Request-Id"]
+    urllib.request.urlopen(urllib.request.Request(
+        f"{base}/2018-06-01/runtime/invocation/{request}/response", data=b"{}"), timeout=30)
+finally:
+    api.kill()
+"#;
+    run_python_with(code, &[script]);
+}
+
+/// DeleteFunction deletes the function's resource policy with it (Lambda API Reference,
+/// DeleteFunction): a function made again under the name takes the same statement again.
+#[test]
+fn a_deleted_functions_resource_policy_goes_with_it() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, io, json, sys, zipfile
+keys = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing")
+lam, iam = boto3.client("lambda", **keys), boto3.client("iam", **keys)
+role = iam.create_role(RoleName="exec", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+    "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("index.py", "def handler(e, c): return e")
+def made():
+    lam.create_function(FunctionName="f", Runtime="python3.12", Role=role,
+        Handler="index.handler", Code={"ZipFile": buf.getvalue()})
+    lam.add_permission(FunctionName="f", StatementId="rule", Action="lambda:InvokeFunction",
+        Principal="events.amazonaws.com")
+made()
+lam.delete_function(FunctionName="f")
+made()
+sids = [s["Sid"] for s in json.loads(lam.get_policy(FunctionName="f")["Policy"])["Statement"]]
+assert sids == ["rule"], sids
+"#;
+    run_python(code, &moto);
+}
+
+/// AssumeRole of a role that does not exist (STS API Reference, AssumeRole): refused with
+/// AccessDenied, as STS answers it — no trust policy can allow it; the role once made is.
+#[test]
+fn a_role_that_does_not_exist_is_not_assumed() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, json, sys
+from botocore.exceptions import ClientError
+keys = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing")
+sts, iam = boto3.client("sts", **keys), boto3.client("iam", **keys)
+account = sts.get_caller_identity()["Account"]
+arn = f"arn:aws:iam::{account}:role/reader"
+try:
+    sts.assume_role(RoleArn=arn, RoleSessionName="probe")
+    raise SystemExit("a role that does not exist was assumed")
+except ClientError as e:
+    assert e.response["Error"]["Code"] == "AccessDenied", e.response
+    assert "sts:AssumeRole" in e.response["Error"]["Message"], e.response
+iam.create_role(RoleName="reader", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": account}, "Action": "sts:AssumeRole"}]}))
+sts.assume_role(RoleArn=arn, RoleSessionName="probe")
+"#;
+    run_python(code, &moto);
+}
+
 /// AssumeRole (STS API Reference): the credentials act in the role's account, whatever the
 /// server's default account (`MOTO_ACCOUNT_ID`, as the docs' examples run it) is.
 #[test]
@@ -2085,11 +2195,15 @@ def client(service, **keys):
                         aws_secret_access_key=keys.get("secret", "testing"),
                         aws_session_token=keys.get("token"))
 assert client("sts").get_caller_identity()["Account"] == "111122223333"
-creds = client("sts").assume_role(RoleArn="arn:aws:iam::444455556666:role/Reader",
+# A member account, and the role Organizations makes in it (an assumed role must exist).
+org = client("organizations")
+org.create_organization(FeatureSet="ALL")
+member = org.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]["AccountId"]
+creds = client("sts").assume_role(RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
                                   RoleSessionName="probe")["Credentials"]
 who = client("sts", id=creds["AccessKeyId"], secret=creds["SecretAccessKey"],
              token=creds["SessionToken"]).get_caller_identity()
-assert who["Account"] == "444455556666", who
+assert who["Account"] == member, who
 "#;
     run_python(code, &moto);
 }

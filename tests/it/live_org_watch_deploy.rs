@@ -64,7 +64,7 @@ client("organizations").enable_aws_service_access(
 }
 
 /// Whether `account` has the role `name`.
-fn has_role(env: &Env, account: &str, name: &str) -> bool {
+pub(crate) fn has_role(env: &Env, account: &str, name: &str) -> bool {
     let code = r#"
 try:
     client("iam", sys.argv[2]).get_role(RoleName=sys.argv[3])

@@ -6,7 +6,9 @@
 //! watch was removed; in member 5, repaired since, it is settled; then the pieces go.
 
 use crate::live_org_watch::{genesys, org_findings, partner_role, set_trust, OURS, ROLE, THEIRS};
-use crate::live_org_watch_deploy::{credentials_of, function_env, ready, MANAGEMENT};
+use crate::live_org_watch_deploy::{credentials_of, function_env, has_role, ready, MANAGEMENT};
+
+const READER: &str = "lambda-trust-org-watch-read";
 use crate::live_security_hub::python;
 use crate::support;
 
@@ -133,4 +135,124 @@ fn destroy_reproves_every_account_a_last_time_and_keeps_what_still_fails_active(
     // Then the pieces went: the function among them.
     assert!(function_env(&env, &admin).is_none());
     assert!(out.stdout.contains("\"kept\""), "{}", out.stdout);
+}
+
+/// `role` in `account`: a policy attached to it by hand (IAM then refuses its deletion,
+/// DeleteConflict), or, with `delete`, the role deleted by hand.
+fn by_hand(env: &Env, account: &str, role: &str, delete: bool) {
+    let code = r#"
+iam, role = client("iam", sys.argv[2]), sys.argv[3]
+if sys.argv[4] == "delete":
+    try:
+        names = iam.list_role_policies(RoleName=role)["PolicyNames"]
+    except iam.exceptions.NoSuchEntityException:
+        names = None  # already gone with its stack instance
+    for name in names or []:
+        iam.delete_role_policy(RoleName=role, PolicyName=name)
+    if names is not None:
+        iam.delete_role(RoleName=role)
+else:
+    arn = iam.create_policy(PolicyName="by-hand", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+"#;
+    let how = if delete { "delete" } else { "attach" };
+    python(env, code, &[account, role, how]);
+}
+
+/// A removal that fails leaves the watch running, so no finding may say it was removed. With a
+/// policy attached by hand to a member's reader role, IAM refuses the role's deletion, and the
+/// StackSet's DeleteStackInstances operation fails on it (asynchronous: the failure arrives on
+/// the operation, as CloudFormation gives it). Destroy then hands each account it re-proved to
+/// the function once more, which files its findings as a sweep does, and its error names the
+/// write that failed, the CLI's writes before it, what the function settled and the watch's
+/// own command. A reader role deleted by hand stops nothing: CloudFormation counts a resource
+/// already gone as deleted; that account is named as not re-proved.
+#[test]
+fn a_failed_destroy_puts_the_watchs_words_back_and_names_what_failed() {
+    let env = Env::new();
+    let (_org, admin, members, _) = ready(&env, 5);
+    let every: Vec<String> = std::iter::once(MANAGEMENT.to_owned())
+        .chain(members.iter().cloned())
+        .collect();
+    hubs_on(&env, &every);
+    let (m1, stuck, gone) = (members[1].clone(), members[2].clone(), members[3].clone());
+    partner_role(&env, &m1, ROLE, &genesys(Some(THEIRS)));
+    let binary = env!("CARGO_BIN_EXE_lambda-trust");
+    let deploy = ["watch", "deploy", "--organization", "--package", binary];
+    env.expect(
+        &[&deploy[..], &["--genesys-org-id", OURS, "--yes"]].concat(),
+        0,
+    );
+    let api = RuntimeApi::start();
+    let function = deployed(&env, &admin, &api.address());
+    let shipped = Shipped::start_from(&env, &api, &function, &credentials_of(&env, &admin));
+    let log = || std::fs::read_to_string(&shipped.log).unwrap_or_default();
+    let answer = swept(&env, &admin, &m1);
+    assert_eq!(answer["error"], Value::Null, "{answer:#}\n{}", log());
+    assert!(!org_findings(&env, &m1, "ACTIVE").is_empty());
+    by_hand(&env, &stuck, READER, false);
+
+    let destroy = ["watch", "destroy", "--organization", "--yes"];
+    let failed = env.expect(&destroy, 1);
+    let said = failed.stderr.replace('\n', " ");
+    for what in [
+        "StackSet lambda-trust-org-watch-global",
+        "DeleteConflict",
+        "write(s) before it stay",
+        "re-proved 5 of 5 account(s) a last time",
+        "put the watch's words back in",
+        "lambda-trust watch destroy --organization",
+    ] {
+        assert!(said.contains(what), "{what}: {}\n{}", failed.stderr, log());
+    }
+    // The operation stopped at the failure: the accounts before it lost their reader (the
+    // function can no longer reach them, and says so), the rest kept theirs.
+    let lost: Vec<&String> = (members.iter())
+        .filter(|m| !has_role(&env, m, READER))
+        .collect();
+    for m in &lost {
+        assert!(
+            said.contains(&format!("not in {m}")) || said.contains(&format!(", {m} (")),
+            "{m}: {}",
+            failed.stderr
+        );
+    }
+    if !lost.is_empty() {
+        assert!(
+            said.contains("still say the watch was removed"),
+            "{}",
+            failed.stderr
+        );
+    }
+    assert!(!said.contains("remove rule"), "{}", failed.stderr);
+    assert!(!said.contains("lambda-trust plan"), "{}", failed.stderr);
+    // The watch still runs, and where its reader remains, what still fails does not say it
+    // was removed.
+    assert!(function_env(&env, &admin).is_some());
+    let held = org_findings(&env, &m1, "ACTIVE");
+    assert!(!held.is_empty());
+    for f in &held {
+        let text = f["Description"].as_str().unwrap();
+        assert_eq!(text.contains("was removed"), lost.contains(&&m1), "{text}");
+    }
+
+    // The policy detached, and another member's reader deleted by hand: destroy goes through.
+    let code = r#"
+iam = client("iam", sys.argv[2])
+arn = f"arn:aws:iam::{sys.argv[2]}:policy/by-hand"
+iam.detach_role_policy(RoleName=sys.argv[3], PolicyArn=arn)
+"#;
+    python(&env, code, &[&stuck, READER]);
+    by_hand(&env, &gone, READER, true);
+    let out = json_of(&env.expect(&[&destroy[..], &["--format", "json"]].concat(), 0));
+    let retired = out["retired"].as_array().expect("retired");
+    let of = |a: &str| retired.iter().find(|r| r["account"] == a).unwrap().clone();
+    assert!(
+        of(&gone)["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("AssumeRole")),
+        "{out:#}"
+    );
+    assert!(function_env(&env, &admin).is_none());
 }

@@ -59,18 +59,34 @@ pub struct Setup {
     pub then: &'static [&'static str],
 }
 
-/// An organization, the docs' account its management account.
-const ORGANIZATION: &str = "import boto3, sys
-org = boto3.client('organizations', endpoint_url=sys.argv[1], region_name='us-east-1',
+/// An organization, the docs' account its management account, with the audit role the docs'
+/// `--assume-role SecurityAudit` names (STS assumes only a role that exists). Its trust names
+/// a service, not the docs' account: that account is also the partner audit.md's example
+/// names, which would then find this role (the local AWS checks the role exists, not its trust).
+const ORGANIZATION: &str = "import boto3, json, sys
+keys = dict(endpoint_url=sys.argv[1], region_name='us-east-1',
     aws_access_key_id='testing', aws_secret_access_key='testing')
-org.create_organization(FeatureSet='ALL')";
+org = boto3.client('organizations', **keys)
+org.create_organization(FeatureSet='ALL')
+def audit_role(iam):
+    iam.create_role(RoleName='SecurityAudit', AssumeRolePolicyDocument=json.dumps({
+        'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow',
+        'Principal': {'Service': 'cloudformation.amazonaws.com'}, 'Action': 'sts:AssumeRole'}]}))
+audit_role(boto3.client('iam', **keys))";
 
-/// A security tooling member, StackSets' delegated administrator, and StackSets' trusted access.
+/// A security tooling member (the audit role in it too), StackSets' delegated administrator, and
+/// StackSets' trusted access.
 const STACK_SETS: &str = "principal = 'member.org.stacksets.cloudformation.amazonaws.com'
 status = org.create_account(AccountName='security-tooling', Email='security@example.com')
-org.register_delegated_administrator(
-    AccountId=status['CreateAccountStatus']['AccountId'], ServicePrincipal=principal)
-org.enable_aws_service_access(ServicePrincipal=principal)";
+member = status['CreateAccountStatus']['AccountId']
+org.register_delegated_administrator(AccountId=member, ServicePrincipal=principal)
+org.enable_aws_service_access(ServicePrincipal=principal)
+c = boto3.client('sts', **keys).assume_role(
+    RoleArn=f'arn:aws:iam::{member}:role/OrganizationAccountAccessRole',
+    RoleSessionName='docs')['Credentials']
+audit_role(boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1',
+    aws_access_key_id=c['AccessKeyId'], aws_secret_access_key=c['SecretAccessKey'],
+    aws_session_token=c['SessionToken']))";
 
 /// The docs' prod organization ID (`[environments.prod]`).
 pub const PROD_EXTERNAL_ID: &str = "7d3e1f20-5c4b-4a8e-9f61-2b7c9d0e4a35";

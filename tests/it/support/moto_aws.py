@@ -27,6 +27,9 @@ Developer Guide, "Working with resource-based IAM policies in Lambda", "Lambda q
   {"AWS": ARN}, a service {"Service": …}, "*" stays "*" (moto: bare strings).
 - A statement ID already in the policy is 409 ResourceConflictException (moto: appended);
   AddPermission answers 201 (moto: 200).
+- DeleteFunction deletes the function's resource policy with it (API Reference,
+  DeleteFunction: the function and its versions; moto here: the policy outlived it, so a
+  function made again under the name refused its first AddPermission).
 - A function ARN of another account is that account's function: without a resource-based
   policy granting the caller lambda:GetPolicy (GetPolicy) or lambda:GetFunction (GetFunction)
   the answer is 403 AccessDeniedException (moto: looks the name up in the caller's own
@@ -171,7 +174,10 @@ IAM (API Reference, RoleDetail, RoleLastUsed; CloudFormation, AWS::IAM::Role Pol
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
 
 AWS STS (API Reference: AssumeRole): an assumed role's credentials act in the role's account
-(moto: in MOTO_ACCOUNT_ID's when the server runs with it, as the docs' examples' does).
+(moto: in MOTO_ACCOUNT_ID's when the server runs with it, as the docs' examples' does); a role
+that does not exist is not assumed: AccessDenied, "User: … is not authorized to perform:
+sts:AssumeRole on resource: …", as STS answers it, no trust policy allowing it (moto: any ARN
+is assumed, the role need not exist).
 """
 import copy
 import json
@@ -521,6 +527,23 @@ def remove_permission(self, function_name, sid, revision="", qualifier=None):
 
 
 LambdaBackend.add_permission = add_permission
+
+_delete_function = LambdaBackend.delete_function
+
+
+def delete_function(self, function_name, qualifier=None):
+    """A deleted function's resource policy goes with it (a version's, with that version):
+    the function made again under its name has none (moto: the statements stay, and the next
+    AddPermission of one of them answers ResourceConflictException)."""
+    backend, arn, arn_qualifier = resolve(self, function_name, qualifier)
+    gone = qualifier or arn_qualifier
+    _delete_function(self, function_name, qualifier)
+    store = policy_store(backend)
+    for key in [k for k in store if k[0] == arn and (gone is None or k[1] == gone)]:
+        del store[key]
+
+
+LambdaBackend.delete_function = delete_function
 
 _add_permission_response = lambda_responses.LambdaResponse.add_permission
 
@@ -1641,6 +1664,34 @@ def get_current_account(self):
 
 
 BaseResponse.get_current_account = get_current_account
+
+from moto.sts import models as sts_models  # noqa: E402
+from moto.sts.exceptions import STSClientError  # noqa: E402
+
+_assume_role = sts_models.STSBackend.assume_role
+
+
+def assume_role(self, region_name, role_session_name, role_arn, policy, duration, external_id):
+    parts = role_arn.split(":")
+    account = parts[4] if len(parts) > 5 else ""
+    if not any(role_in(backend, role_arn) for backend in iam_backends[account].values()):
+        raise STSClientError(
+            "AccessDenied",
+            f"User: arn:aws:iam::{self.account_id}:user/moto is not authorized to perform: "
+            f"sts:AssumeRole on resource: {role_arn}")
+    return _assume_role(self, region_name, role_session_name, role_arn, policy, duration,
+                        external_id)
+
+
+sts_models.STSBackend.assume_role = assume_role
+
+
+def role_in(backend, role_arn):
+    try:
+        backend.get_role_by_arn(role_arn)
+        return True
+    except Exception:
+        return False
 
 # ------------------------------------------------------------------ Lambda Invoke
 

@@ -17,6 +17,8 @@ Test side:
                       the header X-Invoked-Function-Arn, when given, is the ARN the function is
                       told it was invoked as (the local AWS's Invoke gives the function's own)
 
+Usage: runtime_api.py [FUNCTION_ARN]: the ARN of the function deployed and served here, which
+it is told it was invoked as when the test gives none (Lambda tells a function its own ARN).
 Prints the port on stdout once listening; runs until killed.
 """
 
@@ -30,7 +32,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PREFIX = "/2018-06-01/runtime"
 MAX_RESPONSE = 6 * 1024 * 1024
-FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:lambda-trust-watch"
+# The deployed function's ARN, when given; else a stand-in the tests replace per invocation.
+FUNCTION_ARN = (sys.argv[1] if len(sys.argv) > 1
+                else "arn:aws:lambda:us-east-1:123456789012:function:lambda-trust-watch")
 TIMEOUT_MS = 900_000
 
 events = queue.Queue()

@@ -365,7 +365,17 @@ impl OrgWatcher {
             session_name: self.settings.session.clone(),
         };
         let session = assume(clients, account, &reader, calls).await;
-        session.map_err(|e| crate::error::shown(&e))
+        session.map_err(|mut e| {
+            if let (true, Some(hint)) = (e.code.as_deref() == Some("AccessDenied"), e.hint.as_mut())
+            {
+                hint.push_str(
+                    ": the watch's reader role is made in each member by its StackSet; \
+                     `lambda-trust watch status --organization` names an account whose \
+                     instance is not CURRENT, and `watch deploy --organization` makes it",
+                );
+            }
+            crate::error::shown(&e)
+        })
     }
 
     /// `role` (or the account) proved over the whole path, read through `session`, its
