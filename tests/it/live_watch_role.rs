@@ -7,7 +7,6 @@
 use crate::live_security_hub::{enable_hub, python};
 use crate::support;
 
-use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use support::live::*;
@@ -48,57 +47,16 @@ print(json.dumps(doc))
     serde_json::from_str(&python(env, code, &[&name])).unwrap()
 }
 
-/// The resource a call acts on, as IAM authorizes it.
+/// The resource `call` acts on, in the test's account.
 fn resource_of(call: &Call) -> String {
-    let region = call.region.as_deref().unwrap_or("us-east-1");
-    match (call.service.as_str(), call.operation.as_str()) {
-        ("iam", _) => match (call.param("RoleName"), call.param("PolicyArn")) {
-            (Some(role), _) => format!("arn:aws:iam::{ACCOUNT}:role/{role}"),
-            (None, Some(policy)) => policy.to_owned(),
-            _ => "*".into(),
-        },
-        ("lambda", "ListFunctions" | "GetAccountSettings") => "*".into(),
-        ("lambda", _) => {
-            let path = call.target.split('?').next().unwrap_or_default();
-            let name = path
-                .split('/')
-                .nth(3)
-                .unwrap_or_default()
-                .replace("%3A", ":");
-            let qualifier = (call.target.split_once("Qualifier="))
-                .map(|(_, q)| format!(":{}", q.split('&').next().unwrap_or_default()));
-            match name.starts_with("arn:") {
-                true => format!("{name}{}", qualifier.unwrap_or_default()),
-                false => format!(
-                    "arn:aws:lambda:{region}:{ACCOUNT}:function:{name}{}",
-                    qualifier.unwrap_or_default()
-                ),
-            }
-        }
-        ("securityhub", "BatchImportFindings") => {
-            format!("arn:aws:securityhub:{region}:{ACCOUNT}:product/{ACCOUNT}/default")
-        }
-        _ => "*".into(),
-    }
+    support::authorized::resource_of(call, ACCOUNT)
 }
 
+/// Whether the function's role's `policy` allows `action` on `resource`.
 fn allowed(policy: &Value, action: &str, resource: &str) -> bool {
-    let input = EvalInput {
-        identity_policies: vec![LabeledPolicy {
-            label: "lambda-trust-watch-reads".into(),
-            policy: Policy::try_from(policy).unwrap(),
-        }],
-        resource_policy: None,
-        resource_policy_is_trust: false,
-        boundary: None,
-    };
-    let request = Request {
-        principal: format!("arn:aws:iam::{ACCOUNT}:role/lambda-trust-watch-{ROLE}"),
-        action: action.into(),
-        resource: resource.into(),
-        context: BTreeMap::new(),
-    };
-    evaluate(&input, &request).decision == Decision::Allow
+    let principal = format!("arn:aws:iam::{ACCOUNT}:role/lambda-trust-watch-{ROLE}");
+    let request = (action, resource);
+    support::authorized::allowed((&principal, policy), request, BTreeMap::new())
 }
 
 /// The actions `policy` allows, by name.

@@ -2,6 +2,7 @@
 //! recording/fault-injecting proxy in front of it, a local Genesys Cloud (`genesys`), a runner
 //! for the built `lambda-trust` binary.
 
+pub mod authorized;
 pub mod cloudtrail;
 pub mod examples;
 pub mod finding_shapes;

@@ -1665,34 +1665,6 @@ def get_current_account(self):
 
 BaseResponse.get_current_account = get_current_account
 
-from moto.sts import models as sts_models  # noqa: E402
-from moto.sts.exceptions import STSClientError  # noqa: E402
-
-_assume_role = sts_models.STSBackend.assume_role
-
-
-def assume_role(self, region_name, role_session_name, role_arn, policy, duration, external_id):
-    parts = role_arn.split(":")
-    account = parts[4] if len(parts) > 5 else ""
-    if not any(role_in(backend, role_arn) for backend in iam_backends[account].values()):
-        raise STSClientError(
-            "AccessDenied",
-            f"User: arn:aws:iam::{self.account_id}:user/moto is not authorized to perform: "
-            f"sts:AssumeRole on resource: {role_arn}")
-    return _assume_role(self, region_name, role_session_name, role_arn, policy, duration,
-                        external_id)
-
-
-sts_models.STSBackend.assume_role = assume_role
-
-
-def role_in(backend, role_arn):
-    try:
-        backend.get_role_by_arn(role_arn)
-        return True
-    except Exception:
-        return False
-
 # ------------------------------------------------------------------ Lambda Invoke
 
 RUNTIME_TAG = "lambda-trust-test:runtime"
