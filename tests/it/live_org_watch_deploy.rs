@@ -310,18 +310,8 @@ client("cloudformation").delete_stack_instances(StackSetName="lambda-trust-org-w
     // After destroy, status says "not deployed" (exit 2, as before a first deploy), and what
     // destroy left on purpose — the function's word about an account, which nothing settles
     // now — is a note, never a problem line.
-    let code = r#"
-admin, blind = sys.argv[2], sys.argv[3]
-generator = f"lambda-trust/organization-watch/{blind}/:account/not-heard"
-client("securityhub", admin).batch_import_findings(Findings=[{
-    "SchemaVersion": "2018-10-08", "Id": generator, "GeneratorId": generator,
-    "ProductArn": f"arn:aws:securityhub:us-east-1:{admin}:product/{admin}/default",
-    "AwsAccountId": admin, "Types": ["Software and Configuration Checks"],
-    "CreatedAt": "2026-11-27T00:00:00Z", "UpdatedAt": "2026-11-27T00:00:00Z",
-    "Severity": {"Label": "MEDIUM"}, "Title": f"account {blind}'s IAM calls do not reach the watch",
-    "Description": "no trail", "Resources": [{"Type": "Other", "Id": f"AWS::::Account:{blind}"}]}])
-"#;
-    python(&env, code, &[&admin, &members[4]]);
+    let title = format!("account {}'s IAM calls do not reach the watch", members[4]);
+    watch_says(&env, &admin, &members[4], ("not-heard", &title), "");
     let after = env.expect(&status, 2);
     assert!(after.stdout.contains("not deployed"), "{}", after.stdout);
     assert!(!after.stdout.contains("  problem "), "{}", after.stdout);
@@ -333,6 +323,27 @@ client("securityhub", admin).batch_import_findings(Findings=[{
         "{}",
         after.stdout
     );
+}
+
+/// The function's word about `account` in the watch account `admin`'s Security Hub, as it
+/// files it: a finding under `OrgWatchGenerator::Account { account, code }` titled `title`,
+/// with its cause's code when given.
+fn watch_says(env: &Env, admin: &str, account: &str, (code, title): (&str, &str), cause: &str) {
+    let script = r#"
+admin, account, code, title, cause = sys.argv[2:7]
+generator = f"lambda-trust/organization-watch/{account}/:account/{code}"
+finding = {
+    "SchemaVersion": "2018-10-08", "Id": generator, "GeneratorId": generator,
+    "ProductArn": f"arn:aws:securityhub:us-east-1:{admin}:product/{admin}/default",
+    "AwsAccountId": admin, "Types": ["Software and Configuration Checks"],
+    "CreatedAt": "2026-11-27T00:00:00Z", "UpdatedAt": "2026-11-27T00:00:00Z",
+    "Severity": {"Label": "MEDIUM"}, "Title": title, "Description": "as the function found it",
+    "Resources": [{"Type": "Other", "Id": f"AWS::::Account:{account}"}]}
+if cause:
+    finding["ProductFields"] = {"lambda-trust/Cause": cause}
+client("securityhub", admin).batch_import_findings(Findings=[finding])
+"#;
+    python(env, script, &[admin, account, code, title, cause]);
 }
 
 /// An organization of `n` accounts ready for the organization watch: StackSets' trusted
@@ -423,7 +434,7 @@ fn the_delegated_administrator_deploys_all_but_what_only_the_management_account_
 #[test]
 fn status_names_an_account_the_function_found_it_cannot_watch() {
     let env = Env::new();
-    let (org, admin, members, pkg) = ready(&env, 4);
+    let (_org, admin, members, pkg) = ready(&env, 4);
     let deploy = deploy_args(&pkg);
     // A region of another partition is refused before any write.
     let china = [&deploy[..], &["--function-region", "cn-north-1"]].concat();
@@ -460,25 +471,18 @@ fn status_names_an_account_the_function_found_it_cannot_watch() {
     crate::live_security_hub::enable_hub(&env, &admin);
     env.expect(&status, 0);
     let blind = &members[2];
-    let code = r#"
-admin, blind, org = sys.argv[2], sys.argv[3], sys.argv[4]
-generator = f"lambda-trust/organization-watch/{blind}/:account/not-watched"
-client("securityhub", admin).batch_import_findings(Findings=[{
-    "SchemaVersion": "2018-10-08", "Id": generator, "GeneratorId": generator,
-    "ProductArn": f"arn:aws:securityhub:us-east-1:{admin}:product/{admin}/default",
-    "AwsAccountId": admin, "Types": ["Software and Configuration Checks"],
-    "CreatedAt": "2026-11-27T00:00:00Z", "UpdatedAt": "2026-11-27T00:00:00Z",
-    "Severity": {"Label": "HIGH"}, "Title": f"account {blind} is not watched",
-    "ProductFields": {"lambda-trust/Cause": "reader-not-assumed"},
-    "Description": org, "Resources": [{"Type": "Other", "Id": f"AWS::::Account:{blind}"}]}])
-"#;
-    python(&env, code, &[&admin, blind, &org]);
+    let title = format!("account {blind} is not watched");
+    watch_says(
+        &env,
+        &admin,
+        blind,
+        ("not-watched", &title),
+        "reader-not-assumed",
+    );
     // And one whose IAM calls no trail logs, as the function says it (not heard).
     let deaf = &members[1];
-    let unheard = code
-        .replace(":account/not-watched", ":account/not-heard")
-        .replace("is not watched", "does not reach the watch");
-    python(&env, &unheard, &[&admin, deaf, &org]);
+    let title = format!("account {deaf}'s IAM calls do not reach the watch");
+    watch_says(&env, &admin, deaf, ("not-heard", &title), "");
     let named = json_of(&env.expect(&status, 2));
     assert!(
         named["problems"].to_string().contains(&format!(

@@ -40,6 +40,33 @@ print(json.dumps(f, default=str))
     serde_json::from_str(&python(env, code, &[admin, FUNCTION, address])).unwrap()
 }
 
+/// Security Hub on in every account, a partner role taking another organization's ID in each
+/// of `partnered`, and the organization watch deployed (in the watch account `admin`) and its
+/// package run as Lambda runs it: the Runtime API and the function, which live while they do.
+fn watching(
+    env: &Env,
+    (admin, members): (&str, &[String]),
+    partnered: &[&String],
+) -> (RuntimeApi, Shipped) {
+    let every: Vec<String> = std::iter::once(MANAGEMENT.to_owned())
+        .chain(members.iter().cloned())
+        .collect();
+    hubs_on(env, &every);
+    for m in partnered {
+        partner_role(env, m, ROLE, &genesys(Some(THEIRS)));
+    }
+    let binary = env!("CARGO_BIN_EXE_lambda-trust");
+    let deploy = ["watch", "deploy", "--organization", "--package", binary];
+    env.expect(
+        &[&deploy[..], &["--genesys-org-id", OURS, "--yes"]].concat(),
+        0,
+    );
+    let api = RuntimeApi::start();
+    let function = deployed(env, admin, &api.address());
+    let shipped = Shipped::start_from(env, &api, &function, &credentials_of(env, admin));
+    (api, shipped)
+}
+
 /// One of the sweep's events for `account`, invoked in the watch account as EventBridge
 /// would hand it; the function's answer.
 fn swept(env: &Env, admin: &str, account: &str) -> Value {
@@ -58,23 +85,8 @@ print(json.dumps({"error": out.get("FunctionError"), "payload": json.loads(out["
 fn destroy_reproves_every_account_a_last_time_and_keeps_what_still_fails_active() {
     let env = Env::new();
     let (_org, admin, members, _) = ready(&env, 20);
-    let every: Vec<String> = std::iter::once(MANAGEMENT.to_owned())
-        .chain(members.iter().cloned())
-        .collect();
-    hubs_on(&env, &every);
     let (m3, m5) = (members[3].clone(), members[5].clone());
-    partner_role(&env, &m3, ROLE, &genesys(Some(THEIRS)));
-    partner_role(&env, &m5, ROLE, &genesys(Some(THEIRS)));
-    let binary = env!("CARGO_BIN_EXE_lambda-trust");
-    let deploy = ["watch", "deploy", "--organization", "--package", binary];
-    env.expect(
-        &[&deploy[..], &["--genesys-org-id", OURS, "--yes"]].concat(),
-        0,
-    );
-
-    let api = RuntimeApi::start();
-    let function = deployed(&env, &admin, &api.address());
-    let shipped = Shipped::start_from(&env, &api, &function, &credentials_of(&env, &admin));
+    let (_api, shipped) = watching(&env, (&admin, &members), &[&m3, &m5]);
     let log = || std::fs::read_to_string(&shipped.log).unwrap_or_default();
     for m in [&m3, &m5] {
         let answer = swept(&env, &admin, m);
@@ -172,21 +184,8 @@ else:
 fn a_failed_destroy_puts_the_watchs_words_back_and_names_what_failed() {
     let env = Env::new();
     let (_org, admin, members, _) = ready(&env, 5);
-    let every: Vec<String> = std::iter::once(MANAGEMENT.to_owned())
-        .chain(members.iter().cloned())
-        .collect();
-    hubs_on(&env, &every);
     let (m1, stuck, gone) = (members[1].clone(), members[2].clone(), members[3].clone());
-    partner_role(&env, &m1, ROLE, &genesys(Some(THEIRS)));
-    let binary = env!("CARGO_BIN_EXE_lambda-trust");
-    let deploy = ["watch", "deploy", "--organization", "--package", binary];
-    env.expect(
-        &[&deploy[..], &["--genesys-org-id", OURS, "--yes"]].concat(),
-        0,
-    );
-    let api = RuntimeApi::start();
-    let function = deployed(&env, &admin, &api.address());
-    let shipped = Shipped::start_from(&env, &api, &function, &credentials_of(&env, &admin));
+    let (_api, shipped) = watching(&env, (&admin, &members), &[&m1]);
     let log = || std::fs::read_to_string(&shipped.log).unwrap_or_default();
     let answer = swept(&env, &admin, &m1);
     assert_eq!(answer["error"], Value::Null, "{answer:#}\n{}", log());
