@@ -10,6 +10,7 @@ use crate::cli::{OrgWatchArgs, WatchPackageArgs};
 use crate::error::{Error, Result, Status};
 use crate::event::{WatchNote, WatchProblem};
 use crate::report;
+use lambda_trust_provision::StackOp;
 
 /// `watch deploy|status|destroy --organization`.
 pub(super) async fn run(
@@ -129,9 +130,7 @@ async fn made(
         result.problems.clear();
     } else {
         result.deployed_code = result.package_code.clone();
-        if !ops.stacks.is_empty() {
-            instances_made(state, result);
-        }
+        instances_made(state, &ops.stacks, result);
     }
     Ok(())
 }
@@ -181,18 +180,46 @@ async fn restored(
     said
 }
 
-/// After a deploy's StackSet writes, what was read of the instances before them is no longer
-/// so: the coverage says the operations succeeded, and no account is said uncovered.
-fn instances_made(state: &OrgWatchState, result: &mut report::WatchResult) {
+/// After a deploy's StackSet writes, each awaited until it SUCCEEDED, what was read of the
+/// instances before them is no longer so where they wrote: a StackSet made, or its instances
+/// added on the root, in a region, has an instance in every member there (the count says the
+/// operations succeeded); one updated has each instance it had brought up to date. What they
+/// did not touch is said as it was read.
+fn instances_made(state: &OrgWatchState, stacks: &[StackOp], result: &mut report::WatchResult) {
+    let (mut made, mut updated) = (Vec::new(), Vec::new());
+    for op in stacks {
+        match op {
+            StackOp::CreateStackSet { name, regions, .. }
+            | StackOp::AddInstances { name, regions, .. } => {
+                made.extend(regions.iter().map(|r| (name.as_str(), r.as_str())));
+            }
+            StackOp::UpdateStackSet { name, .. } => updated.push(name.as_str()),
+            _ => {}
+        }
+    }
+    let settled = |p: &WatchProblem| match p {
+        WatchProblem::AccountNotCovered {
+            stack_set,
+            region,
+            status,
+            ..
+        } => {
+            made.contains(&(stack_set.as_str(), region.as_str()))
+                || (updated.contains(&stack_set.as_str()) && status != "missing")
+        }
+        _ => false,
+    };
     let notes = state.notes.iter().map(|n| match n {
-        WatchNote::OrgCoverage { accounts, .. } => WatchNote::OrgInstancesMade {
-            accounts: *accounts,
-        },
+        WatchNote::OrgCoverage { accounts, .. } if !made.is_empty() => {
+            WatchNote::OrgInstancesMade {
+                accounts: *accounts,
+            }
+        }
         n => n.clone(),
     });
     result.notes = notes.map(|n| report::watch_note(&n)).collect();
     result.problems = (state.problems.iter())
-        .filter(|p| !matches!(p, WatchProblem::AccountNotCovered { .. }))
+        .filter(|p| !settled(p))
         .map(report::watch_problem)
         .collect();
 }

@@ -59,7 +59,7 @@ pub(crate) fn note(n: &WatchNote) -> String {
             "{covered} of the organization's {accounts} member account(s) have a CURRENT instance of each of its StackSets, as ListStackInstances says (the roles and rules there are not read)"
         ),
         WatchNote::OrgInstancesMade { accounts } => format!(
-            "the StackSets' operations SUCCEEDED (each awaited until it reached every account): their instances in the organization's {accounts} member account(s) are made; `lambda-trust watch status --organization` reads each"
+            "the StackSets' operations SUCCEEDED, each awaited until it had reached the organization's {accounts} member account(s) (not read since: `lambda-trust watch status --organization` reads each instance)"
         ),
         WatchNote::ManagementStacksNotOurs { management } => format!(
             "the management account {management}'s own stacks (StackSets never deploy there) are neither read nor written with a delegated administrator's credentials: run the same command with account {management}'s"

@@ -192,7 +192,7 @@ fn deploy_covers_every_account_once_a_second_writes_nothing_and_destroy_removes_
     let notes = first["notes"].to_string();
     assert!(
         notes.contains("the StackSets' operations SUCCEEDED")
-            && notes.contains("organization's 19 member account(s) are made")
+            && notes.contains("reached the organization's 19 member account(s)")
             && !notes.contains("0 of the organization's"),
         "{first:#}"
     );
