@@ -62,6 +62,8 @@ pub(crate) struct Imported {
     pub role: Option<ImportedRole>,
     /// With `--env` on an existing config: the environment added (nothing else written).
     pub environment: Option<super::init_env::Added>,
+    /// The integration is not lambda-trust's: the next step adopts it.
+    pub adopt: bool,
 }
 
 /// Reads the integration (and the role), writes the config and its contract files.
@@ -202,6 +204,7 @@ async fn import(
         pinned: chosen.pinned,
         owner,
     };
+    let adopt = header.owner == IntegrationOwner::NotLambdaTrust;
     if let (Some(name), true) = (&options.environment, options.path.exists()) {
         let found = found(settings, &header, &import);
         let added = super::init_env::add(events, &options.path, name, &found, options.force)?;
@@ -209,6 +212,7 @@ async fn import(
             import,
             role,
             environment: Some(added),
+            adopt,
         });
     }
     let mut files = import_files(&header, &import, role.as_ref());
@@ -220,6 +224,7 @@ async fn import(
         import,
         role,
         environment: None,
+        adopt,
     })
 }
 

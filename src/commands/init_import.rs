@@ -123,6 +123,7 @@ fn genesys_report(path: &Path, imported: &GenesysImported) -> Imported {
         left_out: import.left_out.clone(),
         role: imported.role.as_ref().map(ImportedRoleResult::of),
         environment: None,
+        adopt: imported.adopt,
     })
 }
 
@@ -139,5 +140,6 @@ fn role_report(path: &Path, role: &ImportedRole) -> Imported {
         left_out: Vec::new(),
         role: Some(ImportedRoleResult::of(role)),
         environment: None,
+        adopt: false,
     })
 }

@@ -401,7 +401,11 @@ fn genesys_import_human(r: &ImportResult) -> String {
         let line = format!("  left out {:?} ({}): {}\n", l.name, l.id, l.why);
         out.push_str(&printable(&line));
     }
-    out.push_str("next: lambda-trust plan --adopt (no action should change), then lambda-trust apply --adopt\n");
+    out.push_str(match r.adopt {
+        true => "next: lambda-trust plan --adopt (no action should change), then lambda-trust apply --adopt\n",
+        // lambda-trust's own integration: --adopt would take over what another deployment owns.
+        false => "next: lambda-trust plan (no action should change), then lambda-trust apply\n",
+    });
     out
 }
 

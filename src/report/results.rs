@@ -406,6 +406,10 @@ pub(crate) struct ImportResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(with = "EnvironmentWritten")]
     pub environment: Option<EnvironmentWritten>,
+    /// `init --from-genesys`: the integration is not lambda-trust's, so the next step adopts it
+    /// (the config's header says so too); one lambda-trust wrote is planned as it is.
+    #[serde(skip)]
+    pub adopt: bool,
 }
 
 /// `init --from-role`: the role as read.

@@ -937,9 +937,20 @@ fn real_exported_actions_import_and_round_trip() {
 
     // Imported again, the same config — but for its next step: the integration is lambda-trust's
     // now, so adopting is no longer suggested.
-    let mut again = init.to_vec();
+    // As people read it (no --format json).
+    let mut again: Vec<&str> = (init.iter().copied())
+        .filter(|a| !["--format", "json"].contains(a))
+        .collect();
     again.push("--force");
-    s.run(&again, 0);
+    let said = s.run(&again, 0);
+    // Nor on stdout, which says the same next step as the config's header.
+    assert!(
+        said.stdout
+            .contains("next: lambda-trust plan (no action should change)")
+            && !said.stdout.contains("--adopt"),
+        "{}",
+        said.stdout
+    );
     let second = std::fs::read_to_string(s.env.config_path()).unwrap();
     let body = |t: &str| t[t.find("\n[trust]").expect("[trust]")..].to_string();
     assert_eq!(body(&second), body(&text));
