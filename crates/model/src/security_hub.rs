@@ -14,7 +14,7 @@
 //!   "Finding retention"): an unchanged finding is re-imported once it is
 //!   60 days old, so a scheduled run weekly or monthly keeps it.
 //! - A run where nothing changed imports nothing: each imported finding carries the digest of
-//!   its content ([`DIGEST_FIELD`]), compared with today's.
+//!   its content (`lambda-trust/Digest`), compared with today's.
 //! - Who changed it is kept: BatchImportFindings keeps none of a provider's `ProductFields` on
 //!   a re-import (only `Note`, `UserDefinedFields`, `VerificationState` and `Workflow`), so a
 //!   run that names no change of its own (a re-reading, a sweep, a schedule's tick) sends the
@@ -139,7 +139,7 @@ pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
 pub struct Listed {
     /// The finding's ID in Security Hub.
     pub id: String,
-    /// Its `ProductFields` as held: its [`DIGEST_FIELD`] (none when it was imported without
+    /// Its `ProductFields` as held: its `lambda-trust/Digest` (none when it was imported without
     /// one, by another tool or an older lambda-trust: then it counts as changed), and who
     /// changed it, carried to a re-import that names no change.
     pub fields: std::collections::BTreeMap<String, String>,
@@ -206,7 +206,7 @@ impl std::fmt::Display for TooLarge {
 }
 
 /// Today's findings of one account against the ones Security Hub holds (`listed`), at `now`:
-/// each stamped ([`DIGEST_FIELD`]), the lifecycle decided, and what is sent made ready.
+/// each stamped (`lambda-trust/Digest`), the lifecycle decided, and what is sent made ready.
 pub fn plan_import(mut today: Vec<Value>, listed: &[Listed], now: DateTime<Utc>) -> ImportPlan {
     for finding in &mut today {
         carry_attribution(finding, listed);
