@@ -111,7 +111,7 @@ lint-ship:
         '      - uses: ./' '        with:' '          configs: lambda-trust.toml' >"$tmp/.github/workflows/uses-action.yml"
     (cd "$tmp" && "{{venv}}/bin/actionlint" .github/workflows/uses-action.yml)
     sh -n install.sh
-    "{{venv}}/bin/shellcheck" install.sh scripts/action-install.sh scripts/action-check.sh scripts/release.sh scripts/demo.sh
+    "{{venv}}/bin/shellcheck" install.sh scripts/action-install.sh scripts/action-check.sh scripts/release.sh scripts/demo.sh scripts/demo_organization.sh scripts/local_aws.sh
 
 # Run the whole story against the tests' local AWS (moto behind their recording proxy, with its
 # CloudTrail: examples/local_aws.rs): init, plan, apply, verify, tamper, check (who), repair;
@@ -119,6 +119,14 @@ lint-ship:
 demo: setup
     cargo build --quiet --locked --bins --example local_aws
     bash scripts/demo.sh
+
+# The organization watch on the local AWS (docs/organization.md): an organization of 6 accounts,
+# `watch deploy --organization`, the function run as Lambda runs it and handed every event
+# EventBridge would hand it (a queue beside each of its rules), a member's hand edit, its
+# finding in that member's Security Hub, status, destroy.
+demo-organization: setup
+    cargo build --quiet --locked --bins --example local_aws
+    bash scripts/demo_organization.sh
 
 # cargo-zigbuild links against glibc 2.34 with zig from PyPI, as cargo-lambda builds for AL2023;
 # for when this machine's glibc is newer than Lambda's. ARCH: x86_64 or aarch64.

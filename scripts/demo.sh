@@ -5,81 +5,15 @@
 # API, tests/it/support/runtime_api.py), a hand edit heard and published to Security Hub, and
 # destroyed, its findings kept ACTIVE while the edit still stands.
 #
-# The local AWS is the live tests' own: moto behind their recording proxy, which answers
-# CloudTrail's LookupEvents from the IAM writes it relayed (examples/local_aws.rs, built from
-# tests/it/support/). DEMO_AWS_ENDPOINT: use that one instead (the test that runs this demo
-# starts it in-process); DEMO_BIN / DEMO_LOCAL_AWS: the binaries (default: cargo's debug builds);
-# DEMO_PACKAGE: the build `watch deploy` ships (default: DEMO_BIN; when this machine's glibc is
-# newer than Lambda's and the build needs it, `just lambda-build` makes one that fits).
+# The local AWS, the binaries and the knobs (DEMO_AWS_ENDPOINT, DEMO_BIN, DEMO_LOCAL_AWS,
+# DEMO_PACKAGE): scripts/local_aws.sh.
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 1
-
-REPO=$(pwd)
-VENV="$REPO/.venv"
-# Where cargo put the binary: CARGO_TARGET_DIR, a `build.target-dir` in a cargo config, or target/.
-TARGET=$(cargo metadata --no-deps --format-version 1 2>/dev/null \
-    | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])') \
-    || TARGET="${CARGO_TARGET_DIR:-target}"
-BIN="${DEMO_BIN:-$TARGET/debug/lambda-trust}"
-LOCAL_AWS="${DEMO_LOCAL_AWS:-$TARGET/debug/examples/local_aws}"
-PACKAGE="${DEMO_PACKAGE:-$BIN}"
-DEMO=$(mktemp -d "${TMPDIR:-/tmp}/lambda-trust-demo.XXXXXX")
-
-bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-fail() {
-    printf '\n\033[31mdemo failed: %s\033[0m\n' "$*"
-    [ -f "$DEMO/moto.log" ] && { echo "--- last lines of the moto log:"; tail -n 20 "$DEMO/moto.log"; }
-    [ -s "$DEMO/local_aws.log" ] && { echo "--- the local AWS proxy's log:"; tail -n 20 "$DEMO/local_aws.log"; }
-    [ -s "$DEMO/function.log" ] && { echo "--- the watching function's log:"; tail -n 20 "$DEMO/function.log"; }
-    exit 1
-}
-
-PIDS=()
-stop() { # the servers and the function this script started, then its directory (a read-only task root in it)
-    [ ${#PIDS[@]} -gt 0 ] && { kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null; }
-    chmod -R u+w "$DEMO" 2>/dev/null
-    rm -rf "$DEMO"
-}
-trap stop EXIT
-if [ -n "${DEMO_AWS_ENDPOINT:-}" ]; then
-    ENDPOINT="$DEMO_AWS_ENDPOINT"
-    WHERE="at $ENDPOINT"
-else
-    [ -x "$LOCAL_AWS" ] || fail "$LOCAL_AWS is missing: build it with \`cargo build --example local_aws\` (just demo does)"
-    PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    # The tests' local AWS: moto answering as AWS does where it departs (tests/it/support/moto_aws.py).
-    "$VENV/bin/python" "$REPO/tests/it/support/moto_aws.py" -H 127.0.0.1 -p "$PORT" >"$DEMO/moto.log" 2>&1 &
-    PIDS+=($!)
-    ready() { "$VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/moto-api/', timeout=1)" 2>/dev/null; }
-    for _ in $(seq 1 100); do
-        ready && break
-        sleep 0.2
-    done
-    ready || fail "moto did not start"
-    "$LOCAL_AWS" "http://127.0.0.1:$PORT" >"$DEMO/local_aws.out" 2>"$DEMO/local_aws.log" &
-    PIDS+=($!)
-    for _ in $(seq 1 100); do
-        grep -q "listening on" "$DEMO/local_aws.out" 2>/dev/null && break
-        sleep 0.1
-    done
-    ENDPOINT=$(sed -n 's/^listening on //p' "$DEMO/local_aws.out" | head -n 1)
-    [ -n "$ENDPOINT" ] || fail "the local AWS proxy did not start ($(tail -n 5 "$DEMO/local_aws.log"))"
-    WHERE="on port $PORT behind the tests' recording proxy at $ENDPOINT (it keeps CloudTrail's event history)"
-fi
-
-export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
-export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
+# shellcheck source=scripts/local_aws.sh
+. "$(dirname "$0")/local_aws.sh"
 
 bold "A local AWS (moto) is running $WHERE. Creating two Lambda functions:"
-"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" seed || fail "seeding moto"
+tool seed || fail "seeding moto"
 
-expect() { # expect CODE -- command…
-    local want=$1; shift
-    "$@" </dev/null; local got=$? # no terminal to answer on: apply is given --yes
-    [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want"
-    printf '\033[2m(exit %s, as expected)\033[0m\n' "$got"
-}
 
 # From here on the demo works in its own directory: every command finds ./lambda-trust.toml.
 cd "$DEMO" || fail "cannot enter $DEMO"
@@ -104,7 +38,7 @@ expect 0 "$BIN" verify
 bold "4. lambda-trust plan — in sync now (exit 0)"
 expect 0 "$BIN" plan
 bold "5. Jane Doe, an IAM user with her own access key, changes things behind the tool's back:"
-"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" tamper || fail "tampering"
+tool tamper || fail "tampering"
 bold "6. lambda-trust verify — the proof now fails (exit 3)"
 expect 3 "$BIN" verify
 bold "7. lambda-trust check — the CI drift check: what drifted, how bad, and who changed it (exit 2)"
@@ -182,7 +116,7 @@ WATCH=lambda-trust-watch-GenesysLambdaInvoker
 bold "21. lambda-trust watch status — nothing deployed yet; it names what the function would lack (exit 2)"
 expect 2 "$BIN" watch status --package "$PACKAGE"
 bold "22. What the function needs and cannot make for itself, made on the local AWS with boto3:"
-"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" watch-prerequisites \
+tool watch-prerequisites \
     "$GENESYS_URL" demo-client demo-secret || fail "making the watch's prerequisites"
 echo "  A sign-in from this shell (GENESYSCLOUD_*) does not travel to the function: [genesys] names the secret,"
 echo "  so the watch reads both sides as check does (without it, deploy warns that the function cannot"
@@ -196,29 +130,8 @@ expect 0 "$BIN" watch status --package "$PACKAGE"
 
 bold "25. The function as Lambda runs it: its package from GetFunction's Code.Location, unzipped, bootstrap started"
 # Told the deployed function's own ARN, as Lambda tells it.
-"$VENV/bin/python" "$REPO/tests/it/support/runtime_api.py" \
-    "arn:aws:lambda:us-east-1:123456789012:function:$WATCH" >"$DEMO/runtime_api.out" 2>"$DEMO/runtime_api.log" &
-PIDS+=($!)
-for _ in $(seq 1 100); do
-    [ -s "$DEMO/runtime_api.out" ] && break
-    sleep 0.1
-done
-RUNTIME_API="127.0.0.1:$(head -n 1 "$DEMO/runtime_api.out")"
-[ "$RUNTIME_API" != "127.0.0.1:" ] || fail "the local Runtime API did not start ($(tail -n 5 "$DEMO/runtime_api.log"))"
-mkdir "$DEMO/task"
-"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" unpack "$WATCH" "$DEMO/task" \
-    "$DEMO/function.env" || fail "downloading the function's package"
-chmod -R a-w "$DEMO/task" # read-only, as Lambda's task root is
-# Only what Lambda sets (Developer Guide, "Defined runtime environment variables": those of the
-# function's configuration are in function.env, with its own variables); the local AWS's endpoint
-# and key stand in for the execution role's credentials.
-mapfile -t FUNCTION_ENV <"$DEMO/function.env"
-(cd "$DEMO/task" && exec env -i AWS_LAMBDA_RUNTIME_API="$RUNTIME_API" LAMBDA_TASK_ROOT="$DEMO/task" \
-    AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 "${FUNCTION_ENV[@]}" \
-    AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
-    ./bootstrap) >/dev/null 2>"$DEMO/function.log" &
-PIDS+=($!)
-echo "  bootstrap started with AWS_LAMBDA_RUNTIME_API=$RUNTIME_API (a local Lambda Runtime API)"
+runtime "arn:aws:lambda:us-east-1:123456789012:function:$WATCH"
+bootstrap "$WATCH"
 invoke() { # invoke EVENT: hands the function one event; prints its answer, the run's record
     "$VENV/bin/python" -c 'import json,sys,urllib.request as u
 r=u.Request("http://"+sys.argv[1]+"/test/invoke",data=sys.argv[2].encode(),headers={"Content-Type":"application/json"})
@@ -231,16 +144,16 @@ TICK='{"version":"0","id":"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa","detail-type":"
 invoke "$TICK" || fail "the schedule's tick"
 
 bold "26. Jane Doe edits the trust policy by hand; EventBridge hands the function the CloudTrail event of her call"
-"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" open-trust || fail "tampering"
-EDIT=$("$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" cloudtrail-event UpdateAssumeRolePolicy) \
+tool open-trust || fail "tampering"
+EDIT=$(tool cloudtrail-event UpdateAssumeRolePolicy) \
     || fail "reading the trail"
 echo "--- one invocation hears it, reading the role alone; its answer:"
 invoke "$EDIT" || fail "the CloudTrail event"
 bold "27. Security Hub holds the watch's findings (GetFindings, GeneratorId prefix lambda-trust/watch/): severity, state, title, who"
-"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" findings || fail "reading Security Hub"
+tool findings || fail "reading Security Hub"
 
 bold "28. lambda-trust watch destroy — proves once more, removes exactly what deploy made; Jane's edit still stands, so its findings are kept ACTIVE, never archived silently"
 expect 0 "$BIN" watch destroy --yes
 bold "29. Security Hub after destroy: the findings of Jane's edit stay ACTIVE, their text saying the watch was removed and what settles them"
-"$VENV/bin/python" "$REPO/scripts/moto_tool.py" "$AWS_ENDPOINT_URL" findings || fail "reading Security Hub"
+tool findings || fail "reading Security Hub"
 bold "Done. moto, the Genesys Cloud fake, the Runtime API and the function are stopped on exit; nothing outside this machine was touched."

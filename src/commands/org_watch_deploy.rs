@@ -99,6 +99,7 @@ fn retired_account(r: &Retired) -> report::RetiredAccount {
         account: r.account.clone(),
         archived: settled.archived,
         kept: settled.kept,
+        facts: settled.facts,
         error: r.outcome.as_ref().err().cloned(),
     }
 }
@@ -128,6 +129,11 @@ async fn made(
     result.deployed = !destroy;
     if destroy {
         result.problems.clear();
+        // What was read of the StackSets' instances before their deletion is no longer so.
+        let gone =
+            |n: &&WatchNote| !ops.stacks.is_empty() && matches!(n, WatchNote::OrgCoverage { .. });
+        let notes = state.notes.iter().filter(|n| !gone(n));
+        result.notes = notes.map(report::watch_note).collect();
     } else {
         result.deployed_code = result.package_code.clone();
         instances_made(state, &ops.stacks, result);
@@ -148,7 +154,8 @@ async fn restored(
         .filter(|r| r.error.is_none())
         .map(|r| r.account.clone())
         .collect();
-    let (archived, kept) = (retired.iter()).fold((0, 0), |(a, k), r| (a + r.archived, k + r.kept));
+    let (archived, kept) =
+        (retired.iter()).fold((0, 0), |(a, k), r| (a + r.archived, k + r.kept + r.facts));
     let mut said = format!(
         "; the function had re-proved {} of {} account(s) a last time (archived {archived} \
          finding(s), kept {kept} active saying the watch was removed)",

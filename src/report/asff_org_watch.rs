@@ -14,7 +14,7 @@ use super::asff::{
 };
 use super::audit_html::HtmlMeta;
 use crate::event::Blind;
-use lambda_trust_audit::AccountReport;
+use lambda_trust_audit::{AccountReport, Outcome};
 use lambda_trust_model::{product_arn, OrgWatchGenerator};
 use lambda_trust_provision::Hearing;
 
@@ -27,11 +27,21 @@ pub(crate) struct OrgWatchChange<'a> {
     pub last: bool,
 }
 
-/// What a finding that still fails when the watch is removed says first.
-const REMOVED: &str = "[The lambda-trust organization watch that filed this was removed \
-    (`lambda-trust watch destroy --organization`), and it still fails: nothing settles it \
-    now but `lambda-trust audit --organization --genesys-org-id UUID`, which proves it again \
-    and imports what it finds.]";
+/// What a finding still active when the watch is removed says first: it still fails, is still
+/// not proved, or (a fact, no control's result) is still so.
+fn removed(outcome: Outcome) -> String {
+    let still = match outcome {
+        Outcome::Failed => "it still fails",
+        Outcome::Unknown => "it is still not proved",
+        Outcome::Informational => "it is still so (a fact, not a failure)",
+    };
+    format!(
+        "[The lambda-trust organization watch that filed this was removed (`lambda-trust watch \
+         destroy --organization`), and {still}: nothing settles it now but `lambda-trust audit \
+         --organization --genesys-org-id UUID`, which proves it again and imports what it \
+         finds.]"
+    )
+}
 
 /// One account's findings, as the organization watch imports them into that account's
 /// Security Hub (an empty list: nothing fires, and what fired before is resolved).
@@ -64,7 +74,7 @@ pub(crate) fn organization_watch_findings(
             }
             if change.last {
                 let was = v["Description"].as_str().unwrap_or_default();
-                v["Description"] = cut(&format!("{REMOVED} {was}"), 1024).into();
+                v["Description"] = cut(&format!("{} {was}", removed(f.outcome)), 1024).into();
             }
             v
         })
@@ -271,7 +281,8 @@ mod tests {
         assert!(!f["Description"].as_str().unwrap().contains("was removed"));
     }
 
-    /// The last re-proof's findings, the same findings, each saying the watch was removed.
+    /// The last re-proof's findings, the same findings, each saying the watch was removed and
+    /// whether it still fails or, a fact, is still so.
     #[test]
     fn a_finding_still_failing_at_destroy_says_the_watch_was_removed() {
         let meta = HtmlMeta {
@@ -297,6 +308,16 @@ mod tests {
             );
             assert!(text.contains("lambda-trust audit --organization"), "{text}");
             assert!(text.chars().count() <= 1024);
+            let still = match l["ProductFields"]["lambda-trust/Code"].as_str() {
+                Some("unmanaged") => "and it is still so (a fact, not a failure)",
+                _ => "and it still fails",
+            };
+            assert!(text.contains(still), "{text}");
         }
+        let codes = |c: &str| {
+            last.iter()
+                .any(|l| l["ProductFields"]["lambda-trust/Code"] == c)
+        };
+        assert!(codes("unmanaged") && codes("no-external-id"), "{last:#?}");
     }
 }

@@ -87,8 +87,12 @@ pub(crate) struct RetiredAccount {
     pub account: String,
     /// The findings that no longer hold, settled in its Security Hub.
     pub archived: usize,
-    /// The findings that still fail, kept ACTIVE, their text saying the watch was removed.
+    /// The findings that still fail (or are still not proved), kept ACTIVE, their text saying
+    /// the watch was removed.
     pub kept: usize,
+    /// The facts (informational findings: no control failed nor passed) kept ACTIVE, still
+    /// so, their text saying the watch was removed.
+    pub facts: usize,
     /// Why it was not re-proved: its findings stay as they were, and
     /// `lambda-trust audit --organization` proves them again.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -208,11 +212,17 @@ impl WatchResult {
         };
         let archived: usize = retired.iter().map(|r| r.archived).sum();
         let kept: usize = retired.iter().map(|r| r.kept).sum();
+        let facts: usize = retired.iter().map(|r| r.facts).sum();
         let read = retired.iter().filter(|r| r.error.is_none()).count();
+        let facts = match facts {
+            0 => String::new(),
+            n => format!(" and {n} fact(s) (informational) still so"),
+        };
         let mut out = super::fit::wrap(
             &format!(
                 "Security Hub: {read} of {} account(s) re-proved a last time: archived \
-                 {archived} finding(s) that no longer hold, kept {kept} active that still fail",
+                 {archived} finding(s) that no longer hold, kept {kept} active that still fail \
+                 or are still not proved{facts}",
                 retired.len()
             ),
             "  ",
@@ -368,6 +378,7 @@ mod tests {
             account: account.into(),
             archived,
             kept,
+            facts: usize::from(kept > 2),
             error: error.map(str::to_owned),
         };
         result.retired = Some(vec![
@@ -386,6 +397,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("kept 4 active that still fail"), "{text}");
+        assert!(
+            text.contains("and 1 fact(s) (informational) still so"),
+            "{text}"
+        );
         assert!(
             text.contains("not re-proved 333344445555: sts:AssumeRole"),
             "{text}"

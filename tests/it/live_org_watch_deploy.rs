@@ -762,7 +762,13 @@ client("organizations").remove_account_from_organization(AccountId=sys.argv[3])
     let shown = format!("{}{}", plan.stdout, plan.stderr);
     let line = "delete the watch's ledger of what 2 account(s) hold";
     assert!(shown.contains(line), "{shown}");
-    env.expect(&["watch", "destroy", "--organization", "--yes"], 0);
+    let destroyed = env.expect(&["watch", "destroy", "--organization", "--yes"], 0);
+    // What was read of the StackSets' instances before they were deleted is not said after.
+    assert!(
+        !destroyed.stdout.contains("have a CURRENT instance"),
+        "{}",
+        destroyed.stdout
+    );
     let code = r#"
 ssm = client("ssm", sys.argv[2])
 print(len(ssm.get_parameters_by_path(Path="/lambda-trust/organization-watch/held")["Parameters"]))

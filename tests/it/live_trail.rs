@@ -423,7 +423,7 @@ fn a_failing_lookup_is_made_and_said_once_per_run() {
 
 /// What the demo printed under the step titled `from` (its title's line left out), up to the
 /// step titled `to` (or the end).
-fn demo_step<'a>(stdout: &'a str, from: &str, to: &str) -> &'a str {
+pub(crate) fn demo_step<'a>(stdout: &'a str, from: &str, to: &str) -> &'a str {
     let rest = (stdout.split_once(from))
         .and_then(|(_, rest)| rest.split_once('\n'))
         .unwrap_or_else(|| panic!("no step {from:?}:\n{stdout}"))

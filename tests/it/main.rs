@@ -61,6 +61,7 @@ mod live_onboard;
 mod live_org_policies;
 mod live_org_watch;
 mod live_org_watch_credentials;
+mod live_org_watch_demo;
 mod live_org_watch_deploy;
 mod live_org_watch_destroy;
 mod live_org_watch_sweep;

@@ -122,7 +122,7 @@ impl Code {
 
     /// Whether a finding of this code states a failure, an unknown or a fact (an
     /// informational code: no control's result, so never `failed`).
-    pub(crate) fn outcome(self) -> Outcome {
+    pub fn outcome(self) -> Outcome {
         match self {
             Code::ExternalIdUnproved | Code::PathUnknown | Code::PathNotRead => Outcome::Unknown,
             Code::Unmanaged | Code::UnusedPartnerRole | Code::GenesysDynamicAction => {

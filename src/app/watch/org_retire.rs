@@ -31,8 +31,11 @@ pub(crate) struct Retired {
 pub(crate) struct Settled {
     /// The findings that no longer hold, settled.
     pub archived: usize,
-    /// The findings that still fail, kept ACTIVE, saying the watch was removed.
+    /// The findings that still fail (or are still not proved), kept ACTIVE, saying the
+    /// watch was removed.
     pub kept: usize,
+    /// The facts (informational findings: no control failed) kept ACTIVE, still so.
+    pub facts: usize,
 }
 
 /// Every account of the organization (the management account first) handed to the deployed
@@ -143,14 +146,27 @@ fn settled_of(account: &str, failed: bool, payload: &Value) -> Result<Settled, S
     match &ours["published"] {
         Value::Object(p) if p.contains_key("security_hub") => {
             let n = |k: &str| p["security_hub"][k].as_u64().unwrap_or(0) as usize;
+            let active = n("imported") + n("refreshed") + n("unchanged");
+            let facts = facts_in(ours).min(active);
             Ok(Settled {
                 archived: n("resolved"),
-                kept: n("imported") + n("refreshed") + n("unchanged"),
+                kept: active - facts,
+                facts,
             })
         }
         Value::Object(p) => Err(p["error"].as_str().unwrap_or("not published").to_owned()),
         _ => Err("nothing was published".to_owned()),
     }
+}
+
+/// How many of an account's findings, as its record lists their codes by role, are facts.
+fn facts_in(account: &Value) -> usize {
+    let codes = (account["roles"].as_object().into_iter().flatten())
+        .flat_map(|(_, codes)| codes.as_array().into_iter().flatten());
+    codes
+        .filter_map(|c| serde_json::from_value::<lambda_trust_audit::AuditCode>(c.clone()).ok())
+        .filter(|c| c.outcome() == lambda_trust_audit::Outcome::Informational)
+        .count()
 }
 
 /// The error a function answered, as Lambda gives it.
@@ -172,18 +188,23 @@ mod tests {
             "accounts": [{"account": M, "roles": {}, "calls": 9, "published": published}]})
     }
 
+    /// What the account's hub took, with the facts among the kept told apart: a role that is
+    /// not lambda-trust's is still so, not a failure.
     #[test]
     fn what_the_accounts_hub_took_is_what_was_archived_and_kept() {
         let counts = json!({"security_hub": {"imported": 2, "resolved": 3, "refreshed": 0,
             "unchanged": 1, "refused": 0}});
-        let settled = settled_of(M, false, &record(counts));
-        assert_eq!(
-            settled,
-            Ok(Settled {
-                archived: 3,
-                kept: 3
-            })
-        );
+        let mut answer = record(counts);
+        answer["accounts"][0]["roles"] = json!({
+            "arn:aws:iam::222233334444:role/a": ["no-external-id", "unmanaged"],
+            "arn:aws:iam::222233334444:role/b": ["external-id-unproved"]});
+        let settled = settled_of(M, false, &answer);
+        let want = Settled {
+            archived: 3,
+            kept: 2,
+            facts: 1,
+        };
+        assert_eq!(settled, Ok(want));
     }
 
     /// A failed invocation's record (its error's message) still says why, and an error that

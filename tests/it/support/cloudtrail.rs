@@ -26,8 +26,10 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// CloudTrail's `userIdentity` for this caller.
-    fn user_identity(&self, access_key: &str) -> Value {
+    /// CloudTrail's `userIdentity` for this caller, whose credentials were issued no later
+    /// than `at`. A session's carries its issuer's `principalId` (the role's unique ID) and
+    /// its `attributes` (CloudTrail User Guide, "CloudTrail userIdentity element").
+    fn user_identity(&self, access_key: &str, at: &str) -> Value {
         let resource = self.arn.splitn(6, ':').nth(5).unwrap_or_default();
         let mut v = json!({
             "principalId": self.user_id,
@@ -41,12 +43,17 @@ impl Identity {
         } else if let Some(rest) = resource.strip_prefix("assumed-role/") {
             let role = rest.split('/').next().unwrap_or_default();
             v["type"] = json!("AssumedRole");
-            v["sessionContext"] = json!({"sessionIssuer": {
-                "type": "Role",
-                "arn": format!("arn:aws:iam::{}:role/{role}", self.account),
-                "accountId": self.account,
-                "userName": role,
-            }});
+            let unique_id = self.user_id.split(':').next().unwrap_or_default();
+            v["sessionContext"] = json!({
+                "sessionIssuer": {
+                    "type": "Role",
+                    "principalId": unique_id,
+                    "arn": format!("arn:aws:iam::{}:role/{role}", self.account),
+                    "accountId": self.account,
+                    "userName": role,
+                },
+                "attributes": {"creationDate": at, "mfaAuthenticated": "false"},
+            });
         } else if resource == "root" {
             v["type"] = json!("Root");
         } else {
@@ -140,7 +147,7 @@ impl Event {
     fn record(&self) -> String {
         json!({
             "eventVersion": "1.08",
-            "userIdentity": self.identity.user_identity(&self.access_key),
+            "userIdentity": self.identity.user_identity(&self.access_key, &self.at),
             "eventTime": self.at,
             "eventSource": "iam.amazonaws.com",
             "eventName": self.event_name,
@@ -288,4 +295,34 @@ pub fn access_key_of(authorization: &str) -> Option<String> {
         .next()
         .map(str::to_string)
         .filter(|k| !k.is_empty())
+}
+
+/// A session's record has what CloudTrail's `userIdentity` element gives one — its issuer's
+/// `principalId` and the session's `attributes` (User Guide, "CloudTrail userIdentity
+/// element") — so the watches read it as a call on its role: without them, the record is "a
+/// CloudTrail event of another shape", and the organization watch sweeps every account.
+#[test]
+fn a_sessions_record_is_read_by_the_watches_as_a_call_on_its_role() {
+    use lambda_trust_provision::OrgChange;
+    let identity = Identity {
+        arn: "arn:aws:sts::222233334444:assumed-role/Admin/alice".into(),
+        account: "222233334444".into(),
+        user_id: "AROA3EXAMPLEADMINROLE:alice".into(),
+    };
+    let params = [("RoleName".to_owned(), "vendor-lambda".to_owned())];
+    let call = "UpdateAssumeRolePolicy";
+    let event = Event::iam_write(1, call, &params, "", "ASIAEXAMPLE", identity, "cli", "::1");
+    let record: Value = serde_json::from_str(&event.record()).unwrap();
+    let envelope = json!({"version": "0", "id": "1", "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.iam", "account": "222233334444", "time": event.at,
+        "region": GLOBAL_EVENTS_REGION, "resources": [], "detail": record});
+    match lambda_trust_provision::classify_org_event(&envelope, None) {
+        OrgChange::Role { account, name, .. } => {
+            assert_eq!(
+                (account.as_str(), name.as_str()),
+                ("222233334444", "vendor-lambda")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
 }
