@@ -147,7 +147,7 @@ fn settled_of(account: &str, failed: bool, payload: &Value) -> Result<Settled, S
         Value::Object(p) if p.contains_key("security_hub") => {
             let n = |k: &str| p["security_hub"][k].as_u64().unwrap_or(0) as usize;
             let active = n("imported") + n("refreshed") + n("unchanged");
-            let facts = facts_in(ours).min(active);
+            let facts = super::organization::facts::facts_in(ours).min(active);
             Ok(Settled {
                 archived: n("resolved"),
                 kept: active - facts,
@@ -157,16 +157,6 @@ fn settled_of(account: &str, failed: bool, payload: &Value) -> Result<Settled, S
         Value::Object(p) => Err(p["error"].as_str().unwrap_or("not published").to_owned()),
         _ => Err("nothing was published".to_owned()),
     }
-}
-
-/// How many of an account's findings, as its record lists their codes by role, are facts.
-fn facts_in(account: &Value) -> usize {
-    let codes = (account["roles"].as_object().into_iter().flatten())
-        .flat_map(|(_, codes)| codes.as_array().into_iter().flatten());
-    codes
-        .filter_map(|c| serde_json::from_value::<lambda_trust_audit::AuditCode>(c.clone()).ok())
-        .filter(|c| c.outcome() == lambda_trust_audit::Outcome::Informational)
-        .count()
 }
 
 /// The error a function answered, as Lambda gives it.

@@ -5,6 +5,7 @@
 //! --genesys-org-id`'s), so it stands on `lambda_trust_audit`, which the deployment's watch
 //! never does (tests/it/layers.rs).
 
+pub(crate) mod facts;
 mod narrow;
 pub(crate) mod run;
 pub(crate) mod serve;
