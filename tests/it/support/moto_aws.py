@@ -174,10 +174,10 @@ IAM (API Reference, RoleDetail, RoleLastUsed; CloudFormation, AWS::IAM::Role Pol
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
 
 AWS STS (API Reference: AssumeRole): an assumed role's credentials act in the role's account
-(moto: in MOTO_ACCOUNT_ID's when the server runs with it, as the docs' examples' does); a role
-that does not exist is not assumed: AccessDenied, "User: … is not authorized to perform:
-sts:AssumeRole on resource: …", as STS answers it, no trust policy allowing it (moto: any ARN
-is assumed, the role need not exist).
+(moto: in MOTO_ACCOUNT_ID's when the server runs with it, as the docs' examples' does). Not yet
+as strict as STS: a role that does not exist is still assumed here (STS answers AccessDenied,
+"User: … is not authorized to perform: sts:AssumeRole on resource: …"), as moto does; the
+live tests that assume roles they never made must make them first.
 """
 import copy
 import json
