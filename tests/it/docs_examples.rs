@@ -20,6 +20,10 @@ const EXCEPTIONS: &[(&str, &str)] = &[
         "just demo",
         "builds and runs the whole demo (scripts/demo.sh); live_trail::the_demo_runs_and_names_who_tampered runs the script",
     ),
+    (
+        "just demo-organization",
+        "builds and runs the organization watch's demo (scripts/demo_organization.sh); live_org_watch_demo runs the script",
+    ),
     ("just test", "runs this very test suite"),
     (
         "lambda-trust init",

@@ -5,33 +5,15 @@
 //! EventBridge would hand it; a member's hand edit re-proved as that role's change, its
 //! finding in the member's own Security Hub naming the editor, kept after destroy.
 
-use crate::live_trail::demo_step;
+use crate::live_trail::{demo_step, run_demo};
 use crate::support;
 
 use support::live::*;
 
-/// The demo's output; its run asserted successful.
-fn run_demo(env: &Env) -> String {
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new("bash")
-        .arg(repo.join("scripts/demo_organization.sh"))
-        .env("DEMO_AWS_ENDPOINT", env.proxy.url())
-        .env("DEMO_BIN", support::bin_path())
-        .env_remove("AWS_PROFILE")
-        .env_remove("LAMBDA_TRUST_CONFIG")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run scripts/demo_organization.sh");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n--- stderr\n{stderr}");
-    stdout
-}
-
 #[test]
 fn the_organization_demo_files_the_hand_edit_in_the_members_hub_naming_the_editor() {
     let env = Env::new();
-    let stdout = run_demo(&env);
+    let stdout = run_demo(&env, "scripts/demo_organization.sh");
     let built = demo_step(&stdout, "1. An organization", "2. lambda-trust");
     let member = (built.lines())
         .find_map(|l| {

@@ -439,6 +439,25 @@ fn demo_record(step: &str) -> Value {
     serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))
 }
 
+/// What the demo `script` printed, run against `env`'s local AWS with the binary under test
+/// (its run asserted successful).
+pub(crate) fn run_demo(env: &Env, script: &str) -> String {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("bash")
+        .arg(repo.join(script))
+        .env("DEMO_AWS_ENDPOINT", env.proxy.url())
+        .env("DEMO_BIN", support::bin_path())
+        .env_remove("AWS_PROFILE")
+        .env_remove("LAMBDA_TRUST_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n--- stderr\n{stderr}");
+    stdout
+}
+
 /// `just demo` (scripts/demo.sh) against the tests' local AWS, started here, with the binary
 /// under test: every step exits as the demo expects, and its tamper step's `check` names the
 /// IAM user who tampered. Then the watch: its package, deployed to the local AWS and run as
@@ -447,19 +466,7 @@ fn demo_record(step: &str) -> Value {
 #[test]
 fn the_demo_runs_and_names_who_tampered() {
     let env = Env::new();
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new("bash")
-        .arg(repo.join("scripts/demo.sh"))
-        .env("DEMO_AWS_ENDPOINT", env.proxy.url())
-        .env("DEMO_BIN", support::bin_path())
-        .env_remove("AWS_PROFILE")
-        .env_remove("LAMBDA_TRUST_CONFIG")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run scripts/demo.sh");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n--- stderr\n{stderr}");
+    let stdout = run_demo(&env, "scripts/demo.sh");
     let jane = format!("arn:aws:iam::{ACCOUNT}:user/jane.doe");
     let step7 = stdout
         .split("7. lambda-trust check")
