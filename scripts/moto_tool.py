@@ -1,4 +1,4 @@
-"""Seeds and tampers with a local moto server for `just demo` (not used against real AWS).
+"""Seeds and tampers with a local moto server for `just demo` and `just demo-organization` (not used against real AWS).
 
 Usage: moto_tool.py ENDPOINT ACTION [ARGS]
   seed                           the two Lambda functions the demo's config targets
