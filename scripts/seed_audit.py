@@ -10,7 +10,8 @@ Usage:
       Genesys Cloud.
   seed_audit.py ENDPOINT org ACCOUNTS N
       An organization of ACCOUNTS accounts (the management account and ACCOUNTS - 1 created
-      ones), each seeded like `roles` with N roles. Prints the account IDs, one per line,
+      ones), each seeded like `roles` with N roles, and the audit role lambda-trust-audit
+      (trusting the management account) besides. Prints the account IDs, one per line,
       management account first.
   seed_audit.py ENDPOINT hostile ACCOUNT
       Roles whose audited data is markup, for the HTML report's tests (see hostile_roles).
@@ -220,6 +221,20 @@ def seed_terminal(account):
                         PolicyDocument=invoke(account))
 
 
+AUDIT_ROLE = "lambda-trust-audit"
+
+
+def audit_role(account, management):
+    """The role `audit --organization --assume-role lambda-trust-audit` enters each account
+    through (docs/audit.md): trusting the management account, reading IAM and Lambda."""
+    iam = client("iam", account)
+    iam.create_role(RoleName=AUDIT_ROLE, AssumeRolePolicyDocument=doc(
+        trust({"AWS": f"arn:aws:iam::{management}:root"})))
+    iam.put_role_policy(RoleName=AUDIT_ROLE, PolicyName="read", PolicyDocument=doc({
+        "Effect": "Allow", "Resource": "*",
+        "Action": ["iam:Get*", "iam:List*", "lambda:Get*", "lambda:List*"]}))
+
+
 def seed_org(accounts, n, hostile=False, terminal=False):
     org = client("organizations")
     org.create_organization(FeatureSet="ALL")
@@ -230,6 +245,7 @@ def seed_org(accounts, n, hostile=False, terminal=False):
         status = org.create_account(Email=f"audit-{k}@example.com", AccountName=name)
         ids.append(status["CreateAccountStatus"]["AccountId"])
     for account in ids:
+        audit_role(account, ids[0])
         seed_roles(account, n)
         if hostile:
             seed_hostile(account)

@@ -2169,6 +2169,12 @@ def client(service, **keys):
                         aws_secret_access_key=keys.get("secret", "testing"),
                         aws_session_token=keys.get("token"))
 assert client("sts").get_caller_identity()["Account"] == "111122223333"
+iam = client("iam")
+iam.meta.events.register("before-sign.*.*",
+    lambda request, **_: request.headers.__setitem__("x-moto-account-id", "444455556666"))
+iam.create_role(RoleName="Reader", AssumeRolePolicyDocument='{"Version": "2012-10-17", '
+    '"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, '
+    '"Action": "sts:AssumeRole"}]}')
 creds = client("sts").assume_role(RoleArn="arn:aws:iam::444455556666:role/Reader",
                                   RoleSessionName="probe")["Credentials"]
 who = client("sts", id=creds["AccessKeyId"], secret=creds["SecretAccessKey"],
@@ -2406,6 +2412,42 @@ assert client("cloudtrail", member).get_trail_status(Name=arn)["IsLogging"] is T
 selectors = client("cloudtrail", member).get_event_selectors(TrailName=arn)["EventSelectors"]
 assert selectors[0]["ReadWriteType"] == "WriteOnly", selectors
 assert client("cloudtrail", OUTSIDER).describe_trails(includeShadowTrails=True)["trailList"] == []
+"#
+    );
+    run_python(&code, &moto);
+}
+
+/// STS assumes only a role that exists: another ARN is AccessDenied, naming the caller and
+/// the resource (API Reference, AssumeRole; moto: any ARN is assumed); an account
+/// CreateAccount makes holds `OrganizationAccountAccessRole` (or the `RoleName` given),
+/// trusting the management account (Organizations User Guide, "Accessing member accounts"),
+/// so it can still be entered.
+#[test]
+fn only_a_role_that_exists_is_assumed_and_a_new_account_has_its_access_role() {
+    let moto = MotoServer::start();
+    let code = format!(
+        "{IN_ACCOUNT}{}",
+        r#"
+from botocore.exceptions import ClientError
+MANAGEMENT = "111111111111"
+sts = client("sts", MANAGEMENT)
+try:
+    sts.assume_role(RoleArn="arn:aws:iam::111111111111:role/nobody", RoleSessionName="someone")
+    raise SystemExit("a role that does not exist was assumed")
+except ClientError as e:
+    assert e.response["Error"]["Code"] == "AccessDenied", e.response
+    message = e.response["Error"]["Message"]
+    assert message.endswith("is not authorized to perform: sts:AssumeRole on resource: "
+                            "arn:aws:iam::111111111111:role/nobody"), message
+org = client("organizations", MANAGEMENT)
+org.create_organization(FeatureSet="ALL")
+member = org.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]["AccountId"]
+role = client("iam", member).get_role(RoleName="OrganizationAccountAccessRole")["Role"]
+assert "arn:aws:iam::111111111111:root" in json.dumps(role["AssumeRolePolicyDocument"]), role
+keys = sts.assume_role(RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
+                       RoleSessionName="admin")["Credentials"]
+named = org.create_account(AccountName="n", Email="n@example.com", RoleName="Admin")
+client("iam", named["CreateAccountStatus"]["AccountId"]).get_role(RoleName="Admin")
 "#
     );
     run_python(&code, &moto);

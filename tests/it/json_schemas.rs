@@ -1089,7 +1089,8 @@ fn audit_outputs_match_their_schemas() {
         .into();
     p.report(out, 2, "audit.schema.json");
 
-    // Several accounts, one of which refuses the audit role.
+    // Several accounts, one of which refuses the audit role (the other has it).
+    env.assumable_role(&format!("arn:aws:iam::{ACCOUNT}:role/lambda-trust-audit"));
     let accounts = write(
         env.dir.path(),
         "accounts.txt",

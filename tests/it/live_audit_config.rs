@@ -135,13 +135,14 @@ fn an_organization_read_through_its_aggregator_is_judged_as_account_by_account()
         "{:?}",
         env.proxy.summary()
     );
-    // 92 roles (30 + 31 + 31 with the created accounts' OrganizationAccountAccessRole): one page
+    // 95 roles (30 + 31 + 31 with the created accounts' OrganizationAccountAccessRole, and the
+    // audit role in each of the 3 accounts): one page
     // of roles, one of policies, one (empty) of functions, one batch of roles and one of the
     // policies the roles use.
     assert_eq!(env.proxy.count("ListAggregateDiscoveredResources"), 3);
     assert_eq!(env.proxy.count("BatchGetAggregateResourceConfig"), 2);
     assert_eq!(report["summary"]["calls"], 5);
-    assert_eq!(report["summary"]["roles_scanned"], 92);
+    assert_eq!(report["summary"]["roles_scanned"], 95);
 
     // Human: the account, where Config recorded it, and that the whole path was not read.
     let r = through_aggregator(&env, &[]);
@@ -149,7 +150,7 @@ fn an_organization_read_through_its_aggregator_is_judged_as_account_by_account()
     assert!(
         r.stdout.contains(&format!("account {}", ids[1]))
             && !r.stdout.contains("0 call(s)")
-            && r.stdout.contains("92 role(s) scanned")
+            && r.stdout.contains("95 role(s) scanned")
             && r.stdout.contains("; 5 call(s)")
             && r.stdout
                 .contains("read from AWS Config (IAM recorded in us-east-1)")

@@ -66,8 +66,9 @@ fn five_accounts_one_without_the_audit_role() {
     assert_eq!(report["accounts"].as_array().unwrap().len(), 5);
     for (i, id) in ids[..4].iter().enumerate() {
         let a = outcome(&report, id);
-        // moto gives every created account its OrganizationAccountAccessRole, as AWS does.
-        let own = if i == 0 { 30 } else { 31 };
+        // The audit role in each; moto gives every created account its
+        // OrganizationAccountAccessRole, as AWS does.
+        let own = if i == 0 { 31 } else { 32 };
         assert_eq!(a["summary"]["roles_scanned"], own, "{id}");
         // The roles are that account's: the assumed credentials selected it.
         let arn = a["roles"][0]["arn"].as_str().unwrap();
@@ -92,7 +93,7 @@ fn five_accounts_one_without_the_audit_role() {
     );
     assert_eq!(report["summary"]["accounts"], 5);
     assert_eq!(report["summary"]["accounts_failed"], 1);
-    assert_eq!(report["summary"]["roles_scanned"], 30 + 3 * 31);
+    assert_eq!(report["summary"]["roles_scanned"], 31 + 3 * 32);
 
     // On the wire: one ListAccounts page, one AssumeRole per account, one read per audited
     // account (the account is known, so no GetCallerIdentity).
@@ -129,7 +130,7 @@ fn five_accounts_one_without_the_audit_role() {
     );
     assert!(
         r.stdout
-            .contains("5 account(s), 1 failed; 123 role(s) scanned"),
+            .contains("5 account(s), 1 failed; 127 role(s) scanned"),
         "{}",
         r.stdout
     );

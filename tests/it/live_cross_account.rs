@@ -257,6 +257,7 @@ fn profile_file(env: &Env, name: &str, keys: Option<(&str, &str, &str)>) -> Stri
 }
 
 fn assumed_keys(env: &Env) -> (String, String, String) {
+    env.assumable_role(DEPLOYER);
     let xml = env.moto.client().sts_query(
         "AssumeRole",
         &[("RoleArn", DEPLOYER), ("RoleSessionName", "seed")],

@@ -44,6 +44,7 @@ aws = {{ profile = "prod", account_id = "{PROD}" }}
 
 /// The prod profile: keys of a role assumed in the prod account, in a temporary AWS config.
 fn prod_profile(env: &Env) -> String {
+    env.assumable_role(DEPLOYER);
     let xml = env.moto.client().sts_query(
         "AssumeRole",
         &[("RoleArn", DEPLOYER), ("RoleSessionName", "seed")],
@@ -473,6 +474,7 @@ fn environments_of(
         }
         if account != ACCOUNT {
             let role = format!("arn:aws:iam::{account}:role/lt-deployer");
+            served.moto.client().assumable_role(&role);
             let xml = served.moto.client().sts_query(
                 "AssumeRole",
                 &[("RoleArn", &role), ("RoleSessionName", "seed")],

@@ -48,8 +48,25 @@ impl Env {
         self.dir.path().join("lambda-trust.toml")
     }
 
+    /// Writes `text` as the config, and each role a `role_arn` of it names made in its account
+    /// (trusting this test's account) when it is not there, as its user has them before a run:
+    /// STS assumes only a role that exists. [`Env::write_config_only`] makes none.
     pub fn write_config(&self, text: &str) {
+        self.write_config_only(text);
+        let arns = regex::Regex::new(r#"role_arn\s*=\s*"(arn:[^"]+:role/[^"]+)""#).unwrap();
+        for arn in arns.captures_iter(text) {
+            self.assumable_role(&arn[1]);
+        }
+    }
+
+    /// The config's file, and nothing else.
+    pub fn write_config_only(&self, text: &str) {
         std::fs::write(self.config_path(), text).expect("write config");
+    }
+
+    /// The role `arn` made in its account when it is not there, trusting this test's account.
+    pub fn assumable_role(&self, arn: &str) {
+        self.moto.client().assumable_role(arn);
     }
 
     /// Runs the binary against the proxy with this env's config; returns exit code and output.

@@ -391,6 +391,28 @@ impl AwsSeed {
         self.query("iam", "2010-05-08", action, params)
     }
 
+    /// The role `arn` made in its account when it is not there, trusting the tests' account
+    /// (STS assumes only a role that exists).
+    pub fn assumable_role(&self, arn: &str) {
+        let (account, name) = (
+            arn.split(':').nth(4).unwrap(),
+            arn.rsplit('/').next().unwrap(),
+        );
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{}:root"}},"Action":"sts:AssumeRole"}}]}}"#,
+            super::live::ACCOUNT
+        );
+        let made = self.clone().with_account(account).try_iam_query(
+            "CreateRole",
+            &[("RoleName", name), ("AssumeRolePolicyDocument", &trust)],
+        );
+        assert!(
+            made.is_success() || made.text().contains("EntityAlreadyExists"),
+            "CreateRole {arn}: {}",
+            made.text()
+        );
+    }
+
     /// STS query request; returns the response XML, panics unless 2xx.
     pub fn sts_query(&self, action: &str, params: &[(&str, &str)]) -> String {
         let r = self.query("sts", "2011-06-15", action, params);

@@ -174,10 +174,10 @@ IAM (API Reference, RoleDetail, RoleLastUsed; CloudFormation, AWS::IAM::Role Pol
   `lambda-trust-test:created` / `:last-used` / `:last-used-region` tags set them at creation.
 
 AWS STS (API Reference: AssumeRole): an assumed role's credentials act in the role's account
-(moto: in MOTO_ACCOUNT_ID's when the server runs with it, as the docs' examples' does). Not yet
-as strict as STS: a role that does not exist is still assumed here (STS answers AccessDenied,
-"User: … is not authorized to perform: sts:AssumeRole on resource: …"), as moto does; the
-live tests that assume roles they never made must make them first.
+(moto: in MOTO_ACCOUNT_ID's when the server runs with it, as the docs' examples' does); a role
+that does not exist is not assumed: AccessDenied, "User: … is not authorized to perform:
+sts:AssumeRole on resource: …", as STS answers it (moto: any ARN is assumed, the role need not
+exist). Its trust policy is not evaluated here.
 """
 import copy
 import json
@@ -1653,17 +1653,45 @@ _get_current_account = BaseResponse.get_current_account
 
 
 def get_current_account(self):
-    """An assumed role's account for its credentials, whatever MOTO_ACCOUNT_ID says."""
+    """An assumed role's account for its credentials, whatever MOTO_ACCOUNT_ID says; then the
+    account a request names (`x-moto-account-id`, the tests' stand-in for that account's
+    credentials), which MOTO_ACCOUNT_ID would otherwise override."""
     key = self.get_access_key()
     for account_id, account in list(iam_backends.items()):
         for partition in account.values():
             found = partition.access_keys.get(key)
             if found is not None and getattr(found, "role_arn", None):
                 return account_id
-    return _get_current_account(self)
+    named = self.headers.get("x-moto-account-id") if self.headers else None
+    return named or _get_current_account(self)
 
 
 BaseResponse.get_current_account = get_current_account
+
+# ------------------------------------------------------------------ STS AssumeRole
+
+from moto.sts import responses as sts_responses  # noqa: E402
+from moto.sts.exceptions import STSClientError  # noqa: E402
+
+_assume_role = sts_responses.TokenResponse.assume_role
+
+
+def assume_role(self):
+    """A role that does not exist is not assumed: STS answers AccessDenied naming the caller
+    (API Reference, AssumeRole; moto: any ARN is assumed)."""
+    arn = self._get_param("RoleArn") or ""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/"):
+        name = parts[5].rsplit("/", 1)[-1]
+        roles = iam_backends[parts[4]][parts[1] or "aws"].roles.values()
+        if not any(r.name == name for r in roles):
+            _, caller, _ = self.backend.get_caller_identity(self.get_access_key(), self.region)
+            raise STSClientError("AccessDenied", f"User: {caller} is not authorized to "
+                                 f"perform: sts:AssumeRole on resource: {arn}")
+    return _assume_role(self)
+
+
+sts_responses.TokenResponse.assume_role = assume_role
 
 # ------------------------------------------------------------------ Lambda Invoke
 

@@ -96,6 +96,11 @@ def main():
     workloads = org.create_organizational_unit(ParentId=root, Name="Workloads")
     workloads = workloads["OrganizationalUnit"]["Id"]
     locked = org.create_organizational_unit(ParentId=root, Name="Locked")["OrganizationalUnit"]["Id"]
+    # Organizations makes OrganizationAccountAccessRole only in the accounts it creates: the
+    # management account gets one of that name by hand, so one --assume-role enters them all.
+    client("iam").create_role(RoleName="OrganizationAccountAccessRole", AssumeRolePolicyDocument=doc(
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+         "Action": "sts:AssumeRole"}))
     a, a_creds = account(org, root, "workloads", workloads)
     b, b_creds = account(org, root, "locked", locked)
 
