@@ -1,6 +1,8 @@
 //! A report fitted to the terminal's width: each line longer than it is broken at spaces, the
-//! rest of it indented under the line's own text, so nothing breaks mid-word (an ARN or a
-//! document line longer than the width stays whole). Colour codes take no width.
+//! rest of it indented under the line's own text. A word longer than the width stays whole
+//! when it is an identifier to copy (an ARN, quoted or not); a JSON object or array (bare or
+//! a quoted template) or a diff's document line is cut under its indent, never past the
+//! width, where the terminal would carry it to column 0. Colour codes take no width.
 //!
 //! Part of `report`: pure — the width is given (`Output` reads the terminal's).
 
@@ -34,9 +36,13 @@ fn fit_line(line: &str, width: usize, out: &mut String) {
         Some(hang) => {
             let rest = " ".repeat((indent + hang + 2).min(width.saturating_sub(16)));
             let room = width.saturating_sub(rest.len()).max(8);
-            wrap(&break_long_words(text, room), lead, &rest, width)
+            wrap(&break_long_words(text, room, |_| true), lead, &rest, width)
         }
-        None => wrap(text, lead, &" ".repeat((indent + 2).min(width / 2)), width),
+        None => {
+            let rest = " ".repeat((indent + 2).min(width / 2));
+            let room = width.saturating_sub(rest.len()).max(8);
+            wrap(&break_long_words(text, room, is_json), lead, &rest, width)
+        }
     };
     out.push_str(wrapped.strip_suffix('\n').unwrap_or(&wrapped));
 }
@@ -49,11 +55,20 @@ fn diff_hang(text: &str) -> Option<usize> {
     Some(2 + rest.len() - rest.trim_start_matches(' ').len())
 }
 
-/// `text` with each word longer than `room` columns cut into pieces of `room` (colour codes
-/// kept whole, taking no width), the pieces separated by spaces for [`wrap`] to break at.
-fn break_long_words(text: &str, room: usize) -> String {
+/// Whether `word` is (the start of) a JSON object or array, bare or as a quoted string (a
+/// template), after any colour codes: a quoted ARN is an identifier, and stays whole.
+fn is_json(word: &str) -> bool {
+    let plain = console::strip_ansi_codes(word);
+    let inner = plain.strip_prefix('"').unwrap_or(&plain);
+    inner.starts_with(['{', '['])
+}
+
+/// `text` with each word longer than `room` columns that `cut` picks cut into pieces of
+/// `room` (colour codes kept whole, taking no width), the pieces separated by spaces for
+/// [`wrap`] to break at.
+fn break_long_words(text: &str, room: usize, cut: impl Fn(&str) -> bool) -> String {
     let words = text.split(' ').map(|word| {
-        if console::measure_text_width(word) <= room {
+        if console::measure_text_width(word) <= room || !cut(word) {
             return word.to_owned();
         }
         let (mut out, mut used) = (String::new(), 0);
@@ -181,6 +196,34 @@ mod tests {
         let joined: String = rows.iter().map(|r| r.trim()).collect::<Vec<_>>().join("");
         assert!(joined.contains(&arn.replace(' ', "")), "{plain}");
         assert!(fitted.ends_with("\u{1b}[0m"), "{fitted:?}");
+    }
+
+    /// A JSON value longer than the width on a line that is no diff (a Genesys Cloud action's
+    /// compact template, `expected …, actual …`) is cut under the line's indent, never past the
+    /// width; an ARN on the same line stays whole, quoted or not.
+    #[test]
+    fn a_long_json_value_is_cut_under_its_indent_and_an_arn_stays_whole() {
+        let json = r#""{\"customerId\":\"${input.customerId}\",\"orderNumbers\":${input.orderNumbers},\"includeHistory\":true,\"region\":\"eu-west-1\"}""#;
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:an-uncommonly-long-function-name-for-a-lookup";
+        let line = format!(
+            "            expected \"${{input.rawRequest}}\", actual {json} by {arn} in \"{arn}\""
+        );
+        let fitted = fit(&line, 80);
+        let rows: Vec<&str> = fitted.lines().collect();
+        let whole = |row: &str| row.trim().trim_start_matches("in ").trim_matches('"') == arn;
+        for row in &rows {
+            assert!(
+                row.chars().count() <= 80 || whole(row),
+                "{row:?} in\n{fitted}"
+            );
+        }
+        for row in &rows[1..] {
+            assert!(row.starts_with(&" ".repeat(14)), "{fitted}");
+        }
+        let joined: String = rows.iter().map(|r| r.trim()).collect::<Vec<_>>().concat();
+        assert!(joined.contains(&json.replace(' ', "")), "{fitted}");
+        assert!(rows.iter().any(|r| r.trim() == arn), "{fitted}");
+        assert!(fitted.contains(&format!("\"{arn}\"")), "{fitted}");
     }
 
     #[test]

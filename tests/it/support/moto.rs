@@ -399,8 +399,7 @@ impl AwsSeed {
             arn.rsplit('/').next().unwrap(),
         );
         let trust = format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{}:root"}},"Action":"sts:AssumeRole"}}]}}"#,
-            super::live::ACCOUNT
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{DEFAULT_ACCOUNT}:root"}},"Action":"sts:AssumeRole"}}]}}"#
         );
         let made = self.clone().with_account(account).try_iam_query(
             "CreateRole",
