@@ -59,11 +59,7 @@ expect 0 "$BIN" check
     --client-secret demo-secret --aws-endpoint "$AWS_ENDPOINT_URL" \
     --org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 >"$DEMO/genesys.out" 2>"$DEMO/genesys.log" &
 PIDS+=($!)
-for _ in $(seq 1 100); do
-    grep -q "listening on" "$DEMO/genesys.out" 2>/dev/null && break
-    sleep 0.2
-done
-GENESYS_URL=$(sed -n 's/^listening on //p' "$DEMO/genesys.out" | head -n 1)
+GENESYS_URL=$(listening "$DEMO/genesys.out")
 [ -n "$GENESYS_URL" ] || fail "the Genesys Cloud fake did not start ($(tail -n 5 "$DEMO/genesys.log"))"
 export GENESYSCLOUD_API_REGION="$GENESYS_URL" GENESYSCLOUD_OAUTHCLIENT_ID=demo-client
 export GENESYSCLOUD_OAUTHCLIENT_SECRET=demo-secret

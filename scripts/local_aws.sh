@@ -45,6 +45,15 @@ expect() { # expect CODE -- command…
     printf '\033[2m(exit %s, as expected)\033[0m\n' "$got"
 }
 
+listening() { # listening FILE: the address a server started in the background writes to FILE
+    # ("listening on ADDRESS"), once it has (up to 20 s); empty when it has not.
+    for _ in $(seq 1 100); do
+        grep -q "listening on" "$1" 2>/dev/null && break
+        sleep 0.2
+    done
+    sed -n 's/^listening on //p' "$1" | head -n 1
+}
+
 if [ -n "${DEMO_AWS_ENDPOINT:-}" ]; then
     ENDPOINT="$DEMO_AWS_ENDPOINT"
     WHERE="at $ENDPOINT"
@@ -61,11 +70,7 @@ else
     ready || fail "moto did not start"
     "$LOCAL_AWS" "http://127.0.0.1:$PORT" >"$DEMO/local_aws.out" 2>"$DEMO/local_aws.log" &
     PIDS+=($!)
-    for _ in $(seq 1 100); do
-        grep -q "listening on" "$DEMO/local_aws.out" 2>/dev/null && break
-        sleep 0.1
-    done
-    ENDPOINT=$(sed -n 's/^listening on //p' "$DEMO/local_aws.out" | head -n 1)
+    ENDPOINT=$(listening "$DEMO/local_aws.out")
     [ -n "$ENDPOINT" ] || fail "the local AWS proxy did not start ($(tail -n 5 "$DEMO/local_aws.log"))"
     WHERE="on port $PORT behind the tests' recording proxy at $ENDPOINT (it keeps CloudTrail's event history)"
 fi
