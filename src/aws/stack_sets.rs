@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::client::{has_code, AwsError, Clients};
 use super::stack_writes::{apply_stack, failed};
 use crate::retry::{retry_until, Backoff};
+use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_provision::{SeenInstance, SeenStack, StackOp, ORG_WATCH};
 
 /// Who the run acts as in StackSets: the management account itself, or one of its delegated
@@ -163,10 +164,13 @@ pub(crate) async fn apply_stacks(
 }
 
 fn tags(organization: &str) -> Vec<StackTag> {
-    [("managed-by", "lambda-trust"), (ORG_WATCH, organization)]
-        .into_iter()
-        .map(|(k, v)| StackTag::builder().key(k).value(v).build())
-        .collect()
+    [
+        (MANAGED_BY_KEY, MANAGED_BY_VALUE),
+        (ORG_WATCH, organization),
+    ]
+    .into_iter()
+    .map(|(k, v)| StackTag::builder().key(k).value(v).build())
+    .collect()
 }
 
 fn everywhere(root: &str) -> DeploymentTargets {

@@ -18,6 +18,8 @@ mod rules;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
+
 pub use bootstrap::runs_on_al2023;
 pub(crate) use model::WatchRole;
 use model::{former_home_region, home_region};
@@ -91,7 +93,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
         account_readers,
         bus,
         tags: BTreeMap::from([
-            ("managed-by".into(), "lambda-trust".into()),
+            (MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into()),
             (WATCH_TAG.into(), input.role.clone()),
         ]),
         former_home: former_home_region(&input.partition).map(str::to_owned),

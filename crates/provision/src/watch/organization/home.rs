@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use serde_json::json;
 
 use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
@@ -54,7 +55,7 @@ pub fn org_watch_deployment(input: &OrgWatchInput) -> OrgWatchDeployment {
         account_readers: Vec::new(),
         bus: Some(bus(input, &names)),
         tags: BTreeMap::from([
-            ("managed-by".into(), "lambda-trust".into()),
+            (MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into()),
             (WATCH_TAG.into(), ORGANIZATION_WATCHER.into()),
             (ORG_WATCH.into(), input.organization.clone()),
         ]),

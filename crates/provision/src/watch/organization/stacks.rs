@@ -8,6 +8,7 @@
 //! Roles are global, so they are in the one StackSet whose instances are in the watch's region;
 //! the Lambda rules of the other regions are a second StackSet.
 
+use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use serde_json::{json, Map, Value};
 
 use super::analyzer;
@@ -198,7 +199,7 @@ fn rule(what: &str, pattern: Value, names: &Names, role_arn: &Value) -> Value {
 }
 
 fn tags() -> Value {
-    json!([{"Key": "managed-by", "Value": "lambda-trust"}, {"Key": ORG_WATCH, "Value": "member"}])
+    json!([{"Key": MANAGED_BY_KEY, "Value": MANAGED_BY_VALUE}, {"Key": ORG_WATCH, "Value": "member"}])
 }
 
 /// `value` with each string that names the template's account or partition as `Fn::Sub`.
