@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use aws_smithy_types::DateTime;
 
-use crate::aws::client::{AwsError, Clients, DEFAULT_REGION};
+use crate::aws::client::{AwsError, Clients};
 use crate::aws::pace::Pacer;
 use lambda_trust_provision::{
     lookup_answered, resources_to_look_up, Lookup, Trail, TrailEvent, LOOKBACK_DAYS,
@@ -51,7 +51,7 @@ pub(crate) async fn look_up(
     let Some((first, others)) = resources.split_first() else {
         return BTreeMap::new();
     };
-    let region = lambda_trust_iam::iam_events_region(partition).unwrap_or(DEFAULT_REGION);
+    let region = lambda_trust_iam::iam_events_region(partition);
     let client = clients.cloudtrail(region);
     let end = chrono::Utc::now();
     let start = end - chrono::Duration::days(LOOKBACK_DAYS.into());

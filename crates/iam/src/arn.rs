@@ -148,18 +148,17 @@ pub fn unqualified_arn(arn: &str) -> String {
 
 /// The region where a partition's IAM calls arrive — CloudTrail records IAM's (global)
 /// events there and EventBridge hands them to rules there (CloudTrail User Guide, "Global
-/// service events"; EventBridge's IAM events reference) — `None` for a partition this tool
-/// does not know. `aws-cn`: the one IAM control plane of the China Regions is in Beijing,
+/// service events"; EventBridge's IAM events reference) — `us-east-1`, as in `aws`, for a
+/// partition this tool does not know (every caller reads there then). `aws-cn`: the one IAM control plane of the China Regions is in Beijing,
 /// cn-north-1 (docs.amazonaws.cn, "Amazon Identity and Access Management": "IAM control
 /// plane … located in the China (Beijing) Region", read 2026-11-27).
-pub fn iam_events_region(partition: &str) -> Option<&'static str> {
+pub fn iam_events_region(partition: &str) -> &'static str {
     match partition {
-        "aws" => Some("us-east-1"),
-        "aws-cn" => Some("cn-north-1"),
-        "aws-us-gov" => Some("us-gov-west-1"),
+        "aws-cn" => "cn-north-1",
+        "aws-us-gov" => "us-gov-west-1",
         // The partition's one region (the AWS SDKs' partition table).
-        "aws-eusc" => Some("eusc-de-east-1"),
-        _ => None,
+        "aws-eusc" => "eusc-de-east-1",
+        _ => "us-east-1",
     }
 }
 
@@ -185,11 +184,11 @@ mod tests {
     /// One table, for `check`'s CloudTrail lookups and the watch's home alike.
     #[test]
     fn iam_events_arrive_in_each_partitions_home() {
-        assert_eq!(iam_events_region("aws"), Some("us-east-1"));
-        assert_eq!(iam_events_region("aws-cn"), Some("cn-north-1"));
-        assert_eq!(iam_events_region("aws-us-gov"), Some("us-gov-west-1"));
-        assert_eq!(iam_events_region("aws-eusc"), Some("eusc-de-east-1"));
-        assert_eq!(iam_events_region("aws-iso"), None);
+        assert_eq!(iam_events_region("aws"), "us-east-1");
+        assert_eq!(iam_events_region("aws-cn"), "cn-north-1");
+        assert_eq!(iam_events_region("aws-us-gov"), "us-gov-west-1");
+        assert_eq!(iam_events_region("aws-eusc"), "eusc-de-east-1");
+        assert_eq!(iam_events_region("aws-iso"), "us-east-1");
     }
 
     #[test]

@@ -589,7 +589,7 @@ async fn keep_ledger(
 /// (`iam_events_region`), read through its reader.
 async fn hearing(session: &Clients, calls: &CallCount) -> Hearing {
     let partition = session.partition();
-    let region = lambda_trust_iam::iam_events_region(partition).unwrap_or("us-east-1");
+    let region = lambda_trust_iam::iam_events_region(partition);
     match crate::aws::watch_deploy::logging_trail(session, region, calls).await {
         Ok(Some(trail)) => Hearing::Heard { trail },
         Ok(None) => Hearing::NotHeard {

@@ -21,8 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
 pub use bootstrap::runs_on_al2023;
+use model::former_home_region;
 pub(crate) use model::WatchRole;
-use model::{former_home_region, home_region};
 pub use model::{
     read_roles, watch_names, Deployment, WatchConfigRule, WatchFunction, WatchInput, WatchRule,
     ORGANIZATION_WATCHER, WATCH_TAG,
@@ -40,7 +40,8 @@ use rules::event_rules;
 
 /// The deployment for `input`.
 pub fn deployment(input: &WatchInput) -> Deployment {
-    let home = home_region(&input.partition);
+    // The watch lives where IAM's calls are announced.
+    let home = lambda_trust_iam::iam_events_region(&input.partition);
     let (p, account) = (&input.partition, &input.account);
     let role_name = name_of(&input.role, "");
     let function_arn = format!("arn:{p}:lambda:{home}:{account}:function:{role_name}");

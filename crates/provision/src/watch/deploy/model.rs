@@ -12,12 +12,6 @@ use crate::watch::organization::model::ORG_WATCH;
 /// `watch destroy` removes and `watch status` reads, and nothing else.
 pub const WATCH_TAG: &str = "lambda-trust:watch";
 
-/// The IAM region of a partition, where IAM's CloudTrail events arrive
-/// ([`lambda_trust_iam::iam_events_region`]; us-east-1 for a partition it does not know).
-pub(crate) fn home_region(partition: &str) -> &'static str {
-    lambda_trust_iam::iam_events_region(partition).unwrap_or("us-east-1")
-}
-
 /// Where an older lambda-trust put the partition's watch, when that is not its home now:
 /// `aws-cn`'s watch lived in cn-northwest-1 until its home was settled on the region where
 /// IAM's events arrive (cn-north-1; docs/upgrading.md). A redeploy moves it, and destroy finds
@@ -27,7 +21,7 @@ pub(crate) fn former_home_region(partition: &str) -> Option<&'static str> {
         "aws-cn" => Some("cn-northwest-1"),
         _ => None,
     }
-    .filter(|former| *former != home_region(partition))
+    .filter(|former| *former != lambda_trust_iam::iam_events_region(partition))
 }
 
 /// What the deployment is made from.

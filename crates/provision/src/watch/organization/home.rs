@@ -14,8 +14,7 @@ use super::settings::{
 use super::stacks::{self, Stack, StackSet};
 use super::sweep::sweep_pattern;
 use crate::watch::deploy::model::{
-    home_region, Deployment, WatchBus, WatchFunction, WatchRole, WatchRule, ORGANIZATION_WATCHER,
-    WATCH_TAG,
+    Deployment, WatchBus, WatchFunction, WatchRole, WatchRule, ORGANIZATION_WATCHER, WATCH_TAG,
 };
 use crate::watch::deploy::role::trust;
 
@@ -43,7 +42,7 @@ pub struct OrgWatchDeployment {
 
 /// The organization watch's deployment for `input`.
 pub fn org_watch_deployment(input: &OrgWatchInput) -> OrgWatchDeployment {
-    let home = home_region(&input.partition);
+    let home = lambda_trust_iam::iam_events_region(&input.partition);
     let names = Names::of(input, home);
     let deployment = Deployment {
         role: function_role(input, &names),
