@@ -214,6 +214,26 @@ fn a_failed_destroy_puts_the_watchs_words_back_and_names_what_failed() {
         lost.len() < members.len(),
         "the operation stopped: {lost:?}"
     );
+    // Where the operation had already removed the reader, the words cannot be put back: the
+    // error names those accounts, and counts the rest.
+    assert!(
+        !lost.is_empty(),
+        "the operation removed a reader before it stopped"
+    );
+    let back = format!("put the watch's words back in {} of them", 5 - lost.len());
+    assert!(said.contains(&back), "{back}: {}", failed.stderr);
+    assert!(
+        said.contains("their findings still say the watch was removed"),
+        "{}",
+        failed.stderr
+    );
+    for account in &lost {
+        assert!(
+            said.contains(account.as_str()),
+            "{account}: {}",
+            failed.stderr
+        );
+    }
     assert!(!said.contains("remove rule"), "{}", failed.stderr);
     assert!(!said.contains("lambda-trust plan"), "{}", failed.stderr);
     // The watch still runs, and where its reader remains, what still fails does not say it

@@ -40,7 +40,6 @@ use rules::event_rules;
 
 /// The deployment for `input`.
 pub fn deployment(input: &WatchInput) -> Deployment {
-    // The watch lives where IAM's calls are announced.
     let home = lambda_trust_iam::iam_events_region(&input.partition);
     let (p, account) = (&input.partition, &input.account);
     let role_name = name_of(&input.role, "");
