@@ -224,7 +224,7 @@ pub(crate) struct Place {
 }
 
 /// What `watch deploy|status|destroy` says beside the plan: where the function lives, what it
-/// hears and how (`report::watch_words` words it).
+/// hears and how (`report::watch::words` words it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum WatchNote {
     /// The package could not be read: the deployed code is not compared.
@@ -295,7 +295,7 @@ pub(crate) enum WatchNote {
 }
 
 /// What the watching function lacks, each with its fix: any makes `watch status` exit 2
-/// (`report::watch_words` words it).
+/// (`report::watch::words` words it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum WatchProblem {
     /// No credentials for `account` to put its rule there.

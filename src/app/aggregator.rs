@@ -27,8 +27,9 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::events::{Event, Events};
 use super::prove_roles::{prove_roles, AuditFailure};
-use crate::aws::audit::{self as read, CallCount};
+use crate::aws::audit as read;
 use crate::aws::config_aggregator::{self as config, Listed};
+use crate::aws::sessions::CallCount;
 use crate::aws::{AwsError, Clients};
 use crate::error::{shown, Result};
 use crate::event::Read;

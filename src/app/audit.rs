@@ -4,30 +4,31 @@
 //! command renders what it returns ([`Audited`]), and may write with the [`Sessions`] it read
 //! each account with (`--to-security-hub`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use futures::future::join_all;
 use futures::stream::{self, StreamExt};
 
 use super::error::AppError;
 use super::events::{Event, Events};
 use super::iac::{read_file, read_model, IacSource};
 use super::path::org_policies_from_dir;
+use super::path_reads::{audit_one_path, PathReads};
 use super::prove_roles::{prove_roles, AuditFailure};
+use super::sessions::{Assumed, Sessions};
 use super::settings::Settings;
-use crate::aws::audit::{self as read, AssumedCredentials, CallCount, EntryRole};
-use crate::aws::organizations::OrgReader;
+use crate::aws::audit as read;
+use crate::aws::sessions::{self, CallCount, EntryRole};
 use crate::aws::Clients;
 use crate::error::{shown, Error, Result};
 use crate::event::Read;
 use lambda_trust_audit::{
     self, audit_iac_proved, parse_accounts, AccountIam, AccountOutcome, AccountReport,
-    AuditOptions, AuditPath, IacReport, ListedFunctions, OrgReport,
+    AuditOptions, AuditPath, IacReport, OrgReport,
 };
-use lambda_trust_iam::{account_of, OrgPolicies, RoleAccount};
+use lambda_trust_iam::OrgPolicies;
 use lambda_trust_model::FunctionPolicy;
 use lambda_trust_model::PathSources;
 
@@ -72,48 +73,6 @@ pub(crate) enum Audited {
     Iac(IacReport),
 }
 
-/// What a live audit read its accounts with, kept for a write to the same accounts after it
-/// (`--to-security-hub`), so no account's role is assumed twice: the run's own clients, and
-/// each account's assumed session — its credentials only, a few hundred bytes an account,
-/// with when it was asked for. Opaque: never serialized, never in a report.
-#[derive(Debug, Default)]
-pub(crate) struct Sessions {
-    base: Option<Clients>,
-    assumed: BTreeMap<String, Assumed>,
-}
-
-#[derive(Debug)]
-struct Assumed {
-    credentials: AssumedCredentials,
-    /// Taken before `sts:AssumeRole` was sent: the session is at least this old.
-    asked: Instant,
-}
-
-/// How long an assumed session is reused. `aws::audit` asks STS for no `DurationSeconds`,
-/// so a session lasts STS's default of one hour (AWS STS API Reference, AssumeRole,
-/// `DurationSeconds`: "the value is set to 3600 seconds"; role chaining caps it at one hour too);
-/// past 50 minutes the role is assumed again, leaving the last 10 for the write itself.
-const SESSION_REUSE: Duration = Duration::from_secs(50 * 60);
-
-impl Sessions {
-    /// The run's own clients, if the audit connected (a live audit did).
-    pub(crate) fn base(&self) -> Option<&Clients> {
-        self.base.as_ref()
-    }
-
-    /// Clients acting in `account`'s assumed session, while it is young enough to reuse at
-    /// `now`.
-    pub(crate) fn assumed(&self, account: &str, now: Instant) -> Option<Clients> {
-        let (base, session) = (self.base.as_ref()?, self.assumed.get(account)?);
-        reusable(session.asked, now).then(|| session.credentials.clients(base))
-    }
-}
-
-/// Whether a session asked for at `asked` may still be used at `now` ([`SESSION_REUSE`]).
-fn reusable(asked: Instant, now: Instant) -> bool {
-    now.saturating_duration_since(asked) < SESSION_REUSE
-}
-
 /// Audits `source`, with the [`Sessions`] it read the accounts with when `keep` (else none are
 /// kept: an organization's sessions are dropped account by account). `opts.region` is set here,
 /// by the one region rule (the live account's: its clients' region): counterexamples name a
@@ -147,7 +106,7 @@ pub(crate) async fn audit_keeping(
         .reporting(events.retries());
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
-    let mut sessions = Sessions::default();
+    let mut kept = BTreeMap::new();
     let audited = match source {
         AuditSource::ConfigAggregator(name) => {
             Audited::Org(super::aggregator::audit_aggregator(events, &clients, &opts, name).await?)
@@ -164,16 +123,17 @@ pub(crate) async fn audit_keeping(
                 keep,
             };
             let (report, assumed) = audit_many(events, &clients, &opts, many).await?;
-            sessions.assumed = assumed;
+            kept = assumed;
             Audited::Org(report)
         }
         // The caller's account (the offline sources returned above); with `--org-policies`,
         // its organization policies from the files (a member account may not read them).
         _ => Audited::Account(audit_caller(events, &clients, &opts, org_policies).await?),
     };
-    if keep {
-        sessions.base = Some(clients);
-    }
+    let sessions = match keep {
+        true => Sessions::keeping(clients, kept),
+        false => Sessions::default(),
+    };
     Ok((audited, sessions))
 }
 
@@ -261,70 +221,6 @@ fn snapshot_path(iam: &AccountIam, report: &AccountReport, orgs: OrgPolicies) ->
     }
 }
 
-/// The whole path's reads shared by every account of a run: the organization policies, read
-/// once per account with the run's own credentials (an organization run's are the management
-/// account's, which may read them; a member account's may not).
-pub(crate) struct PathReads<'a> {
-    org: Arc<OrgReader>,
-    clients: &'a Clients,
-    /// `--org-policies DIR`: one account's policies, given instead of read.
-    given: Option<(String, OrgPolicies)>,
-}
-
-impl<'a> PathReads<'a> {
-    pub(crate) fn new(clients: &'a Clients) -> PathReads<'a> {
-        Self::sharing(clients, Arc::default())
-    }
-
-    /// Reads with `clients`, remembering what `org` read before (the organization watch keeps
-    /// it while its execution environment lives).
-    pub(crate) fn sharing(clients: &'a Clients, org: Arc<OrgReader>) -> PathReads<'a> {
-        PathReads {
-            org,
-            clients,
-            given: None,
-        }
-    }
-
-    /// The organization policies over `account`: given, or read.
-    async fn policies(&self, account: &str) -> OrgPolicies {
-        match &self.given {
-            Some((given, policies)) if given == account => policies.clone(),
-            _ => self.org.policies(self.clients, account).await,
-        }
-    }
-}
-
-/// Reads one account and audits it; `account` is known in an organization run.
-pub(crate) async fn audit_one(
-    clients: &Clients,
-    account: Option<String>,
-    opts: &AuditOptions,
-    calls: &CallCount,
-) -> std::result::Result<AccountReport, AuditFailure> {
-    Ok(read_and_audit(clients, account, opts, calls).await?.1)
-}
-
-async fn read_and_audit(
-    clients: &Clients,
-    account: Option<String>,
-    opts: &AuditOptions,
-    calls: &CallCount,
-) -> std::result::Result<(AccountIam, AccountReport), AuditFailure> {
-    let account = match account {
-        Some(a) => a,
-        None => read::caller_account(clients, calls).await?,
-    };
-    let mut iam = read::read_account(clients, &account, calls).await?;
-    let missing = lambda_trust_audit::policies_to_read(&iam, opts);
-    read::read_policies(clients, &missing, &mut iam, calls).await?;
-    let iam = Arc::new(iam);
-    let roles = prove_roles(&iam, opts).await?;
-    let report = lambda_trust_audit::account_report(&iam, opts, roles, calls.get());
-    let iam = Arc::try_unwrap(iam).unwrap_or_else(|shared| (*shared).clone());
-    Ok((iam, report))
-}
-
 /// `lambda_trust_audit`'s report of an offline account (a template's, a plan's, a snapshot's), its
 /// roles proved on every core.
 async fn prove_account(iam: &AccountIam, opts: &AuditOptions) -> Result<AccountReport> {
@@ -333,74 +229,6 @@ async fn prove_account(iam: &AccountIam, opts: &AuditOptions) -> Result<AccountR
         .await
         .map_err(AuditFailure::from)?;
     Ok(lambda_trust_audit::account_report(iam, opts, roles, 0))
-}
-
-/// [`audit_one`], then the whole path of its partner roles judged and its functions scanned.
-pub(crate) async fn audit_one_path(
-    clients: &Clients,
-    account: Option<String>,
-    opts: &AuditOptions,
-    calls: &CallCount,
-    reads: &PathReads<'_>,
-) -> std::result::Result<AccountReport, AuditFailure> {
-    let (iam, report) = read_and_audit(clients, account, opts, calls).await?;
-    let path = read_path(clients, &iam, &report, calls, reads).await;
-    let opts = opts.clone();
-    let mut report = tokio::task::spawn_blocking(move || {
-        let mut report = report;
-        lambda_trust_audit::judge_path(&mut report, &iam, &opts, &path);
-        report
-    })
-    .await?;
-    report.summary.calls = calls.get();
-    Ok(report)
-}
-
-/// What the whole path of `report`'s roles needs: the functions of the account in the audit's
-/// region (`ListFunctions`, one call a page of 50), the policy of each (and of each listed
-/// invokable ARN; `GetPolicy`, one call each, paced), and — when a role is reported — the
-/// organization policies of the account and of each target's account.
-pub(crate) async fn read_path(
-    clients: &Clients,
-    iam: &AccountIam,
-    report: &AccountReport,
-    calls: &CallCount,
-    reads: &PathReads<'_>,
-) -> AuditPath {
-    let region = clients.region();
-    let (functions, not_listed) = match read::list_functions(clients, &region, calls).await {
-        Ok(arns) => (Some(ListedFunctions { region, arns }), None),
-        Err(e) => (None, Some(shown(&e))),
-    };
-    let invokable = report.roles.iter().flat_map(|r| &r.invokable);
-    let arns = lambda_trust_audit::arns_to_read(invokable, functions.as_ref());
-    let mut accounts: BTreeSet<String> = arns.iter().map(|a| account_of(a).to_owned()).collect();
-    accounts.insert(iam.account_id.clone());
-    let orgs = async {
-        if report.roles.is_empty() {
-            return Vec::new();
-        }
-        let read = accounts.into_iter().map(|a| async move {
-            let policies = reads.policies(&a).await;
-            (a, policies)
-        });
-        join_all(read).await
-    };
-    let (orgs, policies) = tokio::join!(orgs, read::function_policies(clients, &arns, calls));
-    AuditPath {
-        sources: PathSources {
-            genesys_org: None,
-            orgs: orgs.into_iter().collect(),
-            function_policies: policies.into_iter().map(|t| (t.arn, t.policy)).collect(),
-            ..PathSources::default()
-        },
-        scan: functions.iter().flat_map(|l| l.arns.clone()).collect(),
-        functions,
-        not_listed,
-        orgs_not_given: false,
-        no_function_policies: false,
-        account: RoleAccount::Given,
-    }
 }
 
 /// A many-account audit's source, borrowed.
@@ -433,7 +261,7 @@ async fn accounts(
         })?;
         return Ok((ids, BTreeMap::new()));
     }
-    let listed = read::list_accounts(clients, calls)
+    let listed = sessions::list_accounts(clients, calls)
         .await
         .map_err(AppError::ListAccounts)?;
     let ids = listed.iter().map(|a| a.id.clone()).collect();
@@ -492,11 +320,11 @@ async fn audit_member(
 ) -> (AccountOutcome, Option<Assumed>) {
     let calls = CallCount::default();
     let asked = Instant::now();
-    let assumed = read::assume_keeping(clients, &account, many.assume_role, &calls).await;
+    let assumed = sessions::assume_keeping(clients, &account, many.assume_role, &calls).await;
     let (result, session) = match assumed {
         Ok((assumed, credentials)) => {
             let r = audit_one_path(&assumed, Some(account.clone()), opts, &calls, reads).await;
-            let keep = many.keep.then_some(Assumed { credentials, asked });
+            let keep = many.keep.then_some(Assumed::new(credentials, asked));
             (r, keep)
         }
         Err(mut e) => {
@@ -520,22 +348,4 @@ async fn audit_member(
         },
     };
     (outcome, session)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_assumed_session_is_reused_for_50_minutes_then_assumed_again() {
-        let asked = Instant::now();
-        let at = |minutes: u64| asked + Duration::from_secs(minutes * 60);
-        assert!(reusable(asked, asked));
-        assert!(reusable(asked, at(49)));
-        assert!(!reusable(asked, at(50)));
-        assert!(
-            !reusable(asked, at(61)),
-            "STS's default session has expired"
-        );
-    }
 }

@@ -6,10 +6,11 @@
 
 use std::path::PathBuf;
 
-use super::audit::{audit_keeping, AuditSource, Audited, Sessions};
+use super::audit::{audit_keeping, AuditSource, Audited};
 use super::audit_genesys::{add_reach, GenesysSource};
 use super::baseline;
 use super::events::{Event, Events};
+use super::sessions::Sessions;
 use super::settings::Settings;
 use crate::error::{Error, Result};
 use crate::event::Said;

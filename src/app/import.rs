@@ -10,9 +10,9 @@ use lambda_trust_config::Partner;
 use std::path::PathBuf;
 use strum::IntoEnumIterator;
 
-use super::audit::audit_one;
 use super::events::{Event, Events};
 use super::init::{read_role, write_all};
+use super::path_reads::audit_one;
 use super::settings::Settings;
 use crate::error::{Error, Result};
 use crate::event::{Note, Read, Said};
@@ -303,7 +303,7 @@ async fn pick_role(
         partners: partners.iter().map(|p| p.to_string()).collect(),
         ..Default::default()
     };
-    let calls = crate::aws::audit::CallCount::default();
+    let calls = crate::aws::sessions::CallCount::default();
     let report = events
         .reading(
             Read::AcceptingRoles,

@@ -85,9 +85,11 @@ pub(crate) mod live;
 pub(crate) mod onboard;
 pub(crate) mod org_policies;
 pub(crate) mod path;
+pub(crate) mod path_reads;
 pub(crate) mod prove;
 pub(crate) mod prove_roles;
 pub(crate) mod security_hub;
+pub(crate) mod sessions;
 pub(crate) mod settings;
 pub(crate) mod verify;
 pub(crate) mod watch;
@@ -98,7 +100,7 @@ mod tests;
 #[cfg(test)]
 mod tls_connector;
 
-pub(crate) use crate::aws::audit::EntryRole;
+pub(crate) use crate::aws::sessions::EntryRole;
 pub(crate) use crate::aws::AwsSettings;
 
 pub(crate) use events::Event;

@@ -1,7 +1,7 @@
 //! `audit --to-security-hub`'s workflow: each audited account's ASFF findings (built by the
 //! command with `report::asff`, handed over as plain JSON) imported into Security Hub CSPM in
 //! that account and the run's region — for a many-account audit, through the session the audit
-//! assumed there (`app::audit::Sessions`), or through `--assume-role` where it has none — with
+//! assumed there (`app::sessions::Sessions`), or through `--assume-role` where it has none — with
 //! the lifecycle `crates/model/src/security_hub.rs` decides: read what lambda-trust imported there,
 //! then import what is new or changed, refresh what is close to deletion, resolve what no
 //! longer fires, and write nothing else.
@@ -12,12 +12,12 @@ use chrono::{SecondsFormat, Utc};
 use futures::stream::{self, StreamExt};
 use serde_json::Value;
 
-use super::audit::Sessions;
 use super::error::AppError;
 use super::events::{Event, Events};
+use super::sessions::Sessions;
 use super::settings::Settings;
-use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::security_hub::{self as hub, Failed};
+use crate::aws::sessions::{assume, CallCount, EntryRole};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
 use crate::event::{Read, Said};

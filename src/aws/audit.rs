@@ -1,6 +1,7 @@
 //! The reads of `lambda-trust audit` (`aws` layer): one account's IAM in one paginated
-//! `GetAccountAuthorizationDetails` pass, the AWS managed policies the audited roles use, and,
-//! for an organization, `ListAccounts` and `sts:AssumeRole` into each account.
+//! `GetAccountAuthorizationDetails` pass, the AWS managed policies the audited roles use, and
+//! the account's functions and their policies. An organization's accounts are listed and
+//! entered on common ground (`aws/sessions.rs`).
 //!
 //! `GetAccountAuthorizationDetails` with `Filter` = `Role`, `LocalManagedPolicy` returns every
 //! role (trust policy, inline policies, attached policy ARNs, boundary, tags) and every
@@ -13,11 +14,10 @@
 //! Documents come URL-encoded; `crates/audit/src/details.rs` maps the details (the same mapping
 //! `audit --input` uses).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use futures::stream::{self, StreamExt};
 
 use crate::aws::client::{has_code, AwsError, Clients};
+use crate::aws::sessions::CallCount;
 use lambda_trust_audit::{
     AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail, RoleUsage,
 };
@@ -26,23 +26,6 @@ use lambda_trust_audit::{
 const PAGE_SIZE: i32 = 1000;
 /// AWS managed policy reads in flight at once.
 const POLICY_CONCURRENCY: usize = 8;
-
-/// Counts the calls one account's audit makes (the report's `summary.calls`).
-#[derive(Debug, Default)]
-pub(crate) struct CallCount(AtomicUsize);
-
-impl CallCount {
-    pub(crate) fn add(&self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-    pub(crate) fn get(&self) -> usize {
-        self.0.load(Ordering::Relaxed)
-    }
-    /// The calls counted so far, and the count back to zero.
-    pub(crate) fn take(&self) -> usize {
-        self.0.swap(0, Ordering::Relaxed)
-    }
-}
 
 /// The caller's account (`sts:GetCallerIdentity`).
 pub(crate) async fn caller_account(
@@ -221,131 +204,6 @@ async fn read_policy(
             document(v.policy_version().and_then(|v| v.document())),
         )],
     })))
-}
-
-/// An account as the organization lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ListedAccount {
-    pub id: String,
-    /// The account's name (empty when the listing has none): set by its owner, so data.
-    pub name: String,
-}
-
-/// The organization's active accounts (`organizations:ListAccounts`, every page).
-pub(crate) async fn list_accounts(
-    clients: &Clients,
-    calls: &CallCount,
-) -> Result<Vec<ListedAccount>, AwsError> {
-    use aws_sdk_organizations::types::AccountStatus;
-    let mut out = Vec::new();
-    let mut pages = clients
-        .organizations()
-        .list_accounts()
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        calls.add();
-        let page = page.map_err(|e| AwsError::from_sdk("organizations:ListAccounts", e))?;
-        out.extend(
-            page.accounts()
-                .iter()
-                .filter(|a| a.status().is_none_or(|s| *s == AccountStatus::Active))
-                .filter_map(|a| {
-                    Some(ListedAccount {
-                        id: a.id()?.to_owned(),
-                        name: a.name().unwrap_or_default().to_owned(),
-                    })
-                }),
-        );
-    }
-    Ok(out)
-}
-
-/// The role a many-account audit enters each account with (`--assume-role`), and how.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct EntryRole {
-    /// The role's name (with its path, if any): `arn:PARTITION:iam::ACCOUNT:role/NAME`.
-    pub name: String,
-    /// `--assume-role-external-id`: the `ExternalId` its trust policy requires.
-    pub external_id: Option<String>,
-    /// `--role-session-name`: how the session shows in CloudTrail.
-    pub session_name: String,
-}
-
-impl EntryRole {
-    /// The default session name: what the audit's calls show as in each account's CloudTrail.
-    pub(crate) const SESSION_NAME: &'static str = "lambda-trust-audit";
-}
-
-/// Clients acting as `arn:{partition}:iam::{account}:role/{role}` (`sts:AssumeRole`).
-pub(crate) async fn assume(
-    clients: &Clients,
-    account: &str,
-    role: &EntryRole,
-    calls: &CallCount,
-) -> Result<Clients, AwsError> {
-    Ok(assume_keeping(clients, account, role, calls).await?.0)
-}
-
-/// The temporary credentials of an assumed role, to act with them again later
-/// ([`AssumedCredentials::clients`]) without another `sts:AssumeRole`; a few hundred bytes,
-/// where a kept [`Clients`] holds its SDK clients.
-#[derive(Clone)]
-pub(crate) struct AssumedCredentials {
-    key: String,
-    secret: String,
-    token: String,
-}
-
-impl std::fmt::Debug for AssumedCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AssumedCredentials")
-            .field("key", &self.key)
-            .finish_non_exhaustive()
-    }
-}
-
-impl AssumedCredentials {
-    /// `clients`' settings acting with these credentials.
-    pub(crate) fn clients(&self, clients: &Clients) -> Clients {
-        clients.with_credentials(&self.key, &self.secret, &self.token)
-    }
-}
-
-/// [`assume`], and the credentials it got.
-pub(crate) async fn assume_keeping(
-    clients: &Clients,
-    account: &str,
-    role: &EntryRole,
-    calls: &CallCount,
-) -> Result<(Clients, AssumedCredentials), AwsError> {
-    let arn = format!(
-        "arn:{}:iam::{account}:role/{}",
-        clients.partition(),
-        role.name
-    );
-    calls.add();
-    let out = clients
-        .sts
-        .assume_role()
-        .role_arn(&arn)
-        .role_session_name(&role.session_name)
-        .set_external_id(role.external_id.clone())
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("sts:AssumeRole", e))?;
-    let creds = out.credentials().ok_or_else(|| AwsError {
-        operation: "sts:AssumeRole",
-        code: None,
-        message: format!("no credentials returned for {arn}"),
-        hint: None,
-    })?;
-    let kept = AssumedCredentials {
-        key: creds.access_key_id().to_owned(),
-        secret: creds.secret_access_key().to_owned(),
-        token: creds.session_token().to_owned(),
-    };
-    Ok((kept.clients(clients), kept))
 }
 
 /// The unqualified ARNs of every function in `region` (`lambda:ListFunctions`, every page: at

@@ -13,8 +13,9 @@
 
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 
-use crate::aws::audit::{read_policies, CallCount};
+use crate::aws::audit::read_policies;
 use crate::aws::client::{has_code, AwsError, Clients};
+use crate::aws::sessions::CallCount;
 use lambda_trust_audit::{
     AccountIam, AuditPolicy, PolicyDetail, RawDocument, RoleDetail, RoleUsage,
 };

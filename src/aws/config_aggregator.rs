@@ -18,8 +18,8 @@
 use aws_sdk_config::types::{AggregateResourceIdentifier, ResourceType};
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use super::audit::CallCount;
 use super::client::{AwsError, Clients};
+use super::sessions::CallCount;
 use lambda_trust_model::ConfigItem;
 
 /// The most either call takes or returns.

@@ -10,10 +10,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::client::{AwsSettings, Clients};
 use crate::aws::function_policy::{read_function_policies, FunctionPolicy};
 use crate::aws::organizations::{read_org_policies, OrgReader};
+use crate::aws::sessions::{assume, CallCount, EntryRole};
 use lambda_trust_iam::{
     AvailabilityVerdict, Budget, Known, LabeledPolicy, LevelKind, OrgPolicies, PathInput,
     PathPartner, PathReport, PathTarget, Policy, PolicyKind, RoleAccount, RoleSide,

@@ -19,8 +19,10 @@
 //! → observe → `crates/provision/src/prepare.rs`), `apply` (every write), `retry` (re-exports `crate::retry`),
 //! `secrets` (the `[genesys].oauth_secret` read), `lost_answer` (re-reads after a write whose
 //! answer was lost), `probe` (live AssumeRole + DryRun invoke), `audit` (one paginated
-//! GetAccountAuthorizationDetails pass, AWS managed policies of reported roles, ListAccounts,
-//! AssumeRole into each account — `assume_keeping` also returns the session's credentials),
+//! GetAccountAuthorizationDetails pass, AWS managed policies of reported roles, an account's
+//! functions and their policies), `sessions` (ListAccounts, AssumeRole into each account —
+//! `assume_keeping` also returns the session's credentials —, the calls counted: the audit's and
+//! the watch's common ground),
 //! `config_aggregator` (`audit --config-aggregator`: ListAggregateDiscoveredResources and
 //! BatchGetAggregateResourceConfig of roles, policies and functions, 100 a call, unprocessed asked
 //! again), `inventory` (paginated ListFunctions for `init --from-account`), `organizations` (an
@@ -32,14 +34,10 @@
 //! else), `permission` (`AddPermission`/`RemovePermission` of that statement with the account's
 //! clients, paced, lost answers read again), `security_hub` (`GetFindings` of the account's
 //! lambda-trust findings, `BatchImportFindings` ≤ 100 a call with `FailedFindings` retried),
-//! `runtime` (the watching function's Lambda Runtime API loop, on `lambda_runtime`), `watch_deploy`
-//! (what is live of a watch, its writes, the trails its events need), `org_context`,
-//! `stack_sets` and `stack_writes` (`watch deploy --organization`: the organization, its
-//! StackSets and the management account's stacks), `sweep` (the organization watch's events, one
-//! per account, put on its bus), `hub_view` (the accounts its findings are in, and those its
-//! account's Security Hub shows), `invoke` (a synchronous `lambda:Invoke`: `watch destroy
-//! --organization` hands the function each account a last time), `sns` (its notice),
-//! `config_rule` (the `config-rule` engine's rule and the evaluations that answer it)
+//! `watch` (everything only the watch calls: its deployment, its function's runtime loop, its
+//! notice and its Config rule; the organization watch's StackSets, ledger, sweep and hub view
+//! under `watch/organization/`), `invoke` (a synchronous `lambda:Invoke`: `watch destroy
+//! --organization` hands the function each account a last time)
 
 pub(crate) mod accounts;
 pub(crate) mod apply;
@@ -50,34 +48,25 @@ pub(crate) mod client;
 pub(crate) mod config_account;
 pub(crate) mod config_aggregator;
 pub(crate) mod config_recorder;
-pub(crate) mod config_rule;
 pub(crate) mod credentials;
 pub(crate) mod function_policy;
-pub(crate) mod hub_view;
 pub(crate) mod inventory;
 pub(crate) mod invoke;
-pub(crate) mod ledger;
 #[cfg(test)]
 mod live_path_read;
 mod lost_answer;
 pub(crate) mod observe;
-pub(crate) mod org_context;
 pub(crate) mod organizations;
 pub(crate) mod pace;
 mod permission;
 pub(crate) mod prepare;
 pub(crate) mod probe;
 pub(crate) mod retry;
-pub(crate) mod runtime;
 pub(crate) mod secrets;
 pub(crate) mod security_hub;
-pub(crate) mod sns;
-pub(crate) mod stack_sets;
-mod stack_writes;
-pub(crate) mod sweep;
+pub(crate) mod sessions;
 pub(crate) mod trail;
-mod watch_bus;
-pub(crate) mod watch_deploy;
+pub(crate) mod watch;
 
 pub(crate) use client::AwsError;
 pub(crate) use client::{AwsSettings, Clients};

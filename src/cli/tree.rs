@@ -10,7 +10,7 @@ use crate::report::Format;
 use crate::report::{self, Report};
 
 use super::args::*;
-use super::watch_args::WatchCommand;
+use super::watch::WatchCommand;
 
 /// The heading of the flags every command takes, after each command's own.
 pub(super) const GLOBAL_HEADING: &str = "Global options";

@@ -58,8 +58,6 @@ mod invocation;
 mod lint;
 mod onboard;
 mod org_policies;
-mod org_watch;
-mod org_watch_deploy;
 mod plan;
 mod progress;
 mod prove;
@@ -67,7 +65,6 @@ mod render;
 mod simulate;
 mod verify;
 mod watch;
-mod watch_lifecycle;
 
 pub(crate) use invocation::Invocation;
 

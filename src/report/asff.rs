@@ -42,7 +42,7 @@ pub(crate) fn severity_label(severity: Severity) -> &'static str {
 }
 
 /// A finding's `Id`: `NAMESPACE/ACCOUNT/ROLE-ARN/CODE` (`lambda-trust`, or the organization
-/// watch's: `asff_org_watch`), or the role ARN's SHA-256 in its place when the whole would pass
+/// watch's: `watch/organization/asff.rs`), or the role ARN's SHA-256 in its place when the whole would pass
 /// the 512 characters `Id` may have.
 fn finding_id_in(namespace: &str, account: &str, role_arn: &str, code: &str) -> String {
     let id = format!("{namespace}/{account}/{role_arn}/{code}");
@@ -77,7 +77,7 @@ pub(super) fn cut(text: &str, max: usize) -> String {
 /// for the first of its role and code, `…-2`, `…-3` for others in the report's order; one
 /// told twice in the same words is sent once. Two findings of one `Id` in a batch would leave
 /// Security Hub holding one and the other re-sent as changed on every run (the watch's rule,
-/// `asff_watch`).
+/// `watch/asff.rs`).
 pub(super) fn each_once(report: &AccountReport) -> Vec<(&RoleReport, &AuditFinding, String)> {
     each_once_in("lambda-trust", report)
 }

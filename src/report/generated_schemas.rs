@@ -124,7 +124,7 @@ pub(crate) fn generated() -> Vec<(&'static str, Value)> {
                 root::<super::results::ImportResult>(),
             ],
         ),
-        document::<super::watch_deploy::WatchResult>(
+        document::<super::watch::deploy::WatchResult>(
             "watch.schema.json",
             "lambda-trust watch deploy|status|destroy --format json",
             "The watching function's deployment: the function, its rules, whether its code is the \

@@ -36,11 +36,10 @@
 //! `event.schema.json`); `event_words` (the words of the typed events — what a wait is for, a
 //! probe's step, a note, a said line — written once); `fit` (a report fitted to the terminal's width, which `Output` reads:
 //! lines broken at spaces, never inside a word); `Styles` (colour of one stream, decided by the
-//! command layer)
+//! command layer); `watch` (the watch's: its deployment's result, the words beside its plan, and
+//! its findings in ASFF — a deployment's and the organization's)
 
 pub(crate) mod asff;
-mod asff_org_watch;
-mod asff_watch;
 mod attribution;
 mod audit;
 mod audit_html;
@@ -69,17 +68,11 @@ mod styles;
 mod text;
 mod verify;
 mod version;
-mod watch_deploy;
-mod watch_words;
+mod watch;
 
 #[cfg(test)]
 mod tests;
 
-pub(crate) use asff_org_watch::{
-    organization_watch_blind_finding, organization_watch_findings,
-    organization_watch_unheard_finding, OrgWatchChange,
-};
-pub(crate) use asff_watch::{watch_findings, WatchSubject};
 pub use audit_html::{org_html as audit_org_html, HtmlMeta};
 pub use audit_iac::iac_json as audit_iac_json;
 pub(crate) use diff::DiffResult;
@@ -106,7 +99,12 @@ pub(crate) use results::{
 pub(crate) use styles::Styles;
 pub(crate) use text::printable;
 pub(crate) use version::VersionResult;
-pub(crate) use watch_deploy::{
+pub(crate) use watch::asff::{watch_findings, WatchSubject};
+pub(crate) use watch::deploy::{
     org_watch_last_reproof, OrgAccountStatus, RetiredAccount, WatchFinding, WatchResult,
 };
-pub(crate) use watch_words::{blind as watch_blind, note as watch_note, problem as watch_problem};
+pub(crate) use watch::organization::asff::{
+    organization_watch_blind_finding, organization_watch_findings,
+    organization_watch_unheard_finding, OrgWatchChange,
+};
+pub(crate) use watch::words::{blind as watch_blind, note as watch_note, problem as watch_problem};

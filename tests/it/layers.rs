@@ -184,35 +184,49 @@ fn only_the_aws_layer_names_an_aws_sdk() {
     );
 }
 
-/// The watch's files, on every floor: the ones named for it, and the Security Hub and runtime
-/// adapters it publishes and serves through.
-fn is_the_watchs(file: &Path) -> bool {
-    let path = file.to_string_lossy().replace('\\', "/");
-    let shared = [
-        "/aws/security_hub.rs",
-        "/app/security_hub.rs",
-        "/aws/runtime.rs",
-        "/aws/sns.rs",
-        "/aws/config_rule.rs",
-        "/src/event.rs",
-    ];
-    let organization = path.contains("/watch/organization/") || path.contains("org_watch");
-    (path.contains("/watch") || shared.iter().any(|s| path.ends_with(s))) && !organization
+/// Whether a file is under a `watch/` folder: the watch's files, on every floor
+/// (`crates/provision/src/watch/`, `src/{aws,app,commands,report}/watch/`).
+fn under_watch(file: &Path) -> bool {
+    file.to_string_lossy()
+        .replace('\\', "/")
+        .contains("/watch/")
 }
 
-/// Security Hub is where the audit and the watch meet, on common ground (the model crate's
-/// lifecycle, counts and generator schemes): the watch stands on the provisioner and the
-/// model, and never on the auditor. The organization watch is the one exception, in files of
-/// its own (`watch/organization/`, `org_watch`): it re-proves the partner roles `audit`
-/// judges, with the auditor's one judgement (`audit --genesys-org-id`'s), joined on the
-/// application floor as ARCHITECTURE.md has the binary join the two products.
-#[test]
-fn nothing_in_the_watch_imports_the_auditor() {
+/// The deployment's watch: under a `watch/` folder, and not the organization's
+/// (`watch/organization/`).
+fn is_the_watchs(file: &Path) -> bool {
+    let path = file.to_string_lossy().replace('\\', "/");
+    under_watch(file) && !path.contains("/watch/organization/")
+}
+
+/// The common ground the watch publishes through and speaks with, beside its folders.
+const COMMON_GROUND: &[&str] = &[
+    "/aws/security_hub.rs",
+    "/app/security_hub.rs",
+    "/src/event.rs",
+];
+
+/// Every source file of the binary and the provisioner.
+fn binary_and_provisioner() -> Vec<PathBuf> {
     let mut files = Vec::new();
     rust_files(&src(), &mut files);
     let provision = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/provision/src");
     rust_files(&provision, &mut files);
-    let watch: Vec<&PathBuf> = files.iter().filter(|f| is_the_watchs(f)).collect();
+    files
+}
+
+/// Security Hub is where the audit and the watch meet, on common ground (the model crate's
+/// lifecycle, counts and generator schemes): the watch stands on the provisioner and the
+/// model, and never on the auditor. The organization watch is the one exception, in its own
+/// folders (`watch/organization/`): it re-proves the partner roles `audit` judges, with the
+/// auditor's one judgement (`audit --genesys-org-id`'s), joined on the application floor as
+/// ARCHITECTURE.md has the binary join the two products.
+#[test]
+fn nothing_in_the_watch_imports_the_auditor() {
+    let files = binary_and_provisioner();
+    let watch: Vec<&PathBuf> = (files.iter())
+        .filter(|f| is_the_watchs(f) || COMMON_GROUND.iter().any(|s| f.ends_with(&s[1..])))
+        .collect();
     assert!(watch.len() > 20, "the watch's files are found: {watch:?}");
     let offenders: Vec<String> = (watch.iter())
         .filter(|f| names_crate(&code(f), "lambda_trust_audit"))
@@ -221,6 +235,57 @@ fn nothing_in_the_watch_imports_the_auditor() {
     assert!(
         offenders.is_empty(),
         "the watch imports the auditor: {offenders:?}"
+    );
+}
+
+/// Each floor keeps the watch's files under its `watch/` folder: no file elsewhere is named
+/// for the watch (`watch_deploy.rs`, `org_watch.rs`, `asff_watch.rs`, …), so what is the
+/// watch's is found in one place on each floor and the tests above see all of it.
+#[test]
+fn the_watchs_files_are_under_a_watch_folder_on_every_floor() {
+    let files = binary_and_provisioner();
+    let named: Vec<String> = (files.iter())
+        .filter(|f| !under_watch(f))
+        .filter(|f| {
+            f.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("watch"))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        named.is_empty(),
+        "move these under a watch/ folder: {named:?}"
+    );
+    for floor in ["aws", "app", "commands", "report"] {
+        assert!(
+            (files.iter()).any(|f| f.starts_with(src().join(floor).join("watch"))),
+            "src/{floor}/watch/ holds the watch's files there"
+        );
+    }
+}
+
+/// The watch reaches accounts on common ground — sessions (`aws::sessions`, `app::sessions`)
+/// and the whole path's reads (`app::path_reads`) — never through the audit's workflow or
+/// adapter: nothing under a `watch/` folder imports `app::audit` or `aws::audit` (the
+/// organization watch may still name the auditor's crate, `lambda_trust_audit`).
+#[test]
+fn nothing_under_a_watch_folder_imports_the_audit_wing() {
+    let offenders: Vec<String> = (binary_and_provisioner().iter())
+        .filter(|f| under_watch(f))
+        .filter(|f| {
+            let code = code(f);
+            ["app::audit", "aws::audit"].iter().any(|wing| {
+                code.match_indices(wing).any(|(i, _)| {
+                    let after = code[i + wing.len()..].chars().next();
+                    !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                })
+            })
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "the watch imports the audit wing: {offenders:?}"
     );
 }
 

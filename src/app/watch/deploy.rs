@@ -11,7 +11,7 @@ use crate::app::events::Events;
 use crate::app::live::connect;
 use crate::app::settings::Settings;
 use crate::aws::prepare::{prepare_scoped, Scope};
-use crate::aws::watch_deploy as live;
+use crate::aws::watch::deploy as live;
 use crate::error::{Error, Result};
 use crate::event::Read;
 use lambda_trust_config::ConfigFile;

@@ -3,16 +3,13 @@
 //! the deployment and its writes ([`deploy`]), the package ([`package`]), what the function
 //! publishes ([`status`]), its secret ([`secret`]), what is said beside the plan ([`notes`]),
 //! and what destroy re-proves before closing findings ([`destroy`]). The organization watch:
-//! its function ([`organization`]), and `watch deploy|status|destroy --organization`
-//! ([`org_deploy`]), whose destroy re-proves every account a last time ([`org_retire`]).
+//! its function, and `watch deploy|status|destroy --organization`, whose destroy re-proves every
+//! account a last time ([`organization`]).
 
 pub(crate) mod deploy;
 pub(crate) mod destroy;
 pub(crate) mod kept;
 mod notes;
-pub(crate) mod org_deploy;
-pub(crate) mod org_retire;
-mod org_status;
 pub(crate) mod organization;
 pub(crate) mod package;
 pub(crate) mod run;

@@ -1,8 +1,8 @@
 //! What `watch deploy` and `watch status` say beside the plan: where the function lives and
 //! hears from (notes), and what it cannot hear, read or sign in to (problems) — as data
-//! (`event::WatchNote`, `event::WatchProblem`), worded by `report::watch_words`.
+//! (`event::WatchNote`, `event::WatchProblem`), worded by `report::watch::words`.
 
-use crate::aws::watch_deploy as live;
+use crate::aws::watch::deploy as live;
 use crate::event::{Place, WatchNote, WatchProblem};
 use lambda_trust_provision::{Deployment, Seen, WatchInput};
 

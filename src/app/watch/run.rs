@@ -18,7 +18,7 @@ use crate::app::path::PathAsk;
 use crate::app::security_hub::{self as hub, Sent};
 use crate::app::settings::Settings;
 use crate::aws::prepare::reobserve_iam;
-use crate::aws::runtime::{Failure, FailureKind, Invocation};
+use crate::aws::watch::runtime::{Failure, FailureKind, Invocation};
 use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
@@ -350,7 +350,7 @@ pub(crate) async fn serve(
         events,
         render,
     };
-    crate::aws::runtime::serve(|invocation| handle(&handler, invocation)).await?;
+    crate::aws::watch::runtime::serve(|invocation| handle(&handler, invocation)).await?;
     Ok(())
 }
 
@@ -426,7 +426,7 @@ async fn notify(
     let subject = format!("lambda-trust watch: {}: {status}", run.role_name);
     let message = serde_json::to_string_pretty(record).unwrap_or_default();
     Some(
-        match crate::aws::sns::publish(clients, topic, &subject, &message).await {
+        match crate::aws::watch::sns::publish(clients, topic, &subject, &message).await {
             Ok(id) => Notice::MessageId(id),
             Err(e) => Notice::Error(e.to_string()),
         },
@@ -459,7 +459,7 @@ async fn answer_rule(
         }
         None => "not a resource this watch looks after".into(),
     };
-    let answer = crate::aws::config_rule::Answer {
+    let answer = crate::aws::watch::config_rule::Answer {
         token: &rule.result_token,
         resource_type: &rule.resource_type,
         resource_id: &rule.resource_id,
@@ -467,7 +467,7 @@ async fn answer_rule(
         annotation: &annotation,
         ordering: &rule.ordering,
     };
-    match crate::aws::config_rule::answer(clients, &run.region, answer).await {
+    match crate::aws::watch::config_rule::answer(clients, &run.region, answer).await {
         Ok(()) => RuleAnswer::Answered {
             compliance,
             resource: rule.clone(),

@@ -4,9 +4,16 @@
 //! account's Security Hub. It re-proves with the auditor's judgement (`audit
 //! --genesys-org-id`'s), so it stands on `lambda_trust_audit`, which the deployment's watch
 //! never does (tests/it/layers.rs).
+//!
+//! Its deployment is here too, as a deployment's watch's is one floor up: `watch deploy|status|
+//! destroy --organization` (`deploy`), what its status reads of each account (`status`), and
+//! destroy's last re-proof of every account (`retire`).
 
+pub(crate) mod deploy;
 pub(crate) mod facts;
 mod narrow;
+pub(crate) mod retire;
 pub(crate) mod run;
 pub(crate) mod serve;
+mod status;
 mod sweep;

@@ -10,9 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::aws::audit::CallCount;
 use crate::aws::config_aggregator::list_and_read;
-use crate::aws::hub_view::{held_accounts, visible_accounts};
+use crate::aws::sessions::CallCount;
+use crate::aws::watch::organization::hub_view::{held_accounts, visible_accounts};
 use crate::aws::Clients;
 use crate::error::shown;
 use lambda_trust_audit::{aggregate_iam, AuditOptions, CONFIG_ROLE_TYPE};

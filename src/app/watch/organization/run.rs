@@ -27,14 +27,15 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::app::audit::{read_path, PathReads};
 use crate::app::events::{Event, Events};
+use crate::app::path_reads::{read_path, PathReads};
 use crate::app::prove_roles::prove_roles;
 use crate::app::security_hub::{self as hub, Sent};
 use crate::app::settings::Settings;
-use crate::aws::audit::{assume, CallCount, EntryRole};
 use crate::aws::audit_role::{read_role, read_role_policies, read_used_policies, roles_of_policy};
 use crate::aws::organizations::OrgReader;
+use crate::aws::sessions::{assume, CallCount, EntryRole};
+use crate::aws::watch::organization::ledger;
 use crate::aws::{AwsError, Clients};
 use crate::error::{Error, Result};
 use crate::event::{Blind, Said};
@@ -216,7 +217,9 @@ impl OrgWatcher {
                 continue;
             };
             let calls = CallCount::default();
-            let failed = crate::aws::sweep::put_sweep(clients, bus, &[event], &calls).await;
+            let failed =
+                crate::aws::watch::organization::sweep::put_sweep(clients, bus, &[event], &calls)
+                    .await;
             one.calls += calls.get();
             one.again = Some(match failed.into_values().next() {
                 Some(why) => ReRead::Failed { why },
@@ -393,7 +396,8 @@ impl OrgWatcher {
             Some(name) => one_role(session, (account, name), &opts, calls, &reads).await,
             None => {
                 let known = Some(account.to_owned());
-                let read = crate::app::audit::audit_one_path(session, known, &opts, calls, &reads);
+                let read =
+                    crate::app::path_reads::audit_one_path(session, known, &opts, calls, &reads);
                 read.await.map_err(|e| Error::from(e).human())
             }
         };
@@ -574,9 +578,9 @@ async fn keep_ledger(
     };
     let at = (clients, clients.region());
     let at = (at.0, at.1.as_str());
-    match crate::aws::ledger::read_held(at, account, calls).await {
+    match ledger::read_held(at, account, calls).await {
         Ok(Some(was)) if was.same_as(held) => LedgerWrite::Kept,
-        Ok(_) => match crate::aws::ledger::write_held(at, account, held, calls).await {
+        Ok(_) => match ledger::write_held(at, account, held, calls).await {
             Ok(()) => LedgerWrite::Written,
             Err(e) => failed(e),
         },
@@ -590,7 +594,7 @@ async fn keep_ledger(
 async fn hearing(session: &Clients, calls: &CallCount) -> Hearing {
     let partition = session.partition();
     let region = lambda_trust_iam::iam_events_region(partition);
-    match crate::aws::watch_deploy::logging_trail(session, region, calls).await {
+    match crate::aws::watch::deploy::logging_trail(session, region, calls).await {
         Ok(Some(trail)) => Hearing::Heard { trail },
         Ok(None) => Hearing::NotHeard {
             region: region.to_owned(),

@@ -8,7 +8,7 @@
 use super::run::{OrgRender, OrgRun, OrgWatcher};
 use crate::app::events::{Event, Events};
 use crate::app::settings::Settings;
-use crate::aws::runtime::{Failure, FailureKind, Invocation};
+use crate::aws::watch::runtime::{Failure, FailureKind, Invocation};
 use crate::error::Result;
 use lambda_trust_provision::{
     classify_org_event, OrgAccountRecord, OrgWatchRecord, OrgWatchSettings, Published, ReRead,
@@ -34,7 +34,7 @@ pub(crate) async fn serve(
         events,
         render,
     };
-    crate::aws::runtime::serve(|invocation| handle(&handler, invocation)).await?;
+    crate::aws::watch::runtime::serve(|invocation| handle(&handler, invocation)).await?;
     Ok(())
 }
 

@@ -8,8 +8,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::aws::audit::{list_accounts, CallCount};
-use crate::aws::sweep::put_sweep;
+use crate::aws::sessions::{list_accounts, CallCount};
+use crate::aws::watch::organization::sweep::put_sweep;
 use crate::aws::Clients;
 use lambda_trust_audit::AuditOptions;
 use lambda_trust_provision::{sweep_events, SweptRecord};

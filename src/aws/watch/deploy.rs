@@ -11,7 +11,8 @@ use aws_sdk_lambda::types::{Architecture, FunctionCode, Runtime};
 use futures::future::try_join_all;
 use serde_json::Value;
 
-use super::client::{has_code, AwsError, Clients};
+use super::{bus, config_rule};
+use crate::aws::client::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
 use lambda_trust_provision::{
     watch_names, Deployment, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchFunction,
@@ -47,14 +48,14 @@ pub(crate) async fn seen(
         seen_role(clients, &forward_name, "lambda-trust-watch-forward"),
         seen_function(clients, &f.name, &f.region),
         rules,
-        super::config_rule::seen(clients, &f.region, &f.name),
+        config_rule::seen(clients, &f.region, &f.name),
     );
     let (former_function, former_config_rule) = former(clients, want).await?;
     let (account_forwarders, account_readers, bus, bus_statements) = tokio::join!(
         other_accounts_roles(clients, want, role, false),
         other_accounts_roles(clients, want, role, true),
-        super::watch_bus::seen_bus(clients, want, role),
-        super::watch_bus::default_bus_statements(clients, want)
+        bus::seen_bus(clients, want, role),
+        bus::default_bus_statements(clients, want)
     );
     Ok(Seen {
         role: main?,
@@ -83,7 +84,7 @@ async fn former(
     let name = &want.function.name;
     let (function, config_rule) = tokio::join!(
         seen_function(clients, name, region),
-        super::config_rule::seen(clients, region, name),
+        config_rule::seen(clients, region, name),
     );
     Ok((function?, config_rule?))
 }
@@ -190,7 +191,7 @@ async fn seen_function(
     };
     let owner = out.tags().and_then(|t| t.get(WATCH_TAG)).cloned();
     let statements = match lambda.get_policy().function_name(name).send().await {
-        Ok(p) => super::watch_bus::statement_ids(p.policy().unwrap_or("{}")),
+        Ok(p) => bus::statement_ids(p.policy().unwrap_or("{}")),
         Err(e) if has_code(&e, "ResourceNotFoundException") => BTreeSet::new(),
         Err(e) => return Err(AwsError::from_sdk("lambda:GetPolicy", e)),
     };
@@ -353,11 +354,11 @@ async fn apply_one(
         WatchOp::CreateBus { .. }
         | WatchOp::PutBusPolicy { .. }
         | WatchOp::DeleteBus { .. }
-        | WatchOp::DisallowAccount { .. } => super::watch_bus::apply(clients, op, tags).await,
+        | WatchOp::DisallowAccount { .. } => bus::apply(clients, op, tags).await,
         WatchOp::PutRule { .. } | WatchOp::PutTarget { .. } => put_rule(clients, op, tags).await,
-        WatchOp::PutConfigRule { rule } => super::config_rule::put(clients, rule, tags).await,
+        WatchOp::PutConfigRule { rule } => config_rule::put(clients, rule, tags).await,
         WatchOp::DeleteConfigRule { region, name } => {
-            super::config_rule::delete(clients, region, name).await
+            config_rule::delete(clients, region, name).await
         }
         _ => function_op(clients, op, package, tags).await,
     }
@@ -563,7 +564,7 @@ fn rule_arn(clients: &Clients, rule: &WatchRule) -> String {
 pub(crate) async fn logging_trail(
     clients: &Clients,
     region: &str,
-    calls: &crate::aws::audit::CallCount,
+    calls: &crate::aws::sessions::CallCount,
 ) -> Result<Option<String>, AwsError> {
     let trail = clients.cloudtrail(region);
     calls.add();

@@ -7,7 +7,7 @@ use std::future::Future;
 
 use serde_json::Value;
 
-use super::client::AwsError;
+use crate::aws::client::AwsError;
 
 /// What Lambda sets in a function's environment and the runtime reads
 /// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime>).

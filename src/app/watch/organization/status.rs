@@ -1,12 +1,13 @@
 //! What the organization watch's function said it cannot watch, and what the accounts that
 //! left still hold of it (its ledger): its active "account M is not
-//! watched" and "account M's IAM calls do not reach the watch" findings in its own account's Security Hub (`report::asff_org_watch`), each a
+//! watched" and "account M's IAM calls do not reach the watch" findings in its own account's Security Hub (`report::watch::organization::asff`), each a
 //! problem naming M — or that it cannot say it (Security Hub off there), or why they were not
 //! read.
 
 use std::collections::BTreeSet;
 
 use crate::aws::security_hub::held;
+use crate::aws::watch::organization::ledger;
 use crate::aws::Clients;
 use crate::event::{Blind, WatchNote, WatchProblem};
 use lambda_trust_model::{product_arn, OrgWatchGenerator};
@@ -61,8 +62,8 @@ pub(crate) async fn departed(
     region: &str,
     accounts: &BTreeSet<&str>,
 ) -> (Vec<String>, Vec<WatchNote>) {
-    let calls = crate::aws::audit::CallCount::default();
-    let all = match crate::aws::ledger::all_held((home, region), &calls).await {
+    let calls = crate::aws::sessions::CallCount::default();
+    let all = match ledger::all_held((home, region), &calls).await {
         Ok(all) => all,
         Err(e) => {
             let why = crate::error::shown(&e);

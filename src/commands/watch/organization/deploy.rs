@@ -1,19 +1,21 @@
 //! `lambda-trust watch deploy|status|destroy --organization`: the organization watch's
-//! deployment (`app::watch::org_deploy`), shown, asked and written as a deployment's watch is.
+//! deployment (`app::watch::organization::deploy`), shown, asked and written as a deployment's watch is.
 
-use super::invocation::Invocation;
-use super::watch_lifecycle::Lifecycle;
-use crate::app::watch::org_deploy::{self, OrgDeployOptions, OrgOps, OrgWatchState};
-use crate::app::watch::org_retire::{self, Retired};
+use crate::app::watch::organization::deploy::{
+    self as org_deploy, OrgDeployOptions, OrgOps, OrgWatchState,
+};
+use crate::app::watch::organization::retire::{self as org_retire, Retired};
 use crate::app::Events;
 use crate::cli::{OrgWatchArgs, WatchPackageArgs};
+use crate::commands::invocation::Invocation;
+use crate::commands::watch::lifecycle::Lifecycle;
 use crate::error::{Error, Result, Status};
 use crate::event::{WatchNote, WatchProblem};
 use crate::report;
 use lambda_trust_provision::StackOp;
 
 /// `watch deploy|status|destroy --organization`.
-pub(super) async fn run(
+pub(in crate::commands) async fn run(
     inv: &Invocation,
     events: &dyn Events,
     lifecycle: Lifecycle,
@@ -77,7 +79,7 @@ async fn asked_and_made(
         .collect(),
         _ => lines.clone(),
     };
-    if !super::confirm::approved_lines(inv, &shown, &question, yes)? {
+    if !crate::commands::confirm::approved_lines(inv, &shown, &question, yes)? {
         inv.output.emit(&result)?;
         return Ok(Status::ok_or(lines.is_empty(), Status::Changes));
     }
@@ -238,8 +240,13 @@ fn result_of(
 ) -> report::WatchResult {
     let said = (&state.notes[..], &state.problems[..]);
     let deployment = (&state.want.home, &state.seen);
-    let mut result =
-        super::watch_lifecycle::result_of(lifecycle, deployment, &state.package, said, changes);
+    let mut result = crate::commands::watch::lifecycle::result_of(
+        lifecycle,
+        deployment,
+        &state.package,
+        said,
+        changes,
+    );
     "*".clone_into(&mut result.role);
     result.organization = Some(state.context.organization.clone());
     if lifecycle == Lifecycle::Status {

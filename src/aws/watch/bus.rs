@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_eventbridge::types::Tag as BusTag;
 
-use super::client::{has_code, AwsError, Clients};
+use crate::aws::client::{has_code, AwsError, Clients};
 use lambda_trust_provision::{watch_names, Deployment, SeenBus, WatchOp, WATCH_TAG};
 
 /// The watch's own bus, in the function's region (`None`: there is none).

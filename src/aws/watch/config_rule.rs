@@ -10,7 +10,7 @@ use aws_sdk_config::types::{
     Owner, Scope, Source, SourceDetail, Tag,
 };
 
-use super::client::{has_code, AwsError, Clients};
+use crate::aws::client::{has_code, AwsError, Clients};
 use lambda_trust_provision::{SeenConfigRule, WatchConfigRule, WATCH_TAG};
 
 /// The rule `name` in `region`, with its owner tag; `None` when there is none.

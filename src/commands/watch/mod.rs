@@ -3,10 +3,12 @@
 //! (`app::watch::run::serve`), with the run's findings in ASFF and its record built here
 //! (`report::watch_findings`).
 
+mod lifecycle;
+mod organization;
+
 use serde_json::Value;
 
 use super::invocation::Invocation;
-use super::watch_lifecycle::Lifecycle;
 use crate::app::security_hub::Sent;
 use crate::app::watch::deploy::{self, DeployOptions, WatchState};
 use crate::app::watch::kept::Kept;
@@ -17,6 +19,7 @@ use crate::cli::WatchCommand;
 use crate::error::{Result, Status};
 use crate::report::{self, WatchSubject};
 use lambda_trust_provision::{Published, WatchChange, WatchRecord, WatchVerdict};
+use lifecycle::Lifecycle;
 
 pub(super) async fn run(
     inv: &Invocation,
@@ -27,7 +30,7 @@ pub(super) async fn run(
         WatchCommand::Run => {
             let vars = |k: &str| std::env::var(k).ok();
             if let Some(org) = lambda_trust_provision::OrgWatchSettings::from_vars(vars) {
-                return super::org_watch::run(inv, events, org).await;
+                return organization::run::run(inv, events, org).await;
             }
             let file = inv.config.one()?;
             // The templates `watch deploy` packaged beside the binary, when it did.
@@ -43,15 +46,15 @@ pub(super) async fn run(
         }
         WatchCommand::Deploy(a) if a.organization.organization => {
             let org = (&a.package, &a.organization, a.yes);
-            super::org_watch_deploy::run(inv, events, Lifecycle::Deploy, org).await
+            organization::deploy::run(inv, events, Lifecycle::Deploy, org).await
         }
         WatchCommand::Status(a) if a.organization.organization => {
             let org = (&a.package, &a.organization, false);
-            super::org_watch_deploy::run(inv, events, Lifecycle::Status, org).await
+            organization::deploy::run(inv, events, Lifecycle::Status, org).await
         }
         WatchCommand::Destroy(a) if a.organization.organization => {
             let org = (&a.package, &a.organization, a.yes);
-            super::org_watch_deploy::run(inv, events, Lifecycle::Destroy, org).await
+            organization::deploy::run(inv, events, Lifecycle::Destroy, org).await
         }
         WatchCommand::Deploy(a) => {
             deployment(inv, events, Lifecycle::Deploy, (&a.package, a.yes)).await
@@ -286,8 +289,7 @@ fn result_of(
 ) -> report::WatchResult {
     let said = (&state.notes[..], &state.problems[..]);
     let deployment = (&state.want, &state.seen);
-    let mut result =
-        super::watch_lifecycle::result_of(lifecycle, deployment, &state.package, said, changes);
+    let mut result = lifecycle::result_of(lifecycle, deployment, &state.package, said, changes);
     result.role.clone_from(&state.role);
     result
 }

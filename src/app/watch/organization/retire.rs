@@ -12,8 +12,8 @@
 use futures::StreamExt as _;
 use serde_json::Value;
 
-use super::org_deploy::OrgWatchState;
 use crate::app::events::Events;
+use crate::app::watch::organization::deploy::OrgWatchState;
 use crate::event::Read;
 use lambda_trust_provision::{retire_event, sweep_events, EventBridgeEvent};
 
@@ -147,7 +147,7 @@ fn settled_of(account: &str, failed: bool, payload: &Value) -> Result<Settled, S
         Value::Object(p) if p.contains_key("security_hub") => {
             let n = |k: &str| p["security_hub"][k].as_u64().unwrap_or(0) as usize;
             let active = n("imported") + n("refreshed") + n("unchanged");
-            let facts = super::organization::facts::facts_in(ours).min(active);
+            let facts = super::facts::facts_in(ours).min(active);
             Ok(Settled {
                 archived: n("resolved"),
                 kept: active - facts,

@@ -7,8 +7,8 @@
 
 use lambda_trust_provision::{Held, LedgerName};
 
-use super::audit::CallCount;
-use super::client::{AwsError, Clients};
+use crate::aws::client::{AwsError, Clients};
+use crate::aws::sessions::CallCount;
 
 /// What the ledger in `region` says `account` holds; `None` when it has no entry (or not one it can read).
 pub(crate) async fn read_held(

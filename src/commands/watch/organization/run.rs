@@ -5,10 +5,10 @@
 
 use serde_json::Value;
 
-use super::invocation::Invocation;
 use crate::app::watch::organization::run::{AccountRun, OrgRender, OrgRun};
 use crate::app::watch::organization::serve::{serve, OrgRecord};
 use crate::app::Events;
+use crate::commands::invocation::Invocation;
 use crate::error::{Result, Status};
 use crate::event::Blind;
 use crate::report::{self, OrgWatchChange};
@@ -18,7 +18,7 @@ use lambda_trust_provision::{
 };
 
 /// Serves the organization watch's invocations until Lambda stops the environment.
-pub(super) async fn run(
+pub(in crate::commands) async fn run(
     inv: &Invocation,
     events: &dyn Events,
     org: OrgWatchSettings,

@@ -1,7 +1,7 @@
 //! The watching function's SNS notice (`[watch].sns_topic`): one message per change of the
 //! result, published in the topic's own region.
 
-use super::client::{AwsError, Clients};
+use crate::aws::client::{AwsError, Clients};
 
 /// Publishes `message` (with `subject`, cut to the 100 characters SNS takes) to `topic`; the
 /// message ID.

@@ -4,8 +4,9 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::output::Report;
-use super::styles::Styles;
+use crate::report::fit::wrap;
+use crate::report::output::Report;
+use crate::report::styles::Styles;
 
 /// The text's width (report/fit.rs keeps within it).
 const WIDTH: usize = 80;
@@ -14,7 +15,7 @@ const WIDTH: usize = 80;
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub(crate) struct WatchResult {
-    #[schemars(schema_with = "super::schemas::schema_version")]
+    #[schemars(schema_with = "crate::report::schemas::schema_version")]
     pub schema_version: u32,
     /// `deploy`, `status` or `destroy`.
     pub command: String,
@@ -151,7 +152,7 @@ impl Report for WatchResult {
             self.function,
             self.region,
         );
-        let mut out = super::fit::wrap(&head, "", "  ", WIDTH);
+        let mut out = wrap(&head, "", "  ", WIDTH);
         let code = match (&self.deployed_code, self.deployed) {
             (_, true) if self.package_code.is_none() => {
                 "deployed; its code not compared (no package)".into()
@@ -170,10 +171,10 @@ impl Report for WatchResult {
         };
         for change in &self.changes {
             let first = format!("  {} ", styles.dim(mark));
-            out.push_str(&super::fit::wrap(change, &first, "        ", WIDTH));
+            out.push_str(&wrap(change, &first, "        ", WIDTH));
         }
         for note in &self.notes {
-            out.push_str(&styles.dim(&super::fit::wrap(note, "  ", "    ", WIDTH)));
+            out.push_str(&styles.dim(&wrap(note, "  ", "    ", WIDTH)));
         }
         out.push_str(&self.findings_text(styles));
         if let Some(n) = self.archived_findings {
@@ -184,23 +185,18 @@ impl Report for WatchResult {
         out.push_str(&self.retired_text(styles));
         for title in &self.kept_findings {
             let first = format!("  {} ", styles.bold("kept active"));
-            out.push_str(&super::fit::wrap(title, &first, "    ", WIDTH));
+            out.push_str(&wrap(title, &first, "    ", WIDTH));
         }
         for problem in &self.problems {
             let first = format!("  {} ", styles.bold("problem"));
-            out.push_str(&super::fit::wrap(problem, &first, "    ", WIDTH));
+            out.push_str(&wrap(problem, &first, "    ", WIDTH));
         }
-        out.push_str(&super::fit::wrap(
-            self.last_line().trim_end(),
-            "",
-            "  ",
-            WIDTH,
-        ));
+        out.push_str(&wrap(self.last_line().trim_end(), "", "  ", WIDTH));
         out
     }
 
     fn json(&self) -> String {
-        super::results::to_json(self)
+        crate::report::results::to_json(self)
     }
 }
 
@@ -218,7 +214,7 @@ impl WatchResult {
             0 => String::new(),
             n => format!(" and {n} fact(s) (informational) still so"),
         };
-        let mut out = super::fit::wrap(
+        let mut out = wrap(
             &format!(
                 "Security Hub: {read} of {} account(s) re-proved a last time: archived \
                  {archived} finding(s) that no longer hold, kept {kept} active that still fail \
@@ -237,7 +233,7 @@ impl WatchResult {
                      --organization` proves them again",
                     r.account
                 );
-                out.push_str(&super::fit::wrap(&text, &first, "    ", WIDTH));
+                out.push_str(&wrap(&text, &first, "    ", WIDTH));
             }
         }
         out
@@ -262,7 +258,7 @@ impl WatchResult {
                 styles.bold(&format!("{:<8}", f.severity)),
                 when.map_or("-", String::as_str)
             );
-            out.push_str(&super::fit::wrap(&f.title, &first, &" ".repeat(35), WIDTH));
+            out.push_str(&wrap(&f.title, &first, &" ".repeat(35), WIDTH));
         }
         out
     }

@@ -8,7 +8,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::client::{has_code, AwsError, Clients};
+use crate::aws::client::{has_code, AwsError, Clients};
 
 /// CloudFormation StackSets' service principal in Organizations: its delegated
 /// administrators, and its trusted access
@@ -97,7 +97,7 @@ pub(crate) async fn org_context(clients: &Clients) -> Result<OrgContext, OrgCont
             .into_paginator()
             .send()
             .collect::<Vec<_>>(),
-        super::observe::caller_identity(clients),
+        crate::aws::observe::caller_identity(clients),
     );
     let root = root.map_err(refused("organizations:ListRoots"))?;
     let admins: Vec<DelegatedAdministrator> = (admins.into_iter())

@@ -12,8 +12,8 @@ use aws_sdk_cloudformation::types::{
 use futures::future::try_join_all;
 use serde_json::Value;
 
-use super::client::{has_code, AwsError, Clients};
-use super::stack_writes::{apply_stack, failed};
+use crate::aws::client::{has_code, AwsError, Clients};
+use crate::aws::watch::organization::stack_writes::{apply_stack, failed};
 use crate::retry::{retry_until, Backoff};
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_provision::{SeenInstance, SeenStack, StackOp, ORG_WATCH};

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use lambda_trust_provision::EventBridgeEvent;
 
-use super::audit::CallCount;
-use super::client::{AwsError, Clients};
+use crate::aws::client::{AwsError, Clients};
+use crate::aws::sessions::CallCount;
 
 /// `PutEvents` takes at most 10 entries a call.
 const PER_CALL: usize = 10;

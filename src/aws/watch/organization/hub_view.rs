@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 
 use aws_sdk_securityhub::types::{AwsSecurityFindingFilters, StringFilter, StringFilterComparison};
 
-use super::audit::CallCount;
-use super::client::{AwsError, Clients};
+use crate::aws::client::{AwsError, Clients};
+use crate::aws::sessions::CallCount;
 
 /// The accounts an active finding under `prefix` names: the first segment after it in the
 /// finding's generator (`prefix` `ACCOUNT/…`), whatever account holds the finding.

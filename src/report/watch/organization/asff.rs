@@ -9,11 +9,11 @@ use serde_json::Value;
 
 use serde_json::json;
 
-use super::asff::{
+use crate::event::Blind;
+use crate::report::asff::{
     cut, each_once_in, finding, timestamp, FINDING_TYPE, MAX_FIELD_VALUE, SCHEMA_VERSION,
 };
-use super::audit_html::HtmlMeta;
-use crate::event::Blind;
+use crate::report::audit_html::HtmlMeta;
 use lambda_trust_audit::{AccountReport, Outcome};
 use lambda_trust_model::{product_arn, OrgWatchGenerator};
 use lambda_trust_provision::Hearing;
@@ -96,7 +96,7 @@ pub(crate) fn organization_watch_blind_finding(
     let about = About {
         code: "not-watched",
         title: format!("account {account} is not watched: its partner roles are not re-proved"),
-        description: format!("{}: {why}", capitalized(super::watch_words::blind(cause))),
+        description: format!("{}: {why}", capitalized(crate::report::watch::words::blind(cause))),
         fix: "Put the organization watch's reader role in the account (its StackSet instance CURRENT), enable Security Hub there, and let no SCP deny the function's sts:AssumeRole; the account's next change re-reads it and settles this finding.",
     };
     let mut finding = account_finding(at, account, about, meta);
@@ -274,7 +274,7 @@ mod tests {
             f["ProductFields"]["lambda-trust/ChangedBy"],
             change.by.unwrap()
         );
-        let audits = super::super::asff::account_findings(&report(), &meta);
+        let audits = crate::report::asff::account_findings(&report(), &meta);
         assert!(audits
             .iter()
             .all(|a| found.iter().all(|f| f["Id"] != a["Id"])));

@@ -8,10 +8,10 @@
 
 use serde_json::{json, Map, Value};
 
-use super::asff::SCHEMA_VERSION;
-use super::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDING_TYPE};
-use super::audit_html::HtmlMeta;
-use super::check::fix_text;
+use crate::report::asff::SCHEMA_VERSION;
+use crate::report::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDING_TYPE};
+use crate::report::audit_html::HtmlMeta;
+use crate::report::check::fix_text;
 use lambda_trust_model::WATCH_GENERATOR;
 use lambda_trust_provision::{ConfigReport, Finding, Side, WatchCode, WatchGenerator};
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aws_sdk_cloudformation::types::{Capability, Tag as StackTag};
 
-use super::client::{has_code, AwsError, Clients};
+use crate::aws::client::{has_code, AwsError, Clients};
 use crate::retry::{retry_until, Backoff};
 use lambda_trust_provision::StackOp;
 

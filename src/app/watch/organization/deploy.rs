@@ -1,5 +1,5 @@
 //! `watch deploy|status|destroy --organization`'s workflow: where the run stands in the AWS
-//! organization (`aws::org_context`), the organization watch's deployment
+//! organization (`aws::watch::organization::context`), the organization watch's deployment
 //! (`crates/provision/src/watch/organization/`) — its home in StackSets' delegated
 //! administrator account, planned and written as a deployment's watch is, and its StackSets and
 //! the management account's stacks —, what is live of both, and the writes.
@@ -7,14 +7,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use super::package::{code_sha256, package_alone, PackageUse};
 use crate::app::events::Events;
 use crate::app::settings::Settings;
-use crate::aws::audit::{list_accounts, CallCount};
-use crate::aws::org_context::{org_context, OrgContext, OrgContextError, STACK_SETS_PRINCIPAL};
-use crate::aws::stack_sets::{apply_stacks, seen_management_stacks, seen_stack_sets, Acting};
+use crate::app::watch::package::{code_sha256, package_alone, PackageUse};
+use crate::aws::sessions::{list_accounts, CallCount};
+use crate::aws::watch::deploy as live;
+use crate::aws::watch::organization::context::{
+    org_context, OrgContext, OrgContextError, STACK_SETS_PRINCIPAL,
+};
+use crate::aws::watch::organization::ledger;
+use crate::aws::watch::organization::stack_sets::{
+    apply_stacks, seen_management_stacks, seen_stack_sets, Acting,
+};
 use crate::aws::AwsSettings;
-use crate::aws::{watch_deploy as live, Clients};
+use crate::aws::Clients;
 use crate::error::{Error, Result};
 use crate::event::{Read, WatchNote, WatchProblem};
 use lambda_trust_config::AccountAccess;
@@ -52,7 +58,7 @@ pub(crate) struct OrgWatchState {
     pub package: Vec<u8>,
     pub notes: Vec<WatchNote>,
     pub problems: Vec<WatchProblem>,
-    /// The accounts the watch's ledger has an entry for (`aws::ledger`).
+    /// The accounts the watch's ledger has an entry for (`aws::watch::organization::ledger`).
     pub ledger: Vec<String>,
     acting: Acting,
     /// The run's own clients (the management account's or the delegated administrator's).
@@ -238,7 +244,7 @@ async fn judge(state: &mut OrgWatchState, watch: &str) {
     state.problems = problems;
     let f = &state.want.home.function;
     let at = (state.clients.partition(), f.region.as_str(), watch);
-    let (blind, unread) = super::org_status::not_watched(state.home(), at).await;
+    let (blind, unread) = super::status::not_watched(state.home(), at).await;
     state.notes.extend(unread);
     // With no function, what it found is what destroy left on purpose: said, not a problem.
     for problem in blind {
@@ -265,7 +271,7 @@ async fn judge(state: &mut OrgWatchState, watch: &str) {
         .chain([management])
         .collect();
     let region = state.want.home.function.region.clone();
-    let (ledger, departed) = super::org_status::departed(state.home(), &region, &accounts).await;
+    let (ledger, departed) = super::status::departed(state.home(), &region, &accounts).await;
     state.notes.extend(departed);
     state.ledger = ledger;
 }
@@ -537,7 +543,7 @@ pub(crate) async fn write(
             // The function is gone: nothing writes the ledger any more.
             let calls = CallCount::default();
             let at = (state.home(), state.want.home.function.region.as_str());
-            let deleted = crate::aws::ledger::delete_held(at, &ops.ledger, &calls).await;
+            let deleted = ledger::delete_held(at, &ops.ledger, &calls).await;
             deleted.map_err(|e| (made, e))?;
             Ok(made + calls.get())
         } else {

@@ -1,0 +1,4 @@
+//! The organization watch's renderers: its findings in ASFF (`asff`), the audit's findings of
+//! each role it re-proved under generators of its own.
+
+pub(in crate::report) mod asff;
