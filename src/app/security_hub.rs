@@ -21,7 +21,8 @@ use crate::aws::sessions::{assume, CallCount, EntryRole};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
 use crate::event::{Read, Said};
-use lambda_trust_model::{plan_import, product_arn, HubCounts, ListedFinding, GENERATOR_PREFIX};
+use lambda_trust_iam::{Arn, AwsResource};
+use lambda_trust_model::{plan_import, HubCounts, ListedFinding, GENERATOR_PREFIX};
 
 /// One audited account and today's findings there (none: every earlier one is resolved).
 #[derive(Debug, Clone)]
@@ -149,7 +150,8 @@ async fn send_one(
     };
     let clients = assumed.as_ref().unwrap_or(clients);
     let region = region.map_or_else(|| clients.region(), str::to_owned);
-    let product = product_arn(clients.partition(), &region, &account.account);
+    let hub = AwsResource::SecurityHubProduct { region: &region };
+    let product = Arn::of(clients.partition(), &account.account, hub).to_string();
     let key = (account.account.as_str(), generator);
     let (held, reads) = hub::held_paged(clients, Some(&region), &product, key).await?;
     let listed: Vec<ListedFinding> = held.iter().map(|h| h.listed.clone()).collect();

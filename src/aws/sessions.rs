@@ -6,6 +6,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::aws::client::{AwsError, Clients};
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// Counts the calls one account's audit makes (the report's `summary.calls`).
 #[derive(Debug, Default)]
@@ -120,11 +121,7 @@ pub(crate) async fn assume_keeping(
     role: &EntryRole,
     calls: &CallCount,
 ) -> Result<(Clients, AssumedCredentials), AwsError> {
-    let arn = format!(
-        "arn:{}:iam::{account}:role/{}",
-        clients.partition(),
-        role.name
-    );
+    let arn = Arn::of(clients.partition(), account, AwsResource::Role(&role.name)).to_string();
     calls.add();
     let out = clients
         .sts

@@ -56,7 +56,12 @@ fn finding_id_in(namespace: &str, account: &str, role_arn: &str, code: &str) -> 
 }
 
 /// The product of an account's own findings (`--to-security-hub` reads and writes under it).
-pub(crate) use lambda_trust_model::product_arn;
+/// `arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`: the product of an
+/// account's own findings.
+pub(crate) fn product_arn(partition: &str, region: &str, account: &str) -> String {
+    let product = lambda_trust_iam::AwsResource::SecurityHubProduct { region };
+    lambda_trust_iam::Arn::of(partition, account, product).to_string()
+}
 
 /// An ASFF timestamp (RFC 3339, UTC, milliseconds).
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {

@@ -601,3 +601,35 @@ fn a_test_module_of_its_own_is_left_out_and_test_items_are_cut_wherever_they_sta
         "//! A.\nuse crate::b;\n"
     );
 }
+
+/// Every ARN the project writes is built in one place, `lambda_trust_iam`'s `Arn::of` an
+/// `AwsResource` (or `Arn::iam`, `Arn::function`): outside the iam crate, no code formats a
+/// string starting `arn:` (a prefix checked, or a hint's text, is no ARN written). Tests may
+/// write their fixtures as they like.
+#[test]
+fn every_arn_is_built_by_the_iam_crate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    for krate in ["audit", "config", "model", "provision", "verdict"] {
+        rust_files(&root.join("crates").join(krate).join("src"), &mut files);
+    }
+    let re = regex::Regex::new(r#"format!\(\s*"arn:"#).unwrap();
+    let offenders: Vec<String> = (files.iter())
+        .filter(|f| !f.components().any(|c| c.as_os_str() == "tests"))
+        .filter(|f| re.is_match(&outside_tests(&std::fs::read_to_string(f).unwrap())))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(offenders.len() + files.len() > 100, "the sources are found");
+    assert!(
+        offenders.is_empty(),
+        "build these ARNs with lambda_trust_iam::Arn::of: {offenders:?}"
+    );
+}
+
+#[test]
+fn the_arn_check_sees_a_formatted_arn_across_lines() {
+    let re = regex::Regex::new(r#"format!\(\s*"arn:"#).unwrap();
+    assert!(re.is_match("let a = format!(\n    \"arn:{p}:iam::{a}:root\"\n);"));
+    assert!(!re.is_match("if s.starts_with(\"arn:\") {}"));
+}

@@ -10,6 +10,7 @@ use lambda_trust_iam::{
     EvalInput, LabeledPolicy, OperatorKind, Policy, PrincipalClause, Principals, PropertyResult,
     Request, Statement, TrustSpec,
 };
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// An external ID no request can carry (STS refuses spaces), used as the property's "intended"
 /// ID so that every accepted request is a counterexample.
@@ -90,7 +91,7 @@ pub(super) fn sentinel_accepted(
     tests: &[IdTest],
 ) -> Option<Counterexample> {
     let req = Request::new(
-        format!("arn:aws:iam::{account}:root"),
+        Arn::of("aws", account, AwsResource::Root).to_string(),
         "sts:AssumeRole",
         role_arn,
     )

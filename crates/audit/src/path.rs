@@ -23,6 +23,7 @@ use lambda_trust_iam::{
     account_of, path_security, resource_match, split_arn, Known, OrgPolicies, PathInput,
     PathPartner, PathReport, PathTarget, Policy, RoleAccount, RoleSide, SecurityFinding, WayIn,
 };
+use lambda_trust_iam::{Arn, AwsResource};
 use lambda_trust_model::{path_claims, Claim, ClaimVerdict, FunctionPolicy, PathCode, PathSources};
 use lambda_trust_verdict::Outcome;
 
@@ -407,7 +408,7 @@ fn open_function(
             principals: Vec::new(),
         },
         role: RoleSide {
-            arn: format!("arn:{partition}:iam::{account}:role/ no role"),
+            arn: Arn::of(partition, account, AwsResource::Role(" no role")).to_string(),
             account: path.account.clone(),
             trust: Policy {
                 version: None,

@@ -30,6 +30,7 @@ use super::narrow::{
 };
 use super::principals;
 use super::report::{ExternalIds, IdKind};
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// How an `other-principals` finding opens when every account gets in.
 pub(crate) const ANY_ACCOUNT: &str = "any AWS account can assume the role";
@@ -570,7 +571,7 @@ fn assumable_by(policy: &Policy, role_arn: &str, accounts: &[String]) -> Vec<Str
             if a == ANYONE {
                 "*".to_owned()
             } else {
-                format!("arn:{partition}:iam::{a}:root")
+                Arn::of(partition, a, AwsResource::Root).to_string()
             }
         })
         .collect();

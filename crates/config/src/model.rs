@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::genesys_model::{DataActionConfig, GenesysConfig};
+use lambda_trust_iam::{Arn, AwsResource};
 use serde::{Deserialize, Serialize};
 
 /// Genesys Cloud's production account (core and satellite regions).
@@ -292,7 +293,7 @@ impl Config {
     /// The trusted principal, `arn:aws:iam::ACCOUNT:root`. Genesys Cloud runs in the `aws`
     /// partition, FedRAMP included (us-east-2).
     pub fn partner_principal(&self) -> String {
-        format!("arn:aws:iam::{}:root", self.partner_account())
+        Arn::of("aws", &self.partner_account(), AwsResource::Root).to_string()
     }
 
     /// The role's path, default `/`.

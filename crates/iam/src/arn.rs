@@ -66,27 +66,6 @@ impl Arn {
         }
     }
 
-    /// A Lambda function ARN, qualified when `qualifier` is given.
-    pub fn function(
-        partition: &str,
-        region: &str,
-        account: &str,
-        name: &str,
-        qualifier: Option<&str>,
-    ) -> Arn {
-        let resource = match qualifier {
-            Some(q) => format!("function:{name}:{q}"),
-            None => format!("function:{name}"),
-        };
-        Arn {
-            partition: partition.into(),
-            service: "lambda".into(),
-            region: region.into(),
-            account: account.into(),
-            resource,
-        }
-    }
-
     /// For a Lambda function ARN: (name, qualifier).
     pub fn function_parts(&self) -> Option<(&str, Option<&str>)> {
         if self.service != "lambda" {

@@ -16,7 +16,8 @@
 //!
 //! The modules, by idea:
 //! - `model` and its parser `parse`: the policy language; `document`: URL-decoding and semantic
-//!   comparison; `arn`: the one ARN type ([`Arn`]), partition-aware; `wildcard`: the one IAM matcher.
+//!   comparison; `arn`: the one ARN type ([`Arn`]), partition-aware, and `arn_builders`: every ARN the
+//!   project writes ([`Arn::of`] an [`AwsResource`]); `wildcard`: the one IAM matcher.
 //! - `eval`: the offline evaluator ([`evaluate`]).
 //! - `prove`: the decision procedure — trust and invoke properties over every request, with
 //!   wildcard automata and counterexamples re-checked by `eval`; `prove::realize` makes them
@@ -30,6 +31,7 @@
 #![warn(unreachable_pub, missing_docs)]
 
 mod arn;
+mod arn_builders;
 mod condition;
 mod document;
 mod error;
@@ -47,6 +49,7 @@ pub use arn::{
     account_of, iam_events_region, partition_of_region, split as split_arn, unqualified_arn, Arn,
     PARTITIONS,
 };
+pub use arn_builders::AwsResource;
 pub use document::{decode_document, minified_len, normalize, semantically_equal, sort_keys};
 pub use error::{Location, PolicyError};
 pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request, StatementRef};

@@ -64,8 +64,8 @@ pub use schema_refs::{
     Document as SchemaDocument, SchemaVersion,
 };
 pub use security_hub::{
-    plan_import, product_arn, HubCounts, ImportPlan, Listed as ListedFinding, OrgWatchGenerator,
-    TooLarge, GENERATOR_PREFIX, WATCH_GENERATOR,
+    plan_import, HubCounts, ImportPlan, Listed as ListedFinding, OrgWatchGenerator, TooLarge,
+    GENERATOR_PREFIX, WATCH_GENERATOR,
 };
 pub use shard::{assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS};
 pub use state::{

@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 use lambda_trust_config::{
     show, target_identity, Config, TargetConfig, TargetIdentity, TargetProblem,
 };
-use lambda_trust_iam::{partition_of_region, Arn};
+use lambda_trust_iam::{partition_of_region, Arn, AwsResource};
 
 /// Every placeholder a template may use.
 pub(crate) const PLACEHOLDERS: [&str; 7] = [
@@ -355,7 +355,16 @@ fn resolve_target(
             function: name,
         });
     };
-    let function_arn = Arn::function(&partition, &region, &account_id, &name, None).to_string();
+    let function_arn = Arn::of(
+        &partition,
+        &account_id,
+        AwsResource::Function {
+            region: &region,
+            name: &name,
+            qualifier: None,
+        },
+    )
+    .to_string();
     let granted_arns = granted_arns(&function_arn, qualifier.as_deref());
     Ok(ResolvedTarget {
         index,

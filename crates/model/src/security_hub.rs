@@ -128,12 +128,6 @@ pub(crate) const REFRESH_AFTER_DAYS: i64 = 60;
 /// Each finding's JSON must stay under 240 KB (User Guide, "BatchImportFindings").
 pub(crate) const MAX_FINDING_BYTES: usize = 240 * 1024;
 
-/// `arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`: the product of an
-/// account's own findings.
-pub fn product_arn(partition: &str, region: &str, account: &str) -> String {
-    format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default")
-}
-
 /// A lambda-trust finding Security Hub holds, as `GetFindings` (active ones only) answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {

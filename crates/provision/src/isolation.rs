@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use lambda_trust_config::{Config, Loaded};
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request, Verdict};
+use lambda_trust_iam::{Arn, AwsResource};
 
 pub use crate::isolation_claim::IsolationClaim;
 pub(crate) use crate::isolation_claim::IsolationKind;
@@ -219,7 +220,7 @@ fn trust_claim(a: &Side<'_>, b: &Environment<'_>) -> Result<IsolationClaim, Stri
     }
     for (external_id, what) in asks {
         let mut req = Request::new(
-            format!("arn:aws:iam::{partner}:root"),
+            Arn::of("aws", &partner, AwsResource::Root).to_string(),
             "sts:AssumeRole",
             &a.role,
         );

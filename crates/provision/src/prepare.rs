@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::lint::{self, Finding, Severity};
 use lambda_trust_config::{parse_function, Config, FunctionRef, Loaded, TargetConfig};
-use lambda_trust_iam::{minified_len, partition_of_region, Arn};
+use lambda_trust_iam::{minified_len, partition_of_region, Arn, AwsResource};
 use lambda_trust_model::{
     Desired, FunctionPolicy, FunctionQuery, Observed, ObservedRole, Query, RenderContext, Rendered,
     Templates, DEFAULT_MAX_SHARDS,
@@ -89,12 +89,14 @@ pub enum PrepareError {
 pub(crate) fn function_query(target: &TargetConfig, default_region: &str) -> FunctionQuery {
     match parse_function(&target.function) {
         Ok(FunctionRef::Arn(arn)) => FunctionQuery {
-            function: Arn::function(
+            function: Arn::of(
                 &arn.partition,
-                &arn.region,
                 &arn.account_id,
-                &arn.name,
-                None,
+                AwsResource::Function {
+                    region: &arn.region,
+                    name: &arn.name,
+                    qualifier: None,
+                },
             )
             .to_string(),
             region: arn.region,

@@ -59,7 +59,12 @@ async fn hub(
     let account = f.arn.split(':').nth(4).unwrap_or_default().to_owned();
     let partition = f.arn.split(':').nth(1).unwrap_or("aws");
     Ok(Hub {
-        product: lambda_trust_model::product_arn(partition, &f.region, &account),
+        product: lambda_trust_iam::Arn::of(
+            partition,
+            &account,
+            lambda_trust_iam::AwsResource::SecurityHubProduct { region: &f.region },
+        )
+        .to_string(),
         generator: lambda_trust_provision::WatchGenerator::Settled {
             role: &state.role,
             settles: lambda_trust_provision::Settles::Everything,

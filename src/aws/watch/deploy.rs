@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::{bus, config_rule};
 use crate::aws::client::{has_code, AwsError, Clients};
 use lambda_trust_iam::decode_document;
+use lambda_trust_iam::{Arn, AwsResource};
 use lambda_trust_provision::{
     watch_names, Deployment, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchFunction,
     WatchOp, WatchRule, WATCH_TAG,
@@ -551,10 +552,9 @@ fn rule_arn(clients: &Clients, rule: &WatchRule) -> String {
     // A rule on another bus than the default is `rule/BUS/NAME` (EventBridge's ARN formats,
     // Service Authorization Reference, "Resource types defined by Amazon EventBridge").
     let bus = (rule.bus.as_deref()).map_or_else(String::new, |b| format!("{}/", bus_name(b)));
-    format!(
-        "arn:{partition}:events:{}:{account}:rule/{bus}{}",
-        rule.region, rule.name
-    )
+    let path = &format!("{bus}{}", rule.name);
+    let region = &rule.region;
+    Arn::of(partition, account, AwsResource::Rule { region, path }).to_string()
 }
 
 /// The trail that logs `region`'s management events — what EventBridge's "AWS API Call via

@@ -13,6 +13,7 @@ use serde::Serialize;
 use lambda_trust_config::{
     action_rules, parse_function, DataActionConfig, FunctionRef, NO_TIMEOUT,
 };
+use lambda_trust_iam::{Arn, AwsResource};
 use lambda_trust_model::ObservedAction;
 
 /// Why an action is left out of the imported config (it stays in Genesys Cloud, untouched).
@@ -149,10 +150,16 @@ fn function_of(url: &str) -> Result<(String, Option<String>, String), LeftOutWhy
         Ok(FunctionRef::Name(_)) => return Err(not("a bare name, not an ARN".into())),
         Err(e) => return Err(not(e.message)),
     };
-    let unqualified = format!(
-        "arn:{}:lambda:{}:{}:function:{}",
-        arn.partition, arn.region, arn.account_id, arn.name
-    );
+    let unqualified = Arn::of(
+        &arn.partition,
+        &arn.account_id,
+        AwsResource::Function {
+            region: &arn.region,
+            name: &arn.name,
+            qualifier: None,
+        },
+    )
+    .to_string();
     Ok((unqualified, arn.qualifier, arn.account_id))
 }
 

@@ -23,6 +23,7 @@ use super::permission::{Permission, WholePolicy};
 use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source, UnknownReason};
 use crate::account::{AuditPolicy, AuditRole, AuditVersion};
 use crate::unknown_marker::markers_in;
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// Resource types that grant IAM permissions but are not read.
 const NOT_READ: [&str; 8] = [
@@ -351,7 +352,12 @@ fn naming(
     // A generated or unknown name: the logical ID stands for it (it is only a label).
     let name = concrete(name_key, scope)?.unwrap_or_else(|| id.to_owned());
     let path = concrete("Path", scope)?.unwrap_or_else(|| "/".into());
-    let arn = format!("arn:{partition}:iam::{account}:{what}{path}{name}");
+    let named = format!("{path}{name}");
+    let resource = match what {
+        "role" => AwsResource::Role(&named),
+        _ => AwsResource::Policy(&named),
+    };
+    let arn = Arn::of(partition, account, resource).to_string();
     Ok(Some(Named {
         reference: if what == "role" { name } else { arn.clone() },
         arn,
@@ -380,7 +386,16 @@ fn function_naming(
     };
     Ok(Some(Named {
         reference: name.to_owned(),
-        arn: format!("arn:{partition}:lambda:{region}:{account}:function:{name}"),
+        arn: Arn::of(
+            partition,
+            account,
+            AwsResource::Function {
+                region: &region,
+                name,
+                qualifier: None,
+            },
+        )
+        .to_string(),
     }))
 }
 

@@ -22,6 +22,7 @@ use super::intrinsic::text;
 use super::widen::{widen, Kind};
 use crate::unknown_marker::markers_in;
 use lambda_trust_iam::split_arn;
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// One permission as declared, its values evaluated (unknown ones as markers).
 #[derive(Debug, Clone, Default)]
@@ -117,23 +118,21 @@ fn function_arn(
         name.to_owned()
     } else {
         let region = region?;
-        match name.split(':').collect::<Vec<_>>().as_slice() {
-            [n] => format!("arn:{partition}:lambda:{region}:{account}:function:{n}"),
-            [n, q] => format!("arn:{partition}:lambda:{region}:{account}:function:{n}:{q}"),
-            ["function", rest @ ..] => {
-                format!(
-                    "arn:{partition}:lambda:{region}:{account}:function:{}",
-                    rest.join(":")
-                )
-            }
-            [acct, "function", rest @ ..] => {
-                format!(
-                    "arn:{partition}:lambda:{region}:{acct}:function:{}",
-                    rest.join(":")
-                )
-            }
+        // `NAME`, `NAME:QUALIFIER`, or a partial ARN (`function:NAME…`, `ACCOUNT:function:NAME…`).
+        let (account, name, qualifier) = match name.split(':').collect::<Vec<_>>().as_slice() {
+            [n] => (account, n.to_string(), None),
+            [n, q] => (account, n.to_string(), Some(*q)),
+            ["function", rest @ ..] => (account, rest.join(":"), None),
+            [acct, "function", rest @ ..] => (*acct, rest.join(":"), None),
             _ => return None,
-        }
+        };
+        let name = &name;
+        let function = AwsResource::Function {
+            region,
+            name,
+            qualifier,
+        };
+        Arn::of(partition, account, function).to_string()
     };
     Some(match qualifier.as_str().filter(|q| !q.is_empty()) {
         Some(q) => format!("{arn}:{q}"),
@@ -202,7 +201,7 @@ fn principal(v: &Value, partition: &str) -> Value {
     if p == "*" {
         json!("*")
     } else if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
-        json!({"AWS": format!("arn:{partition}:iam::{p}:root")})
+        json!({"AWS": Arn::of(partition, p, AwsResource::Root).to_string()})
     } else if p.starts_with("arn:") || !markers_in(v).is_empty() {
         json!({"AWS": p})
     } else {

@@ -18,7 +18,7 @@ use crate::report::{ExternalIds, IdKind, RoleReport};
 use lambda_trust_config::{
     identity_digest, Partner, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY,
 };
-use lambda_trust_iam::Arn;
+use lambda_trust_iam::{Arn, AwsResource};
 use lambda_trust_model::{shard_index, Observed, DEFAULT_DESCRIPTION, DEFAULT_MAX_SESSION};
 use strum::IntoEnumIterator;
 
@@ -274,13 +274,17 @@ fn targets(invokable: &[String]) -> (Vec<(String, Option<String>)>, Vec<String>)
             ));
             continue;
         }
-        let unqualified = format!(
-            "arn:{}:lambda:{}:{}:function:{}",
-            a.partition,
-            a.region,
-            a.account,
-            name.unwrap_or_default()
+        let name = name.unwrap_or_default();
+        let unqualified = Arn::of(
+            &a.partition,
+            &a.account,
+            AwsResource::Function {
+                region: &a.region,
+                name,
+                qualifier: None,
+            },
         );
+        let unqualified = unqualified.to_string();
         match qualifier {
             Some("*") if !invokable.contains(&unqualified) => {
                 notes.push(format!("{p} is granted without {unqualified}: the target's qualifier \"*\" grants both"));

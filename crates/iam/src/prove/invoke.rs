@@ -11,6 +11,7 @@
 //! over-approximation, sound for `proved`) and the requests come from a placeholder.
 
 use super::super::arn::Arn;
+use super::super::arn_builders::AwsResource;
 use super::super::eval::{evaluate, EvalInput, LabeledPolicy, Request};
 use super::super::model::Effect;
 use super::super::wildcard::{arn_match, compile};
@@ -137,7 +138,16 @@ impl Setup<'_> {
     fn other_function(&self, place: &Place) -> String {
         // A target such as `*` covers every name: then any name will do (bounded search).
         let arn = |name: &str| {
-            Arn::function(&place.partition, &place.region, &place.account, name, None).to_string()
+            Arn::of(
+                &place.partition,
+                &place.account,
+                AwsResource::Function {
+                    region: &place.region,
+                    name,
+                    qualifier: None,
+                },
+            )
+            .to_string()
         };
         std::iter::once(arn("other-function"))
             .chain((1..100).map(|n| arn(&format!("other-function-{n}"))))

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 // The module alone (`self`): the root re-exports a function of the same name.
 use crate::lint::{self};
+use lambda_trust_iam::AwsResource;
 use lambda_trust_iam::{
     account_of, evaluate, prove_invoke, prove_trust, Arn, Decision, EvalInput, InvokeSpec,
     LabeledPolicy, Policy, Property, PropertyResult, Request, TrustSpec, Verdict,
@@ -389,9 +390,11 @@ fn trust_samples(desired: &Desired, role_arn: &str, trust: Policy) -> Vec<Check>
     let ext = desired.external_id.as_str();
     let wrong = format!("{ext}-wrong");
     // The Genesys principal is in the aws partition, whatever the role's.
-    let root = format!("arn:aws:iam::{partner}:root");
-    let session = format!("arn:aws:sts::{partner}:assumed-role/GenesysCloud/session");
-    let foreign = format!("arn:aws:iam::{}:root", foreign_account(&partner));
+    let root = Arn::of("aws", &partner, AwsResource::Root).to_string();
+    let (role, session) = ("GenesysCloud", "session");
+    let session = Arn::of("aws", &partner, AwsResource::AssumedRole { role, session });
+    let session = session.to_string();
+    let foreign = Arn::of("aws", foreign_account(&partner), AwsResource::Root).to_string();
     let cases: [(&str, &str, Option<&str>, bool); 6] = [
         ("trust: partner account root with the right external ID may assume the role", &root, Some(ext), true),
         ("trust: a role session in the partner account with the right external ID may assume the role", &session, Some(ext), true),
@@ -554,7 +557,16 @@ impl<'a> Asker<'a> {
     /// A function in the role's account that is certainly not a target.
     fn outsider(&self) -> String {
         let name = "lambda-trust-not-a-target";
-        Arn::function(self.partition, &self.region, self.account, name, None).to_string()
+        Arn::of(
+            self.partition,
+            self.account,
+            AwsResource::Function {
+                region: &self.region,
+                name,
+                qualifier: None,
+            },
+        )
+        .to_string()
     }
 
     fn iam(&self, resource: &str) -> String {
@@ -591,7 +603,7 @@ fn no_other_action(asker: &Asker, any_target: &str) -> Check {
         ("iam:PassRole", asker.iam(&format!("role/{}", asker.role))),
         (
             "s3:GetObject",
-            format!("arn:{}:s3:::any-bucket/any-key", asker.partition),
+            Arn::of(asker.partition, "", AwsResource::S3("any-bucket/any-key")).to_string(),
         ),
         ("sts:AssumeRole", asker.iam("role/any-role")),
     ];

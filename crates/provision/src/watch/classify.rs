@@ -17,6 +17,7 @@ use crate::check_reading::{CheckReading, ReadAgain};
 use crate::cloudtrail_calls::{acts_on, On};
 use crate::drift::ConfigReport;
 use crate::watch::event::{ApiCall, RuleEvent, WatchEvent};
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// What one deployment's watch looks after: its role, its invoke policies and its targets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -310,9 +311,18 @@ pub(crate) fn function_arn(
         [name] | [name, _] => (partition(region?)?, region?, account?, *name),
         _ => return None,
     };
-    Some(format!(
-        "arn:{partition}:lambda:{region}:{account}:function:{name}"
-    ))
+    Some(
+        Arn::of(
+            partition,
+            account,
+            AwsResource::Function {
+                region,
+                name,
+                qualifier: None,
+            },
+        )
+        .to_string(),
+    )
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ use crate::aws::Clients;
 use crate::error::{Error, Result};
 use crate::event::{Read, WatchNote, WatchProblem};
 use lambda_trust_config::AccountAccess;
+use lambda_trust_iam::{Arn, AwsResource};
 use lambda_trust_provision::{
     org_watch_deployment, plan_stacks, plan_watch, prove_read_only, teardown_stacks,
     watch_teardown, OrgWatchDeployment, OrgWatchInput, OrgWatchSettings, Seen, SeenStack,
@@ -409,10 +410,8 @@ async fn home_clients(
     if context.caller_account == watch {
         return Ok((None, None));
     }
-    let role = format!(
-        "arn:{}:iam::{watch}:role/OrganizationAccountAccessRole",
-        clients.partition()
-    );
+    let role = AwsResource::Role("OrganizationAccountAccessRole");
+    let role = Arn::of(clients.partition(), watch, role).to_string();
     let mut access = AccountAccess::default();
     access.role_arn = Some(role.clone());
     let reached =

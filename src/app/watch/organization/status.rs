@@ -10,7 +10,8 @@ use crate::aws::security_hub::held;
 use crate::aws::watch::organization::ledger;
 use crate::aws::Clients;
 use crate::event::{Blind, WatchNote, WatchProblem};
-use lambda_trust_model::{product_arn, OrgWatchGenerator};
+use lambda_trust_iam::{Arn, AwsResource};
+use lambda_trust_model::OrgWatchGenerator;
 
 /// The accounts the function found it cannot watch, from its account's (`watch`) hub in
 /// `region`.
@@ -18,7 +19,8 @@ pub(crate) async fn not_watched(
     home: &Clients,
     (partition, region, watch): (&str, &str, &str),
 ) -> (Vec<WatchProblem>, Option<WatchNote>) {
-    let product = product_arn(partition, region, watch);
+    let product = Arn::of(partition, watch, AwsResource::SecurityHubProduct { region });
+    let product = product.to_string();
     let all = OrgWatchGenerator::All.to_string();
     let key = (watch, all.as_str());
     let found = match held(home, Some(region), &product, key).await {

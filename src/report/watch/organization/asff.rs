@@ -11,11 +11,12 @@ use serde_json::json;
 
 use crate::event::Blind;
 use crate::report::asff::{
-    cut, each_once_in, finding, timestamp, FINDING_TYPE, MAX_FIELD_VALUE, SCHEMA_VERSION,
+    cut, each_once_in, finding, product_arn, timestamp, FINDING_TYPE, MAX_FIELD_VALUE,
+    SCHEMA_VERSION,
 };
 use crate::report::audit_html::HtmlMeta;
 use lambda_trust_audit::{AccountReport, Outcome};
-use lambda_trust_model::{product_arn, OrgWatchGenerator};
+use lambda_trust_model::OrgWatchGenerator;
 use lambda_trust_provision::Hearing;
 
 /// The change the findings name: CloudTrail's `eventName` and who made the call.

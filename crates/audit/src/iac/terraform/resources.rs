@@ -25,6 +25,7 @@ use super::plan::Instance;
 use super::refs::{Config, Resolved, Target};
 use crate::account::{AuditPolicy, AuditRole, AuditVersion};
 use crate::unknown_marker::marker;
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// The reader's state over one plan.
 pub(super) struct Reader<'p> {
@@ -210,8 +211,10 @@ impl<'p> Reader<'p> {
         let known = |k: &str| i.values.get(k).and_then(Value::as_str).map(str::to_owned);
         let path = known("path").unwrap_or_else(|| "/".into());
         let name = known("name").unwrap_or_else(|| i.address.clone());
-        let arn = known("arn")
-            .unwrap_or_else(|| format!("arn:aws:iam::{}:policy{path}{name}", self.account));
+        let arn = known("arn").unwrap_or_else(|| {
+            let named = format!("{path}{name}");
+            Arn::of("aws", &self.account, AwsResource::Policy(&named)).to_string()
+        });
         let document = self.document(i, "policy");
         let version = AuditVersion {
             version_id: "v1".into(),
@@ -240,8 +243,10 @@ impl<'p> Reader<'p> {
         let path = known("path").unwrap_or_else(|| "/".into());
         // A name chosen at apply (`name_prefix`, none): the address stands for it.
         let name = known("name").unwrap_or_else(|| i.address.clone());
-        let arn = known("arn")
-            .unwrap_or_else(|| format!("arn:aws:iam::{}:role{path}{name}", self.account));
+        let arn = known("arn").unwrap_or_else(|| {
+            let named = format!("{path}{name}");
+            Arn::of("aws", &self.account, AwsResource::Role(&named)).to_string()
+        });
         let tags = ["tags_all", "tags"]
             .iter()
             .find_map(|k| i.values.get(*k).and_then(Value::as_object))

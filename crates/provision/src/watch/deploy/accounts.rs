@@ -15,6 +15,7 @@ use super::model::{
 };
 use super::role::{forward_role, reader_role};
 use super::rules::{lambda_rules, lambda_rules_of};
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// What the other accounts need.
 pub(super) struct AccountParts {
@@ -42,11 +43,15 @@ pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) 
     }
     let p = &input.partition;
     let name = bus_name_of(&input.role);
-    let bus_arn = format!("arn:{p}:events:{home}:{}:event-bus/{name}", input.account);
+    let bus = AwsResource::EventBus {
+        region: home,
+        name: &name,
+    };
+    let bus_arn = Arn::of(p, &input.account, bus).to_string();
     let forward = name_of(&input.role, "-fwd");
     let mut statements = Vec::new();
     for (account, regions) in &others {
-        let role_arn = format!("arn:{p}:iam::{account}:role/{forward}");
+        let role_arn = Arn::of(p, account, AwsResource::Role(&forward)).to_string();
         parts.forwarders.push(forward_role(
             (&forward, Some(account)),
             (p.as_str(), account),
@@ -83,7 +88,7 @@ pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) 
 fn admitted(role: &str, (account, forwarder): (&str, &str), bus_arn: &str) -> Value {
     let partition = bus_arn.split(':').nth(1).unwrap_or("aws");
     json!({"Sid": bus_statement(role, account), "Effect": "Allow",
-        "Principal": {"AWS": format!("arn:{partition}:iam::{account}:root")},
+        "Principal": {"AWS": Arn::of(partition, account, AwsResource::Root).to_string()},
         "Action": "events:PutEvents", "Resource": bus_arn,
         "Condition": {"ArnEquals": {"aws:PrincipalArn": forwarder}}})
 }

@@ -19,6 +19,7 @@ mod rules;
 use std::collections::{BTreeMap, BTreeSet};
 
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use lambda_trust_iam::{Arn, AwsResource};
 
 pub use bootstrap::runs_on_al2023;
 use model::former_home_region;
@@ -38,12 +39,27 @@ use model::{config_statement, name_of};
 use role::{forward_role, reads_policy, trust};
 use rules::event_rules;
 
+/// The function's ARN, and the default bus of its home, `(home, account)`.
+fn home_arns(p: &str, (home, account): (&str, &str), name: &str) -> (String, String) {
+    let function = AwsResource::Function {
+        region: home,
+        name,
+        qualifier: None,
+    };
+    let bus = AwsResource::EventBus {
+        region: home,
+        name: "default",
+    };
+    let arn = |resource| Arn::of(p, account, resource).to_string();
+    (arn(function), arn(bus))
+}
+
 /// The deployment for `input`.
 pub fn deployment(input: &WatchInput) -> Deployment {
     let home = lambda_trust_iam::iam_events_region(&input.partition);
     let (p, account) = (&input.partition, &input.account);
     let role_name = name_of(&input.role, "");
-    let function_arn = format!("arn:{p}:lambda:{home}:{account}:function:{role_name}");
+    let (function_arn, default_bus) = home_arns(p, (home, account), &role_name);
     // The regions of the targets in the function's account; other accounts forward their own.
     let regions: BTreeSet<&str> = (input.targets.iter())
         .filter(|t| model::target_account(&t.2) == account)
@@ -57,7 +73,6 @@ pub fn deployment(input: &WatchInput) -> Deployment {
         && (regions.iter().any(|r| *r != home) || genesys_region.is_some_and(|r| r != home));
     let forward_name = name_of(&input.role, "-fwd");
     let config_rule = config_rule_of(input, (home, &function_arn), &role_name);
-    let default_bus = format!("arn:{p}:events:{home}:{account}:event-bus/default");
     let (rules, account_forwarders, account_readers, bus) =
         event_parts(input, (home, &regions), &function_arn);
     Deployment {
@@ -78,7 +93,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
         function: WatchFunction {
             arn: function_arn,
             region: home.into(),
-            role_arn: format!("arn:{p}:iam::{account}:role/{role_name}"),
+            role_arn: Arn::of(p, account, AwsResource::Role(&role_name)).to_string(),
             name: role_name,
             architecture: input.architecture.clone(),
             code_sha256: input.code_sha256.clone(),

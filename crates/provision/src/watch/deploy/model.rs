@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::watch::organization::model::ORG_WATCH;
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// The tag every resource of a watch carries, its value the watched role's name: what
 /// `watch destroy` removes and `watch status` reads, and nothing else.
@@ -217,7 +218,7 @@ pub(super) fn other_accounts(
 pub(super) fn reader_arns(input: &WatchInput) -> Vec<String> {
     let name = reader_role_name(&input.role);
     (other_accounts(input).into_keys())
-        .map(|a| format!("arn:{}:iam::{a}:role/{name}", input.partition))
+        .map(|a| Arn::of(&input.partition, a, AwsResource::Role(&name)).to_string())
         .collect()
 }
 

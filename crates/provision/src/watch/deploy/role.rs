@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::model::{WatchInput, WatchRole};
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
+use lambda_trust_iam::{Arn, AwsResource};
 
 pub(crate) fn trust(service: &str) -> Value {
     json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -20,7 +21,8 @@ pub(crate) fn trust(service: &str) -> Value {
 /// would be circular), so the ARN is a pattern; a rule on another bus has the bus in its ARN
 /// (`rule/BUS/NAME`, and a name holds no `/`).
 pub(crate) fn rules_trust(partition: &str, account: &str) -> Value {
-    let rule = |path: &str| format!("arn:{partition}:events:*:{account}:rule/{path}");
+    let rule = |path| Arn::of(partition, account, AwsResource::Rule { region: "*", path });
+    let rule = |path| rule(path).to_string();
     json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"aws:SourceAccount": account},
@@ -51,11 +53,8 @@ pub(super) fn forward_role(
 /// that account's targets.
 pub(super) fn reader_role(input: &WatchInput, account: &str) -> WatchRole {
     let p = &input.partition;
-    let function_role = format!(
-        "arn:{p}:iam::{}:role/{}",
-        input.account,
-        super::model::name_of(&input.role, "")
-    );
+    let function_role = super::model::name_of(&input.role, "");
+    let function_role = Arn::of(p, &input.account, AwsResource::Role(&function_role)).to_string();
     let mut functions: Vec<String> = (input.targets.iter())
         .filter(|t| super::model::target_account(&t.2) == account)
         .flat_map(|t| [t.2.clone(), format!("{}:*", t.2)])
@@ -66,7 +65,7 @@ pub(super) fn reader_role(input: &WatchInput, account: &str) -> WatchRole {
         account: Some(account.to_owned()),
         name: super::model::reader_role_name(&input.role),
         trust: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-            "Principal": {"AWS": format!("arn:{p}:iam::{}:root", input.account)},
+            "Principal": {"AWS": Arn::of(p, &input.account, AwsResource::Root).to_string()},
             "Action": "sts:AssumeRole",
             "Condition": {"ArnEquals": {"aws:PrincipalArn": function_role}}}]}),
         policy_name: "lambda-trust-watch-reads".into(),
@@ -87,10 +86,8 @@ pub(super) fn reader_role(input: &WatchInput, account: &str) -> WatchRole {
 /// take no resource but `*` (Service Authorization Reference, "Actions defined by AWS Lambda").
 pub(super) fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Value {
     let (p, account) = (&input.partition, &input.account);
-    let role = format!(
-        "arn:{p}:iam::{account}:role{}{}",
-        input.role_path, input.role
-    );
+    let role = format!("{}{}", input.role_path, input.role);
+    let role = Arn::of(p, account, AwsResource::Role(&role)).to_string();
     let mut functions: Vec<String> = Vec::new();
     for (_, _, arn, _) in &input.targets {
         functions.push(arn.clone());
@@ -121,10 +118,10 @@ pub(super) fn reads_policy(input: &WatchInput, home: &str, function: &str) -> Va
             "cloudtrail:LookupEvents", "securityhub:GetFindings"], "Resource": "*"}),
         json!({"Sid": "PublishTheResult", "Effect": "Allow",
             "Action": "securityhub:BatchImportFindings",
-            "Resource": format!("arn:{p}:securityhub:{home}:{account}:product/{account}/default")}),
+            "Resource": Arn::of(p, account, AwsResource::SecurityHubProduct { region: home }).to_string()}),
         json!({"Sid": "ItsOwnLogs", "Effect": "Allow", "Action": [
             "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": format!("arn:{p}:logs:{home}:{account}:log-group:/aws/lambda/{function}:*")}),
+            "Resource": Arn::of(p, account, AwsResource::FunctionLogs { region: home, function }).to_string()}),
     ];
     statements.extend(what_the_config_adds(input));
     json!({"Version": "2012-10-17", "Statement": statements})
@@ -148,7 +145,8 @@ fn what_the_config_adds(input: &WatchInput) -> Vec<Value> {
         let arn = if secret.starts_with("arn:") {
             secret.clone()
         } else {
-            format!("arn:{p}:secretsmanager:*:{account}:secret:{secret}-??????")
+            let name = &format!("{secret}-??????");
+            Arn::of(p, account, AwsResource::Secret { region: "*", name }).to_string()
         };
         out.push(json!({"Sid": "TheOAuthSecret", "Effect": "Allow",
             "Action": "secretsmanager:GetSecretValue", "Resource": arn}));
@@ -175,7 +173,7 @@ fn secret_key_statement(secret: &str, partition: &str, account: &str) -> Value {
         .filter(|r| !r.is_empty())
         .unwrap_or("*");
     json!({"Sid": "TheOAuthSecretsKey", "Effect": "Allow", "Action": "kms:Decrypt",
-        "Resource": format!("arn:{partition}:kms:{region}:{account}:key/*"),
+        "Resource": Arn::of(partition, account, AwsResource::KmsKey { region, id: "*" }).to_string(),
         "Condition": {"StringEquals": {"kms:EncryptionContext:SecretARN": secret}}})
 }
 
@@ -224,8 +222,8 @@ pub fn secret_readable(policy: &Value, secret: &str, cmk: bool) -> Result<(), St
             parts.get(4).copied().unwrap_or(""),
         )
     };
-    let key =
-        format!("arn:{partition}:kms:{region}:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    let id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    let key = Arn::of(partition, account, AwsResource::KmsKey { region, id }).to_string();
     let context = BTreeMap::from([(
         "kms:EncryptionContext:SecretARN".to_owned(),
         vec![secret.to_owned()],

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::model::{name_of, target_account, WatchInput, WatchRule};
 use crate::cloudtrail_calls::{calls_on, On};
 use crate::watch::classify::GENESYS_TOPICS;
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// The EventBridge engine's rules: IAM's calls and the schedule in the home region, Lambda's
 /// calls there for every target, and in each other region a rule forwarding its own.
@@ -18,11 +19,13 @@ pub(super) fn event_rules(
     function_arn: &str,
 ) -> Vec<WatchRule> {
     let (p, account) = (&input.partition, &input.account);
-    let bus = format!("arn:{p}:events:{home}:{account}:event-bus/default");
-    let forward_arn = format!(
-        "arn:{p}:iam::{account}:role/{}",
-        name_of(&input.role, "-fwd")
-    );
+    let bus = AwsResource::EventBus {
+        region: home,
+        name: "default",
+    };
+    let bus = Arn::of(p, account, bus).to_string();
+    let forward = name_of(&input.role, "-fwd");
+    let forward_arn = Arn::of(p, account, AwsResource::Role(&forward)).to_string();
     let mut rules = iam_rules(input, home, function_arn);
     rules.push(WatchRule {
         schedule: Some(input.schedule.clone()),

@@ -17,6 +17,7 @@ use crate::watch::deploy::model::{
     Deployment, WatchBus, WatchFunction, WatchRole, WatchRule, ORGANIZATION_WATCHER, WATCH_TAG,
 };
 use crate::watch::deploy::role::trust;
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// What the organization watch is: its home in the watch's account, and the stacks every
 /// account gets.
@@ -76,7 +77,7 @@ pub fn org_watch_deployment(input: &OrgWatchInput) -> OrgWatchDeployment {
 /// (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html>).
 fn bus(input: &OrgWatchInput, names: &Names) -> WatchBus {
     let p = &input.partition;
-    let forwarders = format!("arn:{p}:iam::*:role/{}", forwarder_name());
+    let forwarders = Arn::of(p, "*", AwsResource::Role(&forwarder_name())).to_string();
     WatchBus {
         name: ORG_WATCH.into(),
         region: names.bus.split(':').nth(3).unwrap_or_default().into(),
@@ -98,7 +99,7 @@ fn bus(input: &OrgWatchInput, names: &Names) -> WatchBus {
 fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
     let (p, account) = (&input.partition, &input.watch_account);
     let region = names.bus.split(':').nth(3).unwrap_or_default();
-    let readers = format!("arn:{p}:iam::*:role/{}", reader_name());
+    let readers = Arn::of(p, "*", AwsResource::Role(&reader_name())).to_string();
     WatchRole {
         account: None,
         name: ORG_WATCH.into(),
@@ -120,18 +121,18 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
             {"Sid": "WhichAccountsHoldPartnerRoles", "Effect": "Allow", "Action": [
                 "config:ListAggregateDiscoveredResources",
                 "config:BatchGetAggregateResourceConfig"],
-                "Resource": format!("arn:{p}:config:{region}:{account}:config-aggregator/*")},
+                "Resource": Arn::of(p, account, AwsResource::ConfigAggregator { region, id: "*" }).to_string()},
             {"Sid": "TheSweepOneEventPerAccount", "Effect": "Allow",
                 "Action": "events:PutEvents", "Resource": names.bus},
             {"Sid": "WhatItCannotRead", "Effect": "Allow",
                 "Action": "securityhub:BatchImportFindings",
-                "Resource": format!("arn:{p}:securityhub:{region}:{account}:product/{account}/default")},
+                "Resource": Arn::of(p, account, AwsResource::SecurityHubProduct { region }).to_string()},
             {"Sid": "ItsLedgerOfWhatEachAccountHolds", "Effect": "Allow", "Action": [
                 "ssm:GetParameter", "ssm:PutParameter"],
-                "Resource": format!("arn:{p}:ssm:{region}:{account}:parameter{}/*", crate::watch::organization::ledger::LedgerName::Path)},
+                "Resource": Arn::of(p, account, AwsResource::Parameter { region, name: &format!("{}/*", crate::watch::organization::ledger::LedgerName::Path) }).to_string()},
             {"Sid": "ItsOwnLogs", "Effect": "Allow", "Action": [
                 "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": format!("arn:{p}:logs:{region}:{account}:log-group:/aws/lambda/{ORG_WATCH}:*")}]}),
+                "Resource": Arn::of(p, account, AwsResource::FunctionLogs { region, function: ORG_WATCH }).to_string()}]}),
     }
 }
 

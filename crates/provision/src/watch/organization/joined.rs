@@ -10,6 +10,7 @@
 //! before (`AccountJoinedOrganization` comes before the instance, when no reader can be
 //! assumed yet).
 
+use lambda_trust_iam::{Arn, AwsResource};
 use serde_json::{json, Value};
 
 /// The event's `source` and `detail-type`.
@@ -63,7 +64,11 @@ pub(crate) fn current(
 /// the StackSet's account (the management account's, where service-managed StackSets are);
 /// `${AWS::…}` as CloudFormation substitutes them.
 pub(crate) fn pattern(global: &str) -> Value {
-    let arn = format!("arn:${{AWS::Partition}}:cloudformation:${{AWS::Region}}:${{AWS::AccountId}}:stackset/{global}:");
+    let set = AwsResource::StackSet {
+        region: "${AWS::Region}",
+        name: &format!("{global}:"),
+    };
+    let arn = Arn::of("${AWS::Partition}", "${AWS::AccountId}", set).to_string();
     json!({"source": [SOURCE], "detail-type": [DETAIL_TYPE],
         "detail": {"stack-set-arn": [{"prefix": arn}], "action": ["CREATE", "UPDATE"],
             "status-details": {"status": ["CURRENT"]}}})

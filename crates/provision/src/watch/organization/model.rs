@@ -1,5 +1,6 @@
 //! The organization watch's input and the names every part of it uses.
 
+use lambda_trust_iam::{Arn, AwsResource};
 use std::collections::BTreeSet;
 
 /// The organization watch's name: its function, its role, its bus, and the prefix of every
@@ -51,9 +52,26 @@ impl Names {
     pub(crate) fn of(input: &OrgWatchInput, home: &str) -> Names {
         let (p, account) = (&input.partition, &input.watch_account);
         Names {
-            function: format!("arn:{p}:lambda:{home}:{account}:function:{ORG_WATCH}"),
-            function_role: format!("arn:{p}:iam::{account}:role/{ORG_WATCH}"),
-            bus: format!("arn:{p}:events:{home}:{account}:event-bus/{ORG_WATCH}"),
+            function: Arn::of(
+                p,
+                account,
+                AwsResource::Function {
+                    region: home,
+                    name: ORG_WATCH,
+                    qualifier: None,
+                },
+            )
+            .to_string(),
+            function_role: Arn::of(p, account, AwsResource::Role(ORG_WATCH)).to_string(),
+            bus: Arn::of(
+                p,
+                account,
+                AwsResource::EventBus {
+                    region: home,
+                    name: ORG_WATCH,
+                },
+            )
+            .to_string(),
         }
     }
 }

@@ -16,6 +16,7 @@ use super::joined;
 use super::model::{forwarder_name, reader_name, Names, OrgWatchInput, ORG_WATCH};
 use crate::cloudtrail_calls::{calls_on, On};
 use crate::watch::deploy::role::rules_trust;
+use lambda_trust_iam::{Arn, AwsResource};
 
 /// A service-managed StackSet: its name, its template, and the regions of its instances (one
 /// in each account of the organization's root, per region).
@@ -100,7 +101,7 @@ pub(crate) fn reader_policy(partition: &str, account: &str) -> Value {
             "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
             "cloudtrail:GetEventSelectors"], "Resource": "*"},
         {"Sid": "PublishHere", "Effect": "Allow", "Action": "securityhub:BatchImportFindings",
-            "Resource": format!("arn:{partition}:securityhub:*:{account}:product/{account}/default")}]})
+            "Resource": Arn::of(partition, account, AwsResource::SecurityHubProduct { region: "*" }).to_string()}]})
 }
 
 /// The template's own account and partition, as CloudFormation substitutes them.
@@ -110,7 +111,7 @@ const PARTITION: &str = "${AWS::Partition}";
 /// The roles, the IAM rule and the watch's region's Lambda rule.
 fn global_template(input: &OrgWatchInput, names: &Names) -> Value {
     let reader_trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-        "Principal": {"AWS": format!("arn:{}:iam::{}:root", input.partition, input.watch_account)},
+        "Principal": {"AWS": Arn::of(&input.partition, &input.watch_account, AwsResource::Root).to_string()},
         "Action": "sts:AssumeRole",
         "Condition": {"ArnEquals": {"aws:PrincipalArn": names.function_role}}}]});
     let reader = json!({"Type": "AWS::IAM::Role", "Properties": {
@@ -147,8 +148,7 @@ fn global_template(input: &OrgWatchInput, names: &Names) -> Value {
 /// The Lambda rule of a region other than the watch's: it forwards with the global forwarding
 /// role.
 fn regional_template(names: &Names) -> Value {
-    let role_arn =
-        json!({"Fn::Sub": format!("arn:{PARTITION}:iam::{ACCOUNT}:role/{}", forwarder_name())});
+    let role_arn = json!({"Fn::Sub": Arn::of(PARTITION, ACCOUNT, AwsResource::Role(&forwarder_name())).to_string()});
     json!({"AWSTemplateFormatVersion": "2010-09-09",
         "Description": "lambda-trust's organization watch: the rule forwarding this region's Lambda permission calls to its bus",
         "Resources": {"LambdaPermissions": lambda_rule(names, &role_arn)}})
