@@ -8,6 +8,7 @@
 
 pub(crate) mod classify;
 pub(crate) mod deploy;
+mod deployed_names;
 pub(crate) mod event;
 pub(crate) mod generator;
 pub(crate) mod organization;
