@@ -278,7 +278,9 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// contract flat with its wire shape private, the common schema's file named by its one
 /// generator, −11: 703; who changed a finding worded in `report` beside the other findings'
 /// words (the phrase, the refusal, a lookup said once), −2: 701; the prover's budget made in
-/// one call with its stop flag, −1: 700.
+/// one call with its stop flag, −1: 700. Every ARN built by the iam crate (`Arn::of` an
+/// `AwsResource`), +2, less `Arn::function` and `product_arn` folded into it, −2: 700; a watch's
+/// owner a type (`WatchOwner`) for the organization's sentinel (`ORGANIZATION_WATCHER`): 700.
 const PUBLIC_DECLARATIONS: usize = 700;
 
 /// The public declarations of `text`, outside its tests.

@@ -154,7 +154,7 @@ pub use watch::deploy::{
     deployment as watch_deployment, plan as plan_watch, prove_read_only, read_roles,
     runs_on_al2023, secret_readable, teardown as watch_teardown, watch_names, Deployment, Seen,
     SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchConfigRule, WatchFunction,
-    WatchInput, WatchOp, WatchRule, ORGANIZATION_WATCHER, WATCH_TAG,
+    WatchInput, WatchOp, WatchOwner, WatchRule, WATCH_TAG,
 };
 pub use watch::event::{read_event, RuleEvent, WatchEvent};
 pub use watch::generator::{settles, Settles, WatchCode, WatchGenerator};

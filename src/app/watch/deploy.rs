@@ -17,7 +17,7 @@ use crate::event::Read;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_provision::{
     plan_watch, prove_read_only, watch_deployment, watch_teardown, Deployment, Seen, WatchInput,
-    WatchOp,
+    WatchOp, WatchOwner,
 };
 
 /// `watch deploy`'s options.
@@ -120,7 +120,7 @@ pub(crate) async fn read(
     super::secret::name_exactly(&mut input, secret.as_ref());
     let mut want = watch_deployment(&input);
     read_only(&want)?;
-    let seen = live::seen(&clients, &want, &input.role).await?;
+    let seen = live::seen(&clients, &want, WatchOwner::Role(&input.role)).await?;
     // Without a package, the deployed code is not compared.
     if let (true, Some(f)) = (package.is_empty(), &seen.function) {
         want.function.code_sha256 = f.code_sha256.clone();
@@ -169,7 +169,7 @@ fn read_only(want: &Deployment) -> Result<()> {
 
 /// The writes that deploy the watch (none when it is deployed as wanted).
 pub(crate) fn deploy_ops(state: &WatchState) -> Result<Vec<WatchOp>> {
-    plan_watch(&state.want, &state.seen, &state.role).map_err(|e| {
+    plan_watch(&state.want, &state.seen, WatchOwner::Role(&state.role)).map_err(|e| {
         Error::usage(
             e.to_string(),
             "remove or rename it, or watch with another config: lambda-trust never takes over what is not its own",
@@ -179,7 +179,7 @@ pub(crate) fn deploy_ops(state: &WatchState) -> Result<Vec<WatchOp>> {
 
 /// The writes that remove the watch: only what its tags say is this watch's.
 pub(crate) fn destroy_ops(state: &WatchState) -> Vec<WatchOp> {
-    watch_teardown(&state.seen, &state.role, &state.want)
+    watch_teardown(&state.seen, WatchOwner::Role(&state.role), &state.want)
 }
 
 /// Makes `ops`; the writes made.

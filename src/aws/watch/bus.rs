@@ -7,16 +7,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_eventbridge::types::Tag as BusTag;
 
 use crate::aws::client::{has_code, AwsError, Clients};
-use lambda_trust_provision::{watch_names, Deployment, SeenBus, WatchOp, WATCH_TAG};
+use lambda_trust_provision::{watch_names, Deployment, SeenBus, WatchOp, WatchOwner, WATCH_TAG};
 
 /// The watch's own bus, in the function's region (`None`: there is none).
 pub(super) async fn seen_bus(
     clients: &Clients,
     want: &Deployment,
-    role: &str,
+    owner: WatchOwner<'_>,
 ) -> Result<Option<SeenBus>, AwsError> {
     let events = clients.events(&want.function.region);
-    let name = watch_names(role).bus;
+    let name = watch_names(owner).bus;
     let out = match events.describe_event_bus().name(&name).send().await {
         Ok(out) => out,
         Err(e) if has_code(&e, "ResourceNotFoundException") => return Ok(None),

@@ -17,16 +17,16 @@ use lambda_trust_iam::decode_document;
 use lambda_trust_iam::{Arn, AwsResource};
 use lambda_trust_provision::{
     watch_names, Deployment, Seen, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchFunction,
-    WatchOp, WatchRule, WATCH_TAG,
+    WatchOp, WatchOwner, WatchRule, WATCH_TAG,
 };
 
-/// What is live of the watch of `role` whose deployment is `want`: read at once in IAM, in
+/// What is live of the watch of `owner` whose deployment is `want`: read at once in IAM, in
 /// the function's region, in each region of its rules, and in each other account of its
 /// targets (with that account's clients).
 pub(crate) async fn seen(
     clients: &Clients,
     want: &Deployment,
-    role: &str,
+    owner: WatchOwner<'_>,
 ) -> Result<Seen, AwsError> {
     // Each region's default bus, and each other bus a rule is on (the Genesys Cloud org's).
     let buses: BTreeSet<(Option<&str>, &str, Option<&str>)> = (want.rules.iter())
@@ -40,9 +40,9 @@ pub(crate) async fn seen(
         .chain(want.former_home.as_deref().map(|r| (None, r, None)))
         .collect();
     let rules = try_join_all(buses.into_iter().map(|(account, region, bus)| async move {
-        rules_in(in_account(clients, account)?, account, (region, bus), role).await
+        rules_in(in_account(clients, account)?, account, (region, bus), owner).await
     }));
-    let forward_name = watch_names(role).forward_role;
+    let forward_name = watch_names(owner).forward_role;
     let f = &want.function;
     let (main, forward, function, rules, config_rule) = tokio::join!(
         seen_role(clients, &want.role.name, &want.role.policy_name),
@@ -53,9 +53,9 @@ pub(crate) async fn seen(
     );
     let (former_function, former_config_rule) = former(clients, want).await?;
     let (account_forwarders, account_readers, bus, bus_statements) = tokio::join!(
-        other_accounts_roles(clients, want, role, false),
-        other_accounts_roles(clients, want, role, true),
-        bus::seen_bus(clients, want, role),
+        other_accounts_roles(clients, want, owner, false),
+        other_accounts_roles(clients, want, owner, true),
+        bus::seen_bus(clients, want, owner),
         bus::default_bus_statements(clients, want)
     );
     Ok(Seen {
@@ -110,18 +110,18 @@ fn in_account<'a>(clients: &'a Clients, account: Option<&str>) -> Result<&'a Cli
 async fn other_accounts_roles(
     clients: &Clients,
     want: &Deployment,
-    role: &str,
+    owner: WatchOwner<'_>,
     readers: bool,
 ) -> Result<BTreeMap<String, SeenRole>, AwsError> {
     let (wanted, name, policy) = match readers {
         false => (
             &want.account_forwarders,
-            watch_names(role).forward_role,
+            watch_names(owner).forward_role,
             "lambda-trust-watch-forward",
         ),
         true => (
             &want.account_readers,
-            watch_names(role).reader_role,
+            watch_names(owner).reader_role,
             "lambda-trust-watch-reads",
         ),
     };
@@ -221,13 +221,13 @@ async fn rules_in(
     clients: &Clients,
     account: Option<&str>,
     (region, bus): (&str, Option<&str>),
-    role: &str,
+    owner: WatchOwner<'_>,
 ) -> Result<Vec<SeenRule>, AwsError> {
     let events = clients.events(region);
     let (mut found, mut token) = (Vec::new(), None::<String>);
     loop {
         let out = (events.list_rules())
-            .name_prefix(watch_names(role).rule_prefix)
+            .name_prefix(watch_names(owner).rule_prefix)
             .set_event_bus_name(bus.map(bus_name))
             .set_next_token(token.take())
             .send()

@@ -11,10 +11,13 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::{
-    org_watch_deployment, watch_deployment as deployment, watch_names, Deployment, LedgerName,
-    OrgWatchInput, Settles, Side, WatchCode, WatchGenerator, WatchInput,
-};
+use super::deploy::deployment;
+use super::deploy::model::{watch_names, Deployment, WatchInput, WatchOwner};
+use super::generator::{Settles, WatchCode, WatchGenerator};
+use super::organization::home::org_watch_deployment;
+use super::organization::ledger::LedgerName;
+use super::organization::model::OrgWatchInput;
+use crate::side::Side;
 use lambda_trust_model::OrgWatchGenerator;
 
 const ACCOUNT: &str = "111122223333";
@@ -104,7 +107,7 @@ fn deployed(d: &Deployment) -> BTreeSet<String> {
 fn a_deployments_watch_deploys_these_names() {
     let want = deployment(&input());
     let mut names = deployed(&want);
-    let listed = watch_names("GenesysLambdaInvoker");
+    let listed = watch_names(WatchOwner::Role("GenesysLambdaInvoker"));
     names.insert(format!("{listed:?}"));
     insta::assert_json_snapshot!(names);
 }

@@ -28,7 +28,7 @@ use lambda_trust_iam::{Arn, AwsResource};
 use lambda_trust_provision::{
     org_watch_deployment, plan_stacks, plan_watch, prove_read_only, teardown_stacks,
     watch_teardown, OrgWatchDeployment, OrgWatchInput, OrgWatchSettings, Seen, SeenStack,
-    SeenStacks, StackOp, WatchOp, ORGANIZATION_WATCHER, ORG_WATCH,
+    SeenStacks, StackOp, WatchOp, WatchOwner, ORG_WATCH,
 };
 
 /// `watch deploy|status|destroy --organization`'s options.
@@ -104,7 +104,7 @@ pub(crate) async fn read(
         live::seen(
             home.as_ref().unwrap_or(&clients),
             &want.home,
-            ORGANIZATION_WATCHER
+            WatchOwner::Organization
         ),
         seen_stack_sets(&clients, &region, acting, [&names[0], &names[1]]),
         members_of(&clients, &context),
@@ -477,7 +477,7 @@ impl OrgOps {
 /// The writes that deploy the organization watch (none when it is deployed as wanted).
 pub(crate) fn deploy_ops(state: &OrgWatchState) -> Result<OrgOps> {
     let keep = "remove or rename it: lambda-trust never takes over what is not its own";
-    let home = plan_watch(&state.want.home, &state.seen, ORGANIZATION_WATCHER)
+    let home = plan_watch(&state.want.home, &state.seen, WatchOwner::Organization)
         .map_err(|e| Error::usage(e.to_string(), keep))?;
     let stacks = plan_stacks(
         &state.want,
@@ -504,7 +504,7 @@ pub(crate) fn destroy_ops(state: &OrgWatchState) -> OrgOps {
         &state.context.root,
         state.management(),
     );
-    let home = watch_teardown(&state.seen, ORGANIZATION_WATCHER, &state.want.home);
+    let home = watch_teardown(&state.seen, WatchOwner::Organization, &state.want.home);
     let ledger = state.ledger.clone();
     OrgOps {
         home,

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::model::{
     bus_name_of, bus_statement, name_of, other_accounts, target_account, WatchBus, WatchInput,
-    WatchRole, WatchRule,
+    WatchOwner, WatchRole, WatchRule,
 };
 use super::role::{forward_role, reader_role};
 use super::rules::{lambda_rules, lambda_rules_of};
@@ -42,13 +42,13 @@ pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) 
         return parts;
     }
     let p = &input.partition;
-    let name = bus_name_of(&input.role);
+    let name = bus_name_of(input.owner());
     let bus = AwsResource::EventBus {
         region: home,
         name: &name,
     };
     let bus_arn = Arn::of(p, &input.account, bus).to_string();
-    let forward = name_of(&input.role, "-fwd");
+    let forward = name_of(input.owner(), "-fwd");
     let mut statements = Vec::new();
     for (account, regions) in &others {
         let role_arn = Arn::of(p, account, AwsResource::Role(&forward)).to_string();
@@ -65,7 +65,7 @@ pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) 
                 parts.rules.push(rule);
             }
         }
-        statements.push(admitted(&input.role, (account, &role_arn), &bus_arn));
+        statements.push(admitted(input.owner(), (account, &role_arn), &bus_arn));
     }
     let theirs = (input.targets.iter()).filter(|t| others.contains_key(target_account(&t.2)));
     for mut rule in lambda_rules_of(input, theirs, (home, "-accounts"), function_arn) {
@@ -85,9 +85,9 @@ pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) 
 /// principal, narrowed by `aws:PrincipalArn` to the role's ARN — a role-ARN principal would be
 /// pinned to the role's unique ID, so a role recreated under the same name would silently be
 /// refused (IAM User Guide, "AWS JSON policy elements: Principal").
-fn admitted(role: &str, (account, forwarder): (&str, &str), bus_arn: &str) -> Value {
+fn admitted(owner: WatchOwner<'_>, (account, forwarder): (&str, &str), bus_arn: &str) -> Value {
     let partition = bus_arn.split(':').nth(1).unwrap_or("aws");
-    json!({"Sid": bus_statement(role, account), "Effect": "Allow",
+    json!({"Sid": bus_statement(owner, account), "Effect": "Allow",
         "Principal": {"AWS": Arn::of(partition, account, AwsResource::Root).to_string()},
         "Action": "events:PutEvents", "Resource": bus_arn,
         "Condition": {"ArnEquals": {"aws:PrincipalArn": forwarder}}})

@@ -12,9 +12,11 @@
 mod accounts;
 mod bootstrap;
 pub(super) mod model;
+mod ops;
 mod plan;
 pub(super) mod role;
 mod rules;
+mod seen;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,15 +27,15 @@ pub use bootstrap::runs_on_al2023;
 use model::former_home_region;
 pub(crate) use model::WatchRole;
 pub use model::{
-    read_roles, watch_names, Deployment, WatchConfigRule, WatchFunction, WatchInput, WatchRule,
-    ORGANIZATION_WATCHER, WATCH_TAG,
+    read_roles, watch_names, Deployment, WatchConfigRule, WatchFunction, WatchInput, WatchOwner,
+    WatchRule, WATCH_TAG,
 };
+pub use ops::WatchOp;
 pub(crate) use plan::NotOurs;
-pub use plan::{
-    plan, teardown, Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule, WatchOp,
-};
+pub use plan::{plan, teardown};
 pub use role::{prove_read_only, secret_readable};
 pub(crate) use rules::frequency;
+pub use seen::{Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule};
 
 use model::{config_statement, name_of};
 use role::{forward_role, reads_policy, trust};
@@ -58,7 +60,7 @@ fn home_arns(p: &str, (home, account): (&str, &str), name: &str) -> (String, Str
 pub fn deployment(input: &WatchInput) -> Deployment {
     let home = lambda_trust_iam::iam_events_region(&input.partition);
     let (p, account) = (&input.partition, &input.account);
-    let role_name = name_of(&input.role, "");
+    let role_name = name_of(input.owner(), "");
     let (function_arn, default_bus) = home_arns(p, (home, account), &role_name);
     // The regions of the targets in the function's account; other accounts forward their own.
     let regions: BTreeSet<&str> = (input.targets.iter())
@@ -71,7 +73,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
         .and_then(|b| b.split(':').nth(3));
     let forwarding = !input.config_rule
         && (regions.iter().any(|r| *r != home) || genesys_region.is_some_and(|r| r != home));
-    let forward_name = name_of(&input.role, "-fwd");
+    let forward_name = name_of(input.owner(), "-fwd");
     let config_rule = config_rule_of(input, (home, &function_arn), &role_name);
     let (rules, account_forwarders, account_readers, bus) =
         event_parts(input, (home, &regions), &function_arn);

@@ -70,6 +70,13 @@ pub struct WatchInput {
     pub accounts: std::collections::BTreeSet<String>,
 }
 
+impl WatchInput {
+    /// Whose watch this is: the role's.
+    pub(crate) fn owner(&self) -> WatchOwner<'_> {
+        WatchOwner::Role(&self.role)
+    }
+}
+
 /// An IAM role of the deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WatchRole {
@@ -216,7 +223,7 @@ pub(super) fn other_accounts(
 
 /// The ARNs of the read-only roles the function assumes, one in each other account.
 pub(super) fn reader_arns(input: &WatchInput) -> Vec<String> {
-    let name = reader_role_name(&input.role);
+    let name = reader_role_name(input.owner());
     (other_accounts(input).into_keys())
         .map(|a| Arn::of(&input.partition, a, AwsResource::Role(&name)).to_string())
         .collect()
@@ -227,26 +234,47 @@ pub(super) fn target_account(arn: &str) -> &str {
     arn.split(':').nth(4).unwrap_or_default()
 }
 
-/// The statement ID admitting `account` to a bus for the watch of `role` (the default bus's,
+/// The statement ID admitting `account` to a bus for the watch of `owner` (the default bus's,
 /// before the watch had its own; its own's).
-pub(super) fn bus_statement(role: &str, account: &str) -> String {
-    name_of(role, &format!("-{account}"))
+pub(super) fn bus_statement(owner: WatchOwner<'_>, account: &str) -> String {
+    name_of(owner, &format!("-{account}"))
 }
 
 /// The longest EventBridge rule name (64) and Lambda function or IAM role name (64).
 const MAX_NAME: usize = 64;
 
-/// The organization watch's owner: the value of its resources' [`WATCH_TAG`], which the
-/// watch's writes and teardown take in place of a role. `:` is in no role's name, so no
+/// Whose watch a deployment is: a deployment's, named by the role it watches, or the AWS
+/// organization's. Its writes, its teardown and its names take it; its resources carry it in
+/// their [`WATCH_TAG`] ([`WatchOwner::tag`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchOwner<'a> {
+    /// The watch of a deployment, by the name of the role it watches.
+    Role(&'a str),
+    /// The organization watch.
+    Organization,
+}
+
+/// The organization watch's [`WATCH_TAG`] value, as deployed: `:` is in no role's name, so no
 /// deployment's watch owns what the organization watch writes, or names it alike.
-pub const ORGANIZATION_WATCHER: &str = ":organization";
+const ORGANIZATION_TAG: &str = ":organization";
+
+impl<'a> WatchOwner<'a> {
+    /// The value of its resources' [`WATCH_TAG`]: the role's name, or `:organization`.
+    pub(crate) fn tag(self) -> &'a str {
+        match self {
+            WatchOwner::Role(role) => role,
+            WatchOwner::Organization => ORGANIZATION_TAG,
+        }
+    }
+}
 
 /// `lambda-trust-watch-ROLE…`: cut to fit with a short digest of the whole when too long;
 /// `lambda-trust-org-watch…` for the organization watch.
-pub(super) fn name_of(role: &str, suffix: &str) -> String {
-    if role == ORGANIZATION_WATCHER {
-        return format!("{ORG_WATCH}{suffix}");
-    }
+pub(super) fn name_of(owner: WatchOwner<'_>, suffix: &str) -> String {
+    let role = match owner {
+        WatchOwner::Organization => return format!("{ORG_WATCH}{suffix}"),
+        WatchOwner::Role(role) => role,
+    };
     let full = format!("lambda-trust-watch-{role}{suffix}");
     if full.len() <= MAX_NAME {
         return full;
@@ -267,9 +295,9 @@ pub(crate) fn config_statement(rule: &str) -> String {
     format!("{rule}-config")
 }
 
-/// The forwarding role's name for `role` (read even when no longer wanted).
-fn forward_role_name(role: &str) -> String {
-    name_of(role, "-fwd")
+/// The forwarding role's name for the watch of `owner` (read even when no longer wanted).
+fn forward_role_name(owner: WatchOwner<'_>) -> String {
+    name_of(owner, "-fwd")
 }
 
 /// The function's environment variable naming the read-only role it assumes in each other
@@ -296,20 +324,20 @@ pub fn read_roles(var: impl Fn(&str) -> Option<String>) -> BTreeMap<String, Stri
         .collect()
 }
 
-/// The name of the read-only role the function of the watch of `role` assumes in another
+/// The name of the read-only role the function of the watch of `owner` assumes in another
 /// account.
-pub(crate) fn reader_role_name(role: &str) -> String {
-    name_of(role, "-read")
+pub(crate) fn reader_role_name(owner: WatchOwner<'_>) -> String {
+    name_of(owner, "-read")
 }
 
 /// The name of the watch's own event bus.
-pub(crate) fn bus_name_of(role: &str) -> String {
-    name_of(role, "")
+pub(crate) fn bus_name_of(owner: WatchOwner<'_>) -> String {
+    name_of(owner, "")
 }
 
-/// The prefix every rule of the watch of `role` starts with.
-fn rule_prefix(role: &str) -> String {
-    let name = name_of(role, "");
+/// The prefix every rule of the watch of `owner` starts with.
+fn rule_prefix(owner: WatchOwner<'_>) -> String {
+    let name = name_of(owner, "");
     name.chars().take(MAX_NAME - 12).collect()
 }
 
@@ -327,12 +355,12 @@ pub struct WatchNames {
     pub rule_prefix: String,
 }
 
-/// The names the watch of `role` is read under.
-pub fn watch_names(role: &str) -> WatchNames {
+/// The names the watch of `owner` is read under.
+pub fn watch_names(owner: WatchOwner<'_>) -> WatchNames {
     WatchNames {
-        bus: bus_name_of(role),
-        forward_role: forward_role_name(role),
-        reader_role: reader_role_name(role),
-        rule_prefix: rule_prefix(role),
+        bus: bus_name_of(owner),
+        forward_role: forward_role_name(owner),
+        reader_role: reader_role_name(owner),
+        rule_prefix: rule_prefix(owner),
     }
 }

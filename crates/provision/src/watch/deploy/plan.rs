@@ -1,382 +1,12 @@
-//! What is live of a watch ([`Seen`]), and the writes that deploy it ([`plan`]) or remove
-//! exactly it ([`teardown`]).
-
-use std::collections::{BTreeMap, BTreeSet};
-
-use serde::Serialize;
-use serde_json::Value;
+//! The writes that deploy a watch ([`plan`]) or remove exactly it ([`teardown`]), from what is
+//! live of it (`seen.rs`) to what it should be, each a [`WatchOp`] (`ops.rs`).
 
 use super::model::{
-    bus_name_of, name_of, reader_role_name, Deployment, WatchBus, WatchConfigRule, WatchFunction,
-    WatchRole, WatchRule, WATCH_TAG,
+    bus_name_of, name_of, reader_role_name, Deployment, WatchFunction, WatchOwner, WatchRole,
+    WatchRule, WATCH_TAG,
 };
-
-/// A role of a deployment as read.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SeenRole {
-    /// Its trust policy.
-    pub trust: Value,
-    /// The deployment's inline policy, when the role has it.
-    pub policy: Option<Value>,
-    /// The watched role's name its tag gives (`None`: not a watch's).
-    pub owner: Option<String>,
-}
-
-/// The function as read.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SeenFunction {
-    /// Its package's SHA-256, base64, as Lambda reports `CodeSha256`.
-    pub code_sha256: String,
-    /// Its execution role's ARN.
-    pub role_arn: String,
-    /// `x86_64` or `arm64`.
-    pub architecture: String,
-    /// Its timeout, in seconds.
-    pub timeout: i32,
-    /// Its memory, in MB.
-    pub memory: i32,
-    /// Its environment variables.
-    pub environment: BTreeMap<String, String>,
-    /// The watched role its tag names (`None`: not a watch's).
-    pub owner: Option<String>,
-    /// The statement IDs of its resource policy.
-    pub statements: BTreeSet<String>,
-    /// Its reserved concurrency (`None`: not set).
-    pub reserved_concurrency: Option<i32>,
-}
-
-/// A rule as read (its one target, if any).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SeenRule {
-    /// Its account, when not the function's.
-    pub account: Option<String>,
-    /// Its region.
-    pub region: String,
-    /// Its name.
-    pub name: String,
-    /// Its event pattern (a pattern rule).
-    pub pattern: Option<Value>,
-    /// Its schedule expression (the schedule rule).
-    pub schedule: Option<String>,
-    /// Its one target's ARN.
-    pub target: Option<String>,
-    /// The role its target is sent with.
-    pub target_role: Option<String>,
-    /// The watched role its tag names (`None`: not a watch's).
-    pub owner: Option<String>,
-    /// The event bus it is on (its ARN); `None`: the default bus.
-    pub bus: Option<String>,
-}
-
-/// What is live of a deployment, by name.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Seen {
-    /// The role.
-    pub role: Option<SeenRole>,
-    /// The forwarding role.
-    pub forward_role: Option<SeenRole>,
-    /// The function.
-    pub function: Option<SeenFunction>,
-    /// Every rule read under the deployment's names, in the regions read.
-    pub rules: Vec<SeenRule>,
-    /// The Config rule under the deployment's name, in the function's region.
-    pub config_rule: Option<SeenConfigRule>,
-    /// The forwarding role in each other account read, by account.
-    pub account_forwarders: BTreeMap<String, SeenRole>,
-    /// The read-only role in each other account read, by account.
-    pub account_readers: BTreeMap<String, SeenRole>,
-    /// The watch's own event bus.
-    pub bus: Option<SeenBus>,
-    /// The statement IDs of the home region's default bus policy (where a watch deployed
-    /// before it had its own bus admitted other accounts).
-    pub bus_statements: BTreeSet<String>,
-    /// The function under the deployment's name in its former home
-    /// ([`Deployment::former_home`]); its rules there are among `rules`.
-    pub former_function: Option<SeenFunction>,
-    /// The Config rule under the deployment's name in its former home.
-    pub former_config_rule: Option<SeenConfigRule>,
-}
-
-/// The watch's own event bus as read.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SeenBus {
-    /// Its resource policy.
-    pub policy: Option<Value>,
-    /// The watched role its tag names (`None`: not a watch's).
-    pub owner: Option<String>,
-}
-
-/// A Config rule as read.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SeenConfigRule {
-    /// The function it invokes (its source's identifier).
-    pub function_arn: String,
-    /// Its resource types.
-    pub resource_types: Vec<String>,
-    /// Its periodic evaluation's frequency.
-    pub frequency: Option<String>,
-    /// The watched role its tag names (`None`: not a watch's).
-    pub owner: Option<String>,
-}
-
-/// One write of `watch deploy` or `watch destroy`, in the order they run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
-pub enum WatchOp {
-    /// `iam:CreateRole` (tagged).
-    CreateRole {
-        /// The role.
-        role: WatchRole,
-    },
-    /// `iam:UpdateAssumeRolePolicy`.
-    UpdateTrust {
-        /// The role.
-        role: WatchRole,
-    },
-    /// `iam:PutRolePolicy` of its one inline policy.
-    PutRolePolicy {
-        /// The role.
-        role: WatchRole,
-    },
-    /// `lambda:CreateFunction` from the package (tagged).
-    CreateFunction {
-        /// The function.
-        function: WatchFunction,
-    },
-    /// `lambda:UpdateFunctionCode`.
-    UpdateCode {
-        /// The function.
-        function: WatchFunction,
-    },
-    /// `lambda:UpdateFunctionConfiguration`.
-    UpdateConfiguration {
-        /// The function.
-        function: WatchFunction,
-    },
-    /// `lambda:PutFunctionConcurrency`: its reserved concurrency.
-    SetConcurrency {
-        /// The function.
-        function: WatchFunction,
-        /// The reserved concurrency.
-        reserved: i32,
-    },
-    /// `events:PutRule` (tagged).
-    PutRule {
-        /// The rule.
-        rule: WatchRule,
-    },
-    /// `events:PutTargets` of its one target.
-    PutTarget {
-        /// The rule.
-        rule: WatchRule,
-    },
-    /// `lambda:AddPermission` for `events.amazonaws.com` from the rule's ARN.
-    AllowRule {
-        /// The function's name.
-        function: String,
-        /// The rule.
-        rule: WatchRule,
-    },
-    /// `config:PutConfigRule` (tagged).
-    PutConfigRule {
-        /// The rule.
-        rule: WatchConfigRule,
-    },
-    /// `lambda:AddPermission` for `config.amazonaws.com` from the account.
-    AllowConfig {
-        /// The function's name.
-        function: String,
-        /// The rule.
-        rule: WatchConfigRule,
-    },
-    /// `config:DeleteConfigRule`.
-    DeleteConfigRule {
-        /// Its region.
-        region: String,
-        /// Its name.
-        name: String,
-    },
-    /// `events:CreateEventBus` (tagged): the watch's own bus.
-    CreateBus {
-        /// The bus.
-        bus: WatchBus,
-    },
-    /// `events:PutPermission` of the bus's whole policy (the bus is the watch's own).
-    PutBusPolicy {
-        /// The bus.
-        bus: WatchBus,
-    },
-    /// `events:DeleteEventBus` of the watch's own bus.
-    DeleteBus {
-        /// Its name.
-        name: String,
-        /// Its region.
-        region: String,
-    },
-    /// `events:RemovePermission` of a statement of the watch on the default bus: one for an
-    /// account no longer targeted, or one a watch deployed before it had its own bus wrote.
-    DisallowAccount {
-        /// The statement's ID.
-        statement_id: String,
-        /// The bus's region.
-        region: String,
-    },
-    /// `events:RemoveTargets` and `events:DeleteRule`.
-    RemoveRule {
-        /// Its account, when not the function's.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        account: Option<String>,
-        /// Its region.
-        region: String,
-        /// Its name.
-        name: String,
-        /// Its event bus (`None`: the default bus).
-        bus: Option<String>,
-    },
-    /// `lambda:DeleteFunction`.
-    DeleteFunction {
-        /// Its name.
-        name: String,
-        /// Its region.
-        region: String,
-    },
-    /// `iam:DeleteRolePolicy` and `iam:DeleteRole`.
-    DeleteRole {
-        /// Its account, when not the function's.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        account: Option<String>,
-        /// Its name.
-        name: String,
-        /// Its inline policy's name.
-        policy_name: String,
-    },
-}
-
-impl WatchOp {
-    /// One line for the preview: every write says itself (an exhaustive match).
-    fn line(&self) -> String {
-        use WatchOp::*;
-        let rule_at = |r: &WatchRule| format!("{} ({}{})", r.name, r.region, of(&r.account));
-        match self {
-            CreateRole { role } => format!("create role {}", role_in(role)),
-            UpdateTrust { role } => {
-                format!("update the trust policy of role {}", role_in(role))
-            }
-            PutRolePolicy { role } => {
-                format!(
-                    "put inline policy {} on role {}",
-                    role.policy_name,
-                    role_in(role)
-                )
-            }
-            DeleteRole { account, name, .. } => {
-                format!("delete role {name}{}", within(account))
-            }
-            CreateFunction { function: f } => format!(
-                "create function {} ({}, provided.al2023, {})",
-                f.name, f.region, f.architecture
-            ),
-            UpdateCode { function: f } => {
-                format!(
-                    "update the code of function {} (sha256 {})",
-                    f.name, f.code_sha256
-                )
-            }
-            UpdateConfiguration { function: f } => {
-                format!("update the configuration of function {}", f.name)
-            }
-            SetConcurrency {
-                function: f,
-                reserved,
-            } => format!("reserve function {} a concurrency of {reserved}", f.name),
-            DeleteFunction { name, .. } => format!("delete function {name}"),
-            PutRule { rule } => format!("put rule {}", rule_at(rule)),
-            PutTarget { rule } => {
-                format!("point rule {} at {}", rule_at(rule), rule.target)
-            }
-            AllowRule { function, rule } => {
-                format!("let rule {} invoke function {function}", rule.name)
-            }
-            RemoveRule {
-                account,
-                region,
-                name,
-                ..
-            } => {
-                format!("remove rule {name} ({region}{})", of(account))
-            }
-            CreateBus { bus } => format!("create event bus {} ({})", bus.name, bus.region),
-            PutBusPolicy { bus } => {
-                format!(
-                    "let {} put events on event bus {}",
-                    admitted(&bus.policy),
-                    bus.name
-                )
-            }
-            DeleteBus { name, region } => format!("delete event bus {name} ({region})"),
-            DisallowAccount {
-                statement_id,
-                region,
-            } => {
-                format!("remove statement {statement_id} of the default event bus ({region})")
-            }
-            PutConfigRule { rule: r } => {
-                format!("put Config rule {} ({}, {})", r.name, r.region, r.frequency)
-            }
-            AllowConfig { function, rule } => {
-                format!("let Config rule {} invoke function {function}", rule.name)
-            }
-            DeleteConfigRule { region, name } => {
-                format!("delete Config rule {name} ({region})")
-            }
-        }
-    }
-}
-
-/// "NAME" or "NAME in account ID": a role of the deployment.
-fn role_in(role: &WatchRole) -> String {
-    format!("{}{}", role.name, within(&role.account))
-}
-
-/// "the forwarding roles of accounts A, B" (or "no account") a bus policy admits.
-fn admitted(policy: &Value) -> String {
-    let statements = policy["Statement"].as_array().into_iter().flatten();
-    let org = (statements.clone())
-        .find_map(|s| s["Condition"]["StringEquals"]["aws:PrincipalOrgID"].as_str());
-    if let Some(org) = org {
-        return format!("the forwarding roles of organization {org}");
-    }
-    let accounts: Vec<&str> = (policy["Statement"].as_array().into_iter().flatten())
-        .filter_map(|s| s["Principal"]["AWS"].as_str())
-        .filter_map(|p| p.split(':').nth(4))
-        .collect();
-    match accounts.as_slice() {
-        [] => "no account".into(),
-        [one] => format!("the forwarding role of account {one}"),
-        many => format!("the forwarding roles of accounts {}", many.join(", ")),
-    }
-}
-
-/// ", account ID" for a resource in another account than the function's.
-fn of(account: &Option<String>) -> String {
-    account
-        .as_ref()
-        .map_or_else(String::new, |a| format!(", account {a}"))
-}
-
-/// " in account ID" for a role in another account than the function's.
-fn within(account: &Option<String>) -> String {
-    account
-        .as_ref()
-        .map_or_else(String::new, |a| format!(" in account {a}"))
-}
-
-/// One line for the preview: "create role …", "update the code of function …".
-impl std::fmt::Display for WatchOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.line())
-    }
-}
+use super::ops::WatchOp;
+use super::seen::{Seen, SeenFunction, SeenRole, SeenRule};
 
 /// Why a watch cannot be written: a resource under its names that is not its own (a
 /// deployment's watch, or the organization's StackSets and stacks).
@@ -391,16 +21,20 @@ pub struct NotOurs {
     pub owner: String,
 }
 
-/// The writes that make `seen` the deployment `want` (of the watched role `role`): none when
+/// The writes that make `seen` the deployment `want` (of the watch `owner`): none when
 /// it already is.
-pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+pub fn plan(
+    want: &Deployment,
+    seen: &Seen,
+    owner: WatchOwner<'_>,
+) -> Result<Vec<WatchOp>, NotOurs> {
     let mut ops = Vec::new();
     for (wanted, seen_role) in [
         (Some(&want.role), &seen.role),
         (want.forward_role.as_ref(), &seen.forward_role),
     ] {
         if let Some(wanted) = wanted {
-            ops.extend(role_ops(wanted, seen_role.as_ref(), role)?);
+            ops.extend(role_ops(wanted, seen_role.as_ref(), owner)?);
         }
     }
     for (wanted, seen_roles) in [
@@ -409,25 +43,25 @@ pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
     ] {
         for wanted in wanted {
             let account = wanted.account.clone().unwrap_or_default();
-            ops.extend(role_ops(wanted, seen_roles.get(&account), role)?);
+            ops.extend(role_ops(wanted, seen_roles.get(&account), owner)?);
         }
     }
-    ops.extend(function_ops(&want.function, seen.function.as_ref(), role)?);
-    ops.extend(moved_off_former_home(want, seen, role));
-    ops.extend(bus_ops(want, seen, role)?);
-    ops.extend(rule_ops(want, seen, role)?);
-    ops.extend(config_rule_ops(want, seen, role)?);
+    ops.extend(function_ops(&want.function, seen.function.as_ref(), owner)?);
+    ops.extend(moved_off_former_home(want, seen, owner));
+    ops.extend(bus_ops(want, seen, owner)?);
+    ops.extend(rule_ops(want, seen, owner)?);
+    ops.extend(config_rule_ops(want, seen, owner)?);
     if want.bus.is_none()
         && seen
             .bus
             .as_ref()
-            .is_some_and(|b| b.owner.as_deref() == Some(role))
+            .is_some_and(|b| b.owner.as_deref() == Some(owner.tag()))
     {
-        ops.push(delete_bus(role, &want.function.region));
+        ops.push(delete_bus(owner, &want.function.region));
     }
     if let (None, Some(s)) = (&want.forward_role, &seen.forward_role) {
-        if s.owner.as_deref() == Some(role) {
-            ops.push(delete_forwarder(role, None));
+        if s.owner.as_deref() == Some(owner.tag()) {
+            ops.push(delete_forwarder(owner, None));
         }
     }
     for (wanted, seen_roles, reader) in [
@@ -436,10 +70,10 @@ pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
     ] {
         for (account, s) in seen_roles {
             let kept = (wanted.iter()).any(|w| w.account.as_deref() == Some(account.as_str()));
-            if !kept && s.owner.as_deref() == Some(role) {
+            if !kept && s.owner.as_deref() == Some(owner.tag()) {
                 ops.push(match reader {
-                    false => delete_forwarder(role, Some(account.clone())),
-                    true => delete_reader(role, account.clone()),
+                    false => delete_forwarder(owner, Some(account.clone())),
+                    true => delete_reader(owner, account.clone()),
                 });
             }
         }
@@ -447,13 +81,13 @@ pub fn plan(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
     Ok(ops)
 }
 
-/// The watch of `role` in its former home, removed (its rules there go as every rule no
+/// The watch of `owner` in its former home, removed (its rules there go as every rule no
 /// longer wanted): a redeploy moves it, destroy removes it.
-fn moved_off_former_home(want: &Deployment, seen: &Seen, role: &str) -> Vec<WatchOp> {
+fn moved_off_former_home(want: &Deployment, seen: &Seen, owner: WatchOwner<'_>) -> Vec<WatchOp> {
     let Some(region) = &want.former_home else {
         return Vec::new();
     };
-    let mine = |owner: &Option<String>| owner.as_deref() == Some(role);
+    let mine = |tagged: &Option<String>| tagged.as_deref() == Some(owner.tag());
     let name = &want.function.name;
     let config_rule = (seen.former_config_rule.as_ref()).filter(|r| mine(&r.owner));
     let function = (seen.former_function.as_ref()).filter(|f| mine(&f.owner));
@@ -468,47 +102,47 @@ fn moved_off_former_home(want: &Deployment, seen: &Seen, role: &str) -> Vec<Watc
     config_rule.into_iter().chain(function).collect()
 }
 
-fn delete_forwarder(role: &str, account: Option<String>) -> WatchOp {
+fn delete_forwarder(owner: WatchOwner<'_>, account: Option<String>) -> WatchOp {
     WatchOp::DeleteRole {
         account,
-        name: name_of(role, "-fwd"),
+        name: name_of(owner, "-fwd"),
         policy_name: "lambda-trust-watch-forward".into(),
     }
 }
 
-fn delete_reader(role: &str, account: String) -> WatchOp {
+fn delete_reader(owner: WatchOwner<'_>, account: String) -> WatchOp {
     WatchOp::DeleteRole {
         account: Some(account),
-        name: reader_role_name(role),
+        name: reader_role_name(owner),
         policy_name: "lambda-trust-watch-reads".into(),
     }
 }
 
-fn delete_bus(role: &str, region: &str) -> WatchOp {
+fn delete_bus(owner: WatchOwner<'_>, region: &str) -> WatchOp {
     WatchOp::DeleteBus {
-        name: bus_name_of(role),
+        name: bus_name_of(owner),
         region: region.to_owned(),
     }
 }
 
-/// Whether `statement_id` on the bus is the watch of `role`'s: its statement for some
+/// Whether `statement_id` on the bus is the watch of `owner`'s: its statement for some
 /// account ([`super::model::bus_statement`]), never another watch's whose role starts alike.
-fn our_statement(statement_id: &str, role: &str) -> bool {
+fn our_statement(statement_id: &str, owner: WatchOwner<'_>) -> bool {
     let account = statement_id.rsplit('-').next().unwrap_or_default();
     account.len() == 12
         && account.bytes().all(|b| b.is_ascii_digit())
-        && super::model::bus_statement(role, account) == statement_id
+        && super::model::bus_statement(owner, account) == statement_id
 }
 
 /// The watch's own bus made and its policy written where they differ; every statement of
 /// the watch on the default bus removed (a watch deployed before it had its own bus admitted
 /// whole accounts there).
-fn bus_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+fn bus_ops(want: &Deployment, seen: &Seen, owner: WatchOwner<'_>) -> Result<Vec<WatchOp>, NotOurs> {
     let mut ops = Vec::new();
     if let Some(bus) = &want.bus {
         match &seen.bus {
             None => ops.push(WatchOp::CreateBus { bus: bus.clone() }),
-            Some(s) => ours(&s.owner, format!("event bus {}", bus.name), role)?,
+            Some(s) => ours(&s.owner, format!("event bus {}", bus.name), owner)?,
         }
         let same = (seen.bus.as_ref().and_then(|s| s.policy.as_ref()))
             .is_some_and(|p| lambda_trust_iam::semantically_equal(p, &bus.policy));
@@ -516,7 +150,7 @@ fn bus_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, N
             ops.push(WatchOp::PutBusPolicy { bus: bus.clone() });
         }
     }
-    for id in (seen.bus_statements.iter()).filter(|id| our_statement(id, role)) {
+    for id in (seen.bus_statements.iter()).filter(|id| our_statement(id, owner)) {
         ops.push(WatchOp::DisallowAccount {
             statement_id: id.clone(),
             region: want.function.region.clone(),
@@ -525,14 +159,14 @@ fn bus_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, N
     Ok(ops)
 }
 
-/// `Ok` when `owner` (a resource's watch tag) is `role`'s.
-fn ours(owner: &Option<String>, what: String, role: &str) -> Result<(), NotOurs> {
-    match owner.as_deref() {
-        Some(o) if o == role => Ok(()),
+/// `Ok` when `tagged` (a resource's watch tag) is `owner`'s.
+fn ours(tagged: &Option<String>, what: String, owner: WatchOwner<'_>) -> Result<(), NotOurs> {
+    match tagged.as_deref() {
+        Some(o) if o == owner.tag() => Ok(()),
         _ => Err(NotOurs {
             what,
             tag: WATCH_TAG,
-            owner: role.into(),
+            owner: owner.tag().into(),
         }),
     }
 }
@@ -540,7 +174,7 @@ fn ours(owner: &Option<String>, what: String, role: &str) -> Result<(), NotOurs>
 fn role_ops(
     wanted: &WatchRole,
     seen: Option<&SeenRole>,
-    role: &str,
+    owner: WatchOwner<'_>,
 ) -> Result<Vec<WatchOp>, NotOurs> {
     let role_op = |f: fn(WatchRole) -> WatchOp| f(wanted.clone());
     let Some(s) = seen else {
@@ -549,7 +183,7 @@ fn role_ops(
             role_op(|role| WatchOp::PutRolePolicy { role }),
         ]);
     };
-    ours(&s.owner, format!("role {}", wanted.name), role)?;
+    ours(&s.owner, format!("role {}", wanted.name), owner)?;
     let mut ops = Vec::new();
     if !lambda_trust_iam::semantically_equal(&s.trust, &wanted.trust) {
         ops.push(role_op(|role| WatchOp::UpdateTrust { role }));
@@ -565,7 +199,7 @@ fn role_ops(
 fn function_ops(
     f: &WatchFunction,
     seen: Option<&SeenFunction>,
-    role: &str,
+    owner: WatchOwner<'_>,
 ) -> Result<Vec<WatchOp>, NotOurs> {
     let function = || f.clone();
     let concurrency = |seen: Option<i32>| {
@@ -582,7 +216,7 @@ fn function_ops(
         };
         return Ok([create].into_iter().chain(concurrency(None)).collect());
     };
-    ours(&s.owner, format!("function {}", f.name), role)?;
+    ours(&s.owner, format!("function {}", f.name), owner)?;
     let mut ops = Vec::new();
     if s.code_sha256 != f.code_sha256 || s.architecture != f.architecture {
         ops.push(WatchOp::UpdateCode {
@@ -602,14 +236,18 @@ fn function_ops(
 
 /// Each wanted rule put, aimed and allowed to invoke the function where it is not; the
 /// watch's rules no longer wanted (fewer targets, a region left) removed.
-fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+fn rule_ops(
+    want: &Deployment,
+    seen: &Seen,
+    owner: WatchOwner<'_>,
+) -> Result<Vec<WatchOp>, NotOurs> {
     let f = &want.function;
     let statements = seen.function.as_ref().map(|s| &s.statements);
     let mut ops = Vec::new();
     for rule in &want.rules {
         let found = (seen.rules.iter()).find(|r| same_rule(r, rule));
         if let Some(r) = found {
-            ours(&r.owner, format!("rule {} ({})", r.name, r.region), role)?;
+            ours(&r.owner, format!("rule {} ({})", r.name, r.region), owner)?;
         }
         if !found.is_some_and(|r| r.pattern == rule.pattern && r.schedule == rule.schedule) {
             ops.push(WatchOp::PutRule { rule: rule.clone() });
@@ -630,7 +268,7 @@ fn rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, 
     }
     for r in &seen.rules {
         let wanted = (want.rules.iter()).any(|w| same_rule(r, w));
-        if !wanted && r.owner.as_deref() == Some(role) {
+        if !wanted && r.owner.as_deref() == Some(owner.tag()) {
             ops.push(WatchOp::RemoveRule {
                 account: r.account.clone(),
                 region: r.region.clone(),
@@ -650,7 +288,11 @@ fn same_rule(seen: &SeenRule, wanted: &WatchRule) -> bool {
 
 /// The Config rule put and allowed to invoke the function where it is not; the watch's rule
 /// deleted when the engine is no longer `config-rule`.
-fn config_rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<WatchOp>, NotOurs> {
+fn config_rule_ops(
+    want: &Deployment,
+    seen: &Seen,
+    owner: WatchOwner<'_>,
+) -> Result<Vec<WatchOp>, NotOurs> {
     let mut ops = Vec::new();
     match (&want.config_rule, &seen.config_rule) {
         (Some(rule), found) => {
@@ -658,7 +300,7 @@ fn config_rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<Wat
                 ours(
                     &r.owner,
                     format!("Config rule {} ({})", rule.name, rule.region),
-                    role,
+                    owner,
                 )?;
             }
             let same = found.as_ref().is_some_and(|r| {
@@ -678,7 +320,7 @@ fn config_rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<Wat
                 ops.push(WatchOp::PutConfigRule { rule: rule.clone() });
             }
         }
-        (None, Some(r)) if r.owner.as_deref() == Some(role) => {
+        (None, Some(r)) if r.owner.as_deref() == Some(owner.tag()) => {
             ops.push(WatchOp::DeleteConfigRule {
                 region: want.function.region.clone(),
                 name: want.function.name.clone(),
@@ -689,10 +331,10 @@ fn config_rule_ops(want: &Deployment, seen: &Seen, role: &str) -> Result<Vec<Wat
     Ok(ops)
 }
 
-/// The writes that remove exactly the watch of `role` that `seen` holds: its rules, its
-/// function, its roles — each only when its tag names `role`.
-pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
-    let mine = |owner: &Option<String>| owner.as_deref() == Some(role);
+/// The writes that remove exactly the watch of `owner` that `seen` holds: its rules, its
+/// function, its roles — each only when its tag names `owner`.
+pub fn teardown(seen: &Seen, owner: WatchOwner<'_>, want: &Deployment) -> Vec<WatchOp> {
+    let mine = |tagged: &Option<String>| tagged.as_deref() == Some(owner.tag());
     let mut ops: Vec<WatchOp> = (seen.rules.iter())
         .filter(|r| mine(&r.owner))
         .map(|r| WatchOp::RemoveRule {
@@ -715,15 +357,15 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
             region: f.region.clone(),
         });
     }
-    ops.extend(moved_off_former_home(want, seen, role));
-    ops.extend(teardown_roles(seen, role));
+    ops.extend(moved_off_former_home(want, seen, owner));
+    ops.extend(teardown_roles(seen, owner));
     if seen.bus.as_ref().is_some_and(|b| mine(&b.owner)) {
-        ops.push(delete_bus(role, &want.function.region));
+        ops.push(delete_bus(owner, &want.function.region));
     }
     let ours = seen
         .bus_statements
         .iter()
-        .filter(|id| our_statement(id, role));
+        .filter(|id| our_statement(id, owner));
     ops.extend(ours.map(|id| WatchOp::DisallowAccount {
         statement_id: id.clone(),
         region: want.function.region.clone(),
@@ -731,16 +373,16 @@ pub fn teardown(seen: &Seen, role: &str, want: &Deployment) -> Vec<WatchOp> {
     ops
 }
 
-/// The watch of `role`'s roles `seen` holds, deleted: the function's, the forwarding role, and
-/// each other account's forwarding and read-only roles — each only when its tag names `role`.
-fn teardown_roles(seen: &Seen, role: &str) -> Vec<WatchOp> {
-    let mine = |owner: &Option<String>| owner.as_deref() == Some(role);
+/// The watch of `owner`'s roles `seen` holds, deleted: the function's, the forwarding role, and
+/// each other account's forwarding and read-only roles — each only when its tag names `owner`.
+fn teardown_roles(seen: &Seen, owner: WatchOwner<'_>) -> Vec<WatchOp> {
+    let mine = |tagged: &Option<String>| tagged.as_deref() == Some(owner.tag());
     let mut ops = Vec::new();
     let roles = [
-        (&seen.role, name_of(role, ""), "lambda-trust-watch-reads"),
+        (&seen.role, name_of(owner, ""), "lambda-trust-watch-reads"),
         (
             &seen.forward_role,
-            name_of(role, "-fwd"),
+            name_of(owner, "-fwd"),
             "lambda-trust-watch-forward",
         ),
     ];
@@ -755,12 +397,12 @@ fn teardown_roles(seen: &Seen, role: &str) -> Vec<WatchOp> {
     }
     for (account, r) in &seen.account_forwarders {
         if mine(&r.owner) {
-            ops.push(delete_forwarder(role, Some(account.clone())));
+            ops.push(delete_forwarder(owner, Some(account.clone())));
         }
     }
     for (account, r) in &seen.account_readers {
         if mine(&r.owner) {
-            ops.push(delete_reader(role, account.clone()));
+            ops.push(delete_reader(owner, account.clone()));
         }
     }
     ops

@@ -53,7 +53,7 @@ pub(super) fn forward_role(
 /// that account's targets.
 pub(super) fn reader_role(input: &WatchInput, account: &str) -> WatchRole {
     let p = &input.partition;
-    let function_role = super::model::name_of(&input.role, "");
+    let function_role = super::model::name_of(input.owner(), "");
     let function_role = Arn::of(p, &input.account, AwsResource::Role(&function_role)).to_string();
     let mut functions: Vec<String> = (input.targets.iter())
         .filter(|t| super::model::target_account(&t.2) == account)
@@ -63,7 +63,7 @@ pub(super) fn reader_role(input: &WatchInput, account: &str) -> WatchRole {
     functions.dedup();
     WatchRole {
         account: Some(account.to_owned()),
-        name: super::model::reader_role_name(&input.role),
+        name: super::model::reader_role_name(input.owner()),
         trust: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
             "Principal": {"AWS": Arn::of(p, &input.account, AwsResource::Root).to_string()},
             "Action": "sts:AssumeRole",

@@ -24,12 +24,12 @@ pub(super) fn event_rules(
         name: "default",
     };
     let bus = Arn::of(p, account, bus).to_string();
-    let forward = name_of(&input.role, "-fwd");
+    let forward = name_of(input.owner(), "-fwd");
     let forward_arn = Arn::of(p, account, AwsResource::Role(&forward)).to_string();
     let mut rules = iam_rules(input, home, function_arn);
     rules.push(WatchRule {
         schedule: Some(input.schedule.clone()),
-        ..rule(home, name_of(&input.role, "-tick"), None, function_arn)
+        ..rule(home, name_of(input.owner(), "-tick"), None, function_arn)
     });
     // The home region's rules match every target: another region's events arrive forwarded.
     if !input.targets.is_empty() {
@@ -68,7 +68,7 @@ fn genesys_rules(
         "source": [{"prefix": "aws.partner/genesys.com"}],
         "detail-type": GENESYS_TOPICS.iter().map(|t| json!({"prefix": t})).collect::<Vec<_>>(),
     });
-    let name = name_of(&input.role, "-genesys");
+    let name = name_of(input.owner(), "-genesys");
     let mut on_bus = rule(region, name.clone(), Some(pattern.clone()), function_arn);
     on_bus.bus = Some(bus_arn.to_owned());
     if region == home {
@@ -161,7 +161,7 @@ fn iam_rules(input: &WatchInput, home: &str, target: &str) -> Vec<WatchRule> {
     keys.extend(input.policies.iter().map(|p| ("policyArn", p.clone())));
     let policy_names = input.policies.iter().filter_map(|p| p.rsplit('/').next());
     keys.extend(policy_names.map(|name| ("policyName", name.to_owned())));
-    let base = name_of(&input.role, "-iam");
+    let base = name_of(input.owner(), "-iam");
     chunked((home, &base, target), &keys, |share| {
         let mut or: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (k, v) in share {
@@ -217,7 +217,7 @@ pub(super) fn lambda_rules_of<'a>(
     }
     functions.sort();
     functions.dedup();
-    let base = name_of(&input.role, suffix);
+    let base = name_of(input.owner(), suffix);
     chunked((region, &base, target), &functions, |share| {
         let named: Vec<&String> = share.iter().flat_map(|f| &f.0).collect();
         let arns: Vec<&String> = share.iter().flat_map(|f| &f.1).collect();

@@ -116,7 +116,7 @@ fn an_aws_cn_watch_moves_from_its_former_home_on_the_next_deploy() {
         rule.region = "cn-northwest-1".into();
     }
     let role = "GenesysLambdaInvoker";
-    let ops = plan_watch(&want, &seen, role).unwrap();
+    let ops = plan_watch(&want, &seen, WatchOwner::Role(role)).unwrap();
     let removed_there = |op: &WatchOp| match op {
         WatchOp::DeleteFunction { region, .. } | WatchOp::RemoveRule { region, .. } => {
             region == "cn-northwest-1"
@@ -129,14 +129,14 @@ fn an_aws_cn_watch_moves_from_its_former_home_on_the_next_deploy() {
         1 + want.rules.len()
     );
     assert!(ops.iter().any(made_here), "{ops:#?}");
-    let torn = watch_teardown(&seen, role, &want);
+    let torn = watch_teardown(&seen, WatchOwner::Role(role), &want);
     assert_eq!(
         torn.iter().filter(|op| removed_there(op)).count(),
         1 + want.rules.len()
     );
     // Another watch's function there is never touched.
     seen.former_function.as_mut().unwrap().owner = Some("SomeoneElse".into());
-    let ops = plan_watch(&want, &seen, role).unwrap();
+    let ops = plan_watch(&want, &seen, WatchOwner::Role(role)).unwrap();
     assert!(!ops
         .iter()
         .any(|op| matches!(op, WatchOp::DeleteFunction { .. })));
@@ -185,11 +185,11 @@ fn a_deployed_watch_plans_no_write_and_a_new_package_only_its_code() {
     let want = watch_deployment(&input(5, &["us-east-1", "eu-west-1"]));
     let mut seen = deployed(&want);
     assert_eq!(
-        plan_watch(&want, &seen, "GenesysLambdaInvoker"),
+        plan_watch(&want, &seen, WatchOwner::Role("GenesysLambdaInvoker")),
         Ok(Vec::new())
     );
     seen.function.as_mut().unwrap().code_sha256 = "old=".into();
-    let ops = plan_watch(&want, &seen, "GenesysLambdaInvoker").unwrap();
+    let ops = plan_watch(&want, &seen, WatchOwner::Role("GenesysLambdaInvoker")).unwrap();
     assert!(
         matches!(ops.as_slice(), [WatchOp::UpdateCode { .. }]),
         "{ops:?}"
@@ -276,7 +276,7 @@ fn the_genesys_orgs_audit_events_reach_the_function_from_its_bus_forwarded_when_
     assert!(want.forward_role.is_some());
     let seen = deployed(&want);
     assert_eq!(
-        plan_watch(&want, &seen, "GenesysLambdaInvoker"),
+        plan_watch(&want, &seen, WatchOwner::Role("GenesysLambdaInvoker")),
         Ok(Vec::new())
     );
 }
@@ -286,7 +286,7 @@ fn destroy_removes_only_what_the_watch_of_this_role_tagged() {
     let want = watch_deployment(&input(2, &["us-east-1"]));
     let mut seen = deployed(&want);
     seen.rules[0].owner = Some("AnotherRole".into());
-    let ops = watch_teardown(&seen, "GenesysLambdaInvoker", &want);
+    let ops = watch_teardown(&seen, WatchOwner::Role("GenesysLambdaInvoker"), &want);
     let removed: Vec<_> = ops
         .iter()
         .filter(|o| matches!(o, WatchOp::RemoveRule { .. }))
@@ -296,7 +296,7 @@ fn destroy_removes_only_what_the_watch_of_this_role_tagged() {
         .iter()
         .any(|o| matches!(o, WatchOp::DeleteFunction { .. })));
     assert_eq!(
-        plan_watch(&want, &seen, "GenesysLambdaInvoker")
+        plan_watch(&want, &seen, WatchOwner::Role("GenesysLambdaInvoker"))
             .unwrap_err()
             .what,
         format!("rule {} (us-east-1)", want.rules[0].name)
@@ -385,7 +385,7 @@ fn a_target_accounts_events_are_forwarded_from_a_rule_in_that_account() {
     );
 
     let none = Seen::default();
-    let ops = plan_watch(&d, &none, "GenesysLambdaInvoker").unwrap();
+    let ops = plan_watch(&d, &none, WatchOwner::Role("GenesysLambdaInvoker")).unwrap();
     let lines: Vec<String> = ops.iter().map(ToString::to_string).collect();
     for line in [
         format!("create role lambda-trust-watch-GenesysLambdaInvoker-fwd in account {other}"),
@@ -397,7 +397,7 @@ fn a_target_accounts_events_are_forwarded_from_a_rule_in_that_account() {
     }
     let seen = deployed(&d);
     assert_eq!(
-        plan_watch(&d, &seen, "GenesysLambdaInvoker").unwrap(),
+        plan_watch(&d, &seen, WatchOwner::Role("GenesysLambdaInvoker")).unwrap(),
         vec![]
     );
 
@@ -405,7 +405,7 @@ fn a_target_accounts_events_are_forwarded_from_a_rule_in_that_account() {
     with_another
         .bus_statements
         .insert(format!("lambda-trust-watch-GenesysLambdaInvoker-x-{other}"));
-    let down = watch_teardown(&with_another, "GenesysLambdaInvoker", &d);
+    let down = watch_teardown(&with_another, WatchOwner::Role("GenesysLambdaInvoker"), &d);
     let lines: Vec<String> = down.iter().map(ToString::to_string).collect();
     for line in [
         format!("delete role lambda-trust-watch-GenesysLambdaInvoker-fwd in account {other}"),
@@ -510,7 +510,7 @@ fn a_redeploy_moves_an_older_watch_off_the_default_bus() {
         json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{other}:role/lt-deployer")}]}),
     );
-    let ops = plan_watch(&d, &seen, "GenesysLambdaInvoker").unwrap();
+    let ops = plan_watch(&d, &seen, WatchOwner::Role("GenesysLambdaInvoker")).unwrap();
     let lines: Vec<String> = ops.iter().map(ToString::to_string).collect();
     assert_eq!(
         lines,

@@ -14,7 +14,7 @@ use super::settings::{
 use super::stacks::{self, Stack, StackSet};
 use super::sweep::sweep_pattern;
 use crate::watch::deploy::model::{
-    Deployment, WatchBus, WatchFunction, WatchRole, WatchRule, ORGANIZATION_WATCHER, WATCH_TAG,
+    Deployment, WatchBus, WatchFunction, WatchOwner, WatchRole, WatchRule, WATCH_TAG,
 };
 use crate::watch::deploy::role::trust;
 use lambda_trust_iam::{Arn, AwsResource};
@@ -56,7 +56,7 @@ pub fn org_watch_deployment(input: &OrgWatchInput) -> OrgWatchDeployment {
         bus: Some(bus(input, &names)),
         tags: BTreeMap::from([
             (MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into()),
-            (WATCH_TAG.into(), ORGANIZATION_WATCHER.into()),
+            (WATCH_TAG.into(), WatchOwner::Organization.tag().into()),
             (ORG_WATCH.into(), input.organization.clone()),
         ]),
         former_home: None,

@@ -14,7 +14,7 @@ use super::model::{OrgWatchInput, ORG_WATCH};
 use super::plan::{plan_stacks, teardown_stacks, SeenInstance, SeenStack, SeenStacks, StackOp};
 use super::stacks::reader_policy;
 use crate::cloudtrail_calls::{calls_on, On};
-use crate::watch::deploy::model::{watch_names, ORGANIZATION_WATCHER, WATCH_TAG};
+use crate::watch::deploy::model::{watch_names, WatchOwner, WATCH_TAG};
 use crate::watch::deploy::role::prove_read_only;
 
 const ORG: &str = "o-a1b2c3d4e5";
@@ -249,8 +249,8 @@ fn the_home_is_planned_as_a_deployments_watch_is() {
     let want = org_watch_deployment(&input(&["us-east-1"]));
     assert_eq!(want.home.function.name, ORG_WATCH);
     assert!(!ORG_WATCH.starts_with("lambda-trust-watch-"));
-    let ops =
-        crate::watch::deploy::plan(&want.home, &Default::default(), ORGANIZATION_WATCHER).unwrap();
+    let ops = crate::watch::deploy::plan(&want.home, &Default::default(), WatchOwner::Organization)
+        .unwrap();
     let said: Vec<String> = ops.iter().map(ToString::to_string).collect();
     for what in [
         "create role lambda-trust-org-watch",
@@ -268,7 +268,7 @@ fn the_home_is_planned_as_a_deployments_watch_is() {
         timeout: want.home.function.timeout,
         memory: want.home.function.memory,
         environment: want.home.function.environment.clone(),
-        owner: Some(ORGANIZATION_WATCHER.into()),
+        owner: Some(WatchOwner::Organization.tag().into()),
         statements: Default::default(),
         reserved_concurrency: reserved,
     };
@@ -277,7 +277,7 @@ fn the_home_is_planned_as_a_deployments_watch_is() {
             function: Some(seen(reserved)),
             ..Default::default()
         };
-        let ops = crate::watch::deploy::plan(&want.home, &seen, ORGANIZATION_WATCHER).unwrap();
+        let ops = crate::watch::deploy::plan(&want.home, &seen, WatchOwner::Organization).unwrap();
         (ops.iter().map(ToString::to_string))
             .filter(|op| op.contains("function lambda-trust-org-watch"))
             .filter(|op| !op.contains("let rule"))
@@ -421,9 +421,9 @@ fn the_home_is_the_organization_watchers_alone() {
     let want = org_watch_deployment(&input(&["us-east-1"]));
     assert_eq!(
         want.home.tags.get(WATCH_TAG).map(String::as_str),
-        Some(ORGANIZATION_WATCHER)
+        Some(WatchOwner::Organization.tag())
     );
-    let names = watch_names(ORGANIZATION_WATCHER);
+    let names = watch_names(WatchOwner::Organization);
     assert_eq!(names.bus, ORG_WATCH);
     assert!(names.rule_prefix.starts_with(ORG_WATCH));
     assert!(want
@@ -432,5 +432,7 @@ fn the_home_is_the_organization_watchers_alone() {
         .iter()
         .all(|r| r.name.starts_with(&names.rule_prefix)));
     // No role's watch is named like it: `:` is in no role's name.
-    assert!(!watch_names("organization").bus.starts_with(ORG_WATCH));
+    assert!(!watch_names(WatchOwner::Role("organization"))
+        .bus
+        .starts_with(ORG_WATCH));
 }
