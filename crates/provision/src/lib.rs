@@ -171,6 +171,7 @@ pub use watch::organization::record::{
 pub use watch::organization::settings::OrgWatchSettings;
 pub use watch::organization::stacks::{Stack, StackSet};
 pub use watch::organization::sweep::{again_event, retire_event, sweep_events};
+pub use watch::outcome::WatchOutcome;
 pub use watch::record::{
     compliance as rule_compliance, Compliance, Notice, Published, Reread, RuleAnswer,
     Verdict as WatchVerdict, WatchRecord,

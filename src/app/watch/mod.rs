@@ -1,5 +1,6 @@
-//! The watch's workflows: the watching function's run on each event ([`run`]), with what it
-//! keeps between events ([`kept`]); and `watch deploy`, `watch status` and `watch destroy`:
+//! The watch's workflows: the watching function's invocations served, whichever the watch's
+//! scope ([`serve`]); a deployment's watch's run on each event ([`run`]), with what it keeps
+//! between events ([`kept`]); and `watch deploy`, `watch status` and `watch destroy`:
 //! the deployment and its writes ([`deploy`]), the package ([`package`]), what the function
 //! publishes ([`status`]), its secret ([`secret`]), what is said beside the plan ([`notes`]),
 //! and what destroy re-proves before closing findings ([`destroy`]). The organization watch:
@@ -14,4 +15,5 @@ pub(crate) mod organization;
 pub(crate) mod package;
 pub(crate) mod run;
 pub(crate) mod secret;
+pub(crate) mod serve;
 pub(crate) mod status;

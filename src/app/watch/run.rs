@@ -17,8 +17,9 @@ use crate::app::live::connect;
 use crate::app::path::PathAsk;
 use crate::app::security_hub::{self as hub, Sent};
 use crate::app::settings::Settings;
+use crate::app::watch::serve::{Serving, Watch};
 use crate::aws::prepare::reobserve_iam;
-use crate::aws::watch::runtime::{Failure, FailureKind, Invocation};
+use crate::aws::watch::runtime::Invocation;
 use crate::aws::{function_policy, Clients};
 use crate::error::Result;
 use lambda_trust_config::ConfigFile;
@@ -26,8 +27,8 @@ use lambda_trust_iam::unqualified_arn;
 use lambda_trust_model::{invoked_arns, Observed};
 use lambda_trust_provision::{
     classify_event, read_event, settles, AwsUnread, CheckReading, ConfigReport, Notice, Prepared,
-    Reread, RuleAnswer, TargetPolicy, WatchChange, WatchEvent, WatchGenerator, WatchRecord,
-    Watched,
+    Reread, RuleAnswer, TargetPolicy, WatchChange, WatchEvent, WatchGenerator, WatchOutcome,
+    WatchRecord, Watched,
 };
 
 /// The watching function's state between invocations: the config, its clients once
@@ -114,7 +115,7 @@ impl Watcher {
             .await;
         let desired = self.kept.as_ref().map(|k| &k.reading.prepared.desired);
         let run = WatchRun {
-            reread: Reread::of(&change),
+            reread: Reread::from(&change),
             change,
             report,
             account: desired.map(|d| d.account_id.clone()).or(home),
@@ -335,71 +336,41 @@ pub(crate) trait Render {
     fn record(&self, run: &WatchRun, published: &Result<Sent>) -> WatchRecord;
 }
 
-/// `watch run`: serves the function's invocations until Lambda stops the environment, each
-/// by [`handle`].
-pub(crate) async fn serve(
-    settings: &Settings,
-    events: &dyn Events,
-    file: ConfigFile,
-    render: &dyn Render,
-) -> Result<()> {
-    let watcher = tokio::sync::Mutex::new(Watcher::new(file));
-    let handler = Handler {
-        watcher: &watcher,
-        settings,
-        events,
-        render,
-    };
-    crate::aws::watch::runtime::serve(|invocation| handle(&handler, invocation)).await?;
-    Ok(())
-}
+impl Watch for Watcher {
+    type Record = WatchRecord;
+    type Render = dyn Render;
 
-/// What each invocation is handled with: the watcher, kept between invocations, and the run's
-/// settings, events and renderer.
-struct Handler<'a> {
-    watcher: &'a tokio::sync::Mutex<Watcher>,
-    settings: &'a Settings,
-    events: &'a dyn Events,
-    render: &'a dyn Render,
-}
-
-/// One invocation: the event is re-proved ([`Watcher::on_event`]) and published to Security
-/// Hub; the record is the invocation's answer. A run that could not publish answers an error,
-/// after its record is said on stderr (the function's log), so the failure is seen where it is
-/// retried.
-async fn handle(
-    h: &Handler<'_>,
-    invocation: Invocation,
-) -> std::result::Result<WatchRecord, Failure> {
-    let (settings, events, render) = (h.settings, h.events, h.render);
-    let mut watcher = h.watcher.lock().await;
-    let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
-    // The event read once: classified, and answered when it is the Config rule's.
-    let event = read_event(&invocation.event);
-    let run = (watcher.on_event(settings, events, (&event, home)).await).map_err(|e| Failure {
-        kind: FailureKind::WatchNotStarted,
-        message: e.human(),
-    })?;
-    let published = match &run.report {
-        Some(_) => publish(&watcher, events, &run, render.findings(&run)).await,
-        None => Ok(Sent::default()),
-    };
-    let mut record = render.record(&run, &published);
-    record.sns = notify(&watcher, &run, &published, &record).await;
-    if let WatchEvent::ConfigRule(rule) = &event {
-        record.config_rule = Some(answer_rule(&watcher, &run, rule).await);
+    /// The event is re-proved ([`Watcher::on_event`]) and published to Security Hub, `[watch]`'s
+    /// SNS topic told of a changed result, the Config rule's invocation answered; the record
+    /// says each.
+    async fn run(
+        &mut self,
+        at: &Serving<'_, dyn Render>,
+        invocation: Invocation,
+    ) -> Result<WatchRecord> {
+        let (settings, events, render) = (at.settings, at.events, at.render);
+        let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
+        // The event read once: classified, and answered when it is the Config rule's.
+        let event = read_event(&invocation.event);
+        let run = self.on_event(settings, events, (&event, home)).await?;
+        let published = match &run.report {
+            Some(_) => publish(self, events, &run, render.findings(&run)).await,
+            None => Ok(Sent::default()),
+        };
+        let mut record = render.record(&run, &published);
+        record.sns = notify(self, &run, &published, &record).await;
+        if let WatchEvent::ConfigRule(rule) = &event {
+            record.config_rule = Some(answer_rule(self, &run, rule).await);
+        }
+        Ok(record)
     }
-    events.event(Event::WatchRun(Box::new(record.clone())));
-    match published {
-        Ok(_) => Ok(record),
-        Err(e) => Err(Failure {
-            kind: FailureKind::NotPublished,
-            message: format!(
-                "{}\n{}",
-                serde_json::to_value(&record).unwrap_or_default(),
-                e.human()
-            ),
-        }),
+
+    fn outcome(record: &WatchRecord) -> WatchOutcome {
+        WatchOutcome::from(record)
+    }
+
+    fn said(record: WatchRecord) -> Event {
+        Event::WatchRun(Box::new(record))
     }
 }
 

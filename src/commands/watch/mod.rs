@@ -1,6 +1,6 @@
 //! `lambda-trust watch …`: `deploy`, `status` and `destroy` the watching function
 //! (`app::watch::deploy`, resolved once into a [`Lifecycle`]); `run` serves its invocations
-//! (`app::watch::run::serve`), with the run's findings in ASFF and its record built here
+//! (`app::watch::serve`), with the run's findings in ASFF and its record built here
 //! (`report::watch_findings`).
 
 mod lifecycle;
@@ -12,7 +12,8 @@ use super::invocation::Invocation;
 use crate::app::security_hub::Sent;
 use crate::app::watch::deploy::{self, DeployOptions, WatchState};
 use crate::app::watch::kept::Kept;
-use crate::app::watch::run::{Render, WatchRun};
+use crate::app::watch::run::{Render, WatchRun, Watcher};
+use crate::app::watch::serve::{serve, Serving};
 use crate::app::watch::status::{self, ActiveFinding, ToArchive};
 use crate::app::Events;
 use crate::cli::WatchCommand;
@@ -41,7 +42,12 @@ pub(super) async fn run(
             if settings.templates.dir.is_none() && packaged.is_dir() {
                 settings.templates.dir = Some(packaged.to_path_buf());
             }
-            crate::app::watch::run::serve(&settings, events, file, &Asff).await?;
+            let at = Serving {
+                settings: &settings,
+                events,
+                render: &Asff as &dyn Render,
+            };
+            serve(Watcher::new(file), at).await?;
             Ok(Status::Ok)
         }
         WatchCommand::Deploy(a) if a.organization.organization => {

@@ -1,6 +1,7 @@
 //! The watch, pure: what an event handed to the watching function is ([`event`]) and can have
 //! changed ([`classify`]), the record of one invocation and where its findings went
-//! ([`record`]), which findings a run may settle ([`generator`]), and the function's
+//! ([`record`]), which findings a run may settle ([`generator`]), how a run ended
+//! ([`outcome`]), and the function's
 //! deployment: its roles, rules and bus, and the writes that bring AWS there ([`deploy`]);
 //! and the organization watch's ([`organization`]).
 //!
@@ -12,4 +13,5 @@ mod deployed_names;
 pub(crate) mod event;
 pub(crate) mod generator;
 pub(crate) mod organization;
+pub(crate) mod outcome;
 pub(crate) mod record;

@@ -27,9 +27,9 @@ pub enum Reread {
     Nothing,
 }
 
-impl Reread {
-    /// What the function reads again for `change`.
-    pub fn of(change: &Change) -> Reread {
+/// What the function reads again for `change`.
+impl From<&Change> for Reread {
+    fn from(change: &Change) -> Reread {
         match change {
             Change::Everything { .. } => Reread::Everything,
             Change::Role { .. } => Reread::Role,

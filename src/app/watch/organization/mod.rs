@@ -14,6 +14,5 @@ pub(crate) mod facts;
 mod narrow;
 pub(crate) mod retire;
 pub(crate) mod run;
-pub(crate) mod serve;
 mod status;
 mod sweep;

@@ -32,17 +32,20 @@ use crate::app::path_reads::{read_path, PathReads};
 use crate::app::prove_roles::prove_roles;
 use crate::app::security_hub::{self as hub, Sent};
 use crate::app::settings::Settings;
+use crate::app::watch::serve::{Serving, Watch};
 use crate::aws::audit_role::{read_role, read_role_policies, read_used_policies, roles_of_policy};
 use crate::aws::organizations::OrgReader;
 use crate::aws::sessions::{assume, CallCount, EntryRole};
 use crate::aws::watch::organization::ledger;
+use crate::aws::watch::runtime::Invocation;
 use crate::aws::{AwsError, Clients};
 use crate::error::{Error, Result};
 use crate::event::{Blind, Said};
 use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole, Baseline};
 use lambda_trust_model::OrgWatchGenerator;
 use lambda_trust_provision::{
-    again_event, Hearing, Held, LedgerWrite, OrgChange, OrgWatchSettings, ReRead, SweptRecord,
+    again_event, classify_org_event, Hearing, Held, LedgerWrite, OrgChange, OrgWatchRecord,
+    OrgWatchSettings, ReRead, SweptRecord, WatchOutcome,
 };
 
 /// The function's state between invocations: its settings, its clients once connected, and
@@ -133,6 +136,8 @@ pub(crate) trait OrgRender {
     /// The finding, there too, that `account`'s IAM calls do not reach the watch (or may not:
     /// its trails not read); `None` when they do.
     fn not_heard(&self, at: (&str, &str), account: &str, hearing: &Hearing) -> Option<Value>;
+    /// The run's record: the event, each account re-proved, where it was published.
+    fn record(&self, run: &OrgRun) -> OrgWatchRecord;
 }
 
 impl OrgWatcher {
@@ -611,5 +616,31 @@ fn published_calls(published: &Option<std::result::Result<Sent, String>>) -> usi
         // The `GetFindings` pages that read what is held, and the imports.
         Some(Ok(sent)) => sent.reads + sent.calls,
         Some(Err(_)) | None => 0,
+    }
+}
+
+impl Watch for OrgWatcher {
+    type Record = OrgWatchRecord;
+    type Render = dyn OrgRender;
+
+    /// The event classified (`lambda_trust_provision::classify_org_event`), re-proved and
+    /// published ([`OrgWatcher::on_change`]), and recorded.
+    async fn run(
+        &mut self,
+        at: &Serving<'_, dyn OrgRender>,
+        invocation: Invocation,
+    ) -> Result<OrgWatchRecord> {
+        let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
+        let change = classify_org_event(&invocation.event, home.as_deref());
+        let run = self.on_change(at.settings, at.events, (change, home), at.render);
+        Ok(at.render.record(&run.await?))
+    }
+
+    fn outcome(record: &OrgWatchRecord) -> WatchOutcome {
+        WatchOutcome::from(record)
+    }
+
+    fn said(record: OrgWatchRecord) -> Event {
+        Event::OrgWatchRun(Box::new(record))
     }
 }

@@ -1,12 +1,13 @@
 //! `watch run` in the organization watch's function (its deployment sets
-//! `LAMBDA_TRUST_ORGANIZATION`): serves its invocations (`app::watch::organization::serve`),
+//! `LAMBDA_TRUST_ORGANIZATION`): serves its invocations (`app::watch::serve`),
 //! with each account's findings in ASFF (`report::organization_watch_findings`) and the run's
 //! record built here.
 
 use serde_json::Value;
 
+use crate::app::watch::organization::run::OrgWatcher;
 use crate::app::watch::organization::run::{AccountRun, OrgRender, OrgRun};
-use crate::app::watch::organization::serve::{serve, OrgRecord};
+use crate::app::watch::serve::{serve, Serving};
 use crate::app::Events;
 use crate::commands::invocation::Invocation;
 use crate::error::{Result, Status};
@@ -25,7 +26,12 @@ pub(in crate::commands) async fn run(
 ) -> Result<Status> {
     let mut settings = inv.settings.clone();
     settings.execution_role = true;
-    serve(&settings, events, org, &Asff).await?;
+    let at = Serving {
+        settings: &settings,
+        events,
+        render: &Asff as &dyn OrgRender,
+    };
+    serve(OrgWatcher::new(org)?, at).await?;
     Ok(Status::Ok)
 }
 
@@ -44,16 +50,7 @@ impl OrgRender for Asff {
     fn not_heard(&self, at: (&str, &str), account: &str, hearing: &Hearing) -> Option<Value> {
         report::organization_watch_unheard_finding(at, account, hearing, &meta())
     }
-}
 
-fn meta() -> report::HtmlMeta {
-    report::HtmlMeta {
-        generated: chrono::Utc::now(),
-        version: crate::cli::VERSION.to_owned(),
-    }
-}
-
-impl OrgRecord for Asff {
     fn record(&self, run: &OrgRun) -> OrgWatchRecord {
         OrgWatchRecord {
             org_watch: crate::report::SCHEMA_VERSION,
@@ -62,6 +59,13 @@ impl OrgRecord for Asff {
             accounts: run.accounts.iter().map(account).collect(),
             swept: run.swept.clone(),
         }
+    }
+}
+
+fn meta() -> report::HtmlMeta {
+    report::HtmlMeta {
+        generated: chrono::Utc::now(),
+        version: crate::cli::VERSION.to_owned(),
     }
 }
 
