@@ -2,6 +2,7 @@
 //! organization's —, resolved once from the command.
 
 use crate::app::watch::package::PackageUse;
+use crate::cli::{OrgWatchArgs, WatchCommand, WatchPackageArgs};
 use crate::event::{WatchNote, WatchProblem};
 use crate::report;
 use lambda_trust_provision::{Deployment, Seen};
@@ -12,6 +13,47 @@ pub(super) enum Lifecycle {
     Deploy,
     Status,
     Destroy,
+}
+
+/// Which watch a command acts on, resolved once where its arguments are: a deployment's (the
+/// config's), or the AWS organization's with what it was given (`--organization`'s flags for
+/// `watch deploy|status|destroy`; in the function, `watch run`'s settings from its environment).
+pub(super) enum WatchScope<O> {
+    Deployment,
+    Organization(O),
+}
+
+/// What `watch deploy|status|destroy` was asked: what it does with the watch, with which
+/// package, and whether its writes are approved (`--yes`).
+#[derive(Clone, Copy)]
+pub(super) struct Asked<'a> {
+    pub lifecycle: Lifecycle,
+    pub package: &'a WatchPackageArgs,
+    pub yes: bool,
+}
+
+impl<'a> Asked<'a> {
+    /// What `command` asks, and of which watch; `None` for `watch run`.
+    pub(super) fn of(
+        command: &'a WatchCommand,
+    ) -> Option<(Asked<'a>, WatchScope<&'a OrgWatchArgs>)> {
+        let (lifecycle, package, org, yes) = match command {
+            WatchCommand::Run => return None,
+            WatchCommand::Deploy(a) => (Lifecycle::Deploy, &a.package, &a.organization, a.yes),
+            WatchCommand::Status(a) => (Lifecycle::Status, &a.package, &a.organization, false),
+            WatchCommand::Destroy(a) => (Lifecycle::Destroy, &a.package, &a.organization, a.yes),
+        };
+        let scope = match org.organization {
+            true => WatchScope::Organization(org),
+            false => WatchScope::Deployment,
+        };
+        let asked = Asked {
+            lifecycle,
+            package,
+            yes,
+        };
+        Some((asked, scope))
+    }
 }
 
 impl Lifecycle {

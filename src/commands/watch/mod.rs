@@ -19,59 +19,55 @@ use crate::app::Events;
 use crate::cli::WatchCommand;
 use crate::error::{Result, Status};
 use crate::report::{self, WatchSubject};
-use lambda_trust_provision::{Published, WatchChange, WatchRecord, WatchVerdict};
-use lifecycle::Lifecycle;
+use lambda_trust_provision::{OrgWatchSettings, Published, WatchChange, WatchRecord, WatchVerdict};
+use lifecycle::{Asked, Lifecycle, WatchScope};
 
 pub(super) async fn run(
     inv: &Invocation,
     events: &dyn Events,
     command: &WatchCommand,
 ) -> Result<Status> {
-    match command {
-        WatchCommand::Run => {
-            let vars = |k: &str| std::env::var(k).ok();
-            if let Some(org) = lambda_trust_provision::OrgWatchSettings::from_vars(vars) {
-                return organization::run::run(inv, events, org).await;
-            }
-            let file = inv.config.one()?;
-            // The templates `watch deploy` packaged beside the binary, when it did.
-            let mut settings = inv.settings.clone();
-            settings.execution_role = true;
-            settings.read_roles = lambda_trust_provision::read_roles(vars);
-            let packaged = std::path::Path::new("policies");
-            if settings.templates.dir.is_none() && packaged.is_dir() {
-                settings.templates.dir = Some(packaged.to_path_buf());
-            }
-            let at = Serving {
-                settings: &settings,
-                events,
-                render: &Asff as &dyn Render,
-            };
-            serve(Watcher::new(file), at).await?;
-            Ok(Status::Ok)
-        }
-        WatchCommand::Deploy(a) if a.organization.organization => {
-            let org = (&a.package, &a.organization, a.yes);
-            organization::deploy::run(inv, events, Lifecycle::Deploy, org).await
-        }
-        WatchCommand::Status(a) if a.organization.organization => {
-            let org = (&a.package, &a.organization, false);
-            organization::deploy::run(inv, events, Lifecycle::Status, org).await
-        }
-        WatchCommand::Destroy(a) if a.organization.organization => {
-            let org = (&a.package, &a.organization, a.yes);
-            organization::deploy::run(inv, events, Lifecycle::Destroy, org).await
-        }
-        WatchCommand::Deploy(a) => {
-            deployment(inv, events, Lifecycle::Deploy, (&a.package, a.yes)).await
-        }
-        WatchCommand::Status(a) => {
-            deployment(inv, events, Lifecycle::Status, (&a.package, false)).await
-        }
-        WatchCommand::Destroy(a) => {
-            deployment(inv, events, Lifecycle::Destroy, (&a.package, a.yes)).await
-        }
+    let Some((asked, scope)) = Asked::of(command) else {
+        let vars = |k: &str| std::env::var(k).ok();
+        return match function_scope(vars) {
+            WatchScope::Organization(org) => organization::run::run(inv, events, org).await,
+            WatchScope::Deployment => serve_deployment(inv, events).await,
+        };
+    };
+    match scope {
+        WatchScope::Organization(org) => organization::deploy::run(inv, events, asked, org).await,
+        WatchScope::Deployment => deployment(inv, events, asked).await,
     }
+}
+
+/// Which watch the function serves: the organization's when its deployment set
+/// `LAMBDA_TRUST_ORGANIZATION` (`OrgWatchSettings`), else the config's.
+fn function_scope(vars: impl Fn(&str) -> Option<String>) -> WatchScope<OrgWatchSettings> {
+    match OrgWatchSettings::from_vars(vars) {
+        Some(org) => WatchScope::Organization(org),
+        None => WatchScope::Deployment,
+    }
+}
+
+/// `watch run` for the config's watch: its templates those `watch deploy` packaged beside the
+/// binary, when it did; its readers in other accounts those its environment names.
+async fn serve_deployment(inv: &Invocation, events: &dyn Events) -> Result<Status> {
+    let vars = |k: &str| std::env::var(k).ok();
+    let file = inv.config.one()?;
+    let mut settings = inv.settings.clone();
+    settings.execution_role = true;
+    settings.read_roles = lambda_trust_provision::read_roles(vars);
+    let packaged = std::path::Path::new("policies");
+    if settings.templates.dir.is_none() && packaged.is_dir() {
+        settings.templates.dir = Some(packaged.to_path_buf());
+    }
+    let at = Serving {
+        settings: &settings,
+        events,
+        render: &Asff as &dyn Render,
+    };
+    serve(Watcher::new(file), at).await?;
+    Ok(Status::Ok)
 }
 
 /// The findings as Security Hub takes them, and the run's one JSON line.
@@ -137,12 +133,12 @@ fn meta() -> report::HtmlMeta {
 }
 
 /// `watch deploy|status|destroy`.
-async fn deployment(
-    inv: &Invocation,
-    events: &dyn Events,
-    lifecycle: Lifecycle,
-    (package, yes): (&crate::cli::WatchPackageArgs, bool),
-) -> Result<Status> {
+async fn deployment(inv: &Invocation, events: &dyn Events, asked: Asked<'_>) -> Result<Status> {
+    let Asked {
+        lifecycle,
+        package,
+        yes,
+    } = asked;
     let file = inv.config.one()?;
     let options = DeployOptions {
         package: package.package.clone(),

@@ -6,9 +6,9 @@ use crate::app::watch::organization::deploy::{
 };
 use crate::app::watch::organization::retire::{self as org_retire, Retired};
 use crate::app::Events;
-use crate::cli::{OrgWatchArgs, WatchPackageArgs};
+use crate::cli::OrgWatchArgs;
 use crate::commands::invocation::Invocation;
-use crate::commands::watch::lifecycle::Lifecycle;
+use crate::commands::watch::lifecycle::{Asked, Lifecycle};
 use crate::error::{Error, Result, Status};
 use crate::event::{WatchNote, WatchProblem};
 use crate::report;
@@ -18,9 +18,12 @@ use lambda_trust_provision::StackOp;
 pub(in crate::commands) async fn run(
     inv: &Invocation,
     events: &dyn Events,
-    lifecycle: Lifecycle,
-    (package, org, yes): (&WatchPackageArgs, &OrgWatchArgs, bool),
+    asked: Asked<'_>,
+    org: &OrgWatchArgs,
 ) -> Result<Status> {
+    let Asked {
+        lifecycle, package, ..
+    } = asked;
     let genesys_org_ids = match org.genesys_org_ids.is_empty() {
         true => of_the_config(inv)?,
         false => org.genesys_org_ids.clone(),
@@ -51,7 +54,7 @@ pub(in crate::commands) async fn run(
         let healthy = ops.is_empty() && result.problems.is_empty();
         return Ok(Status::ok_or(healthy, Status::Changes));
     }
-    asked_and_made(inv, events, (&state, &ops), (lifecycle, yes), result).await
+    asked_and_made(inv, events, (&state, &ops), asked, result).await
 }
 
 /// Shows the writes (for a destroy, the last re-proof of every account first), asks, then
@@ -60,7 +63,7 @@ async fn asked_and_made(
     inv: &Invocation,
     events: &dyn Events,
     (state, ops): (&OrgWatchState, &OrgOps),
-    (lifecycle, yes): (Lifecycle, bool),
+    Asked { lifecycle, yes, .. }: Asked<'_>,
     mut result: report::WatchResult,
 ) -> Result<Status> {
     let lines = ops.lines();
