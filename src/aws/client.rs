@@ -54,6 +54,13 @@ pub(crate) fn app_name() -> AppName {
         .expect("the package version is a valid SDK app name")
 }
 
+/// Clients acting in one region: where a regional read or write goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct InRegion<'a> {
+    pub clients: &'a Clients,
+    pub region: &'a str,
+}
+
 /// The SDK clients one run needs. Lambda clients are per region (targets may live in several).
 #[derive(Debug)]
 pub(crate) struct Clients {

@@ -69,4 +69,4 @@ pub(crate) mod trail;
 pub(crate) mod watch;
 
 pub(crate) use client::AwsError;
-pub(crate) use client::{AwsSettings, Clients};
+pub(crate) use client::{AwsSettings, Clients, InRegion};

@@ -325,3 +325,67 @@ fn the_door_counter_sees_items_and_methods_and_skips_uses_crate_items_and_tests(
     let text = "pub fn a() {}\npub(crate) fn b() {}\npub use x::y;\nimpl T {\n    pub async fn c() {}\n    pub const D: u8 = 1;\n}\n#[cfg(test)]\nmod tests {\n    pub fn e() {}\n}\n";
     assert_eq!(public_declarations(text), 3);
 }
+
+/// The bundles still passed as tuples: each `(a, b): (A, B)` parameter of a function outside
+/// the tests, a pair whose meaning only its destructuring names. 75 at the organization watch
+/// (40 of them in the watch); then each named for what it is (`InRegion`, `Reached`, `OnBus`,
+/// `WatchRead`, `Asked`, `ReadWith`, `FunctionAt`, `RuleAt`, `ForwardRole`, …) or
+/// given as the parameters it is: 19.
+const TUPLE_BUNDLES: usize = 19;
+
+/// The destructured tuple parameters of the functions of `text`, outside its tests.
+fn tuple_bundles(text: &str) -> Vec<String> {
+    let code = outside_tests(text);
+    let signature = regex::Regex::new(r"\bfn\s+\w+\s*(<[^>{]*>)?\s*\(").unwrap();
+    let bundle = regex::Regex::new(r"(?:^|,)\s*(?:mut\s+)?\(([^()]*)\)\s*:\s*\(").unwrap();
+    let mut found = Vec::new();
+    for m in signature.find_iter(&code) {
+        let (mut depth, mut end) = (1, m.end());
+        for (i, c) in code[m.end()..].char_indices() {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            if depth == 0 {
+                end = m.end() + i;
+                break;
+            }
+        }
+        let params = &code[m.end()..end];
+        found.extend(bundle.captures_iter(params).map(|c| c[1].trim().to_owned()));
+    }
+    found
+}
+
+#[test]
+fn bundles_are_named_not_tuples() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut all = Vec::new();
+    for file in source_files(root).iter().filter(|f| !is_test_file(f)) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let rel = file.strip_prefix(root).unwrap().display().to_string();
+        all.extend(
+            tuple_bundles(&text)
+                .into_iter()
+                .map(|b| format!("{rel}: ({b})")),
+        );
+    }
+    println!("{} tuple bundles:\n{}", all.len(), all.join("\n"));
+    assert!(
+        all.len() <= TUPLE_BUNDLES,
+        "{} parameters are destructured tuples (at most {TUPLE_BUNDLES}): name the bundle (a small \
+         struct) or pass its parts:\n{}",
+        all.len(),
+        all.join("\n")
+    );
+}
+
+#[test]
+fn the_bundle_counter_sees_a_tuple_parameter_and_not_a_tuple_type() {
+    let text = "fn a(x: u8, (b, c): (&str, &str)) {}\n\
+                fn d(at: (&str, &str), f: impl Fn((u8, u8))) {}\n\
+                fn e(\n    (g, h): (u8, u8),\n) -> (u8, u8) { (g, h) }\n\
+                #[cfg(test)]\nmod tests {\n    fn t((a, b): (u8, u8)) {}\n}\n";
+    assert_eq!(tuple_bundles(text), ["b, c", "g, h"]);
+}

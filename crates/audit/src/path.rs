@@ -157,7 +157,11 @@ pub(super) fn role_findings(
     let claims = path_claims(&input, &report);
     let (found, ways) = judged(claims.targets, &report, path);
     let mut out: Vec<Finding> = ways;
-    out.extend(found.into_iter().map(finding));
+    out.extend(
+        found
+            .into_iter()
+            .map(|(claim, targets)| finding(claim, &targets)),
+    );
     if !unlisted.is_empty() {
         out.push(not_listed(&unlisted, path));
     }
@@ -176,7 +180,8 @@ fn group(found: &mut Vec<(Claim, Vec<String>)>, claim: Claim, target: &str) {
     }
 }
 
-fn finding((claim, targets): (Claim, Vec<String>)) -> Finding {
+/// The finding of `claim`, naming the `targets` it reads the same for.
+fn finding(claim: Claim, targets: &[String]) -> Finding {
     let code = claim.code.map_or(Code::PathNotRead, Code::of_path);
     Finding {
         severity: code.severity(),

@@ -77,8 +77,7 @@ pub(super) fn analyse(own: &str, role: &AuditRole, opts: &AuditOptions) -> Optio
     if per_account.is_empty() {
         return None;
     }
-    let given = (&opts.partner_principals[..], &opts.genesys_org_ids[..]);
-    Some(combine(&policy, &role.arn, per_account, given))
+    Some(combine(&policy, &role.arn, per_account, opts))
 }
 
 /// Whether the trust policy names a partner account (or anyone) in an Allow statement at all:
@@ -282,13 +281,15 @@ fn overlapping(policy: &Policy, role_arn: &str, account: &str, tests: &[IdTest])
 }
 
 /// One report from the accounts that can assume the role: the weakest external-ID answer
-/// wins, the findings of each account are kept, and other principals are proved separately.
+/// wins, the findings of each account are kept, and other principals are proved separately
+/// (the partner's principals and the Genesys Cloud org IDs from `opts`).
 fn combine(
     policy: &Policy,
     role_arn: &str,
     per_account: Vec<(String, Accepted)>,
-    (partner_principals, ours): (&[String], &[String]),
+    opts: &AuditOptions,
 ) -> TrustAnalysis {
+    let (partner_principals, ours) = (&opts.partner_principals[..], &opts.genesys_org_ids[..]);
     let mut per_code: Vec<(Code, Vec<(String, Finding)>)> = Vec::new();
     let mut kind_rank = 0;
     let mut values = BTreeSet::new();

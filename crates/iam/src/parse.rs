@@ -441,18 +441,29 @@ fn parse_conditions(at: &Location, value: &Value) -> Result<Vec<Condition>, Poli
                 format!("operator {} has no condition keys", quote(op_name)),
             ));
         }
+        let operator = Operator {
+            name: op_name,
+            parsed: &operator,
+        };
         for (key, raw_values) in keys {
-            conditions.push(parse_condition(at, (op_name, &operator), key, raw_values)?);
+            conditions.push(parse_condition(at, operator, key, raw_values)?);
         }
     }
     Ok(conditions)
+}
+
+/// A condition operator as written and as parsed.
+#[derive(Clone, Copy)]
+struct Operator<'a> {
+    name: &'a str,
+    parsed: &'a ConditionOperator,
 }
 
 /// One condition key of `operator` with its values; a `Null` condition's values are `true` or
 /// `false`.
 fn parse_condition(
     at: &Location,
-    (op_name, operator): (&str, &ConditionOperator),
+    operator: Operator<'_>,
     key: &str,
     raw_values: &Value,
 ) -> Result<Condition, PolicyError> {
@@ -460,11 +471,14 @@ fn parse_condition(
         return Err(invalid(
             at,
             "Condition",
-            format!("operator {} has an empty condition key", quote(op_name)),
+            format!(
+                "operator {} has an empty condition key",
+                quote(operator.name)
+            ),
         ));
     }
-    let values = condition_values(at, op_name, key, raw_values)?;
-    if operator.kind == OperatorKind::Null {
+    let values = condition_values(at, operator.name, key, raw_values)?;
+    if operator.parsed.kind == OperatorKind::Null {
         if let Some(bad) = values
             .iter()
             .find(|v| !v.eq_ignore_ascii_case("true") && !v.eq_ignore_ascii_case("false"))
@@ -481,7 +495,7 @@ fn parse_condition(
         }
     }
     Ok(Condition {
-        operator: operator.clone(),
+        operator: operator.parsed.clone(),
         key: key.to_owned(),
         values,
     })

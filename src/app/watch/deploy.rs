@@ -99,11 +99,9 @@ pub(crate) async fn read(
 ) -> Result<WatchState> {
     let loaded = file.load()?;
     let config = &loaded.config;
-    let (package, architecture, mut notes) = package_of(
-        settings,
-        &loaded,
-        (options.package.as_deref(), options.package_use),
-    )?;
+    let named = options.package.as_deref();
+    let (package, architecture, mut notes) =
+        package_of(settings, &loaded, named, options.package_use)?;
     let clients = connect(settings, events, config).await?;
     let templates = settings.templates.load()?;
     let allow_weaker = settings.templates.allow_weaker;

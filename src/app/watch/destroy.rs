@@ -28,7 +28,7 @@ pub(crate) async fn reprove(
     }
     let mut watcher = Watcher::new(file.clone());
     let run = watcher
-        .on_event(settings, events, (&WatchEvent::Schedule, None))
+        .on_event(settings, events, &WatchEvent::Schedule, None)
         .await;
     let (current, settles) = match &run {
         Ok(run) => {

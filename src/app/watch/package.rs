@@ -26,7 +26,8 @@ pub(crate) enum PackageUse {
 pub(super) fn package_of(
     settings: &Settings,
     loaded: &lambda_trust_config::Loaded,
-    (named, package_use): (Option<&Path>, PackageUse),
+    named: Option<&Path>,
+    package_use: PackageUse,
 ) -> Result<(Vec<u8>, String, Vec<WatchNote>)> {
     let templates = settings.templates.dir.as_deref();
     packaged(named, package_use, |binary| {

@@ -79,6 +79,15 @@ impl WatchRun {
     }
 }
 
+/// What one run reads with: its settings and events, the config loaded, and its clients.
+#[derive(Clone, Copy)]
+struct ReadWith<'a> {
+    settings: &'a Settings,
+    events: &'a dyn Events,
+    loaded: &'a lambda_trust_config::Loaded,
+    clients: &'a Clients,
+}
+
 impl Watcher {
     /// A watcher of the config at `file`; nothing is read until the first event.
     pub(crate) fn new(file: ConfigFile) -> Watcher {
@@ -96,7 +105,8 @@ impl Watcher {
         &mut self,
         settings: &Settings,
         events: &dyn Events,
-        (event, home): (&WatchEvent, Option<String>),
+        event: &WatchEvent,
+        home: Option<String>,
     ) -> Result<WatchRun> {
         let loaded = self.file.load()?;
         let role_name = loaded.config.role.name.clone();
@@ -110,9 +120,13 @@ impl Watcher {
                 why: "the first event of this execution environment".into(),
             },
         };
-        let report = self
-            .judged(settings, events, (&loaded, &clients), &change)
-            .await;
+        let with = ReadWith {
+            settings,
+            events,
+            loaded: &loaded,
+            clients: &clients,
+        };
+        let report = self.judged(with, &change).await;
         let desired = self.kept.as_ref().map(|k| &k.reading.prepared.desired);
         let run = WatchRun {
             reread: Reread::from(&change),
@@ -134,15 +148,9 @@ impl Watcher {
 
     /// Reads what `change` can have changed into the kept reading, and judges it over that
     /// ([`WatchChange::judged`]); `None` when nothing watched changed.
-    async fn judged(
-        &mut self,
-        settings: &Settings,
-        events: &dyn Events,
-        (loaded, clients): (&lambda_trust_config::Loaded, &Clients),
-        change: &WatchChange,
-    ) -> Option<ConfigReport> {
+    async fn judged(&mut self, with: ReadWith<'_>, change: &WatchChange) -> Option<ConfigReport> {
         let name = self.file.path.display().to_string();
-        let read = self.read_for(settings, events, (loaded, clients), change);
+        let read = self.read_for(with, change);
         let mut report = match (read.await, &self.kept) {
             (Err(e), _) => ConfigReport::error(&name, e.human()),
             (Ok(Some(unread)), _) => unread.judge(&name),
@@ -159,16 +167,15 @@ impl Watcher {
     /// could not be: kept nowhere, judged at once.
     async fn read_for(
         &mut self,
-        settings: &Settings,
-        events: &dyn Events,
-        (loaded, clients): (&lambda_trust_config::Loaded, &Clients),
+        with: ReadWith<'_>,
         change: &WatchChange,
     ) -> Result<Option<AwsUnread>> {
+        let ReadWith {
+            events, clients, ..
+        } = with;
         match change {
             WatchChange::Nothing { .. } => Ok(None),
-            WatchChange::Everything { .. } => {
-                self.read_all(settings, events, (loaded, clients)).await
-            }
+            WatchChange::Everything { .. } => self.read_all(with).await,
             WatchChange::Genesys { .. } => {
                 let kept = self.kept.as_mut().ok_or_else(no_reading)?;
                 let genesys = check::genesys_again(clients, &kept.reading.prepared, events).await;
@@ -185,12 +192,13 @@ impl Watcher {
 
     /// Everything, as `check` reads it — with the event's one config load and one connection
     /// — kept for the next events.
-    async fn read_all(
-        &mut self,
-        settings: &Settings,
-        events: &dyn Events,
-        (loaded, clients): (&lambda_trust_config::Loaded, &Clients),
-    ) -> Result<Option<AwsUnread>> {
+    async fn read_all(&mut self, with: ReadWith<'_>) -> Result<Option<AwsUnread>> {
+        let ReadWith {
+            settings,
+            events,
+            loaded,
+            clients,
+        } = with;
         let pacer = crate::aws::trail::pacer();
         let ask = check::Ask {
             only: None,
@@ -352,7 +360,7 @@ impl Watch for Watcher {
         let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
         // The event read once: classified, and answered when it is the Config rule's.
         let event = read_event(&invocation.event);
-        let run = self.on_event(settings, events, (&event, home)).await?;
+        let run = self.on_event(settings, events, &event, home).await?;
         let published = match &run.report {
             Some(_) => publish(self, events, &run, render.findings(&run)).await,
             None => Ok(Sent::default()),

@@ -40,7 +40,8 @@ pub(crate) async fn seen(
         .chain(want.former_home.as_deref().map(|r| (None, r, None)))
         .collect();
     let rules = try_join_all(buses.into_iter().map(|(account, region, bus)| async move {
-        rules_in(in_account(clients, account)?, account, (region, bus), owner).await
+        let on = OnBus::new(region, bus);
+        rules_in(in_account(clients, account)?, account, on, owner).await
     }));
     let forward_name = watch_names(owner).forward_role;
     let f = &want.function;
@@ -215,12 +216,25 @@ async fn seen_function(
     }))
 }
 
+/// Where a rule is: its region, and its bus (`None`: the region's default bus).
+#[derive(Clone, Copy)]
+struct OnBus<'a> {
+    region: &'a str,
+    bus: Option<&'a str>,
+}
+
+impl<'a> OnBus<'a> {
+    fn new(region: &'a str, bus: Option<&'a str>) -> OnBus<'a> {
+        OnBus { region, bus }
+    }
+}
+
 /// The rules named like the watch's in `region` (of `account`, `None`: the function's), each
 /// with its target and its owner tag.
 async fn rules_in(
     clients: &Clients,
     account: Option<&str>,
-    (region, bus): (&str, Option<&str>),
+    OnBus { region, bus }: OnBus<'_>,
     owner: WatchOwner<'_>,
 ) -> Result<Vec<SeenRule>, AwsError> {
     let events = clients.events(region);
@@ -351,7 +365,7 @@ async fn apply_one(
         } => delete_role(clients, name, policy_name).await,
         WatchOp::RemoveRule {
             region, name, bus, ..
-        } => remove_rule(clients, (region, bus.as_deref()), name).await,
+        } => remove_rule(clients, OnBus::new(region, bus.as_deref()), name).await,
         WatchOp::CreateBus { .. }
         | WatchOp::PutBusPolicy { .. }
         | WatchOp::DeleteBus { .. }
@@ -388,7 +402,7 @@ async fn delete_role(clients: &Clients, name: &str, policy: &str) -> Result<usiz
 
 async fn remove_rule(
     clients: &Clients,
-    (region, bus): (&str, Option<&str>),
+    OnBus { region, bus }: OnBus<'_>,
     name: &str,
 ) -> Result<usize, AwsError> {
     let events = clients.events(region);
@@ -481,12 +495,12 @@ async fn function_op(
         }
         WatchOp::AllowRule { function, rule } => {
             let from = Invoker::Rule(rule_arn(clients, rule));
-            allow(clients, (&rule.region, function), &rule.name, from).await
+            allow(clients, &rule.region, function, &rule.name, from).await
         }
         WatchOp::AllowConfig { function, rule } => {
             let account = rule.function_arn.split(':').nth(4).unwrap_or_default();
             let from = Invoker::Config(account.to_owned());
-            allow(clients, (&rule.region, function), &rule.statement_id, from).await
+            allow(clients, &rule.region, function, &rule.statement_id, from).await
         }
         WatchOp::DeleteFunction { name, region } => {
             (clients.lambda(region).delete_function())
@@ -670,7 +684,8 @@ enum Invoker {
 /// `lambda:AddPermission` of `lambda:InvokeFunction` on `function` (in `region`) for `from`.
 async fn allow(
     clients: &Clients,
-    (region, function): (&str, &str),
+    region: &str,
+    function: &str,
     sid: &str,
     from: Invoker,
 ) -> Result<usize, AwsError> {

@@ -77,15 +77,31 @@ impl Lifecycle {
     }
 }
 
-/// What `watch deploy|status|destroy` says of the deployment `want`, live as `seen`, before
-/// any write (the caller names what it watches: `role`, `organization`).
+/// A watch as `watch deploy|status|destroy` read it, whichever its scope: its deployment
+/// `want`, live as `seen`, the package, and what is said beside the plan.
+#[derive(Clone, Copy)]
+pub(super) struct WatchRead<'a> {
+    pub want: &'a Deployment,
+    pub seen: &'a Seen,
+    pub package: &'a [u8],
+    pub notes: &'a [WatchNote],
+    pub problems: &'a [WatchProblem],
+}
+
+/// What `watch deploy|status|destroy` says of the watch `read` before any write (the caller
+/// names what it watches: `role`, `organization`).
 pub(super) fn result_of(
     lifecycle: Lifecycle,
-    (want, seen): (&Deployment, &Seen),
-    package: &[u8],
-    (notes, problems): (&[WatchNote], &[WatchProblem]),
+    read: WatchRead<'_>,
     changes: Vec<String>,
 ) -> report::WatchResult {
+    let WatchRead {
+        want,
+        seen,
+        package,
+        notes,
+        problems,
+    } = read;
     let f = &want.function;
     report::WatchResult {
         schema_version: crate::report::SCHEMA_VERSION,

@@ -20,7 +20,7 @@ use crate::cli::WatchCommand;
 use crate::error::{Result, Status};
 use crate::report::{self, WatchSubject};
 use lambda_trust_provision::{OrgWatchSettings, Published, WatchChange, WatchRecord, WatchVerdict};
-use lifecycle::{Asked, Lifecycle, WatchScope};
+use lifecycle::{Asked, Lifecycle, WatchRead, WatchScope};
 
 pub(super) async fn run(
     inv: &Invocation,
@@ -183,7 +183,7 @@ async fn deployment(inv: &Invocation, events: &dyn Events, asked: Asked<'_>) -> 
         yes,
         lifecycle,
     };
-    make(inv, events, (&file, &state), writes, result).await
+    make(inv, events, &file, &state, writes, result).await
 }
 
 /// `destroy`: the watch's findings, proved once more: what no longer holds to archive, what
@@ -210,7 +210,8 @@ struct Writes {
 async fn make(
     inv: &Invocation,
     events: &dyn Events,
-    (file, state): (&lambda_trust_config::ConfigFile, &WatchState),
+    file: &lambda_trust_config::ConfigFile,
+    state: &WatchState,
     writes: Writes,
     mut result: report::WatchResult,
 ) -> Result<Status> {
@@ -289,9 +290,14 @@ fn result_of(
     state: &WatchState,
     changes: Vec<String>,
 ) -> report::WatchResult {
-    let said = (&state.notes[..], &state.problems[..]);
-    let deployment = (&state.want, &state.seen);
-    let mut result = lifecycle::result_of(lifecycle, deployment, &state.package, said, changes);
+    let read = WatchRead {
+        want: &state.want,
+        seen: &state.seen,
+        package: &state.package,
+        notes: &state.notes,
+        problems: &state.problems,
+    };
+    let mut result = lifecycle::result_of(lifecycle, read, changes);
     result.role.clone_from(&state.role);
     result
 }

@@ -137,7 +137,7 @@ impl Build {
         model.function_policies = policies;
         model.unresolved_permissions = unresolved;
         for (id, role) in std::mem::take(&mut self.roles) {
-            self.add_role(&mut model, (id, role), locate);
+            self.add_role(&mut model, id, role, locate);
         }
         for (arn, mut p) in self.policies {
             for v in &mut p.versions {
@@ -148,12 +148,13 @@ impl Build {
         model
     }
 
-    /// One role into `model`: its settings, its source, its documents widened where they
+    /// The role `role` (the resource `id`) into `model`: its settings, its source, its documents widened where they
     /// hold an unknown, and what those unknowns leave unknown of its trust and access.
     fn add_role(
         &mut self,
         model: &mut IacModel,
-        (id, mut role): (String, AuditRole),
+        id: String,
+        mut role: AuditRole,
         locate: &dyn Fn(&str) -> Source,
     ) {
         if let Some(settings) = self.settings.remove(&id) {

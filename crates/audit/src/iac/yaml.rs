@@ -86,8 +86,24 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
 /// Why one parse stopped.
 enum Failed {
     Error(IacError),
-    /// [`QUOTED_INDENT`], with the quoted scalar's start: line (from 1), column (chars, from 0).
-    QuotedIndent(IacError, (usize, usize)),
+    /// [`QUOTED_INDENT`], with the quoted scalar's start.
+    QuotedIndent(IacError, Start),
+}
+
+/// Where a quoted scalar starts: its line (from 1) and column (chars, from 0).
+#[derive(Clone, Copy)]
+struct Start {
+    line: usize,
+    column: usize,
+}
+
+impl Start {
+    fn of(marker: &Marker) -> Self {
+        Start {
+            line: marker.line(),
+            column: marker.col(),
+        }
+    }
 }
 
 impl From<IacError> for Failed {
@@ -96,10 +112,11 @@ impl From<IacError> for Failed {
     }
 }
 
-/// `text` with the continuation lines of the quoted scalar starting at `(line, column)`
-/// indented past its opening quote; `None` when they already are or the scalar does not close
-/// (the parser's error then stands).
-fn reindent(text: &str, (line, column): (usize, usize)) -> Option<String> {
+/// `text` with the continuation lines of the quoted scalar starting at `start` indented past
+/// its opening quote; `None` when they already are or the scalar does not close (the parser's
+/// error then stands).
+fn reindent(text: &str, start: Start) -> Option<String> {
+    let Start { line, column } = start;
     let line_start: usize = text
         .split_inclusive('\n')
         .take(line.checked_sub(1)?)
@@ -157,7 +174,7 @@ fn events(file: &str, text: &str) -> Result<Parsed, Failed> {
         let (event, mark) = parser.next_token().map_err(|e| {
             let error = IacError::syntax(file, e.marker().line(), e.marker().col(), e.info());
             match e.info() {
-                QUOTED_INDENT => Failed::QuotedIndent(error, (e.marker().line(), e.marker().col())),
+                QUOTED_INDENT => Failed::QuotedIndent(error, Start::of(e.marker())),
                 _ => Failed::Error(error),
             }
         })?;

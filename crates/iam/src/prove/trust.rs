@@ -74,7 +74,7 @@ pub(crate) fn only_partner(
     );
     match found {
         Found::Request { head, context } => match (role_action(&real, head.action), real.of(head.action)) {
-            (Some(a), _) => confirm(trust, role_arn, spec, &problem, (head, a.to_owned()), context),
+            (Some(a), _) => confirm(trust, role_arn, spec, &problem, head, a.to_owned(), context),
             // The search found no request with an action that acts on a role: the policy lets
             // someone outside the intended request in only to actions that never do (`Action:
             // *` with `sts:*` denied). AWS consults a trust policy for the STS calls that
@@ -150,13 +150,15 @@ fn build(
     Ok((problem, assume))
 }
 
-/// Turns a search result into a request and keeps it only if the evaluator allows it.
+/// Turns a search result (its `head`, with the real action `action`) into a request and keeps
+/// it only if the evaluator allows it.
 fn confirm(
     trust: &Policy,
     role_arn: &str,
     spec: &TrustSpec,
     problem: &Problem,
-    (head, action): (Head, String),
+    head: Head,
+    action: String,
     context: BTreeMap<String, Vec<String>>,
 ) -> PropertyResult {
     let caller = &problem.callers[head.caller];

@@ -227,7 +227,7 @@ fn role_findings(desired: &Desired, drifted: &DriftedResource, op: &RoleOp) -> V
                 Some(_) => Code::TrustUndecided,
                 None => Code::TrustDiffers,
             };
-            document_findings(drifted, code, (document, previous), admits, "the document")
+            document_findings(drifted, code, document, previous, admits, "the document")
         }
         RoleOp::UpdateSettings {
             description,
@@ -251,7 +251,8 @@ fn role_findings(desired: &Desired, drifted: &DriftedResource, op: &RoleOp) -> V
 fn document_findings(
     drifted: &DriftedResource,
     code: Code,
-    (expected, live): (&Value, &Value),
+    expected: &Value,
+    live: &Value,
     admits: Option<Admission>,
     what: &str,
 ) -> Vec<Finding> {
@@ -485,7 +486,7 @@ fn version_findings(desired: &Desired, drifted: &DriftedResource, op: &VersionOp
             } else {
                 Code::InvokeDiffers
             };
-            document_findings(drifted, code, (document, previous), admits, "invoke policy")
+            document_findings(drifted, code, document, previous, admits, "invoke policy")
         }
         VersionOp::DeleteLatent {
             version_id,

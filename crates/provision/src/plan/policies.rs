@@ -43,7 +43,7 @@ pub(super) fn policy_ops(
         })
     }));
     if !semantically_equal(&live.document, &pol.document) {
-        ops.extend(new_default(desired, (pol, live), &doomed));
+        ops.extend(new_default(desired, pol, live, &doomed));
     }
     Ok(ops)
 }
@@ -53,7 +53,8 @@ pub(super) fn policy_ops(
 /// the targets (never latent access left behind).
 fn new_default(
     desired: &Desired,
-    (pol, live): (&DesiredPolicy, &ObservedPolicy),
+    pol: &DesiredPolicy,
+    live: &ObservedPolicy,
     doomed: &[&str],
 ) -> Vec<Op> {
     let mut ops = Vec::new();

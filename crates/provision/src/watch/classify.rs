@@ -187,13 +187,9 @@ fn api_change(api: &ApiCall, watched: &Watched) -> Change {
         Ok(call) => call,
         Err(why) => return Change::Nothing { why },
     };
-    let params = &api.call.request_parameters;
     match api.call.event_source.as_str() {
-        "iam.amazonaws.com" => iam_change(params, call, (watched, api.account.as_deref())),
-        "lambda.amazonaws.com" => {
-            let (account, region) = (api.account.clone(), api.region.clone());
-            lambda_change(params, call, watched, (account, region))
-        }
+        "iam.amazonaws.com" => iam_change(api, call, watched),
+        "lambda.amazonaws.com" => lambda_change(api, call, watched),
         other => Change::Everything {
             why: format!("a call from {other} this watch does not scope"),
         },
@@ -227,11 +223,12 @@ fn genesys_change(topic: &str, detail: &Value, time: Option<&str>) -> Change {
     }
 }
 
-/// An IAM call made in `account` (the event's; `None`: not said, then taken as the role's, so
-/// that nothing is missed): the role's or an invoke policy's change, matched by account and
-/// name, never by name alone.
-fn iam_change(params: &Value, call: Call, (watched, account): (&Watched, Option<&str>)) -> Change {
-    if account.is_some_and(|a| a != watched.account) {
+/// An IAM call `call` of `api`, made in its account (`None`: not said, then taken as the
+/// role's, so that nothing is missed): the role's or an invoke policy's change, matched by
+/// account and name, never by name alone.
+fn iam_change(api: &ApiCall, call: Call, watched: &Watched) -> Change {
+    let params = &api.call.request_parameters;
+    if api.account.as_deref().is_some_and(|a| a != watched.account) {
         return Change::Nothing {
             why: format!("{} in another account than the role's", call.event),
         };
@@ -260,12 +257,10 @@ fn iam_change(params: &Value, call: Call, (watched, account): (&Watched, Option<
     }
 }
 
-fn lambda_change(
-    params: &Value,
-    call: Call,
-    watched: &Watched,
-    (account, region): (Option<String>, Option<String>),
-) -> Change {
+/// A Lambda call `call` of `api`: a target's resource-policy change, its function named as the
+/// call names it, completed with the account and region `api` was made in.
+fn lambda_change(api: &ApiCall, call: Call, watched: &Watched) -> Change {
+    let params = &api.call.request_parameters;
     if acts_on(&call.event) != Some(On::Function) {
         return Change::Nothing {
             why: format!("{} changes no resource policy", call.event),
@@ -274,7 +269,7 @@ fn lambda_change(
     let named = ["functionName", "resourceArn"]
         .iter()
         .find_map(|k| params.get(*k).and_then(Value::as_str));
-    let arn = named.and_then(|n| function_arn(n, account.as_deref(), region.as_deref()));
+    let arn = named.and_then(|n| function_arn(n, api.account.as_deref(), api.region.as_deref()));
     match arn {
         Some(arn) if watched.functions.contains(&arn) => Change::Function { arn, call },
         Some(_) => Change::Nothing {

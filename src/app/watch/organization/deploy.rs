@@ -20,7 +20,7 @@ use crate::aws::watch::organization::stack_sets::{
     apply_stacks, seen_management_stacks, seen_stack_sets, Acting,
 };
 use crate::aws::AwsSettings;
-use crate::aws::Clients;
+use crate::aws::{Clients, InRegion};
 use crate::error::{Error, Result};
 use crate::event::{Read, WatchNote, WatchProblem};
 use lambda_trust_config::AccountAccess;
@@ -95,7 +95,7 @@ pub(crate) async fn read(
         package_alone(options.package.as_deref(), options.package_use)?;
     let (home, via) = home_clients(&clients, &aws, &context, &watch_account).await?;
     aggregator_there(home.as_ref().unwrap_or(&clients), options, &watch_account).await?;
-    let mut input = input_of(&clients, &context, options, (&package, architecture));
+    let mut input = input_of(&clients, &context, options, &package, architecture);
     input.watch_account.clone_from(&watch_account);
     let mut want = fits(read_only(org_watch_deployment(&input))?)?;
     let region = want.home.function.region.clone();
@@ -112,12 +112,12 @@ pub(crate) async fn read(
     let (seen, stack_sets, members) = (seen?, stack_sets?, members?);
     // `status` and `destroy` take what is deployed; `deploy` writes what it is given.
     let given = options.package_use == PackageUse::Deployed;
-    if !given && as_deployed(&mut input, options, (&seen, &stack_sets), &names[1]) {
+    if !given && as_deployed(&mut input, options, &seen, &stack_sets, &names[1]) {
         want = org_watch_deployment(&input);
     }
     let stacks = management_read(&clients, acting, &want, &stack_sets).await?;
     deployed_code(&mut want, &package, &seen);
-    notes.extend(where_it_runs(&context, acting, (watch_account, via)));
+    notes.extend(where_it_runs(&context, acting, watch_account, via));
     let mut state = OrgWatchState {
         context,
         want,
@@ -168,7 +168,8 @@ async fn management_read(
 fn where_it_runs(
     context: &OrgContext,
     acting: Acting,
-    (account, via): (String, Option<String>),
+    account: String,
+    via: Option<String>,
 ) -> Vec<WatchNote> {
     let mut notes = vec![WatchNote::OrgHome { account, via }];
     if acting == Acting::DelegatedAdmin {
@@ -183,7 +184,8 @@ fn input_of(
     clients: &Clients,
     context: &OrgContext,
     options: &OrgDeployOptions,
-    (package, architecture): (&[u8], String),
+    package: &[u8],
+    architecture: String,
 ) -> OrgWatchInput {
     OrgWatchInput {
         partition: clients.partition().into(),
@@ -244,8 +246,12 @@ async fn judge(state: &mut OrgWatchState, watch: &str) {
     state.notes.push(covered);
     state.problems = problems;
     let f = &state.want.home.function;
-    let at = (state.clients.partition(), f.region.as_str(), watch);
-    let (blind, unread) = super::status::not_watched(state.home(), at).await;
+    let hub = Arn::of(
+        state.clients.partition(),
+        watch,
+        AwsResource::SecurityHubProduct { region: &f.region },
+    );
+    let (blind, unread) = super::status::not_watched(state.home(), &f.region, &hub).await;
     state.notes.extend(unread);
     // With no function, what it found is what destroy left on purpose: said, not a problem.
     for problem in blind {
@@ -283,7 +289,8 @@ async fn judge(state: &mut OrgWatchState, watch: &str) {
 fn as_deployed(
     input: &mut OrgWatchInput,
     options: &OrgDeployOptions,
-    (seen, stack_sets): (&Seen, &BTreeMap<String, SeenStack>),
+    seen: &Seen,
+    stack_sets: &BTreeMap<String, SeenStack>,
     regional: &str,
 ) -> bool {
     let mut changed = false;
@@ -541,7 +548,10 @@ pub(crate) async fn write(
             let made = made + home().await.map_err(|(n, e)| (made + n, e))?;
             // The function is gone: nothing writes the ledger any more.
             let calls = CallCount::default();
-            let at = (state.home(), state.want.home.function.region.as_str());
+            let at = InRegion {
+                clients: state.home(),
+                region: &state.want.home.function.region,
+            };
             let deleted = ledger::delete_held(at, &ops.ledger, &calls).await;
             deleted.map_err(|e| (made, e))?;
             Ok(made + calls.get())

@@ -49,7 +49,8 @@ impl Narrowing {
 /// accounts; why not, when either could not be read (every account is then swept).
 pub(super) async fn narrowing(
     clients: &Clients,
-    (aggregator, home): (&str, &str),
+    aggregator: &str,
+    home: &str,
     opts: &AuditOptions,
     calls: &CallCount,
 ) -> Result<Narrowing, String> {

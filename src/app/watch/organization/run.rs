@@ -38,7 +38,7 @@ use crate::aws::organizations::OrgReader;
 use crate::aws::sessions::{assume, CallCount, EntryRole};
 use crate::aws::watch::organization::ledger;
 use crate::aws::watch::runtime::Invocation;
-use crate::aws::{AwsError, Clients};
+use crate::aws::{AwsError, Clients, InRegion};
 use crate::error::{Error, Result};
 use crate::event::{Blind, Said};
 use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole, Baseline};
@@ -58,6 +58,25 @@ pub(crate) struct OrgWatcher {
     read_for: Option<String>,
     /// The findings accepted (`--baseline`): marked suppressed, as `audit --baseline` does.
     baseline: Option<Baseline>,
+}
+
+/// What one part of a run re-proves: `role` of `account` (none: the whole account), through the
+/// account's reader `session`.
+#[derive(Clone, Copy)]
+struct Reached<'a> {
+    session: &'a Clients,
+    account: &'a str,
+    role: Option<&'a str>,
+}
+
+impl<'a> Reached<'a> {
+    fn new(session: &'a Clients, account: &'a str, role: Option<&'a str>) -> Reached<'a> {
+        Reached {
+            session,
+            account,
+            role,
+        }
+    }
 }
 
 /// What one account's part of a run re-proved, and where it went.
@@ -168,7 +187,8 @@ impl OrgWatcher {
         &mut self,
         settings: &Settings,
         events: &dyn Events,
-        (change, home): (OrgChange, Option<String>),
+        change: OrgChange,
+        home: Option<String>,
         render: &dyn OrgRender,
     ) -> Result<OrgRun> {
         let clients = match self.clients.take() {
@@ -183,7 +203,7 @@ impl OrgWatcher {
             accounts: Vec::new(),
         };
         if let Some((account, reach)) = self.scope(&run.change) {
-            let parts = self.account(&clients, events, (&account, reach), &run.change, render);
+            let parts = self.account(&clients, events, &account, reach, &run.change, render);
             run.accounts = parts.await;
             self.ask_again(&clients, &mut run).await;
             for one in run.accounts.iter_mut() {
@@ -307,7 +327,8 @@ impl OrgWatcher {
         &self,
         clients: &Clients,
         events: &dyn Events,
-        (account, reach): (&str, Reach),
+        account: &str,
+        reach: Reach,
         change: &OrgChange,
         render: &dyn OrgRender,
     ) -> Vec<AccountRun> {
@@ -331,15 +352,15 @@ impl OrgWatcher {
         };
         let mut parts = Vec::new();
         for role in roles {
-            let report = self.reproved((clients, &session), account, role.as_deref(), &calls);
+            let reached = Reached::new(&session, account, role.as_deref());
+            let report = self.reproved(clients, reached, &calls);
             let report = report.await;
             let (mut published, mut ledger) = (None, None);
             let mut blind = report.is_err().then_some(Blind::ReadRefused);
             if let Ok(report) = &report {
                 let findings = render.findings(report, change);
                 let held = keeps_ledger(change, role.as_deref()).then(|| held(account, &findings));
-                let to = (&session, account, role.as_deref());
-                let sent = publish(to, &clients.region(), findings, events).await;
+                let sent = publish(reached, &clients.region(), findings, events).await;
                 if let (Some(held), Ok(_)) = (held, &sent) {
                     ledger = Some(keep_ledger(clients, account, &held, &calls).await);
                 }
@@ -386,19 +407,23 @@ impl OrgWatcher {
         })
     }
 
-    /// `role` (or the account) proved over the whole path, read through `session`, its
-    /// findings the baseline accepts marked suppressed.
+    /// What was `reached` proved over the whole path, read through its session, its findings
+    /// the baseline accepts marked suppressed.
     async fn reproved(
         &self,
-        (clients, session): (&Clients, &Clients),
-        account: &str,
-        role: Option<&str>,
+        clients: &Clients,
+        reached: Reached<'_>,
         calls: &CallCount,
     ) -> std::result::Result<AccountReport, String> {
+        let Reached {
+            session,
+            account,
+            role,
+        } = reached;
         let opts = self.options(clients);
         let reads = PathReads::sharing(clients, self.org.clone());
         let mut report = match role {
-            Some(name) => one_role(session, (account, name), &opts, calls, &reads).await,
+            Some(name) => one_role(session, account, name, &opts, calls, &reads).await,
             None => {
                 let known = Some(account.to_owned());
                 let read =
@@ -447,7 +472,8 @@ async fn reached(
 /// assume, is a report without roles: what was found about it before is resolved).
 async fn one_role(
     session: &Clients,
-    (account, name): (&str, &str),
+    account: &str,
+    name: &str,
     opts: &AuditOptions,
     calls: &CallCount,
     reads: &PathReads<'_>,
@@ -537,10 +563,15 @@ async fn tell_the_watch(
     one.watch_account = Some(sent);
 }
 
-/// `findings` imported into the Security Hub of `account` (through its reader `session`) under
-/// the prefix of what was read — `role`, or the whole account —, which settles the rest.
+/// `findings` imported into the Security Hub of the account `reached` (through its reader
+/// session) under the prefix of what was read — the role, or the whole account —, which settles
+/// the rest.
 async fn publish(
-    (session, account, role): (&Clients, &str, Option<&str>),
+    Reached {
+        session,
+        account,
+        role,
+    }: Reached<'_>,
     region: &str,
     findings: Vec<Value>,
     events: &dyn Events,
@@ -581,8 +612,11 @@ async fn keep_ledger(
     let failed = |e: AwsError| LedgerWrite::Failed {
         why: crate::error::shown(&e),
     };
-    let at = (clients, clients.region());
-    let at = (at.0, at.1.as_str());
+    let region = clients.region();
+    let at = InRegion {
+        clients,
+        region: &region,
+    };
     match ledger::read_held(at, account, calls).await {
         Ok(Some(was)) if was.same_as(held) => LedgerWrite::Kept,
         Ok(_) => match ledger::write_held(at, account, held, calls).await {
@@ -632,7 +666,7 @@ impl Watch for OrgWatcher {
     ) -> Result<OrgWatchRecord> {
         let home = lambda_trust_iam::Arn::parse(&invocation.function_arn).map(|a| a.account);
         let change = classify_org_event(&invocation.event, home.as_deref());
-        let run = self.on_change(at.settings, at.events, (change, home), at.render);
+        let run = self.on_change(at.settings, at.events, change, home, at.render);
         Ok(at.render.record(&run.await?))
     }
 

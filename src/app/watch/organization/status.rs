@@ -8,19 +8,19 @@ use std::collections::BTreeSet;
 
 use crate::aws::security_hub::held;
 use crate::aws::watch::organization::ledger;
-use crate::aws::Clients;
+use crate::aws::{Clients, InRegion};
 use crate::event::{Blind, WatchNote, WatchProblem};
-use lambda_trust_iam::{Arn, AwsResource};
+use lambda_trust_iam::Arn;
 use lambda_trust_model::OrgWatchGenerator;
 
-/// The accounts the function found it cannot watch, from its account's (`watch`) hub in
-/// `region`.
+/// The accounts the function found it cannot watch, from its account's Security Hub `hub` (its
+/// product) in `region`.
 pub(crate) async fn not_watched(
     home: &Clients,
-    (partition, region, watch): (&str, &str, &str),
+    region: &str,
+    hub: &Arn,
 ) -> (Vec<WatchProblem>, Option<WatchNote>) {
-    let product = Arn::of(partition, watch, AwsResource::SecurityHubProduct { region });
-    let product = product.to_string();
+    let (watch, product) = (hub.account.as_str(), hub.to_string());
     let all = OrgWatchGenerator::All.to_string();
     let key = (watch, all.as_str());
     let found = match held(home, Some(region), &product, key).await {
@@ -65,7 +65,11 @@ pub(crate) async fn departed(
     accounts: &BTreeSet<&str>,
 ) -> (Vec<String>, Vec<WatchNote>) {
     let calls = crate::aws::sessions::CallCount::default();
-    let all = match ledger::all_held((home, region), &calls).await {
+    let at = InRegion {
+        clients: home,
+        region,
+    };
+    let all = match ledger::all_held(at, &calls).await {
         Ok(all) => all,
         Err(e) => {
             let why = crate::error::shown(&e);

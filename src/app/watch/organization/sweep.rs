@@ -72,7 +72,7 @@ async fn narrowed(
     let Some((aggregator, home)) = to.aggregator else {
         return ids;
     };
-    match super::narrow::narrowing(clients, (aggregator, home), to.opts, calls).await {
+    match super::narrow::narrowing(clients, aggregator, home, to.opts, calls).await {
         Ok(n) => {
             let (kept, left): (Vec<String>, Vec<String>) =
                 ids.into_iter().partition(|a| n.sweeps(a));

@@ -7,12 +7,12 @@
 
 use lambda_trust_provision::{Held, LedgerName};
 
-use crate::aws::client::{AwsError, Clients};
+use crate::aws::client::{AwsError, InRegion};
 use crate::aws::sessions::CallCount;
 
 /// What the ledger in `region` says `account` holds; `None` when it has no entry (or not one it can read).
 pub(crate) async fn read_held(
-    (clients, region): (&Clients, &str),
+    InRegion { clients, region }: InRegion<'_>,
     account: &str,
     calls: &CallCount,
 ) -> Result<Option<Held>, AwsError> {
@@ -32,7 +32,7 @@ pub(crate) async fn read_held(
 
 /// Writes what `account` holds, over what was there.
 pub(crate) async fn write_held(
-    (clients, region): (&Clients, &str),
+    InRegion { clients, region }: InRegion<'_>,
     account: &str,
     held: &Held,
     calls: &CallCount,
@@ -51,7 +51,7 @@ pub(crate) async fn write_held(
 
 /// Every account's entry, by account.
 pub(crate) async fn all_held(
-    (clients, region): (&Clients, &str),
+    InRegion { clients, region }: InRegion<'_>,
     calls: &CallCount,
 ) -> Result<Vec<(String, Held)>, AwsError> {
     let mut all = Vec::new();
@@ -75,7 +75,7 @@ pub(crate) async fn all_held(
 
 /// Deletes the entries of `accounts`, ten a call.
 pub(crate) async fn delete_held(
-    (clients, region): (&Clients, &str),
+    InRegion { clients, region }: InRegion<'_>,
     accounts: &[String],
     calls: &CallCount,
 ) -> Result<(), AwsError> {

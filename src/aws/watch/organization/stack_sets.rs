@@ -194,8 +194,8 @@ async fn apply_one(
             root,
             regions,
         } => {
-            create_stack_set(&cf, acting, (name, template), organization).await?;
-            add_instances(clients, home, acting, (name, root, regions)).await
+            create_stack_set(&cf, acting, name, template, organization).await?;
+            add_instances(clients, home, acting, name, root, regions).await
         }
         StackOp::UpdateStackSet { name, template } => {
             let out = (cf.update_stack_set().stack_set_name(name))
@@ -212,19 +212,19 @@ async fn apply_one(
             name,
             root,
             regions,
-        } => add_instances(clients, home, acting, (name, root, regions)).await,
+        } => add_instances(clients, home, acting, name, root, regions).await,
         StackOp::RemoveInstances {
             name,
             root,
             regions,
-        } => remove_instances(clients, home, acting, (name, root, regions)).await,
+        } => remove_instances(clients, home, acting, name, root, regions).await,
         StackOp::DeleteStackSet {
             name,
             root,
             regions,
         } => {
             if !regions.is_empty() {
-                remove_instances(clients, home, acting, (name, root, regions)).await?;
+                remove_instances(clients, home, acting, name, root, regions).await?;
             }
             (cf.delete_stack_set().stack_set_name(name))
                 .call_as(acting.call_as())
@@ -245,7 +245,8 @@ async fn apply_one(
 async fn create_stack_set(
     cf: &aws_sdk_cloudformation::Client,
     acting: Acting,
-    (name, template): (&str, &Value),
+    name: &str,
+    template: &Value,
     organization: &str,
 ) -> Result<(), AwsError> {
     let auto = AutoDeployment::builder()
@@ -269,7 +270,9 @@ async fn add_instances(
     clients: &Clients,
     home: &str,
     acting: Acting,
-    (name, root, regions): (&str, &str, &[String]),
+    name: &str,
+    root: &str,
+    regions: &[String],
 ) -> Result<(), AwsError> {
     let out = (clients.cloudformation(home).create_stack_instances())
         .stack_set_name(name)
@@ -286,7 +289,9 @@ async fn remove_instances(
     clients: &Clients,
     home: &str,
     acting: Acting,
-    (name, root, regions): (&str, &str, &[String]),
+    name: &str,
+    root: &str,
+    regions: &[String],
 ) -> Result<(), AwsError> {
     let out = (clients.cloudformation(home).delete_stack_instances())
         .stack_set_name(name)
@@ -353,7 +358,7 @@ async fn finished(
             format!("StackSet {name}'s operation {id} had not finished after 30 minutes"),
         ));
     };
-    if let Some(why) = failed_in(&cf, acting, (name, id)).await {
+    if let Some(why) = failed_in(&cf, acting, name, id).await {
         e.message = format!("{} ({why})", e.message);
     }
     Err(e)
@@ -365,7 +370,8 @@ async fn finished(
 async fn failed_in(
     cf: &aws_sdk_cloudformation::Client,
     acting: Acting,
-    (name, id): (&str, &str),
+    name: &str,
+    id: &str,
 ) -> Option<String> {
     let out = (cf.list_stack_set_operation_results().stack_set_name(name))
         .operation_id(id)

@@ -8,7 +8,7 @@ use crate::app::watch::organization::retire::{self as org_retire, Retired};
 use crate::app::Events;
 use crate::cli::OrgWatchArgs;
 use crate::commands::invocation::Invocation;
-use crate::commands::watch::lifecycle::{Asked, Lifecycle};
+use crate::commands::watch::lifecycle::{Asked, Lifecycle, WatchRead};
 use crate::error::{Error, Result, Status};
 use crate::event::{WatchNote, WatchProblem};
 use crate::report;
@@ -54,7 +54,7 @@ pub(in crate::commands) async fn run(
         let healthy = ops.is_empty() && result.problems.is_empty();
         return Ok(Status::ok_or(healthy, Status::Changes));
     }
-    asked_and_made(inv, events, (&state, &ops), asked, result).await
+    asked_and_made(inv, events, &state, &ops, asked, result).await
 }
 
 /// Shows the writes (for a destroy, the last re-proof of every account first), asks, then
@@ -62,7 +62,8 @@ pub(in crate::commands) async fn run(
 async fn asked_and_made(
     inv: &Invocation,
     events: &dyn Events,
-    (state, ops): (&OrgWatchState, &OrgOps),
+    state: &OrgWatchState,
+    ops: &OrgOps,
     Asked { lifecycle, yes, .. }: Asked<'_>,
     mut result: report::WatchResult,
 ) -> Result<Status> {
@@ -90,7 +91,7 @@ async fn asked_and_made(
         let retired = org_retire::retire(state, events).await;
         result.retired = Some(retired.iter().map(retired_account).collect());
     }
-    made(events, (state, ops), lifecycle, &mut result).await?;
+    made(events, state, ops, lifecycle, &mut result).await?;
     inv.output.emit(&result)?;
     // A deploy that leaves the function lacking something is not done (docs/exit-codes.md).
     let healthy = lifecycle != Lifecycle::Deploy || result.problems.is_empty();
@@ -112,7 +113,8 @@ fn retired_account(r: &Retired) -> report::RetiredAccount {
 /// Makes the writes; what a destroy removed says nothing it would lack.
 async fn made(
     events: &dyn Events,
-    (state, ops): (&OrgWatchState, &OrgOps),
+    state: &OrgWatchState,
+    ops: &OrgOps,
     lifecycle: Lifecycle,
     result: &mut report::WatchResult,
 ) -> Result<()> {
@@ -241,15 +243,14 @@ fn result_of(
     state: &OrgWatchState,
     changes: Vec<String>,
 ) -> report::WatchResult {
-    let said = (&state.notes[..], &state.problems[..]);
-    let deployment = (&state.want.home, &state.seen);
-    let mut result = crate::commands::watch::lifecycle::result_of(
-        lifecycle,
-        deployment,
-        &state.package,
-        said,
-        changes,
-    );
+    let read = WatchRead {
+        want: &state.want.home,
+        seen: &state.seen,
+        package: &state.package,
+        notes: &state.notes,
+        problems: &state.problems,
+    };
+    let mut result = crate::commands::watch::lifecycle::result_of(lifecycle, read, changes);
     "*".clone_into(&mut result.role);
     result.organization = Some(state.context.organization.clone());
     if lifecycle == Lifecycle::Status {

@@ -15,6 +15,20 @@ pub(super) struct ActionPlan {
     pub(super) pending: Vec<PendingDraft>,
 }
 
+/// The org as configured (`desired`) and as found (`observed`).
+#[derive(Clone, Copy)]
+struct Org<'a> {
+    desired: &'a DesiredGenesys,
+    observed: &'a ObservedGenesys,
+}
+
+/// A desired action and the owned action matched to it.
+#[derive(Clone, Copy)]
+struct Matched<'a> {
+    d: &'a DesiredAction,
+    o: &'a ObservedAction,
+}
+
 /// An action superseded by an earlier replacement: deleted once no flow calls it, else kept.
 fn retire_superseded(
     observed: &ObservedGenesys,
@@ -139,7 +153,8 @@ fn plan_one(
         changes.push(create(observed, d, Some(replaces)));
         plan.refs.push(written);
     } else if let Some(op) = update_op(d, &d.def.category, o) {
-        plan_update((desired, observed), (d, o), op, plan, changes, written);
+        let org = Org { desired, observed };
+        plan_update(org, Matched { d, o }, op, plan, changes, written);
     } else {
         plan.refs.push(existing(o, d, &d.def));
     }
@@ -148,14 +163,15 @@ fn plan_one(
 /// An owned action whose config differs: its update, published or into its draft — or, when
 /// the draft holds the change, pending until `apply --publish`.
 fn plan_update(
-    (desired, observed): (&DesiredGenesys, &ObservedGenesys),
-    (d, o): (&DesiredAction, &ObservedAction),
+    org: Org<'_>,
+    matched: Matched<'_>,
     op: GenesysOp,
     plan: &mut ActionPlan,
     changes: &mut Vec<GenesysOp>,
     written: ActionRef,
 ) {
-    match update_via(desired, observed, d, o) {
+    let Matched { d, o } = matched;
+    match update_via(org.desired, org.observed, d, o) {
         // The draft holds the change: the published action (and the ledger's record of
         // it) stays until `apply --publish`.
         None => {

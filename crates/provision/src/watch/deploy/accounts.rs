@@ -7,14 +7,17 @@
 //! role in each, which trusts the function's role alone — never the account's `role_arn`,
 //! which is `apply`'s and writes.
 
+use std::collections::BTreeSet;
+
 use serde_json::{json, Value};
 
 use super::model::{
     bus_name_of, bus_statement, name_of, other_accounts, target_account, WatchBus, WatchInput,
     WatchOwner, WatchRole, WatchRule,
 };
-use super::role::{forward_role, reader_role};
-use super::rules::{lambda_rules, lambda_rules_of};
+use super::role::{forward_role, reader_role, ForwardRole};
+use super::rules::{lambda_rules, lambda_rules_of, Place, RuleAt};
+use super::FunctionAt;
 use lambda_trust_iam::{Arn, AwsResource};
 
 /// What the other accounts need.
@@ -29,8 +32,16 @@ pub(super) struct AccountParts {
     pub bus: Option<WatchBus>,
 }
 
-/// What the other accounts need, with the function at `function_arn` in `home`.
-pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) -> AccountParts {
+/// An account's forwarding role, by its ARN.
+#[derive(Clone, Copy)]
+struct Forwarder<'a> {
+    account: &'a str,
+    role_arn: &'a str,
+}
+
+/// What the other accounts need, with the function at `function`.
+pub(super) fn account_parts(input: &WatchInput, function: FunctionAt<'_>) -> AccountParts {
+    let home = function.region;
     let others = other_accounts(input);
     let mut parts = AccountParts {
         forwarders: Vec::new(),
@@ -52,23 +63,28 @@ pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) 
     let mut statements = Vec::new();
     for (account, regions) in &others {
         let role_arn = Arn::of(p, account, AwsResource::Role(&forward)).to_string();
-        parts.forwarders.push(forward_role(
-            (&forward, Some(account)),
-            (p.as_str(), account),
-            &bus_arn,
-        ));
+        let role = ForwardRole {
+            name: &forward,
+            of: Some(account),
+            partition: p,
+            account,
+        };
+        parts.forwarders.push(forward_role(role, &bus_arn));
         parts.readers.push(reader_role(input, account));
-        for region in regions {
-            for mut rule in lambda_rules(input, (Some((account, region)), region), &bus_arn) {
-                rule.account = Some((*account).to_owned());
-                rule.target_role = Some(role_arn.clone());
-                parts.rules.push(rule);
-            }
-        }
-        statements.push(admitted(input.owner(), (account, &role_arn), &bus_arn));
+        let forwarder = Forwarder {
+            account,
+            role_arn: &role_arn,
+        };
+        let rules = forwarding_rules(input, forwarder, regions, &bus_arn);
+        parts.rules.extend(rules);
+        statements.push(admitted(input.owner(), forwarder, &bus_arn));
     }
     let theirs = (input.targets.iter()).filter(|t| others.contains_key(target_account(&t.2)));
-    for mut rule in lambda_rules_of(input, theirs, (home, "-accounts"), function_arn) {
+    let at = RuleAt {
+        region: home,
+        target: function.arn,
+    };
+    for mut rule in lambda_rules_of(input, theirs, "-accounts", at) {
         rule.bus = Some(bus_arn.clone());
         parts.rules.push(rule);
     }
@@ -81,14 +97,39 @@ pub(super) fn account_parts(input: &WatchInput, home: &str, function_arn: &str) 
     parts
 }
 
-/// The bus policy's statement admitting `account`'s forwarding role alone: the account as the
+/// The rules in `forwarder`'s account, one set in each of `regions`, sending its Lambda calls
+/// to the bus `bus_arn` with its forwarding role.
+fn forwarding_rules(
+    input: &WatchInput,
+    forwarder: Forwarder<'_>,
+    regions: &BTreeSet<&str>,
+    bus_arn: &str,
+) -> Vec<WatchRule> {
+    let account = forwarder.account;
+    let mut rules = Vec::new();
+    for &region in regions {
+        let at = RuleAt {
+            region,
+            target: bus_arn,
+        };
+        for mut rule in lambda_rules(input, Some(Place { account, region }), at) {
+            rule.account = Some(account.to_owned());
+            rule.target_role = Some(forwarder.role_arn.to_owned());
+            rules.push(rule);
+        }
+    }
+    rules
+}
+
+/// The bus policy's statement admitting `forwarder`'s role alone: its account as the
 /// principal, narrowed by `aws:PrincipalArn` to the role's ARN — a role-ARN principal would be
 /// pinned to the role's unique ID, so a role recreated under the same name would silently be
 /// refused (IAM User Guide, "AWS JSON policy elements: Principal").
-fn admitted(owner: WatchOwner<'_>, (account, forwarder): (&str, &str), bus_arn: &str) -> Value {
+fn admitted(owner: WatchOwner<'_>, forwarder: Forwarder<'_>, bus_arn: &str) -> Value {
+    let Forwarder { account, role_arn } = forwarder;
     let partition = bus_arn.split(':').nth(1).unwrap_or("aws");
     json!({"Sid": bus_statement(owner, account), "Effect": "Allow",
         "Principal": {"AWS": Arn::of(partition, account, AwsResource::Root).to_string()},
         "Action": "events:PutEvents", "Resource": bus_arn,
-        "Condition": {"ArnEquals": {"aws:PrincipalArn": forwarder}}})
+        "Condition": {"ArnEquals": {"aws:PrincipalArn": role_arn}}})
 }

@@ -38,11 +38,18 @@ pub(crate) use rules::frequency;
 pub use seen::{Seen, SeenBus, SeenConfigRule, SeenFunction, SeenRole, SeenRule};
 
 use model::{config_statement, name_of};
-use role::{forward_role, reads_policy, trust};
+use role::{forward_role, reads_policy, trust, ForwardRole};
 use rules::event_rules;
 
-/// The function's ARN, and the default bus of its home, `(home, account)`.
-fn home_arns(p: &str, (home, account): (&str, &str), name: &str) -> (String, String) {
+/// Where the watching function lives: its home region and its ARN.
+#[derive(Clone, Copy)]
+struct FunctionAt<'a> {
+    region: &'a str,
+    arn: &'a str,
+}
+
+/// The function's ARN, and the default bus of its home region `home` in `input`'s account.
+fn home_arns(input: &WatchInput, home: &str, name: &str) -> (String, String) {
     let function = AwsResource::Function {
         region: home,
         name,
@@ -52,7 +59,7 @@ fn home_arns(p: &str, (home, account): (&str, &str), name: &str) -> (String, Str
         region: home,
         name: "default",
     };
-    let arn = |resource| Arn::of(p, account, resource).to_string();
+    let arn = |resource| Arn::of(&input.partition, &input.account, resource).to_string();
     (arn(function), arn(bus))
 }
 
@@ -61,22 +68,18 @@ pub fn deployment(input: &WatchInput) -> Deployment {
     let home = lambda_trust_iam::iam_events_region(&input.partition);
     let (p, account) = (&input.partition, &input.account);
     let role_name = name_of(input.owner(), "");
-    let (function_arn, default_bus) = home_arns(p, (home, account), &role_name);
+    let (function_arn, default_bus) = home_arns(input, home, &role_name);
     // The regions of the targets in the function's account; other accounts forward their own.
     let regions: BTreeSet<&str> = (input.targets.iter())
         .filter(|t| model::target_account(&t.2) == account)
         .map(|t| t.0.as_str())
         .collect();
-    let genesys_region = input
-        .genesys_bus
-        .as_deref()
-        .and_then(|b| b.split(':').nth(3));
-    let forwarding = !input.config_rule
-        && (regions.iter().any(|r| *r != home) || genesys_region.is_some_and(|r| r != home));
-    let forward_name = name_of(input.owner(), "-fwd");
-    let config_rule = config_rule_of(input, (home, &function_arn), &role_name);
-    let (rules, account_forwarders, account_readers, bus) =
-        event_parts(input, (home, &regions), &function_arn);
+    let function = FunctionAt {
+        region: home,
+        arn: &function_arn,
+    };
+    let config_rule = config_rule_of(input, function, &role_name);
+    let (rules, account_forwarders, account_readers, bus) = event_parts(input, function, &regions);
     Deployment {
         role: WatchRole {
             account: None,
@@ -85,13 +88,7 @@ pub fn deployment(input: &WatchInput) -> Deployment {
             policy_name: "lambda-trust-watch-reads".into(),
             policy: reads_policy(input, home, &role_name),
         },
-        forward_role: forwarding.then(|| {
-            forward_role(
-                (&forward_name, None),
-                (p.as_str(), account.as_str()),
-                &default_bus,
-            )
-        }),
+        forward_role: home_forward_role(input, home, &regions, &default_bus),
         function: WatchFunction {
             arn: function_arn,
             region: home.into(),
@@ -117,12 +114,37 @@ pub fn deployment(input: &WatchInput) -> Deployment {
     }
 }
 
+/// The role the function's account's rules in other regions forward with to `default_bus`, when
+/// any forward: a target's region or the Genesys Cloud org's bus is not `home` (never with the
+/// Config rule engine).
+fn home_forward_role(
+    input: &WatchInput,
+    home: &str,
+    regions: &BTreeSet<&str>,
+    default_bus: &str,
+) -> Option<WatchRole> {
+    let genesys_region = input
+        .genesys_bus
+        .as_deref()
+        .and_then(|b| b.split(':').nth(3));
+    let forwarding = !input.config_rule
+        && (regions.iter().any(|r| *r != home) || genesys_region.is_some_and(|r| r != home));
+    let name = name_of(input.owner(), "-fwd");
+    let role = ForwardRole {
+        name: &name,
+        of: None,
+        partition: &input.partition,
+        account: &input.account,
+    };
+    forwarding.then(|| forward_role(role, default_bus))
+}
+
 /// The EventBridge engine's rules, and what the other accounts need (none with the Config rule
 /// engine).
 fn event_parts(
     input: &WatchInput,
-    (home, regions): (&str, &BTreeSet<&str>),
-    function_arn: &str,
+    function: FunctionAt<'_>,
+    regions: &BTreeSet<&str>,
 ) -> (
     Vec<WatchRule>,
     Vec<WatchRole>,
@@ -132,8 +154,8 @@ fn event_parts(
     if input.config_rule {
         return Default::default();
     }
-    let mut rules = event_rules(input, (home, regions), function_arn);
-    let parts = accounts::account_parts(input, home, function_arn);
+    let mut rules = event_rules(input, function, regions);
+    let parts = accounts::account_parts(input, function);
     rules.extend(parts.rules);
     (rules, parts.forwarders, parts.readers, parts.bus)
 }
@@ -154,13 +176,13 @@ fn environment(input: &WatchInput, readers: &[WatchRole]) -> BTreeMap<String, St
 /// The AWS Config rule of the `config-rule` engine, in the function's region.
 fn config_rule_of(
     input: &WatchInput,
-    (home, function_arn): (&str, &str),
+    function: FunctionAt<'_>,
     role_name: &str,
 ) -> Option<WatchConfigRule> {
     input.config_rule.then(|| WatchConfigRule {
         name: role_name.to_owned(),
-        region: home.into(),
-        function_arn: function_arn.to_owned(),
+        region: function.region.into(),
+        function_arn: function.arn.to_owned(),
         resource_types: [
             "AWS::IAM::Role",
             "AWS::IAM::Policy",

@@ -29,17 +29,23 @@ pub(crate) fn rules_trust(partition: &str, account: &str) -> Value {
             "ArnLike": {"aws:SourceArn": [rule("lambda-trust-*"), rule("*/lambda-trust-*")]}}}]})
 }
 
-/// The role a rule in `account` (the function's own when `of` is `None`) forwards events to
-/// the bus `bus_arn` with, trusted by that account's rules alone ([`rules_trust`]).
-pub(super) fn forward_role(
-    (name, of): (&str, Option<&str>),
-    (partition, account): (&str, &str),
-    bus_arn: &str,
-) -> WatchRole {
+/// A forwarding role: its name, the account holding it (`None`: the function's own), and the
+/// partition and account whose rules forward with it.
+#[derive(Clone, Copy)]
+pub(super) struct ForwardRole<'a> {
+    pub(super) name: &'a str,
+    pub(super) of: Option<&'a str>,
+    pub(super) partition: &'a str,
+    pub(super) account: &'a str,
+}
+
+/// The forwarding role `role`, with which rules forward events to the bus `bus_arn`, trusted by
+/// its account's rules alone ([`rules_trust`]).
+pub(super) fn forward_role(role: ForwardRole<'_>, bus_arn: &str) -> WatchRole {
     WatchRole {
-        account: of.map(str::to_owned),
-        name: name.into(),
-        trust: rules_trust(partition, account),
+        account: role.of.map(str::to_owned),
+        name: role.name.into(),
+        trust: rules_trust(role.partition, role.account),
         policy_name: "lambda-trust-watch-forward".into(),
         policy: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
             "Action": "events:PutEvents", "Resource": bus_arn}]}),

@@ -7,17 +7,41 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Value};
 
 use super::model::{name_of, target_account, WatchInput, WatchRule};
+use super::FunctionAt;
 use crate::cloudtrail_calls::{calls_on, On};
 use crate::watch::classify::GENESYS_TOPICS;
 use lambda_trust_iam::{Arn, AwsResource};
+
+/// An account and one of its regions.
+#[derive(Clone, Copy)]
+pub(super) struct Place<'a> {
+    pub(super) account: &'a str,
+    pub(super) region: &'a str,
+}
+
+/// Where rules go and what they hand their events to: their region and their target's ARN.
+#[derive(Clone, Copy)]
+pub(super) struct RuleAt<'a> {
+    pub(super) region: &'a str,
+    pub(super) target: &'a str,
+}
+
+/// How a rule in another region forwards to the home region: to its default bus, sending with
+/// the forwarding role.
+#[derive(Clone, Copy)]
+struct Forwarding<'a> {
+    bus: &'a str,
+    role: &'a str,
+}
 
 /// The EventBridge engine's rules: IAM's calls and the schedule in the home region, Lambda's
 /// calls there for every target, and in each other region a rule forwarding its own.
 pub(super) fn event_rules(
     input: &WatchInput,
-    (home, regions): (&str, &BTreeSet<&str>),
-    function_arn: &str,
+    function: FunctionAt<'_>,
+    regions: &BTreeSet<&str>,
 ) -> Vec<WatchRule> {
+    let (home, function_arn) = (function.region, function.arn);
     let (p, account) = (&input.partition, &input.account);
     let bus = AwsResource::EventBus {
         region: home,
@@ -33,21 +57,32 @@ pub(super) fn event_rules(
     });
     // The home region's rules match every target: another region's events arrive forwarded.
     if !input.targets.is_empty() {
-        rules.extend(lambda_rules(input, (None, home), function_arn));
+        let at = RuleAt {
+            region: home,
+            target: function_arn,
+        };
+        rules.extend(lambda_rules(input, None, at));
     }
-    for region in regions.iter().filter(|r| **r != home) {
-        for mut r in lambda_rules(input, (Some((account, region)), region), &bus) {
+    for &region in regions.iter().filter(|r| **r != home) {
+        let of = Place { account, region };
+        for mut r in lambda_rules(
+            input,
+            Some(of),
+            RuleAt {
+                region,
+                target: &bus,
+            },
+        ) {
             r.target_role = Some(forward_arn.clone());
             rules.push(r);
         }
     }
     if let Some(genesys) = &input.genesys_bus {
-        rules.extend(genesys_rules(
-            input,
-            (home, genesys),
-            function_arn,
-            (&bus, &forward_arn),
-        ));
+        let forwarding = Forwarding {
+            bus: &bus,
+            role: &forward_arn,
+        };
+        rules.extend(genesys_rules(input, function, genesys, forwarding));
     }
     rules
 }
@@ -59,10 +94,11 @@ pub(super) fn event_rules(
 /// second rule takes them to the function.
 fn genesys_rules(
     input: &WatchInput,
-    (home, bus_arn): (&str, &str),
-    function_arn: &str,
-    (home_bus, forward_arn): (&str, &str),
+    function: FunctionAt<'_>,
+    bus_arn: &str,
+    forwarding: Forwarding<'_>,
 ) -> Vec<WatchRule> {
+    let (home, function_arn) = (function.region, function.arn);
     let region = bus_arn.split(':').nth(3).unwrap_or(home);
     let pattern = json!({
         "source": [{"prefix": "aws.partner/genesys.com"}],
@@ -74,8 +110,8 @@ fn genesys_rules(
     if region == home {
         return vec![on_bus];
     }
-    on_bus.target = home_bus.to_owned();
-    on_bus.target_role = Some(forward_arn.to_owned());
+    on_bus.target = forwarding.bus.to_owned();
+    on_bus.target_role = Some(forwarding.role.to_owned());
     vec![on_bus, rule(home, name, Some(pattern), function_arn)]
 }
 
@@ -122,10 +158,11 @@ fn rule(region: &str, name: String, pattern: Option<Value>, target: &str) -> Wat
 /// adjustable to 4,096: <https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html>).
 pub(crate) const MAX_PATTERN: usize = 2048;
 
-/// Rules named `BASE`, `BASE-2`, … each matching as many of `values` as fit in
+/// Rules at `at` named `base`, `base-2`, … each matching as many of `values` as fit in
 /// [`MAX_PATTERN`] (`pattern` makes a rule's pattern from its share).
 fn chunked<T: Clone>(
-    (region, base, target): (&str, &str, &str),
+    at: RuleAt<'_>,
+    base: &str,
     values: &[T],
     pattern: impl Fn(&[T]) -> Value,
 ) -> Vec<WatchRule> {
@@ -141,10 +178,10 @@ fn chunked<T: Clone>(
             n => format!("{base}-{}", n + 1),
         };
         rules.push(rule(
-            region,
+            at.region,
             name,
             Some(pattern(&values[start..end])),
-            target,
+            at.target,
         ));
         start = end;
     }
@@ -162,7 +199,11 @@ fn iam_rules(input: &WatchInput, home: &str, target: &str) -> Vec<WatchRule> {
     let policy_names = input.policies.iter().filter_map(|p| p.rsplit('/').next());
     keys.extend(policy_names.map(|name| ("policyName", name.to_owned())));
     let base = name_of(input.owner(), "-iam");
-    chunked((home, &base, target), &keys, |share| {
+    let at = RuleAt {
+        region: home,
+        target,
+    };
+    chunked(at, &base, &keys, |share| {
         let mut or: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (k, v) in share {
             or.entry(*k).or_default().push(v);
@@ -181,23 +222,24 @@ fn iam_rules(input: &WatchInput, home: &str, target: &str) -> Vec<WatchRule> {
 }
 
 /// Lambda's resource-policy calls on the targets (of one account and region, or all), however
-/// the call names them (a name, a partial or full ARN, with the configured qualifier or not).
+/// the call names them (a name, a partial or full ARN, with the configured qualifier or not),
+/// in rules at `at`.
 pub(super) fn lambda_rules(
     input: &WatchInput,
-    (of, region): (Option<(&str, &str)>, &str),
-    target: &str,
+    of: Option<Place<'_>>,
+    at: RuleAt<'_>,
 ) -> Vec<WatchRule> {
     let targets = (input.targets.iter())
-        .filter(|t| of.is_none_or(|(a, r)| target_account(&t.2) == a && t.0 == r));
-    lambda_rules_of(input, targets, (region, "-lambda"), target)
+        .filter(|t| of.is_none_or(|of| target_account(&t.2) == of.account && t.0 == of.region));
+    lambda_rules_of(input, targets, "-lambda", at)
 }
 
-/// [`lambda_rules`] of `targets`, named `…{suffix}`, `…{suffix}-2`, ….
+/// [`lambda_rules`] of `targets` at `at`, named `…{suffix}`, `…{suffix}-2`, ….
 pub(super) fn lambda_rules_of<'a>(
     input: &WatchInput,
     targets: impl Iterator<Item = &'a (String, String, String, Option<String>)>,
-    (region, suffix): (&str, &str),
-    target: &str,
+    suffix: &str,
+    at: RuleAt<'_>,
 ) -> Vec<WatchRule> {
     let mut functions: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for (_, name, arn, qualifier) in targets {
@@ -218,7 +260,7 @@ pub(super) fn lambda_rules_of<'a>(
     functions.sort();
     functions.dedup();
     let base = name_of(input.owner(), suffix);
-    chunked((region, &base, target), &functions, |share| {
+    chunked(at, &base, &functions, |share| {
         let named: Vec<&String> = share.iter().flat_map(|f| &f.0).collect();
         let arns: Vec<&String> = share.iter().flat_map(|f| &f.1).collect();
         json!({

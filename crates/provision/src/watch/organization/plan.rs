@@ -177,13 +177,7 @@ pub fn plan_stacks(
         .filter(|s| !s.regions.is_empty())
         .collect();
     for set in &wanted {
-        let live = seen.stack_sets.get(&set.name);
-        ops.extend(stack_set_ops(
-            set,
-            (live, &seen.members),
-            want,
-            organization,
-        )?);
+        ops.extend(stack_set_ops(set, seen, want, organization)?);
     }
     for (name, s) in &seen.stack_sets {
         if !wanted.iter().any(|w| &w.name == name) && ours(s.owner.as_deref(), organization) {
@@ -239,12 +233,15 @@ fn delete_stack_set(name: &str, seen: &SeenStack, root: &str) -> StackOp {
     }
 }
 
+/// The writes that bring the StackSet `want` about, from what `stacks` saw of it and of the
+/// organization's members.
 fn stack_set_ops(
     want: &StackSet,
-    (seen, members): (Option<&SeenStack>, &[String]),
+    stacks: &SeenStacks,
     deployment: &OrgWatchDeployment,
     organization: &str,
 ) -> Result<Vec<StackOp>, NotOurs> {
+    let (seen, members) = (stacks.stack_sets.get(&want.name), &stacks.members);
     let root = deployment.root.clone();
     let Some(seen) = seen else {
         return Ok(vec![StackOp::CreateStackSet {
