@@ -27,7 +27,11 @@
 //! DIR`, and each target's function policy), `check` (`check` over many configs → `CheckReport`;
 //! `check_iac`), `audit` (`audit` over one resolved `AuditSource` — the account, many accounts
 //! (`AccountList`), an `IacSource`, a snapshot — → `Audited`; `audit_keeping`: with the `Sessions`
-//! it read each account with, for `--to-security-hub`), `audit_run` (the `audit` command's whole
+//! it read each account with, for `--to-security-hub`), `sessions` (`Sessions`: the run's own
+//! clients and each account's assumed session, reused while young enough — common ground of the
+//! audit and the watch), `path_reads` (one account read and audited with its whole path, and the
+//! organization policies read once per run: `audit --organization`'s and the organization
+//! watch's), `audit_run` (the `audit` command's whole
 //! run in order: the baseline refused first, the audit, `--genesys` reach, the findings' region,
 //! unused roles, the baseline applied and written), `prove_roles` (the roles proved in chunks on
 //! blocking threads, at most one per core across every account audited at once — the executor owns

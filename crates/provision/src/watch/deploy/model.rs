@@ -245,7 +245,7 @@ const MAX_NAME: usize = 64;
 
 /// Whose watch a deployment is: a deployment's, named by the role it watches, or the AWS
 /// organization's. Its writes, its teardown and its names take it; its resources carry it in
-/// their [`WATCH_TAG`] ([`WatchOwner::tag`]).
+/// their [`WATCH_TAG`]: the role's name, or `:organization`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WatchOwner<'a> {
     /// The watch of a deployment, by the name of the role it watches.

@@ -85,7 +85,7 @@ pub struct Seen {
     /// before it had its own bus admitted other accounts).
     pub bus_statements: BTreeSet<String>,
     /// The function under the deployment's name in its former home
-    /// ([`Deployment::former_home`]); its rules there are among `rules`.
+    /// (`Deployment::former_home`); its rules there are among `rules`.
     pub former_function: Option<SeenFunction>,
     /// The Config rule under the deployment's name in its former home.
     pub former_config_rule: Option<SeenConfigRule>,
