@@ -399,9 +399,7 @@ async fn notify(
     if !changed {
         return None;
     }
-    let status = (run.report.as_ref()).map_or("not read".into(), |r| {
-        format!("{:?}", r.watch_status()).to_lowercase()
-    });
+    let status: &str = (run.report.as_ref()).map_or("not read", |r| r.watch_status().into());
     let subject = format!("lambda-trust watch: {}: {status}", run.role_name);
     let message = serde_json::to_string_pretty(record).unwrap_or_default();
     Some(
@@ -442,7 +440,7 @@ async fn answer_rule(
         token: &rule.result_token,
         resource_type: &rule.resource_type,
         resource_id: &rule.resource_id,
-        compliance: compliance.into(),
+        compliance,
         annotation: &annotation,
         ordering: &rule.ordering,
     };

@@ -11,7 +11,7 @@ use aws_sdk_config::types::{
 };
 
 use crate::aws::client::{has_code, AwsError, Clients};
-use lambda_trust_provision::{SeenConfigRule, WatchConfigRule, WATCH_TAG};
+use lambda_trust_provision::{Compliance, SeenConfigRule, WatchConfigRule, WATCH_TAG};
 
 /// The rule `name` in `region`, with its owner tag; `None` when there is none.
 pub(crate) async fn seen(
@@ -132,7 +132,7 @@ pub(crate) struct Answer<'a> {
     pub resource_type: &'a str,
     pub resource_id: &'a str,
     /// `COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE` or `INSUFFICIENT_DATA`.
-    pub compliance: &'a str,
+    pub compliance: Compliance,
     /// At most 256 characters (cut here).
     pub annotation: &'a str,
     /// RFC 3339.
@@ -147,7 +147,7 @@ pub(crate) async fn answer(clients: &Clients, region: &str, a: Answer<'_>) -> Re
     let evaluation = Evaluation::builder()
         .compliance_resource_type(a.resource_type)
         .compliance_resource_id(a.resource_id)
-        .compliance_type(ComplianceType::from(a.compliance))
+        .compliance_type(ComplianceType::from(<&str>::from(a.compliance)))
         .annotation(annotation)
         .ordering_timestamp(ordering)
         .build()

@@ -92,7 +92,7 @@ impl Render for Asff {
     fn record(&self, run: &WatchRun, published: &Result<Sent>) -> WatchRecord {
         let verdict = run.report.as_ref().map(|r| WatchVerdict {
             status: r.watch_status(),
-            findings: r.findings.iter().map(|f| f.code.to_string()).collect(),
+            findings: r.findings.iter().map(|f| f.code).collect(),
             error: r.error.clone(),
         });
         let published = match published {

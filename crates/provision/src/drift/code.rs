@@ -700,10 +700,12 @@ impl Serialize for ConfigKey {
     }
 }
 
-/// One config's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// One config's verdict: `ok`, `drift` or `error`, in JSON and where it is said in words (the
+/// watch's SNS subject).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, strum::IntoStaticStr)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ConfigStatus {
     /// In sync and verified.
     Ok,

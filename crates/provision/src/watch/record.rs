@@ -73,7 +73,7 @@ pub struct Verdict {
     /// `ok`, `drift` or `error`.
     pub status: ConfigStatus,
     /// Each finding's code.
-    pub findings: Vec<String>,
+    pub findings: Vec<crate::drift::Code>,
     /// Why the setup, or one side of it, was not read.
     pub error: Option<String>,
 }
