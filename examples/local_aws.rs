@@ -36,6 +36,13 @@ mod moto;
     unused_imports,
     reason = "the tests' helpers; the proxy uses a part"
 )]
+#[path = "../tests/it/support/moto_forks.rs"]
+mod moto_forks;
+#[allow(
+    dead_code,
+    unused_imports,
+    reason = "the tests' helpers; the proxy uses a part"
+)]
 #[path = "../tests/it/support/proxy.rs"]
 mod proxy;
 

@@ -33,6 +33,9 @@ mod http;
 #[path = "../../tests/it/support/moto.rs"]
 mod moto;
 #[allow(dead_code, unreachable_pub)]
+#[path = "../../tests/it/support/moto_forks.rs"]
+mod moto_forks;
+#[allow(dead_code, unreachable_pub)]
 #[path = "../../tests/it/support/proxy.rs"]
 mod proxy;
 

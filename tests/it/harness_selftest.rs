@@ -1653,13 +1653,7 @@ fn run_python(code: &str, moto: &MotoServer) {
 
 /// `code` run by the venv's Python with `args` as `sys.argv[1:]`; it must succeed.
 fn run_python_with(code: &str, args: &[&str]) {
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let out = std::process::Command::new(python)
-        .arg("-c")
-        .arg(code)
-        .args(args)
-        .output()
-        .expect("run python");
+    let out = support::moto_forks::python(&[&["-c", code], args].concat());
     assert!(
         out.status.success(),
         "{}",

@@ -63,10 +63,34 @@ impl Drop for Server {
     }
 }
 
-/// A release directory `DIR/vVERSION/` with the archive of this test build and SHA256SUMS.
+/// A release directory `DIR/vVERSION/` with the archive of this test build and SHA256SUMS: a
+/// copy of the one the run made, which the test may tamper with.
 fn release_dir() -> (tempfile::TempDir, String) {
+    let made = made_once();
     let dir = tempfile::tempdir().unwrap();
-    let rel = dir.path().join(format!("v{VERSION}"));
+    let ok = Command::new("cp")
+        .arg("-R")
+        .arg(made.join(format!("v{VERSION}")))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(ok.success(), "copy the release of this run");
+    (dir, format!("lambda-trust-{VERSION}-{}.tar.gz", target()))
+}
+
+/// The release of this test build, made once per test run (its archive gzips the whole test
+/// binary, seconds of processor each time): `scripts/release.sh`, then SHA256SUMS as the release
+/// workflow writes it. One test makes it, under a lock; the others wait and copy it.
+fn made_once() -> PathBuf {
+    let run = std::env::var("NEXTEST_RUN_ID").unwrap_or_else(|_| std::process::id().to_string());
+    let place = std::env::temp_dir().join(format!("lambda-trust-release-{run}"));
+    let lock = std::fs::File::create(place.with_extension("lock")).unwrap();
+    lock.lock().unwrap();
+    if place.join("made").exists() {
+        return place;
+    }
+    forget_old_releases();
+    let rel = place.join(format!("v{VERSION}"));
     let r = Command::new("bash")
         .arg(format!("{ROOT}/scripts/release.sh"))
         .arg(&rel)
@@ -78,7 +102,26 @@ fn release_dir() -> (tempfile::TempDir, String) {
     let archive = format!("lambda-trust-{VERSION}-{}.tar.gz", target());
     let sums = std::fs::read_to_string(rel.join(format!("{archive}.sha256"))).unwrap();
     std::fs::write(rel.join("SHA256SUMS"), sums).unwrap();
-    (dir, archive)
+    std::fs::write(place.join("made"), "").unwrap();
+    place
+}
+
+/// Removes the releases earlier runs made (a day old: none still in use).
+fn forget_old_releases() {
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for entry in std::fs::read_dir(std::env::temp_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let age = entry.metadata().and_then(|m| m.modified()).ok();
+        let old = age.and_then(|t| t.elapsed().ok()).is_some_and(|a| a > day);
+        if name.starts_with("lambda-trust-release-") && old {
+            let _ = std::fs::remove_dir_all(entry.path());
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Replaces the archive by one of the same name and layout whose binary is something else.

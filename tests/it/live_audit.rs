@@ -8,7 +8,6 @@ use crate::support;
 use strum::IntoEnumIterator;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use lambda_trust_audit::AuditCode;
 use serde_json::Value;
@@ -583,7 +582,6 @@ fn no_false_alarms_on_guards_boundaries_denies_and_single_valued_keys() {
 
 /// Creates role `name` with `trust` and an inline invoke policy, straight to moto.
 fn create_role(env: &Env, name: &str, trust: &Value) {
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
     let code = r#"
 import boto3, json, sys
 iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
@@ -593,17 +591,8 @@ iam.put_role_policy(RoleName=sys.argv[2], PolicyName="invoke", PolicyDocument=js
     "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction",
     "Resource": "arn:aws:lambda:us-east-1:%s:function:lookup" % sys.argv[4]}]}))
 "#;
-    let out = Command::new(python)
-        .args([
-            "-c",
-            code,
-            &env.moto.url(),
-            name,
-            &trust.to_string(),
-            ACCOUNT,
-        ])
-        .output()
-        .expect("run python");
+    let (url, trust) = (env.moto.url(), trust.to_string());
+    let out = support::moto_forks::python(&["-c", code, &url, name, &trust, ACCOUNT]);
     assert!(
         out.status.success(),
         "{}",

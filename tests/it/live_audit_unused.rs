@@ -5,8 +5,6 @@
 
 use crate::support;
 
-use std::process::Command;
-
 use chrono::{Duration, SecondsFormat, Utc};
 use serde_json::Value;
 use support::live::*;
@@ -27,7 +25,6 @@ fn create_role(env: &Env, name: &str, created_days: i64, used_days: Option<i64>)
             serde_json::json!({"Key": "lambda-trust-test:last-used-region", "Value": "eu-west-1"}),
         );
     }
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
     let code = r#"
 import boto3, json, sys
 iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
@@ -39,10 +36,8 @@ iam.put_role_policy(RoleName=sys.argv[2], PolicyName="invoke", PolicyDocument=js
 "#;
     let trust = trust_doc(EXT, "arn:aws:iam::765628985471:root");
     let tags = Value::from(tags).to_string();
-    let out = Command::new(python)
-        .args(["-c", code, &env.moto.url(), name, &trust, &tags, ACCOUNT])
-        .output()
-        .expect("run python");
+    let url = env.moto.url();
+    let out = support::moto_forks::python(&["-c", code, &url, name, &trust, &tags, ACCOUNT]);
     assert!(
         out.status.success(),
         "{}",

@@ -9,7 +9,6 @@ use crate::support;
 use strum::IntoEnumIterator;
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use lambda_trust_model::PathCode;
 use serde_json::Value;
@@ -37,18 +36,11 @@ fn deploy(
     file: &str,
     args: &[String],
 ) -> Result<BTreeMap<String, String>, String> {
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/deploy_stack.py");
-    let out = Command::new(python)
-        .args([
-            script,
-            &env.moto.url(),
-            stack,
-            &format!("{FIXTURES}/{file}"),
-        ])
-        .args(args)
-        .output()
-        .expect("run deploy_stack.py");
+    let (url, fixture) = (env.moto.url(), format!("{FIXTURES}/{file}"));
+    let mut argv = vec![script, url.as_str(), stack, fixture.as_str()];
+    argv.extend(args.iter().map(String::as_str));
+    let out = crate::support::moto_forks::python(&argv);
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }

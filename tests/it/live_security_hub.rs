@@ -8,8 +8,6 @@
 
 use crate::support;
 
-use std::process::Command;
-
 use serde_json::Value;
 use support::live::*;
 
@@ -41,13 +39,8 @@ def client(service, account=None):
             lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
     return c
 "#;
-    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    let url = env.moto.url();
-    let out = Command::new(python)
-        .args(["-c", &format!("{prelude}{code}"), url.as_str()])
-        .args(args)
-        .output()
-        .expect("run python");
+    let (url, code) = (env.moto.url(), format!("{prelude}{code}"));
+    let out = support::moto_forks::python(&[&["-c", code.as_str(), url.as_str()], args].concat());
     assert!(
         out.status.success(),
         "{}",

@@ -189,10 +189,7 @@ impl<'m> World<'m> {
                 boto3.client('securityhub', endpoint_url=sys.argv[1], region_name='us-east-1', \
                 aws_access_key_id='testing', aws_secret_access_key='testing')\
                 .enable_security_hub()";
-            let out = Command::new(format!("{ROOT}/.venv/bin/python"))
-                .args(["-c", script, &self.moto.url()])
-                .output()
-                .expect("run python");
+            let out = super::moto_forks::python(&["-c", script, &self.moto.url()]);
             assert!(
                 out.status.success(),
                 "enable Security Hub: {}",
@@ -204,10 +201,7 @@ impl<'m> World<'m> {
                 false => ORGANIZATION.to_owned(),
                 true => format!("{ORGANIZATION}\n{STACK_SETS}"),
             };
-            let out = Command::new(format!("{ROOT}/.venv/bin/python"))
-                .args(["-c", &script, &self.moto.url()])
-                .output()
-                .expect("run python");
+            let out = super::moto_forks::python(&["-c", &script, &self.moto.url()]);
             assert!(
                 out.status.success(),
                 "seed the organization: {}",
@@ -236,10 +230,8 @@ impl<'m> World<'m> {
             boto3.client('secretsmanager', endpoint_url=sys.argv[1], region_name='us-east-1', \
             aws_access_key_id='testing', aws_secret_access_key='testing')\
             .create_secret(Name=sys.argv[2], SecretString=sys.argv[3])";
-        let out = Command::new(format!("{ROOT}/.venv/bin/python"))
-            .args(["-c", script, &self.moto.url(), name, &secret.to_string()])
-            .output()
-            .expect("run python");
+        let (url, secret) = (self.moto.url(), secret.to_string());
+        let out = super::moto_forks::python(&["-c", script, &url, name, &secret]);
         assert!(
             out.status.success(),
             "seed the secret {name}: {}",

@@ -11,6 +11,7 @@ pub mod hcl_fmt;
 pub mod http;
 pub mod live;
 pub mod moto;
+pub mod moto_forks;
 pub mod offline;
 pub mod proxy;
 pub mod runtime_api;
@@ -29,13 +30,8 @@ pub use proxy::{FaultConfig, Injection, Kind, Proxy};
 /// through a proxy, not counted — and returns its stdout's lines (an organization's account
 /// IDs, or a dump); a failed seeding fails the test with the script's stderr.
 pub fn seed_audit(moto_url: &str, args: &[&str]) -> Vec<String> {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let out = std::process::Command::new(format!("{root}/.venv/bin/python"))
-        .arg(format!("{root}/scripts/seed_audit.py"))
-        .arg(moto_url)
-        .args(args)
-        .output()
-        .expect("run seed_audit.py");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_audit.py");
+    let out = moto_forks::python(&[&[script, moto_url], args].concat());
     assert!(
         out.status.success(),
         "seed_audit.py {args:?}: {}",

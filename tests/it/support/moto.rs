@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::http::{self, HttpResponse};
@@ -20,8 +20,41 @@ pub const DEFAULT_ACCOUNT: &str = "123456789012";
 pub const DEFAULT_REGION: &str = "us-east-1";
 pub const LAMBDA_EXEC_ROLE: &str = "lambda-exec";
 
+/// The server's process: spawned by the test, or forked for it by `moto_forks.py`.
+enum Process {
+    Spawned(Child),
+    Forked(super::moto_forks::Forked),
+}
+
+impl Process {
+    fn id(&self) -> u32 {
+        match self {
+            Process::Spawned(child) => child.id(),
+            Process::Forked(forked) => forked.pid,
+        }
+    }
+
+    /// How it ended, once it has.
+    fn ended(&mut self) -> Option<String> {
+        match self {
+            Process::Spawned(child) => child.try_wait().ok().flatten().map(|s| s.to_string()),
+            Process::Forked(forked) => forked.exited().then(|| "exited".to_owned()),
+        }
+    }
+
+    fn stop(&mut self) {
+        match self {
+            Process::Spawned(child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            Process::Forked(forked) => forked.stop(),
+        }
+    }
+}
+
 pub struct MotoServer {
-    child: Child,
+    process: Process,
     port: u16,
     log_path: PathBuf,
     dir: Option<tempfile::TempDir>,
@@ -61,7 +94,7 @@ pub fn free_port() -> u16 {
 }
 
 enum StartError {
-    Exited(ExitStatus),
+    Exited(String),
     Timeout,
 }
 
@@ -93,17 +126,25 @@ impl MotoServer {
             let log_path = dir.path().join("moto_server.log");
             let log = File::create(&log_path).expect("create moto log");
             let port = free_port();
-            let child = moto_command()
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .env("PYTHONUNBUFFERED", "1")
-                .envs(env.iter().copied())
-                .stdin(Stdio::null())
-                .stdout(log.try_clone().expect("clone log handle"))
-                .stderr(log)
-                .spawn()
-                .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display()));
+            let argv = ["-H", "127.0.0.1", "-p", &port.to_string()].map(str::to_owned);
+            // A server with environment of its own reads it as moto is imported: spawned.
+            let process = if env.is_empty() && std::env::var_os("MOTO_SERVER").is_none() {
+                drop(log);
+                Process::Forked(super::moto_forks::fork(&argv, &log_path))
+            } else {
+                let child = moto_command()
+                    .args(&argv)
+                    .env("PYTHONUNBUFFERED", "1")
+                    .envs(env.iter().copied())
+                    .stdin(Stdio::null())
+                    .stdout(log.try_clone().expect("clone log handle"))
+                    .stderr(log)
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display()));
+                Process::Spawned(child)
+            };
             let mut server = MotoServer {
-                child,
+                process,
                 port,
                 log_path,
                 dir: Some(dir),
@@ -140,7 +181,7 @@ impl MotoServer {
         let deadline = Instant::now() + timeout;
         let url = self.url();
         loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
+            if let Some(status) = self.process.ended() {
                 return Err(StartError::Exited(status));
             }
             if let Ok(r) = http::request_with_timeout(
@@ -193,14 +234,8 @@ impl MotoServer {
     /// Seeds the organization of `support/seed_path.py` (root → OU → member account, their
     /// SCPs and RCPs, the targets and their function policies): the IDs it made, as JSON.
     pub fn seed_path(&self) -> serde_json::Value {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let out = Command::new(format!("{root}/.venv/bin/python"))
-            .args([
-                &format!("{root}/tests/it/support/seed_path.py"),
-                &self.url(),
-            ])
-            .output()
-            .expect("run seed_path.py");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/support/seed_path.py");
+        let out = super::moto_forks::python(&[script, &self.url()]);
         assert!(
             out.status.success(),
             "seeding failed: {}",
@@ -221,7 +256,7 @@ impl MotoServer {
     /// The CPU time (user + system) moto has spent so far, from `/proc/PID/stat` (Linux): what
     /// the one Python process, serving one request at a time, costs a run.
     pub fn cpu_seconds(&self) -> f64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()));
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.process.id()));
         let stat = stat.unwrap_or_default();
         let fields: Vec<&str> = stat
             .rsplit(')')
@@ -277,8 +312,7 @@ impl MotoServer {
 
 impl Drop for MotoServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.stop();
         if std::thread::panicking() {
             if let Some(dir) = self.dir.take() {
                 let kept = dir.keep();

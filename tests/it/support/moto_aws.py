@@ -2,7 +2,8 @@
 
 The tests' local AWS (tests/it/support/moto.rs) and the demo (examples/local_aws.rs) start this
 script with the venv's Python instead of the bare `moto_server`: it patches moto's backends, then
-serves exactly as `moto_server ARGS` would. A kinder or narrower server than AWS is a defect
+serves exactly as `moto_server ARGS` would (or, given `--fork-server SOCKET`, forks one such
+server per test: moto_forks.py). A kinder or narrower server than AWS is a defect
 (CONTRIBUTING.md); each departure fixed here has a test in tests/it/harness_selftest.rs, and
 docs/aws-behaviour.md ("The local AWS") says which of them lambda-trust relies on.
 
@@ -1729,6 +1730,11 @@ LambdaBackend.invoke = invoke
 import moto_stacksets  # noqa: E402,F401
 
 if __name__ == "__main__":
-    from moto.server import main
+    if sys.argv[1:2] == ["--fork-server"]:
+        import moto_forks  # beside this file: each server a fork of this one
 
-    main(sys.argv[1:])
+        moto_forks.serve(sys.argv[2])
+    else:
+        from moto.server import main
+
+        main(sys.argv[1:])
