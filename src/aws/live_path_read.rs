@@ -492,10 +492,7 @@ fn only_enabled(moto: &MotoServer, kind: &str) -> (String, String) {
         .as_str()
         .unwrap()
         .to_owned();
-    m.organizations_ok(
-        "EnablePolicyType",
-        json!({"RootId": root, "PolicyType": kind}),
-    );
+    m.enable_policy_type(&root, kind);
     let member = m.organizations_ok(
         "CreateAccount",
         json!({"AccountName": "member", "Email": "member@example.com"}),

@@ -626,6 +626,25 @@ impl AwsSeed {
             .unwrap_or_else(|e| panic!("organizations {op} via {}: {e}", self.base_url))
     }
 
+    /// Enables `kind` at `root` and waits, as a caller of AWS must, until `ListRoots` says it
+    /// is ENABLED (the local AWS answers PENDING_ENABLE first: `moto_rcps.py`).
+    pub fn enable_policy_type(&self, root: &str, kind: &str) {
+        let body = serde_json::json!({"RootId": root, "PolicyType": kind});
+        self.organizations_ok("EnablePolicyType", body);
+        for _ in 0..10 {
+            let roots = self.organizations_ok("ListRoots", serde_json::json!({}));
+            let types = roots["Roots"][0]["PolicyTypes"].as_array().cloned();
+            let enabled = types
+                .unwrap_or_default()
+                .iter()
+                .any(|t| t["Type"] == kind && t["Status"] == "ENABLED");
+            if enabled {
+                return;
+            }
+        }
+        panic!("{kind} is still not ENABLED at {root} after ten ListRoots");
+    }
+
     /// An AWS Organizations call that must succeed; its JSON answer.
     pub fn organizations_ok(&self, op: &str, body: serde_json::Value) -> serde_json::Value {
         let r = self.organizations(op, body);

@@ -18,7 +18,8 @@ EnablePolicyType, AttachPolicy; User Guide, "Enabling and disabling policy types
   full-access policy (FullAWSAccess, RCPFullAWSAccess) to the root, every OU and every account,
   DisablePolicyType detaches every policy of the type, AttachPolicy of a type not enabled is
   PolicyTypeNotEnabledException (moto: both attached from the start while the root lists no
-  enabled type).
+  enabled type). Enabling is asynchronous, and RCPs are checked as Organizations checks them:
+  moto_rcps.py.
 
 AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission, GetAccountSettings;
 Developer Guide, "Working with resource-based IAM policies in Lambda", "Lambda quotas"):
@@ -269,7 +270,8 @@ def root_of(backend):
 
 
 def enabled(backend, policy_type):
-    return any(t["Type"] == policy_type for t in root_of(backend).policy_types)
+    types = root_of(backend).policy_types
+    return any(t["Type"] == policy_type and t["Status"] == "ENABLED" for t in types)
 
 
 def every_target(backend):
@@ -326,15 +328,43 @@ def enable_policy_type(self, **kwargs):
     if policy_id:
         for target in every_target(self):
             _attach_policy(self, PolicyId=policy_id, TargetId=target.id)
-    return {"Root": root_of(self).describe()}
+    root = root_of(self)
+    for entry in root.policy_types:
+        if entry["Type"] == kwargs["PolicyType"]:
+            entry["Status"] = "PENDING_ENABLE"
+    # Enabling is asynchronous (moto_rcps.py): the next ListRoots still says PENDING_ENABLE.
+    pending = getattr(root, "_lt_pending", {})
+    pending[kwargs["PolicyType"]] = 1
+    root._lt_pending = pending
+    return {"Root": root.describe()}
 
 
 OrgBackend.enable_policy_type = enable_policy_type
+
+_list_roots = OrgBackend.list_roots
+
+
+def list_roots(self, *args, **kwargs):
+    """Each ListRoots brings a pending policy type one read closer to ENABLED."""
+    root = root_of(management_backend(self)) if management_backend(self).ou else None
+    pending = getattr(root, "_lt_pending", {})
+    for entry in getattr(root, "policy_types", []):
+        if entry["Status"] == "PENDING_ENABLE":
+            if pending.get(entry["Type"], 0) > 0:
+                pending[entry["Type"]] -= 1
+            else:
+                entry["Status"] = "ENABLED"
+    return _list_roots(self, *args, **kwargs)
+
+
+OrgBackend.list_roots = list_roots
 
 _disable_policy_type = OrgBackend.disable_policy_type
 
 
 def disable_policy_type(self, **kwargs):
+    for entry in root_of(management_backend(self)).policy_types:
+        entry["Status"] = "ENABLED"  # moto removes the entry as it stores it once enabled
     out = _disable_policy_type(self, **kwargs)
     detach_type(self, kwargs["PolicyType"])
     return out
@@ -1728,6 +1758,9 @@ LambdaBackend.invoke = invoke
 
 # CloudFormation StackSets: moto_stacksets.py, beside this file, patches as it is imported.
 import moto_stacksets  # noqa: E402,F401
+
+# Resource control policies' syntax, size, attachments and asynchronous enabling: moto_rcps.py.
+import moto_rcps  # noqa: E402,F401
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--fork-server"]:

@@ -93,6 +93,11 @@ def main():
     root = org.list_roots()["Roots"][0]["Id"]
     for kind in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"):
         org.enable_policy_type(RootId=root, PolicyType=kind)
+    # Enabling is asynchronous (AWS Organizations User Guide, "Enabling a policy type"): wait
+    # until ListRoots says ENABLED.
+    for _ in range(10):
+        if all(t["Status"] == "ENABLED" for t in org.list_roots()["Roots"][0]["PolicyTypes"]):
+            break
     workloads = org.create_organizational_unit(ParentId=root, Name="Workloads")
     workloads = workloads["OrganizationalUnit"]["Id"]
     locked = org.create_organizational_unit(ParentId=root, Name="Locked")["OrganizationalUnit"]["Id"]
