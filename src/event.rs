@@ -215,6 +215,22 @@ pub(crate) enum Said {
     ActionsRead { actions: usize, calls: usize },
 }
 
+/// What a failed `watch destroy --organization` leaves settled (`report::watch::words` words
+/// it): the function's last re-proof of the accounts, then — the watch still running, so no
+/// finding may say it was removed — each account it re-proved handed to it again.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Restored {
+    /// Accounts the last re-proof reached, of those handed to it.
+    pub reproved: usize,
+    pub handed: usize,
+    /// Findings it archived, and kept ACTIVE saying the watch was removed.
+    pub archived: usize,
+    pub kept: usize,
+    /// Each re-proved account handed again, with why its words could not be put back; `None`
+    /// when none was re-proved.
+    pub again: Option<Vec<(String, Option<String>)>>,
+}
+
 /// Where the watch hears from: a region of the config's account, or of another.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Place {

@@ -107,4 +107,6 @@ pub(crate) use watch::organization::asff::{
     organization_watch_blind_finding, organization_watch_findings,
     organization_watch_unheard_finding, OrgWatchChange,
 };
-pub(crate) use watch::words::{blind as watch_blind, note as watch_note, problem as watch_problem};
+pub(crate) use watch::words::{
+    blind as watch_blind, note as watch_note, problem as watch_problem, restored as watch_restored,
+};

@@ -1,8 +1,8 @@
 //! The words of what `watch deploy|status|destroy` says beside its plan: each note and each
-//! problem the workflow returns as data (`event::WatchNote`, `event::WatchProblem`), written
-//! once, here.
+//! problem the workflow returns as data (`event::WatchNote`, `event::WatchProblem`,
+//! `event::Restored`), written once, here.
 
-use crate::event::{Blind, Place, WatchNote, WatchProblem};
+use crate::event::{Blind, Place, Restored, WatchNote, WatchProblem};
 
 /// The JSON an OAuth client's secret holds, and how to make it.
 const SHAPE: &str = "it holds {\"client_id\": \"…\", \"client_secret\": \"…\"} (and \"base_url\" outside the region's own API)";
@@ -155,6 +155,32 @@ pub(crate) fn problem(p: &WatchProblem) -> String {
     }
 }
 
+/// What a failed `watch destroy --organization` left settled, as its error continues it.
+pub(crate) fn restored(r: &Restored) -> String {
+    let mut said = format!(
+        "; the function had re-proved {} of {} account(s) a last time (archived {} \
+         finding(s), kept {} active saying the watch was removed)",
+        r.reproved, r.handed, r.archived, r.kept
+    );
+    let Some(again) = &r.again else {
+        return said;
+    };
+    let lost: Vec<String> = (again.iter())
+        .filter_map(|(account, why)| why.as_ref().map(|why| format!("{account} ({why})")))
+        .collect();
+    said.push_str(&format!(
+        "; as the watch still runs, it put the watch's words back in {} of them",
+        again.len() - lost.len()
+    ));
+    if !lost.is_empty() {
+        said.push_str(&format!(
+            "; not in {}: their findings still say the watch was removed",
+            lost.join(", ")
+        ));
+    }
+    said
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +213,31 @@ mod tests {
         assert!(
             blind.starts_with("cannot hear eu-west-1: no CloudTrail trail"),
             "{blind}"
+        );
+    }
+
+    #[test]
+    fn a_failed_destroy_says_what_it_settled_and_names_each_account_not_put_back() {
+        let mut r = Restored {
+            reproved: 0,
+            handed: 3,
+            archived: 0,
+            kept: 0,
+            again: None,
+        };
+        let said = restored(&r);
+        assert!(said.contains("re-proved 0 of 3 account(s)"), "{said}");
+        assert!(!said.contains("put the watch's words back"), "{said}");
+        r.reproved = 2;
+        r.again = Some(vec![
+            ("111111111111".into(), None),
+            ("222222222222".into(), Some("its reader is gone".into())),
+        ]);
+        let said = restored(&r);
+        assert!(said.contains("words back in 1 of them"), "{said}");
+        assert!(
+            said.contains("not in 222222222222 (its reader is gone)"),
+            "{said}"
         );
     }
 }

@@ -160,7 +160,9 @@ fn start(socket: &Path) {
         .stdout(log.try_clone().expect("clone the log handle"))
         .stderr(log)
         .process_group(0);
-    command.spawn().expect("start the local AWS's fork server");
+    let mut server = command.spawn().expect("start the local AWS's fork server");
+    // It outlives this test; should it exit first (five idle minutes), it is reaped here.
+    std::thread::spawn(move || server.wait());
 }
 
 /// The socket's path: named for the Python and the scripts it serves.

@@ -10,7 +10,7 @@ use crate::cli::OrgWatchArgs;
 use crate::commands::invocation::Invocation;
 use crate::commands::watch::lifecycle::{Asked, Lifecycle, WatchRead};
 use crate::error::{Error, Result, Status};
-use crate::event::{WatchNote, WatchProblem};
+use crate::event::{Restored, WatchNote, WatchProblem};
 use crate::report;
 use lambda_trust_provision::StackOp;
 
@@ -126,7 +126,7 @@ async fn made(
         Ok(written) => written,
         Err(stopped) => {
             let settled = match &result.retired {
-                Some(retired) => restored(state, events, retired).await,
+                Some(retired) => report::watch_restored(&restored(state, events, retired).await),
                 None => String::new(),
             };
             return Err(stopped.error(ops, &settled));
@@ -156,42 +156,26 @@ async fn restored(
     state: &OrgWatchState,
     events: &dyn Events,
     retired: &[report::RetiredAccount],
-) -> String {
+) -> Restored {
     let reached: Vec<String> = (retired.iter())
         .filter(|r| r.error.is_none())
         .map(|r| r.account.clone())
         .collect();
     let (archived, kept) =
         (retired.iter()).fold((0, 0), |(a, k), r| (a + r.archived, k + r.kept + r.facts));
-    let mut said = format!(
-        "; the function had re-proved {} of {} account(s) a last time (archived {archived} \
-         finding(s), kept {kept} active saying the watch was removed)",
-        reached.len(),
-        retired.len()
-    );
-    if reached.is_empty() {
-        return said;
+    let mut restored = Restored {
+        reproved: reached.len(),
+        handed: retired.len(),
+        archived,
+        kept,
+        again: None,
+    };
+    if !reached.is_empty() {
+        let again = org_retire::restore(state, events, reached).await;
+        let again = again.into_iter().map(|r| (r.account, r.outcome.err()));
+        restored.again = Some(again.collect());
     }
-    let again = org_retire::restore(state, events, reached).await;
-    let lost: Vec<String> = (again.iter())
-        .filter_map(|r| {
-            r.outcome
-                .as_ref()
-                .err()
-                .map(|why| format!("{} ({why})", r.account))
-        })
-        .collect();
-    said.push_str(&format!(
-        "; as the watch still runs, it put the watch's words back in {} of them",
-        again.len() - lost.len()
-    ));
-    if !lost.is_empty() {
-        said.push_str(&format!(
-            "; not in {}: their findings still say the watch was removed",
-            lost.join(", ")
-        ));
-    }
-    said
+    restored
 }
 
 /// After a deploy's StackSet writes, each awaited until it SUCCEEDED, what was read of the
