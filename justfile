@@ -67,12 +67,12 @@ test: setup
     if [ "${LAMBDA_TRUST_NO_NEXTEST:-0}" = "1" ]; then
         echo "just test: LAMBDA_TRUST_NO_NEXTEST=1, running the tests with cargo test" >&2
     elif cargo nextest --version >/dev/null 2>&1; then
-        # Three tests per core: the live tests wait on their servers (moto, the local Genesys
-        # Cloud, reads paced under AWS quotas) about as long as they compute, so one per core
-        # leaves the processor idle; at three the two cores are busy 97 % of the run
-        # (CONTRIBUTING.md, "How long the test run takes").
+        # Four tests per core: the live tests wait on their servers (moto, the local Genesys
+        # Cloud, reads paced under AWS quotas) longer than they compute now that each moto is
+        # a fork, so at three per core the processor sat a third idle (CONTRIBUTING.md, "How
+        # long the test run takes").
         cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-        exec cargo nextest run --locked --no-fail-fast --test-threads "$((cores * 3))"
+        exec cargo nextest run --locked --no-fail-fast --test-threads "$((cores * 4))"
     else
         echo "just test: cargo-nextest not installed, running the tests with cargo test (slower; cargo install cargo-nextest --locked)" >&2
     fi
