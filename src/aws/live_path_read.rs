@@ -486,21 +486,7 @@ fn rcps_only(moto: &MotoServer) -> (String, String) {
 
 /// Organization with one policy type (`kind`) enabled at the root: `(root, member)`.
 fn only_enabled(moto: &MotoServer, kind: &str) -> (String, String) {
-    let m = moto.client();
-    m.organizations_ok("CreateOrganization", json!({"FeatureSet": "ALL"}));
-    let root = m.organizations_ok("ListRoots", json!({}))["Roots"][0]["Id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    m.enable_policy_type(&root, kind);
-    let member = m.organizations_ok(
-        "CreateAccount",
-        json!({"AccountName": "member", "Email": "member@example.com"}),
-    )["CreateAccountStatus"]["AccountId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (root, member)
+    moto.client().organization_with(&[kind])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,17 +14,7 @@ const RCP: &str = "RESOURCE_CONTROL_POLICY";
 /// An organization whose root has RCPs enabled: (client, root, member account).
 fn organization(moto: &MotoServer) -> (AwsSeed, String, String) {
     let m = moto.client();
-    m.organizations_ok("CreateOrganization", json!({"FeatureSet": "ALL"}));
-    let roots = m.organizations_ok("ListRoots", json!({}));
-    let root = roots["Roots"][0]["Id"].as_str().unwrap().to_owned();
-    m.enable_policy_type(&root, RCP);
-    let member = m.organizations_ok(
-        "CreateAccount",
-        json!({"AccountName": "member", "Email": "member@example.com"}),
-    )["CreateAccountStatus"]["AccountId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (root, member) = m.organization_with(&[RCP]);
     (m, root, member)
 }
 

@@ -848,13 +848,7 @@ fn organization(moto: &MotoServer) -> (String, String, String) {
         .as_str()
         .unwrap()
         .to_owned();
-    let member = m.organizations_ok(
-        "CreateAccount",
-        json!({"AccountName": "member", "Email": "member@example.com"}),
-    )["CreateAccountStatus"]["AccountId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let member = m.create_account("member");
     m.organizations_ok(
         "MoveAccount",
         json!({"AccountId": member, "SourceParentId": root, "DestinationParentId": ou}),

@@ -626,6 +626,31 @@ impl AwsSeed {
             .unwrap_or_else(|e| panic!("organizations {op} via {}: {e}", self.base_url))
     }
 
+    /// A new organization of this account with each of `kinds` of policy enabled at its root
+    /// (waited for) and one member account, `member`: (root, member).
+    pub fn organization_with(&self, kinds: &[&str]) -> (String, String) {
+        let all = serde_json::json!({"FeatureSet": "ALL"});
+        self.organizations_ok("CreateOrganization", all);
+        let roots = self.organizations_ok("ListRoots", serde_json::json!({}));
+        let root = roots["Roots"][0]["Id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        for kind in kinds {
+            self.enable_policy_type(&root, kind);
+        }
+        let member = self.create_account("member");
+        (root, member)
+    }
+
+    /// A member account `name` made in the organization: its ID.
+    pub fn create_account(&self, name: &str) -> String {
+        let body = serde_json::json!({"AccountName": name, "Email": format!("{name}@example.com")});
+        let made = self.organizations_ok("CreateAccount", body);
+        let id = made["CreateAccountStatus"]["AccountId"].as_str();
+        id.unwrap_or_default().to_owned()
+    }
+
     /// Enables `kind` at `root` and waits, as a caller of AWS must, until `ListRoots` says it
     /// is ENABLED (the local AWS answers PENDING_ENABLE first: `moto_rcps.py`).
     pub fn enable_policy_type(&self, root: &str, kind: &str) {
