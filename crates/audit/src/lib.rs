@@ -50,6 +50,7 @@ mod details;
 mod documents;
 mod findings;
 mod genesys;
+mod guardrail;
 mod narrow;
 mod org;
 mod org_ids;
@@ -93,6 +94,13 @@ pub use config_items::{
     POLICY_TYPE as CONFIG_POLICY_TYPE, ROLE_TYPE as CONFIG_ROLE_TYPE,
 };
 pub use org::{parse_accounts, AccountOutcome, OrgReport};
+
+// Prevention: the organization's guardrail (an RCP).
+pub use guardrail::{
+    guardrail_document, plan_guardrail, Covered as GuardrailCovered, GuardrailChange,
+    GuardrailClaim, GuardrailMode, GuardrailPlan, GuardrailPolicy, GuardrailProperty,
+    GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder, StoredRcp,
+};
 
 // Before it is applied: Terraform plans and CloudFormation templates.
 pub use iac::{

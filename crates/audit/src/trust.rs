@@ -45,7 +45,7 @@ pub(super) struct TrustAnalysis {
 }
 
 /// What one partner account is accepted with.
-enum Accepted {
+pub(crate) enum Accepted {
     /// Proved: no request from the account gets in.
     Nothing,
     /// Proved: only requests carrying one of these; each with the request that shows it
@@ -202,7 +202,7 @@ fn id_tests(policy: &Policy) -> Vec<IdTest> {
     out
 }
 
-fn accepted(policy: &Policy, role_arn: &str, account: &str) -> Accepted {
+pub(crate) fn accepted(policy: &Policy, role_arn: &str, account: &str) -> Accepted {
     let tests = id_tests(policy);
     let all = outside(policy, role_arn, account, &tests);
     match all.verdict {

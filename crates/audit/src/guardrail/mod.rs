@@ -1,0 +1,270 @@
+//! The guardrail: one resource control policy (RCP) for a whole AWS Organization that lets
+//! the partner accounts (Genesys Cloud's) assume a member account's role only with one of your
+//! Genesys Cloud org IDs as `sts:ExternalId`, planned, proved and checked as plain data.
+//!
+//! Part of the auditor: it judges the organization's roles with the same trust analysis
+//! `audit` uses (`trust`), over the organization's RCPs as they stand or will stand. Inside:
+//! - `document`: the policy written from a [`GuardrailSpec`], and the RCP syntax and size rules;
+//! - `tree`: the organization as read ([`OrgTree`]), which RCPs govern each account;
+//! - `proof`: the claims — availability, exclusivity, no collateral, syntax and quotas — and the
+//!   roles it stops or cannot cover;
+//! - `plan`: what apply would write, and what `check` finds different.
+//!
+//! RCPs govern the member accounts' resources only: never the management account's (AWS
+//! Organizations User Guide, "Resource control policies (RCPs)").
+
+mod document;
+mod plan;
+mod proof;
+mod tree;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use lambda_trust_iam::{Counterexample, Verdict};
+use lambda_trust_verdict::{Judged, Status};
+
+pub use document::guardrail_document;
+pub use plan::plan_guardrail;
+
+/// What the guardrail is written from: the flags, or a config's org IDs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuardrailSpec {
+    /// Your Genesys Cloud organizations' IDs (lowercase UUIDs).
+    pub org_ids: Vec<String>,
+    /// The accounts the guardrail holds to your IDs (Genesys Cloud's by default).
+    pub partners: Vec<String>,
+    /// Role ARNs deliberately left outside (`NotResource`).
+    pub exempt: Vec<String>,
+    /// The root, OUs and member accounts it is attached to; empty: the root.
+    pub targets: Vec<String>,
+}
+
+/// An organization as AWS Organizations lists it: its tree and its RCPs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrgTree {
+    /// The AWS partition (`aws`, `aws-cn`).
+    pub partition: String,
+    /// The management account's ID.
+    pub management_account: String,
+    /// The root's ID (`r-…`).
+    pub root: String,
+    /// Whether the root has RCPs enabled (`ENABLED`); `false` also while `PENDING_ENABLE`.
+    pub rcps_enabled: bool,
+    /// Every OU and account with its parent (the root has none), and its name.
+    pub nodes: Vec<OrgNode>,
+    /// Every RCP of the organization, with its document and targets.
+    pub policies: Vec<StoredRcp>,
+}
+
+/// One OU or account of the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgNode {
+    /// `ou-…` or a 12-digit account ID.
+    pub id: String,
+    /// Its name in the organization.
+    pub name: String,
+    /// The root's or an OU's ID.
+    pub parent: String,
+}
+
+/// One RCP as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRcp {
+    /// `p-…` (`p-FullAWSAccess`-like for AWS managed ones).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its document.
+    pub document: Value,
+    /// The root, OUs and accounts it is attached to.
+    pub targets: Vec<String>,
+    /// Tagged as lambda-trust's guardrail.
+    pub ours: bool,
+}
+
+/// The roles read in the covered accounts, each with its trust policy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GuardrailRoles {
+    /// Not read: why (no `--assume-role` nor `--config-aggregator`, or the read failed).
+    NotRead(String),
+    /// Per account: its roles that a partner account may assume, or why it was not read.
+    Read(Vec<(String, Result<Vec<(String, Value)>, String>)>),
+}
+
+/// What `guardrail plan` and `check` decide.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct GuardrailPlan {
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "lambda_trust_model::schema_version")
+    )]
+    pub(crate) schema_version: u32,
+    /// `plan` (what apply would make) or `check` (what is attached, compared).
+    pub mode: GuardrailMode,
+    /// The policy: its name, ID when it exists, document and size.
+    pub policy: GuardrailPolicy,
+    /// Each target, with the member accounts under it.
+    pub targets: Vec<Covered>,
+    /// What apply writes, in order; empty: in sync.
+    pub changes: Vec<GuardrailChange>,
+    /// Why apply would write nothing at all (a quota, the management account as a target).
+    pub refused: Vec<String>,
+    /// The claims, each proved, failed with a request, or unknown.
+    pub claims: Vec<GuardrailClaim>,
+    /// Roles Genesys Cloud's account can assume today without one of your IDs, in accounts
+    /// the guardrail covers: it stops them (exempted ones are listed, not stopped).
+    pub stops: Vec<RoleUnder>,
+    /// Such roles it cannot cover: in the management account, or outside the targets.
+    pub uncovered: Vec<RoleUnder>,
+    /// What was not read (roles, accounts): the claims that need it are unknown.
+    pub not_read: Vec<String>,
+}
+
+/// Which question the result answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum GuardrailMode {
+    /// What apply would make.
+    Plan,
+    /// What is attached, against what is generated.
+    Check,
+}
+
+/// The guardrail policy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct GuardrailPolicy {
+    /// Its name in AWS Organizations.
+    pub name: String,
+    /// Its ID, when it exists.
+    pub id: Option<String>,
+    /// The document generated from the flags (minified when written).
+    pub document: Value,
+    /// Its size in characters, minified.
+    pub size: usize,
+    /// The most an RCP may hold.
+    pub limit: usize,
+}
+
+/// A target and the member accounts under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct Covered {
+    /// The root, OU or account ID.
+    pub target: String,
+    /// Its name (the root's is `Root`).
+    pub name: String,
+    /// The member accounts under it (the management account never is).
+    pub accounts: Vec<String>,
+}
+
+/// One write of apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(tag = "change", rename_all = "kebab-case")]
+pub enum GuardrailChange {
+    /// `EnablePolicyType` RESOURCE_CONTROL_POLICY on the root.
+    EnableRcps {
+        /// The root.
+        root: String,
+    },
+    /// `CreatePolicy`, tagged as lambda-trust's.
+    Create {
+        /// Its name.
+        name: String,
+    },
+    /// `UpdatePolicy` in place: the stored document differs.
+    Update {
+        /// The policy's ID.
+        id: String,
+        /// What differs.
+        why: String,
+    },
+    /// `AttachPolicy` to a target.
+    Attach {
+        /// The root, OU or account.
+        target: String,
+    },
+    /// `DetachPolicy` from a target no longer asked for.
+    Detach {
+        /// The root, OU or account.
+        target: String,
+    },
+}
+
+/// What a claim is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum GuardrailProperty {
+    /// Every role Genesys Cloud reaches today with one of your IDs still admits it.
+    Availability,
+    /// No request from a partner account with another external ID, or none, gets into a
+    /// covered role.
+    Exclusivity,
+    /// A request from any other principal gets the same decision with or without it.
+    NoCollateral,
+    /// The document is an RCP AWS Organizations stores, within its size.
+    Syntax,
+    /// Every covered account is under the policy as attached.
+    Coverage,
+}
+
+/// One claim and its verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct GuardrailClaim {
+    /// What it is about.
+    pub property: GuardrailProperty,
+    /// Proved, counterexample, or unknown.
+    pub verdict: Verdict,
+    /// What was decided, or why it could not be.
+    pub detail: String,
+    /// A request that breaks it, replayable.
+    pub counterexample: Option<Counterexample>,
+}
+
+/// A role a partner account can assume without one of your IDs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct RoleUnder {
+    /// The role's ARN.
+    pub arn: String,
+    /// What it admits today: `any external ID or none`, or the values outside yours.
+    pub admits: String,
+    /// Why it is listed: stopped, exempted, the management account, outside the targets.
+    pub why: String,
+}
+
+impl Judged for GuardrailPlan {
+    /// Denied (3) when a claim failed (on what is attached, for `check`); changes (2) when
+    /// apply would write, something was refused, or `check` could not decide a claim; else ok.
+    fn status(&self) -> Status {
+        let failed = self
+            .claims
+            .iter()
+            .any(|c| c.verdict == Verdict::Counterexample);
+        // A check that could not decide a claim is never reported in sync.
+        let undecided = self.mode == GuardrailMode::Check
+            && self.claims.iter().any(|c| c.verdict == Verdict::Unknown);
+        if failed {
+            Status::Denied
+        } else if !self.changes.is_empty() || !self.refused.is_empty() || undecided {
+            Status::Changes
+        } else {
+            Status::Ok
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,203 @@
+//! What `guardrail plan` would write and `guardrail check` finds, from the spec and the
+//! organization as read: the changes (enable RCPs on the root, create or update the policy in
+//! place, attach, detach), what is refused before any write, and the proofs.
+//!
+//! Part of `guardrail`. lambda-trust writes only its own policy (tagged as its guardrail):
+//! others' RCPs and `RCPFullAWSAccess` are read, never changed.
+
+use lambda_trust_iam::{minified_len, semantically_equal, Verdict};
+use lambda_trust_verdict::SCHEMA_VERSION;
+
+use super::document::{guardrail_document, FULL_ACCESS, MAX_ATTACHED, MAX_CHARACTERS, NAME};
+use super::proof::{prove, Attached};
+use super::{Covered, GuardrailChange as Change, GuardrailClaim, GuardrailMode, GuardrailPlan};
+use super::{GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree};
+
+/// The partitions whose Organizations documents RCPs.
+const RCP_PARTITIONS: [&str; 2] = ["aws", "aws-cn"];
+
+/// Plans (or, with [`GuardrailMode::Check`], checks) the guardrail for `spec` over `tree`;
+/// `Err` is input that cannot be planned at all (a malformed ID, a target outside the
+/// organization, a partition without RCPs), refused before any write.
+pub fn plan_guardrail(
+    mode: GuardrailMode,
+    spec: &GuardrailSpec,
+    tree: &OrgTree,
+    roles: &GuardrailRoles,
+) -> Result<GuardrailPlan, String> {
+    if !RCP_PARTITIONS.contains(&tree.partition.as_str()) {
+        return Err(format!(
+            "the {} partition: resource control policies are documented only in the aws and \
+             aws-cn partitions",
+            tree.partition
+        ));
+    }
+    let document = guardrail_document(spec)?;
+    let targets = targets(spec, tree)?;
+    let mut refused = Vec::new();
+    let covered: Vec<Covered> = (targets.iter())
+        .map(|t| Covered {
+            target: t.clone(),
+            name: tree.name_of(t),
+            accounts: tree.members_under(t),
+        })
+        .collect();
+    for c in covered.iter().filter(|c| c.accounts.is_empty()) {
+        refused.push(format!(
+            "{} ({}) holds no member account: RCPs never apply to the management account",
+            c.target, c.name
+        ));
+    }
+    let changes = changes(tree, &document, &targets, &mut refused);
+    let stored = tree.ours().filter(|_| tree.rcps_enabled);
+    let (proved_doc, proved_targets) = match (mode, stored) {
+        (GuardrailMode::Plan, _) => (&document, targets.clone()),
+        (GuardrailMode::Check, Some(p)) => (&p.document, p.targets.clone()),
+        (GuardrailMode::Check, None) => (&document, Vec::new()),
+    };
+    let attached = Attached {
+        document: proved_doc,
+        targets: &proved_targets,
+    };
+    let mut proofs = prove(tree, spec, &attached, roles);
+    proofs
+        .claims
+        .push(coverage(mode, tree, &covered, &proved_targets));
+    Ok(GuardrailPlan {
+        schema_version: SCHEMA_VERSION,
+        mode,
+        policy: GuardrailPolicy {
+            name: NAME.into(),
+            id: tree.ours().map(|p| p.id.clone()),
+            size: minified_len(&document),
+            document,
+            limit: MAX_CHARACTERS,
+        },
+        targets: covered,
+        changes,
+        refused,
+        claims: proofs.claims,
+        stops: proofs.stops,
+        uncovered: proofs.uncovered,
+        not_read: proofs.not_read,
+    })
+}
+
+/// The targets asked for (the root by default), each in the organization and not the
+/// management account.
+fn targets(spec: &GuardrailSpec, tree: &OrgTree) -> Result<Vec<String>, String> {
+    let asked = if spec.targets.is_empty() {
+        vec![tree.root.clone()]
+    } else {
+        spec.targets.clone()
+    };
+    for t in &asked {
+        if t == &tree.management_account {
+            return Err(format!(
+                "--target {t} is the management account: RCPs never apply there (AWS \
+                 Organizations User Guide, \"Resource control policies\"); give the root, an OU \
+                 or a member account"
+            ));
+        }
+        if !tree.holds(t) {
+            return Err(format!(
+                "--target {t} is not the root, an OU or an account of this organization"
+            ));
+        }
+    }
+    Ok(asked)
+}
+
+/// What apply writes, in order; a target at its quota of RCPs is refused in `refused`.
+fn changes(
+    tree: &OrgTree,
+    document: &serde_json::Value,
+    targets: &[String],
+    refused: &mut Vec<String>,
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    if !tree.rcps_enabled {
+        out.push(Change::EnableRcps {
+            root: tree.root.clone(),
+        });
+    }
+    let ours = tree.ours();
+    match ours {
+        None => out.push(Change::Create { name: NAME.into() }),
+        Some(p) if !semantically_equal(&p.document, document) => out.push(Change::Update {
+            id: p.id.clone(),
+            why: "the stored document differs from the one generated".into(),
+        }),
+        Some(_) => {}
+    }
+    let attached: &[String] = ours.map(|p| p.targets.as_slice()).unwrap_or_default();
+    for t in targets.iter().filter(|t| !attached.contains(t)) {
+        let there = tree.attached_to(t);
+        if there.len() >= MAX_ATTACHED {
+            let names: Vec<&str> = there.iter().map(|p| p.name.as_str()).collect();
+            refused.push(format!(
+                "{t} already holds {} RCPs ({}), AWS's quota of {MAX_ATTACHED} with \
+                 {FULL_ACCESS}: attach the guardrail to another target, or merge its statement \
+                 into one of those policies (guardrail export prints it)",
+                there.len(),
+                names.join(", ")
+            ));
+        }
+        out.push(Change::Attach { target: t.clone() });
+    }
+    for t in attached.iter().filter(|t| !targets.contains(t)) {
+        out.push(Change::Detach { target: t.clone() });
+    }
+    out
+}
+
+/// Every member account under the targets asked for is under the guardrail as it stands
+/// (`check`) or will stand (`plan`, by construction).
+fn coverage(
+    mode: GuardrailMode,
+    tree: &OrgTree,
+    wanted: &[Covered],
+    attached: &[String],
+) -> GuardrailClaim {
+    let mut left: Vec<String> = Vec::new();
+    for a in wanted.iter().flat_map(|c| &c.accounts) {
+        let chain = tree.chain(a);
+        if !attached.iter().any(|t| chain.contains(t)) && !left.contains(a) {
+            left.push(a.clone());
+        }
+    }
+    let n: usize = wanted.iter().map(|c| c.accounts.len()).sum();
+    let (verdict, detail) = if left.is_empty() {
+        let when = if mode == GuardrailMode::Plan {
+            "will be"
+        } else {
+            "is"
+        };
+        (
+            Verdict::Proved,
+            format!("each of the {n} member accounts under the targets {when} under the guardrail"),
+        )
+    } else {
+        let why = if tree.ours().is_none() {
+            "the guardrail is not stored"
+        } else if !tree.rcps_enabled {
+            "RCPs are not enabled on the root"
+        } else {
+            "the guardrail is not attached over them"
+        };
+        (
+            Verdict::Counterexample,
+            format!(
+                "{} accounts are not covered ({why}): {}",
+                left.len(),
+                left.join(", ")
+            ),
+        )
+    };
+    GuardrailClaim {
+        property: GuardrailProperty::Coverage,
+        verdict,
+        detail,
+        counterexample: None,
+    }
+}

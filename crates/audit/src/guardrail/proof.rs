@@ -1,0 +1,586 @@
+//! The guardrail's claims over the organization's RCPs as they stand or will stand, each
+//! decided by the trust analysis `audit` uses (`trust::accepted`, the prover underneath):
+//! - availability: each read role that admits a partner request with one of your IDs today
+//!   still admits it under every RCP over its account;
+//! - exclusivity: under those RCPs, a role of any name that trusts the partner account with no
+//!   condition at all admits it only with one of your IDs — then so does every covered role,
+//!   since a trust policy can only narrow what the RCPs let through — and each read role too;
+//! - no collateral: each statement of the guardrail holds only when `aws:PrincipalAccount` is a
+//!   partner account (`StringEquals`), so for any other caller it is absent from the
+//!   evaluation: decided from the document, not sampled;
+//! - syntax: a customer RCP AWS Organizations stores (`document::rcp_problem`).
+//!
+//! RCPs hold only Deny statements besides `RCPFullAWSAccess`'s Allow of everything, which is
+//! attached at every level and cannot be detached: a request a role's trust policy lets in is
+//! let in under the RCPs exactly when no RCP's Deny matches it (AWS Organizations User Guide,
+//! "RCP evaluation"). So each question is the trust policy with the RCPs' Deny statements
+//! added, which `trust::accepted` answers.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use lambda_trust_iam::{
+    evaluate, Counterexample, Effect, EvalInput, LabeledPolicy, OperatorKind, Policy, Request,
+    ResourceClause, Statement, Verdict,
+};
+
+use super::tree::is_account;
+use super::{GuardrailClaim, GuardrailProperty as Property, GuardrailRoles, OrgTree};
+use super::{GuardrailSpec, RoleUnder};
+use crate::trust::{accepted, Accepted};
+
+/// The role name the exclusivity proof stands a role of any name for.
+const ANY_ROLE: &str = "lambda-trust-guardrail-any-role";
+
+/// The guardrail as it stands or will stand: its document and where it is attached.
+pub(crate) struct Attached<'a> {
+    pub(crate) document: &'a Value,
+    pub(crate) targets: &'a [String],
+}
+
+/// What the proofs found.
+#[derive(Default)]
+pub(crate) struct Proofs {
+    pub(crate) claims: Vec<GuardrailClaim>,
+    pub(crate) stops: Vec<RoleUnder>,
+    pub(crate) uncovered: Vec<RoleUnder>,
+    pub(crate) not_read: Vec<String>,
+}
+
+/// The Deny statements over one account: the other RCPs' (`Err` names one whose document does
+/// not parse), and the guardrail's when it covers the account.
+struct Over {
+    covered: bool,
+    others: Result<Vec<Statement>, String>,
+    guardrail: Vec<Statement>,
+}
+
+impl Over {
+    /// Every Deny over the account, the guardrail's included.
+    fn all(&self) -> Result<Vec<Statement>, String> {
+        let mut all = self.others.clone()?;
+        all.extend(self.guardrail.iter().cloned());
+        Ok(all)
+    }
+}
+
+pub(crate) fn prove(
+    tree: &OrgTree,
+    spec: &GuardrailSpec,
+    ours: &Attached,
+    roles: &GuardrailRoles,
+) -> Proofs {
+    let mut proofs = Proofs::default();
+    proofs.claims.push(syntax(ours.document));
+    proofs
+        .claims
+        .push(no_collateral(ours.document, &spec.partners));
+    let over: BTreeMap<String, Over> = (tree.members().into_iter())
+        .map(|a| {
+            let o = over_account(tree, ours, &a);
+            (a, o)
+        })
+        .collect();
+    proofs
+        .claims
+        .push(exclusive_for_any_role(tree, spec, ours, &over));
+    let judged = judge_roles(tree, spec, &over, roles, &mut proofs);
+    proofs.claims.push(judged.availability);
+    if let Some(c) = judged.exclusivity {
+        proofs.claims.push(c);
+    }
+    proofs
+}
+
+fn claim(property: Property, verdict: Verdict, detail: String) -> GuardrailClaim {
+    GuardrailClaim {
+        property,
+        verdict,
+        detail,
+        counterexample: None,
+    }
+}
+
+fn syntax(document: &Value) -> GuardrailClaim {
+    match super::document::rcp_problem(document) {
+        None => claim(
+            Property::Syntax,
+            Verdict::Proved,
+            "a resource control policy AWS Organizations accepts, within 5,120 characters".into(),
+        ),
+        Some(why) => claim(Property::Syntax, Verdict::Counterexample, why),
+    }
+}
+
+/// Decided from the document: every statement needs `aws:PrincipalAccount` to equal a
+/// partner account. When one does not, a request from another account that it denies is the
+/// counterexample; when none is found, unknown.
+fn no_collateral(document: &Value, partners: &[String]) -> GuardrailClaim {
+    let Ok(policy) = Policy::try_from(document) else {
+        let why = "the document does not parse".to_owned();
+        return claim(Property::NoCollateral, Verdict::Unknown, why);
+    };
+    let held = |s: &Statement| {
+        s.conditions.iter().any(|c| {
+            c.operator.kind == OperatorKind::StringEquals
+                && c.operator.set.is_none()
+                && !c.operator.if_exists
+                && c.key.eq_ignore_ascii_case("aws:PrincipalAccount")
+                && !c.values.is_empty()
+                && c.values.iter().all(|v| partners.contains(v))
+        })
+    };
+    if policy.statements.iter().all(held) {
+        let detail = format!(
+            "each statement applies only to requests from {}: any other caller's request is \
+             decided as without it",
+            partners.join(", ")
+        );
+        return claim(Property::NoCollateral, Verdict::Proved, detail);
+    }
+    match collateral_request(&policy) {
+        Some(c) => GuardrailClaim {
+            counterexample: Some(c),
+            ..claim(
+                Property::NoCollateral,
+                Verdict::Counterexample,
+                "a statement applies to callers outside the partner accounts".into(),
+            )
+        },
+        None => claim(
+            Property::NoCollateral,
+            Verdict::Unknown,
+            "a statement is not conditioned on aws:PrincipalAccount alone".into(),
+        ),
+    }
+}
+
+/// A request from an account that is no partner, which the document denies.
+fn collateral_request(policy: &Policy) -> Option<Counterexample> {
+    let input = EvalInput {
+        identity_policies: vec![LabeledPolicy::new("guardrail", allow_all())],
+        resource_policy: Some(LabeledPolicy::new("guardrail", policy.clone())),
+        resource_policy_is_trust: false,
+        boundary: None,
+    };
+    let role = "arn:aws:iam::111122223333:role/any";
+    let caller = "arn:aws:iam::444455556666:role/caller";
+    let plain = Request::new(caller, "sts:AssumeRole", role)
+        .with_context("aws:PrincipalAccount", "444455556666");
+    let with_id = plain.clone().with_context("sts:ExternalId", "another-id");
+    [plain, with_id]
+        .into_iter()
+        .find(|r| evaluate(&input, r).decision == lambda_trust_iam::Decision::ExplicitDeny)
+        .map(Counterexample::from)
+}
+
+fn allow_all() -> Policy {
+    let all = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    Policy::try_from(&all).expect("a valid policy")
+}
+
+fn over_account(tree: &OrgTree, ours: &Attached, account: &str) -> Over {
+    let chain = tree.chain(account);
+    let covered = ours.targets.iter().any(|t| chain.contains(t));
+    let guardrail = if covered {
+        denies_of(ours.document)
+    } else {
+        Ok(Vec::new())
+    };
+    let mut others = Ok(Vec::new());
+    for p in tree.others_over(account) {
+        match (&mut others, denies_of(&p.document)) {
+            (Ok(all), Ok(d)) => all.extend(d),
+            (Ok(_), Err(e)) => {
+                others = Err(format!(
+                    "RCP {} ({}) over {account} does not parse: {e}",
+                    p.name, p.id
+                ))
+            }
+            (Err(_), _) => {}
+        }
+    }
+    match guardrail {
+        Ok(guardrail) => Over {
+            covered,
+            others,
+            guardrail,
+        },
+        Err(e) => Over {
+            covered,
+            others: Err(format!("the guardrail does not parse: {e}")),
+            guardrail: Vec::new(),
+        },
+    }
+}
+
+fn denies_of(document: &Value) -> Result<Vec<Statement>, String> {
+    let p = Policy::try_from(document).map_err(|e| e.to_string())?;
+    Ok(p.statements
+        .into_iter()
+        .filter(|s| s.effect == Effect::Deny)
+        .collect())
+}
+
+/// The trust policy with `denies` added.
+fn under(trust: &Policy, denies: &[Statement]) -> Policy {
+    let mut p = trust.clone();
+    p.statements.extend(denies.iter().cloned());
+    p
+}
+
+/// What a partner account gets into a role with: `None` when every request carries one of
+/// `ours` (or none gets in), else what it admits beyond them and a request that shows it.
+pub(crate) fn beyond(
+    got: &Accepted,
+    ours: &[String],
+) -> Result<Option<(String, Option<Counterexample>)>, String> {
+    match got {
+        Accepted::Nothing => Ok(None),
+        Accepted::Unknown(why) => Err(why.clone()),
+        Accepted::Any(c) => Ok(Some(("any external ID, or none".into(), Some(c.clone())))),
+        Accepted::Ids(ids) => {
+            let outside: Vec<_> = (ids.iter())
+                .filter(|(t, _)| !(t.is_literal() && ours.contains(&t.value)))
+                .collect();
+            let Some((_, c)) = outside.first() else {
+                return Ok(None);
+            };
+            let values: Vec<&str> = outside.iter().map(|(t, _)| t.value.as_str()).collect();
+            Ok(Some((values.join(", "), c.clone())))
+        }
+    }
+}
+
+/// Your IDs a role admits, each with the request that shows it.
+fn ours_admitted(got: &Accepted, ours: &[String]) -> Vec<(String, Option<Counterexample>)> {
+    let Accepted::Ids(ids) = got else {
+        return Vec::new();
+    };
+    (ids.iter())
+        .filter(|(t, _)| t.is_literal() && ours.contains(&t.value))
+        .map(|(t, c)| (t.value.clone(), c.clone()))
+        .collect()
+}
+
+/// Whether each of the guardrail's statements that could apply to a role of any name (not
+/// exempted) covers every role: `Resource` `*` or `NotResource` of exact ARNs.
+fn covers_every_role(document: &Value) -> bool {
+    let Ok(p) = Policy::try_from(document) else {
+        return false;
+    };
+    p.statements.iter().all(|s| match &s.resource {
+        Some(ResourceClause::Resource(r)) => r.iter().any(|v| v == "*"),
+        Some(ResourceClause::NotResource(r)) => r.iter().all(|v| !v.contains(['*', '?'])),
+        None => false,
+    })
+}
+
+fn exclusive_for_any_role(
+    tree: &OrgTree,
+    spec: &GuardrailSpec,
+    ours: &Attached,
+    over: &BTreeMap<String, Over>,
+) -> GuardrailClaim {
+    let covered: Vec<(&String, &Over)> = over.iter().filter(|(_, o)| o.covered).collect();
+    if covered.is_empty() {
+        let why = "the guardrail covers no member account".to_owned();
+        return claim(Property::Exclusivity, Verdict::Unknown, why);
+    }
+    if !covers_every_role(ours.document) {
+        let why = "the guardrail's Resource does not cover every role (`*`, or NotResource of \
+                   exact ARNs): only the roles read are judged"
+            .to_owned();
+        return claim(Property::Exclusivity, Verdict::Unknown, why);
+    }
+    // Accounts under the same RCPs share one proof.
+    let mut groups: BTreeMap<String, (&String, &Over)> = BTreeMap::new();
+    for (account, o) in &covered {
+        let key: Vec<&str> = (tree.others_over(account).iter())
+            .map(|p| p.id.as_str())
+            .collect();
+        groups.entry(key.join(",")).or_insert((account, o));
+    }
+    for (account, o) in groups.values() {
+        if let Some(failed) = exclusive_in(tree, spec, account, o) {
+            return failed;
+        }
+    }
+    let detail = format!(
+        "in each of the {} covered accounts ({} distinct sets of RCPs), a role of any name \
+         admits {} only with one of your {} org IDs",
+        covered.len(),
+        groups.len(),
+        spec.partners.join(", "),
+        spec.org_ids.len()
+    );
+    claim(Property::Exclusivity, Verdict::Proved, detail)
+}
+
+/// `None` when proved for a role of any name in `account`, else the failed or unknown claim.
+fn exclusive_in(
+    tree: &OrgTree,
+    spec: &GuardrailSpec,
+    account: &str,
+    o: &Over,
+) -> Option<GuardrailClaim> {
+    let denies = match o.all() {
+        Ok(d) => d,
+        Err(why) => return Some(claim(Property::Exclusivity, Verdict::Unknown, why)),
+    };
+    let role = format!("arn:{}:iam::{account}:role/{ANY_ROLE}", tree.partition);
+    for partner in &spec.partners {
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": format!("arn:{}:iam::{partner}:root", tree.partition)},
+            "Action": "sts:AssumeRole"}]});
+        let trust = Policy::try_from(&trust).expect("a valid trust policy");
+        match beyond(
+            &accepted(&under(&trust, &denies), &role, partner),
+            &spec.org_ids,
+        ) {
+            Ok(None) => {}
+            Ok(Some((what, c))) => {
+                let detail = format!(
+                    "in account {account}, a role that trusts {partner} admits it with {what}"
+                );
+                return Some(GuardrailClaim {
+                    counterexample: c,
+                    ..claim(Property::Exclusivity, Verdict::Counterexample, detail)
+                });
+            }
+            Err(why) => return Some(claim(Property::Exclusivity, Verdict::Unknown, why)),
+        }
+    }
+    None
+}
+
+/// The claims over the roles read.
+struct RoleClaims {
+    availability: GuardrailClaim,
+    exclusivity: Option<GuardrailClaim>,
+}
+
+fn judge_roles(
+    tree: &OrgTree,
+    spec: &GuardrailSpec,
+    over: &BTreeMap<String, Over>,
+    roles: &GuardrailRoles,
+    proofs: &mut Proofs,
+) -> RoleClaims {
+    let accounts = match roles {
+        GuardrailRoles::NotRead(why) => {
+            proofs
+                .not_read
+                .push(format!("the member accounts' roles: {why}"));
+            let detail = format!("the roles were not read ({why})");
+            return RoleClaims {
+                availability: claim(Property::Availability, Verdict::Unknown, detail),
+                exclusivity: None,
+            };
+        }
+        GuardrailRoles::Read(accounts) => accounts,
+    };
+    let mut tally = Tally::default();
+    for (account, read) in accounts {
+        match read {
+            Ok(list) => {
+                for (arn, trust) in list {
+                    let role = RoleAt {
+                        account,
+                        arn,
+                        trust,
+                    };
+                    judge_role(tree, spec, over, &role, &mut tally, proofs);
+                }
+            }
+            Err(why) => proofs.not_read.push(format!("account {account}: {why}")),
+        }
+    }
+    tally.claims(proofs.not_read.is_empty())
+}
+
+struct RoleAt<'a> {
+    account: &'a str,
+    arn: &'a str,
+    trust: &'a Value,
+}
+
+/// What the roles read showed.
+#[derive(Default)]
+struct Tally {
+    checked: usize,
+    kept: usize,
+    lost: Option<GuardrailClaim>,
+    admitted: Option<GuardrailClaim>,
+    unknown: Vec<String>,
+}
+
+impl Tally {
+    fn claims(self, all_read: bool) -> RoleClaims {
+        let availability = if let Some(lost) = self.lost {
+            lost
+        } else if !self.unknown.is_empty() || !all_read {
+            let mut why = self.unknown;
+            if !all_read {
+                why.push("some accounts' roles were not read".into());
+            }
+            claim(Property::Availability, Verdict::Unknown, why.join("; "))
+        } else {
+            let detail = format!(
+                "{} of the {} covered roles read admit Genesys Cloud with one of your org IDs \
+                 today, and each still does",
+                self.kept, self.checked
+            );
+            claim(Property::Availability, Verdict::Proved, detail)
+        };
+        RoleClaims {
+            availability,
+            exclusivity: self.admitted,
+        }
+    }
+}
+
+fn judge_role(
+    tree: &OrgTree,
+    spec: &GuardrailSpec,
+    over: &BTreeMap<String, Over>,
+    role: &RoleAt,
+    tally: &mut Tally,
+    proofs: &mut Proofs,
+) {
+    let trust = match Policy::try_from(role.trust) {
+        Ok(p) => p,
+        Err(e) => {
+            let why = format!("{}: the trust policy does not parse: {e}", role.arn);
+            return tally.unknown.push(why);
+        }
+    };
+    let o = if role.account == tree.management_account || !is_account(role.account) {
+        Err("the management account: RCPs never apply there")
+    } else {
+        match over.get(role.account) {
+            None => Err("an account the organization does not list"),
+            Some(o) if !o.covered => Err("outside the guardrail's targets"),
+            Some(_) if spec.exempt.iter().any(|e| e == role.arn) => {
+                return listed(spec, &trust, role, EXEMPT, &mut proofs.stops, tally);
+            }
+            Some(o) => Ok(o),
+        }
+    };
+    match o {
+        Err(why) => listed(spec, &trust, role, why, &mut proofs.uncovered, tally),
+        Ok(o) => covered_role(spec, &trust, role, o, tally, proofs),
+    }
+}
+
+/// Why an exempted role is listed.
+const EXEMPT: &str = "exempted (--exempt-role): left as it is";
+
+/// Lists `role` in `list` with `why` when a partner gets in without one of your IDs.
+fn listed(
+    spec: &GuardrailSpec,
+    trust: &Policy,
+    role: &RoleAt,
+    why: &str,
+    list: &mut Vec<RoleUnder>,
+    tally: &mut Tally,
+) {
+    for partner in &spec.partners {
+        match beyond(&accepted(trust, role.arn, partner), &spec.org_ids) {
+            Ok(None) => {}
+            Ok(Some((admits, _))) => list.push(RoleUnder {
+                arn: role.arn.to_owned(),
+                admits: format!("{partner}: {admits}"),
+                why: why.to_owned(),
+            }),
+            Err(e) => tally.unknown.push(format!("{}: {e}", role.arn)),
+        }
+    }
+}
+
+fn covered_role(
+    spec: &GuardrailSpec,
+    trust: &Policy,
+    role: &RoleAt,
+    o: &Over,
+    tally: &mut Tally,
+    proofs: &mut Proofs,
+) {
+    let (others, all) = match (o.others.clone(), o.all()) {
+        (Ok(others), Ok(all)) => (others, all),
+        (Err(why), _) | (_, Err(why)) => return tally.unknown.push(why),
+    };
+    tally.checked += 1;
+    let mut kept = false;
+    for partner in &spec.partners {
+        let today = accepted(&under(trust, &others), role.arn, partner);
+        let then = accepted(&under(trust, &all), role.arn, partner);
+        let seen = Seen {
+            partner,
+            today: &today,
+            then: &then,
+        };
+        kept |= compare(spec, role, &seen, tally, proofs);
+    }
+    tally.kept += usize::from(kept);
+}
+
+/// One partner's answers for one role, today and under the guardrail.
+struct Seen<'a> {
+    partner: &'a str,
+    today: &'a Accepted,
+    then: &'a Accepted,
+}
+
+/// Records what the guardrail changes for one role and partner; whether the role admits the
+/// partner with one of your IDs today.
+fn compare(
+    spec: &GuardrailSpec,
+    role: &RoleAt,
+    seen: &Seen,
+    tally: &mut Tally,
+    proofs: &mut Proofs,
+) -> bool {
+    let ours = &spec.org_ids;
+    let wanted = ours_admitted(seen.today, ours);
+    let still: Vec<String> = ours_admitted(seen.then, ours)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    for (id, request) in &wanted {
+        if !still.contains(id) && tally.lost.is_none() {
+            let detail = format!(
+                "{} admits {} with your org ID {id} today, and would not under the guardrail",
+                role.arn, seen.partner
+            );
+            tally.lost = Some(GuardrailClaim {
+                counterexample: request.clone(),
+                ..claim(Property::Availability, Verdict::Counterexample, detail)
+            });
+        }
+    }
+    match beyond(seen.then, ours) {
+        Ok(None) => {}
+        Ok(Some((what, c))) if tally.admitted.is_none() => {
+            let detail = format!("{} still admits {} with {what}", role.arn, seen.partner);
+            tally.admitted = Some(GuardrailClaim {
+                counterexample: c,
+                ..claim(Property::Exclusivity, Verdict::Counterexample, detail)
+            });
+        }
+        Ok(Some(_)) => {}
+        Err(e) => tally.unknown.push(format!("{}: {e}", role.arn)),
+    }
+    match beyond(seen.today, ours) {
+        Ok(Some((admits, _))) => proofs.stops.push(RoleUnder {
+            arn: role.arn.to_owned(),
+            admits: format!("{}: {admits}", seen.partner),
+            why: "stopped: only your org IDs will get in".into(),
+        }),
+        Ok(None) => {}
+        Err(e) => tally.unknown.push(format!("{}: {e}", role.arn)),
+    }
+    !wanted.is_empty()
+}
