@@ -120,8 +120,10 @@ pub(crate) enum Read {
     Publishing { account: String },
     /// `findings` findings archived in Security Hub (the watch removed).
     Archiving { findings: usize },
-    /// `changes` writes of the watch's deployment.
+    /// `changes` writes of the watch's deployment, or of the guardrail.
     Writing { changes: usize },
+    /// The organization's accounts, OUs and resource control policies (`guardrail`).
+    Organization,
     /// The organization watch's function handed each of `accounts` accounts a last time
     /// (`watch destroy --organization`).
     Reproving { accounts: usize },

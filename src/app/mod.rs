@@ -78,6 +78,7 @@ pub(crate) mod export;
 pub(crate) mod files;
 pub(crate) mod function_policies;
 pub(crate) mod genesys;
+pub(crate) mod guardrail;
 pub(crate) mod iac;
 pub(crate) mod iac_check;
 pub(crate) mod ids;

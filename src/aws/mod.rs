@@ -27,7 +27,8 @@
 //! BatchGetAggregateResourceConfig of roles, policies and functions, 100 a call, unprocessed asked
 //! again), `inventory` (paginated ListFunctions for `init --from-account`), `organizations` (an
 //! account's SCPs and RCPs from the root through each OU, read once per run and account, each OU's
-//! name once per run; not readable → "not read" with the reason), `function_policy`
+//! name once per run; not readable → "not read" with the reason), `guardrail` (the organization's
+//! tree and RCPs as plain data, and the writes to lambda-trust's own RCP), `function_policy`
 //! (`lambda:GetPolicy` per target and qualifier; `read_permissions`: lambda-trust's statement on
 //! each cross-account target), `accounts` (the clients of each `[aws.accounts]` entry — a profile
 //! or an assumed role —, checked with `sts:GetCallerIdentity` to act in its account before anything
@@ -50,6 +51,7 @@ pub(crate) mod config_aggregator;
 pub(crate) mod config_recorder;
 pub(crate) mod credentials;
 pub(crate) mod function_policy;
+pub(crate) mod guardrail;
 pub(crate) mod inventory;
 pub(crate) mod invoke;
 #[cfg(test)]

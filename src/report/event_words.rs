@@ -35,6 +35,7 @@ pub(crate) fn reading(read: &Read) -> String {
         Read::Publishing { account } => format!("publishing to Security Hub ({account})"),
         Read::Archiving { findings } => format!("archiving {findings} finding(s)"),
         Read::Writing { changes } => format!("writing {changes} change(s)"),
+        Read::Organization => "reading the organization's accounts and RCPs".into(),
         Read::Reproving { accounts } => {
             format!("re-proving {accounts} account(s) a last time, through the function")
         }

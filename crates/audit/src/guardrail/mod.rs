@@ -8,7 +8,8 @@
 //! - `tree`: the organization as read ([`OrgTree`]), which RCPs govern each account;
 //! - `proof`: the claims — availability, exclusivity, no collateral, syntax and quotas — and the
 //!   roles it stops or cannot cover;
-//! - `plan`: what apply would write, and what `check` finds different.
+//! - `plan`: what apply would write, and what `check` finds different;
+//! - `roles`: an organization's audit as the roles to judge.
 //!
 //! RCPs govern the member accounts' resources only: never the management account's (AWS
 //! Organizations User Guide, "Resource control policies (RCPs)").
@@ -16,6 +17,7 @@
 mod document;
 mod plan;
 mod proof;
+mod roles;
 mod tree;
 
 use serde::Serialize;
