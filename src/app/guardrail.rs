@@ -22,7 +22,9 @@ use lambda_trust_audit::{
     guardrail_document, plan_guardrail, AuditOptions, GuardrailChange, GuardrailMode,
     GuardrailPlan, GuardrailRoles, GuardrailSpec, OrgTree,
 };
+use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::Verdict;
+use lambda_trust_provision::GuardrailCode;
 
 /// How long `apply` waits for RCPs to be ENABLED on the root.
 const ENABLE_PATIENCE: Duration = Duration::from_secs(300);
@@ -72,14 +74,15 @@ pub(crate) async fn plan(
 }
 
 fn refused(why: String) -> Error {
-    Error::usage(&format!("the guardrail cannot be planned: {why}"), "fix the flags named and run it again")
+    Error::usage(
+        &format!("the guardrail cannot be planned: {why}"),
+        "fix the flags named and run it again",
+    )
 }
 
 /// The organization's tree and RCPs, and the caller's account.
 async fn read(events: &dyn Events, clients: &Clients) -> Result<(OrgTree, String)> {
-    let both = async {
-        tokio::join!(org::read_tree(clients), caller_identity(clients))
-    };
+    let both = async { tokio::join!(org::read_tree(clients), caller_identity(clients)) };
     let (tree, caller) = events.reading(Read::Organization, both).await;
     Ok((tree?, caller?.account))
 }
@@ -121,21 +124,36 @@ pub(crate) fn not_applicable(plan: &GuardrailPlan) -> Option<String> {
     if let Some(first) = plan.refused.first() {
         return Some(first.clone());
     }
-    if let Some(c) = plan.claims.iter().find(|c| c.verdict == Verdict::Counterexample) {
+    if let Some(c) = plan
+        .claims
+        .iter()
+        .find(|c| c.verdict == Verdict::Counterexample)
+    {
         return Some(format!("the {} proof failed: {}", c.property, c.detail));
     }
     if let Some(what) = plan.not_read.first() {
-        return Some(format!("not read: {what}; a guardrail is applied only over roles read"));
+        return Some(format!(
+            "not read: {what}; a guardrail is applied only over roles read"
+        ));
     }
     None
 }
 
 /// Writes `plan`'s changes in order; the number of writes.
-pub(crate) async fn apply(settings: &Settings, events: &dyn Events, plan: &GuardrailPlan) -> Result<usize> {
+pub(crate) async fn apply(
+    settings: &Settings,
+    events: &dyn Events,
+    plan: &GuardrailPlan,
+) -> Result<usize> {
     if let Some(why) = not_applicable(plan) {
-        return Err(Error::usage(&format!("nothing written: {why}"), "see guardrail plan"));
+        return Err(Error::usage(
+            &format!("nothing written: {why}"),
+            "see guardrail plan",
+        ));
     }
-    let clients = Clients::connect(&settings.aws_for(None)).await?.reporting(events.retries());
+    let clients = Clients::connect(&settings.aws_for(None))
+        .await?
+        .reporting(events.retries());
     let document = serde_json::to_string(&plan.policy.document).expect("a JSON value");
     let mut id = plan.policy.id.clone().unwrap_or_default();
     let writes = async {
@@ -160,15 +178,31 @@ pub(crate) async fn apply(settings: &Settings, events: &dyn Events, plan: &Guard
 }
 
 /// What `destroy` would do: the guardrail's ID and its targets (`None`: none is stored).
-pub(crate) async fn to_destroy(settings: &Settings, events: &dyn Events) -> Result<Option<(String, Vec<String>)>> {
-    let clients = Clients::connect(&settings.aws_for(None)).await?.reporting(events.retries());
+pub(crate) async fn to_destroy(
+    settings: &Settings,
+    events: &dyn Events,
+) -> Result<Option<(String, Vec<String>)>> {
+    let clients = Clients::connect(&settings.aws_for(None))
+        .await?
+        .reporting(events.retries());
     let (tree, _) = read(events, &clients).await?;
-    Ok(tree.policies.into_iter().find(|p| p.ours).map(|p| (p.id, p.targets)))
+    Ok(tree
+        .policies
+        .into_iter()
+        .find(|p| p.ours)
+        .map(|p| (p.id, p.targets)))
 }
 
 /// Detaches the guardrail from each target, then deletes it; the number of writes.
-pub(crate) async fn destroy(settings: &Settings, events: &dyn Events, id: &str, targets: &[String]) -> Result<usize> {
-    let clients = Clients::connect(&settings.aws_for(None)).await?.reporting(events.retries());
+pub(crate) async fn destroy(
+    settings: &Settings,
+    events: &dyn Events,
+    id: &str,
+    targets: &[String],
+) -> Result<usize> {
+    let clients = Clients::connect(&settings.aws_for(None))
+        .await?
+        .reporting(events.retries());
     let writes = async {
         for t in targets {
             org::detach(&clients, id, t).await?;
@@ -178,4 +212,39 @@ pub(crate) async fn destroy(settings: &Settings, events: &dyn Events, id: &str, 
     let changes = targets.len() + 1;
     events.reading(Read::Writing { changes }, writes).await?;
     Ok(changes)
+}
+
+/// The guardrail as code: the document for `spec`, its targets (the root by default) and, when
+/// it exists, its ID and where it is attached.
+pub(crate) async fn export(
+    settings: &Settings,
+    events: &dyn Events,
+    spec: &GuardrailSpec,
+) -> Result<GuardrailCode> {
+    let document = guardrail_document(spec).map_err(refused)?;
+    let clients = Clients::connect(&settings.aws_for(None))
+        .await?
+        .reporting(events.retries());
+    let (tree, _) = read(events, &clients).await?;
+    let roles = GuardrailRoles::NotRead("not needed to export".into());
+    let plan = plan_guardrail(GuardrailMode::Plan, spec, &tree, &roles).map_err(refused)?;
+    let live = tree
+        .policies
+        .iter()
+        .find(|p| p.ours)
+        .map(|p| (p.id.clone(), p.targets.clone()));
+    Ok(GuardrailCode {
+        name: plan.policy.name,
+        description: org::DESCRIPTION.to_owned(),
+        document,
+        targets: plan.targets.into_iter().map(|c| c.target).collect(),
+        live,
+        tags: vec![
+            (MANAGED_BY_KEY.to_owned(), MANAGED_BY_VALUE.to_owned()),
+            (
+                org::GUARDRAIL_TAG.0.to_owned(),
+                org::GUARDRAIL_TAG.1.to_owned(),
+            ),
+        ],
+    })
 }

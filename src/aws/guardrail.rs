@@ -27,13 +27,26 @@ use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 type Org = aws_sdk_organizations::Client;
 
 /// The tag that marks lambda-trust's guardrail, beside `managed-by = lambda-trust`.
-pub(crate) const GUARDRAIL_TAG: (&str, &str) = ("lambda-trust:guardrail", "genesys-cloud-external-id");
+pub(crate) const GUARDRAIL_TAG: (&str, &str) =
+    ("lambda-trust:guardrail", "genesys-cloud-external-id");
+
+/// The guardrail's description in AWS Organizations.
+pub(crate) const DESCRIPTION: &str =
+    "lambda-trust: Genesys Cloud may assume a role only with your org IDs";
 
 const RCP: PolicyType = PolicyType::ResourceControlPolicy;
 
-fn err<E>(op: &'static str) -> impl FnOnce(aws_sdk_organizations::error::SdkError<E, aws_smithy_runtime_api::http::Response>) -> AwsError
+fn err<E>(
+    op: &'static str,
+) -> impl FnOnce(
+    aws_sdk_organizations::error::SdkError<E, aws_smithy_runtime_api::http::Response>,
+) -> AwsError
 where
-    E: std::error::Error + Send + Sync + 'static + aws_smithy_types::error::metadata::ProvideErrorMetadata,
+    E: std::error::Error
+        + Send
+        + Sync
+        + 'static
+        + aws_smithy_types::error::metadata::ProvideErrorMetadata,
 {
     move |e| AwsError::from_sdk(op, e)
 }
@@ -61,7 +74,11 @@ pub(crate) async fn read_tree(clients: &Clients) -> Result<OrgTree, AwsError> {
 
 /// The root's ID and whether RCPs are ENABLED on it.
 async fn root(org: &Org) -> Result<(String, bool), AwsError> {
-    let out = org.list_roots().send().await.map_err(err("organizations:ListRoots"))?;
+    let out = org
+        .list_roots()
+        .send()
+        .await
+        .map_err(err("organizations:ListRoots"))?;
     let Some(root) = out.roots().first() else {
         return Err(AwsError {
             operation: "organizations:ListRoots",
@@ -109,7 +126,11 @@ async fn children(org: &Org, parent: &str) -> Result<(Vec<OrgNode>, Vec<OrgNode>
         Ok::<_, AwsError>(out)
     };
     let accounts = async {
-        let mut pages = org.list_accounts_for_parent().parent_id(parent).into_paginator().send();
+        let mut pages = org
+            .list_accounts_for_parent()
+            .parent_id(parent)
+            .into_paginator()
+            .send();
         let mut out = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(err("organizations:ListAccountsForParent"))?;
@@ -135,21 +156,34 @@ async fn policies(org: &Org) -> Result<Vec<StoredRcp>, AwsError> {
             (id, p.name().unwrap_or_default().to_owned(), p.aws_managed())
         }));
     }
-    try_join_all(summaries.into_iter().map(|(id, name, managed)| policy(org, id, name, managed))).await
+    try_join_all(
+        summaries
+            .into_iter()
+            .map(|(id, name, managed)| policy(org, id, name, managed)),
+    )
+    .await
 }
 
-async fn policy(org: &Org, id: String, name: String, aws_managed: bool) -> Result<StoredRcp, AwsError> {
-    let (document, targets, ours) = tokio::try_join!(
-        content(org, &id),
-        targets(org, &id),
-        async {
+async fn policy(
+    org: &Org,
+    id: String,
+    name: String,
+    aws_managed: bool,
+) -> Result<StoredRcp, AwsError> {
+    let (document, targets, ours) =
+        tokio::try_join!(content(org, &id), targets(org, &id), async {
             if aws_managed {
                 return Ok(false);
             }
             is_ours(org, &id).await
-        }
-    )?;
-    Ok(StoredRcp { id, name, document, targets, ours })
+        })?;
+    Ok(StoredRcp {
+        id,
+        name,
+        document,
+        targets,
+        ours,
+    })
 }
 
 async fn content(org: &Org, id: &str) -> Result<serde_json::Value, AwsError> {
@@ -165,17 +199,30 @@ async fn content(org: &Org, id: &str) -> Result<serde_json::Value, AwsError> {
 }
 
 async fn targets(org: &Org, id: &str) -> Result<Vec<String>, AwsError> {
-    let mut pages = org.list_targets_for_policy().policy_id(id).into_paginator().send();
+    let mut pages = org
+        .list_targets_for_policy()
+        .policy_id(id)
+        .into_paginator()
+        .send();
     let mut out = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(err("organizations:ListTargetsForPolicy"))?;
-        out.extend(page.targets().iter().filter_map(|t| t.target_id()).map(str::to_owned));
+        out.extend(
+            page.targets()
+                .iter()
+                .filter_map(|t| t.target_id())
+                .map(str::to_owned),
+        );
     }
     Ok(out)
 }
 
 async fn is_ours(org: &Org, id: &str) -> Result<bool, AwsError> {
-    let mut pages = org.list_tags_for_resource().resource_id(id).into_paginator().send();
+    let mut pages = org
+        .list_tags_for_resource()
+        .resource_id(id)
+        .into_paginator()
+        .send();
     let (mut managed, mut guardrail) = (false, false);
     while let Some(page) = pages.next().await {
         let page = page.map_err(err("organizations:ListTagsForResource"))?;
@@ -189,9 +236,18 @@ async fn is_ours(org: &Org, id: &str) -> Result<bool, AwsError> {
 
 /// `EnablePolicyType` for RCPs on `root`, then `ListRoots` until it says ENABLED (at most
 /// `patience`).
-pub(crate) async fn enable_rcps(clients: &Clients, root: &str, patience: Duration) -> Result<(), AwsError> {
+pub(crate) async fn enable_rcps(
+    clients: &Clients,
+    root: &str,
+    patience: Duration,
+) -> Result<(), AwsError> {
     let org = clients.organizations();
-    let sent = org.enable_policy_type().root_id(root).policy_type(RCP).send().await;
+    let sent = org
+        .enable_policy_type()
+        .root_id(root)
+        .policy_type(RCP)
+        .send()
+        .await;
     if let Err(e) = sent {
         let e = AwsError::from_sdk("organizations:EnablePolicyType", e);
         // Enabled meanwhile (by another caller): what was asked holds.
@@ -209,7 +265,10 @@ pub(crate) async fn enable_rcps(clients: &Clients, root: &str, patience: Duratio
             return Err(AwsError {
                 operation: "organizations:EnablePolicyType",
                 code: None,
-                message: format!("RCPs are still not ENABLED on {root} after {} s", patience.as_secs()),
+                message: format!(
+                    "RCPs are still not ENABLED on {root} after {} s",
+                    patience.as_secs()
+                ),
                 hint: Some("run apply again once ListRoots says ENABLED".into()),
             });
         }
@@ -223,11 +282,21 @@ async fn root_enabled(org: &Org) -> Result<bool, AwsError> {
 }
 
 /// `CreatePolicy` of `document`, tagged as lambda-trust's guardrail: its ID.
-pub(crate) async fn create(clients: &Clients, name: &str, document: &str) -> Result<String, AwsError> {
-    let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().expect("key and value set");
+pub(crate) async fn create(
+    clients: &Clients,
+    name: &str,
+    document: &str,
+) -> Result<String, AwsError> {
+    let tag = |k: &str, v: &str| {
+        Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .expect("key and value set")
+    };
     let out = (clients.organizations().create_policy())
         .name(name)
-        .description("lambda-trust: Genesys Cloud may assume a role only with your org IDs")
+        .description(DESCRIPTION)
         .r#type(RCP)
         .content(document)
         .tags(tag(MANAGED_BY_KEY, MANAGED_BY_VALUE))
@@ -235,30 +304,56 @@ pub(crate) async fn create(clients: &Clients, name: &str, document: &str) -> Res
         .send()
         .await
         .map_err(err("organizations:CreatePolicy"))?;
-    let id = out.policy().and_then(|p| p.policy_summary()).and_then(|s| s.id());
+    let id = out
+        .policy()
+        .and_then(|p| p.policy_summary())
+        .and_then(|s| s.id());
     Ok(id.unwrap_or_default().to_owned())
 }
 
 /// `UpdatePolicy`: the document in place.
 pub(crate) async fn update(clients: &Clients, id: &str, document: &str) -> Result<(), AwsError> {
-    let sent = clients.organizations().update_policy().policy_id(id).content(document).send().await;
+    let sent = clients
+        .organizations()
+        .update_policy()
+        .policy_id(id)
+        .content(document)
+        .send()
+        .await;
     sent.map(drop).map_err(err("organizations:UpdatePolicy"))
 }
 
 /// `AttachPolicy` to `target`.
 pub(crate) async fn attach(clients: &Clients, id: &str, target: &str) -> Result<(), AwsError> {
-    let sent = clients.organizations().attach_policy().policy_id(id).target_id(target).send().await;
+    let sent = clients
+        .organizations()
+        .attach_policy()
+        .policy_id(id)
+        .target_id(target)
+        .send()
+        .await;
     sent.map(drop).map_err(err("organizations:AttachPolicy"))
 }
 
 /// `DetachPolicy` from `target`.
 pub(crate) async fn detach(clients: &Clients, id: &str, target: &str) -> Result<(), AwsError> {
-    let sent = clients.organizations().detach_policy().policy_id(id).target_id(target).send().await;
+    let sent = clients
+        .organizations()
+        .detach_policy()
+        .policy_id(id)
+        .target_id(target)
+        .send()
+        .await;
     sent.map(drop).map_err(err("organizations:DetachPolicy"))
 }
 
 /// `DeletePolicy` (detached from every target first).
 pub(crate) async fn delete(clients: &Clients, id: &str) -> Result<(), AwsError> {
-    let sent = clients.organizations().delete_policy().policy_id(id).send().await;
+    let sent = clients
+        .organizations()
+        .delete_policy()
+        .policy_id(id)
+        .send()
+        .await;
     sent.map(drop).map_err(err("organizations:DeletePolicy"))
 }

@@ -6,11 +6,13 @@
 //! `--help`, completions and man show.
 
 mod args;
+mod guardrail;
 mod help;
 mod tree;
 mod watch;
 
 pub(crate) use args::*;
+pub(crate) use guardrail::*;
 pub use help::command;
 pub(crate) use help::try_parse;
 pub(crate) use tree::VERSION;

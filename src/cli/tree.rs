@@ -10,6 +10,7 @@ use crate::report::Format;
 use crate::report::{self, Report};
 
 use super::args::*;
+use super::guardrail::GuardrailCommand;
 use super::watch::WatchCommand;
 
 /// The heading of the flags every command takes, after each command's own.
@@ -652,6 +653,20 @@ Examples:
         #[command(subcommand)]
         command: WatchCommand,
     },
+    /// Keep Genesys Cloud out of every role without your org IDs (an RCP).
+    #[command(
+        long_about = "Keep Genesys Cloud out of every role of the organization unless it sends one of your org IDs.\n\nA resource control policy (RCP) of AWS Organizations denies sts:AssumeRole to Genesys Cloud's account whenever its sts:ExternalId is none of your Genesys Cloud org IDs, in every member account's roles, including those made tomorrow by hand or by Terraform. lambda-trust writes it, proves it over the organization's RCPs and roles before it is attached, and checks it while it is. See docs/guardrail.md.",
+        after_long_help = "\
+Examples:
+  lambda-trust guardrail plan --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc \\
+      --assume-role OrganizationAccountAccessRole
+  lambda-trust guardrail check --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc \\
+      --assume-role OrganizationAccountAccessRole"
+    )]
+    Guardrail {
+        #[command(subcommand)]
+        command: GuardrailCommand,
+    },
 }
 
 /// One result a command can print: whether the command's flags choose it, and its formats
@@ -666,6 +681,16 @@ fn always(_: &Command) -> bool {
 /// `audit --template` or `--plan`: the infrastructure code's audit.
 fn audits_iac(command: &Command) -> bool {
     matches!(command, Command::Audit(a) if a.template.is_some() || a.plan.is_some())
+}
+
+/// `guardrail export`: the guardrail as code.
+fn exports_guardrail(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Guardrail {
+            command: GuardrailCommand::Export(_)
+        }
+    )
 }
 
 /// `audit --organization` or `--accounts`: the organization's audit.
@@ -695,6 +720,10 @@ impl Command {
             "completions" | "man" => &[(always, &[Format::Human])],
             "ids" => &[(always, <report::IdsResult as Report>::FORMATS)],
             "export" => &[(always, <report::ExportResult as Report>::FORMATS)],
+            "guardrail" => &[
+                (exports_guardrail, report::GuardrailCode::FORMATS),
+                (always, report::HUMAN_JSON),
+            ],
             _ => &[(always, report::HUMAN_JSON)],
         }
     }

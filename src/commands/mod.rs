@@ -49,6 +49,7 @@ pub(crate) mod entry;
 mod export;
 mod files;
 mod genesys;
+mod guardrail;
 mod ids;
 mod init;
 mod init_env;
@@ -99,6 +100,7 @@ pub(crate) async fn run(command: &Command, inv: &Invocation) -> Result<Status> {
         }
         Command::Genesys { command } => genesys::run(out, command),
         Command::Watch { command } => watch::run(inv, events, command).await,
+        Command::Guardrail { command } => guardrail::run(inv, events, command).await,
         Command::Ids => ids::run(inv, events).await,
         Command::Export { command } => export::run(inv, events, command).await,
         Command::Diff => diff::run(inv, events).await,

@@ -53,6 +53,7 @@ mod export;
 mod fit;
 mod generated_schemas;
 mod genesys;
+mod guardrail;
 mod ids;
 mod lint;
 pub(crate) mod ocsf;
@@ -79,6 +80,7 @@ pub(crate) use diff::DiffResult;
 pub(crate) use export::ExportResult;
 pub(crate) use fit::{fit, wrap};
 pub(crate) use genesys::RegionRow;
+pub(crate) use guardrail::{GuardrailCode, GuardrailDestroyed, GuardrailResult};
 pub(crate) use ids::IdsResult;
 pub(crate) use outcomes::{
     AccountAudit, Destroyed, Imported, NotApplied, Onboarded, OrgAudit, Planned, Regions,

@@ -28,8 +28,11 @@ pub(crate) enum Format {
     Ocsf,
     /// An Archy options file's `substitutions:` (`ids` only).
     Archy,
-    /// A `substitutions` map for Terraform's `genesyscloud_flow` (`ids` only).
+    /// A `substitutions` map for Terraform's `genesyscloud_flow` (`ids`), or the guardrail
+    /// as Terraform (`guardrail export`).
     Terraform,
+    /// The guardrail as a CloudFormation template (`guardrail export` only).
+    Cloudformation,
 }
 
 impl Format {
@@ -45,6 +48,7 @@ impl Format {
             Format::Ocsf => "ocsf",
             Format::Archy => "archy",
             Format::Terraform => "terraform",
+            Format::Cloudformation => "cloudformation",
         }
     }
 }
@@ -88,6 +92,10 @@ pub(crate) trait Report {
     fn terraform(&self) -> Option<String> {
         None
     }
+    /// A CloudFormation template, ending with its newline.
+    fn cloudformation(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The text to print on stdout for `result` in `format`.
@@ -107,6 +115,7 @@ pub(crate) fn render<R: Report>(
         Format::Ocsf => result.ocsf().map(|s| format!("{s}\n")),
         Format::Archy => result.archy(),
         Format::Terraform => result.terraform(),
+        Format::Cloudformation => result.cloudformation(),
     };
     text.ok_or(Unsupported {
         format,
@@ -160,8 +169,12 @@ impl fmt::Display for Unsupported {
                 "--format {} is only for `audit` (of an account, an organization or an --input file)",
                 self.format.name()
             ),
-            Format::Archy | Format::Terraform => {
-                write!(f, "--format {} is only for `ids`", self.format.name())
+            Format::Archy => f.write_str("--format archy is only for `ids`"),
+            Format::Terraform => {
+                f.write_str("--format terraform is only for `ids` and `guardrail export`")
+            }
+            Format::Cloudformation => {
+                f.write_str("--format cloudformation is only for `guardrail export`")
             }
         }
     }

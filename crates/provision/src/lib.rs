@@ -137,6 +137,7 @@ pub use promotion::{differences, Difference, Environment as PromotionEnvironment
 
 // Export, and a setup another tool manages.
 pub use export::cloudformation::files as cloudformation_files;
+pub use export::guardrail::{guardrail_cloudformation, guardrail_terraform, GuardrailCode};
 pub use export::terraform::{files as terraform_files, File as ExportFile};
 pub use export::{
     aws_from_live, counts as export_counts, from_config as export_from_config,

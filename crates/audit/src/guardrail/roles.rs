@@ -15,12 +15,18 @@ impl From<&OrgReport> for GuardrailRoles {
             AccountOutcome::Report(r) => {
                 let roles = (r.roles.iter())
                     .filter_map(|role| {
-                        let trust = role.documents.iter().find(|d| d.kind == DocumentKind::Trust)?;
+                        let trust = role
+                            .documents
+                            .iter()
+                            .find(|d| d.kind == DocumentKind::Trust)?;
                         Some((role.arn.clone(), trust.document.clone()))
                     })
                     .collect();
                 let not_read = (!r.not_read.is_empty()).then(|| {
-                    format!("roles AWS Config lists but could not give: {}", r.not_read.join(", "))
+                    format!(
+                        "roles AWS Config lists but could not give: {}",
+                        r.not_read.join(", ")
+                    )
                 });
                 (r.account.clone(), not_read.map_or(Ok(roles), Err))
             }

@@ -18,6 +18,7 @@ use lambda_trust_model::{
 
 pub(crate) mod cloudformation;
 mod genesys_tf;
+pub(crate) mod guardrail;
 mod hcl;
 pub(crate) mod terraform;
 

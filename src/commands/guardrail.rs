@@ -1,0 +1,184 @@
+//! `lambda-trust guardrail`: binds the flags to `app::guardrail`, asks before apply and destroy
+//! write, and emits the results.
+
+use super::invocation::Invocation;
+use crate::app::guardrail::{self as flow, Planned, RolesFrom};
+use crate::app::{EntryRole, Events};
+use crate::cli::{GuardrailArgs, GuardrailCommand, GuardrailPolicyArgs};
+use crate::error::{Error, Result, Status};
+use crate::report::{GuardrailCode, GuardrailDestroyed, GuardrailResult, SCHEMA_VERSION};
+use lambda_trust_audit::{GuardrailMode, GuardrailSpec};
+use lambda_trust_config::Partner;
+use lambda_trust_verdict::Judged;
+
+pub(super) async fn run(
+    inv: &Invocation,
+    events: &dyn Events,
+    command: &GuardrailCommand,
+) -> Result<Status> {
+    match command {
+        GuardrailCommand::Plan(args) => planned(inv, events, args, GuardrailMode::Plan).await,
+        GuardrailCommand::Check(args) => planned(inv, events, args, GuardrailMode::Check).await,
+        GuardrailCommand::Apply(a) => apply(inv, events, &a.args, a.yes).await,
+        GuardrailCommand::Destroy { yes } => destroy(inv, events, *yes).await,
+        GuardrailCommand::Export(args) => export(inv, events, args).await,
+    }
+}
+
+fn spec(args: &GuardrailPolicyArgs) -> GuardrailSpec {
+    let partners = match args.partner_accounts.is_empty() {
+        true => vec![Partner::GenesysCloud.account_id().to_owned()],
+        false => args.partner_accounts.clone(),
+    };
+    GuardrailSpec {
+        org_ids: args.genesys_org_ids.clone(),
+        partners,
+        exempt: args.exempt_roles.clone(),
+        targets: args.targets.clone(),
+    }
+}
+
+fn roles_from(args: &GuardrailArgs) -> RolesFrom {
+    match (&args.assume_role, &args.config_aggregator) {
+        (Some(name), _) => RolesFrom::AssumeRole {
+            role: EntryRole {
+                name: name.clone(),
+                external_id: None,
+                session_name: EntryRole::SESSION_NAME.to_owned(),
+            },
+            concurrency: args.concurrency,
+        },
+        (None, Some(name)) => RolesFrom::ConfigAggregator(name.clone()),
+        (None, None) => RolesFrom::Nowhere,
+    }
+}
+
+fn result(p: Planned, writes: Option<usize>) -> GuardrailResult {
+    let acting_as = match p.management {
+        true => "management-account",
+        false => "delegated-administrator",
+    };
+    GuardrailResult {
+        plan: p.plan,
+        caller: p.caller,
+        acting_as: acting_as.to_owned(),
+        writes,
+    }
+}
+
+async fn planned(
+    inv: &Invocation,
+    events: &dyn Events,
+    args: &GuardrailArgs,
+    mode: GuardrailMode,
+) -> Result<Status> {
+    let p = flow::plan(
+        &inv.settings,
+        events,
+        &spec(&args.policy),
+        &roles_from(args),
+        mode,
+    )
+    .await?;
+    let r = result(p, None);
+    inv.output.emit(&r)?;
+    Ok(r.status())
+}
+
+async fn apply(
+    inv: &Invocation,
+    events: &dyn Events,
+    args: &GuardrailArgs,
+    yes: bool,
+) -> Result<Status> {
+    let spec = spec(&args.policy);
+    let p = flow::plan(
+        &inv.settings,
+        events,
+        &spec,
+        &roles_from(args),
+        GuardrailMode::Plan,
+    )
+    .await?;
+    if let Some(why) = flow::not_applicable(&p.plan) {
+        let shown = result(p, None);
+        inv.output.emit(&shown)?;
+        return Err(Error::usage(
+            format!("nothing written: {why}"),
+            "the plan above says what to fix; `lambda-trust guardrail plan` shows it again",
+        ));
+    }
+    let lines: Vec<String> = {
+        let r = result(
+            Planned {
+                plan: p.plan.clone(),
+                caller: p.caller.clone(),
+                management: p.management,
+            },
+            None,
+        );
+        let text = crate::report::render(&r, crate::report::Format::Human, inv.output.stderr)
+            .map_err(super::invocation::refused)?;
+        match p.plan.changes.is_empty() {
+            true => Vec::new(),
+            false => vec![text.trim_end().to_owned()],
+        }
+    };
+    let question = format!("Make these {} change(s)?", p.plan.changes.len());
+    if !super::confirm::approved_lines(inv, &lines, &question, yes)? {
+        let r = result(p, None);
+        inv.output.emit(&r)?;
+        return Ok(Status::Changes);
+    }
+    let writes = flow::apply(&inv.settings, events, &p.plan).await?;
+    inv.output.emit(&result(p, Some(writes)))?;
+    Ok(Status::Ok)
+}
+
+async fn destroy(inv: &Invocation, events: &dyn Events, yes: bool) -> Result<Status> {
+    let Some((id, targets)) = flow::to_destroy(&inv.settings, events).await? else {
+        let r = GuardrailDestroyed {
+            schema_version: SCHEMA_VERSION,
+            policy_id: None,
+            detached: Vec::new(),
+            writes: 0,
+        };
+        inv.output.emit(&r)?;
+        return Ok(Status::Ok);
+    };
+    let mut lines: Vec<String> = targets
+        .iter()
+        .map(|t| format!("  - detach {id} from {t}"))
+        .collect();
+    lines.push(format!("  - delete {id} (RCPs stay enabled on the root)"));
+    let question = format!("Make these {} change(s)?", lines.len());
+    if !super::confirm::approved_lines(inv, &lines, &question, yes)? {
+        return Ok(Status::Changes);
+    }
+    let writes = flow::destroy(&inv.settings, events, &id, &targets).await?;
+    let r = GuardrailDestroyed {
+        schema_version: SCHEMA_VERSION,
+        policy_id: Some(id),
+        detached: targets,
+        writes,
+    };
+    inv.output.emit(&r)?;
+    Ok(Status::Ok)
+}
+
+async fn export(
+    inv: &Invocation,
+    events: &dyn Events,
+    args: &GuardrailPolicyArgs,
+) -> Result<Status> {
+    let code = flow::export(&inv.settings, events, &spec(args)).await?;
+    inv.output.emit(&GuardrailCode {
+        schema_version: SCHEMA_VERSION,
+        name: code.name.clone(),
+        document: code.document.clone(),
+        targets: code.targets.clone(),
+        id: code.live.as_ref().map(|(id, _)| id.clone()),
+        code: Some(code),
+    })?;
+    Ok(Status::Ok)
+}

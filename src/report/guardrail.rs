@@ -1,0 +1,246 @@
+//! `guardrail`'s results: the plan or check (what covers whom, what changes, each proof, the
+//! roles it stops and cannot cover), what apply and destroy wrote, and the guardrail as code.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::fit::wrap;
+use super::output::{Format, Report};
+use super::results::to_json;
+use super::styles::Styles;
+use super::text::printable;
+use lambda_trust_audit::{
+    GuardrailChange, GuardrailClaim, GuardrailMode, GuardrailPlan, RoleUnder,
+};
+use lambda_trust_iam::Verdict;
+use lambda_trust_provision::{
+    guardrail_cloudformation, guardrail_terraform, GuardrailCode as Code,
+};
+
+const WIDTH: usize = 80;
+
+/// `guardrail plan`, `check` and `apply`'s result.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct GuardrailResult {
+    #[serde(flatten)]
+    pub plan: GuardrailPlan,
+    /// The caller's account.
+    pub caller: String,
+    /// `management-account`, or `delegated-administrator` (a member delegated RCPs).
+    pub acting_as: String,
+    /// `apply`: the writes made (0 when in sync); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writes: Option<usize>,
+}
+
+impl lambda_trust_verdict::Judged for GuardrailResult {
+    fn status(&self) -> lambda_trust_verdict::Status {
+        match self.writes {
+            // What apply wrote is done: only a failed proof (refused before writing) remains.
+            Some(_) => lambda_trust_verdict::Status::Ok,
+            None => self.plan.status(),
+        }
+    }
+}
+
+fn change_line(c: &GuardrailChange) -> String {
+    match c {
+        GuardrailChange::EnableRcps { root } => format!("enable RCPs on the root {root}"),
+        GuardrailChange::Create { name } => format!("create the policy {name}"),
+        GuardrailChange::Update { id, why } => format!("update {id} in place: {why}"),
+        GuardrailChange::Attach { target } => format!("attach it to {target}"),
+        GuardrailChange::Detach { target } => format!("detach it from {target}"),
+    }
+}
+
+fn claim_lines(c: &GuardrailClaim, s: Styles) -> String {
+    let word = match c.verdict {
+        Verdict::Proved => s.green("proved "),
+        Verdict::Counterexample => s.red("FAILED "),
+        Verdict::Unknown => s.yellow("unknown"),
+    };
+    let head = format!("  {word} {:<13} ", c.property.to_string());
+    let mut out = wrap(&printable(&c.detail), &head, &" ".repeat(24), WIDTH);
+    if let Some(r) = &c.counterexample {
+        let context: Vec<String> = (r.context.iter())
+            .map(|(k, v)| format!("{k}={}", v.join(",")))
+            .collect();
+        let text = format!(
+            "request: {} {} on {} with {}",
+            r.principal,
+            r.action,
+            r.resource,
+            if context.is_empty() {
+                "no context".into()
+            } else {
+                context.join(" ")
+            }
+        );
+        out.push_str(&wrap(
+            &printable(&text),
+            &" ".repeat(24),
+            &" ".repeat(26),
+            WIDTH,
+        ));
+    }
+    out
+}
+
+fn roles_lines(title: &str, roles: &[RoleUnder]) -> String {
+    if roles.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("{title} ({}):\n", roles.len());
+    for r in roles {
+        out.push_str(&format!("  {}\n", printable(&r.arn)));
+        let text = format!("{}; {}", r.admits, r.why);
+        out.push_str(&wrap(&printable(&text), "    ", "    ", WIDTH));
+    }
+    out
+}
+
+impl Report for GuardrailResult {
+    fn human(&self, s: Styles) -> String {
+        let p = &self.plan;
+        let id = p.policy.id.as_deref().unwrap_or("not created yet");
+        let mut out = format!(
+            "Guardrail {} ({id}): {} of {} characters\nRead as the {} ({}).\n",
+            p.policy.name,
+            p.policy.size,
+            p.policy.limit,
+            self.acting_as.replace('-', " "),
+            self.caller
+        );
+        out.push_str("Targets:\n");
+        for t in &p.targets {
+            out.push_str(&format!(
+                "  {} {}: {} member account(s)\n",
+                t.target,
+                printable(&t.name),
+                t.accounts.len()
+            ));
+        }
+        out.push_str(&changes_text(self));
+        for r in &p.refused {
+            out.push_str(&wrap(
+                &printable(r),
+                &format!("{} ", s.red("refused:")),
+                "  ",
+                WIDTH,
+            ));
+        }
+        out.push_str("Proofs:\n");
+        for c in &p.claims {
+            out.push_str(&claim_lines(c, s));
+        }
+        out.push_str(&roles_lines("Roles it stops", &p.stops));
+        out.push_str(&roles_lines("Roles it cannot cover", &p.uncovered));
+        for n in &p.not_read {
+            out.push_str(&wrap(&printable(n), "not read: ", "  ", WIDTH));
+        }
+        out
+    }
+    fn json(&self) -> String {
+        to_json(self)
+    }
+}
+
+fn changes_text(r: &GuardrailResult) -> String {
+    let p = &r.plan;
+    let verb = match (r.writes, p.mode) {
+        (Some(n), _) => format!("Wrote {n} change(s)"),
+        (None, GuardrailMode::Check) => "Differences (apply writes them)".to_owned(),
+        (None, GuardrailMode::Plan) => "Changes (apply writes them)".to_owned(),
+    };
+    if p.changes.is_empty() {
+        return "In sync: apply writes nothing.\n".to_owned();
+    }
+    let mut out = format!("{verb}:\n");
+    for c in &p.changes {
+        out.push_str(&format!("  + {}\n", change_line(c)));
+    }
+    out
+}
+
+/// `guardrail destroy`'s result.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct GuardrailDestroyed {
+    pub schema_version: u32,
+    /// The policy removed (absent: none was found, nothing written).
+    pub policy_id: Option<String>,
+    /// The targets it was detached from.
+    pub detached: Vec<String>,
+    /// The writes made.
+    pub writes: usize,
+}
+
+impl lambda_trust_verdict::Judged for GuardrailDestroyed {
+    fn status(&self) -> lambda_trust_verdict::Status {
+        lambda_trust_verdict::Status::Ok
+    }
+}
+
+impl Report for GuardrailDestroyed {
+    fn human(&self, _: Styles) -> String {
+        match &self.policy_id {
+            None => {
+                "No guardrail of lambda-trust's in this organization: nothing written.\n".into()
+            }
+            Some(id) => format!(
+                "Detached {id} from {} target(s) and deleted it ({} writes). RCPs stay enabled \
+                 on the root: `aws organizations disable-policy-type` turns them off.\n",
+                self.detached.len(),
+                self.writes
+            ),
+        }
+    }
+    fn json(&self) -> String {
+        to_json(self)
+    }
+}
+
+/// `guardrail export`'s result: the guardrail as code.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct GuardrailCode {
+    pub schema_version: u32,
+    /// Its name.
+    pub name: String,
+    /// The document.
+    pub document: serde_json::Value,
+    /// Where it is attached.
+    pub targets: Vec<String>,
+    /// Its ID, when it exists.
+    pub id: Option<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub code: Option<Code>,
+}
+
+impl GuardrailCode {
+    /// `guardrail export`'s formats.
+    pub(crate) const FORMATS: &'static [Format] = &[
+        Format::Human,
+        Format::Json,
+        Format::Terraform,
+        Format::Cloudformation,
+    ];
+}
+
+impl Report for GuardrailCode {
+    const FORMATS: &'static [Format] = GuardrailCode::FORMATS;
+    fn human(&self, _: Styles) -> String {
+        format!(
+            "{}\n(--format terraform or --format cloudformation writes it as code)\n",
+            serde_json::to_string_pretty(&self.document).expect("a JSON value")
+        )
+    }
+    fn json(&self) -> String {
+        to_json(self)
+    }
+    fn terraform(&self) -> Option<String> {
+        self.code.as_ref().map(guardrail_terraform)
+    }
+    fn cloudformation(&self) -> Option<String> {
+        self.code.as_ref().map(guardrail_cloudformation)
+    }
+}
