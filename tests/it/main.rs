@@ -53,6 +53,7 @@ mod live_cross_account;
 mod live_environments;
 mod live_export;
 mod live_function_policies;
+mod live_guardrail;
 mod live_genesys;
 mod live_iac;
 mod live_iac_plan;

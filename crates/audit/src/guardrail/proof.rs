@@ -308,11 +308,14 @@ fn exclusive_for_any_role(
             return failed;
         }
     }
+    let sets = match groups.len() {
+        1 => "one set of RCPs".to_owned(),
+        n => format!("{n} distinct sets of RCPs"),
+    };
     let detail = format!(
-        "in each of the {} covered accounts ({} distinct sets of RCPs), a role of any name \
-         admits {} only with one of your {} org IDs",
+        "in each of the {} covered accounts ({sets}), a role of any name admits {} only with \
+         one of your org IDs ({})",
         covered.len(),
-        groups.len(),
         spec.partners.join(", "),
         spec.org_ids.len()
     );
