@@ -139,12 +139,12 @@ pub(crate) fn not_applicable(plan: &GuardrailPlan) -> Option<String> {
     None
 }
 
-/// Writes `plan`'s changes in order; the number of writes.
+/// Writes `plan`'s changes in order; the number of writes and the policy's ID.
 pub(crate) async fn apply(
     settings: &Settings,
     events: &dyn Events,
     plan: &GuardrailPlan,
-) -> Result<usize> {
+) -> Result<(usize, String)> {
     if let Some(why) = not_applicable(plan) {
         return Err(Error::usage(
             &format!("nothing written: {why}"),
@@ -174,7 +174,7 @@ pub(crate) async fn apply(
     };
     let changes = plan.changes.len();
     events.reading(Read::Writing { changes }, writes).await?;
-    Ok(changes)
+    Ok((changes, id))
 }
 
 /// What `destroy` would do: the guardrail's ID and its targets (`None`: none is stored).

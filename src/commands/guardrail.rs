@@ -130,8 +130,10 @@ async fn apply(
         inv.output.emit(&r)?;
         return Ok(Status::Changes);
     }
-    let writes = flow::apply(&inv.settings, events, &p.plan).await?;
-    inv.output.emit(&result(p, Some(writes)))?;
+    let (writes, id) = flow::apply(&inv.settings, events, &p.plan).await?;
+    let mut r = result(p, Some(writes));
+    r.plan.policy.id = Some(id);
+    inv.output.emit(&r)?;
     Ok(Status::Ok)
 }
 

@@ -23,7 +23,11 @@ impl Org {
         let env = Env::new();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_guardrail.py");
         let out = support::moto_forks::python(&[script, &env.moto.url()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let seed = serde_json::from_slice(&out.stdout).unwrap();
         Org { env, seed }
     }
@@ -39,7 +43,14 @@ impl Org {
     /// `guardrail VERB` with our org ID, the Sandbox's Lex role exempted, the roles read through
     /// the audit role, and `extra`.
     fn args<'a>(&'a self, verb: &'a str, exempt: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-        let mut a = vec!["guardrail", verb, "--genesys-org-id", ORG, "--exempt-role", exempt];
+        let mut a = vec![
+            "guardrail",
+            verb,
+            "--genesys-org-id",
+            ORG,
+            "--exempt-role",
+            exempt,
+        ];
         a.extend(["--assume-role", "lambda-trust-audit", "--format", "json"]);
         a.extend(extra);
         a
@@ -52,7 +63,10 @@ impl Org {
 
 fn claim<'a>(plan: &'a Value, property: &str) -> &'a Value {
     let claims = plan["claims"].as_array().unwrap();
-    claims.iter().find(|c| c["property"] == property).unwrap_or_else(|| panic!("{property}: {plan:#}"))
+    claims
+        .iter()
+        .find(|c| c["property"] == property)
+        .unwrap_or_else(|| panic!("{property}: {plan:#}"))
 }
 
 fn arns(list: &Value) -> Vec<String> {
@@ -77,15 +91,41 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
         .collect();
     assert_eq!(changes, ["enable-rcps", "create", "attach"]);
     assert_eq!(plan["targets"][0]["accounts"].as_array().unwrap().len(), 21);
-    for p in ["availability", "exclusivity", "no-collateral", "syntax", "coverage"] {
+    for p in [
+        "availability",
+        "exclusivity",
+        "no-collateral",
+        "syntax",
+        "coverage",
+    ] {
         assert_eq!(claim(&plan, p)["verdict"], "proved", "{p}: {plan:#}");
     }
-    assert!(claim(&plan, "availability")["detail"].as_str().unwrap().starts_with("21 of the 23"), "{plan:#}");
-    let mut stopped = vec![org.role("Prod", "genesys-open"), org.role("Dev", "genesys-other-org"), lex.clone()];
+    assert!(
+        claim(&plan, "availability")["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("21 of the 23"),
+        "{plan:#}"
+    );
+    let mut stopped = vec![
+        org.role("Prod", "genesys-open"),
+        org.role("Dev", "genesys-other-org"),
+        lex.clone(),
+    ];
     stopped.sort();
-    assert_eq!(arns(&plan["stops"]), stopped, "the vendor's role is not the guardrail's");
+    assert_eq!(
+        arns(&plan["stops"]),
+        stopped,
+        "the vendor's role is not the guardrail's"
+    );
     let management = plan["uncovered"][0]["arn"].as_str().unwrap();
-    assert_eq!(management, format!("arn:aws:iam::{}:role/genesys-open", org.seed["management"].as_str().unwrap()));
+    assert_eq!(
+        management,
+        format!(
+            "arn:aws:iam::{}:role/genesys-open",
+            org.seed["management"].as_str().unwrap()
+        )
+    );
     assert_eq!(plan["acting_as"], "management-account");
 
     env.proxy.clear();
@@ -93,6 +133,12 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
     let apply_calls = env.proxy.calls().len();
     let writes: Vec<String> = env.proxy.writes().iter().map(|c| c.key()).collect();
     assert_eq!(applied["writes"], 3);
+    // EnablePolicyType is asynchronous: apply read ListRoots until ENABLED (PENDING_ENABLE first).
+    assert!(
+        env.proxy.count("ListRoots") >= 3,
+        "{:?}",
+        env.proxy.summary()
+    );
     assert_eq!(env.proxy.count_writes(), 3, "{writes:?}");
     let (_, again) = env.writes_of(&org.args("apply", &lex, &["--yes"]), 0);
     assert_eq!(again, 0, "a second apply writes nothing");
@@ -103,13 +149,23 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
     assert_eq!(checked["changes"], serde_json::json!([]));
     let id = checked["policy"]["id"].as_str().unwrap().to_owned();
     let stored = org.organizations("DescribePolicy", serde_json::json!({"PolicyId": id}));
-    let content: Value = serde_json::from_str(stored["Policy"]["Content"].as_str().unwrap()).unwrap();
-    assert_eq!(content, checked["policy"]["document"], "what was stored is what was proved");
-    println!("calls at 21 member accounts: plan {plan_calls}, apply {apply_calls}, check {check_calls}");
+    let content: Value =
+        serde_json::from_str(stored["Policy"]["Content"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        content, checked["policy"]["document"],
+        "what was stored is what was proved"
+    );
+    println!(
+        "calls at 21 member accounts: plan {plan_calls}, apply {apply_calls}, check {check_calls}"
+    );
+    println!("check's calls: {:?}", env.proxy.summary());
 
     let (_, destroyed) = env.writes_of(&["guardrail", "destroy", "--yes", "--format", "json"], 0);
     assert_eq!(destroyed, 2, "one detach, one delete");
-    let left = org.organizations("ListPolicies", serde_json::json!({"Filter": "RESOURCE_CONTROL_POLICY"}));
+    let left = org.organizations(
+        "ListPolicies",
+        serde_json::json!({"Filter": "RESOURCE_CONTROL_POLICY"}),
+    );
     let names: Vec<&str> = (left["Policies"].as_array().unwrap().iter())
         .map(|p| p["Name"].as_str().unwrap())
         .collect();
@@ -117,4 +173,220 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
     let (r, none) = env.writes_of(&["guardrail", "destroy", "--yes"], 0);
     assert_eq!(none, 0);
     assert!(r.stdout.contains("nothing written"), "{}", r.stdout);
+}
+
+/// `check` after hand edits: one admitting another org's ID fails exclusivity with the request
+/// it now admits; a detach from the root leaves the accounts outside the remaining target
+/// uncovered, by name. Apply repairs each.
+#[test]
+fn check_fails_on_a_hand_edit_admitting_another_org_and_on_a_detach() {
+    let org = Org::new();
+    let lex = org.role("Sandbox", "genesys-lex");
+    let env = &org.env;
+    let applied = json_of(&env.expect(&org.args("apply", &lex, &["--yes"]), 0));
+    let id = applied["policy"]["id"].as_str().unwrap().to_owned();
+    let other = org.seed["other_org_id"].as_str().unwrap();
+    let mut loose = applied["policy"]["document"].clone();
+    loose["Statement"][0]["Condition"]["StringNotEquals"]["sts:ExternalId"] =
+        serde_json::json!([ORG, other]);
+    let content = serde_json::to_string(&loose).unwrap();
+    org.organizations(
+        "UpdatePolicy",
+        serde_json::json!({"PolicyId": id, "Content": content}),
+    );
+    let checked = json_of(&env.expect(&org.args("check", &lex, &[]), 3));
+    let exclusive = claim(&checked, "exclusivity");
+    assert_eq!(exclusive["verdict"], "counterexample", "{checked:#}");
+    assert_eq!(
+        exclusive["counterexample"]["context"]["sts:ExternalId"],
+        serde_json::json!([other])
+    );
+    assert_eq!(
+        exclusive["counterexample"]["principal"]
+            .as_str()
+            .unwrap()
+            .split(':')
+            .nth(4),
+        Some("765628985471")
+    );
+    let (_, repaired) = env.writes_of(&org.args("apply", &lex, &["--yes"]), 0);
+    assert_eq!(repaired, 1, "one UpdatePolicy in place");
+    env.expect(&org.args("check", &lex, &[]), 0);
+
+    let root = org.seed["root"].as_str().unwrap();
+    let sandbox = org.seed["ous"]["Sandbox"].as_str().unwrap();
+    org.organizations(
+        "AttachPolicy",
+        serde_json::json!({"PolicyId": id, "TargetId": sandbox}),
+    );
+    org.organizations(
+        "DetachPolicy",
+        serde_json::json!({"PolicyId": id, "TargetId": root}),
+    );
+    let checked = json_of(&env.expect(&org.args("check", &lex, &[]), 3));
+    let coverage = claim(&checked, "coverage");
+    assert_eq!(coverage["verdict"], "counterexample");
+    let detail = coverage["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("16 accounts are not covered"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains(&org.first("Prod")) && !detail.contains(&org.first("Sandbox")),
+        "{detail}"
+    );
+    let changes: Vec<&str> = (checked["changes"].as_array().unwrap().iter())
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changes,
+        ["attach", "detach"],
+        "attach the root, detach the Sandbox"
+    );
+}
+
+/// What cannot be written whole is refused before any write: a malformed org ID before any
+/// call, the management account as a target, a target at its quota of RCPs, and roles not read.
+#[test]
+fn refusals_write_nothing() {
+    let org = Org::new();
+    let env = &org.env;
+    let lex = org.role("Sandbox", "genesys-lex");
+    env.proxy.clear();
+    let upper = ORG.to_uppercase();
+    let r = env.expect(&["guardrail", "plan", "--genesys-org-id", &upper], 1);
+    assert!(r.stderr.contains("not a lowercase UUID"), "{}", r.stderr);
+    assert_eq!(env.proxy.calls().len(), 0, "refused before any call");
+    let management = org.seed["management"].as_str().unwrap();
+    let r = env.expect(&org.args("plan", &lex, &["--target", management]), 1);
+    assert!(r.stderr.contains("management account"), "{}", r.stderr);
+
+    let bare = [
+        "guardrail",
+        "plan",
+        "--genesys-org-id",
+        ORG,
+        "--format",
+        "json",
+    ];
+    let plan = json_of(&env.expect(&bare, 2));
+    assert_eq!(claim(&plan, "availability")["verdict"], "unknown");
+    assert!(plan["not_read"][0]
+        .as_str()
+        .unwrap()
+        .contains("--assume-role"));
+    let (r, writes) = env.writes_of(&["guardrail", "apply", "--genesys-org-id", ORG, "--yes"], 1);
+    assert_eq!(writes, 0);
+    assert!(
+        r.stderr.contains("nothing written") && r.stderr.contains("not read"),
+        "{}",
+        r.stderr
+    );
+
+    let root = org.seed["root"].as_str().unwrap();
+    env.moto
+        .client()
+        .enable_policy_type(root, "RESOURCE_CONTROL_POLICY");
+    let sandbox = org.seed["ous"]["Sandbox"].as_str().unwrap();
+    for i in 0..4 {
+        let content = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}]}"#;
+        let made = org.organizations(
+            "CreatePolicy",
+            serde_json::json!({"Name": format!("theirs-{i}"),
+            "Description": "", "Type": "RESOURCE_CONTROL_POLICY", "Content": content}),
+        );
+        let id = made["Policy"]["PolicySummary"]["Id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        org.organizations(
+            "AttachPolicy",
+            serde_json::json!({"PolicyId": id, "TargetId": sandbox}),
+        );
+    }
+    let plan = json_of(&env.expect(&org.args("plan", &lex, &["--target", sandbox]), 2));
+    let refused = plan["refused"][0].as_str().unwrap();
+    assert!(
+        refused.contains("5 RCPs") && refused.contains("quota"),
+        "{refused}"
+    );
+    let (_, writes) = env.writes_of(&org.args("apply", &lex, &["--target", sandbox, "--yes"]), 1);
+    assert_eq!(writes, 0);
+}
+
+/// The guardrail as code adopts what apply made: Terraform's import blocks name the policy and
+/// each attachment (`TARGET:POLICY`); CloudFormation's policy lists its targets.
+#[test]
+fn export_writes_the_applied_guardrail_as_terraform_and_cloudformation() {
+    let org = Org::new();
+    let env = &org.env;
+    let lex = org.role("Sandbox", "genesys-lex");
+    let applied = json_of(&env.expect(&org.args("apply", &lex, &["--yes"]), 0));
+    let id = applied["policy"]["id"].as_str().unwrap();
+    let root = org.seed["root"].as_str().unwrap();
+    let tf = env.expect(
+        &[
+            "guardrail",
+            "export",
+            "--format",
+            "terraform",
+            "--genesys-org-id",
+            ORG,
+            "--exempt-role",
+            &lex,
+        ],
+        0,
+    );
+    assert!(
+        tf.stdout.contains(&format!("id = \"{id}\"")),
+        "{}",
+        tf.stdout
+    );
+    assert!(
+        tf.stdout.contains(&format!("\"{root}:{id}\"")),
+        "{}",
+        tf.stdout
+    );
+    assert!(tf.stdout.contains("RESOURCE_CONTROL_POLICY"));
+    assert_eq!(
+        support::hcl_fmt::fmt_problems(&tf.stdout),
+        Vec::<String>::new()
+    );
+    let cf = env.expect(
+        &[
+            "guardrail",
+            "export",
+            "--format",
+            "cloudformation",
+            "--genesys-org-id",
+            ORG,
+            "--exempt-role",
+            &lex,
+        ],
+        0,
+    );
+    let template: Value = serde_json::from_str(&cf.stdout).unwrap();
+    let policy = &template["Resources"]["GenesysCloudExternalIdGuardrail"];
+    assert_eq!(policy["Type"], "AWS::Organizations::Policy");
+    assert_eq!(policy["Properties"]["TargetIds"], serde_json::json!([root]));
+    assert_eq!(
+        policy["Properties"]["Content"],
+        applied["policy"]["document"]
+    );
+    let r = env.expect(
+        &[
+            "guardrail",
+            "plan",
+            "--genesys-org-id",
+            ORG,
+            "--format",
+            "cloudformation",
+        ],
+        1,
+    );
+    assert!(
+        r.stderr.contains("only for `guardrail export`"),
+        "{}",
+        r.stderr
+    );
 }
