@@ -8,7 +8,7 @@ use super::args::{account_id, genesys_org_id};
 /// `guardrail`'s commands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum GuardrailCommand {
-    /// Show the guardrail, what it covers and stops, proved (read-only).
+    /// Show what the guardrail covers and stops, proved.
     #[command(after_long_help = "\
 Reads the organization (its OUs, accounts and RCPs) and, through --assume-role or \
 --config-aggregator, the member accounts' roles; then proves the guardrail over the RCPs as \
@@ -21,13 +21,12 @@ cannot cover (the management account's: RCPs never apply there).
 Exit 0 in sync, 2 when apply would write or something is refused, 3 when a proof fails.
 
 Examples:
-  lambda-trust guardrail plan \\
-      --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc \\
-      --assume-role OrganizationAccountAccessRole
-  lambda-trust guardrail plan --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc \\
-      --target ou-ab12-sandbox --config-aggregator org-iam")]
+  lambda-trust guardrail plan --assume-role SecurityAudit \\
+      --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
+  lambda-trust guardrail plan --config-aggregator org-iam --format json \\
+      --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10")]
     Plan(GuardrailArgs),
-    /// Write the guardrail: enable RCPs, create or update it, attach it.
+    /// Write the guardrail, then attach it.
     ///
     /// Shows the plan and asks (or --yes); refuses before any write when a proof fails,
     /// something is refused, or the roles were not read. A second run writes nothing.
@@ -37,10 +36,10 @@ RCPFullAWSAccess are never changed. EnablePolicyType is asynchronous: apply wait
 root says ENABLED.
 
 Examples:
-  lambda-trust guardrail apply --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc \\
-      --assume-role OrganizationAccountAccessRole --yes")]
+  lambda-trust guardrail apply --assume-role SecurityAudit --yes \\
+      --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10")]
     Apply(GuardrailApplyArgs),
-    /// Compare the attached guardrail with the one generated, proved again (read-only, for CI).
+    /// Prove the attached guardrail again (read-only, for CI).
     #[command(after_long_help = "\
 Exit 0 in sync; 2 for a difference that keeps Genesys Cloud out of covered roles without your \
 org IDs (a stricter hand edit, a target missing that covers no one else) or a claim it could \
@@ -49,10 +48,10 @@ admitting another org's ID, with the request it admits; a detach or RCPs disable
 the accounts left uncovered).
 
 Examples:
-  lambda-trust guardrail check --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc \\
-      --assume-role OrganizationAccountAccessRole --format json")]
+  lambda-trust guardrail check --assume-role SecurityAudit --format json \\
+      --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10")]
     Check(GuardrailArgs),
-    /// Detach and delete lambda-trust's guardrail, and nothing else.
+    /// Detach and delete lambda-trust's guardrail alone.
     ///
     /// Found by its tag; RCPs stay enabled on the root. Shows what it removes and asks.
     #[command(after_long_help = "\
@@ -63,7 +62,7 @@ Examples:
         #[arg(long)]
         yes: bool,
     },
-    /// Print the guardrail as Terraform or CloudFormation, for the management account.
+    /// Print the guardrail as Terraform or CloudFormation.
     #[command(after_long_help = "\
 --format terraform: aws_organizations_policy and one aws_organizations_policy_attachment per \
 target, with import blocks for what exists. --format cloudformation: an \
@@ -71,9 +70,9 @@ AWS::Organizations::Policy with its TargetIds (import it with its policy ID).
 
 Examples:
   lambda-trust guardrail export --format terraform \\
-      --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc > guardrail.tf
+      --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 > guardrail.tf
   lambda-trust guardrail export --format cloudformation \\
-      --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc > guardrail.json")]
+      --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 > guardrail.json")]
     Export(GuardrailPolicyArgs),
 }
 
@@ -86,17 +85,17 @@ pub(crate) struct GuardrailPolicyArgs {
     /// case-sensitively, as Genesys Cloud sends it.
     #[arg(long = "genesys-org-id", value_name = "UUID", value_parser = genesys_org_id, required = true)]
     pub genesys_org_ids: Vec<String>,
-    /// The root, an OU or a member account to attach it to (repeatable).
+    /// Where to attach it (repeatable).
     ///
     /// r-…, ou-… or a 12-digit account; never the management account [default: the root].
     #[arg(long = "target", value_name = "ID")]
     pub targets: Vec<String>,
-    /// A role left outside the guardrail (repeatable).
+    /// A role left outside it (repeatable).
     ///
     /// Its ARN, without wildcards: written as NotResource.
     #[arg(long = "exempt-role", value_name = "ARN")]
     pub exempt_roles: Vec<String>,
-    /// The account held to your org IDs (repeatable).
+    /// An account held to your IDs (repeatable).
     ///
     /// Another account that assumes your roles as Genesys Cloud does (the FedRAMP region's,
     /// as Genesys gives it) [default: 765628985471, Genesys Cloud's].
@@ -109,13 +108,13 @@ pub(crate) struct GuardrailPolicyArgs {
 pub(crate) struct GuardrailArgs {
     #[command(flatten)]
     pub policy: GuardrailPolicyArgs,
-    /// The role to read each member account's roles with.
+    /// The role that reads each account's roles.
     ///
     /// Its name; in each account, arn:PARTITION:iam::ACCOUNT:role/NAME (as audit
     /// --organization).
     #[arg(long, value_name = "NAME", conflicts_with = "config_aggregator")]
     pub assume_role: Option<String>,
-    /// Read the member accounts' roles from an AWS Config aggregator.
+    /// Read roles through a Config aggregator.
     ///
     /// The aggregator NAME in the caller's account and region (as audit --config-aggregator).
     #[arg(long, value_name = "NAME")]

@@ -136,7 +136,11 @@ fn tailored(name: &str, arg: clap::Arg) -> clap::Arg {
                 .collect();
             let short = match names.split_last() {
                 Some((last, [])) => format!("Output as {last}"),
-                Some((last, rest)) => format!("Output as {} or {last}", rest.join(", ")),
+                // Within the 80 columns beside the flag, else the shorter phrase.
+                Some((last, rest)) => match format!("{} or {last}", rest.join(", ")) {
+                    list if list.len() <= 38 => format!("Output as {list}"),
+                    list => format!("Format: {list}"),
+                },
                 None => "The output format".to_owned(),
             };
             let long = format!(

@@ -653,15 +653,17 @@ Examples:
         #[command(subcommand)]
         command: WatchCommand,
     },
-    /// Keep Genesys Cloud out of every role without your org IDs (an RCP).
+    /// Keep Genesys Cloud out of roles without your org IDs.
     #[command(
         long_about = "Keep Genesys Cloud out of every role of the organization unless it sends one of your org IDs.\n\nA resource control policy (RCP) of AWS Organizations denies sts:AssumeRole to Genesys Cloud's account whenever its sts:ExternalId is none of your Genesys Cloud org IDs, in every member account's roles, including those made tomorrow by hand or by Terraform. lambda-trust writes it, proves it over the organization's RCPs and roles before it is attached, and checks it while it is. See docs/guardrail.md.",
         after_long_help = "\
 Examples:
-  lambda-trust guardrail plan --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc \\
-      --assume-role OrganizationAccountAccessRole
-  lambda-trust guardrail check --genesys-org-id 0f8c3a5e-1b2d-4c6e-8f90-123456789abc \\
-      --assume-role OrganizationAccountAccessRole"
+  lambda-trust guardrail plan --assume-role SecurityAudit \\
+      --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
+  lambda-trust guardrail apply --assume-role SecurityAudit --yes \\
+      --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
+  lambda-trust guardrail check --assume-role SecurityAudit \\
+      --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"
     )]
     Guardrail {
         #[command(subcommand)]

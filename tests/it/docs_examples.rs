@@ -365,6 +365,14 @@ const WATCHABLE: Setup = Setup {
     ..APPLIED
 };
 
+/// An organization with a member account, each with the audit role `SecurityAudit`, for
+/// `guardrail`.
+const GUARDED: Setup = Setup {
+    org: true,
+    stack_sets: true,
+    ..EMPTY
+};
+
 /// [`WATCHABLE`] in an organization whose StackSets have a delegated administrator and trusted
 /// access (`watch deploy|status --organization`).
 const WATCHABLE_ORGANIZATION: Setup = Setup {
@@ -515,6 +523,32 @@ const SETUPS: &[(&str, Setup, bool)] = &[
         false,
     ),
     (
+        "lambda-trust guardrail plan --assume-role SecurityAudit --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10",
+        Setup {
+            aggregator: true,
+            ..GUARDED
+        },
+        false,
+    ),
+    ("lambda-trust guardrail apply --assume-role SecurityAudit --yes --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10", GUARDED, false),
+    (
+        "lambda-trust guardrail check --assume-role SecurityAudit --format json --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10",
+        Setup {
+            then: &["lambda-trust guardrail apply --assume-role SecurityAudit --yes --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"],
+            ..GUARDED
+        },
+        false,
+    ),
+    (
+        "lambda-trust guardrail destroy --yes",
+        Setup {
+            then: &["lambda-trust guardrail apply --assume-role SecurityAudit --yes --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10"],
+            ..GUARDED
+        },
+        false,
+    ),
+    ("lambda-trust guardrail export --format terraform --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 > guardrail.tf", GUARDED, false),
+    (
         "lambda-trust apply --only aws --yes",
         Setup {
             genesys: true,
@@ -541,6 +575,8 @@ const EXIT_CODES: &[(&str, i32, &str)] = &[
     ("lambda-trust watch status --organization", 2, "the organization watch is not deployed yet: changes pending"),
     ("lambda-trust watch status --organization --package ./lambda-trust --format json", 2, "Security Hub is off in the watch's account: the function could not say an account it cannot watch"),
     ("lambda-trust offboard lookup-order --dry-run", 2, "something would change"),
+    ("lambda-trust guardrail plan --assume-role SecurityAudit --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10", 2, "the guardrail is not applied yet: changes pending"),
+    ("lambda-trust guardrail plan --config-aggregator org-iam --format json --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10", 2, "the guardrail is not applied yet: changes pending"),
     ("lambda-trust plan --adopt", 2, "ownership to take over: changes pending"),
     ("lambda-trust check --only genesys", 2, "the Genesys Cloud side not applied yet: drift"),
     (

@@ -35,19 +35,7 @@ pub fn plan_guardrail(
     let document = guardrail_document(spec)?;
     let targets = targets(spec, tree)?;
     let mut refused = Vec::new();
-    let covered: Vec<Covered> = (targets.iter())
-        .map(|t| Covered {
-            target: t.clone(),
-            name: tree.name_of(t),
-            accounts: tree.members_under(t),
-        })
-        .collect();
-    for c in covered.iter().filter(|c| c.accounts.is_empty()) {
-        refused.push(format!(
-            "{} ({}) holds no member account: RCPs never apply to the management account",
-            c.target, c.name
-        ));
-    }
+    let covered = covered(tree, &targets, &mut refused);
     let changes = changes(tree, &document, &targets, &mut refused);
     let stored = tree.ours().filter(|_| tree.rcps_enabled);
     let (proved_doc, proved_targets) = match (mode, stored) {
@@ -81,6 +69,24 @@ pub fn plan_guardrail(
         uncovered: proofs.uncovered,
         not_read: proofs.not_read,
     })
+}
+
+/// Each target with the member accounts under it; one with none is refused.
+fn covered(tree: &OrgTree, targets: &[String], refused: &mut Vec<String>) -> Vec<Covered> {
+    let covered: Vec<Covered> = (targets.iter())
+        .map(|t| Covered {
+            target: t.clone(),
+            name: tree.name_of(t),
+            accounts: tree.members_under(t),
+        })
+        .collect();
+    for c in covered.iter().filter(|c| c.accounts.is_empty()) {
+        refused.push(format!(
+            "{} ({}) holds no member account: RCPs never apply to the management account",
+            c.target, c.name
+        ));
+    }
+    covered
 }
 
 /// The targets asked for (the root by default), each in the organization and not the

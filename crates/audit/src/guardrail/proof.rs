@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use lambda_trust_iam::{
-    evaluate, Counterexample, Effect, EvalInput, LabeledPolicy, OperatorKind, Policy, Request,
-    ResourceClause, Statement, Verdict,
+    evaluate, Arn, AwsResource, Counterexample, Effect, EvalInput, LabeledPolicy, OperatorKind,
+    Policy, Request, ResourceClause, Statement, Verdict,
 };
 
 use super::tree::is_account;
@@ -333,11 +333,11 @@ fn exclusive_in(
         Ok(d) => d,
         Err(why) => return Some(claim(Property::Exclusivity, Verdict::Unknown, why)),
     };
-    let role = format!("arn:{}:iam::{account}:role/{ANY_ROLE}", tree.partition);
+    let role = Arn::of(&tree.partition, account, AwsResource::Role(ANY_ROLE)).to_string();
     for partner in &spec.partners {
+        let root = Arn::of(&tree.partition, partner, AwsResource::Root).to_string();
         let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-            "Principal": {"AWS": format!("arn:{}:iam::{partner}:root", tree.partition)},
-            "Action": "sts:AssumeRole"}]});
+            "Principal": {"AWS": root}, "Action": "sts:AssumeRole"}]});
         let trust = Policy::try_from(&trust).expect("a valid trust policy");
         match beyond(
             &accepted(&under(&trust, &denies), &role, partner),

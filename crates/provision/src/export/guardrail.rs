@@ -37,25 +37,10 @@ pub fn guardrail_terraform(g: &GuardrailCode) -> String {
         "# The guardrail lambda-trust proved (docs/guardrail.md): apply it with the management\n\
          # account's credentials. `lambda-trust guardrail check` proves what is attached.\n\n",
     );
-    let tags: Vec<String> = (g.tags.iter())
-        .map(|(k, v)| format!("    {} = {}\n", string(k), string(v)))
-        .collect();
-    let _ = write!(
-        out,
-        "resource \"aws_organizations_policy\" \"{policy}\" {{\n  name = {}\n  description = {}\n  \
-         type = \"RESOURCE_CONTROL_POLICY\"\n  content = jsonencode({})\n  tags = {{\n{}  }}\n}}\n",
-        string(&g.name),
-        string(&g.description),
-        value(&g.document, 2),
-        tags.concat(),
-    );
+    out.push_str(&policy_block(g, &policy));
     let id = g.live.as_ref().map(|(id, _)| id.as_str());
     if let Some(id) = id {
-        let _ = write!(
-            out,
-            "\nimport {{\n  to = aws_organizations_policy.{policy}\n  id = {}\n}}\n",
-            string(id)
-        );
+        out.push_str(&import(&format!("aws_organizations_policy.{policy}"), id));
     }
     for t in &g.targets {
         let name = label(&format!("{policy}_{}", t.replace('-', "_")));
@@ -67,14 +52,31 @@ pub fn guardrail_terraform(g: &GuardrailCode) -> String {
         );
         let attached = g.live.as_ref().is_some_and(|(_, on)| on.contains(t));
         if let (Some(id), true) = (id, attached) {
-            let _ = write!(
-                out,
-                "\nimport {{\n  to = aws_organizations_policy_attachment.{name}\n  id = {}\n}}\n",
-                string(&format!("{t}:{id}"))
-            );
+            let to = format!("aws_organizations_policy_attachment.{name}");
+            out.push_str(&import(&to, &format!("{t}:{id}")));
         }
     }
     aligned(&out)
+}
+
+/// The `aws_organizations_policy` block.
+fn policy_block(g: &GuardrailCode, policy: &str) -> String {
+    let tags: Vec<String> = (g.tags.iter())
+        .map(|(k, v)| format!("    {} = {}\n", string(k), string(v)))
+        .collect();
+    format!(
+        "resource \"aws_organizations_policy\" \"{policy}\" {{\n  name = {}\n  description = {}\n  \
+         type = \"RESOURCE_CONTROL_POLICY\"\n  content = jsonencode({})\n  tags = {{\n{}  }}\n}}\n",
+        string(&g.name),
+        string(&g.description),
+        value(&g.document, 2),
+        tags.concat(),
+    )
+}
+
+/// An `import` block adopting `id` as `to`.
+fn import(to: &str, id: &str) -> String {
+    format!("\nimport {{\n  to = {to}\n  id = {}\n}}\n", string(id))
 }
 
 /// The CloudFormation template of `g` (JSON, ending with its newline).
