@@ -168,6 +168,27 @@ pub(crate) fn generated() -> Vec<(&'static str, Value)> {
             "The files `lambda-trust org-policies` wrote: one account's SCPs and RCPs from the \
              root to the account, in the format `--org-policies DIR` reads.",
         ),
+        document::<super::guardrail::GuardrailResult>(
+            "guardrail.schema.json",
+            "lambda-trust guardrail plan|check|apply --format json",
+            "The organization's guardrail (a resource control policy): its document, its targets \
+             and their member accounts, what apply writes (`changes`; `writes` after apply), what \
+             is refused, each claim proved or failed with a request or unknown, the roles it stops \
+             and cannot cover, and what was not read. Exit 0 in sync, 2 changes or refusals, 3 a \
+             failed claim.",
+        ),
+        document::<super::guardrail::GuardrailDestroyed>(
+            "guardrail-destroy.schema.json",
+            "lambda-trust guardrail destroy --format json",
+            "What `guardrail destroy` removed: lambda-trust's guardrail, detached from each \
+             target and deleted (absent when none was found).",
+        ),
+        document::<super::guardrail::GuardrailCode>(
+            "guardrail-export.schema.json",
+            "lambda-trust guardrail export --format json",
+            "The guardrail `guardrail export` writes as Terraform or CloudFormation: its name, \
+             document, targets and ID when it exists.",
+        ),
         document::<super::check_notes::CheckDocument<'static>>(
             "check.schema.json",
             "lambda-trust check --format json",

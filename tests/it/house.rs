@@ -281,7 +281,12 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// one call with its stop flag, −1: 700. Every ARN built by the iam crate (`Arn::of` an
 /// `AwsResource`), +2, less `Arn::function` and `product_arn` folded into it, −2: 700; a watch's
 /// owner a type (`WatchOwner`) for the organization's sentinel (`ORGANIZATION_WATCHER`): 700.
-const PUBLIC_DECLARATIONS: usize = 700;
+/// Then a feature's face, +18: the guardrail (an RCP) written, planned and proved by the
+/// auditor (`guardrail_document`, `plan_guardrail`; what it reads: the organization's tree, its
+/// nodes and RCPs, the roles; what it decides: the plan, its mode, policy, targets, changes,
+/// claims and their property, the roles under it) and its export by the provisioner
+/// (`GuardrailCode`, `guardrail_terraform`, `guardrail_cloudformation`): 718.
+const PUBLIC_DECLARATIONS: usize = 718;
 
 /// The public declarations of `text`, outside its tests.
 fn public_declarations(text: &str) -> usize {

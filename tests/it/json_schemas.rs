@@ -65,6 +65,11 @@ const SCHEMAS: &[(&str, &str)] = &[
     ("watch deploy", "watch.schema.json"),
     ("watch status", "watch.schema.json"),
     ("watch destroy", "watch.schema.json"),
+    ("guardrail plan", "guardrail.schema.json"),
+    ("guardrail apply", "guardrail.schema.json"),
+    ("guardrail check", "guardrail.schema.json"),
+    ("guardrail destroy", "guardrail-destroy.schema.json"),
+    ("guardrail export", "guardrail-export.schema.json"),
 ];
 
 /// Commands that print no report (a script, a man page): `--format json` is global, so they

@@ -61,6 +61,13 @@ impl Org {
     }
 }
 
+/// `doc` is valid against docs/schemas/`file`.
+fn schema_valid(file: &str, doc: &Value) {
+    let schema = &crate::json_schemas::validators()[file];
+    let errors: Vec<String> = schema.iter_errors(doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{file}: {errors:?}");
+}
+
 fn claim<'a>(plan: &'a Value, property: &str) -> &'a Value {
     let claims = plan["claims"].as_array().unwrap();
     claims
@@ -127,12 +134,14 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
         )
     );
     assert_eq!(plan["acting_as"], "management-account");
+    schema_valid("guardrail.schema.json", &plan);
 
     env.proxy.clear();
     let applied = json_of(&env.expect(&org.args("apply", &lex, &["--yes"]), 0));
     let apply_calls = env.proxy.calls().len();
     let writes: Vec<String> = env.proxy.writes().iter().map(|c| c.key()).collect();
     assert_eq!(applied["writes"], 3);
+    schema_valid("guardrail.schema.json", &applied);
     // EnablePolicyType is asynchronous: apply read ListRoots until ENABLED (PENDING_ENABLE first).
     assert!(
         env.proxy.count("ListRoots") >= 3,
@@ -147,6 +156,7 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
     let checked = json_of(&env.expect(&org.args("check", &lex, &[]), 0));
     let check_calls = env.proxy.calls().len();
     assert_eq!(checked["changes"], serde_json::json!([]));
+    schema_valid("guardrail.schema.json", &checked);
     let id = checked["policy"]["id"].as_str().unwrap().to_owned();
     let stored = org.organizations("DescribePolicy", serde_json::json!({"PolicyId": id}));
     let content: Value =
@@ -160,8 +170,9 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
     );
     println!("check's calls: {:?}", env.proxy.summary());
 
-    let (_, destroyed) = env.writes_of(&["guardrail", "destroy", "--yes", "--format", "json"], 0);
+    let (r, destroyed) = env.writes_of(&["guardrail", "destroy", "--yes", "--format", "json"], 0);
     assert_eq!(destroyed, 2, "one detach, one delete");
+    schema_valid("guardrail-destroy.schema.json", &json_of(&r));
     let left = org.organizations(
         "ListPolicies",
         serde_json::json!({"Filter": "RESOURCE_CONTROL_POLICY"}),
@@ -195,6 +206,7 @@ fn check_fails_on_a_hand_edit_admitting_another_org_and_on_a_detach() {
         serde_json::json!({"PolicyId": id, "Content": content}),
     );
     let checked = json_of(&env.expect(&org.args("check", &lex, &[]), 3));
+    schema_valid("guardrail.schema.json", &checked);
     let exclusive = claim(&checked, "exclusivity");
     assert_eq!(exclusive["verdict"], "counterexample", "{checked:#}");
     assert_eq!(
