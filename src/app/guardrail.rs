@@ -75,7 +75,7 @@ pub(crate) async fn plan(
 
 fn refused(why: String) -> Error {
     Error::usage(
-        &format!("the guardrail cannot be planned: {why}"),
+        format!("the guardrail cannot be planned: {why}"),
         "fix the flags named and run it again",
     )
 }
@@ -147,7 +147,7 @@ pub(crate) async fn apply(
 ) -> Result<(usize, String)> {
     if let Some(why) = not_applicable(plan) {
         return Err(Error::usage(
-            &format!("nothing written: {why}"),
+            format!("nothing written: {why}"),
             "see guardrail plan",
         ));
     }

@@ -90,7 +90,12 @@ pub struct StoredRcp {
 pub enum GuardrailRoles {
     /// Not read: why (no `--assume-role` nor `--config-aggregator`, or the read failed).
     NotRead(String),
-    /// Per account: its roles that a partner account may assume, or why it was not read.
+    /// Per account: its roles that a partner account may assume (ARN, trust policy), or why
+    /// it was not read.
+    #[allow(
+        clippy::type_complexity,
+        reason = "plain data read once and walked once: a name per layer would say less"
+    )]
     Read(Vec<(String, Result<Vec<(String, Value)>, String>)>),
 }
 
