@@ -128,6 +128,13 @@ demo-organization: setup
     cargo build --quiet --locked --bins --example local_aws
     bash scripts/demo_organization.sh
 
+# The guardrail on the local AWS (docs/guardrail.md): an organization of 21 member accounts in
+# nested OUs, `guardrail plan`, `apply` (twice), `check`, a hand edit that `check` fails, `apply`
+# repairing it, `export` and `destroy`.
+demo-guardrail: setup
+    cargo build --quiet --locked --bins --example local_aws
+    bash scripts/demo_guardrail.sh
+
 # cargo-zigbuild links against glibc 2.34 with zig from PyPI, as cargo-lambda builds for AL2023;
 # for when this machine's glibc is newer than Lambda's. ARCH: x86_64 or aarch64.
 # Build lambda-trust for Lambda's provided.al2023, the binary `watch deploy --package` takes.

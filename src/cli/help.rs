@@ -233,7 +233,10 @@ mod tests {
             &["diff"],
             &["export", "terraform"],
             &["watch", "status"],
+            &["guardrail", "plan", "--genesys-org-id", GUARDRAIL_ORG],
+            &["guardrail", "export", "--genesys-org-id", GUARDRAIL_ORG],
         ];
+        const GUARDRAIL_ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
         let mut by_name: std::collections::BTreeMap<&str, Vec<Format>> = Default::default();
         for args in runs {
             let cli =

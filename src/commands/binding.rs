@@ -1,5 +1,6 @@
 //! What several commands bind the same way: the one config loaded with its warnings said, a
-//! workflow's writes as the results count them, `--function-policies` as the workflows take it.
+//! workflow's writes as the results count them, `--function-policies` as the workflows take it,
+//! your Genesys Cloud org IDs as a config says them.
 
 use super::invocation::Invocation;
 use crate::app::Events;
@@ -29,4 +30,21 @@ pub(super) fn policy_source(
         FunctionPoliciesFrom::Config => PolicySource::Config,
         FunctionPoliciesFrom::Api => PolicySource::Api,
     }
+}
+
+/// Your Genesys Cloud org IDs as the config says them: each environment's external ID (its
+/// org's ID), when a config is given or found; none otherwise (`watch --organization`,
+/// `guardrail` without `--genesys-org-id`).
+pub(super) fn org_ids_of_the_config(inv: &Invocation) -> Result<Vec<String>> {
+    let Some(files) = inv.config.each_env_if_found()? else {
+        return Ok(Vec::new());
+    };
+    let mut ids = std::collections::BTreeSet::new();
+    for file in files {
+        let id = file.load()?.config.trust.external_id;
+        if lambda_trust_config::is_uuid(&id) {
+            ids.insert(id);
+        }
+    }
+    Ok(ids.into_iter().collect())
 }

@@ -25,17 +25,30 @@ pub(super) async fn run(
     }
 }
 
-fn spec(args: &GuardrailPolicyArgs) -> GuardrailSpec {
+/// The spec from the flags; without `--genesys-org-id`, the config's environments' org IDs
+/// (given or found).
+fn spec(inv: &Invocation, args: &GuardrailPolicyArgs) -> Result<GuardrailSpec> {
+    let org_ids = match args.genesys_org_ids.is_empty() {
+        false => args.genesys_org_ids.clone(),
+        true => super::binding::org_ids_of_the_config(inv)?,
+    };
+    if org_ids.is_empty() {
+        return Err(Error::usage(
+            "the guardrail needs your Genesys Cloud org IDs",
+            "give --genesys-org-id UUID (repeatable), or run it beside a config whose \
+             environments' external IDs are your org IDs",
+        ));
+    }
     let partners = match args.partner_accounts.is_empty() {
         true => vec![Partner::GenesysCloud.account_id().to_owned()],
         false => args.partner_accounts.clone(),
     };
-    GuardrailSpec {
-        org_ids: args.genesys_org_ids.clone(),
+    Ok(GuardrailSpec {
+        org_ids,
         partners,
         exempt: args.exempt_roles.clone(),
         targets: args.targets.clone(),
-    }
+    })
 }
 
 fn roles_from(args: &GuardrailArgs) -> RolesFrom {
@@ -75,7 +88,7 @@ async fn planned(
     let p = flow::plan(
         &inv.settings,
         events,
-        &spec(&args.policy),
+        &spec(inv, &args.policy)?,
         &roles_from(args),
         mode,
     )
@@ -91,7 +104,7 @@ async fn apply(
     args: &GuardrailArgs,
     yes: bool,
 ) -> Result<Status> {
-    let spec = spec(&args.policy);
+    let spec = spec(inv, &args.policy)?;
     let p = flow::plan(
         &inv.settings,
         events,
@@ -173,7 +186,7 @@ async fn export(
     events: &dyn Events,
     args: &GuardrailPolicyArgs,
 ) -> Result<Status> {
-    let code = flow::export(&inv.settings, events, &spec(args)).await?;
+    let code = flow::export(&inv.settings, events, &spec(inv, args)?).await?;
     inv.output.emit(&GuardrailCode {
         schema_version: SCHEMA_VERSION,
         name: code.name.clone(),

@@ -24,6 +24,10 @@ const EXCEPTIONS: &[(&str, &str)] = &[
         "just demo-organization",
         "builds and runs the organization watch's demo (scripts/demo_organization.sh); live_org_watch_demo runs the script",
     ),
+    (
+        "just demo-guardrail",
+        "builds and runs the guardrail's demo (scripts/demo_guardrail.sh); live_guardrail runs the script",
+    ),
     ("just test", "runs this very test suite"),
     (
         "lambda-trust init",

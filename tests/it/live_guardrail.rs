@@ -402,3 +402,24 @@ fn export_writes_the_applied_guardrail_as_terraform_and_cloudformation() {
         r.stderr
     );
 }
+
+/// `just demo-guardrail` (scripts/demo_guardrail.sh), the way docs/guardrail.md tells a user to
+/// try the guardrail locally, run against the tests' local AWS with the binary under test: each
+/// step exits as the script expects, and the hand edit's check names the other org's ID in the
+/// request it admits.
+#[test]
+fn the_guardrail_demo_runs_and_its_check_names_the_request_the_hand_edit_admits() {
+    let env = Env::new();
+    let stdout = crate::live_trail::run_demo(&env, "scripts/demo_guardrail.sh");
+    let failed = crate::live_trail::demo_step(&stdout, "7. lambda-trust", "8. lambda-trust");
+    assert!(
+        failed.contains("FAILED") && failed.contains("exclusivity"),
+        "{failed}"
+    );
+    assert!(
+        failed.contains("sts:ExternalId=5d2a9c41-7e3b-4f60-8a15-c0ffee123456"),
+        "{failed}"
+    );
+    let planned = crate::live_trail::demo_step(&stdout, "2. lambda-trust", "3. lambda-trust");
+    assert!(planned.contains("Roles it stops (3)"), "{planned}");
+}

@@ -216,7 +216,7 @@ fn over_account(tree: &OrgTree, ours: &Attached, account: &str) -> Over {
     }
 }
 
-fn denies_of(document: &Value) -> Result<Vec<Statement>, String> {
+pub(crate) fn denies_of(document: &Value) -> Result<Vec<Statement>, String> {
     let p = Policy::try_from(document).map_err(|e| e.to_string())?;
     Ok(p.statements
         .into_iter()
@@ -225,7 +225,7 @@ fn denies_of(document: &Value) -> Result<Vec<Statement>, String> {
 }
 
 /// The trust policy with `denies` added.
-fn under(trust: &Policy, denies: &[Statement]) -> Policy {
+pub(crate) fn under(trust: &Policy, denies: &[Statement]) -> Policy {
     let mut p = trust.clone();
     p.statements.extend(denies.iter().cloned());
     p

@@ -25,7 +25,7 @@ pub(in crate::commands) async fn run(
         lifecycle, package, ..
     } = asked;
     let genesys_org_ids = match org.genesys_org_ids.is_empty() {
-        true => of_the_config(inv)?,
+        true => crate::commands::binding::org_ids_of_the_config(inv)?,
         false => org.genesys_org_ids.clone(),
     };
     if lifecycle == Lifecycle::Deploy && genesys_org_ids.is_empty() {
@@ -286,22 +286,6 @@ fn accounts_of(state: &OrgWatchState) -> Vec<report::OrgAccountStatus> {
             }
         })
         .collect()
-}
-
-/// Your Genesys Cloud org IDs as the config says them: each environment's external ID (its
-/// org's ID), when a config is given or found; none otherwise.
-fn of_the_config(inv: &Invocation) -> Result<Vec<String>> {
-    let Some(files) = inv.config.each_env_if_found()? else {
-        return Ok(Vec::new());
-    };
-    let mut ids = std::collections::BTreeSet::new();
-    for file in files {
-        let id = file.load()?.config.trust.external_id;
-        if lambda_trust_config::is_uuid(&id) {
-            ids.insert(id);
-        }
-    }
-    Ok(ids.into_iter().collect())
 }
 
 /// `--baseline FILE`, read and checked as `audit --baseline` reads it, as the JSON the function

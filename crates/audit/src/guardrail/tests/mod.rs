@@ -1,6 +1,8 @@
 //! The guardrail over an organization held in memory: a root, two OUs (one nested), member
 //! accounts, the management account, and roles of every kind the guardrail must judge.
 
+mod differential;
+
 use serde_json::{json, Value};
 
 use super::document::rcp_problem;
