@@ -186,6 +186,47 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
     assert!(r.stdout.contains("nothing written"), "{}", r.stdout);
 }
 
+/// `audit --organization` reads the guardrail on the whole path: a role without external ID
+/// under it is `guarded` and keeps its finding (its trust is still wrong: same exit code); the
+/// exempted role and the management account's are not guarded.
+fn audit_says_guarded(org: &Org, lex: &str) {
+    let args = [
+        "audit",
+        "--organization",
+        "--assume-role",
+        "lambda-trust-audit",
+        "--partner",
+        "genesys-cloud",
+        "--genesys-org-id",
+        ORG,
+        "--format",
+        "json",
+    ];
+    let report = json_of(&org.env.expect(&args, 2));
+    let roles: Vec<&Value> = (report["accounts"].as_array().unwrap().iter())
+        .flat_map(|a| a["roles"].as_array().unwrap())
+        .collect();
+    let role = |arn: &str| {
+        *roles
+            .iter()
+            .find(|r| r["arn"] == arn)
+            .unwrap_or_else(|| panic!("{arn}"))
+    };
+    let open = role(&org.role("Prod", "genesys-open"));
+    assert_eq!(open["guarded"], true, "{open:#}");
+    let codes: Vec<&str> = (open["findings"].as_array().unwrap().iter())
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"no-external-id"), "{codes:?}");
+    assert_eq!(role(lex)["guarded"], false);
+    let management = org.seed["management"].as_str().unwrap();
+    assert_eq!(
+        role(&format!("arn:aws:iam::{management}:role/genesys-open"))["guarded"],
+        false
+    );
+    schema_valid("audit.schema.json", &report);
+}
+
 /// `check` after hand edits: one admitting another org's ID fails exclusivity with the request
 /// it now admits; a detach from the root leaves the accounts outside the remaining target
 /// uncovered, by name. Apply repairs each.

@@ -79,6 +79,8 @@ pub fn judge_path(
         let found =
             path::role_findings(iam, role, &partners, opts, &r.external_ids, &r.invokable, p);
         r.findings.extend(found);
+        let orgs = p.sources.orgs.get(&iam.account_id);
+        r.guarded = crate::guardrail::guarded(orgs, &r.arn, &partners, &opts.genesys_org_ids);
         r.findings.sort_by_key(|f| (f.severity, f.code));
     }
     sort_roles(&mut report.roles);
@@ -145,6 +147,7 @@ pub fn audit_role(iam: &AccountIam, role: &AuditRole, opts: &AuditOptions) -> Op
         invokable: access.invokable,
         invokable_scope: access.scope,
         findings,
+        guarded: None,
         documents,
         usage: iam.usage.get(&role.arn).cloned(),
     })

@@ -104,6 +104,12 @@ pub struct RoleReport {
     pub invokable_scope: InvokableScope,
     /// The findings on the role, worst first.
     pub findings: Vec<Finding>,
+    /// Whether the organization's RCPs over the role's account let the partner accounts in only
+    /// with one of your `--genesys-org-id`s, whatever the role's trust policy says (a guardrail,
+    /// docs/guardrail.md): absent when not judged — no org ID given, or the organization's
+    /// policies not read. A guarded role's findings stand: its trust is still what it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guarded: Option<bool>,
     /// The trust and identity policy documents the report was decided on (not in the JSON:
     /// they are the account's own; the HTML report shows them).
     #[serde(skip)]

@@ -9,12 +9,14 @@
 //! - `proof`: the claims — availability, exclusivity, no collateral, syntax and quotas — and the
 //!   roles it stops or cannot cover;
 //! - `plan`: what apply would write, and what `check` finds different;
-//! - `roles`: an organization's audit as the roles to judge.
+//! - `roles`: an organization's audit as the roles to judge;
+//! - `guarded`: whether a role `audit` reports is under such a guardrail.
 //!
 //! RCPs govern the member accounts' resources only: never the management account's (AWS
 //! Organizations User Guide, "Resource control policies (RCPs)").
 
 mod document;
+mod guarded;
 mod plan;
 mod proof;
 mod roles;
@@ -28,6 +30,8 @@ use lambda_trust_verdict::{Judged, Status};
 
 pub use document::guardrail_document;
 pub use plan::plan_guardrail;
+
+pub(crate) use guarded::guarded;
 
 /// What the guardrail is written from: the flags, or a config's org IDs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
