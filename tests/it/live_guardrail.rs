@@ -92,6 +92,7 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
     env.proxy.clear();
     let plan = json_of(&env.expect(&org.args("plan", &lex, &[]), 2));
     let plan_calls = env.proxy.calls().len();
+    println!("plan's calls: {:?}", env.proxy.summary());
     assert_eq!(env.proxy.count_writes(), 0, "plan only reads");
     let changes: Vec<&str> = (plan["changes"].as_array().unwrap().iter())
         .map(|c| c["change"].as_str().unwrap())
@@ -139,6 +140,7 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
     env.proxy.clear();
     let applied = json_of(&env.expect(&org.args("apply", &lex, &["--yes"]), 0));
     let apply_calls = env.proxy.calls().len();
+    println!("apply's calls: {:?}", env.proxy.summary());
     let writes: Vec<String> = env.proxy.writes().iter().map(|c| c.key()).collect();
     assert_eq!(applied["writes"], 3);
     schema_valid("guardrail.schema.json", &applied);
