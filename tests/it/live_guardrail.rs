@@ -171,6 +171,7 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
         "calls at 21 member accounts: plan {plan_calls}, apply {apply_calls}, check {check_calls}"
     );
     println!("check's calls: {:?}", env.proxy.summary());
+    audit_says_guarded(&org, &lex);
 
     let (r, destroyed) = env.writes_of(&["guardrail", "destroy", "--yes", "--format", "json"], 0);
     assert_eq!(destroyed, 2, "one detach, one delete");
@@ -204,7 +205,9 @@ fn audit_says_guarded(org: &Org, lex: &str) {
         "--format",
         "json",
     ];
-    let report = json_of(&org.env.expect(&args, 2));
+    let r = org.env.run_raw(&args);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let report = json_of(&r);
     let roles: Vec<&Value> = (report["accounts"].as_array().unwrap().iter())
         .flat_map(|a| a["roles"].as_array().unwrap())
         .collect();
