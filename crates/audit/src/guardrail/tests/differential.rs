@@ -18,8 +18,9 @@ use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
+use super::super::document::guardrail_document;
 use super::super::proof::{denies_of, under};
-use super::super::{guardrail_document, GuardrailSpec};
+use super::super::GuardrailSpec;
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 
 const GENESYS: &str = "765628985471";
