@@ -109,6 +109,7 @@ pub(crate) use watch::organization::asff::{
     organization_watch_blind_finding, organization_watch_findings,
     organization_watch_unheard_finding, OrgWatchChange,
 };
+pub(crate) use watch::organization::guardrail::organization_watch_guardrail_finding;
 pub(crate) use watch::words::{
     blind as watch_blind, note as watch_note, problem as watch_problem, restored as watch_restored,
 };

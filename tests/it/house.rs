@@ -285,8 +285,9 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// auditor (`guardrail_document`, `plan_guardrail`; what it reads: the organization's tree, its
 /// nodes and RCPs, the roles; what it decides: the plan, its mode, policy, targets, changes,
 /// claims and their property, the roles under it) and its export by the provisioner
-/// (`GuardrailCode`, `guardrail_terraform`, `guardrail_cloudformation`): 718.
-const PUBLIC_DECLARATIONS: usize = 718;
+/// (`GuardrailCode`, `guardrail_terraform`, `guardrail_cloudformation`): 718; the organization
+/// watch's record of its guardrail check (`GuardrailWatched`), +1: 719.
+const PUBLIC_DECLARATIONS: usize = 719;
 
 /// The public declarations of `text`, outside its tests.
 fn public_declarations(text: &str) -> usize {

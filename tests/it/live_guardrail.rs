@@ -469,3 +469,104 @@ fn the_guardrail_demo_runs_and_its_check_names_the_request_the_hand_edit_admits(
     let planned = crate::live_trail::demo_step(&stdout, "2. lambda-trust", "3. lambda-trust");
     assert!(planned.contains("Roles it stops (3)"), "{planned}");
 }
+
+/// The organization watch hears the guardrail's hand edit: an Organizations `UpdatePolicy`,
+/// forwarded as the management account's stack forwards it, checks the guardrail in that one
+/// invocation, and files a finding in the watch's own Security Hub naming the call and who made
+/// it, with the request it now lets in; the repair, heard the same way, settles it.
+#[test]
+fn the_organization_watch_files_a_hand_edit_of_the_guardrail_and_settles_the_repair() {
+    use crate::live_org_watch::{invoke, watching_with};
+    use crate::live_org_watch_sweep::{bus_with_a_listener, BUS};
+    let org = Org::new();
+    let lex = org.role("Sandbox", "genesys-lex");
+    let env = &org.env;
+    let applied = json_of(&env.expect(&org.args("apply", &lex, &["--yes"]), 0));
+    let id = applied["policy"]["id"].as_str().unwrap().to_owned();
+    crate::live_security_hub::enable_hub(env, ACCOUNT);
+    bus_with_a_listener(env);
+    let organization = org.organizations("DescribeOrganization", serde_json::json!({}));
+    let organization = organization["Organization"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (api, _function) = watching_with(env, &organization, &[("LAMBDA_TRUST_BUS", BUS)]);
+    let guardrail = |state: &str| -> Vec<Value> {
+        (crate::live_security_hub::hub_findings(env, ACCOUNT).into_iter())
+            .filter(|f| {
+                f["GeneratorId"] == "lambda-trust/organization-watch/:organization/guardrail"
+            })
+            .filter(|f| f["RecordState"] == state && f["Workflow"]["Status"] != "RESOLVED")
+            .collect()
+    };
+    let heard = || {
+        let call = serde_json::json!({"policyId": id, "content": "…"});
+        let event = support::runtime_api::cloudtrail_event(
+            "organizations",
+            "UpdatePolicy",
+            call,
+            "us-east-1",
+        );
+        invoke(&api, &event)
+    };
+
+    // As applied: checked, nothing filed.
+    let answer = heard();
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    assert_eq!(
+        answer["body"]["guardrail"]["policy"],
+        id.as_str(),
+        "{answer:#}"
+    );
+    assert_eq!(
+        answer["body"]["guardrail"]["failed"],
+        serde_json::json!([]),
+        "{answer:#}"
+    );
+    assert_eq!(guardrail("ACTIVE"), Vec::<Value>::new());
+
+    // The hand edit: one invocation, the finding in the watch's own hub.
+    let other = org.seed["other_org_id"].as_str().unwrap();
+    let mut loose = applied["policy"]["document"].clone();
+    loose["Statement"][0]["Condition"]["StringNotEquals"]["sts:ExternalId"] =
+        serde_json::json!([ORG, other]);
+    let content = serde_json::to_string(&loose).unwrap();
+    org.organizations(
+        "UpdatePolicy",
+        serde_json::json!({"PolicyId": id, "Content": content}),
+    );
+    let answer = heard();
+    assert_eq!(answer["kind"], "response", "{answer:#}");
+    let failed = answer["body"]["guardrail"]["failed"].as_array().unwrap();
+    assert!(
+        failed[0].as_str().unwrap().starts_with("exclusivity"),
+        "{answer:#}"
+    );
+    let filed = guardrail("ACTIVE");
+    assert_eq!(filed.len(), 1, "{filed:#?}");
+    assert_eq!(filed[0]["Compliance"]["Status"], "FAILED");
+    assert_eq!(
+        filed[0]["ProductFields"]["lambda-trust/Change"],
+        "UpdatePolicy"
+    );
+    let alice = format!("arn:aws:iam::{ACCOUNT}:user/alice");
+    assert_eq!(
+        filed[0]["ProductFields"]["lambda-trust/ChangedBy"],
+        alice.as_str()
+    );
+    assert!(
+        filed[0]["Description"].as_str().unwrap().contains(other),
+        "{:#}",
+        filed[0]
+    );
+
+    // The repair, heard: settled.
+    env.expect(&org.args("apply", &lex, &["--yes"]), 0);
+    let answer = heard();
+    assert_eq!(
+        answer["body"]["guardrail"]["failed"],
+        serde_json::json!([]),
+        "{answer:#}"
+    );
+    assert_eq!(guardrail("ACTIVE"), Vec::<Value>::new());
+}

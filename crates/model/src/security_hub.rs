@@ -71,6 +71,10 @@ pub enum OrgWatchGenerator<'a> {
         /// The finding's code, or empty for the prefix.
         code: &'a str,
     },
+    /// The finding about the organization's guardrail (docs/guardrail.md), in the watch's own
+    /// account: its segment `:organization` is no account's ID, so no account's reading
+    /// settles it; only the guardrail's own check does.
+    Guardrail,
 }
 
 impl OrgWatchGenerator<'_> {
@@ -103,6 +107,7 @@ impl std::fmt::Display for OrgWatchGenerator<'_> {
                 role: None,
             } => write!(f, "{account}/"),
             OrgWatchGenerator::Account { account, code } => write!(f, "{account}/:account/{code}"),
+            OrgWatchGenerator::Guardrail => f.write_str(":organization/guardrail"),
         }
     }
 }

@@ -167,7 +167,7 @@ pub use watch::organization::plan::{
     plan_stacks, teardown_stacks, SeenInstance, SeenStack, SeenStacks, StackOp,
 };
 pub use watch::organization::record::{
-    Hearing, LedgerWrite, OrgAccountRecord, OrgWatchRecord, ReRead, SweptRecord,
+    GuardrailWatched, Hearing, LedgerWrite, OrgAccountRecord, OrgWatchRecord, ReRead, SweptRecord,
 };
 pub use watch::organization::settings::OrgWatchSettings;
 pub use watch::organization::stacks::{Stack, StackSet};

@@ -35,7 +35,10 @@ impl From<&OrgWatchRecord> for WatchOutcome {
         };
         let unswept =
             (record.swept.as_ref()).is_some_and(|s| s.error.is_some() || !s.failed.is_empty());
-        match unswept || record.accounts.iter().any(unseen) {
+        // A guardrail not read, or its finding not published, is never healthy.
+        let unguarded = (record.guardrail.as_ref())
+            .is_some_and(|g| g.error.is_some() || matches!(g.published, Some(Published::Error(_))));
+        match unswept || unguarded || record.accounts.iter().any(unseen) {
             true => WatchOutcome::NotReproved,
             false => WatchOutcome::Seen,
         }

@@ -11,6 +11,7 @@
 
 pub(crate) mod deploy;
 pub(crate) mod facts;
+mod guardrail;
 mod narrow;
 pub(crate) mod retire;
 pub(crate) mod run;

@@ -14,7 +14,9 @@
 //!   reads one account (the partner roles that target it are not known from the event).
 //! - Organizations' calls, its membership events and the schedule ask for the whole
 //!   organization: the sweep puts one event per account on the watch's bus (`sweep`), and
-//!   each comes back as an account to re-prove, read as a function's call's account is.
+//!   each comes back as an account to re-prove, read as a function's call's account is. A
+//!   call that can change the guardrail (a policy attached, detached, updated or deleted, a
+//!   policy type disabled, an account moved) also checks it in this invocation (`guardrail`).
 //! - `watch destroy --organization` hands it each account once more (`lambda:Invoke`), read
 //!   as a sweep's account is: what still fails stays active, its text saying the watch was
 //!   removed.
@@ -27,6 +29,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::guardrail::guardrail_call;
 use crate::app::events::{Event, Events};
 use crate::app::path_reads::{read_path, PathReads};
 use crate::app::prove_roles::prove_roles;
@@ -41,11 +44,13 @@ use crate::aws::watch::runtime::Invocation;
 use crate::aws::{AwsError, Clients, InRegion};
 use crate::error::{Error, Result};
 use crate::event::{Blind, Said};
-use lambda_trust_audit::{AccountIam, AccountReport, AuditOptions, AuditRole, Baseline};
+use lambda_trust_audit::{
+    AccountIam, AccountReport, AuditOptions, AuditRole, Baseline, GuardrailPlan,
+};
 use lambda_trust_model::OrgWatchGenerator;
 use lambda_trust_provision::{
-    again_event, classify_org_event, Hearing, Held, LedgerWrite, OrgChange, OrgWatchRecord,
-    OrgWatchSettings, ReRead, SweptRecord, WatchOutcome,
+    again_event, classify_org_event, GuardrailWatched, Hearing, Held, LedgerWrite, OrgChange,
+    OrgWatchRecord, OrgWatchSettings, ReRead, SweptRecord, WatchOutcome,
 };
 
 /// The function's state between invocations: its settings, its clients once connected, and
@@ -142,6 +147,8 @@ pub(crate) struct OrgRun {
     pub accounts: Vec<AccountRun>,
     /// The whole organization asked for: the sweep fanned out.
     pub swept: Option<SweptRecord>,
+    /// An Organizations call that can change the guardrail: it checked again.
+    pub guardrail: Option<GuardrailWatched>,
 }
 
 /// What the command makes of a run: its findings in ASFF (`report` builds them; the workflow
@@ -155,6 +162,14 @@ pub(crate) trait OrgRender {
     /// The finding, there too, that `account`'s IAM calls do not reach the watch (or may not:
     /// its trails not read); `None` when they do.
     fn not_heard(&self, at: (&str, &str), account: &str, hearing: &Hearing) -> Option<Value>;
+    /// The guardrail's finding, there too, when what is attached fails a claim; `None` when
+    /// it holds.
+    fn guardrail(
+        &self,
+        at: (&str, &str),
+        plan: &GuardrailPlan,
+        change: &OrgChange,
+    ) -> Option<Value>;
     /// The run's record: the event, each account re-proved, where it was published.
     fn record(&self, run: &OrgRun) -> OrgWatchRecord;
 }
@@ -201,7 +216,15 @@ impl OrgWatcher {
             swept: self.swept(&clients, events, &change, home.as_deref()).await,
             change,
             accounts: Vec::new(),
+            guardrail: None,
         };
+        if let (Some(_), Some(home)) = (guardrail_call(&run.change), home.as_deref()) {
+            let region = clients.region();
+            let change = &run.change;
+            let finding = |plan: &GuardrailPlan| render.guardrail((home, &region), plan, change);
+            let checked = super::guardrail::check(&clients, &self.settings, home, &finding);
+            run.guardrail = Some(checked.await);
+        }
         if let Some((account, reach)) = self.scope(&run.change) {
             let parts = self.account(&clients, events, &account, reach, &run.change, render);
             run.accounts = parts.await;

@@ -13,7 +13,7 @@ use crate::commands::invocation::Invocation;
 use crate::error::{Result, Status};
 use crate::event::Blind;
 use crate::report::{self, OrgWatchChange};
-use lambda_trust_audit::AccountReport;
+use lambda_trust_audit::{AccountReport, GuardrailPlan};
 use lambda_trust_provision::{
     Hearing, OrgAccountRecord, OrgChange, OrgWatchRecord, OrgWatchSettings, Published,
 };
@@ -51,6 +51,15 @@ impl OrgRender for Asff {
         report::organization_watch_unheard_finding(at, account, hearing, &meta())
     }
 
+    fn guardrail(
+        &self,
+        at: (&str, &str),
+        plan: &GuardrailPlan,
+        change: &OrgChange,
+    ) -> Option<Value> {
+        report::organization_watch_guardrail_finding(at, plan, &changed(change), &meta())
+    }
+
     fn record(&self, run: &OrgRun) -> OrgWatchRecord {
         OrgWatchRecord {
             org_watch: crate::report::SCHEMA_VERSION,
@@ -58,6 +67,7 @@ impl OrgRender for Asff {
             change: run.change.clone(),
             accounts: run.accounts.iter().map(account).collect(),
             swept: run.swept.clone(),
+            guardrail: run.guardrail.clone(),
         }
     }
 }

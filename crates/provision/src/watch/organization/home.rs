@@ -115,6 +115,11 @@ fn function_role(input: &OrgWatchInput, names: &Names) -> WatchRole {
                 "organizations:ListRoots", "organizations:ListParents",
                 "organizations:ListPoliciesForTarget", "organizations:DescribePolicy",
                 "organizations:DescribeOrganizationalUnit",
+                // The guardrail's check (docs/guardrail.md): the tree and every RCP.
+                "organizations:ListPolicies", "organizations:ListTargetsForPolicy",
+                "organizations:ListTagsForResource",
+                "organizations:ListOrganizationalUnitsForParent",
+                "organizations:ListAccountsForParent",
                 "cloudformation:ListStackInstances", "securityhub:GetFindings",
                 "securityhub:ListMembers"],
                 "Resource": "*"},

@@ -25,6 +25,30 @@ pub struct OrgWatchRecord {
     /// account, each re-proved by an invocation of its own.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swept: Option<SweptRecord>,
+    /// An Organizations call that can change the guardrail (docs/guardrail.md): it checked
+    /// again, in this invocation; absent for any other event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guardrail: Option<GuardrailWatched>,
+}
+
+/// The guardrail checked again by the organization watch: what is attached against your org
+/// IDs, its failed claims, and its finding in the watch's own Security Hub.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct GuardrailWatched {
+    /// The guardrail's policy ID; absent: none is stored (nothing to check).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// Each claim that fails on what is attached (`property: detail`); empty: it holds.
+    pub failed: Vec<String>,
+    /// Why the organization could not be read. Set, nothing was published and the invocation
+    /// fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Its finding in the watch's own Security Hub, imported or settled; absent when nothing
+    /// was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Published>,
 }
 
 /// The sweep an invocation fanned out.
