@@ -1,5 +1,5 @@
 //! `guardrail`'s results: the plan or check (what covers whom, what changes, each proof, the
-//! roles it stops and cannot cover), what apply and destroy wrote, and the guardrail as code.
+//! roles it stops and does not cover), what apply and destroy wrote, and the guardrail as code.
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -104,7 +104,7 @@ impl Report for GuardrailResult {
         let p = &self.plan;
         let id = p.policy.id.as_deref().unwrap_or("not created yet");
         let mut out = format!(
-            "Guardrail {} ({id}): {} of {} characters\nRead as the {} ({}).\n",
+            "Guardrail {} ({id}),\n  {} of {} characters; read as the {} ({}).\n",
             p.policy.name,
             p.policy.size,
             p.policy.limit,
@@ -134,7 +134,7 @@ impl Report for GuardrailResult {
             out.push_str(&claim_lines(c, s));
         }
         out.push_str(&roles_lines("Roles it stops", &p.stops));
-        out.push_str(&roles_lines("Roles it cannot cover", &p.uncovered));
+        out.push_str(&roles_lines("Roles it does not cover", &p.uncovered));
         for n in &p.not_read {
             out.push_str(&wrap(&printable(n), "not read: ", "  ", WIDTH));
         }

@@ -7,7 +7,7 @@
 //! - `document`: the policy written from a [`GuardrailSpec`], and the RCP syntax and size rules;
 //! - `tree`: the organization as read ([`OrgTree`]), which RCPs govern each account;
 //! - `proof`: the claims — availability, exclusivity, no collateral, syntax and quotas — and the
-//!   roles it stops or cannot cover;
+//!   roles it stops or does not cover;
 //! - `plan`: what apply would write, and what `check` finds different;
 //! - `roles`: an organization's audit as the roles to judge;
 //! - `guarded`: whether a role `audit` reports is under such a guardrail.
@@ -126,9 +126,10 @@ pub struct GuardrailPlan {
     /// The claims, each proved, failed with a request, or unknown.
     pub claims: Vec<GuardrailClaim>,
     /// Roles Genesys Cloud's account can assume today without one of your IDs, in accounts
-    /// the guardrail covers: it stops them (exempted ones are listed, not stopped).
+    /// the guardrail covers: it stops them.
     pub stops: Vec<RoleUnder>,
-    /// Such roles it cannot cover: in the management account, or outside the targets.
+    /// Such roles it does not cover: exempted (`--exempt-role`), in the management account,
+    /// or outside the targets.
     pub uncovered: Vec<RoleUnder>,
     /// What was not read (roles, accounts): the claims that need it are unknown.
     pub not_read: Vec<String>,

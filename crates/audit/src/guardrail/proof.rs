@@ -467,7 +467,7 @@ fn judge_role(
             None => Err("an account the organization does not list"),
             Some(o) if !o.covered => Err("outside the guardrail's targets"),
             Some(_) if spec.exempt.iter().any(|e| e == role.arn) => {
-                return listed(spec, &trust, role, EXEMPT, &mut proofs.stops, tally);
+                return listed(spec, &trust, role, EXEMPT, &mut proofs.uncovered, tally);
             }
             Some(o) => Ok(o),
         }

@@ -290,11 +290,12 @@ fn an_exempted_role_is_listed_not_stopped() {
     s.exempt = vec!["arn:aws:iam::300000000000:role/open".into()];
     let plan = planned(&s, &tree(), &roles());
     let exempt = plan
-        .stops
+        .uncovered
         .iter()
         .find(|r| r.arn.ends_with("300000000000:role/open"))
         .unwrap();
     assert!(exempt.why.starts_with("exempted"));
+    assert!(!plan.stops.iter().any(|r| r.arn == exempt.arn));
     assert_eq!(
         verdict(&plan, GuardrailProperty::Exclusivity).verdict,
         Verdict::Proved
