@@ -62,7 +62,7 @@ pub(crate) fn note(n: &WatchNote) -> String {
             "the StackSets' operations SUCCEEDED, each awaited until it had reached the organization's {accounts} member account(s) (not read since: `lambda-trust watch status --organization` reads each instance)"
         ),
         WatchNote::ManagementStacksNotOurs { management } => format!(
-            "the management account {management}'s own stacks (StackSets never deploy there) are neither read nor written with a delegated administrator's credentials: run the same command with account {management}'s"
+            "the management account {management}'s own stacks (StackSets never deploy there) are neither read nor written with a delegated administrator's credentials: run the same command with account {management}'s; until its stack forwards Organizations' calls, the guardrail is not watched (docs/guardrail.md)"
         ),
         WatchNote::DepartedHolds { account, held } => departed(account, held),
         WatchNote::LeftActive { account, title, cause } => format!(
