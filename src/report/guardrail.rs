@@ -129,6 +129,7 @@ impl Report for GuardrailResult {
                 WIDTH,
             ));
         }
+        out.push_str(&merges_text(p));
         out.push_str("Proofs:\n");
         for c in &p.claims {
             out.push_str(&claim_lines(c, s));
@@ -142,6 +143,36 @@ impl Report for GuardrailResult {
     }
     fn json(&self) -> String {
         to_json(self)
+    }
+}
+
+/// Each policy at a target at its quota, merged with the guardrail: where, its size, what was
+/// proved of it; the document itself is in the JSON.
+fn merges_text(p: &lambda_trust_audit::GuardrailPlan) -> String {
+    let mut out = String::new();
+    for m in &p.merges {
+        let claims: Vec<String> = (m.claims.iter())
+            .map(|c| format!("{} {}", c.property, verdict_word(c.verdict)))
+            .collect();
+        let text = format!(
+            "merged for the owner of {} ({}) at {}: {} characters, {}; its document is in \
+             --format json (merges)",
+            m.name,
+            m.policy,
+            m.target,
+            m.size,
+            claims.join(", ")
+        );
+        out.push_str(&wrap(&printable(&text), "  ", "    ", WIDTH));
+    }
+    out
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Proved => "proved",
+        Verdict::Counterexample => "FAILED",
+        Verdict::Unknown => "unknown",
     }
 }
 

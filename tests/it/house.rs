@@ -286,8 +286,9 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// nodes and RCPs, the roles; what it decides: the plan, its mode, policy, targets, changes,
 /// claims and their property, the roles under it) and its export by the provisioner
 /// (`GuardrailCode`, `guardrail_terraform`, `guardrail_cloudformation`): 718; the organization
-/// watch's record of its guardrail check (`GuardrailWatched`), +1: 719.
-const PUBLIC_DECLARATIONS: usize = 719;
+/// watch's record of its guardrail check (`GuardrailWatched`), +1: 719; a policy at a target
+/// at its quota with the guardrail merged in, for its owner (`GuardrailMerge`), +1: 720.
+const PUBLIC_DECLARATIONS: usize = 720;
 
 /// The public declarations of `text`, outside its tests.
 fn public_declarations(text: &str) -> usize {

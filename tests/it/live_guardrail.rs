@@ -366,6 +366,27 @@ fn refusals_write_nothing() {
         refused.contains("5 RCPs") && refused.contains("quota"),
         "{refused}"
     );
+    // For each of their four policies, the guardrail merged in, proved as merged, for its owner.
+    let merges = plan["merges"].as_array().unwrap();
+    assert_eq!(merges.len(), 4, "{plan:#}");
+    for m in merges {
+        assert!(m["name"].as_str().unwrap().starts_with("theirs-"), "{m:#}");
+        let verdicts: Vec<&Value> = m["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| &c["verdict"])
+            .collect();
+        assert_eq!(verdicts, ["proved", "proved"], "{m:#}");
+        // What AWS Organizations would take: their owner's UpdatePolicy of it is accepted.
+        let content = serde_json::to_string(&m["document"]).unwrap();
+        let r = env.moto.client().organizations(
+            "UpdatePolicy",
+            serde_json::json!({"PolicyId": m["policy"], "Content": content}),
+        );
+        assert!(r.is_success(), "{}", r.text());
+    }
+    schema_valid("guardrail.schema.json", &plan);
     let (_, writes) = env.writes_of(&org.args("apply", &lex, &["--target", sandbox, "--yes"]), 1);
     assert_eq!(writes, 0);
 }

@@ -401,7 +401,11 @@ fn the_delegated_administrator_deploys_all_but_what_only_the_management_account_
         first.stdout
     );
     // Organizations' calls reach no watch deployed so: the guardrail is said not watched.
-    let said = first.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    let said = first
+        .stdout
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(said.contains("the guardrail is not watched"), "{said}");
     assert!(!first.stdout.contains("create stack "), "{}", first.stdout);
     assert!(function_env(&env, &admin).is_some());

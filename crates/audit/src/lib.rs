@@ -98,8 +98,8 @@ pub use org::{parse_accounts, AccountOutcome, OrgReport};
 // Prevention: the organization's guardrail (an RCP).
 pub use guardrail::{
     guardrail_document, plan_guardrail, Covered as GuardrailCovered, GuardrailChange,
-    GuardrailClaim, GuardrailMode, GuardrailPlan, GuardrailPolicy, GuardrailProperty,
-    GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder, StoredRcp,
+    GuardrailClaim, GuardrailMerge, GuardrailMode, GuardrailPlan, GuardrailPolicy,
+    GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder, StoredRcp,
 };
 
 // Before it is applied: Terraform plans and CloudFormation templates.

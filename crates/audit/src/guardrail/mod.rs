@@ -8,7 +8,8 @@
 //! - `tree`: the organization as read ([`OrgTree`]), which RCPs govern each account;
 //! - `proof`: the claims — availability, exclusivity, no collateral, syntax and quotas — and the
 //!   roles it stops or does not cover;
-//! - `plan`: what apply would write, and what `check` finds different;
+//! - `plan`: what apply would write, and what `check` finds different; `merge`: a target at its
+//!   quota of RCPs, the guardrail merged into a policy there for its owner;
 //! - `roles`: an organization's audit as the roles to judge;
 //! - `guarded`: whether a role `audit` reports is under such a guardrail.
 //!
@@ -17,6 +18,7 @@
 
 mod document;
 mod guarded;
+mod merge;
 mod plan;
 mod proof;
 mod roles;
@@ -123,6 +125,10 @@ pub struct GuardrailPlan {
     pub changes: Vec<GuardrailChange>,
     /// Why apply would write nothing at all (a quota, the management account as a target).
     pub refused: Vec<String>,
+    /// For each target at its quota of RCPs: each customer policy there with the guardrail's
+    /// statement merged in, for that policy's owner to apply, proved as merged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merges: Vec<GuardrailMerge>,
     /// The claims, each proved, failed with a request, or unknown.
     pub claims: Vec<GuardrailClaim>,
     /// Roles Genesys Cloud's account can assume today without one of your IDs, in accounts
@@ -242,6 +248,25 @@ pub struct GuardrailClaim {
     pub detail: String,
     /// A request that breaks it, replayable.
     pub counterexample: Option<Counterexample>,
+}
+
+/// A policy at a target at its quota, with the guardrail's statement merged in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct GuardrailMerge {
+    /// The target at its quota.
+    pub target: String,
+    /// The policy's ID.
+    pub policy: String,
+    /// Its name.
+    pub name: String,
+    /// It with the guardrail's statement added, for its owner to apply (`UpdatePolicy`).
+    pub document: Value,
+    /// Its size in characters, minified.
+    pub size: usize,
+    /// Syntax and exclusivity, proved on it as merged.
+    pub claims: Vec<GuardrailClaim>,
 }
 
 /// A role a partner account can assume without one of your IDs.

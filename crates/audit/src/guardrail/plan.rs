@@ -48,6 +48,9 @@ pub fn plan_guardrail(
         targets: &proved_targets,
     };
     let mut proofs = prove(tree, spec, &attached, roles);
+    let merges = (at_quota(tree, &targets).into_iter())
+        .flat_map(|t| super::merge::merges(tree, spec, &document, t))
+        .collect();
     proofs
         .claims
         .push(coverage(mode, tree, &covered, &proved_targets));
@@ -63,6 +66,7 @@ pub fn plan_guardrail(
         },
         targets: covered,
         changes,
+        merges,
         refused,
         claims: proofs.claims,
         stops: proofs.stops,
@@ -143,8 +147,9 @@ fn changes(
             let names: Vec<&str> = there.iter().map(|p| p.name.as_str()).collect();
             refused.push(format!(
                 "{t} already holds {} RCPs ({}), AWS's quota of {MAX_ATTACHED} with \
-                 {FULL_ACCESS}: attach the guardrail to another target, or merge its statement \
-                 into one of those policies (guardrail export prints it)",
+                 {FULL_ACCESS}: attach the guardrail to another target, or have the owner of one \
+                 of those policies apply it merged with the guardrail's statement (`merges`, \
+                 proved as merged)",
                 there.len(),
                 names.join(", ")
             ));
@@ -155,6 +160,16 @@ fn changes(
         out.push(Change::Detach { target: t.clone() });
     }
     out
+}
+
+/// The targets the guardrail is not attached to that already hold their quota of RCPs.
+fn at_quota<'a>(tree: &OrgTree, targets: &'a [String]) -> Vec<&'a String> {
+    let attached: &[String] = (tree.ours())
+        .map(|p| p.targets.as_slice())
+        .unwrap_or_default();
+    (targets.iter())
+        .filter(|t| !attached.contains(t) && tree.attached_to(t).len() >= MAX_ATTACHED)
+        .collect()
 }
 
 /// Every member account under the targets asked for is under the guardrail as it stands

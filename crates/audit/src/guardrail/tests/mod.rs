@@ -335,6 +335,15 @@ fn a_target_at_its_quota_of_five_rcps_is_refused_naming_the_quota() {
         "{:?}",
         plan.refused
     );
+    // Each customer policy there, merged with the guardrail's statement, proved as merged.
+    assert_eq!(plan.merges.len(), 4);
+    let merged = &plan.merges[0];
+    assert_eq!(merged.document["Statement"].as_array().unwrap().len(), 2);
+    assert_eq!(rcp_problem(&merged.document), None);
+    assert_eq!(merged.claims.len(), 2);
+    for c in &merged.claims {
+        assert_eq!(c.verdict, Verdict::Proved, "{c:?}");
+    }
 }
 
 #[test]
