@@ -114,11 +114,18 @@ async fn apply(
     )
     .await?;
     if let Some(why) = flow::not_applicable(&p.plan) {
-        let shown = result(p, None);
-        inv.output.emit(&shown)?;
+        // A failed run prints nothing on stdout: the plan that says why goes to stderr, for
+        // people (`guardrail plan --format json` prints it as data).
+        if inv.output.format == crate::report::Format::Human {
+            let shown = result(p, None);
+            let text =
+                crate::report::render(&shown, crate::report::Format::Human, inv.output.stderr)
+                    .map_err(super::invocation::refused)?;
+            inv.output.say_text(text.trim_end());
+        }
         return Err(Error::usage(
             format!("nothing written: {why}"),
-            "the plan above says what to fix; `lambda-trust guardrail plan` shows it again",
+            "`lambda-trust guardrail plan` shows what to fix",
         ));
     }
     let lines: Vec<String> = {

@@ -387,8 +387,15 @@ fn refusals_write_nothing() {
         assert!(r.is_success(), "{}", r.text());
     }
     schema_valid("guardrail.schema.json", &plan);
-    let (_, writes) = env.writes_of(&org.args("apply", &lex, &["--target", sandbox, "--yes"]), 1);
+    let (r, writes) = env.writes_of(&org.args("apply", &lex, &["--target", sandbox, "--yes"]), 1);
     assert_eq!(writes, 0);
+    // A failed run prints nothing on stdout; under --format json, its error object on stderr.
+    assert_eq!(r.stdout, "");
+    let error: Value = serde_json::from_str(r.stderr.lines().last().unwrap()).unwrap();
+    assert!(
+        error["error"].as_str().unwrap().contains("quota"),
+        "{error:#}"
+    );
 }
 
 /// The guardrail as code adopts what apply made: Terraform's import blocks name the policy and
