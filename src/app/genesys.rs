@@ -166,6 +166,19 @@ pub(crate) async fn sign_in(
     }))
 }
 
+/// The ID of the organization `config`'s `[genesys]` signs in to (what Genesys Cloud sends as
+/// `sts:ExternalId`); `None` without `[genesys]`.
+pub(crate) async fn signed_in_org(
+    clients: &Clients,
+    config: &lambda_trust_config::Config,
+    events: &dyn Events,
+) -> Result<Option<String>> {
+    match sign_in(clients, config, events).await? {
+        Some(signed_in) => Ok(Some(observe::organization_id(&signed_in.client).await?)),
+        None => Ok(None),
+    }
+}
+
 /// Reads the org signed in to against what `prepared` wants of it; `None` when its config
 /// has no `[genesys]`.
 pub(crate) async fn read(

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use super::audit::{audit_keeping, AccountList, AuditSource, Audited};
-use super::events::Events;
+use super::events::{Event, Events};
 use super::settings::Settings;
 use crate::aws::guardrail as org;
 use crate::aws::observe::caller_identity;
@@ -71,6 +71,44 @@ pub(crate) async fn plan(
         management: caller == tree.management_account,
         caller,
     })
+}
+
+/// Each config environment's org ID (`[trust].external_id`) against the organization its
+/// `[genesys]` signs in to: one that differs would lock Genesys Cloud out of your roles while
+/// a proof fed the same ID passes, so it is refused before any call; one that cannot be
+/// compared (Genesys Cloud unreachable) is said, and the rest goes on.
+pub(crate) async fn compare_with_genesys(
+    settings: &Settings,
+    events: &dyn Events,
+    configs: &[lambda_trust_config::Config],
+) -> Result<()> {
+    for config in configs.iter().filter(|c| c.genesys.is_some()) {
+        let id = &config.trust.external_id;
+        let clients = Clients::connect(&settings.aws_for(Some(config))).await?;
+        let org = super::genesys::signed_in_org(&clients, config, events).await;
+        match org {
+            Ok(Some(org)) if &org != id => {
+                return Err(Error::usage(
+                    format!(
+                        "the config's org ID {id} is not the organization its [genesys] signs \
+                         in to ({org}): the guardrail would keep Genesys Cloud out with it"
+                    ),
+                    "fix [trust].external_id (Admin > Organization Settings shows the ID), or \
+                     give --genesys-org-id",
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => events.event(Event::Warning {
+                message: format!(
+                    "the config's org ID {id} was not compared with the organization its \
+                     [genesys] signs in to: {}",
+                    crate::error::shown(&e)
+                ),
+                hint: Some("give --genesys-org-id to skip the comparison".into()),
+            }),
+        }
+    }
+    Ok(())
 }
 
 fn refused(why: String) -> Error {

@@ -36,15 +36,26 @@ pub(super) fn policy_source(
 /// org's ID), when a config is given or found; none otherwise (`watch --organization`,
 /// `guardrail` without `--genesys-org-id`).
 pub(super) fn org_ids_of_the_config(inv: &Invocation) -> Result<Vec<String>> {
+    Ok(org_ids_of(&configs_found(inv)?))
+}
+
+/// Each config's external ID that is an org ID (a UUID), once.
+pub(super) fn org_ids_of(configs: &[lambda_trust_config::Config]) -> Vec<String> {
+    let ids: std::collections::BTreeSet<&String> = (configs.iter())
+        .map(|c| &c.trust.external_id)
+        .filter(|id| lambda_trust_config::is_uuid(id))
+        .collect();
+    ids.into_iter().cloned().collect()
+}
+
+/// The config in each of its environments, when one is given or found; none otherwise.
+pub(super) fn configs_found(inv: &Invocation) -> Result<Vec<lambda_trust_config::Config>> {
     let Some(files) = inv.config.each_env_if_found()? else {
         return Ok(Vec::new());
     };
-    let mut ids = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
     for file in files {
-        let id = file.load()?.config.trust.external_id;
-        if lambda_trust_config::is_uuid(&id) {
-            ids.insert(id);
-        }
+        out.push(file.load()?.config);
     }
-    Ok(ids.into_iter().collect())
+    Ok(out)
 }

@@ -26,11 +26,19 @@ pub(super) async fn run(
 }
 
 /// The spec from the flags; without `--genesys-org-id`, the config's environments' org IDs
-/// (given or found).
-fn spec(inv: &Invocation, args: &GuardrailPolicyArgs) -> Result<GuardrailSpec> {
+/// (given or found), each compared with the organization its `[genesys]` signs in to.
+async fn spec(
+    inv: &Invocation,
+    events: &dyn Events,
+    args: &GuardrailPolicyArgs,
+) -> Result<GuardrailSpec> {
     let org_ids = match args.genesys_org_ids.is_empty() {
         false => args.genesys_org_ids.clone(),
-        true => super::binding::org_ids_of_the_config(inv)?,
+        true => {
+            let configs = super::binding::configs_found(inv)?;
+            flow::compare_with_genesys(&inv.settings, events, &configs).await?;
+            super::binding::org_ids_of(&configs)
+        }
     };
     if org_ids.is_empty() {
         return Err(Error::usage(
@@ -88,7 +96,7 @@ async fn planned(
     let p = flow::plan(
         &inv.settings,
         events,
-        &spec(inv, &args.policy)?,
+        &spec(inv, events, &args.policy).await?,
         &roles_from(args),
         mode,
     )
@@ -104,7 +112,7 @@ async fn apply(
     args: &GuardrailArgs,
     yes: bool,
 ) -> Result<Status> {
-    let spec = spec(inv, &args.policy)?;
+    let spec = spec(inv, events, &args.policy).await?;
     let p = flow::plan(
         &inv.settings,
         events,
@@ -193,7 +201,7 @@ async fn export(
     events: &dyn Events,
     args: &GuardrailPolicyArgs,
 ) -> Result<Status> {
-    let code = flow::export(&inv.settings, events, &spec(inv, args)?).await?;
+    let code = flow::export(&inv.settings, events, &spec(inv, events, args).await?).await?;
     inv.output.emit(&GuardrailCode {
         schema_version: SCHEMA_VERSION,
         name: code.name.clone(),

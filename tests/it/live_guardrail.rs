@@ -597,3 +597,60 @@ fn the_organization_watch_files_a_hand_edit_of_the_guardrail_and_settles_the_rep
     );
     assert_eq!(guardrail("ACTIVE"), Vec::<Value>::new());
 }
+
+/// Without `--genesys-org-id`, the config's environments' org IDs are the guardrail's, each
+/// compared with the organization its `[genesys]` signs in to: one that differs is refused
+/// before anything is written; the same ID plans.
+#[test]
+fn a_configs_org_id_is_compared_with_the_org_its_genesys_signs_in_to() {
+    let org = Org::new();
+    let env = &org.env;
+    let mut text = config(&[], "");
+    text.push_str(
+        "\n[genesys]\nintegration = \"AWS Lambda (lambda-trust)\"\ncategory = \"Lambda\"\n",
+    );
+    env.write_config_only(&text);
+    let plan = [
+        "guardrail",
+        "plan",
+        "--assume-role",
+        "lambda-trust-audit",
+        "--format",
+        "json",
+    ];
+
+    let theirs = support::genesys::GenesysFake::start_with_aws(
+        &env.moto.url(),
+        "5d2a9c41-7e3b-4f60-8a15-c0ffee123456",
+    );
+    let vars: Vec<(String, String)> = theirs.env();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let config = env.config_path();
+    let args: Vec<&str> = plan
+        .iter()
+        .copied()
+        .chain(["--config", config.to_str().unwrap()])
+        .collect();
+    env.proxy.clear();
+    let r = env.run_env(&args, &vars);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("is not the organization its [genesys] signs in to"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.proxy.count_writes(), 0);
+
+    let ours = support::genesys::GenesysFake::start();
+    let vars: Vec<(String, String)> = ours.env();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = env.run_env(&args, &vars);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let planned = json_of(&r);
+    assert_eq!(
+        planned["policy"]["document"]["Statement"][0]["Condition"]["StringNotEquals"]
+            ["sts:ExternalId"],
+        serde_json::json!([EXT])
+    );
+}
