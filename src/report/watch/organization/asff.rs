@@ -145,30 +145,44 @@ pub(crate) fn organization_watch_unheard_finding(
     Some(account_finding(at, account, about, meta))
 }
 
-/// What an account finding of the watch says.
-struct About {
-    code: &'static str,
-    title: String,
-    description: String,
-    fix: &'static str,
+/// What a finding the watch files in its own account says.
+pub(super) struct About {
+    pub(super) code: &'static str,
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) fix: &'static str,
 }
 
 /// A finding about `account` itself, in the watch's own account `home` and `region`, under the
 /// generator `OrgWatchGenerator::Account { account, code }`.
-fn account_finding(
-    (home, region): (&str, &str),
-    account: &str,
-    about: About,
-    meta: &HtmlMeta,
-) -> Value {
-    let partition = lambda_trust_iam::partition_of_region(region).unwrap_or("aws");
+fn account_finding(at: (&str, &str), account: &str, about: About, meta: &HtmlMeta) -> Value {
     let id = OrgWatchGenerator::Account {
         account,
         code: about.code,
     }
     .to_string();
+    let subject = json!({"Type": "AwsAccount", "Id": format!("AWS::::Account:{account}")});
+    let mut finding = in_the_watch_account(at, &id, &about, subject, meta);
+    finding["ProductFields"]["lambda-trust/Account"] = account.into();
+    finding
+}
+
+/// A finding the organization watch files in its own account and region `at` under the
+/// generator `id`, about `subject` (an account, the guardrail's policy): MEDIUM, its compliance
+/// not available, new and active — what a caller adds or changes it sets after.
+pub(super) fn in_the_watch_account(
+    at: (&str, &str),
+    id: &str,
+    about: &About,
+    mut subject: Value,
+    meta: &HtmlMeta,
+) -> Value {
+    let (home, region) = at;
+    let partition = lambda_trust_iam::partition_of_region(region).unwrap_or("aws");
     let now = timestamp(meta.generated);
     let severity = json!({"Label": "MEDIUM", "Original": about.code});
+    subject["Partition"] = partition.into();
+    subject["Region"] = region.into();
     json!({
         "SchemaVersion": SCHEMA_VERSION,
         "Id": id,
@@ -188,16 +202,10 @@ fn account_finding(
         "Remediation": {"Recommendation": {"Text": cut(about.fix, 512)}},
         "ProductFields": {
             "lambda-trust/Code": about.code,
-            "lambda-trust/Account": account,
             "lambda-trust/ProviderName": "lambda-trust",
             "lambda-trust/ProviderVersion": cut(&meta.version, MAX_FIELD_VALUE),
         },
-        "Resources": [{
-            "Type": "AwsAccount",
-            "Id": format!("AWS::::Account:{account}"),
-            "Partition": partition,
-            "Region": region,
-        }],
+        "Resources": [subject],
         "Compliance": {"Status": "NOT_AVAILABLE"},
         "Workflow": {"Status": "NEW"},
         "RecordState": "ACTIVE",

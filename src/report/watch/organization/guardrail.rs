@@ -6,15 +6,13 @@
 
 use serde_json::{json, Value};
 
-use crate::report::asff::{
-    cut, product_arn, timestamp, FINDING_TYPE, MAX_FIELD_VALUE, SCHEMA_VERSION,
-};
+use crate::report::asff::{cut, MAX_FIELD_VALUE};
 use crate::report::audit_html::HtmlMeta;
 use lambda_trust_audit::GuardrailPlan;
 use lambda_trust_iam::Verdict;
 use lambda_trust_model::OrgWatchGenerator;
 
-use super::asff::OrgWatchChange;
+use super::asff::{in_the_watch_account, About, OrgWatchChange};
 
 /// The guardrail's finding in the watch's account and region `at`, or `None` when what is
 /// attached fails no claim the watch judges (the roles' availability is each role's own
@@ -32,11 +30,6 @@ pub(crate) fn organization_watch_guardrail_finding(
     if failed.is_empty() {
         return None;
     }
-    let (home, region) = at;
-    let partition = lambda_trust_iam::partition_of_region(region).unwrap_or("aws");
-    let id = OrgWatchGenerator::Guardrail.to_string();
-    let now = timestamp(meta.generated);
-    let severity = json!({"Label": "HIGH", "Original": "guardrail"});
     let policy = plan.policy.id.as_deref().unwrap_or("none");
     let request = (plan.claims.iter())
         .find_map(|c| c.counterexample.as_ref())
@@ -47,52 +40,33 @@ pub(crate) fn organization_watch_guardrail_finding(
             )
         })
         .unwrap_or_default();
-    Some(json!({
-        "SchemaVersion": SCHEMA_VERSION,
-        "Id": id,
-        "ProductArn": product_arn(partition, region, home),
-        "ProductName": "lambda-trust",
-        "CompanyName": "lambda-trust",
-        "GeneratorId": id,
-        "AwsAccountId": home,
-        "Region": region,
-        "Types": [FINDING_TYPE],
-        "CreatedAt": now,
-        "UpdatedAt": now,
-        "Severity": severity,
-        "FindingProviderFields": {"Severity": severity, "Types": [FINDING_TYPE]},
-        "Title": cut(&format!("the guardrail {policy} no longer holds Genesys Cloud to your org IDs"), 256),
-        "Description": cut(&format!("{}.{request}", failed.join("; ")), 1024),
-        "Remediation": {"Recommendation": {"Text": cut(FIX, 512)}},
-        "ProductFields": fields(policy, change, meta),
-        "Resources": [{
-            "Type": "Other",
-            "Id": format!("AWS::Organizations::Policy:{policy}"),
-            "Partition": partition,
-            "Region": region,
-        }],
-        "Compliance": {"Status": "FAILED"},
-        "Workflow": {"Status": "NEW"},
-        "RecordState": "ACTIVE",
-    }))
+    let about = About {
+        code: "guardrail",
+        title: format!("the guardrail {policy} no longer holds Genesys Cloud to your org IDs"),
+        description: format!("{}.{request}", failed.join("; ")),
+        fix: FIX,
+    };
+    let id = OrgWatchGenerator::Guardrail.to_string();
+    let subject = json!({"Type": "Other", "Id": format!("AWS::Organizations::Policy:{policy}")});
+    let mut finding = in_the_watch_account(at, &id, &about, subject, meta);
+    let severity = json!({"Label": "HIGH", "Original": "guardrail"});
+    finding["Severity"] = severity.clone();
+    finding["FindingProviderFields"]["Severity"] = severity;
+    finding["Compliance"] = json!({"Status": "FAILED"});
+    add_fields(&mut finding["ProductFields"], policy, change);
+    Some(finding)
 }
 
 /// Who repairs it, and how.
 const FIX: &str = "Run `lambda-trust guardrail plan` with your org IDs, then `guardrail apply`: it updates the policy in place and attaches it where it belongs; the guardrail's next Organizations event settles this finding.";
 
-/// The finding's `ProductFields`: its code, the policy, the call and who made it.
-fn fields(policy: &str, change: &OrgWatchChange<'_>, meta: &HtmlMeta) -> Value {
-    let mut fields = json!({
-        "lambda-trust/Code": "guardrail",
-        "lambda-trust/Policy": policy,
-        "lambda-trust/ProviderName": "lambda-trust",
-        "lambda-trust/ProviderVersion": cut(&meta.version, MAX_FIELD_VALUE),
-    });
+/// The policy, the call and who made it, added to the finding's `ProductFields`.
+fn add_fields(fields: &mut Value, policy: &str, change: &OrgWatchChange<'_>) {
+    fields["lambda-trust/Policy"] = policy.into();
     if let Some(event) = change.event {
         fields["lambda-trust/Change"] = cut(event, MAX_FIELD_VALUE).into();
     }
     if let Some(by) = change.by {
         fields["lambda-trust/ChangedBy"] = cut(by, MAX_FIELD_VALUE).into();
     }
-    fields
 }
