@@ -200,9 +200,10 @@ pub(crate) async fn apply(
                 GuardrailChange::EnableRcps { root } => {
                     org::enable_rcps(&clients, root, ENABLE_PATIENCE).await?
                 }
-                GuardrailChange::Create { name } => {
-                    id = org::create(&clients, name, &document).await?
+                GuardrailChange::Create { name, record } => {
+                    id = org::create(&clients, name, &document, record).await?
                 }
+                GuardrailChange::Record { record, .. } => org::record(&clients, &id, record).await?,
                 GuardrailChange::Update { id, .. } => org::update(&clients, id, &document).await?,
                 GuardrailChange::Attach { target } => org::attach(&clients, &id, target).await?,
                 GuardrailChange::Detach { target } => org::detach(&clients, &id, target).await?,

@@ -11,17 +11,20 @@
 //!   is 2 + 2 × (OUs + 1) + 1 + 3 × (customer RCPs) + 2 × (AWS managed ones) calls, whatever the
 //!   number of accounts beyond the pages they fill.
 //! - write: `EnablePolicyType` (asynchronous: `ListRoots` until the root says ENABLED, as the
-//!   User Guide's "Enabling a policy type" says), `CreatePolicy` with its tags, `UpdatePolicy`,
+//!   User Guide's "Enabling a policy type" says), `CreatePolicy` with its tags (the marks and
+//!   apply's record: targets, accounts covered, roles stopped), `TagResource` when the record
+//!   changes, `UpdatePolicy`,
 //!   `AttachPolicy`, `DetachPolicy`, `DeletePolicy` (only after every detach:
 //!   `PolicyInUseException` otherwise).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus, Tag};
 use futures::future::try_join_all;
 
 use crate::aws::client::{AwsError, Clients};
-use lambda_trust_audit::{OrgNode, OrgTree, StoredRcp};
+use lambda_trust_audit::{GuardrailRecord, OrgNode, OrgTree, StoredRcp};
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
 type Org = aws_sdk_organizations::Client;
@@ -170,19 +173,26 @@ async fn policy(
     name: String,
     aws_managed: bool,
 ) -> Result<StoredRcp, AwsError> {
-    let (document, targets, ours) =
+    let (document, targets, tags) =
         tokio::try_join!(content(org, &id), targets(org, &id), async {
             if aws_managed {
-                return Ok(false);
+                return Ok(Vec::new());
             }
-            is_ours(org, &id).await
+            tags(org, &id).await
         })?;
+    let has = |k: &str, v: &str| tags.iter().any(|(tk, tv)| tk == k && tv == v);
+    let ours = has(MANAGED_BY_KEY, MANAGED_BY_VALUE) && has(GUARDRAIL_TAG.0, GUARDRAIL_TAG.1);
+    let record = match ours {
+        true => GuardrailRecord::from_tags(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        false => GuardrailRecord::default(),
+    };
     Ok(StoredRcp {
         id,
         name,
         document,
         targets,
         ours,
+        record,
     })
 }
 
@@ -217,21 +227,19 @@ async fn targets(org: &Org, id: &str) -> Result<Vec<String>, AwsError> {
     Ok(out)
 }
 
-async fn is_ours(org: &Org, id: &str) -> Result<bool, AwsError> {
+/// A customer policy's tags (key, value).
+async fn tags(org: &Org, id: &str) -> Result<Vec<(String, String)>, AwsError> {
     let mut pages = org
         .list_tags_for_resource()
         .resource_id(id)
         .into_paginator()
         .send();
-    let (mut managed, mut guardrail) = (false, false);
+    let mut out = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(err("organizations:ListTagsForResource"))?;
-        for t in page.tags() {
-            managed |= t.key() == MANAGED_BY_KEY && t.value() == MANAGED_BY_VALUE;
-            guardrail |= t.key() == GUARDRAIL_TAG.0 && t.value() == GUARDRAIL_TAG.1;
-        }
+        out.extend((page.tags().iter()).map(|t| (t.key().to_owned(), t.value().to_owned())));
     }
-    Ok(managed && guardrail)
+    Ok(out)
 }
 
 /// `EnablePolicyType` for RCPs on `root`, then `ListRoots` until it says ENABLED (at most
@@ -281,26 +289,30 @@ async fn root_enabled(org: &Org) -> Result<bool, AwsError> {
     Ok(root(org).await?.1)
 }
 
-/// `CreatePolicy` of `document`, tagged as lambda-trust's guardrail: its ID.
+fn tag(k: &str, v: &str) -> Tag {
+    Tag::builder()
+        .key(k)
+        .value(v)
+        .build()
+        .expect("key and value set")
+}
+
+/// `CreatePolicy` of `document`, tagged as lambda-trust's guardrail with `record`: its ID.
 pub(crate) async fn create(
     clients: &Clients,
     name: &str,
     document: &str,
+    record: &BTreeMap<String, String>,
 ) -> Result<String, AwsError> {
-    let tag = |k: &str, v: &str| {
-        Tag::builder()
-            .key(k)
-            .value(v)
-            .build()
-            .expect("key and value set")
-    };
+    let marks = [(MANAGED_BY_KEY, MANAGED_BY_VALUE), GUARDRAIL_TAG];
+    let tags = (marks.into_iter().map(|(k, v)| tag(k, v)))
+        .chain(record.iter().map(|(k, v)| tag(k, v)));
     let out = (clients.organizations().create_policy())
         .name(name)
         .description(DESCRIPTION)
         .r#type(RCP)
         .content(document)
-        .tags(tag(MANAGED_BY_KEY, MANAGED_BY_VALUE))
-        .tags(tag(GUARDRAIL_TAG.0, GUARDRAIL_TAG.1))
+        .set_tags(Some(tags.collect()))
         .send()
         .await
         .map_err(err("organizations:CreatePolicy"))?;
@@ -309,6 +321,21 @@ pub(crate) async fn create(
         .and_then(|p| p.policy_summary())
         .and_then(|s| s.id());
     Ok(id.unwrap_or_default().to_owned())
+}
+
+/// `TagResource`: the record in the guardrail's tags.
+pub(crate) async fn record(
+    clients: &Clients,
+    id: &str,
+    record: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
+    let tags = record.iter().map(|(k, v)| tag(k, v)).collect();
+    let sent = (clients.organizations().tag_resource())
+        .resource_id(id)
+        .set_tags(Some(tags))
+        .send()
+        .await;
+    sent.map(drop).map_err(err("organizations:TagResource"))
 }
 
 /// `UpdatePolicy`: the document in place.

@@ -46,10 +46,13 @@ impl lambda_trust_verdict::Judged for GuardrailResult {
 fn change_line(c: &GuardrailChange) -> String {
     match c {
         GuardrailChange::EnableRcps { root } => format!("enable RCPs on the root {root}"),
-        GuardrailChange::Create { name } => format!("create the policy {name}"),
+        GuardrailChange::Create { name, .. } => format!("create the policy {name}"),
         GuardrailChange::Update { id, why } => format!("update {id} in place: {why}"),
         GuardrailChange::Attach { target } => format!("attach it to {target}"),
         GuardrailChange::Detach { target } => format!("detach it from {target}"),
+        GuardrailChange::Record { why, .. } => {
+            format!("record in its tags what changed since apply: {}", why.join("; "))
+        }
     }
 }
 
@@ -188,7 +191,7 @@ fn changes_text(r: &GuardrailResult) -> String {
     }
     let mut out = format!("{verb}:\n");
     for c in &p.changes {
-        out.push_str(&format!("  + {}\n", change_line(c)));
+        out.push_str(&wrap(&printable(&change_line(c)), "  + ", "    ", WIDTH));
     }
     out
 }

@@ -99,7 +99,8 @@ pub use org::{parse_accounts, AccountOutcome, OrgReport};
 pub use guardrail::{
     guardrail_document, plan_guardrail, Covered as GuardrailCovered, GuardrailChange,
     GuardrailClaim, GuardrailMerge, GuardrailMode, GuardrailPlan, GuardrailPolicy,
-    GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder, StoredRcp,
+    GuardrailProperty, GuardrailRecord, GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder,
+    StoredRcp,
 };
 
 // Before it is applied: Terraform plans and CloudFormation templates.

@@ -31,6 +31,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod config_items;
+mod digest;
 mod genesys;
 mod path;
 mod render;
@@ -41,6 +42,7 @@ mod shard;
 mod state;
 
 pub use config_items::{policies_from_items, ConfigItem, FromConfig, FUNCTION_TYPE};
+pub use digest::short_digest;
 pub use genesys::action::{ActionConfig, ActionContract, ActionDef, RequestConfig, ResponseConfig};
 pub use genesys::org::{ledger_role, KnownRole, OrgIntegration, OrgRead, RoleFrom};
 pub use genesys::state::{

@@ -471,7 +471,6 @@ pub struct ObservedPermission {
 /// the role ARN's SHA-256 keep two roles of one name (other path or account) apart on one
 /// function: 13 + 64 + 1 + 8 ≤ 100.
 pub(crate) fn permission_statement_id(role_arn: &str, role_name: &str) -> String {
-    use sha2::{Digest, Sha256};
     let name: String = role_name
         .chars()
         .map(|c| {
@@ -482,8 +481,7 @@ pub(crate) fn permission_statement_id(role_arn: &str, role_name: &str) -> String
             }
         })
         .collect();
-    let digest = Sha256::digest(role_arn.as_bytes());
-    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::short_digest(role_arn, 4);
     format!("lambda-trust-{name}-{hex}")
 }
 

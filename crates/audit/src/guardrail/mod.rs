@@ -16,13 +16,17 @@
 //! RCPs govern the member accounts' resources only: never the management account's (AWS
 //! Organizations User Guide, "Resource control policies (RCPs)").
 
+mod availability;
 mod document;
 mod guarded;
 mod merge;
 mod plan;
 mod proof;
+mod record;
 mod roles;
 mod tree;
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -32,6 +36,7 @@ use lambda_trust_verdict::{Judged, Status};
 
 pub use document::guardrail_document;
 pub use plan::plan_guardrail;
+pub use record::GuardrailRecord;
 
 pub(crate) use guarded::guarded;
 
@@ -89,6 +94,8 @@ pub struct StoredRcp {
     pub targets: Vec<String>,
     /// Tagged as lambda-trust's guardrail.
     pub ours: bool,
+    /// What apply recorded in its tags (ours only; empty for any other).
+    pub record: GuardrailRecord,
 }
 
 /// The roles read in the covered accounts, each with its trust policy.
@@ -192,10 +199,12 @@ pub enum GuardrailChange {
         /// The root.
         root: String,
     },
-    /// `CreatePolicy`, tagged as lambda-trust's.
+    /// `CreatePolicy`, tagged as lambda-trust's, with the record.
     Create {
         /// Its name.
         name: String,
+        /// The record written in its tags: the targets, the accounts and the roles it stops.
+        record: BTreeMap<String, String>,
     },
     /// `UpdatePolicy` in place: the stored document differs.
     Update {
@@ -213,6 +222,14 @@ pub enum GuardrailChange {
     Detach {
         /// The root, OU or account.
         target: String,
+    },
+    /// `TagResource`: what apply recorded differs from what it records now — the targets, an
+    /// account moved under or out from under them, a role it stops that it did not.
+    Record {
+        /// Each difference, named.
+        why: Vec<String>,
+        /// The record written in its tags.
+        record: BTreeMap<String, String>,
     },
 }
 

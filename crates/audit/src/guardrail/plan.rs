@@ -5,11 +5,14 @@
 //! Part of `guardrail`. lambda-trust writes only its own policy (tagged as its guardrail):
 //! others' RCPs and `RCPFullAWSAccess` are read, never changed.
 
+use std::collections::BTreeMap;
+
 use lambda_trust_iam::{minified_len, semantically_equal, Verdict};
 use lambda_trust_verdict::SCHEMA_VERSION;
 
 use super::document::{guardrail_document, FULL_ACCESS, MAX_ATTACHED, MAX_CHARACTERS, NAME};
-use super::proof::{prove, Attached};
+use super::proof::{prove, Attached, Proofs};
+use super::record::{changed_since, record_tags, Now};
 use super::{Covered, GuardrailChange as Change, GuardrailClaim, GuardrailMode, GuardrailPlan};
 use super::{GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree};
 
@@ -36,7 +39,6 @@ pub fn plan_guardrail(
     let targets = targets(spec, tree)?;
     let mut refused = Vec::new();
     let covered = covered(tree, &targets, &mut refused);
-    let changes = changes(tree, &document, &targets, &mut refused);
     let stored = tree.ours().filter(|_| tree.rcps_enabled);
     let (proved_doc, proved_targets) = match (mode, stored) {
         (GuardrailMode::Plan, _) => (&document, targets.clone()),
@@ -48,6 +50,8 @@ pub fn plan_guardrail(
         targets: &proved_targets,
     };
     let mut proofs = prove(tree, spec, &attached, roles);
+    let record = recorded(tree, &targets, &covered, &proofs);
+    let changes = changes(tree, &document, &targets, record, &mut refused);
     let merges = (at_quota(tree, &targets).into_iter())
         .flat_map(|t| super::merge::merges(tree, spec, &document, t))
         .collect();
@@ -118,11 +122,35 @@ fn targets(spec: &GuardrailSpec, tree: &OrgTree) -> Result<Vec<String>, String> 
     Ok(asked)
 }
 
+/// What apply records in the guardrail's tags (`record`), and how that differs from what the
+/// stored one holds (empty: it holds; none stored: nothing to compare).
+fn recorded(tree: &OrgTree, targets: &[String], covered: &[Covered], proofs: &Proofs) -> Record {
+    let accounts: Vec<String> = covered.iter().flat_map(|c| c.accounts.clone()).collect();
+    let stops: Vec<String> = proofs.stops.iter().map(|r| r.arn.clone()).collect();
+    let stored = tree.ours().map(|p| &p.record);
+    let tags = record_tags(targets, &stops, &accounts, stored);
+    let now = Now {
+        targets,
+        stops: proofs.not_read.is_empty().then_some(stops.as_slice()),
+        accounts: &accounts,
+        members: &tree.members(),
+    };
+    let why = stored.map(|r| changed_since(r, &now)).unwrap_or_default();
+    Record { tags, why }
+}
+
+/// The record apply writes, and each difference from the stored one.
+struct Record {
+    tags: BTreeMap<String, String>,
+    why: Vec<String>,
+}
+
 /// What apply writes, in order; a target at its quota of RCPs is refused in `refused`.
 fn changes(
     tree: &OrgTree,
     document: &serde_json::Value,
     targets: &[String],
+    record: Record,
     refused: &mut Vec<String>,
 ) -> Vec<Change> {
     let mut out = Vec::new();
@@ -133,7 +161,10 @@ fn changes(
     }
     let ours = tree.ours();
     match ours {
-        None => out.push(Change::Create { name: NAME.into() }),
+        None => out.push(Change::Create {
+            name: NAME.into(),
+            record: record.tags.clone(),
+        }),
         Some(p) if !semantically_equal(&p.document, document) => out.push(Change::Update {
             id: p.id.clone(),
             why: "the stored document differs from the one generated".into(),
@@ -158,6 +189,12 @@ fn changes(
     }
     for t in attached.iter().filter(|t| !targets.contains(t)) {
         out.push(Change::Detach { target: t.clone() });
+    }
+    if ours.is_some() && !record.why.is_empty() {
+        out.push(Change::Record {
+            why: record.why,
+            record: record.tags,
+        });
     }
     out
 }

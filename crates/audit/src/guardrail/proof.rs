@@ -85,7 +85,7 @@ pub(crate) fn prove(
     proofs
         .claims
         .push(exclusive_for_any_role(tree, spec, ours, &over));
-    let judged = judge_roles(tree, spec, &over, roles, &mut proofs);
+    let judged = judge_roles(tree, spec, ours, &over, roles, &mut proofs);
     proofs.claims.push(judged.availability);
     if let Some(c) = judged.exclusivity {
         proofs.claims.push(c);
@@ -368,6 +368,7 @@ struct RoleClaims {
 fn judge_roles(
     tree: &OrgTree,
     spec: &GuardrailSpec,
+    ours: &Attached,
     over: &BTreeMap<String, Over>,
     roles: &GuardrailRoles,
     proofs: &mut Proofs,
@@ -377,9 +378,14 @@ fn judge_roles(
             proofs
                 .not_read
                 .push(format!("the member accounts' roles: {why}"));
-            let detail = format!("the roles were not read ({why})");
+            let covered: Vec<&String> = (over.iter())
+                .filter(|(_, o)| o.covered)
+                .map(|(a, _)| a)
+                .collect();
+            let availability =
+                super::availability::of_document(ours.document, spec, &tree.partition, &covered);
             return RoleClaims {
-                availability: claim(Property::Availability, Verdict::Unknown, detail),
+                availability,
                 exclusivity: None,
             };
         }

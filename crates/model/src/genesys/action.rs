@@ -273,10 +273,8 @@ fn merge(base: &mut Value, over: Value) {
 /// The first 16 hex digits of the SHA-256 of `v`'s canonical JSON (object keys sorted), so
 /// equal documents written with their keys in another order have the same digest.
 fn digest(v: &Value) -> String {
-    use sha2::Digest;
     let text = serde_json::to_string(&lambda_trust_iam::sort_keys(v)).unwrap_or_default();
-    let hash = sha2::Sha256::digest(text.as_bytes());
-    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    crate::short_digest(&text, 8)
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ fn full_access() -> StoredRcp {
             {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}),
         targets: vec![ROOT.into(), "ou-ab12-aaaa".into(), "ou-ab12-bbbb".into()],
         ours: false,
+        record: GuardrailRecord::default(),
     }
 }
 
@@ -218,16 +219,19 @@ fn every_generated_document_passes_the_rcp_syntax_rules() {
 #[test]
 fn a_plan_over_the_root_proves_every_claim_and_lists_the_roles_it_stops() {
     let plan = planned(&spec(), &tree(), &roles());
+    let GuardrailChange::Create { name, record } = &plan.changes[0] else {
+        panic!("{:?}", plan.changes)
+    };
+    assert_eq!(name, "lambda-trust-genesys-cloud-external-id");
+    let read = GuardrailRecord::from_tags(record.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    assert_eq!(read.targets(), Some(vec![ROOT.to_owned()]));
+    assert_eq!(read.accounts.values.map(|a| a.len()), Some(4));
+    assert_eq!(read.stops.values.map(|s| s.len()), Some(plan.stops.len()));
     assert_eq!(
-        plan.changes,
-        vec![
-            GuardrailChange::Create {
-                name: "lambda-trust-genesys-cloud-external-id".into()
-            },
-            GuardrailChange::Attach {
-                target: ROOT.into()
-            }
-        ]
+        plan.changes[1..],
+        [GuardrailChange::Attach {
+            target: ROOT.into()
+        }]
     );
     for p in [
         GuardrailProperty::Availability,
@@ -327,6 +331,7 @@ fn a_target_at_its_quota_of_five_rcps_is_refused_naming_the_quota() {
                 "Action": "s3:DeleteBucket", "Resource": "*"}]}),
             targets: vec![ROOT.into()],
             ours: false,
+            record: GuardrailRecord::default(),
         });
     }
     let plan = planned(&spec(), &t, &roles());
@@ -346,17 +351,18 @@ fn a_target_at_its_quota_of_five_rcps_is_refused_naming_the_quota() {
     }
 }
 
+/// Without the roles, availability is the document's: the guardrail as generated cannot deny
+/// a request carrying one of your IDs, so it takes nothing away whatever the roles say.
 #[test]
-fn without_the_roles_availability_is_unknown_never_proved() {
+fn without_the_roles_availability_is_decided_from_the_document() {
     let plan = planned(
         &spec(),
         &tree(),
         &GuardrailRoles::NotRead("no --assume-role".into()),
     );
-    assert_eq!(
-        verdict(&plan, GuardrailProperty::Availability).verdict,
-        Verdict::Unknown
-    );
+    let c = verdict(&plan, GuardrailProperty::Availability);
+    assert_eq!(c.verdict, Verdict::Proved, "{}", c.detail);
+    assert!(c.detail.contains("decided from the document"), "{}", c.detail);
     assert_eq!(
         verdict(&plan, GuardrailProperty::Exclusivity).verdict,
         Verdict::Proved
@@ -377,6 +383,7 @@ fn another_rcp_that_blocks_your_id_is_not_the_guardrails_loss() {
             "Condition": {"StringEquals": {"aws:PrincipalAccount": GENESYS}}}]}),
         targets: vec!["ou-ab12-aaaa".into()],
         ours: false,
+        record: GuardrailRecord::default(),
     });
     let plan = planned(&spec(), &t, &roles());
     assert_eq!(
@@ -395,6 +402,7 @@ fn stored(document: Value, targets: &[&str]) -> StoredRcp {
         document,
         targets: targets.iter().map(|t| t.to_string()).collect(),
         ours: true,
+        record: GuardrailRecord::default(),
     }
 }
 
@@ -405,8 +413,8 @@ fn checked(t: &OrgTree) -> GuardrailPlan {
 #[test]
 fn a_check_in_sync_is_ok() {
     let mut t = tree();
-    t.policies
-        .push(stored(guardrail_document(&spec()).unwrap(), &[ROOT]));
+    let p = applied(&t, &spec());
+    t.policies.push(p);
     let plan = checked(&t);
     assert_eq!(plan.changes, []);
     assert_eq!(plan.status(), Status::Ok, "{:#?}", plan.claims);
@@ -417,8 +425,9 @@ fn a_hand_edit_admitting_another_orgs_id_fails_exclusivity_with_the_request() {
     let mut t = tree();
     let mut loose = spec();
     loose.org_ids.push(OTHER_ORG.into());
-    t.policies
-        .push(stored(guardrail_document(&loose).unwrap(), &[ROOT]));
+    let mut p = applied(&t, &spec());
+    p.document = guardrail_document(&loose).unwrap();
+    t.policies.push(p);
     let plan = checked(&t);
     let c = verdict(&plan, GuardrailProperty::Exclusivity);
     assert_eq!(c.verdict, Verdict::Counterexample);
@@ -436,10 +445,9 @@ fn a_detach_from_an_ou_leaves_its_accounts_uncovered_by_name() {
     let mut t = tree();
     let mut s = spec();
     s.targets = vec!["ou-ab12-aaaa".into(), "500000000000".into()];
-    t.policies.push(stored(
-        guardrail_document(&spec()).unwrap(),
-        &["500000000000"],
-    ));
+    let mut p = applied(&t, &s);
+    p.targets.retain(|x| x != "ou-ab12-aaaa");
+    t.policies.push(p);
     let plan = plan_guardrail(GuardrailMode::Check, &s, &t, &roles()).unwrap();
     let c = verdict(&plan, GuardrailProperty::Coverage);
     assert_eq!(c.verdict, Verdict::Counterexample);
@@ -449,11 +457,18 @@ fn a_detach_from_an_ou_leaves_its_accounts_uncovered_by_name() {
         "{}",
         c.detail
     );
+    // Detached, it no longer stops the OU's two roles: the record says so beside the attach.
     assert_eq!(
-        plan.changes,
-        vec![GuardrailChange::Attach {
+        plan.changes[0],
+        GuardrailChange::Attach {
             target: "ou-ab12-aaaa".into()
-        }]
+        }
+    );
+    assert!(
+        matches!(&plan.changes[1], GuardrailChange::Record { why, .. }
+            if why == &["2 roles it stopped at apply it no longer stops"]),
+        "{:?}",
+        plan.changes
     );
     assert_eq!(plan.status(), Status::Denied);
 }
@@ -463,7 +478,9 @@ fn a_stricter_hand_edit_is_a_difference_not_a_failure() {
     let mut t = tree();
     let mut strict = guardrail_document(&spec()).unwrap();
     strict["Statement"][0]["Sid"] = json!("Stricter");
-    t.policies.push(stored(strict, &[ROOT]));
+    let mut p = applied(&t, &spec());
+    p.document = strict;
+    t.policies.push(p);
     let plan = checked(&t);
     assert!(matches!(
         &plan.changes[..],
@@ -488,4 +505,129 @@ fn a_statement_without_the_partner_condition_is_collateral_shown_by_a_request() 
         c.counterexample.as_ref().unwrap().context["aws:PrincipalAccount"],
         ["444455556666"]
     );
+}
+
+fn not_read() -> GuardrailRoles {
+    GuardrailRoles::NotRead("the watch reads no role".into())
+}
+
+/// A hand edit that denies the partner whatever the external ID: without the roles, the
+/// document alone shows a request carrying your ID that it denies; one held off your IDs by a
+/// condition the analysis does not read is unknown, never proved.
+#[test]
+fn without_the_roles_a_guardrail_denying_your_id_fails_and_an_unclear_one_is_unknown() {
+    let mut t = tree();
+    let mut all = guardrail_document(&spec()).unwrap();
+    all["Statement"][0]["Condition"] =
+        json!({"StringEquals": {"aws:PrincipalAccount": GENESYS}});
+    t.policies.push(stored(all, &[ROOT]));
+    let plan = plan_guardrail(GuardrailMode::Check, &spec(), &t, &not_read()).unwrap();
+    let c = verdict(&plan, GuardrailProperty::Availability);
+    assert_eq!(c.verdict, Verdict::Counterexample, "{}", c.detail);
+    let request = c.counterexample.as_ref().unwrap();
+    assert_eq!(request.context["sts:ExternalId"], [OURS]);
+
+    let mut t = tree();
+    let mut unclear = guardrail_document(&spec()).unwrap();
+    unclear["Statement"][0]["Condition"] = json!({
+        "StringEquals": {"aws:PrincipalAccount": GENESYS},
+        "StringNotLike": {"sts:ExternalId": "0f8c3a5e-*"}});
+    t.policies.push(stored(unclear, &[ROOT]));
+    let plan = plan_guardrail(GuardrailMode::Check, &spec(), &t, &not_read()).unwrap();
+    assert_eq!(
+        verdict(&plan, GuardrailProperty::Availability).verdict,
+        Verdict::Unknown
+    );
+}
+
+/// The guardrail as apply left it: its document, its targets, and apply's record.
+fn applied(t: &OrgTree, s: &GuardrailSpec) -> StoredRcp {
+    let plan = plan_guardrail(GuardrailMode::Plan, s, t, &roles()).unwrap();
+    let Some(GuardrailChange::Create { record, .. }) = plan.changes.first() else {
+        panic!("{:?}", plan.changes)
+    };
+    let mut p = stored(guardrail_document(s).unwrap(), &[]);
+    p.targets = plan.targets.iter().map(|c| c.target.clone()).collect();
+    p.record = GuardrailRecord::from_tags(record.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    p
+}
+
+#[test]
+fn right_after_apply_the_record_holds_and_check_is_in_sync() {
+    let mut t = tree();
+    let p = applied(&t, &spec());
+    t.policies.push(p);
+    let plan = checked(&t);
+    assert_eq!(plan.changes, []);
+    assert_eq!(plan.status(), Status::Ok, "{:#?}", plan.claims);
+}
+
+/// A role made after apply that the partner can assume without your ID: check names it (2).
+#[test]
+fn a_new_role_it_stops_is_a_difference_naming_the_role() {
+    let mut t = tree();
+    let p = applied(&t, &spec());
+    t.policies.push(p);
+    let GuardrailRoles::Read(mut accounts) = roles() else {
+        unreachable!()
+    };
+    let new = role("300000000000", "made-by-hand", trust(GENESYS, None));
+    let (_, Ok(list)) = accounts.iter_mut().find(|(a, _)| a == "300000000000").unwrap() else {
+        panic!("account 3 read")
+    };
+    list.push(new.clone());
+    let plan =
+        plan_guardrail(GuardrailMode::Check, &spec(), &t, &GuardrailRoles::Read(accounts)).unwrap();
+    let [GuardrailChange::Record { why, .. }] = &plan.changes[..] else {
+        panic!("{:?}", plan.changes)
+    };
+    assert_eq!(
+        why,
+        &[format!("it now stops {}, which it did not at apply", new.0)]
+    );
+    assert_eq!(plan.status(), Status::Changes);
+}
+
+/// An account moved out from under the OU the guardrail was applied to: named (2), not a
+/// failure — the targets still cover what is under them.
+#[test]
+fn an_account_moved_out_from_under_the_targets_is_named() {
+    let mut t = tree();
+    let mut s = spec();
+    s.targets = vec!["ou-ab12-aaaa".into()];
+    let p = applied(&t, &s);
+    t.policies.push(p);
+    let moved = t.nodes.iter_mut().find(|n| n.id == "400000000000").unwrap();
+    moved.parent = ROOT.into();
+    let plan = plan_guardrail(GuardrailMode::Check, &s, &t, &roles()).unwrap();
+    let [GuardrailChange::Record { why, .. }] = &plan.changes[..] else {
+        panic!("{:?}", plan.changes)
+    };
+    assert!(
+        why.contains(&"account 400000000000 is no longer under the targets".to_owned()),
+        "{why:?}"
+    );
+    assert_eq!(plan.status(), Status::Changes);
+}
+
+/// What the watch does without the flags: the targets apply recorded are the ones meant, so a
+/// detach from one of several leaves that one's accounts uncovered, by name (3).
+#[test]
+fn a_detach_from_one_of_two_recorded_targets_fails_coverage_from_the_record_alone() {
+    let mut t = tree();
+    let mut s = spec();
+    s.targets = vec!["ou-ab12-aaaa".into(), "500000000000".into()];
+    let mut p = applied(&t, &s);
+    p.targets.retain(|x| x != "ou-ab12-aaaa");
+    let recorded = p.record.targets().unwrap();
+    t.policies.push(p);
+    let watch = GuardrailSpec {
+        targets: recorded,
+        ..spec()
+    };
+    let plan = plan_guardrail(GuardrailMode::Check, &watch, &t, &not_read()).unwrap();
+    let c = verdict(&plan, GuardrailProperty::Coverage);
+    assert_eq!(c.verdict, Verdict::Counterexample);
+    assert!(c.detail.contains("200000000000, 300000000000, 400000000000"));
+    assert_eq!(plan.status(), Status::Denied);
 }

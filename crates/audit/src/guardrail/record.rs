@@ -1,0 +1,294 @@
+//! What apply records on the guardrail, in its own tags: the targets it attached it to, the
+//! member accounts those covered and the roles it stopped. A reader without the flags (the
+//! organization watch) knows from it what was meant, and `check` names what changed since: a
+//! detach from one of several targets, an account moved, a new role it stops.
+//!
+//! Part of `guardrail`. AWS Organizations takes at most 50 tags on a policy, each value at
+//! most 256 characters (AWS Organizations User Guide, "Quotas and service limits"; API
+//! Reference, `Tag`). Targets are written as they are; accounts and roles as 8 hex digits of
+//! their SHA-256, a space between, so that a tag holds 28 of them: a role or account whose
+//! digest is not recorded is new, and named. A family that does not fit its share of tags
+//! records that it does not (`too many`), and is then not compared.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use lambda_trust_model::short_digest;
+
+/// The families of the record: its tag key, and the most tags it may take (2 are the
+/// guardrail's marks, 48 the record's: 6 + 12 + 30).
+const FAMILIES: [(&str, usize); 3] = [
+    ("lambda-trust:targets", 6),
+    ("lambda-trust:stops", 12),
+    ("lambda-trust:accounts", 30),
+];
+/// The most characters of one tag value.
+const MAX_VALUE: usize = 256;
+/// The value a family's first tag holds when it did not fit.
+const TOO_MANY: &str = "too many to record";
+
+/// One family of the record as stored: its values (`None`: not recorded, or too many), and
+/// how many tags it took.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Recorded {
+    /// The values: target IDs, or digests of ARNs and account IDs.
+    pub(crate) values: Option<BTreeSet<String>>,
+    /// The tags it took, so that a shorter record empties the rest.
+    pub(crate) tags: usize,
+}
+
+/// What apply recorded on the guardrail.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuardrailRecord {
+    /// The targets it was attached to.
+    pub(crate) targets: Recorded,
+    /// The roles it stopped (digests).
+    pub(crate) stops: Recorded,
+    /// The member accounts under the targets (digests).
+    pub(crate) accounts: Recorded,
+}
+
+/// The digest a role ARN or an account ID is recorded as.
+pub(crate) fn digest(text: &str) -> String {
+    short_digest(text, 4)
+}
+
+impl GuardrailRecord {
+    /// The targets apply attached it to, when recorded.
+    pub fn targets(&self) -> Option<Vec<String>> {
+        (self.targets.values.as_ref()).map(|t| t.iter().cloned().collect())
+    }
+
+    /// The record in a policy's tags (key, value); families absent are not recorded.
+    pub fn from_tags<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> GuardrailRecord {
+        let tags: BTreeMap<&str, &str> = tags.into_iter().collect();
+        let read = |(key, most): (&str, usize)| {
+            let chunks: Vec<&str> = (1..=most)
+                .map_while(|i| tags.get(chunk_key(key, i).as_str()).copied())
+                .collect();
+            let values = match chunks.first() {
+                None => None,
+                Some(&first) if first == TOO_MANY => None,
+                Some(_) => Some(
+                    (chunks.iter())
+                        .flat_map(|c| c.split_whitespace())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+            };
+            Recorded {
+                values,
+                tags: chunks.len(),
+            }
+        };
+        GuardrailRecord {
+            targets: read(FAMILIES[0]),
+            stops: read(FAMILIES[1]),
+            accounts: read(FAMILIES[2]),
+        }
+    }
+}
+
+/// The tags recording `targets`, the roles `stops` (ARNs) and the `accounts` covered; each
+/// family's tags beyond what it needs now, up to what `stored` took, are written empty.
+pub(crate) fn record_tags(
+    targets: &[String],
+    stops: &[String],
+    accounts: &[String],
+    stored: Option<&GuardrailRecord>,
+) -> BTreeMap<String, String> {
+    let digests = |items: &[String]| -> Vec<String> { items.iter().map(|i| digest(i)).collect() };
+    let families = [
+        (
+            FAMILIES[0],
+            targets.to_vec(),
+            stored.map_or(0, |s| s.targets.tags),
+        ),
+        (
+            FAMILIES[1],
+            digests(stops),
+            stored.map_or(0, |s| s.stops.tags),
+        ),
+        (
+            FAMILIES[2],
+            digests(accounts),
+            stored.map_or(0, |s| s.accounts.tags),
+        ),
+    ];
+    let mut out = BTreeMap::new();
+    for ((key, most), mut values, before) in families {
+        values.sort();
+        values.dedup();
+        let mut chunks = chunked(&values);
+        if chunks.len() > most {
+            chunks = vec![TOO_MANY.to_owned()];
+        }
+        let n = chunks.len().max(before);
+        chunks.resize(n, String::new());
+        for (i, c) in chunks.into_iter().enumerate() {
+            out.insert(chunk_key(key, i + 1), c);
+        }
+    }
+    out
+}
+
+/// What is recorded now, compared with what apply recorded.
+pub(crate) struct Now<'a> {
+    pub(crate) targets: &'a [String],
+    /// The roles it stops; `None` when the roles were not all read.
+    pub(crate) stops: Option<&'a [String]>,
+    pub(crate) accounts: &'a [String],
+    /// Every member account of the organization, to name one moved out by its digest.
+    pub(crate) members: &'a [String],
+}
+
+/// Each difference between `stored` and `now`, named; empty: the record holds.
+pub(crate) fn changed_since(stored: &GuardrailRecord, now: &Now) -> Vec<String> {
+    let Some(targets) = &stored.targets.values else {
+        return vec!["no record of what apply attached it to (apply writes one)".into()];
+    };
+    let mut out = Vec::new();
+    let asked: BTreeSet<String> = now.targets.iter().cloned().collect();
+    if &asked != targets {
+        let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+        out.push(format!(
+            "targets recorded at apply: {}; now: {}",
+            list(targets),
+            list(&asked)
+        ));
+    }
+    match &stored.accounts.values {
+        None => out.push("the accounts covered at apply are not recorded".into()),
+        Some(then) => out.extend(accounts_moved(then, now)),
+    }
+    match (&stored.stops.values, now.stops) {
+        (_, None) => {}
+        (None, Some(_)) => out.push("the roles it stopped at apply are not recorded".into()),
+        (Some(then), Some(stops)) => out.extend(new_stops(then, stops)),
+    }
+    out
+}
+
+fn accounts_moved(then: &BTreeSet<String>, now: &Now) -> Vec<String> {
+    let covered: BTreeSet<String> = now.accounts.iter().map(|a| digest(a)).collect();
+    let mut out: Vec<String> = (now.accounts.iter())
+        .filter(|a| !then.contains(&digest(a)))
+        .map(|a| format!("account {a} came under the targets after apply"))
+        .collect();
+    let gone: Vec<&String> = then.iter().filter(|d| !covered.contains(*d)).collect();
+    let named: Vec<&String> = (now.members.iter())
+        .filter(|m| gone.contains(&&digest(m)))
+        .collect();
+    out.extend(
+        named
+            .iter()
+            .map(|a| format!("account {a} is no longer under the targets")),
+    );
+    if gone.len() > named.len() {
+        out.push(format!(
+            "{} accounts under the targets at apply are no longer in the organization",
+            gone.len() - named.len()
+        ));
+    }
+    out
+}
+
+fn new_stops(then: &BTreeSet<String>, stops: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = (stops.iter())
+        .filter(|a| !then.contains(&digest(a)))
+        .map(|a| format!("it now stops {a}, which it did not at apply"))
+        .collect();
+    let now: BTreeSet<String> = stops.iter().map(|a| digest(a)).collect();
+    let fixed = then.iter().filter(|d| !now.contains(*d)).count();
+    if fixed > 0 {
+        out.push(format!(
+            "{fixed} roles it stopped at apply it no longer stops"
+        ));
+    }
+    out
+}
+
+/// `values`, space-separated, in tag values of at most 256 characters; none: one empty value.
+fn chunked(values: &[String]) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for v in values {
+        let last = out.last_mut().expect("one at least");
+        if last.is_empty() {
+            last.push_str(v);
+        } else if last.len() + 1 + v.len() <= MAX_VALUE {
+            last.push(' ');
+            last.push_str(v);
+        } else {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+/// The key of a family's `i`-th tag: `KEY`, then `KEY:2`, `KEY:3`…
+fn chunk_key(key: &str, i: usize) -> String {
+    match i {
+        1 => key.to_owned(),
+        _ => format!("{key}:{i}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(tags: &BTreeMap<String, String>) -> Vec<(&str, &str)> {
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+
+    #[test]
+    fn a_record_reads_back_as_written_within_the_tag_quotas() {
+        let targets = vec!["r-ab12".to_owned(), "ou-ab12-aaaa1111".to_owned()];
+        let stops: Vec<String> = (0..100)
+            .map(|i| format!("arn:aws:iam::2000000000{i:02}:role/r"))
+            .collect();
+        let accounts: Vec<String> = (0..60).map(|i| format!("3000000000{i:02}")).collect();
+        let tags = record_tags(&targets, &stops, &accounts, None);
+        assert!(tags.len() <= 48, "{}", tags.len());
+        assert!(tags.values().all(|v| v.len() <= MAX_VALUE));
+        let back = GuardrailRecord::from_tags(owned(&tags));
+        let set = |v: Vec<String>| Some(v.into_iter().collect::<BTreeSet<_>>());
+        assert_eq!(back.targets.values, set(targets));
+        assert_eq!(
+            back.stops.values,
+            set(stops.iter().map(|s| digest(s)).collect())
+        );
+        assert_eq!(back.accounts.values.as_ref().map(BTreeSet::len), Some(60));
+        assert_eq!(back.stops.tags, 4);
+    }
+
+    #[test]
+    fn a_family_too_long_is_recorded_as_not_recorded_and_a_shorter_one_empties_the_rest() {
+        let stops: Vec<String> = (0..400)
+            .map(|i| format!("arn:aws:iam::1:role/r{i}"))
+            .collect();
+        let long = record_tags(&[], &stops, &[], None);
+        assert_eq!(long["lambda-trust:stops"], TOO_MANY);
+        let stored = GuardrailRecord::from_tags(owned(&long));
+        assert_eq!(stored.stops.values, None);
+        let before = GuardrailRecord {
+            stops: Recorded {
+                values: None,
+                tags: 3,
+            },
+            ..GuardrailRecord::default()
+        };
+        let short = record_tags(&[], &stops[..1], &[], Some(&before));
+        assert_eq!(short["lambda-trust:stops:3"], "");
+        let read = GuardrailRecord::from_tags(owned(&short));
+        assert_eq!(read.stops.values.map(|v| v.len()), Some(1));
+    }
+
+    #[test]
+    fn nothing_recorded_reads_as_absent_not_as_empty() {
+        let none = GuardrailRecord::from_tags([("managed-by", "lambda-trust")]);
+        assert_eq!(none.targets.values, None);
+        let empty = record_tags(&[], &[], &[], None);
+        let read = GuardrailRecord::from_tags(owned(&empty));
+        assert_eq!(read.stops.values, Some(BTreeSet::new()));
+    }
+}
