@@ -203,7 +203,9 @@ pub(crate) async fn apply(
                 GuardrailChange::Create { name, record } => {
                     id = org::create(&clients, name, &document, record).await?
                 }
-                GuardrailChange::Record { record, .. } => org::record(&clients, &id, record).await?,
+                GuardrailChange::Record { record, .. } => {
+                    org::record(&clients, &id, record).await?
+                }
                 GuardrailChange::Update { id, .. } => org::update(&clients, id, &document).await?,
                 GuardrailChange::Attach { target } => org::attach(&clients, &id, target).await?,
                 GuardrailChange::Detach { target } => org::detach(&clients, &id, target).await?,

@@ -305,8 +305,8 @@ pub(crate) async fn create(
     record: &BTreeMap<String, String>,
 ) -> Result<String, AwsError> {
     let marks = [(MANAGED_BY_KEY, MANAGED_BY_VALUE), GUARDRAIL_TAG];
-    let tags = (marks.into_iter().map(|(k, v)| tag(k, v)))
-        .chain(record.iter().map(|(k, v)| tag(k, v)));
+    let tags =
+        (marks.into_iter().map(|(k, v)| tag(k, v))).chain(record.iter().map(|(k, v)| tag(k, v)));
     let out = (clients.organizations().create_policy())
         .name(name)
         .description(DESCRIPTION)

@@ -51,7 +51,10 @@ fn change_line(c: &GuardrailChange) -> String {
         GuardrailChange::Attach { target } => format!("attach it to {target}"),
         GuardrailChange::Detach { target } => format!("detach it from {target}"),
         GuardrailChange::Record { why, .. } => {
-            format!("record in its tags what changed since apply: {}", why.join("; "))
+            format!(
+                "record in its tags what changed since apply: {}",
+                why.join("; ")
+            )
         }
     }
 }

@@ -127,6 +127,44 @@ fn a_target_takes_five_rcps_with_rcp_full_aws_access_which_stays_attached() {
     }
 }
 
+/// "Quotas and service limits" and the API Reference's `Tag` and `TagResource`: a policy holds
+/// at most 50 tags, each value at most 256 characters; a request past either fails whole.
+#[test]
+fn a_policy_takes_fifty_tags_of_at_most_256_characters() {
+    let moto = MotoServer::start();
+    let (m, _, _) = organization(&moto);
+    let made = create(&m, "tagged", &deny(json!({})));
+    let id = made.json()["Policy"]["PolicySummary"]["Id"].clone();
+    let tags = |range: std::ops::Range<usize>, value: &str| -> Vec<Value> {
+        range
+            .map(|i| json!({"Key": format!("k{i}"), "Value": value}))
+            .collect()
+    };
+    let r = m.organizations(
+        "TagResource",
+        json!({"ResourceId": id, "Tags": tags(0..50, "v")}),
+    );
+    assert!(r.is_success(), "{}", r.text());
+    let (code, body) = error(&m.organizations(
+        "TagResource",
+        json!({"ResourceId": id, "Tags": tags(50..51, "v")}),
+    ));
+    assert_eq!(code, "ConstraintViolationException", "{body}");
+    assert_eq!(body["Reason"], "MAX_TAG_LIMIT_EXCEEDED");
+    let long = "x".repeat(257);
+    let (code, body) = error(&m.organizations(
+        "TagResource",
+        json!({"ResourceId": id, "Tags": tags(0..1, &long)}),
+    ));
+    assert_eq!(code, "InvalidInputException", "{body}");
+    assert_eq!(body["Reason"], "MAX_LENGTH_EXCEEDED");
+    let r = m.organizations(
+        "TagResource",
+        json!({"ResourceId": id, "Tags": tags(0..1, &"x".repeat(256))}),
+    );
+    assert!(r.is_success(), "256 characters are taken: {}", r.text());
+}
+
 /// "Enabling a policy type": EnablePolicyType is asynchronous. Its answer and the next ListRoots
 /// say PENDING_ENABLE, and attaching one of the type's policies before ListRoots says ENABLED is
 /// PolicyTypeNotEnabledException.

@@ -240,6 +240,32 @@ fn check_fails_on_a_hand_edit_admitting_another_org_and_on_a_detach() {
     let env = &org.env;
     let applied = json_of(&env.expect(&org.args("apply", &lex, &["--yes"]), 0));
     let id = applied["policy"]["id"].as_str().unwrap().to_owned();
+
+    // A role made after apply that Genesys Cloud can assume without an external ID: apply's
+    // record in the policy's tags shows it is new, and check names it (2); apply records it.
+    let dev = org.first("Dev");
+    let open = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::765628985471:root"}, "Action": "sts:AssumeRole"}]});
+    env.moto.client().with_account(&dev).iam_query(
+        "CreateRole",
+        &[
+            ("RoleName", "made-after-apply"),
+            ("AssumeRolePolicyDocument", &open.to_string()),
+        ],
+    );
+    let checked = json_of(&env.expect(&org.args("check", &lex, &[]), 2));
+    let made = format!("arn:aws:iam::{dev}:role/made-after-apply");
+    assert_eq!(
+        checked["changes"],
+        serde_json::json!([{"change": "record",
+            "why": [format!("it now stops {made}, which it did not at apply")],
+            "record": checked["changes"][0]["record"]}]),
+        "{checked:#}"
+    );
+    let (_, recorded) = env.writes_of(&org.args("apply", &lex, &["--yes"]), 0);
+    assert_eq!(recorded, 1, "one TagResource");
+    env.expect(&org.args("check", &lex, &[]), 0);
+
     let other = org.seed["other_org_id"].as_str().unwrap();
     let mut loose = applied["policy"]["document"].clone();
     loose["Statement"][0]["Condition"]["StringNotEquals"]["sts:ExternalId"] =
@@ -325,8 +351,15 @@ fn refusals_write_nothing() {
         "--format",
         "json",
     ];
+    // Without the roles, availability is the document's (it cannot deny your ID); the roles
+    // it would stop are unknown, so apply refuses.
     let plan = json_of(&env.expect(&bare, 2));
-    assert_eq!(claim(&plan, "availability")["verdict"], "unknown");
+    let available = claim(&plan, "availability");
+    assert_eq!(available["verdict"], "proved");
+    assert!(
+        (available["detail"].as_str().unwrap()).contains("decided from the document"),
+        "{plan:#}"
+    );
     assert!(plan["not_read"][0]
         .as_str()
         .unwrap()
@@ -537,9 +570,16 @@ fn the_organization_watch_files_a_hand_edit_of_the_guardrail_and_settles_the_rep
         invoke(&api, &event)
     };
 
-    // As applied: checked, nothing filed.
+    // As applied: checked, nothing filed; the call changed only the guardrail, which cannot
+    // deny a request carrying your ID, so no account is swept.
     let answer = heard();
     assert_eq!(answer["kind"], "response", "{answer:#}");
+    assert_eq!(answer["body"]["swept"], Value::Null, "{answer:#}");
+    assert!(
+        (answer["body"]["spared"].as_str().unwrap())
+            .starts_with("UpdatePolicy changed only the guardrail"),
+        "{answer:#}"
+    );
     assert_eq!(
         answer["body"]["guardrail"]["policy"],
         id.as_str(),
@@ -596,6 +636,38 @@ fn the_organization_watch_files_a_hand_edit_of_the_guardrail_and_settles_the_rep
         "{answer:#}"
     );
     assert_eq!(guardrail("ACTIVE"), Vec::<Value>::new());
+
+    // Applied to two OUs, detached from one by hand: the targets apply recorded say which was
+    // meant, so the watch names the accounts left uncovered — without the flags.
+    let (workloads, sandbox) = (
+        org.seed["ous"]["Workloads"].as_str().unwrap(),
+        org.seed["ous"]["Sandbox"].as_str().unwrap(),
+    );
+    let two = ["--target", workloads, "--target", sandbox, "--yes"];
+    env.expect(&org.args("apply", &lex, &two), 0);
+    org.organizations(
+        "DetachPolicy",
+        serde_json::json!({"PolicyId": id, "TargetId": sandbox}),
+    );
+    let detach = serde_json::json!({"policyId": id, "targetId": sandbox});
+    let event = support::runtime_api::cloudtrail_event(
+        "organizations",
+        "DetachPolicy",
+        detach,
+        "us-east-1",
+    );
+    let answer = invoke(&api, &event);
+    let failed = answer["body"]["guardrail"]["failed"].as_array().unwrap();
+    let sandboxed = org.first("Sandbox");
+    assert!(
+        failed.iter().any(|f| {
+            let f = f.as_str().unwrap();
+            f.starts_with("coverage") && f.contains(&sandboxed)
+        }),
+        "{answer:#}"
+    );
+    assert_eq!(guardrail("ACTIVE").len(), 1);
+    assert_eq!(answer["body"]["swept"], Value::Null, "{answer:#}");
 }
 
 /// Without `--genesys-org-id`, the config's environments' org IDs are the guardrail's, each

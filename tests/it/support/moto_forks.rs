@@ -170,9 +170,15 @@ fn place() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     root.hash(&mut hasher);
-    for script in ["moto_aws.py", "moto_stacksets.py", "moto_forks.py"] {
-        let text = std::fs::read(root.join("tests/it/support").join(script));
-        text.unwrap_or_default().hash(&mut hasher);
+    // Every script the server may import: one edited gets a server of its own.
+    let dir = root.join("tests/it/support");
+    let mut scripts: Vec<PathBuf> = (std::fs::read_dir(&dir).expect("the test support"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    scripts.sort();
+    for script in scripts {
+        std::fs::read(script).unwrap_or_default().hash(&mut hasher);
     }
     std::env::temp_dir().join(format!("lambda-trust-moto-{:016x}.sock", hasher.finish()))
 }

@@ -16,6 +16,11 @@ AttachPolicy, DetachPolicy, EnablePolicyType, ListRoots, ConstraintViolationExce
 - RCPFullAWSAccess cannot be detached ("You cannot detach this policy"; the error's code is not
   documented: ConstraintViolationException, Reason MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED,
   here) (moto: detached).
+- A resource holds at most 50 tags, each key 1-128 characters and each value 0-256 (User
+  Guide, "Quotas and service limits"; API Reference, Tag, TagResource: "if you exceed the
+  maximum allowed number of tags for a resource, then the entire request fails"):
+  ConstraintViolationException, Reason MAX_TAG_LIMIT_EXCEEDED, and InvalidInputException,
+  Reason MAX_LENGTH_EXCEEDED (moto: any number, any length).
 - Enabling a policy type is asynchronous: EnablePolicyType answers the root with the type
   PENDING_ENABLE, and so does the next ListRoots; the one after says ENABLED. Until then the type
   is not enabled: AttachPolicy of it is PolicyTypeNotEnabledException (moto: ENABLED at once).
@@ -90,12 +95,41 @@ def check_content(content):
             raise malformed(problem)
 
 
+MAX_TAGS = 50
+
+
+def check_tags(existing, tags):
+    for tag in tags:
+        if len(tag["Key"]) > 128 or len(tag["Value"]) > 256:
+            error = OrgError("InvalidInputException", "A tag's key or value is too long.")
+            error.description = json.dumps({"__type": "InvalidInputException",
+                                            "Message": "A tag's key or value is too long.",
+                                            "Reason": "MAX_LENGTH_EXCEEDED"})
+            raise error
+    keys = set(existing) | {tag["Key"] for tag in tags}
+    if len(keys) > MAX_TAGS:
+        raise constraint("MAX_TAG_LIMIT_EXCEEDED",
+                         f"A resource can have at most {MAX_TAGS} tags; this would make {len(keys)}.")
+
+
+_tag_resource = OrgBackend.tag_resource
+
+
+def tag_resource(self, **kwargs):
+    resource = self._get_resource_for_tagging(kwargs["ResourceId"])
+    check_tags(resource.tags, kwargs["Tags"])
+    return _tag_resource(self, **kwargs)
+
+
+OrgBackend.tag_resource = tag_resource
+
 _create_policy = OrgBackend.create_policy
 
 
 def create_policy(self, **kwargs):
     if kwargs.get("Type") == RCP:
         check_content(kwargs.get("Content") or "")
+    check_tags({}, kwargs.get("Tags") or [])
     return _create_policy(self, **kwargs)
 
 

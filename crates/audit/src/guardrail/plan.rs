@@ -50,7 +50,15 @@ pub fn plan_guardrail(
         targets: &proved_targets,
     };
     let mut proofs = prove(tree, spec, &attached, roles);
-    let record = recorded(tree, &targets, &covered, &proofs);
+    // The roles it stops are compared where they are what apply would record: in a plan, and
+    // in a check of a guardrail that stands as generated (else apply's own plan decides).
+    let as_generated = stored.is_some_and(|p| {
+        semantically_equal(&p.document, &document)
+            && targets.iter().all(|t| p.targets.contains(t))
+            && p.targets.iter().all(|t| targets.contains(t))
+    });
+    let stops_compared = mode == GuardrailMode::Plan || as_generated;
+    let record = recorded(tree, &targets, &covered, (&proofs, stops_compared));
     let changes = changes(tree, &document, &targets, record, &mut refused);
     let merges = (at_quota(tree, &targets).into_iter())
         .flat_map(|t| super::merge::merges(tree, spec, &document, t))
@@ -123,15 +131,21 @@ fn targets(spec: &GuardrailSpec, tree: &OrgTree) -> Result<Vec<String>, String> 
 }
 
 /// What apply records in the guardrail's tags (`record`), and how that differs from what the
-/// stored one holds (empty: it holds; none stored: nothing to compare).
-fn recorded(tree: &OrgTree, targets: &[String], covered: &[Covered], proofs: &Proofs) -> Record {
+/// stored one holds (empty: it holds; none stored: nothing to compare); the roles it stops
+/// only when `stops_compared`.
+fn recorded(
+    tree: &OrgTree,
+    targets: &[String],
+    covered: &[Covered],
+    (proofs, stops_compared): (&Proofs, bool),
+) -> Record {
     let accounts: Vec<String> = covered.iter().flat_map(|c| c.accounts.clone()).collect();
     let stops: Vec<String> = proofs.stops.iter().map(|r| r.arn.clone()).collect();
     let stored = tree.ours().map(|p| &p.record);
     let tags = record_tags(targets, &stops, &accounts, stored);
     let now = Now {
         targets,
-        stops: proofs.not_read.is_empty().then_some(stops.as_slice()),
+        stops: (stops_compared && proofs.not_read.is_empty()).then_some(stops.as_slice()),
         accounts: &accounts,
         members: &tree.members(),
     };

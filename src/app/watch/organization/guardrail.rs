@@ -6,11 +6,18 @@
 //! one invocation. A failed claim is a finding in the watch's own Security Hub naming the call
 //! and who made it; the next check that finds none settles it.
 //!
-//! The watch reads no member's roles for it: what each role admits is each role's own re-proof
-//! (the sweep the same call starts), so availability is left to those. The intended targets
-//! are the policy's own (where it is attached): a detach from every target, or RCPs disabled,
-//! leaves the organization uncovered; a detach from one of several is not seen here
-//! (`guardrail check` compares with the targets you give).
+//! The watch reads no member's roles for it: availability is decided from the document (a
+//! guardrail that cannot deny a request carrying one of your IDs takes nothing away from any
+//! role). The intended targets are the ones apply recorded in the policy's tags (else where
+//! it is attached): a detach from one of them, or RCPs disabled, leaves accounts uncovered,
+//! named.
+//!
+//! No account is swept for a call that changed no account's policies — `DeletePolicy` (a
+//! policy still attached cannot be deleted: AWS Organizations API Reference, `DeletePolicy`,
+//! `PolicyInUseException`) and `EnablePolicyType` (which attaches only the full-access
+//! policy) — nor for one that changed only the guardrail when this check proved it takes no
+//! role's availability away: each role's answer is then what it was. Any other policy's
+//! change sweeps, since what it denies or allows is each role's own path.
 
 use serde_json::Value;
 
@@ -18,7 +25,7 @@ use crate::app::security_hub as hub;
 use crate::aws::guardrail::read_tree;
 use crate::aws::Clients;
 use lambda_trust_audit::{
-    plan_guardrail, GuardrailMode, GuardrailPlan, GuardrailRoles, GuardrailSpec,
+    plan_guardrail, GuardrailMode, GuardrailPlan, GuardrailProperty, GuardrailRoles, GuardrailSpec,
 };
 use lambda_trust_iam::{ResourceClause, Verdict};
 use lambda_trust_model::OrgWatchGenerator;
@@ -36,48 +43,97 @@ const GUARDRAIL_CALLS: [&str; 7] = [
     "MoveAccount",
 ];
 
+/// The calls on one policy that change only where it applies or what it says.
+const ONE_POLICY_CALLS: [&str; 3] = ["AttachPolicy", "DetachPolicy", "UpdatePolicy"];
+
 /// The call of `change` when it can change the guardrail.
 pub(super) fn guardrail_call(change: &OrgChange) -> Option<&WatchCall> {
     match change {
-        OrgChange::Organization { call } if GUARDRAIL_CALLS.contains(&call.event.as_str()) => {
+        OrgChange::Organization { call, .. } if GUARDRAIL_CALLS.contains(&call.event.as_str()) => {
             Some(call)
         }
         _ => None,
     }
 }
 
-/// Checks the guardrail and publishes in the watch's account `home` the finding `finding`
-/// renders of what is attached (`None`: it holds, and what was filed before is settled).
+/// Why `change` needs no sweep whatever the guardrail says: it changed no account's
+/// policies.
+pub(super) fn changes_no_path(change: &OrgChange) -> Option<String> {
+    let OrgChange::Organization { call, .. } = change else {
+        return None;
+    };
+    match call.event.as_str() {
+        "DeletePolicy" => Some(
+            "DeletePolicy: a policy is deleted only once detached from every target (AWS \
+             Organizations API Reference, PolicyInUseException), so no account's policies \
+             changed"
+                .into(),
+        ),
+        "EnablePolicyType" => Some(
+            "EnablePolicyType: it attaches only the AWS managed full-access policy, which \
+             denies nothing"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
+/// Why `change` needs no sweep once `plan` checked the guardrail `id`: it changed that policy
+/// alone, which cannot deny a request carrying one of your IDs.
+fn only_the_guardrail(change: &OrgChange, id: &str, plan: &GuardrailPlan) -> Option<String> {
+    let OrgChange::Organization {
+        call,
+        policy: Some(policy),
+    } = change
+    else {
+        return None;
+    };
+    let available = (plan.claims.iter())
+        .any(|c| c.property == GuardrailProperty::Availability && c.verdict == Verdict::Proved);
+    (policy == id && available && ONE_POLICY_CALLS.contains(&call.event.as_str())).then(|| {
+        format!(
+            "{} changed only the guardrail ({id}), checked here: it cannot deny a request \
+             carrying one of your org IDs, so no role's answer changed",
+            call.event
+        )
+    })
+}
+
+/// Checks the guardrail after `change` and publishes in the watch's account `home` the
+/// finding `finding` renders of what is attached (`None`: it holds, and what was filed before
+/// is settled); with why `change` needs no sweep, when it changed only the guardrail.
 pub(super) async fn check(
     clients: &Clients,
     settings: &OrgWatchSettings,
-    home: &str,
+    (home, change): (&str, &OrgChange),
     finding: &dyn Fn(&GuardrailPlan) -> Option<Value>,
-) -> GuardrailWatched {
+) -> (GuardrailWatched, Option<String>) {
     let tree = match read_tree(clients).await {
         Ok(tree) => tree,
-        Err(e) => return not_read(crate::error::shown(&e)),
+        Err(e) => return (not_read(crate::error::shown(&e)), None),
     };
     let Some(stored) = tree.policies.iter().find(|p| p.ours) else {
-        return GuardrailWatched {
+        let none = GuardrailWatched {
             policy: None,
             failed: Vec::new(),
             error: None,
             published: None,
         };
+        return (none, None);
     };
     let spec = GuardrailSpec {
         org_ids: settings.genesys_org_ids.clone(),
         partners: settings.partners.clone(),
         exempt: exempted(&stored.document),
-        targets: stored.targets.clone(),
+        targets: (stored.record.targets()).unwrap_or_else(|| stored.targets.clone()),
     };
     let roles =
         GuardrailRoles::NotRead("each role is re-proved by its own account's reading".into());
     let plan = match plan_guardrail(GuardrailMode::Check, &spec, &tree, &roles) {
         Ok(plan) => plan,
-        Err(why) => return not_read(why),
+        Err(why) => return (not_read(why), None),
     };
+    let spared = only_the_guardrail(change, &stored.id, &plan);
     let failed = (plan.claims.iter())
         .filter(|c| c.verdict == Verdict::Counterexample)
         .map(|c| format!("{}: {}", c.property, c.detail))
@@ -86,7 +142,7 @@ pub(super) async fn check(
     let findings: Vec<Value> = finding(&plan).into_iter().collect();
     let prefix = OrgWatchGenerator::Guardrail.to_string();
     let sent = hub::send_to(clients, (home, &region), findings, &prefix).await;
-    GuardrailWatched {
+    let watched = GuardrailWatched {
         policy: Some(stored.id.clone()),
         failed,
         error: None,
@@ -94,7 +150,8 @@ pub(super) async fn check(
             Ok(sent) => Published::SecurityHub(sent.counts()),
             Err(e) => Published::Error(crate::error::shown(&e)),
         }),
-    }
+    };
+    (watched, spared)
 }
 
 fn not_read(why: String) -> GuardrailWatched {

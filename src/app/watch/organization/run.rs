@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::guardrail::guardrail_call;
+use super::guardrail::{changes_no_path, guardrail_call};
 use crate::app::events::{Event, Events};
 use crate::app::path_reads::{read_path, PathReads};
 use crate::app::prove_roles::prove_roles;
@@ -149,6 +149,9 @@ pub(crate) struct OrgRun {
     pub swept: Option<SweptRecord>,
     /// An Organizations call that can change the guardrail: it checked again.
     pub guardrail: Option<GuardrailWatched>,
+    /// Why an Organizations call swept no account: it changed no account's policies, or only
+    /// the guardrail, checked here.
+    pub spared: Option<String>,
 }
 
 /// What the command makes of a run: its findings in ASFF (`report` builds them; the workflow
@@ -212,8 +215,12 @@ impl OrgWatcher {
                 .await?
                 .reporting(events.retries()),
         };
+        if matches!(change, OrgChange::Organization { .. }) {
+            self.org = Arc::default();
+        }
         let mut run = OrgRun {
-            swept: self.swept(&clients, events, &change, home.as_deref()).await,
+            swept: None,
+            spared: changes_no_path(&change),
             change,
             accounts: Vec::new(),
             guardrail: None,
@@ -222,8 +229,16 @@ impl OrgWatcher {
             let region = clients.region();
             let change = &run.change;
             let finding = |plan: &GuardrailPlan| render.guardrail((home, &region), plan, change);
-            let checked = super::guardrail::check(&clients, &self.settings, home, &finding);
-            run.guardrail = Some(checked.await);
+            let checked =
+                super::guardrail::check(&clients, &self.settings, (home, change), &finding);
+            let (watched, spared) = checked.await;
+            run.guardrail = Some(watched);
+            run.spared = run.spared.or(spared);
+        }
+        if run.spared.is_none() {
+            run.swept = self
+                .swept(&clients, events, &run.change, home.as_deref())
+                .await;
         }
         if let Some((account, reach)) = self.scope(&run.change) {
             let parts = self.account(&clients, events, &account, reach, &run.change, render);
@@ -320,10 +335,7 @@ impl OrgWatcher {
         home: Option<&str>,
     ) -> Option<SweptRecord> {
         let why = match change {
-            OrgChange::Organization { call } => {
-                self.org = Arc::default();
-                format!("{} in the organization", call.event)
-            }
+            OrgChange::Organization { call, .. } => format!("{} in the organization", call.event),
             OrgChange::Sweep { why } => why.clone(),
             _ => return None,
         };

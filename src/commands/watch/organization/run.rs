@@ -68,6 +68,7 @@ impl OrgRender for Asff {
             accounts: run.accounts.iter().map(account).collect(),
             swept: run.swept.clone(),
             guardrail: run.guardrail.clone(),
+            spared: run.spared.clone(),
         }
     }
 }
@@ -113,7 +114,7 @@ fn changed(change: &OrgChange) -> OrgWatchChange<'_> {
         OrgChange::Role { call, .. }
         | OrgChange::Policy { call, .. }
         | OrgChange::Function { call, .. }
-        | OrgChange::Organization { call } => Some(call),
+        | OrgChange::Organization { call, .. } => Some(call),
         OrgChange::Account { .. }
         | OrgChange::Again { .. }
         | OrgChange::Retire { .. }

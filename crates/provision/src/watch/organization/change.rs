@@ -79,10 +79,16 @@ pub enum OrgChange {
         /// `MAX_ROUNDS`).
         round: u32,
     },
-    /// The organization's accounts or its SCPs and RCPs: every account is swept.
+    /// The organization's accounts or its SCPs and RCPs: every account is swept, unless the
+    /// call can change no account's policies or changed only the guardrail, which is checked
+    /// in this invocation (docs/guardrail.md).
     Organization {
         /// The call.
         call: Call,
+        /// The policy it names (`policyId`: `AttachPolicy`, `DetachPolicy`, `UpdatePolicy`,
+        /// `DeletePolicy`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        policy: Option<String>,
     },
     /// Every account is swept: the schedule, or an event it cannot scope (`why`).
     Sweep {
@@ -161,7 +167,10 @@ fn api_change(api: &ApiCall) -> OrgChange {
     };
     let param = |k: &str| (api.call.request_parameters.get(k)).and_then(|v| v.as_str());
     match (api.call.event_source.as_str(), acts_on(&call.event)) {
-        ("organizations.amazonaws.com", _) => OrgChange::Organization { call },
+        ("organizations.amazonaws.com", _) => OrgChange::Organization {
+            call,
+            policy: param("policyId").map(str::to_owned),
+        },
         ("iam.amazonaws.com", Some(On::Role)) => match param("roleName") {
             Some(name) => OrgChange::Role {
                 account,
@@ -302,7 +311,10 @@ mod tests {
             "AttachPolicy",
             json!({"policyId": "p-1"}),
         ));
-        assert!(matches!(scp, OrgChange::Organization { .. }), "{scp:?}");
+        assert!(
+            matches!(&scp, OrgChange::Organization { policy: Some(p), .. } if p == "p-1"),
+            "{scp:?}"
+        );
     }
 
     /// What cannot be scoped is swept; a failed call changed nothing.

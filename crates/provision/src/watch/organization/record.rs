@@ -29,6 +29,11 @@ pub struct OrgWatchRecord {
     /// again, in this invocation; absent for any other event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrail: Option<GuardrailWatched>,
+    /// Why an Organizations call swept no account: it changed no account's policies
+    /// (`DeletePolicy`, `EnablePolicyType`), or only the guardrail, checked here and proved
+    /// to deny no request carrying one of your org IDs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spared: Option<String>,
 }
 
 /// The guardrail checked again by the organization watch: what is attached against your org
