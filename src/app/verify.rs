@@ -49,6 +49,9 @@ pub(crate) struct Verified {
     pub verification: Verification,
     pub drift: Vec<Finding>,
     pub error: Option<String>,
+    /// Whether the organization's RCPs over the role's account admit the partner only with
+    /// your org ID (docs/guardrail.md); `None`: not decided (not read, `--only genesys`).
+    pub guarded: Option<bool>,
 }
 
 pub(crate) async fn verify(
@@ -101,7 +104,17 @@ pub(crate) async fn verify(
         verification,
         drift,
         error,
+        guarded: sources.as_ref().and_then(|s| guarded(&prepared.desired, s)),
     })
+}
+
+/// Whether the RCPs over the role's account admit its partner only with the org ID Genesys
+/// Cloud sends (the signed-in org's, else the configured external ID): `audit`'s own reading.
+fn guarded(desired: &lambda_trust_model::Desired, sources: &PathSources) -> Option<bool> {
+    let partner = lambda_trust_iam::Arn::parse(&desired.partner_principal)?.account;
+    let ours = (sources.genesys_org.clone()).unwrap_or_else(|| desired.external_id.clone());
+    let orgs = sources.orgs.get(&desired.account_id);
+    lambda_trust_audit::guarded(orgs, &desired.role_arn(), &[partner], &[ours])
 }
 
 /// The role's state, and beside it the whole path's reads that need only the account and the

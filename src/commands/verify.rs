@@ -65,6 +65,7 @@ fn result(verified: &Verified) -> VerifyResult<'_> {
         verification: &verified.verification,
         changes: (!drift.is_empty()).then_some(drift.as_slice()),
         error: verified.error.as_deref(),
+        guarded: verified.guarded,
     }
 }
 

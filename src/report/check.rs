@@ -270,7 +270,7 @@ fn wrap(text: &str, first: &str, rest: &str) -> String {
 }
 
 /// The width findings are wrapped to: an 80-column terminal shows them as written.
-const WIDTH: usize = 80;
+use crate::report::fit::WIDTH;
 
 /// `2 finding(s): 1 security, 1 config` (what is told under them not counted again).
 fn count_line(findings: &[Finding]) -> String {

@@ -120,6 +120,9 @@ fn lead(line: &str) -> usize {
     }
 }
 
+/// The width reports are written for: a terminal's 80 columns.
+pub(crate) const WIDTH: usize = 80;
+
 /// `text`'s words in lines of at most `width` columns where the words allow (a word longer
 /// than that stays whole), the first behind `first`, the rest behind `rest`; each line ends
 /// with a newline.

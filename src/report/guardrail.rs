@@ -17,7 +17,7 @@ use lambda_trust_provision::{
     guardrail_cloudformation, guardrail_terraform, GuardrailCode as Code,
 };
 
-const WIDTH: usize = 80;
+use crate::report::fit::WIDTH;
 
 /// `guardrail plan`, `check` and `apply`'s result.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

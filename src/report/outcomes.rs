@@ -174,8 +174,20 @@ impl Report for VerifyResult<'_> {
             Some(s) => styles.bold(&format!("verify: {}\n", printable(&s.to_string()))),
             None => String::new(),
         };
+        let guarded = match self.guarded {
+            Some(true) => "the organization's RCPs admit Genesys Cloud only with your org ID",
+            Some(false) => {
+                "none: the role's trust policy alone holds Genesys Cloud to your \
+                            org ID (see lambda-trust guardrail)"
+            }
+            None => "",
+        };
+        let guarded = match guarded.is_empty() {
+            true => String::new(),
+            false => super::fit::wrap(guarded, "guardrail: ", "  ", super::fit::WIDTH),
+        };
         format!(
-            "{header}{}{}{error}",
+            "{header}{}{guarded}{}{error}",
             verify::verification_human(self.verification, styles),
             verify::changes_human(self.changes.unwrap_or_default(), styles)
         )

@@ -460,6 +460,11 @@ pub(crate) struct VerifyResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub error: Option<&'a str>,
+    /// Whether the organization's resource control policies over the role's account admit
+    /// Genesys Cloud only with your org ID (a guardrail, docs/guardrail.md): the role's own
+    /// checks stand either way. Absent: not decided (the organization's policies not read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guarded: Option<bool>,
 }
 
 /// `verify` of several environments (`--env all`, or none given on a config with

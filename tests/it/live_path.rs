@@ -35,6 +35,45 @@ fn a_plain_setup_is_proved_end_to_end() {
     assert_eq!(c[0]["genesys_gets_through"]["verdict"], "proved", "{v:#}");
     assert_eq!(c[0]["nobody_else"]["verdict"], "proved", "{v:#}");
     assert_eq!(env.proxy.count("lambda:GetPolicy"), 1);
+    assert_eq!(v["guarded"], false, "no organization, no guardrail: {v:#}");
+}
+
+/// The guardrail (docs/guardrail.md) among the organization's RCPs: verify says the role is
+/// guarded — its own checks stand either way — and without it, that it is not.
+#[test]
+fn verify_says_whether_a_guardrail_holds_genesys_cloud_to_your_org_id() {
+    let env = setup(&["lookup-customer"]);
+    env.expect(&["apply", "--yes"], 0);
+    let org = org_dir(env.dir.path(), &["444455556666", GENESYS]);
+    let v = json_of(&env.expect(
+        &[
+            "verify",
+            "--org-policies",
+            org.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        0,
+    ));
+    assert_eq!(
+        v["guarded"], false,
+        "the perimeter lets Genesys Cloud in with any ID: {v:#}"
+    );
+    let guardrail = json!({"kind": "RCP", "id": "p-guardrail", "name": "lambda-trust-genesys-cloud-external-id",
+        "level": {"kind": "root", "id": "r-root", "name": "r-root"},
+        "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*",
+            "Action": "sts:AssumeRole", "Resource": "*", "Condition": {
+                "StringEquals": {"aws:PrincipalAccount": [GENESYS]},
+                "StringNotEquals": {"sts:ExternalId": [EXT]}}}]}});
+    std::fs::write(org.join("root-guardrail.json"), guardrail.to_string()).unwrap();
+    let org = org.to_str().unwrap();
+    let v = json_of(&env.expect(&["verify", "--org-policies", org, "--format", "json"], 0));
+    assert_eq!(v["guarded"], true, "{v:#}");
+    let human = env.expect(&["verify", "--org-policies", org], 0).stdout;
+    assert!(
+        human.contains("guardrail: the organization's RCPs admit Genesys Cloud only with"),
+        "{human}"
+    );
 }
 
 /// AWS's identity-perimeter RCP without Genesys Cloud's account: every data action would

@@ -97,7 +97,7 @@ pub use org::{parse_accounts, AccountOutcome, OrgReport};
 
 // Prevention: the organization's guardrail (an RCP).
 pub use guardrail::{
-    guardrail_document, plan_guardrail, Covered as GuardrailCovered, GuardrailChange,
+    guarded, guardrail_document, plan_guardrail, Covered as GuardrailCovered, GuardrailChange,
     GuardrailClaim, GuardrailMerge, GuardrailMode, GuardrailPlan, GuardrailPolicy,
     GuardrailProperty, GuardrailRecord, GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder,
     StoredRcp,

@@ -128,6 +128,7 @@ fn verify_json(v: &Verification) -> serde_json::Value {
         verification: v,
         changes: None,
         error: None,
+        guarded: None,
     })
 }
 

@@ -9,7 +9,7 @@ use crate::report::output::Report;
 use crate::report::styles::Styles;
 
 /// The text's width (report/fit.rs keeps within it).
-const WIDTH: usize = 80;
+use crate::report::fit::WIDTH;
 
 /// `watch deploy|status|destroy --format json`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -14,7 +14,7 @@ use crate::trust::accepted;
 
 /// `Some(true)` guarded, `Some(false)` not, `None` not decided: no org IDs of yours given, the
 /// organization's policies not read, or the prover could not tell.
-pub(crate) fn guarded(
+pub fn guarded(
     orgs: Option<&OrgPolicies>,
     role_arn: &str,
     partners: &[String],

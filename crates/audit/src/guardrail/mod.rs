@@ -38,7 +38,7 @@ pub use document::guardrail_document;
 pub use plan::plan_guardrail;
 pub use record::GuardrailRecord;
 
-pub(crate) use guarded::guarded;
+pub use guarded::guarded;
 
 /// What the guardrail is written from: the flags, or a config's org IDs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
