@@ -287,8 +287,12 @@ fn the_dependency_list_is_read_as_cargo_writes_it() {
 /// claims and their property, the roles under it) and its export by the provisioner
 /// (`GuardrailCode`, `guardrail_terraform`, `guardrail_cloudformation`): 718; the organization
 /// watch's record of its guardrail check (`GuardrailWatched`), +1: 719; a policy at a target
-/// at its quota with the guardrail merged in, for its owner (`GuardrailMerge`), +1: 720.
-const PUBLIC_DECLARATIONS: usize = 720;
+/// at its quota with the guardrail merged in, for its owner (`GuardrailMerge`), +1: 720; what
+/// apply records in the guardrail's tags, read by the adapter and the watch (`GuardrailRecord`,
+/// `from_tags`, `targets`), +3: 723; a role's `guarded` read by `verify` as `audit` reads it,
+/// +1: 724; one short digest for the model and the auditor (`short_digest`, replacing two
+/// hand-written ones), +1: 725.
+const PUBLIC_DECLARATIONS: usize = 725;
 
 /// The public declarations of `text`, outside its tests.
 fn public_declarations(text: &str) -> usize {

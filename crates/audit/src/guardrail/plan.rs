@@ -14,7 +14,9 @@ use super::document::{guardrail_document, FULL_ACCESS, MAX_ATTACHED, MAX_CHARACT
 use super::proof::{prove, Attached, Proofs};
 use super::record::{changed_since, record_tags, Now};
 use super::{Covered, GuardrailChange as Change, GuardrailClaim, GuardrailMode, GuardrailPlan};
-use super::{GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree};
+use super::{
+    GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredRcp,
+};
 
 /// The partitions whose Organizations documents RCPs.
 const RCP_PARTITIONS: [&str; 2] = ["aws", "aws-cn"];
@@ -50,15 +52,8 @@ pub fn plan_guardrail(
         targets: &proved_targets,
     };
     let mut proofs = prove(tree, spec, &attached, roles);
-    // The roles it stops are compared where they are what apply would record: in a plan, and
-    // in a check of a guardrail that stands as generated (else apply's own plan decides).
-    let as_generated = stored.is_some_and(|p| {
-        semantically_equal(&p.document, &document)
-            && targets.iter().all(|t| p.targets.contains(t))
-            && p.targets.iter().all(|t| targets.contains(t))
-    });
-    let stops_compared = mode == GuardrailMode::Plan || as_generated;
-    let record = recorded(tree, &targets, &covered, (&proofs, stops_compared));
+    let compared = mode == GuardrailMode::Plan || as_generated(stored, &document, &targets);
+    let record = recorded(tree, &targets, &covered, &proofs, compared);
     let changes = changes(tree, &document, &targets, record, &mut refused);
     let merges = (at_quota(tree, &targets).into_iter())
         .flat_map(|t| super::merge::merges(tree, spec, &document, t))
@@ -130,6 +125,20 @@ fn targets(spec: &GuardrailSpec, tree: &OrgTree) -> Result<Vec<String>, String> 
     Ok(asked)
 }
 
+/// Whether the stored guardrail stands as generated, over the targets asked: the roles it
+/// stops are then what apply would record (in a check of any other, apply's own plan decides).
+fn as_generated(
+    stored: Option<&StoredRcp>,
+    document: &serde_json::Value,
+    targets: &[String],
+) -> bool {
+    stored.is_some_and(|p| {
+        semantically_equal(&p.document, document)
+            && targets.iter().all(|t| p.targets.contains(t))
+            && p.targets.iter().all(|t| targets.contains(t))
+    })
+}
+
 /// What apply records in the guardrail's tags (`record`), and how that differs from what the
 /// stored one holds (empty: it holds; none stored: nothing to compare); the roles it stops
 /// only when `stops_compared`.
@@ -137,7 +146,8 @@ fn recorded(
     tree: &OrgTree,
     targets: &[String],
     covered: &[Covered],
-    (proofs, stops_compared): (&Proofs, bool),
+    proofs: &Proofs,
+    stops_compared: bool,
 ) -> Record {
     let accounts: Vec<String> = covered.iter().flat_map(|c| c.accounts.clone()).collect();
     let stops: Vec<String> = proofs.stops.iter().map(|r| r.arn.clone()).collect();

@@ -105,7 +105,8 @@ fn only_the_guardrail(change: &OrgChange, id: &str, plan: &GuardrailPlan) -> Opt
 pub(super) async fn check(
     clients: &Clients,
     settings: &OrgWatchSettings,
-    (home, change): (&str, &OrgChange),
+    home: &str,
+    change: &OrgChange,
     finding: &dyn Fn(&GuardrailPlan) -> Option<Value>,
 ) -> (GuardrailWatched, Option<String>) {
     let tree = match read_tree(clients).await {

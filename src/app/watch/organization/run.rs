@@ -229,8 +229,7 @@ impl OrgWatcher {
             let region = clients.region();
             let change = &run.change;
             let finding = |plan: &GuardrailPlan| render.guardrail((home, &region), plan, change);
-            let checked =
-                super::guardrail::check(&clients, &self.settings, (home, change), &finding);
+            let checked = super::guardrail::check(&clients, &self.settings, home, change, &finding);
             let (watched, spared) = checked.await;
             run.guardrail = Some(watched);
             run.spared = run.spared.or(spared);
