@@ -261,13 +261,14 @@ pub(crate) async fn export(
     settings: &Settings,
     events: &dyn Events,
     spec: &GuardrailSpec,
+    roles: &RolesFrom,
 ) -> Result<GuardrailCode> {
     let document = guardrail_document(spec).map_err(refused)?;
     let clients = Clients::connect(&settings.aws_for(None))
         .await?
         .reporting(events.retries());
     let (tree, _) = read(events, &clients).await?;
-    let roles = GuardrailRoles::NotRead("not needed to export".into());
+    let roles = read_roles(settings, events, spec, roles).await?;
     let plan = plan_guardrail(GuardrailMode::Plan, spec, &tree, &roles).map_err(refused)?;
     let live = tree
         .policies
@@ -280,12 +281,15 @@ pub(crate) async fn export(
         document,
         targets: plan.targets.into_iter().map(|c| c.target).collect(),
         live,
-        tags: vec![
+        tags: [
             (MANAGED_BY_KEY.to_owned(), MANAGED_BY_VALUE.to_owned()),
             (
                 org::GUARDRAIL_TAG.0.to_owned(),
                 org::GUARDRAIL_TAG.1.to_owned(),
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(plan.record)
+        .collect(),
     })
 }

@@ -66,14 +66,16 @@ Examples:
     #[command(after_long_help = "\
 --format terraform: aws_organizations_policy and one aws_organizations_policy_attachment per \
 target, with import blocks for what exists. --format cloudformation: an \
-AWS::Organizations::Policy with its TargetIds (import it with its policy ID).
+AWS::Organizations::Policy with its TargetIds (import it with its policy ID). Its tags carry \
+apply's record (the targets, the accounts under them, and with --assume-role or \
+--config-aggregator the roles it stops), so that guardrail check compares as after apply.
 
 Examples:
   lambda-trust guardrail export --format terraform \\
       --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 > guardrail.tf
   lambda-trust guardrail export --format cloudformation \\
       --genesys-org-id 0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10 > guardrail.json")]
-    Export(GuardrailPolicyArgs),
+    Export(GuardrailArgs),
 }
 
 /// What the guardrail is written from.
@@ -104,7 +106,7 @@ pub(crate) struct GuardrailPolicyArgs {
     pub partner_accounts: Vec<String>,
 }
 
-/// `plan` and `check`'s flags.
+/// `plan`, `check` and `export`'s flags.
 #[derive(Debug, Args)]
 pub(crate) struct GuardrailArgs {
     #[command(flatten)]

@@ -196,12 +196,9 @@ async fn destroy(inv: &Invocation, events: &dyn Events, yes: bool) -> Result<Sta
     Ok(Status::Ok)
 }
 
-async fn export(
-    inv: &Invocation,
-    events: &dyn Events,
-    args: &GuardrailPolicyArgs,
-) -> Result<Status> {
-    let code = flow::export(&inv.settings, events, &spec(inv, events, args).await?).await?;
+async fn export(inv: &Invocation, events: &dyn Events, args: &GuardrailArgs) -> Result<Status> {
+    let spec = spec(inv, events, &args.policy).await?;
+    let code = flow::export(&inv.settings, events, &spec, &roles_from(args)).await?;
     inv.output.emit(&GuardrailCode {
         schema_version: SCHEMA_VERSION,
         name: code.name.clone(),

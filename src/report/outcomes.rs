@@ -174,20 +174,18 @@ impl Report for VerifyResult<'_> {
             Some(s) => styles.bold(&format!("verify: {}\n", printable(&s.to_string()))),
             None => String::new(),
         };
+        // Said when it holds; the JSON says `false` too (a fact, never a failure).
         let guarded = match self.guarded {
-            Some(true) => "the organization's RCPs admit Genesys Cloud only with your org ID",
-            Some(false) => {
-                "none: the role's trust policy alone holds Genesys Cloud to your \
-                            org ID (see lambda-trust guardrail)"
-            }
-            None => "",
-        };
-        let guarded = match guarded.is_empty() {
-            true => String::new(),
-            false => super::fit::wrap(guarded, "guardrail: ", "  ", super::fit::WIDTH),
+            Some(true) => super::fit::wrap(
+                "the organization's RCPs admit Genesys Cloud only with your org ID",
+                "guardrail: ",
+                "  ",
+                super::fit::WIDTH,
+            ),
+            _ => String::new(),
         };
         format!(
-            "{header}{}{guarded}{}{error}",
+            "{header}{guarded}{}{}{error}",
             verify::verification_human(self.verification, styles),
             verify::changes_human(self.changes.unwrap_or_default(), styles)
         )

@@ -469,6 +469,14 @@ fn export_writes_the_applied_guardrail_as_terraform_and_cloudformation() {
         support::hcl_fmt::fmt_problems(&tf.stdout),
         Vec::<String>::new()
     );
+    assert!(
+        (tf.stdout.lines())
+            .any(|l| l.contains("\"lambda-trust:stops\"") && l.ends_with("= \"not read\"")),
+        "without the roles' flags the roles it stops are not recorded: {}",
+        tf.stdout
+    );
+    // With the roles read, the tags are apply's record as stored: check after a Terraform or
+    // CloudFormation apply compares as after lambda-trust's own.
     let cf = env.expect(
         &[
             "guardrail",
@@ -479,12 +487,32 @@ fn export_writes_the_applied_guardrail_as_terraform_and_cloudformation() {
             ORG,
             "--exempt-role",
             &lex,
+            "--assume-role",
+            "lambda-trust-audit",
         ],
         0,
     );
     let template: Value = serde_json::from_str(&cf.stdout).unwrap();
     let policy = &template["Resources"]["GenesysCloudExternalIdGuardrail"];
     assert_eq!(policy["Type"], "AWS::Organizations::Policy");
+    let stored = org.organizations("ListTagsForResource", serde_json::json!({"ResourceId": id}));
+    let sorted = |v: &Value| {
+        let mut tags: Vec<String> = (v.as_array().unwrap().iter())
+            .map(|t| {
+                format!(
+                    "{}={}",
+                    t["Key"].as_str().unwrap(),
+                    t["Value"].as_str().unwrap()
+                )
+            })
+            .collect();
+        tags.sort();
+        tags
+    };
+    assert_eq!(
+        sorted(&policy["Properties"]["Tags"]),
+        sorted(&stored["Tags"])
+    );
     assert_eq!(policy["Properties"]["TargetIds"], serde_json::json!([root]));
     assert_eq!(
         policy["Properties"]["Content"],
@@ -571,8 +599,18 @@ fn the_organization_watch_files_a_hand_edit_of_the_guardrail_and_settles_the_rep
     };
 
     // As applied: checked, nothing filed; the call changed only the guardrail, which cannot
-    // deny a request carrying your ID, so no account is swept.
+    // deny a request carrying your ID, so no account is swept: no sweep event is put.
+    env.proxy.clear();
     let answer = heard();
+    println!(
+        "a guardrail-only call's invocation: {:?}",
+        env.proxy.summary()
+    );
+    assert_eq!(env.proxy.count("PutEvents"), 0, "{:?}", env.proxy.summary());
+    assert!(
+        env.proxy.count("ListRoots") > 0,
+        "the function's calls are counted"
+    );
     assert_eq!(answer["kind"], "response", "{answer:#}");
     assert_eq!(answer["body"]["swept"], Value::Null, "{answer:#}");
     assert!(
@@ -668,6 +706,23 @@ fn the_organization_watch_files_a_hand_edit_of_the_guardrail_and_settles_the_rep
     );
     assert_eq!(guardrail("ACTIVE").len(), 1);
     assert_eq!(answer["body"]["swept"], Value::Null, "{answer:#}");
+
+    // Another policy's change is each role's own path: every account is swept.
+    env.proxy.clear();
+    let other = serde_json::json!({"policyId": "p-someone-elses", "targetId": sandbox});
+    let event =
+        support::runtime_api::cloudtrail_event("organizations", "AttachPolicy", other, "us-east-1");
+    let answer = invoke(&api, &event);
+    assert_eq!(answer["body"]["spared"], Value::Null, "{answer:#}");
+    assert!(
+        answer["body"]["swept"]["put"].as_u64().unwrap() > 20,
+        "{answer:#}"
+    );
+    assert!(
+        env.proxy.count("PutEvents") > 0,
+        "{:?}",
+        env.proxy.summary()
+    );
 }
 
 /// Without `--genesys-org-id`, the config's environments' org IDs are the guardrail's, each

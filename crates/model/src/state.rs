@@ -481,7 +481,7 @@ pub(crate) fn permission_statement_id(role_arn: &str, role_name: &str) -> String
             }
         })
         .collect();
-    let hex = crate::short_digest(role_arn, 4);
+    let hex = crate::digest::short_digest(role_arn, 4);
     format!("lambda-trust-{name}-{hex}")
 }
 

@@ -146,6 +146,10 @@ pub struct GuardrailPlan {
     pub uncovered: Vec<RoleUnder>,
     /// What was not read (roles, accounts): the claims that need it are unknown.
     pub not_read: Vec<String>,
+    /// What apply records in the policy's tags (and `export` writes): the targets, the
+    /// accounts under them and the roles it stops (docs/guardrail.md, "What apply records").
+    #[serde(skip)]
+    pub record: BTreeMap<String, String>,
 }
 
 /// Which question the result answers.

@@ -54,6 +54,7 @@ pub fn plan_guardrail(
     let mut proofs = prove(tree, spec, &attached, roles);
     let compared = mode == GuardrailMode::Plan || as_generated(stored, &document, &targets);
     let record = recorded(tree, &targets, &covered, &proofs, compared);
+    let tags = record.tags.clone();
     let changes = changes(tree, &document, &targets, record, &mut refused);
     let merges = (at_quota(tree, &targets).into_iter())
         .flat_map(|t| super::merge::merges(tree, spec, &document, t))
@@ -79,6 +80,7 @@ pub fn plan_guardrail(
         stops: proofs.stops,
         uncovered: proofs.uncovered,
         not_read: proofs.not_read,
+        record: tags,
     })
 }
 
@@ -152,10 +154,11 @@ fn recorded(
     let accounts: Vec<String> = covered.iter().flat_map(|c| c.accounts.clone()).collect();
     let stops: Vec<String> = proofs.stops.iter().map(|r| r.arn.clone()).collect();
     let stored = tree.ours().map(|p| &p.record);
-    let tags = record_tags(targets, &stops, &accounts, stored);
+    let read = proofs.not_read.is_empty().then_some(stops.as_slice());
+    let tags = record_tags(targets, read, &accounts, stored);
     let now = Now {
         targets,
-        stops: (stops_compared && proofs.not_read.is_empty()).then_some(stops.as_slice()),
+        stops: read.filter(|_| stops_compared),
         accounts: &accounts,
         members: &tree.members(),
     };

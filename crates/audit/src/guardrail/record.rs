@@ -25,6 +25,9 @@ const FAMILIES: [(&str, usize); 3] = [
 const MAX_VALUE: usize = 256;
 /// The value a family's first tag holds when it did not fit.
 const TOO_MANY: &str = "too many to record";
+/// The value the roles' first tag holds when they were not read (an export without the
+/// roles' flags).
+const NOT_READ: &str = "not read";
 
 /// One family of the record as stored: its values (`None`: not recorded, or too many), and
 /// how many tags it took.
@@ -67,7 +70,7 @@ impl GuardrailRecord {
                 .collect();
             let values = match chunks.first() {
                 None => None,
-                Some(&first) if first == TOO_MANY => None,
+                Some(&first) if first == TOO_MANY || first == NOT_READ => None,
                 Some(_) => Some(
                     (chunks.iter())
                         .flat_map(|c| c.split_whitespace())
@@ -88,37 +91,40 @@ impl GuardrailRecord {
     }
 }
 
-/// The tags recording `targets`, the roles `stops` (ARNs) and the `accounts` covered; each
-/// family's tags beyond what it needs now, up to what `stored` took, are written empty.
+/// The tags recording `targets`, the roles `stops` (ARNs; `None`: not read) and the
+/// `accounts` covered; each family's tags beyond what it needs now, up to what `stored` took,
+/// are written empty.
 pub(crate) fn record_tags(
     targets: &[String],
-    stops: &[String],
+    stops: Option<&[String]>,
     accounts: &[String],
     stored: Option<&GuardrailRecord>,
 ) -> BTreeMap<String, String> {
     let digests = |items: &[String]| -> Vec<String> { items.iter().map(|i| digest(i)).collect() };
+    let before = |f: fn(&GuardrailRecord) -> usize| stored.map_or(0, f);
     let families = [
         (
             FAMILIES[0],
-            targets.to_vec(),
-            stored.map_or(0, |s| s.targets.tags),
+            Some(targets.to_vec()),
+            before(|s| s.targets.tags),
         ),
-        (
-            FAMILIES[1],
-            digests(stops),
-            stored.map_or(0, |s| s.stops.tags),
-        ),
+        (FAMILIES[1], stops.map(digests), before(|s| s.stops.tags)),
         (
             FAMILIES[2],
-            digests(accounts),
-            stored.map_or(0, |s| s.accounts.tags),
+            Some(digests(accounts)),
+            before(|s| s.accounts.tags),
         ),
     ];
     let mut out = BTreeMap::new();
-    for ((key, most), mut values, before) in families {
-        values.sort();
-        values.dedup();
-        let mut chunks = chunked(&values);
+    for ((key, most), values, before) in families {
+        let mut chunks = match values {
+            None => vec![NOT_READ.to_owned()],
+            Some(mut values) => {
+                values.sort();
+                values.dedup();
+                chunked(&values)
+            }
+        };
         if chunks.len() > most {
             chunks = vec![TOO_MANY.to_owned()];
         }
@@ -247,7 +253,7 @@ mod tests {
             .map(|i| format!("arn:aws:iam::2000000000{i:02}:role/r"))
             .collect();
         let accounts: Vec<String> = (0..60).map(|i| format!("3000000000{i:02}")).collect();
-        let tags = record_tags(&targets, &stops, &accounts, None);
+        let tags = record_tags(&targets, Some(&stops), &accounts, None);
         assert!(tags.len() <= 48, "{}", tags.len());
         assert!(tags.values().all(|v| v.len() <= MAX_VALUE));
         let back = GuardrailRecord::from_tags(owned(&tags));
@@ -266,7 +272,7 @@ mod tests {
         let stops: Vec<String> = (0..400)
             .map(|i| format!("arn:aws:iam::1:role/r{i}"))
             .collect();
-        let long = record_tags(&[], &stops, &[], None);
+        let long = record_tags(&[], Some(&stops), &[], None);
         assert_eq!(long["lambda-trust:stops"], TOO_MANY);
         let stored = GuardrailRecord::from_tags(owned(&long));
         assert_eq!(stored.stops.values, None);
@@ -277,7 +283,7 @@ mod tests {
             },
             ..GuardrailRecord::default()
         };
-        let short = record_tags(&[], &stops[..1], &[], Some(&before));
+        let short = record_tags(&[], Some(&stops[..1]), &[], Some(&before));
         assert_eq!(short["lambda-trust:stops:3"], "");
         let read = GuardrailRecord::from_tags(owned(&short));
         assert_eq!(read.stops.values.map(|v| v.len()), Some(1));
@@ -287,8 +293,14 @@ mod tests {
     fn nothing_recorded_reads_as_absent_not_as_empty() {
         let none = GuardrailRecord::from_tags([("managed-by", "lambda-trust")]);
         assert_eq!(none.targets.values, None);
-        let empty = record_tags(&[], &[], &[], None);
+        let empty = record_tags(&[], Some(&[]), &[], None);
         let read = GuardrailRecord::from_tags(owned(&empty));
         assert_eq!(read.stops.values, Some(BTreeSet::new()));
+        let unread = record_tags(&[], None, &[], None);
+        assert_eq!(unread["lambda-trust:stops"], NOT_READ);
+        assert_eq!(
+            GuardrailRecord::from_tags(owned(&unread)).stops.values,
+            None
+        );
     }
 }

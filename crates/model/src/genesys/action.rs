@@ -274,7 +274,7 @@ fn merge(base: &mut Value, over: Value) {
 /// equal documents written with their keys in another order have the same digest.
 fn digest(v: &Value) -> String {
     let text = serde_json::to_string(&lambda_trust_iam::sort_keys(v)).unwrap_or_default();
-    crate::short_digest(&text, 8)
+    crate::digest::short_digest(&text, 8)
 }
 
 #[cfg(test)]
