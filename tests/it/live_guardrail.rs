@@ -675,6 +675,26 @@ fn the_organization_watch_files_a_hand_edit_of_the_guardrail_and_settles_the_rep
     );
     assert_eq!(guardrail("ACTIVE"), Vec::<Value>::new());
 
+    // A hand edit adding a statement on another service's requests, held to Genesys Cloud's
+    // account and off your ID: it denies none of your IDs' AssumeRole, but it is not the
+    // guardrail's kind (STS alone), so each role's path is re-proved: every account is swept.
+    let mut wider = applied["policy"]["document"].clone();
+    let mut invoke_too = wider["Statement"][0].clone();
+    invoke_too["Sid"] = serde_json::json!("AlsoInvoke");
+    invoke_too["Action"] = serde_json::json!("lambda:InvokeFunction");
+    wider["Statement"].as_array_mut().unwrap().push(invoke_too);
+    let content = serde_json::to_string(&wider).unwrap();
+    org.organizations(
+        "UpdatePolicy",
+        serde_json::json!({"PolicyId": id, "Content": content}),
+    );
+    let answer = heard();
+    assert_eq!(answer["body"]["spared"], Value::Null, "{answer:#}");
+    assert!(
+        answer["body"]["swept"]["put"].as_u64().unwrap() > 20,
+        "{answer:#}"
+    );
+
     // Applied to two OUs, detached from one by hand: the targets apply recorded say which was
     // meant, so the watch names the accounts left uncovered — without the flags.
     let (workloads, sandbox) = (

@@ -15,9 +15,11 @@
 //! No account is swept for a call that changed no account's policies — `DeletePolicy` (a
 //! policy still attached cannot be deleted: AWS Organizations API Reference, `DeletePolicy`,
 //! `PolicyInUseException`) and `EnablePolicyType` (which attaches only the full-access
-//! policy) — nor for one that changed only the guardrail when this check proved it takes no
-//! role's availability away: each role's answer is then what it was. Any other policy's
-//! change sweeps, since what it denies or allows is each role's own path.
+//! policy) — nor for one that changed only the guardrail when this check proved it acts only
+//! on the partner accounts' STS requests and denies none carrying your IDs: each role's answer
+//! is then what it was. Any other policy's change sweeps, since what it denies or allows is
+//! each role's own path — and a moved account's functions are on other accounts' roles' paths
+//! too, so a `MoveAccount` sweeps every account, not the one moved.
 
 use serde_json::Value;
 
@@ -26,6 +28,7 @@ use crate::aws::guardrail::read_tree;
 use crate::aws::Clients;
 use lambda_trust_audit::{
     plan_guardrail, GuardrailMode, GuardrailPlan, GuardrailProperty, GuardrailRoles, GuardrailSpec,
+    StoredRcp,
 };
 use lambda_trust_iam::{ResourceClause, Verdict};
 use lambda_trust_model::OrgWatchGenerator;
@@ -78,9 +81,15 @@ pub(super) fn changes_no_path(change: &OrgChange) -> Option<String> {
     }
 }
 
-/// Why `change` needs no sweep once `plan` checked the guardrail `id`: it changed that policy
-/// alone, which cannot deny a request carrying one of your IDs.
-fn only_the_guardrail(change: &OrgChange, id: &str, plan: &GuardrailPlan) -> Option<String> {
+/// Why `change` needs no sweep once `plan` checked the guardrail `stored`: it changed that
+/// policy alone, which acts only on STS requests from the partner accounts (no collateral)
+/// and cannot deny one carrying your IDs (availability) — the only partner request on a
+/// role's path is its `sts:AssumeRole`.
+fn only_the_guardrail(
+    change: &OrgChange,
+    stored: &StoredRcp,
+    plan: &GuardrailPlan,
+) -> Option<String> {
     let OrgChange::Organization {
         call,
         policy: Some(policy),
@@ -88,9 +97,14 @@ fn only_the_guardrail(change: &OrgChange, id: &str, plan: &GuardrailPlan) -> Opt
     else {
         return None;
     };
-    let available = (plan.claims.iter())
-        .any(|c| c.property == GuardrailProperty::Availability && c.verdict == Verdict::Proved);
-    (policy == id && available && ONE_POLICY_CALLS.contains(&call.event.as_str())).then(|| {
+    let id = stored.id.as_str();
+    let proved = |p: GuardrailProperty| {
+        (plan.claims.iter()).any(|c| c.property == p && c.verdict == Verdict::Proved)
+    };
+    let holds = proved(GuardrailProperty::Availability)
+        && proved(GuardrailProperty::NoCollateral)
+        && sts_only(&stored.document);
+    (policy == id && holds && ONE_POLICY_CALLS.contains(&call.event.as_str())).then(|| {
         format!(
             "{} changed only the guardrail ({id}), checked here: it cannot deny a request \
              carrying one of your org IDs, so no role's answer changed",
@@ -134,7 +148,7 @@ pub(super) async fn check(
         Ok(plan) => plan,
         Err(why) => return (not_read(why), None),
     };
-    let spared = only_the_guardrail(change, &stored.id, &plan);
+    let spared = only_the_guardrail(change, stored, &plan);
     let failed = (plan.claims.iter())
         .filter(|c| c.verdict == Verdict::Counterexample)
         .map(|c| format!("{}: {}", c.property, c.detail))
@@ -162,6 +176,20 @@ fn not_read(why: String) -> GuardrailWatched {
         error: Some(why),
         published: None,
     }
+}
+
+/// Whether every statement of `document` names only STS actions (`Action`, never
+/// `NotAction`).
+fn sts_only(document: &Value) -> bool {
+    let Ok(policy) = lambda_trust_iam::Policy::try_from(document) else {
+        return false;
+    };
+    (policy.statements.iter()).all(|s| match &s.action {
+        lambda_trust_iam::ActionClause::Action(actions) => {
+            (actions.iter()).all(|a| a.to_ascii_lowercase().starts_with("sts:"))
+        }
+        lambda_trust_iam::ActionClause::NotAction(_) => false,
+    })
 }
 
 /// The roles the stored guardrail leaves outside (`NotResource`), so that what was meant to
