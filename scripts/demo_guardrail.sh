@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `just demo-guardrail`: the guardrail (docs/guardrail.md) against the tests' local AWS, with the
-# real binary: an organization of 21 member accounts in nested OUs (scripts/seed_guardrail.py),
-# `guardrail plan` (what it covers, stops and cannot cover, proved), `apply` and a second apply
-# writing nothing, `check`, a hand edit admitting another org's ID that `check` fails with the
-# request it admits, `apply` repairing it, then `destroy`. The local AWS stores and validates
+# real binary: an organization of 22 member accounts in nested OUs, one of them invited, built as
+# AWS builds one (scripts/seed_guardrail.py); `guardrail plan` (what it covers, stops and cannot
+# cover, proved), `apply` and a second apply writing nothing, `check`, a hand edit admitting
+# another org's ID (scripts/moto_tool.py guardrail-edit) that `check` fails with the request it
+# admits, `apply` repairing it, then `destroy`. The local AWS stores and validates
 # RCPs as AWS Organizations does but, like moto, does not enforce them on sts:AssumeRole: the
 # proofs are lambda-trust's evaluator's.
 #
@@ -15,11 +16,11 @@ set -uo pipefail
 
 OURS=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
 
-bold "1. An organization of 21 member accounts in nested OUs on the local AWS ($WHERE)"
+bold "1. An organization of 22 member accounts in nested OUs, one invited, on the local AWS ($WHERE)"
 SEED=$("$VENV/bin/python" "$REPO/scripts/seed_guardrail.py" "$AWS_ENDPOINT_URL") || fail "seeding the organization"
 LEX=$(echo "$SEED" | "$VENV/bin/python" -c 'import json,sys; print("arn:aws:iam::%s:role/genesys-lex" % json.load(sys.stdin)["first"]["Sandbox"])')
 OTHER=$(echo "$SEED" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["other_org_id"])')
-echo "$SEED" | "$VENV/bin/python" -c 'import json,sys; s=json.load(sys.stdin); print("management account", s["management"]); [print("account", a, "in", h) for a, h in s["accounts"].items()]'
+echo "$SEED" | "$VENV/bin/python" -c 'import json,sys; s=json.load(sys.stdin); print("management account", s["management"]); [print("account", a, "in", h, "(invited)" if a == s["invited"] else "") for a, h in s["accounts"].items()]'
 
 cd "$DEMO" || fail "cannot enter $DEMO"
 unset LAMBDA_TRUST_CONFIG
@@ -34,17 +35,7 @@ bold "5. lambda-trust guardrail check — what is attached, proved again (exit 0
 expect 0 "$BIN" guardrail check "${FLAGS[@]}"
 
 bold "6. Someone adds another org's ID to the policy by hand"
-"$VENV/bin/python" - "$AWS_ENDPOINT_URL" "$OURS" "$OTHER" <<'PY' || fail "editing the policy"
-import json, sys
-import boto3
-org = boto3.client("organizations", endpoint_url=sys.argv[1], region_name="us-east-1")
-ours = next(p for p in org.list_policies(Filter="RESOURCE_CONTROL_POLICY")["Policies"]
-            if p["Name"] == "lambda-trust-genesys-cloud-external-id")
-doc = json.loads(org.describe_policy(PolicyId=ours["Id"])["Policy"]["Content"])
-doc["Statement"][0]["Condition"]["StringNotEquals"]["sts:ExternalId"] += [sys.argv[3]]
-org.update_policy(PolicyId=ours["Id"], Content=json.dumps(doc))
-print("UpdatePolicy", ours["Id"], "now also lets in", sys.argv[3])
-PY
+tool guardrail-edit "$OTHER" || fail "editing the policy"
 bold "7. lambda-trust guardrail check — exclusivity fails, with the request it now admits (exit 3)"
 expect 3 "$BIN" guardrail check "${FLAGS[@]}"
 bold "8. lambda-trust guardrail apply — the policy updated in place"

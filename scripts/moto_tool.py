@@ -1,4 +1,6 @@
-"""Seeds and tampers with a local moto server for `just demo` and `just demo-organization` (not used against real AWS).
+"""Seeds and tampers with a local moto server for `just demo`, `just demo-organization` and
+`just demo-guardrail`, and for trying the guardrail by hand (docs/guardrail.md, "Try it
+locally"); not used against real AWS.
 
 Usage: moto_tool.py ENDPOINT ACTION [ARGS]
   seed                           the two Lambda functions the demo's config targets
@@ -16,7 +18,9 @@ The organization watch's (`just demo-organization`, docs/organization.md):
   organization N                 an organization of N accounts as docs/organization.md asks:
                                  StackSets' trusted access and delegated administrator (the
                                  account security-tooling), an organization trail, Security Hub
-                                 in each account, and a partner role in workload-2
+                                 in each account, and a partner role in workload-2; as AWS makes
+                                 it, OrganizationAccountAccessRole only in the N - 1 created
+                                 accounts, not in the management account
   account NAME                   the ID of the organization's account named NAME
   hand-edit ACCOUNT ROLE         Alice, in ACCOUNT, drops ROLE's external-ID condition; her
                                  call's trail record is put on ACCOUNT's default event bus
@@ -29,6 +33,13 @@ The organization watch's (`just demo-organization`, docs/organization.md):
                                  Runtime API at HOST:PORT (tests/it/support/runtime_api.py)
   session ACCOUNT ROLE           a session of ROLE, as KEY=VALUE lines of the variables Lambda
                                  sets from a function's execution role
+The guardrail's (`just demo-guardrail`, docs/guardrail.md), as someone would by hand with the
+management account's credentials:
+  guardrail-edit ORG_ID          adds ORG_ID to the guardrail's StringNotEquals sts:ExternalId
+                                 list (UpdatePolicy of the RCP
+                                 lambda-trust-genesys-cloud-external-id): one line
+  guardrail-detach TARGET        detaches that RCP from TARGET (a root, OU or account ID, or
+                                 `root`: the organization's root; DetachPolicy): one line
 """
 import io
 import json
@@ -395,9 +406,52 @@ def print_account_id(name):
     print(account_id(name))
 
 
+# ------------------------------------------------------------------ the guardrail
+
+GUARDRAIL = "lambda-trust-genesys-cloud-external-id"
+
+
+def guardrail_policy():
+    """The guardrail's RCP (AWS Organizations API Reference, ListPolicies); its summary."""
+    pages = client("organizations").get_paginator("list_policies").paginate(
+        Filter="RESOURCE_CONTROL_POLICY")
+    found = [p for page in pages for p in page["Policies"] if p["Name"] == GUARDRAIL]
+    if not found:
+        sys.exit(f"no resource control policy named {GUARDRAIL}: apply the guardrail first")
+    return found[0]
+
+
+def guardrail_edit(org_id):
+    """ORG_ID added by hand to each statement's StringNotEquals sts:ExternalId list, as someone
+    editing the policy in the console would (API Reference, UpdatePolicy)."""
+    org, policy = client("organizations"), guardrail_policy()
+    document = json.loads(org.describe_policy(PolicyId=policy["Id"])["Policy"]["Content"])
+    statements = document["Statement"]
+    for statement in statements if isinstance(statements, list) else [statements]:
+        condition = statement.get("Condition", {}).get("StringNotEquals", {})
+        if "sts:ExternalId" in condition:
+            ids = condition["sts:ExternalId"]
+            ids = ids if isinstance(ids, list) else [ids]
+            condition["sts:ExternalId"] = ids + [org_id]
+    org.update_policy(PolicyId=policy["Id"], Content=json.dumps(document))
+    print(f"  UpdatePolicy {policy['Id']} ({GUARDRAIL}): its StringNotEquals sts:ExternalId"
+          f" now also lets in {org_id}")
+
+
+def guardrail_detach(target):
+    """The guardrail detached from TARGET by hand (API Reference, DetachPolicy); `root` names
+    the organization's root (ListRoots)."""
+    org, policy = client("organizations"), guardrail_policy()
+    if target == "root":
+        target = org.list_roots()["Roots"][0]["Id"]
+    org.detach_policy(PolicyId=policy["Id"], TargetId=target)
+    print(f"  DetachPolicy {policy['Id']} ({GUARDRAIL}) from {target}")
+
+
 ACTIONS = {"seed": seed, "tamper": tamper, "watch-prerequisites": watch_prerequisites,
            "open-trust": open_trust, "cloudtrail-event": cloudtrail_event, "unpack": unpack,
            "findings": findings, "organization": organization, "account": print_account_id,
            "hand-edit": hand_edit, "relay": relay, "deliver": deliver,
-           "tick": tick, "tag-runtime": tag_runtime, "session": role_session}
+           "tick": tick, "tag-runtime": tag_runtime, "session": role_session,
+           "guardrail-edit": guardrail_edit, "guardrail-detach": guardrail_detach}
 ACTIONS[ACTION](*sys.argv[3:])

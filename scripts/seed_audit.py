@@ -10,9 +10,13 @@ Usage:
       Genesys Cloud.
   seed_audit.py ENDPOINT org ACCOUNTS N
       An organization of ACCOUNTS accounts (the management account and ACCOUNTS - 1 created
-      ones), each seeded like `roles` with N roles, and the audit role lambda-trust-audit
-      (trusting the management account) besides. Prints the account IDs, one per line,
-      management account first.
+      ones), each seeded like `roles` with N roles. Built as AWS builds one: each created
+      account holds OrganizationAccountAccessRole (Organizations makes it there) and the audit
+      role lambda-trust-audit (trusting the management account), as a service-managed StackSet
+      rolls it out; the management account holds neither (AWS Organizations User Guide,
+      "Accessing member accounts"; CloudFormation User Guide, "Create a stack set with
+      service-managed permissions": never deployed to the management account). Prints the
+      account IDs, one per line, management account first.
   seed_audit.py ENDPOINT hostile ACCOUNT
       Roles whose audited data is markup, for the HTML report's tests (see hostile_roles).
   seed_audit.py ENDPOINT org ACCOUNTS N hostile
@@ -225,8 +229,9 @@ AUDIT_ROLE = "lambda-trust-audit"
 
 
 def audit_role(account, management):
-    """The role `audit --organization --assume-role lambda-trust-audit` enters each account
-    through (docs/audit.md): trusting the management account, reading IAM and Lambda."""
+    """The role `audit --organization --assume-role lambda-trust-audit` enters each member
+    account through (docs/audit.md): trusting the management account, reading IAM and Lambda.
+    Rolled out as a service-managed StackSet would: to the member accounts only."""
     iam = client("iam", account)
     iam.create_role(RoleName=AUDIT_ROLE, AssumeRolePolicyDocument=doc(
         trust({"AWS": f"arn:aws:iam::{management}:root"})))
@@ -245,7 +250,8 @@ def seed_org(accounts, n, hostile=False, terminal=False):
         status = org.create_account(Email=f"audit-{k}@example.com", AccountName=name)
         ids.append(status["CreateAccountStatus"]["AccountId"])
     for account in ids:
-        audit_role(account, ids[0])
+        if account != ids[0]:
+            audit_role(account, ids[0])
         seed_roles(account, n)
         if hostile:
             seed_hostile(account)

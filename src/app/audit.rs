@@ -38,11 +38,15 @@ pub(crate) enum AuditSource {
     /// The account of the caller's credentials.
     Account,
     /// Many accounts, each entered with `sts:AssumeRole` into `assume_role`, `concurrency` at a
-    /// time.
+    /// time; the caller's own account with the caller's session (the management account never
+    /// holds a role Organizations or service-managed StackSets put in member accounts: AWS
+    /// Organizations User Guide, "Accessing member accounts"). `way_out`: what the command
+    /// says to do of an account it cannot enter.
     Accounts {
         list: AccountList,
         assume_role: EntryRole,
         concurrency: u16,
+        way_out: &'static str,
     },
     /// A CloudFormation template or a Terraform plan (no AWS call).
     Iac(IacSource),
@@ -107,6 +111,7 @@ pub(crate) async fn audit_keeping(
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
     let mut kept = BTreeMap::new();
+    let mut own = None;
     let audited = match source {
         AuditSource::ConfigAggregator(name) => {
             Audited::Org(super::aggregator::audit_aggregator(events, &clients, &opts, name).await?)
@@ -115,15 +120,19 @@ pub(crate) async fn audit_keeping(
             list,
             assume_role,
             concurrency,
+            way_out,
         } => {
             let many = Many {
                 list,
                 assume_role,
                 concurrency: usize::from(*concurrency),
                 keep,
+                way_out,
+                own: String::new(),
             };
-            let (report, assumed) = audit_many(events, &clients, &opts, many).await?;
+            let (report, assumed, caller) = audit_many(events, &clients, &opts, many).await?;
             kept = assumed;
+            own = Some(caller);
             Audited::Org(report)
         }
         // The caller's account (the offline sources returned above); with `--org-policies`,
@@ -131,7 +140,7 @@ pub(crate) async fn audit_keeping(
         _ => Audited::Account(audit_caller(events, &clients, &opts, org_policies).await?),
     };
     let sessions = match keep {
-        true => Sessions::keeping(clients, kept),
+        true => Sessions::keeping(clients, kept, own),
         false => Sessions::default(),
     };
     Ok((audited, sessions))
@@ -238,6 +247,10 @@ struct Many<'a> {
     concurrency: usize,
     /// Keep each account's session ([`Sessions`]).
     keep: bool,
+    /// What to do of an account the role cannot be assumed in.
+    way_out: &'a str,
+    /// The caller's own account, read with the caller's session.
+    own: String,
 }
 
 /// The accounts to audit: the file's, or the organization's (with their names).
@@ -273,16 +286,22 @@ async fn accounts(
     Ok((ids, names))
 }
 
-/// Every account of `many`, each through its own assumed session; with `many.keep`, the
-/// sessions of the accounts audited, by account ID.
+/// Every account of `many`, each through its own assumed session (the caller's own with the
+/// caller's); with `many.keep`, the sessions of the accounts audited, by account ID; and the
+/// caller's account.
 async fn audit_many(
     events: &dyn Events,
     clients: &Clients,
     opts: &AuditOptions,
     many: Many<'_>,
-) -> Result<(OrgReport, BTreeMap<String, Assumed>)> {
+) -> Result<(OrgReport, BTreeMap<String, Assumed>, String)> {
     let org_calls = CallCount::default();
-    let (ids, names) = accounts(many.list, clients, &org_calls).await?;
+    let (listed, own) = tokio::join!(
+        accounts(many.list, clients, &org_calls),
+        read::caller_account(clients, &org_calls)
+    );
+    let (ids, names) = listed?;
+    let many = Many { own: own?, ..many };
     events.event(Event::Counting { total: ids.len() });
     let reads = &PathReads::new(clients);
     let many = &many;
@@ -306,7 +325,7 @@ async fn audit_many(
     }
     let mut report = OrgReport::new(outcomes, org_calls.get());
     report.names = names;
-    Ok((report, sessions))
+    Ok((report, sessions, many.own.clone()))
 }
 
 /// One account of a many-account audit, entered with `sts:AssumeRole`; its session, when
@@ -319,6 +338,11 @@ async fn audit_member(
     reads: &PathReads<'_>,
 ) -> (AccountOutcome, Option<Assumed>) {
     let calls = CallCount::default();
+    if account == many.own {
+        // The caller's own account: its own session, no sts:AssumeRole.
+        let r = audit_one_path(clients, Some(account.clone()), opts, &calls, reads).await;
+        return (outcome(account, r, &calls), None);
+    }
     let asked = Instant::now();
     let assumed = sessions::assume_keeping(clients, &account, many.assume_role, &calls).await;
     let (result, session) = match assumed {
@@ -330,22 +354,27 @@ async fn audit_member(
         Err(mut e) => {
             if let (true, Some(hint)) = (e.code.as_deref() == Some("AccessDenied"), e.hint.as_mut())
             {
-                hint.push_str(
-                    ": create the --assume-role role there (docs/audit.md), or leave the \
-                     account out with --accounts FILE",
-                );
+                hint.push_str(": ");
+                hint.push_str(many.way_out);
             }
             (Err(AuditFailure::Aws(e)), None)
         }
     };
-    let outcome = match result {
+    (outcome(account, result, &calls), session)
+}
+
+/// One account's outcome: its report, or its error as people read it (message and hint).
+fn outcome(
+    account: String,
+    result: std::result::Result<AccountReport, AuditFailure>,
+    calls: &CallCount,
+) -> AccountOutcome {
+    match result {
         Ok(r) => AccountOutcome::Report(r),
         Err(e) => AccountOutcome::Error {
             account,
-            // The account's error as people read it: the message and its hint.
             error: shown(&e),
             calls: calls.get(),
         },
-    };
-    (outcome, session)
+    }
 }

@@ -19,8 +19,9 @@ use crate::aws::Clients;
 use crate::error::{Error, Result};
 use crate::event::Read;
 use lambda_trust_audit::{
-    guardrail_document, plan_guardrail, AuditOptions, GuardrailChange, GuardrailMode,
-    GuardrailPlan, GuardrailRoles, GuardrailSpec, OrgTree,
+    guardrail_document, plan_guardrail, AuditOptions, GenesysCompared, GuardrailAsked,
+    GuardrailChange, GuardrailChosen, GuardrailChosenFrom, GuardrailMode, GuardrailPlan,
+    GuardrailRoles, GuardrailSpec, OrgTree,
 };
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::Verdict;
@@ -50,22 +51,22 @@ pub(crate) struct Planned {
     pub management: bool,
 }
 
-/// Reads the organization and the roles, and plans (or checks) the guardrail for `spec`.
+/// Reads the organization and the roles, and plans (or checks) the guardrail `asked` for,
+/// each family not given as apply recorded it.
 pub(crate) async fn plan(
     settings: &Settings,
     events: &dyn Events,
-    spec: &GuardrailSpec,
+    asked: &GuardrailAsked,
     roles: &RolesFrom,
     mode: GuardrailMode,
 ) -> Result<Planned> {
-    // Bad input is refused before any call.
-    guardrail_document(spec).map_err(refused)?;
+    refuse_bad_input(asked)?;
     let clients = Clients::connect(&settings.aws_for(None))
         .await?
         .reporting(events.retries());
     let (tree, caller) = read(events, &clients).await?;
-    let roles = read_roles(settings, events, spec, roles).await?;
-    let plan = plan_guardrail(mode, spec, &tree, &roles).map_err(refused)?;
+    let roles = read_roles(settings, events, asked, roles).await?;
+    let plan = plan_guardrail(mode, asked, &tree, &roles).map_err(refused)?;
     Ok(Planned {
         plan,
         management: caller == tree.management_account,
@@ -73,17 +74,58 @@ pub(crate) async fn plan(
     })
 }
 
+/// Bad input is refused before any call: the document written from what was given (an
+/// org ID, a partner account, an exemption), with a stand-in for what was not.
+fn refuse_bad_input(asked: &GuardrailAsked) -> Result<()> {
+    let genesys = lambda_trust_config::Partner::GenesysCloud.account_id();
+    let values = |v: &[GuardrailChosen]| v.iter().map(|c| c.value.clone()).collect::<Vec<_>>();
+    let mut spec = GuardrailSpec {
+        org_ids: values(&asked.org_ids),
+        partners: asked.partners.clone(),
+        exempt: asked.exempt.clone(),
+        targets: Vec::new(),
+    };
+    if spec.org_ids.is_empty() {
+        // Not given: what apply recorded is read first.
+        spec.org_ids = vec!["00000000-0000-4000-8000-000000000000".into()];
+    }
+    if spec.partners.is_empty() {
+        spec.partners = vec![genesys.to_owned()];
+    }
+    guardrail_document(&spec).map(drop).map_err(refused)
+}
+
+/// The org IDs given as flags.
+pub(crate) fn flagged(ids: &[String]) -> Vec<GuardrailChosen> {
+    ids.iter()
+        .map(|id| GuardrailChosen::new(id, GuardrailChosenFrom::Flag))
+        .collect()
+}
+
 /// Each config environment's org ID (`[trust].external_id`) against the organization its
 /// `[genesys]` signs in to: one that differs would lock Genesys Cloud out of your roles while
 /// a proof fed the same ID passes, so it is refused before any call; one that cannot be
-/// compared (Genesys Cloud unreachable) is said, and the rest goes on.
+/// compared (Genesys Cloud unreachable) is said, and the rest goes on. Each org ID, with the
+/// environment it came from and whether it was compared.
 pub(crate) async fn compare_with_genesys(
     settings: &Settings,
     events: &dyn Events,
-    configs: &[lambda_trust_config::Config],
-) -> Result<()> {
-    for config in configs.iter().filter(|c| c.genesys.is_some()) {
+    configs: &[(String, lambda_trust_config::Config)],
+) -> Result<Vec<GuardrailChosen>> {
+    let mut out: Vec<GuardrailChosen> = Vec::new();
+    for (environment, config) in configs {
         let id = &config.trust.external_id;
+        let from = |genesys| GuardrailChosenFrom::Config {
+            environment: environment.clone(),
+            genesys,
+        };
+        if !lambda_trust_config::is_uuid(id) || out.iter().any(|c| &c.value == id) {
+            continue;
+        }
+        if config.genesys.is_none() {
+            out.push(GuardrailChosen::new(id, from(GenesysCompared::NoGenesys)));
+            continue;
+        }
         let clients = Clients::connect(&settings.aws_for(Some(config))).await?;
         let org = super::genesys::signed_in_org(&clients, config, events).await;
         match org {
@@ -97,18 +139,22 @@ pub(crate) async fn compare_with_genesys(
                      give --genesys-org-id",
                 ));
             }
-            Ok(_) => {}
-            Err(e) => events.event(Event::Warning {
-                message: format!(
-                    "the config's org ID {id} was not compared with the organization its \
-                     [genesys] signs in to: {}",
-                    crate::error::shown(&e)
-                ),
-                hint: Some("give --genesys-org-id to skip the comparison".into()),
-            }),
+            Ok(Some(_)) => out.push(GuardrailChosen::new(id, from(GenesysCompared::Same))),
+            Ok(None) => out.push(GuardrailChosen::new(id, from(GenesysCompared::NotCompared))),
+            Err(e) => {
+                events.event(Event::Warning {
+                    message: format!(
+                        "the config's org ID {id} was not compared with the organization its \
+                         [genesys] signs in to: {}",
+                        crate::error::shown(&e)
+                    ),
+                    hint: Some("give --genesys-org-id to skip the comparison".into()),
+                });
+                out.push(GuardrailChosen::new(id, from(GenesysCompared::NotCompared)));
+            }
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 fn refused(why: String) -> Error {
@@ -118,17 +164,30 @@ fn refused(why: String) -> Error {
     )
 }
 
-/// The organization's tree and RCPs, and the caller's account.
+/// The organization's tree and RCPs, and the caller's account. A member account's
+/// credentials cannot list the organization: the hint says whose can.
 async fn read(events: &dyn Events, clients: &Clients) -> Result<(OrgTree, String)> {
     let both = async { tokio::join!(org::read_tree(clients), caller_identity(clients)) };
     let (tree, caller) = events.reading(Read::Organization, both).await;
-    Ok((tree?, caller?.account))
+    let tree = tree.map_err(|mut e| {
+        let denied = ["AccessDeniedException", "AWSOrganizationsNotInUseException"];
+        if e.code.as_deref().is_some_and(|c| denied.contains(&c)) {
+            e.hint = Some(
+                "run it with the management account's credentials, or a delegated \
+                 administrator's whose delegation policy allows RCPs (docs/guardrail.md, \
+                 \"Permissions\")"
+                    .into(),
+            );
+        }
+        e
+    })?;
+    Ok((tree, caller?.account))
 }
 
 async fn read_roles(
     settings: &Settings,
     events: &dyn Events,
-    spec: &GuardrailSpec,
+    asked: &GuardrailAsked,
     from: &RolesFrom,
 ) -> Result<GuardrailRoles> {
     let source = match from {
@@ -141,19 +200,31 @@ async fn read_roles(
             list: AccountList::Organization,
             assume_role: role.clone(),
             concurrency: *concurrency,
+            way_out: "create the --assume-role role in every member account the guardrail \
+                      covers (a service-managed StackSet does; docs/guardrail.md, \
+                      \"Permissions\"), or read the roles with --config-aggregator",
         },
         RolesFrom::ConfigAggregator(name) => AuditSource::ConfigAggregator(name.clone()),
     };
+    // Every role a partner account can assume is read; which of them the guardrail stops is
+    // decided against the org IDs chosen (`plan_guardrail`), not these.
+    let partners = match asked.partners.is_empty() {
+        true => vec![lambda_trust_config::Partner::GenesysCloud.account_id().to_owned()],
+        false => asked.partners.clone(),
+    };
     let opts = AuditOptions {
-        partners: spec.partners.clone(),
-        genesys_org_ids: spec.org_ids.clone(),
+        partners,
+        genesys_org_ids: asked.org_ids.iter().map(|c| c.value.clone()).collect(),
         ..AuditOptions::default()
     };
     let (audited, _) = audit_keeping(settings, events, &source, opts, None, None, false).await?;
-    match audited {
-        Audited::Org(report) => Ok(GuardrailRoles::from(&report)),
-        Audited::Account(_) | Audited::Iac(_) => unreachable!("an organization's source"),
-    }
+    Ok(match audited {
+        Audited::Org(report) => GuardrailRoles::from(&report),
+        // An organization's source gives an organization's report.
+        Audited::Account(_) | Audited::Iac(_) => {
+            GuardrailRoles::NotRead("the accounts were not read as an organization".into())
+        }
+    })
 }
 
 /// Why `plan` may not be applied, before any write: what it refused, a failed or undecided
@@ -255,21 +326,30 @@ pub(crate) async fn destroy(
     Ok(changes)
 }
 
-/// The guardrail as code: the document for `spec`, its targets (the root by default) and, when
-/// it exists, its ID and where it is attached.
+/// The guardrail as code: the document for what was asked (each family not given as apply
+/// recorded it), its targets and, when it exists, its ID and where it is attached.
 pub(crate) async fn export(
     settings: &Settings,
     events: &dyn Events,
-    spec: &GuardrailSpec,
+    asked: &GuardrailAsked,
     roles: &RolesFrom,
 ) -> Result<GuardrailCode> {
-    let document = guardrail_document(spec).map_err(refused)?;
+    refuse_bad_input(asked)?;
     let clients = Clients::connect(&settings.aws_for(None))
         .await?
         .reporting(events.retries());
     let (tree, _) = read(events, &clients).await?;
-    let roles = read_roles(settings, events, spec, roles).await?;
-    let plan = plan_guardrail(GuardrailMode::Plan, spec, &tree, &roles).map_err(refused)?;
+    let roles = read_roles(settings, events, asked, roles).await?;
+    let plan = plan_guardrail(GuardrailMode::Plan, asked, &tree, &roles).map_err(refused)?;
+    if !plan.not_read.is_empty() {
+        events.event(Event::Warning {
+            message: "the roles were not read: the export records no roles it stops, and \
+                      `guardrail check` cannot compare them"
+                .into(),
+            hint: Some("give --assume-role NAME or --config-aggregator NAME".into()),
+        });
+    }
+    let document = plan.policy.document.clone();
     let live = tree
         .policies
         .iter()

@@ -17,6 +17,8 @@ use crate::aws::Clients;
 pub(crate) struct Sessions {
     base: Option<Clients>,
     assumed: BTreeMap<String, Assumed>,
+    /// The caller's own account, read with the run's own clients.
+    own: Option<String>,
 }
 
 #[derive(Debug)]
@@ -40,11 +42,17 @@ impl Assumed {
 }
 
 impl Sessions {
-    /// The run's own clients and each account's session, kept.
-    pub(crate) fn keeping(base: Clients, assumed: BTreeMap<String, Assumed>) -> Sessions {
+    /// The run's own clients, each account's session, kept, and the caller's own account
+    /// (read with the run's clients).
+    pub(crate) fn keeping(
+        base: Clients,
+        assumed: BTreeMap<String, Assumed>,
+        own: Option<String>,
+    ) -> Sessions {
         Sessions {
             base: Some(base),
             assumed,
+            own,
         }
     }
 
@@ -56,6 +64,9 @@ impl Sessions {
     /// Clients acting in `account`'s assumed session, while it is young enough to reuse at
     /// `now`.
     pub(crate) fn assumed(&self, account: &str, now: Instant) -> Option<Clients> {
+        if self.own.as_deref() == Some(account) {
+            return self.base.clone();
+        }
         let (base, session) = (self.base.as_ref()?, self.assumed.get(account)?);
         reusable(session.asked, now).then(|| session.credentials.clients(base))
     }

@@ -98,6 +98,11 @@ pub(crate) struct GuardrailPolicyArgs {
     /// Its ARN, without wildcards: written as NotResource.
     #[arg(long = "exempt-role", value_name = "ARN")]
     pub exempt_roles: Vec<String>,
+    /// Exempt no role, whatever apply recorded.
+    ///
+    /// Without --exempt-role, the roles apply exempted stay exempted; this drops them.
+    #[arg(long, conflicts_with = "exempt_roles")]
+    pub no_exempt_roles: bool,
     /// An account held to your IDs (repeatable).
     ///
     /// Another account that assumes your roles as Genesys Cloud does (the FedRAMP region's,

@@ -120,6 +120,8 @@ fn source(args: &AuditArgs) -> Result<AuditSource> {
             session_name: EntryRole::SESSION_NAME.to_owned(),
         }),
         concurrency: args.concurrency,
+        way_out: "create the --assume-role role there (docs/audit.md), or leave the account \
+                  out with --accounts FILE",
     })
 }
 

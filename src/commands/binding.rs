@@ -48,6 +48,22 @@ pub(super) fn org_ids_of(configs: &[lambda_trust_config::Config]) -> Vec<String>
     ids.into_iter().cloned().collect()
 }
 
+/// The config in each of its environments, by name (`default` for a config without
+/// environments), when one is given or found; none otherwise.
+pub(super) fn named_configs_found(
+    inv: &Invocation,
+) -> Result<Vec<(String, lambda_trust_config::Config)>> {
+    let Some(files) = inv.config.each_env_if_found()? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for file in files {
+        let name = file.env.clone().unwrap_or_else(|| "default".to_owned());
+        out.push((name, file.load()?.config));
+    }
+    Ok(out)
+}
+
 /// The config in each of its environments, when one is given or found; none otherwise.
 pub(super) fn configs_found(inv: &Invocation) -> Result<Vec<lambda_trust_config::Config>> {
     let Some(files) = inv.config.each_env_if_found()? else {

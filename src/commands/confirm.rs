@@ -21,12 +21,28 @@ pub(super) fn approved(inv: &Invocation, set: &ChangeSet, yes: bool) -> Result<b
     if can_answer() {
         return Ok(confirmed(inv, set));
     }
-    match is_yes(std::io::stdin().lock()) {
-        true => Ok(true),
-        false => Err(Error::usage(
-            "nothing written: writes need a `yes`, and standard input is not a terminal and gave no `yes` line",
-            "pass --yes to write without asking (as terraform apply -auto-approve), or pipe the answer: echo yes | lambda-trust …",
-        )),
+    piped_yes(std::io::stdin().lock())
+}
+
+/// Off a terminal, the one line piped in: `yes` writes; anything else is an error naming what
+/// it got (`yes |` sends `y`) and `--yes`.
+fn piped_yes(input: impl BufRead) -> Result<bool> {
+    match answer(input) {
+        Answer::Yes => Ok(true),
+        Answer::Other(got) => {
+            let got = match got.as_str() {
+                "" => "no line".to_owned(),
+                line => format!("{:?}", crate::report::printable(line)),
+            };
+            Err(Error::usage(
+                format!(
+                    "nothing written: writes need a `yes` line, and standard input is not a \
+                     terminal and gave {got}"
+                ),
+                "pass --yes to write without asking (as terraform apply -auto-approve), or \
+                 pipe the whole word: echo yes | lambda-trust … (`yes |` sends `y`)",
+            ))
+        }
     }
 }
 
@@ -45,13 +61,7 @@ pub(super) fn approved_lines(
     if can_answer() {
         return Ok(asked(inv, question));
     }
-    match is_yes(std::io::stdin().lock()) {
-        true => Ok(true),
-        false => Err(Error::usage(
-            "nothing written: writes need a `yes`, and standard input is not a terminal and gave no `yes` line",
-            "pass --yes to write without asking, or pipe the answer: echo yes | lambda-trust …",
-        )),
-    }
+    piped_yes(std::io::stdin().lock())
 }
 
 /// Someone can answer: stdin is a terminal.
@@ -82,19 +92,31 @@ fn asked(inv: &Invocation, question: &str) -> bool {
     is_yes(std::io::stdin().lock())
 }
 
+/// One line of answer.
+enum Answer {
+    Yes,
+    /// Anything else: the line (trimmed; empty for an empty line, end of input or an error).
+    Other(String),
+}
+
 /// The answer read as one line: `yes` (surrounding blanks aside); anything else — `y`, an empty
 /// line, end of input, an error — is no.
-fn is_yes(mut input: impl BufRead) -> bool {
+fn answer(mut input: impl BufRead) -> Answer {
     let mut line = String::new();
     match input.read_line(&mut line) {
-        Ok(n) if n > 0 => line.trim() == "yes",
-        _ => false,
+        Ok(n) if n > 0 && line.trim() == "yes" => Answer::Yes,
+        Ok(_) => Answer::Other(line.trim().to_owned()),
+        Err(_) => Answer::Other(String::new()),
     }
+}
+
+fn is_yes(input: impl BufRead) -> bool {
+    matches!(answer(input), Answer::Yes)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_yes;
+    use super::{is_yes, piped_yes};
 
     #[test]
     fn only_a_yes_line_says_yes() {
@@ -107,5 +129,14 @@ mod tests {
         let mut input = &b"y\nes\n"[..];
         assert!(!is_yes(&mut input));
         assert_eq!(input, b"es\n");
+    }
+
+    #[test]
+    fn a_piped_answer_other_than_yes_is_refused_naming_what_it_got() {
+        assert!(piped_yes(&b"yes\n"[..]).unwrap());
+        let e = piped_yes(&b"y\n"[..]).unwrap_err().to_string();
+        assert!(e.contains("gave \"y\""), "{e}");
+        let e = piped_yes(&b""[..]).unwrap_err().to_string();
+        assert!(e.contains("gave no line"), "{e}");
     }
 }

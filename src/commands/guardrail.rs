@@ -7,8 +7,7 @@ use crate::app::{EntryRole, Events};
 use crate::cli::{GuardrailArgs, GuardrailCommand, GuardrailPolicyArgs};
 use crate::error::{Error, Result, Status};
 use crate::report::{GuardrailCode, GuardrailDestroyed, GuardrailResult, SCHEMA_VERSION};
-use lambda_trust_audit::{GuardrailMode, GuardrailSpec};
-use lambda_trust_config::Partner;
+use lambda_trust_audit::{GuardrailAsked, GuardrailMode};
 use lambda_trust_verdict::Judged;
 
 pub(super) async fn run(
@@ -25,36 +24,26 @@ pub(super) async fn run(
     }
 }
 
-/// The spec from the flags; without `--genesys-org-id`, the config's environments' org IDs
-/// (given or found), each compared with the organization its `[genesys]` signs in to.
-async fn spec(
+/// What was asked: the flags; without `--genesys-org-id`, the config's environments' org IDs
+/// (given or found), each compared with the organization its `[genesys]` signs in to. A family
+/// not given is what apply recorded (`lambda_trust_audit::plan_guardrail`).
+async fn asked(
     inv: &Invocation,
     events: &dyn Events,
     args: &GuardrailPolicyArgs,
-) -> Result<GuardrailSpec> {
+) -> Result<GuardrailAsked> {
     let org_ids = match args.genesys_org_ids.is_empty() {
-        false => args.genesys_org_ids.clone(),
+        false => flow::flagged(&args.genesys_org_ids),
         true => {
-            let configs = super::binding::configs_found(inv)?;
-            flow::compare_with_genesys(&inv.settings, events, &configs).await?;
-            super::binding::org_ids_of(&configs)
+            let configs = super::binding::named_configs_found(inv)?;
+            flow::compare_with_genesys(&inv.settings, events, &configs).await?
         }
     };
-    if org_ids.is_empty() {
-        return Err(Error::usage(
-            "the guardrail needs your Genesys Cloud org IDs",
-            "give --genesys-org-id UUID (repeatable), or run it beside a config whose \
-             environments' external IDs are your org IDs",
-        ));
-    }
-    let partners = match args.partner_accounts.is_empty() {
-        true => vec![Partner::GenesysCloud.account_id().to_owned()],
-        false => args.partner_accounts.clone(),
-    };
-    Ok(GuardrailSpec {
+    Ok(GuardrailAsked {
         org_ids,
-        partners,
+        partners: args.partner_accounts.clone(),
         exempt: args.exempt_roles.clone(),
+        no_exempt: args.no_exempt_roles,
         targets: args.targets.clone(),
     })
 }
@@ -96,7 +85,7 @@ async fn planned(
     let p = flow::plan(
         &inv.settings,
         events,
-        &spec(inv, events, &args.policy).await?,
+        &asked(inv, events, &args.policy).await?,
         &roles_from(args),
         mode,
     )
@@ -112,11 +101,11 @@ async fn apply(
     args: &GuardrailArgs,
     yes: bool,
 ) -> Result<Status> {
-    let spec = spec(inv, events, &args.policy).await?;
+    let asked = asked(inv, events, &args.policy).await?;
     let p = flow::plan(
         &inv.settings,
         events,
-        &spec,
+        &asked,
         &roles_from(args),
         GuardrailMode::Plan,
     )
@@ -152,10 +141,23 @@ async fn apply(
             false => vec![text.trim_end().to_owned()],
         }
     };
-    let question = format!("Make these {} change(s)?", p.plan.changes.len());
+    let question = match p.plan.stops.len() {
+        0 => format!("Make these {} change(s)?", p.plan.changes.len()),
+        n => format!(
+            "Make these {} change(s)? The guardrail stops {n} role(s) listed above.",
+            p.plan.changes.len()
+        ),
+    };
     if !super::confirm::approved_lines(inv, &lines, &question, yes)? {
-        let r = result(p, None);
-        inv.output.emit(&r)?;
+        // Declined on a terminal: the plan was shown above; nothing more on a terminal's
+        // stdout, the plan as data under --format json (as apply's).
+        match inv.output.format {
+            crate::report::Format::Human => inv.output.say_text(
+                "Nothing was changed: guardrail apply was not confirmed (--yes writes without \
+                 asking).",
+            ),
+            _ => inv.output.emit(&result(p, None))?,
+        }
         return Ok(Status::Changes);
     }
     let (writes, id) = flow::apply(&inv.settings, events, &p.plan).await?;
@@ -197,8 +199,8 @@ async fn destroy(inv: &Invocation, events: &dyn Events, yes: bool) -> Result<Sta
 }
 
 async fn export(inv: &Invocation, events: &dyn Events, args: &GuardrailArgs) -> Result<Status> {
-    let spec = spec(inv, events, &args.policy).await?;
-    let code = flow::export(&inv.settings, events, &spec, &roles_from(args)).await?;
+    let asked = asked(inv, events, &args.policy).await?;
+    let code = flow::export(&inv.settings, events, &asked, &roles_from(args)).await?;
     inv.output.emit(&GuardrailCode {
         schema_version: SCHEMA_VERSION,
         name: code.name.clone(),

@@ -10,7 +10,8 @@ use super::results::to_json;
 use super::styles::Styles;
 use super::text::printable;
 use lambda_trust_audit::{
-    GuardrailChange, GuardrailClaim, GuardrailMode, GuardrailPlan, RoleUnder,
+    GenesysCompared, GuardrailChange, GuardrailChoices, GuardrailChosen, GuardrailChosenFrom,
+    GuardrailClaim, GuardrailMode, GuardrailPlan, RoleUnder,
 };
 use lambda_trust_iam::Verdict;
 use lambda_trust_provision::{
@@ -50,6 +51,7 @@ fn change_line(c: &GuardrailChange) -> String {
         GuardrailChange::Update { id, why } => format!("update {id} in place: {why}"),
         GuardrailChange::Attach { target } => format!("attach it to {target}"),
         GuardrailChange::Detach { target } => format!("detach it from {target}"),
+        GuardrailChange::Differs { why } => why.clone(),
         GuardrailChange::Record { why, .. } => {
             format!(
                 "record in its tags what changed since apply: {}",
@@ -89,7 +91,95 @@ fn claim_lines(c: &GuardrailClaim, s: Styles) -> String {
             WIDTH,
         ));
     }
+    out.push_str(&hit_lines(&c.roles));
     out
+}
+
+/// The most roles a failed claim names in text (JSON names all).
+const SHOWN: usize = 10;
+
+/// The roles a failed claim hits, by account: the first [`SHOWN`], then how many more.
+fn hit_lines(roles: &[String]) -> String {
+    if roles.len() < 2 {
+        return String::new();
+    }
+    let mut out = format!("{}{} roles:\n", " ".repeat(24), roles.len());
+    for arn in roles.iter().take(SHOWN) {
+        out.push_str(&wrap(
+            &printable(arn),
+            &" ".repeat(26),
+            &" ".repeat(28),
+            WIDTH,
+        ));
+    }
+    if roles.len() > SHOWN {
+        let more = format!("… and {} more (--format json lists them all)", roles.len() - SHOWN);
+        out.push_str(&format!("{}{more}\n", " ".repeat(26)));
+    }
+    out
+}
+
+/// Where a chosen value came from, in words.
+fn from_words(from: &GuardrailChosenFrom) -> String {
+    match from {
+        GuardrailChosenFrom::Flag => "flag".into(),
+        GuardrailChosenFrom::Recorded => "recorded at apply".into(),
+        GuardrailChosenFrom::Default => "default".into(),
+        GuardrailChosenFrom::Config {
+            environment,
+            genesys,
+        } => {
+            let compared = match genesys {
+                GenesysCompared::Same => "the org its [genesys] signs in to",
+                GenesysCompared::NotCompared => "not compared: Genesys Cloud not reached",
+                GenesysCompared::NoGenesys => "not compared: no [genesys]",
+            };
+            format!("config, environment {environment}; {compared}")
+        }
+    }
+}
+
+/// What the guardrail is written with, each value with where it came from.
+fn choices_text(c: &GuardrailChoices) -> String {
+    let family = |title: &str, values: &[GuardrailChosen]| -> String {
+        if values.is_empty() {
+            return format!("  {title}: none\n");
+        }
+        let mut out = format!("  {title}:\n");
+        for v in values {
+            let text = format!("{} ({})", v.value, from_words(&v.from));
+            out.push_str(&wrap(&printable(&text), "    ", "      ", WIDTH));
+        }
+        out
+    };
+    let mut out = "Written with:\n".to_owned();
+    out.push_str(&family("org IDs", &c.org_ids));
+    out.push_str(&family("partner accounts", &c.partners));
+    out.push_str(&family("exempted roles", &c.exempt));
+    out
+}
+
+/// The policy: in `plan` the document as it will be written (pretty-printed, as Terraform
+/// shows a policy); in `check` the stored one against it, as a diff.
+fn document_text(r: &GuardrailResult, s: Styles) -> String {
+    let p = &r.plan.policy;
+    match (r.plan.mode, &p.stored) {
+        (GuardrailMode::Check, Some(stored))
+            if lambda_trust_iam::semantically_equal(stored, &p.document) =>
+        {
+            "Policy: the stored document is the one generated.\n".to_owned()
+        }
+        (GuardrailMode::Check, Some(stored)) => format!(
+            "Policy: the stored document (-) against the one generated (+):\n{}",
+            super::plan::document_diff(stored, &p.document, s)
+        ),
+        _ => {
+            let body: String = (super::plan::pretty(&p.document).lines())
+                .map(|l| format!("    {}\n", printable(l)))
+                .collect();
+            format!("Policy (minified when written):\n{body}")
+        }
+    }
 }
 
 fn roles_lines(title: &str, roles: &[RoleUnder]) -> String {
@@ -117,6 +207,8 @@ impl Report for GuardrailResult {
             self.acting_as.replace('-', " "),
             self.caller
         );
+        out.push_str(&document_text(self, s));
+        out.push_str(&choices_text(&p.choices));
         out.push_str("Targets:\n");
         for t in &p.targets {
             out.push_str(&format!(
@@ -144,6 +236,10 @@ impl Report for GuardrailResult {
         out.push_str(&roles_lines("Roles it does not cover", &p.uncovered));
         for n in &p.not_read {
             out.push_str(&wrap(&printable(n), "not read: ", "  ", WIDTH));
+        }
+        for n in &p.not_read_uncovered {
+            let text = format!("{n} (accounts it does not cover: apply goes on)");
+            out.push_str(&wrap(&printable(&text), "not read: ", "  ", WIDTH));
         }
         out
     }

@@ -27,6 +27,7 @@ mod faults;
 mod faults_lost_write;
 mod genesys_fake;
 mod genesys_regions;
+mod harness_orgs;
 mod harness_rcps;
 mod harness_selftest;
 mod help_width;

@@ -97,7 +97,9 @@ pub use org::{parse_accounts, AccountOutcome, OrgReport};
 
 // Prevention: the organization's guardrail (an RCP).
 pub use guardrail::{
-    guarded, guardrail_document, plan_guardrail, Covered as GuardrailCovered, GuardrailChange,
+    guarded, guardrail_document, plan_guardrail, Chosen as GuardrailChosen,
+    ChosenFrom as GuardrailChosenFrom, Covered as GuardrailCovered, GenesysCompared,
+    GuardrailAsked, GuardrailChange, GuardrailChoices,
     GuardrailClaim, GuardrailMerge, GuardrailMode, GuardrailPlan, GuardrailPolicy,
     GuardrailProperty, GuardrailRecord, GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder,
     StoredRcp,

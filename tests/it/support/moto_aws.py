@@ -20,6 +20,14 @@ EnablePolicyType, AttachPolicy; User Guide, "Enabling and disabling policy types
   PolicyTypeNotEnabledException (moto: both attached from the start while the root lists no
   enabled type). Enabling is asynchronous, and RCPs are checked as Organizations checks them:
   moto_rcps.py.
+- An account joins by invitation as AWS Organizations lets it (API Reference:
+  InviteAccountToOrganization, AcceptHandshake, DeclineHandshake, CancelHandshake,
+  DescribeHandshake, ListHandshakesForOrganization, ListHandshakesForAccount, Handshake; User
+  Guide, "Inviting an AWS account to join your organization", "Accessing member accounts")
+  (moto: none of them): the management account invites an account by its ID; the invited
+  account's AcceptHandshake makes it a member at the root, JoinedMethod INVITED, with no role
+  created in it (OrganizationAccountAccessRole is only in accounts CreateAccount makes).
+  Details below, at "Handshakes".
 
 AWS Lambda (API Reference: AddPermission, GetPolicy, RemovePermission, GetAccountSettings;
 Developer Guide, "Working with resource-based IAM policies in Lambda", "Lambda quotas"):
@@ -371,6 +379,304 @@ def disable_policy_type(self, **kwargs):
 
 
 OrgBackend.disable_policy_type = disable_policy_type
+
+
+# ------------------------------------------------------------------ Organizations: Handshakes
+#
+# Inviting an account (AWS Organizations API Reference: InviteAccountToOrganization,
+# AcceptHandshake, DeclineHandshake, CancelHandshake, DescribeHandshake,
+# ListHandshakesForOrganization, ListHandshakesForAccount, Handshake, HandshakeParty,
+# HandshakeResource; User Guide, "Inviting an AWS account to join your organization",
+# "Accessing member accounts"; moto 5.2.5 has none of these operations):
+# - InviteAccountToOrganization is the management account's alone (a member, a delegated
+#   administrator included: AccessDeniedException; an account in no organization:
+#   AWSOrganizationsNotInUseException). Its Target is {"Type": "ACCOUNT", "Id": 12 digits}. It
+#   answers a Handshake: Id `h-` and 10 lowercase letters or digits, Arn
+#   arn:aws:organizations::MANAGEMENT:handshake/ORG/invite/ID, State OPEN, Action INVITE, Parties
+#   the organization and the account, Resources the organization (with the management account's
+#   email and name and the feature set), the account and the Notes, expiring 15 days after it
+#   was requested (the API Reference's example).
+# - Refused as the API documents it: an account already in an organization (this one, another,
+#   or the management account itself): HandshakeConstraintViolationException, Reason
+#   ALREADY_IN_AN_ORGANIZATION, at the invitation and again at the acceptance; an open
+#   invitation of the same account: DuplicateHandshakeException; a Target that is no account ID
+#   or another Type: InvalidInputException (INVALID_PARTY_TYPE_TARGET, INVALID_PATTERN_TARGET_ID).
+#   An EMAIL target is not emulated (the local AWS knows no account's email): refused the same
+#   way, naming that.
+# - Only the invited account responds (AcceptHandshake, DeclineHandshake: "Only a member
+#   account can accept ... Invitation to join"), only the sender cancels (CancelHandshake). The
+#   error for another account is not documented: the sender gets AccessDeniedException, any
+#   other account HandshakeNotFoundException, as for an ID that does not exist. Responding
+#   again is HandshakeAlreadyInStateException; responding to a handshake no longer OPEN
+#   (canceled, declined, accepted, expired) is InvalidHandshakeTransitionException.
+# - AcceptHandshake makes the account a member at the root: ListAccounts, ListAccountsForParent,
+#   DescribeAccount and ListParents answer it with JoinedMethod INVITED and JoinedTimestamp the
+#   acceptance, its Name the account's IAM alias (the local AWS holds no account name; else its
+#   ID), the invitation's Tags its tags, the enabled policy types' full-access policies attached,
+#   and it moves between OUs as any member; a service-managed StackSet with automatic deployment
+#   over the root deploys to it (moto_stacksets.py). Nothing is created in the account:
+#   Organizations makes OrganizationAccountAccessRole only in the accounts it creates ("Accessing
+#   member accounts": an invited account's administrator creates that role by hand).
+# - DescribeHandshake answers the sender's organization and the invited account; the lists
+#   answer the handshakes the organization sent (ListHandshakesForOrganization: the management
+#   account or a delegated administrator) or the account received (ListHandshakesForAccount),
+#   filtered by Filter.ActionType.
+
+import string  # noqa: E402
+import time  # noqa: E402
+
+from moto.moto_api._internal import mock_random  # noqa: E402
+
+INVITATION_DAYS = 15
+
+
+def org_error(code, message, reason=None):
+    error = OrgError(code, message)
+    if reason:
+        error.description = json.dumps({"__type": code, "Message": message, "Reason": reason})
+    return error
+
+
+def handshake_not_found():
+    return org_error("HandshakeNotFoundException",
+                     "We can't find a handshake with the HandshakeId that you specified.")
+
+
+def already_in_an_organization():
+    return org_error(
+        "HandshakeConstraintViolationException",
+        "The requested operation would violate the constraint identified in the reason code.",
+        "ALREADY_IN_AN_ORGANIZATION")
+
+
+def in_an_organization(account_id):
+    """Whether `account_id` is in an organization: a member of one, or a management account."""
+    if account_id in backends.master_accounts:
+        return True
+    return any(b.org is not None
+               for b in (backends[account_id].values() if account_id in backends else []))
+
+
+def every_handshake():
+    """(management backend, handshake) of every handshake any organization sent."""
+    for account_id in list(backends.keys()):
+        for backend in backends[account_id].values():
+            for handshake in getattr(backend, "_lt_handshakes", []):
+                yield backend, handshake
+
+
+def refresh(handshake):
+    """An OPEN invitation past its ExpirationTimestamp is EXPIRED."""
+    if handshake["State"] == "OPEN" and time.time() > handshake["ExpirationTimestamp"]:
+        handshake["State"] = "EXPIRED"
+    return handshake
+
+
+def invited_party(handshake):
+    return next(p["Id"] for p in handshake["Parties"] if p["Type"] == "ACCOUNT")
+
+
+def find_handshake(handshake_id):
+    for backend, handshake in every_handshake():
+        if handshake["Id"] == handshake_id:
+            return backend, refresh(handshake)
+    raise handshake_not_found()
+
+
+def invite_account_to_organization(self, Target=None, Notes=None, Tags=None):
+    if self.org is None:
+        if self.account_id in backends.master_accounts:
+            raise access_denied()  # "You can only call this operation from the management account."
+        raise not_in_use()
+    target = Target or {}
+    if target.get("Type") != "ACCOUNT":
+        raise org_error(
+            "InvalidInputException",
+            "You provided a value that does not match the required pattern: the local AWS "
+            "invites an account by its ID only (Target Type ACCOUNT)",
+            "INVALID_PARTY_TYPE_TARGET")
+    account_id = str(target.get("Id", ""))
+    if not re.fullmatch(r"\d{12}", account_id):
+        raise org_error("InvalidInputException",
+                        "You specified an invalid value for the target ID.",
+                        "INVALID_PATTERN_TARGET_ID")
+    if in_an_organization(account_id):
+        raise already_in_an_organization()
+    handshakes = self.__dict__.setdefault("_lt_handshakes", [])
+    if any(refresh(h)["State"] == "OPEN" and invited_party(h) == account_id for h in handshakes):
+        raise org_error(
+            "DuplicateHandshakeException",
+            "A handshake with the same action and target already exists.")
+    handshake_id = "h-" + "".join(
+        mock_random.choice(string.ascii_lowercase + string.digits) for _ in range(10))
+    now = time.time()
+    organization = [
+        {"Type": "MASTER_EMAIL", "Value": self.org.master_account_email},
+        {"Type": "MASTER_NAME", "Value": self.get_account_by_id(self.org.master_account_id).name},
+        {"Type": "ORGANIZATION_FEATURE_SET", "Value": self.org.feature_set},
+    ]
+    resources = [{"Type": "ORGANIZATION", "Value": self.org.id, "Resources": organization},
+                 {"Type": "ACCOUNT", "Value": account_id}]
+    if Notes:
+        resources.append({"Type": "NOTES", "Value": Notes})
+    handshake = {
+        "Id": handshake_id,
+        "Arn": f"arn:{self.partition}:organizations::{self.account_id}:handshake/"
+               f"{self.org.id}/invite/{handshake_id}",
+        "Parties": [{"Id": self.org.id, "Type": "ORGANIZATION"},
+                    {"Id": account_id, "Type": "ACCOUNT"}],
+        "State": "OPEN",
+        "RequestedTimestamp": now,
+        "ExpirationTimestamp": now + INVITATION_DAYS * 24 * 3600,
+        "Action": "INVITE",
+        "Resources": resources,
+    }
+    handshakes.append(handshake)
+    # Attached "when it becomes a member" (InviteAccountToOrganization, Tags).
+    self.__dict__.setdefault("_lt_handshake_tags", {})[handshake_id] = {
+        t["Key"]: t["Value"] for t in Tags or []}
+    return {"Handshake": handshake}
+
+
+def respond(self, handshake_id, state):
+    """The invited account's response (ACCEPTED or DECLINED) to an OPEN invitation."""
+    management, handshake = find_handshake(handshake_id)
+    if self.account_id != invited_party(handshake):
+        if self.account_id == management.account_id:
+            raise access_denied()
+        raise handshake_not_found()
+    if handshake["State"] == state:
+        raise org_error("HandshakeAlreadyInStateException",
+                        "The specified handshake is already in the requested state.")
+    if handshake["State"] != "OPEN":
+        raise org_error("InvalidHandshakeTransitionException",
+                        "You can't perform the operation on the handshake in its current state.")
+    if state == "ACCEPTED":
+        if in_an_organization(self.account_id):
+            raise already_in_an_organization()
+        tags = getattr(management, "_lt_handshake_tags", {}).get(handshake_id, {})
+        join(management, self.account_id, tags)
+    handshake["State"] = state
+    return {"Handshake": handshake}
+
+
+def join(management, account_id, tags):
+    """`account_id` becomes a member of `management`'s organization at its root, as invited:
+    no role is created in it (moto's FakeAccount would make OrganizationAccountAccessRole)."""
+    from moto.core.utils import utcnow
+    from moto.iam.models import iam_backends as iams
+
+    org = management.org
+    aliases = iams[account_id]["global"].account_aliases if account_id in iams else []
+    account = org_models.FakeAccount.__new__(org_models.FakeAccount)
+    account.type = "ACCOUNT"
+    account.region = org.region
+    account.organization_id = org.id
+    account.master_account_id = org.master_account_id
+    account.create_account_status_id = org_utils.make_random_create_account_status_id()
+    account.id = account_id
+    account.name = aliases[0] if aliases else account_id
+    account.email = f"{account.name}@example.com"
+    account.create_time = utcnow()
+    account.status = "ACTIVE"
+    account.state = "ACTIVE"
+    account.joined_method = "INVITED"
+    account.parent_id = org.root_id
+    account.attached_policies = []
+    account.tags = dict(tags)
+    management.accounts.append(account)
+    management._lt_creating = True  # only the enabled types' full-access policies
+    try:
+        for policy_id in FULL_ACCESS.values():
+            management.attach_policy(PolicyId=policy_id, TargetId=account_id)
+    finally:
+        management._lt_creating = False
+    backends.master_accounts[account_id] = (management.account_id, management.partition)
+    import moto_stacksets
+
+    moto_stacksets.deploy_automatically(management, account_id)
+
+
+def accept_handshake(self, HandshakeId=None):
+    return respond(self, HandshakeId, "ACCEPTED")
+
+
+def decline_handshake(self, HandshakeId=None):
+    return respond(self, HandshakeId, "DECLINED")
+
+
+def cancel_handshake(self, HandshakeId=None):
+    management, handshake = find_handshake(HandshakeId)
+    if self.account_id != management.account_id:
+        if self.account_id == invited_party(handshake):
+            raise access_denied()
+        raise handshake_not_found()
+    if handshake["State"] == "CANCELED":
+        raise org_error("HandshakeAlreadyInStateException",
+                        "The specified handshake is already in the requested state.")
+    if handshake["State"] != "OPEN":
+        raise org_error("InvalidHandshakeTransitionException",
+                        "You can't perform the operation on the handshake in its current state.")
+    handshake["State"] = "CANCELED"
+    return {"Handshake": handshake}
+
+
+def describe_handshake(self, HandshakeId=None):
+    management, handshake = find_handshake(HandshakeId)
+    sender = backends.master_accounts.get(self.account_id, (self.account_id,))[0]
+    if self.account_id != invited_party(handshake) and sender != management.account_id:
+        raise handshake_not_found()
+    return {"Handshake": handshake}
+
+
+def filtered(handshakes, Filter=None, **_):
+    wanted = (Filter or {}).get("ActionType")
+    return {"Handshakes": [refresh(h) for h in handshakes
+                           if wanted is None or h["Action"] == wanted]}
+
+
+def list_handshakes_for_organization(self, **kwargs):
+    management = management_backend(self)
+    return filtered(getattr(management, "_lt_handshakes", []), **kwargs)
+
+
+def list_handshakes_for_account(self, **kwargs):
+    return filtered([h for _, h in every_handshake() if invited_party(h) == self.account_id],
+                    **kwargs)
+
+
+_org_reset = OrgBackend.reset
+
+
+def org_reset(self):
+    """A reset (`/moto-api/reset`) ends the organization's memberships too: moto keeps which
+    account is whose member in a map no reset clears, so an account invited again after a
+    reset (seed_guardrail.py's fixed one) would be "already in an organization"."""
+    for member, (management, _) in list(backends.master_accounts.items()):
+        if management == self.account_id:
+            del backends.master_accounts[member]
+    _org_reset(self)
+
+
+OrgBackend.reset = org_reset
+
+from moto.organizations import responses as org_responses  # noqa: E402
+
+for _name, _operation in (
+    ("invite_account_to_organization", invite_account_to_organization),
+    ("accept_handshake", accept_handshake),
+    ("decline_handshake", decline_handshake),
+    ("cancel_handshake", cancel_handshake),
+    ("describe_handshake", describe_handshake),
+    ("list_handshakes_for_organization", list_handshakes_for_organization),
+    ("list_handshakes_for_account", list_handshakes_for_account),
+):
+    setattr(OrgBackend, _name, _operation)
+
+    def _response(self, _name=_name):
+        return json.dumps(getattr(self.organizations_backend, _name)(**self.request_params))
+
+    setattr(org_responses.OrganizationsResponse, _name, _response)
 
 # ------------------------------------------------------------------ Lambda
 

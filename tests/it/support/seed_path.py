@@ -5,7 +5,9 @@ second account (tests/it/live_path_read.rs). Never used against real AWS.
 Usage: seed_path.py ENDPOINT   -> prints one JSON object with the IDs it created.
 
 The management account (moto's default, 123456789012) creates the organization and enables
-SCPs and RCPs; then:
+SCPs and RCPs. Built as AWS builds one: OrganizationAccountAccessRole is in A and B, which
+CreateAccount makes, and not in the management account (AWS Organizations User Guide,
+"Accessing member accounts"). Then:
 - OU "Workloads" with account A ("workloads"): SCP DenyRetiredFunction (an explicit Deny of
   one target), RCP IdentityPerimeter listing Genesys Cloud's account 765628985471 among the
   allowed outside accounts.
@@ -101,11 +103,9 @@ def main():
     workloads = org.create_organizational_unit(ParentId=root, Name="Workloads")
     workloads = workloads["OrganizationalUnit"]["Id"]
     locked = org.create_organizational_unit(ParentId=root, Name="Locked")["OrganizationalUnit"]["Id"]
-    # Organizations makes OrganizationAccountAccessRole only in the accounts it creates: the
-    # management account gets one of that name by hand, so one --assume-role enters them all.
-    client("iam").create_role(RoleName="OrganizationAccountAccessRole", AssumeRolePolicyDocument=doc(
-        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-         "Action": "sts:AssumeRole"}))
+    # Organizations makes OrganizationAccountAccessRole only in the accounts it creates (AWS
+    # Organizations User Guide, "Accessing member accounts"): A and B hold it, the management
+    # account does not, and its own roles are read with its own credentials.
     a, a_creds = account(org, root, "workloads", workloads)
     b, b_creds = account(org, root, "locked", locked)
 

@@ -32,6 +32,7 @@ pub(crate) fn of_document(
         verdict,
         detail,
         counterexample,
+        roles: Vec::new(),
     };
     let Ok(policy) = Policy::try_from(document) else {
         let why = "the roles were not read and the guardrail does not parse".to_owned();

@@ -17,6 +17,7 @@
 //! Organizations User Guide, "Resource control policies (RCPs)").
 
 mod availability;
+mod chosen;
 mod document;
 mod guarded;
 mod merge;
@@ -34,6 +35,7 @@ use serde_json::Value;
 use lambda_trust_iam::{Counterexample, Verdict};
 use lambda_trust_verdict::{Judged, Status};
 
+pub use chosen::{Chosen, ChosenFrom, GenesysCompared, GuardrailAsked, GuardrailChoices};
 pub use document::guardrail_document;
 pub use plan::plan_guardrail;
 pub use record::GuardrailRecord;
@@ -126,6 +128,9 @@ pub struct GuardrailPlan {
     pub mode: GuardrailMode,
     /// The policy: its name, ID when it exists, document and size.
     pub policy: GuardrailPolicy,
+    /// What it is written with — your org IDs, the partner accounts, the exemptions, the
+    /// targets — and where each came from (a flag, a config, apply's record, the default).
+    pub choices: GuardrailChoices,
     /// Each target, with the member accounts under it.
     pub targets: Vec<Covered>,
     /// What apply writes, in order; empty: in sync.
@@ -144,8 +149,13 @@ pub struct GuardrailPlan {
     /// Such roles it does not cover: exempted (`--exempt-role`), in the management account,
     /// or outside the targets.
     pub uncovered: Vec<RoleUnder>,
-    /// What was not read (roles, accounts): the claims that need it are unknown.
+    /// What was not read in the accounts it covers (roles, accounts), one line per cause: the
+    /// claims that need it are unknown, and apply refuses.
     pub not_read: Vec<String>,
+    /// The accounts it does not cover whose roles were not read (the management account, an
+    /// account outside the targets), one line per cause: said, never blocking apply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_read_uncovered: Vec<String>,
     /// What apply records in the policy's tags (and `export` writes): the targets, the
     /// accounts under them and the roles it stops (docs/guardrail.md, "What apply records").
     #[serde(skip)]
@@ -172,8 +182,11 @@ pub struct GuardrailPolicy {
     pub name: String,
     /// Its ID, when it exists.
     pub id: Option<String>,
-    /// The document generated from the flags (minified when written).
+    /// The document generated from the choices (minified when written).
     pub document: Value,
+    /// The document stored, when the policy exists (`check` shows it against `document`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored: Option<Value>,
     /// Its size in characters, minified.
     pub size: usize,
     /// The most an RCP may hold.
@@ -227,6 +240,12 @@ pub enum GuardrailChange {
         /// The root, OU or account.
         target: String,
     },
+    /// `check`: a flag (or the config) names other values than apply attached; the proofs are
+    /// of what apply attached, and apply with the flags would write them.
+    Differs {
+        /// Which flag, given what, and what apply attached.
+        why: String,
+    },
     /// `TagResource`: what apply recorded differs from what it records now — the targets, an
     /// account moved under or out from under them, a role it stops that it did not.
     Record {
@@ -269,6 +288,10 @@ pub struct GuardrailClaim {
     pub detail: String,
     /// A request that breaks it, replayable.
     pub counterexample: Option<Counterexample>,
+    /// Every role it hits (a failed claim over the roles read): each one shut, or each one
+    /// still let in.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
 }
 
 /// A policy at a target at its quota, with the guardrail's statement merged in.
@@ -304,8 +327,9 @@ pub struct RoleUnder {
 }
 
 impl Judged for GuardrailPlan {
-    /// Denied (3) when a claim failed (on what is attached, for `check`); changes (2) when
-    /// apply would write, something was refused, or `check` could not decide a claim; else ok.
+    /// Denied (3) when a claim failed (on what is attached, for `check`); invalid (1) when
+    /// apply would refuse the plan (a quota, a target without member account, a namesake);
+    /// changes (2) when apply would write or `check` could not decide a claim; else ok.
     fn status(&self) -> Status {
         let failed = self
             .claims
@@ -316,7 +340,9 @@ impl Judged for GuardrailPlan {
             && self.claims.iter().any(|c| c.verdict == Verdict::Unknown);
         if failed {
             Status::Denied
-        } else if !self.changes.is_empty() || !self.refused.is_empty() || undecided {
+        } else if !self.refused.is_empty() {
+            Status::Invalid
+        } else if !self.changes.is_empty() || undecided {
             Status::Changes
         } else {
             Status::Ok

@@ -11,8 +11,9 @@ use lambda_trust_iam::{minified_len, semantically_equal, Verdict};
 use lambda_trust_verdict::SCHEMA_VERSION;
 
 use super::document::{guardrail_document, FULL_ACCESS, MAX_ATTACHED, MAX_CHARACTERS, NAME};
+use super::chosen::{choose, GuardrailAsked};
 use super::proof::{prove, Attached, Proofs};
-use super::record::{changed_since, record_tags, Now};
+use super::record::{changed_since, record_tags, Now, Recording};
 use super::{Covered, GuardrailChange as Change, GuardrailClaim, GuardrailMode, GuardrailPlan};
 use super::{
     GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredRcp,
@@ -21,12 +22,13 @@ use super::{
 /// The partitions whose Organizations documents RCPs.
 const RCP_PARTITIONS: [&str; 2] = ["aws", "aws-cn"];
 
-/// Plans (or, with [`GuardrailMode::Check`], checks) the guardrail for `spec` over `tree`;
-/// `Err` is input that cannot be planned at all (a malformed ID, a target outside the
-/// organization, a partition without RCPs), refused before any write.
+/// Plans (or, with [`GuardrailMode::Check`], checks) the guardrail `asked` for over `tree`, each
+/// family not given as apply recorded it (`chosen`); `Err` is input that cannot be planned at
+/// all (a malformed ID, a target outside the organization, a partition without RCPs, no org
+/// ID), refused before any write.
 pub fn plan_guardrail(
     mode: GuardrailMode,
-    spec: &GuardrailSpec,
+    asked: &GuardrailAsked,
     tree: &OrgTree,
     roles: &GuardrailRoles,
 ) -> Result<GuardrailPlan, String> {
@@ -37,9 +39,11 @@ pub fn plan_guardrail(
             tree.partition
         ));
     }
+    let choice = choose(mode, asked, tree)?;
+    let spec = &choice.spec;
     let document = guardrail_document(spec)?;
     let targets = targets(spec, tree)?;
-    let mut refused = Vec::new();
+    let mut refused = namesake(tree).into_iter().collect::<Vec<_>>();
     let covered = covered(tree, &targets, &mut refused);
     let stored = tree.ours().filter(|_| tree.rcps_enabled);
     let (proved_doc, proved_targets) = match (mode, stored) {
@@ -53,9 +57,12 @@ pub fn plan_guardrail(
     };
     let mut proofs = prove(tree, spec, &attached, roles);
     let compared = mode == GuardrailMode::Plan || as_generated(stored, &document, &targets);
-    let record = recorded(tree, &targets, &covered, &proofs, compared);
+    let record = recorded(tree, spec, &covered, &proofs, compared);
     let tags = record.tags.clone();
-    let changes = changes(tree, &document, &targets, record, &mut refused);
+    let mut changes: Vec<Change> = (choice.differs.into_iter())
+        .map(|why| Change::Differs { why })
+        .collect();
+    changes.extend(self::changes(tree, &document, &targets, record, &mut refused));
     let merges = (at_quota(tree, &targets).into_iter())
         .flat_map(|t| super::merge::merges(tree, spec, &document, t))
         .collect();
@@ -68,10 +75,12 @@ pub fn plan_guardrail(
         policy: GuardrailPolicy {
             name: NAME.into(),
             id: tree.ours().map(|p| p.id.clone()),
+            stored: tree.ours().map(|p| p.document.clone()),
             size: minified_len(&document),
             document,
             limit: MAX_CHARACTERS,
         },
+        choices: choice.choices,
         targets: covered,
         changes,
         merges,
@@ -80,8 +89,22 @@ pub fn plan_guardrail(
         stops: proofs.stops,
         uncovered: proofs.uncovered,
         not_read: proofs.not_read,
+        not_read_uncovered: proofs.not_read_uncovered,
         record: tags,
     })
+}
+
+/// An RCP of lambda-trust's name that is not tagged as its guardrail: `CreatePolicy` would fail
+/// (`DuplicatePolicyException`), and lambda-trust never writes a policy it did not tag.
+fn namesake(tree: &OrgTree) -> Option<String> {
+    let p = (tree.policies.iter()).find(|p| !p.ours && p.name == NAME)?;
+    Some(format!(
+        "an RCP named {NAME} already exists ({}) without lambda-trust's tags: lambda-trust \
+         never writes a policy it did not tag; rename or delete it (aws organizations \
+         update-policy --policy-id {} --name …), or tag it managed-by = lambda-trust and \
+         lambda-trust:guardrail = genesys-cloud-external-id to adopt it",
+        p.id, p.id
+    ))
 }
 
 /// Each target with the member accounts under it; one with none is refused.
@@ -146,17 +169,25 @@ fn as_generated(
 /// only when `stops_compared`.
 fn recorded(
     tree: &OrgTree,
-    targets: &[String],
+    spec: &GuardrailSpec,
     covered: &[Covered],
     proofs: &Proofs,
     stops_compared: bool,
 ) -> Record {
+    let targets = &spec.targets;
     let accounts: Vec<String> = covered.iter().flat_map(|c| c.accounts.clone()).collect();
     let stops: Vec<String> = proofs.stops.iter().map(|r| r.arn.clone()).collect();
     let stored = tree.ours().map(|p| &p.record);
     let read = proofs.not_read.is_empty().then_some(stops.as_slice());
-    let tags = record_tags(targets, read, &accounts, stored);
+    let recording = Recording {
+        spec,
+        targets,
+        stops: read,
+        accounts: &accounts,
+    };
+    let tags = record_tags(&recording, stored);
     let now = Now {
+        spec,
         targets,
         stops: read.filter(|_| stops_compared),
         accounts: &accounts,
@@ -188,6 +219,8 @@ fn changes(
     }
     let ours = tree.ours();
     match ours {
+        // Refused (`namesake`): CreatePolicy would fail.
+        None if tree.policies.iter().any(|p| p.name == NAME) => {}
         None => out.push(Change::Create {
             name: NAME.into(),
             record: record.tags.clone(),
@@ -284,5 +317,6 @@ fn coverage(
         verdict,
         detail,
         counterexample: None,
+        roles: Vec::new(),
     }
 }

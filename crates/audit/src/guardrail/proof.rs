@@ -46,6 +46,7 @@ pub(crate) struct Proofs {
     pub(crate) stops: Vec<RoleUnder>,
     pub(crate) uncovered: Vec<RoleUnder>,
     pub(crate) not_read: Vec<String>,
+    pub(crate) not_read_uncovered: Vec<String>,
 }
 
 /// The Deny statements over one account: the other RCPs' (`Err` names one whose document does
@@ -99,6 +100,7 @@ fn claim(property: Property, verdict: Verdict, detail: String) -> GuardrailClaim
         verdict,
         detail,
         counterexample: None,
+        roles: Vec::new(),
     }
 }
 
@@ -392,6 +394,7 @@ fn judge_roles(
         GuardrailRoles::Read(accounts) => accounts,
     };
     let mut tally = Tally::default();
+    let (mut unread, mut unread_uncovered) = (Vec::new(), Vec::new());
     for (account, read) in accounts {
         match read {
             Ok(list) => {
@@ -404,10 +407,35 @@ fn judge_roles(
                     judge_role(tree, spec, over, &role, &mut tally, proofs);
                 }
             }
-            Err(why) => proofs.not_read.push(format!("account {account}: {why}")),
+            Err(why) if over.get(account).is_some_and(|o| o.covered) => {
+                unread.push((account.as_str(), why.as_str()))
+            }
+            Err(why) => unread_uncovered.push((account.as_str(), why.as_str())),
         }
     }
+    proofs.not_read.extend(by_cause(&unread));
+    proofs.not_read_uncovered.extend(by_cause(&unread_uncovered));
     tally.claims(proofs.not_read.is_empty())
+}
+
+/// Accounts not read, one line per cause (the account's ID taken out of its error): `account
+/// 1…: why`, or `22 accounts (1…, 2…, …): why`.
+fn by_cause(unread: &[(&str, &str)]) -> Vec<String> {
+    let mut causes: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (account, why) in unread {
+        let cause = why.replace(account, "…");
+        causes.entry(cause).or_default().push(account);
+    }
+    (causes.into_iter())
+        .map(|(cause, accounts)| match accounts.as_slice() {
+            [one] => format!("account {one}: {cause}"),
+            many => format!(
+                "{} accounts ({}): {cause}",
+                many.len(),
+                many.join(", ")
+            ),
+        })
+        .collect()
 }
 
 struct RoleAt<'a> {
@@ -426,16 +454,31 @@ struct Tally {
     unknown: Vec<String>,
 }
 
+/// `claim` naming every role it hits, the first one's request as its counterexample.
+fn hit(found: &mut Option<GuardrailClaim>, first: impl FnOnce() -> GuardrailClaim, arn: &str) {
+    let c = found.get_or_insert_with(first);
+    if !c.roles.iter().any(|r| r == arn) {
+        c.roles.push(arn.to_owned());
+    }
+}
+
 impl Tally {
     fn claims(self, all_read: bool) -> RoleClaims {
         let availability = if let Some(lost) = self.lost {
-            lost
+            counted(lost, "roles it would shut")
         } else if !self.unknown.is_empty() || !all_read {
             let mut why = self.unknown;
             if !all_read {
                 why.push("some accounts' roles were not read".into());
             }
             claim(Property::Availability, Verdict::Unknown, why.join("; "))
+        } else if self.kept == 0 {
+            let detail = format!(
+                "none of the {} covered roles read admits Genesys Cloud with one of your org \
+                 IDs today: it takes nothing away",
+                self.checked
+            );
+            claim(Property::Availability, Verdict::Proved, detail)
         } else {
             let detail = format!(
                 "{} of the {} covered roles read admit Genesys Cloud with one of your org IDs \
@@ -446,9 +489,17 @@ impl Tally {
         };
         RoleClaims {
             availability,
-            exclusivity: self.admitted,
+            exclusivity: self.admitted.map(|c| counted(c, "roles it lets in")),
         }
     }
+}
+
+/// A failed claim's detail with the count of the roles it hits, when more than one.
+fn counted(mut c: GuardrailClaim, what: &str) -> GuardrailClaim {
+    if c.roles.len() > 1 {
+        c.detail = format!("{}; {} {what} in all", c.detail, c.roles.len());
+    }
+    c
 }
 
 fn judge_role(
@@ -467,11 +518,15 @@ fn judge_role(
         }
     };
     let o = if role.account == tree.management_account || !is_account(role.account) {
-        Err("the management account: RCPs never apply there")
+        Err(format!(
+            "the management account {} ({}): RCPs never apply there",
+            role.account,
+            tree.name_of(role.account)
+        ))
     } else {
         match over.get(role.account) {
-            None => Err("an account the organization does not list"),
-            Some(o) if !o.covered => Err("outside the guardrail's targets"),
+            None => Err("an account the organization does not list".to_owned()),
+            Some(o) if !o.covered => Err("outside the guardrail's targets".to_owned()),
             Some(_) if spec.exempt.iter().any(|e| e == role.arn) => {
                 return listed(spec, &trust, role, EXEMPT, &mut proofs.uncovered, tally);
             }
@@ -479,7 +534,7 @@ fn judge_role(
         }
     };
     match o {
-        Err(why) => listed(spec, &trust, role, why, &mut proofs.uncovered, tally),
+        Err(why) => listed(spec, &trust, role, &why, &mut proofs.uncovered, tally),
         Ok(o) => covered_role(spec, &trust, role, o, tally, proofs),
     }
 }
@@ -558,28 +613,34 @@ fn compare(
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    for (id, request) in &wanted {
-        if !still.contains(id) && tally.lost.is_none() {
-            let detail = format!(
-                "{} admits {} with your org ID {id} today, and would not under the guardrail",
-                role.arn, seen.partner
-            );
-            tally.lost = Some(GuardrailClaim {
-                counterexample: request.clone(),
-                ..claim(Property::Availability, Verdict::Counterexample, detail)
-            });
-        }
+    for (id, request) in wanted.iter().filter(|(id, _)| !still.contains(id)) {
+        let first = || GuardrailClaim {
+            counterexample: request.clone(),
+            ..claim(
+                Property::Availability,
+                Verdict::Counterexample,
+                format!(
+                    "{} admits {} with your org ID {id} today, and would not under the \
+                     guardrail",
+                    role.arn, seen.partner
+                ),
+            )
+        };
+        hit(&mut tally.lost, first, role.arn);
     }
     match beyond(seen.then, ours) {
         Ok(None) => {}
-        Ok(Some((what, c))) if tally.admitted.is_none() => {
-            let detail = format!("{} still admits {} with {what}", role.arn, seen.partner);
-            tally.admitted = Some(GuardrailClaim {
+        Ok(Some((what, c))) => {
+            let first = || GuardrailClaim {
                 counterexample: c,
-                ..claim(Property::Exclusivity, Verdict::Counterexample, detail)
-            });
+                ..claim(
+                    Property::Exclusivity,
+                    Verdict::Counterexample,
+                    format!("{} still admits {} with {what}", role.arn, seen.partner),
+                )
+            };
+            hit(&mut tally.admitted, first, role.arn);
         }
-        Ok(Some(_)) => {}
         Err(e) => tally.unknown.push(format!("{}: {e}", role.arn)),
     }
     match beyond(seen.today, ours) {

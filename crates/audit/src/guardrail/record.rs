@@ -1,32 +1,45 @@
-//! What apply records on the guardrail, in its own tags: the targets it attached it to, the
-//! member accounts those covered and the roles it stopped. A reader without the flags (the
-//! organization watch) knows from it what was meant, and `check` names what changed since: a
-//! detach from one of several targets, an account moved, a new role it stops.
+//! What apply records on the guardrail, in its own tags: what it was chosen with (the org IDs,
+//! the partner accounts, the roles exempted), the targets it attached it to, the member
+//! accounts those covered and the roles it stopped. A reader without the flags (`check`,
+//! `plan`, `export`, the organization watch) knows from it what was meant (`chosen`), and
+//! `check` names what changed since: a detach from one of several targets, an account moved,
+//! a new role it stops.
 //!
 //! Part of `guardrail`. AWS Organizations takes at most 50 tags on a policy, each value at
 //! most 256 characters (AWS Organizations User Guide, "Quotas and service limits"; API
 //! Reference, `Tag`). Targets are written as they are; accounts and roles as 8 hex digits of
 //! their SHA-256, a space between, so that a tag holds 28 of them: a role or account whose
-//! digest is not recorded is new, and named. A family that does not fit its share of tags
-//! records that it does not (`too many`), and is then not compared.
+//! digest is not recorded is new, and named. Org IDs and partner accounts are written as they
+//! are (the document names them in clear anyway). Exempted roles are 16 hex digits of their
+//! SHA-256 (64 bits: no one forges a role ARN to match one): a `NotResource` ARN of the stored
+//! document is taken as chosen only when its digest is recorded (a hand edit's is not). A
+//! family that does not fit its share of tags records that it does not (`too many`), and is
+//! then not compared.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use lambda_trust_model::short_digest;
 
+use super::GuardrailSpec;
+
 /// The families of the record: its tag key, and the most tags it may take (2 are the
-/// guardrail's marks, 48 the record's: 6 + 12 + 30).
-const FAMILIES: [(&str, usize); 3] = [
-    ("lambda-trust:targets", 6),
-    ("lambda-trust:stops", 12),
-    ("lambda-trust:accounts", 30),
+/// guardrail's marks, 48 the record's: 4 + 10 + 26 + 4 + 3 + 1).
+const FAMILIES: [(&str, usize); 6] = [
+    ("lambda-trust:targets", 4),
+    ("lambda-trust:stops", 10),
+    ("lambda-trust:accounts", 26),
+    ("lambda-trust:org-ids", 4),
+    ("lambda-trust:exempt", 3),
+    ("lambda-trust:partners", 1),
 ];
+/// The most tags on one policy.
+const MAX_TAGS: usize = 50;
 /// The most characters of one tag value.
 const MAX_VALUE: usize = 256;
 /// The value a family's first tag holds when it did not fit.
 const TOO_MANY: &str = "too many to record";
-/// The value the roles' first tag holds when they were not read (an export without the
-/// roles' flags).
+/// The value a family's first tag holds when what it recorded is no longer known (the roles,
+/// not read, over a record that held them): read as not recorded.
 const NOT_READ: &str = "not read";
 
 /// One family of the record as stored: its values (`None`: not recorded, or too many), and
@@ -48,11 +61,23 @@ pub struct GuardrailRecord {
     pub(crate) stops: Recorded,
     /// The member accounts under the targets (digests).
     pub(crate) accounts: Recorded,
+    /// Your org IDs it was written with (as they are).
+    pub(crate) org_ids: Recorded,
+    /// The roles it exempted ([`long_digest`]s).
+    pub(crate) exempt: Recorded,
+    /// The partner accounts it holds to your IDs (as they are).
+    pub(crate) partners: Recorded,
 }
 
 /// The digest a role ARN or an account ID is recorded as.
 pub(crate) fn digest(text: &str) -> String {
     short_digest(text, 4)
+}
+
+/// The digest an exempted role is recorded as: what is read back as chosen must not be
+/// forgeable by a hand edit.
+pub(crate) fn long_digest(text: &str) -> String {
+    short_digest(text, 8)
 }
 
 impl GuardrailRecord {
@@ -65,7 +90,8 @@ impl GuardrailRecord {
     pub fn from_tags<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> GuardrailRecord {
         let tags: BTreeMap<&str, &str> = tags.into_iter().collect();
         let read = |(key, most): (&str, usize)| {
-            let chunks: Vec<&str> = (1..=most)
+            // Up to every tag a policy may hold: a record written under other shares reads too.
+            let chunks: Vec<&str> = (1..=MAX_TAGS.max(most))
                 .map_while(|i| tags.get(chunk_key(key, i).as_str()).copied())
                 .collect();
             let values = match chunks.first() {
@@ -87,38 +113,47 @@ impl GuardrailRecord {
             targets: read(FAMILIES[0]),
             stops: read(FAMILIES[1]),
             accounts: read(FAMILIES[2]),
+            org_ids: read(FAMILIES[3]),
+            exempt: read(FAMILIES[4]),
+            partners: read(FAMILIES[5]),
         }
     }
 }
 
-/// The tags recording `targets`, the roles `stops` (ARNs; `None`: not read) and the
-/// `accounts` covered; each family's tags beyond what it needs now, up to what `stored` took,
-/// are written empty.
+/// What apply records: the choices, the targets, the accounts under them and the roles it
+/// stops (`None`: not read, and then not recorded).
+pub(crate) struct Recording<'a> {
+    pub(crate) spec: &'a GuardrailSpec,
+    pub(crate) targets: &'a [String],
+    pub(crate) stops: Option<&'a [String]>,
+    pub(crate) accounts: &'a [String],
+}
+
+/// The tags recording `now`; each family's tags beyond what it needs now, up to what `stored`
+/// took, are written empty (a family not recorded now writes only those).
 pub(crate) fn record_tags(
-    targets: &[String],
-    stops: Option<&[String]>,
-    accounts: &[String],
+    now: &Recording,
     stored: Option<&GuardrailRecord>,
 ) -> BTreeMap<String, String> {
     let digests = |items: &[String]| -> Vec<String> { items.iter().map(|i| digest(i)).collect() };
-    let before = |f: fn(&GuardrailRecord) -> usize| stored.map_or(0, f);
+    let before = |f: fn(&GuardrailRecord) -> &Recorded| stored.map_or(0, |s| f(s).tags);
     let families = [
+        (Some(now.targets.to_vec()), before(|s| &s.targets)),
+        (now.stops.map(digests), before(|s| &s.stops)),
+        (Some(digests(now.accounts)), before(|s| &s.accounts)),
+        (Some(now.spec.org_ids.clone()), before(|s| &s.org_ids)),
         (
-            FAMILIES[0],
-            Some(targets.to_vec()),
-            before(|s| s.targets.tags),
+            Some(now.spec.exempt.iter().map(|a| long_digest(a)).collect()),
+            before(|s| &s.exempt),
         ),
-        (FAMILIES[1], stops.map(digests), before(|s| s.stops.tags)),
-        (
-            FAMILIES[2],
-            Some(digests(accounts)),
-            before(|s| s.accounts.tags),
-        ),
+        (Some(now.spec.partners.clone()), before(|s| &s.partners)),
     ];
     let mut out = BTreeMap::new();
-    for ((key, most), values, before) in families {
+    for ((key, most), (values, before)) in FAMILIES.into_iter().zip(families) {
         let mut chunks = match values {
-            None => vec![NOT_READ.to_owned()],
+            // Not read: nothing recorded, but over a record that held some.
+            None if before > 0 => vec![NOT_READ.to_owned()],
+            None => Vec::new(),
             Some(mut values) => {
                 values.sort();
                 values.dedup();
@@ -139,6 +174,7 @@ pub(crate) fn record_tags(
 
 /// What is recorded now, compared with what apply recorded.
 pub(crate) struct Now<'a> {
+    pub(crate) spec: &'a GuardrailSpec,
     pub(crate) targets: &'a [String],
     /// The roles it stops; `None` when the roles were not all read.
     pub(crate) stops: Option<&'a [String]>,
@@ -155,13 +191,13 @@ pub(crate) fn changed_since(stored: &GuardrailRecord, now: &Now) -> Vec<String> 
     let mut out = Vec::new();
     let asked: BTreeSet<String> = now.targets.iter().cloned().collect();
     if &asked != targets {
-        let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
         out.push(format!(
             "targets recorded at apply: {}; now: {}",
-            list(targets),
-            list(&asked)
+            listed(targets.iter()),
+            listed(asked.iter())
         ));
     }
+    out.extend(choices_changed(stored, now.spec));
     match &stored.accounts.values {
         None => out.push("the accounts covered at apply are not recorded".into()),
         Some(then) => out.extend(accounts_moved(then, now)),
@@ -174,25 +210,71 @@ pub(crate) fn changed_since(stored: &GuardrailRecord, now: &Now) -> Vec<String> 
     out
 }
 
+fn listed<'a>(items: impl Iterator<Item = &'a String>) -> String {
+    items.map(String::as_str).collect::<Vec<_>>().join(", ")
+}
+
+/// The org IDs, exemptions and partner accounts recorded, against `spec`'s.
+fn choices_changed(stored: &GuardrailRecord, spec: &GuardrailSpec) -> Vec<String> {
+    let digests = |v: &[String]| v.iter().map(|i| long_digest(i)).collect::<BTreeSet<_>>();
+    let plain = |v: &[String]| v.iter().cloned().collect::<BTreeSet<_>>();
+    let families = [
+        ("org IDs", &stored.org_ids, plain(&spec.org_ids)),
+        ("exempted roles", &stored.exempt, digests(&spec.exempt)),
+        ("partner accounts", &stored.partners, plain(&spec.partners)),
+    ];
+    let mut out = Vec::new();
+    let mut unrecorded = Vec::new();
+    for (what, recorded, now) in families {
+        match &recorded.values {
+            None => unrecorded.push(what),
+            Some(then) if then != &now => out.push(format!("the {what} differ from apply's")),
+            Some(_) => {}
+        }
+    }
+    if !unrecorded.is_empty() {
+        out.push(format!(
+            "the {} apply chose are not recorded",
+            unrecorded.join(", ")
+        ));
+    }
+    out
+}
+
+/// Accounts that came under the targets, named; those no longer under them, named in one
+/// line; those gone from the organization, counted (only their digests were recorded).
 fn accounts_moved(then: &BTreeSet<String>, now: &Now) -> Vec<String> {
     let covered: BTreeSet<String> = now.accounts.iter().map(|a| digest(a)).collect();
-    let mut out: Vec<String> = (now.accounts.iter())
+    let came: Vec<&String> = (now.accounts.iter())
         .filter(|a| !then.contains(&digest(a)))
-        .map(|a| format!("account {a} came under the targets after apply"))
         .collect();
     let gone: Vec<&String> = then.iter().filter(|d| !covered.contains(*d)).collect();
-    let named: Vec<&String> = (now.members.iter())
+    let left: Vec<&String> = (now.members.iter())
         .filter(|m| gone.contains(&&digest(m)))
         .collect();
-    out.extend(
-        named
-            .iter()
-            .map(|a| format!("account {a} is no longer under the targets")),
-    );
-    if gone.len() > named.len() {
+    let mut out = Vec::new();
+    match came.as_slice() {
+        [] => {}
+        [one] => out.push(format!("account {one} came under the targets after apply")),
+        many => out.push(format!(
+            "{} accounts came under the targets after apply: {}",
+            many.len(),
+            listed(many.iter().copied())
+        )),
+    }
+    match left.as_slice() {
+        [] => {}
+        [one] => out.push(format!("account {one} is no longer under the targets")),
+        many => out.push(format!(
+            "{} accounts are no longer under the targets: {}",
+            many.len(),
+            listed(many.iter().copied())
+        )),
+    }
+    if gone.len() > left.len() {
         out.push(format!(
             "{} accounts under the targets at apply are no longer in the organization",
-            gone.len() - named.len()
+            gone.len() - left.len()
         ));
     }
     out
@@ -242,6 +324,23 @@ fn chunk_key(key: &str, i: usize) -> String {
 mod tests {
     use super::*;
 
+    /// The tags recording `targets`, `stops` and `accounts` for a spec of no choice.
+    fn tags_of(
+        targets: &[String],
+        stops: Option<&[String]>,
+        accounts: &[String],
+        stored: Option<&GuardrailRecord>,
+    ) -> BTreeMap<String, String> {
+        let spec = GuardrailSpec::default();
+        let now = Recording {
+            spec: &spec,
+            targets,
+            stops,
+            accounts,
+        };
+        record_tags(&now, stored)
+    }
+
     fn owned(tags: &BTreeMap<String, String>) -> Vec<(&str, &str)> {
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
     }
@@ -253,8 +352,13 @@ mod tests {
             .map(|i| format!("arn:aws:iam::2000000000{i:02}:role/r"))
             .collect();
         let accounts: Vec<String> = (0..60).map(|i| format!("3000000000{i:02}")).collect();
-        let tags = record_tags(&targets, Some(&stops), &accounts, None);
+        let tags = tags_of(&targets, Some(&stops), &accounts, None);
         assert!(tags.len() <= 48, "{}", tags.len());
+        assert_eq!(
+            FAMILIES.iter().map(|(_, most)| most).sum::<usize>(),
+            48,
+            "2 of a policy's 50 tags are the guardrail's marks"
+        );
         assert!(tags.values().all(|v| v.len() <= MAX_VALUE));
         let back = GuardrailRecord::from_tags(owned(&tags));
         let set = |v: Vec<String>| Some(v.into_iter().collect::<BTreeSet<_>>());
@@ -272,7 +376,7 @@ mod tests {
         let stops: Vec<String> = (0..400)
             .map(|i| format!("arn:aws:iam::1:role/r{i}"))
             .collect();
-        let long = record_tags(&[], Some(&stops), &[], None);
+        let long = tags_of(&[], Some(&stops), &[], None);
         assert_eq!(long["lambda-trust:stops"], TOO_MANY);
         let stored = GuardrailRecord::from_tags(owned(&long));
         assert_eq!(stored.stops.values, None);
@@ -283,7 +387,7 @@ mod tests {
             },
             ..GuardrailRecord::default()
         };
-        let short = record_tags(&[], Some(&stops[..1]), &[], Some(&before));
+        let short = tags_of(&[], Some(&stops[..1]), &[], Some(&before));
         assert_eq!(short["lambda-trust:stops:3"], "");
         let read = GuardrailRecord::from_tags(owned(&short));
         assert_eq!(read.stops.values.map(|v| v.len()), Some(1));
@@ -293,14 +397,21 @@ mod tests {
     fn nothing_recorded_reads_as_absent_not_as_empty() {
         let none = GuardrailRecord::from_tags([("managed-by", "lambda-trust")]);
         assert_eq!(none.targets.values, None);
-        let empty = record_tags(&[], Some(&[]), &[], None);
+        let empty = tags_of(&[], Some(&[]), &[], None);
         let read = GuardrailRecord::from_tags(owned(&empty));
         assert_eq!(read.stops.values, Some(BTreeSet::new()));
-        let unread = record_tags(&[], None, &[], None);
-        assert_eq!(unread["lambda-trust:stops"], NOT_READ);
+        let unread = tags_of(&[], None, &[], None);
+        assert!(
+            !unread.contains_key("lambda-trust:stops"),
+            "roles not read are not recorded: {unread:?}"
+        );
         assert_eq!(
             GuardrailRecord::from_tags(owned(&unread)).stops.values,
             None
         );
+        let before = GuardrailRecord::from_tags(owned(&tags_of(&[], Some(&[]), &[], None)));
+        let over = tags_of(&[], None, &[], Some(&before));
+        assert_eq!(over["lambda-trust:stops"], NOT_READ, "over a record that held some");
+        assert_eq!(GuardrailRecord::from_tags(owned(&over)).stops.values, None);
     }
 }

@@ -27,7 +27,8 @@ use crate::app::security_hub as hub;
 use crate::aws::guardrail::read_tree;
 use crate::aws::Clients;
 use lambda_trust_audit::{
-    plan_guardrail, GuardrailMode, GuardrailPlan, GuardrailProperty, GuardrailRoles, GuardrailSpec,
+    plan_guardrail, GuardrailAsked, GuardrailChosen, GuardrailChosenFrom, GuardrailMode,
+    GuardrailPlan, GuardrailProperty, GuardrailRoles,
     StoredRcp,
 };
 use lambda_trust_iam::{ResourceClause, Verdict};
@@ -136,15 +137,26 @@ pub(super) async fn check(
         };
         return (none, None);
     };
-    let spec = GuardrailSpec {
-        org_ids: settings.genesys_org_ids.clone(),
+    // The deployment's org IDs and partner accounts; the exemptions and targets as apply
+    // recorded them (none recorded: the exemptions stored, the targets attached).
+    let from = |v: &String| GuardrailChosen::new(v, GuardrailChosenFrom::Flag);
+    let recorded = stored.record.targets().is_some();
+    let asked = GuardrailAsked {
+        org_ids: settings.genesys_org_ids.iter().map(from).collect(),
         partners: settings.partners.clone(),
-        exempt: exempted(&stored.document),
-        targets: (stored.record.targets()).unwrap_or_else(|| stored.targets.clone()),
+        exempt: match recorded {
+            true => Vec::new(),
+            false => exempted(&stored.document),
+        },
+        no_exempt: false,
+        targets: match recorded {
+            true => Vec::new(),
+            false => stored.targets.clone(),
+        },
     };
     let roles =
         GuardrailRoles::NotRead("each role is re-proved by its own account's reading".into());
-    let plan = match plan_guardrail(GuardrailMode::Check, &spec, &tree, &roles) {
+    let plan = match plan_guardrail(GuardrailMode::Check, &asked, &tree, &roles) {
         Ok(plan) => plan,
         Err(why) => return (not_read(why), None),
     };

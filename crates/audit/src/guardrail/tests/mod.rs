@@ -1,6 +1,7 @@
 //! The guardrail over an organization held in memory: a root, two OUs (one nested), member
 //! accounts, the management account, and roles of every kind the guardrail must judge.
 
+mod chosen;
 mod differential;
 
 use serde_json::{json, Value};
@@ -22,6 +23,18 @@ fn spec() -> GuardrailSpec {
         partners: vec![GENESYS.into()],
         exempt: Vec::new(),
         targets: Vec::new(),
+    }
+}
+
+/// `spec` as flags given for every family.
+fn asked(spec: &GuardrailSpec) -> GuardrailAsked {
+    let flag = |v: &String| Chosen::new(v, ChosenFrom::Flag);
+    GuardrailAsked {
+        org_ids: spec.org_ids.iter().map(flag).collect(),
+        partners: spec.partners.clone(),
+        exempt: spec.exempt.clone(),
+        no_exempt: false,
+        targets: spec.targets.clone(),
     }
 }
 
@@ -123,7 +136,7 @@ fn verdict(plan: &GuardrailPlan, p: GuardrailProperty) -> &GuardrailClaim {
 }
 
 fn planned(spec: &GuardrailSpec, tree: &OrgTree, roles: &GuardrailRoles) -> GuardrailPlan {
-    plan_guardrail(GuardrailMode::Plan, spec, tree, roles).unwrap()
+    plan_guardrail(GuardrailMode::Plan, &asked(spec), tree, roles).unwrap()
 }
 
 #[test]
@@ -310,13 +323,13 @@ fn an_exempted_role_is_listed_not_stopped() {
 fn the_management_account_as_target_and_an_unknown_target_are_refused() {
     let mut s = spec();
     s.targets = vec![MANAGEMENT.into()];
-    let e = plan_guardrail(GuardrailMode::Plan, &s, &tree(), &roles()).unwrap_err();
+    let e = plan_guardrail(GuardrailMode::Plan, &asked(&s), &tree(), &roles()).unwrap_err();
     assert!(e.contains("management account"), "{e}");
     s.targets = vec!["ou-zz99-nope".into()];
-    assert!(plan_guardrail(GuardrailMode::Plan, &s, &tree(), &roles()).is_err());
+    assert!(plan_guardrail(GuardrailMode::Plan, &asked(&s), &tree(), &roles()).is_err());
     let mut gov = tree();
     gov.partition = "aws-us-gov".into();
-    let e = plan_guardrail(GuardrailMode::Plan, &spec(), &gov, &roles()).unwrap_err();
+    let e = plan_guardrail(GuardrailMode::Plan, &asked(&spec()), &gov, &roles()).unwrap_err();
     assert!(e.contains("aws-us-gov"), "{e}");
 }
 
@@ -396,7 +409,7 @@ fn another_rcp_that_blocks_your_id_is_not_the_guardrails_loss() {
     );
     assert!(verdict(&plan, GuardrailProperty::Availability)
         .detail
-        .starts_with("0 of"));
+        .starts_with("none of the"));
 }
 
 fn stored(document: Value, targets: &[&str]) -> StoredRcp {
@@ -411,7 +424,7 @@ fn stored(document: Value, targets: &[&str]) -> StoredRcp {
 }
 
 fn checked(t: &OrgTree) -> GuardrailPlan {
-    plan_guardrail(GuardrailMode::Check, &spec(), t, &roles()).unwrap()
+    plan_guardrail(GuardrailMode::Check, &asked(&spec()), t, &roles()).unwrap()
 }
 
 /// Right after apply: the stored guardrail, its targets and apply's record all hold.
@@ -453,7 +466,7 @@ fn a_detach_from_an_ou_leaves_its_accounts_uncovered_by_name() {
     let mut p = applied(&t, &s);
     p.targets.retain(|x| x != "ou-ab12-aaaa");
     t.policies.push(p);
-    let plan = plan_guardrail(GuardrailMode::Check, &s, &t, &roles()).unwrap();
+    let plan = plan_guardrail(GuardrailMode::Check, &asked(&s), &t, &roles()).unwrap();
     let c = verdict(&plan, GuardrailProperty::Coverage);
     assert_eq!(c.verdict, Verdict::Counterexample);
     assert!(
@@ -519,7 +532,7 @@ fn without_the_roles_a_guardrail_denying_your_id_fails_and_an_unclear_one_is_unk
     let mut all = guardrail_document(&spec()).unwrap();
     all["Statement"][0]["Condition"] = json!({"StringEquals": {"aws:PrincipalAccount": GENESYS}});
     t.policies.push(stored(all, &[ROOT]));
-    let plan = plan_guardrail(GuardrailMode::Check, &spec(), &t, &not_read()).unwrap();
+    let plan = plan_guardrail(GuardrailMode::Check, &asked(&spec()), &t, &not_read()).unwrap();
     let c = verdict(&plan, GuardrailProperty::Availability);
     assert_eq!(c.verdict, Verdict::Counterexample, "{}", c.detail);
     let request = c.counterexample.as_ref().unwrap();
@@ -531,7 +544,7 @@ fn without_the_roles_a_guardrail_denying_your_id_fails_and_an_unclear_one_is_unk
         "StringEquals": {"aws:PrincipalAccount": GENESYS},
         "StringNotLike": {"sts:ExternalId": "0f8c3a5e-*"}});
     t.policies.push(stored(unclear, &[ROOT]));
-    let plan = plan_guardrail(GuardrailMode::Check, &spec(), &t, &not_read()).unwrap();
+    let plan = plan_guardrail(GuardrailMode::Check, &asked(&spec()), &t, &not_read()).unwrap();
     assert_eq!(
         verdict(&plan, GuardrailProperty::Availability).verdict,
         Verdict::Unknown
@@ -540,7 +553,7 @@ fn without_the_roles_a_guardrail_denying_your_id_fails_and_an_unclear_one_is_unk
 
 /// The guardrail as apply left it: its document, its targets, and apply's record.
 fn applied(t: &OrgTree, s: &GuardrailSpec) -> StoredRcp {
-    let plan = plan_guardrail(GuardrailMode::Plan, s, t, &roles()).unwrap();
+    let plan = plan_guardrail(GuardrailMode::Plan, &asked(s), t, &roles()).unwrap();
     let Some(GuardrailChange::Create { record, .. }) = plan.changes.first() else {
         panic!("{:?}", plan.changes)
     };
@@ -568,9 +581,7 @@ fn a_new_role_it_stops_is_a_difference_naming_the_role() {
         panic!("account 3 read")
     };
     list.push(new.clone());
-    let plan = plan_guardrail(
-        GuardrailMode::Check,
-        &spec(),
+    let plan = plan_guardrail(GuardrailMode::Check, &asked(&spec()),
         &t,
         &GuardrailRoles::Read(accounts),
     )
@@ -596,7 +607,7 @@ fn an_account_moved_out_from_under_the_targets_is_named() {
     t.policies.push(p);
     let moved = t.nodes.iter_mut().find(|n| n.id == "400000000000").unwrap();
     moved.parent = ROOT.into();
-    let plan = plan_guardrail(GuardrailMode::Check, &s, &t, &roles()).unwrap();
+    let plan = plan_guardrail(GuardrailMode::Check, &asked(&s), &t, &roles()).unwrap();
     let [GuardrailChange::Record { why, .. }] = &plan.changes[..] else {
         panic!("{:?}", plan.changes)
     };
@@ -622,7 +633,7 @@ fn a_detach_from_one_of_two_recorded_targets_fails_coverage_from_the_record_alon
         targets: recorded,
         ..spec()
     };
-    let plan = plan_guardrail(GuardrailMode::Check, &watch, &t, &not_read()).unwrap();
+    let plan = plan_guardrail(GuardrailMode::Check, &asked(&watch), &t, &not_read()).unwrap();
     let c = verdict(&plan, GuardrailProperty::Coverage);
     assert_eq!(c.verdict, Verdict::Counterexample);
     assert!(c

@@ -1,0 +1,248 @@
+//! What the guardrail is chosen with for one run, and where each value came from: each family
+//! (your org IDs, the partner accounts, the roles exempted, the targets) as given (a flag, a
+//! config's environments), else as `apply` recorded it, else its default.
+//!
+//! Part of `guardrail`. In `plan` (what apply would write) what is given wins; in `check` what
+//! apply attached is what is proved, and a family given otherwise is a difference (`differs`),
+//! never a failed proof. Org IDs, partner accounts and targets are recorded as they are; an
+//! exemption is taken from the stored document only when its digest is in the record
+//! (`record`): a value a hand edit added is not, so the defaults never come from the stored
+//! document alone.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use lambda_trust_iam::{Policy, ResourceClause};
+
+use super::record::long_digest;
+use super::{GuardrailMode, GuardrailSpec, OrgTree, StoredRcp};
+
+/// What one run was given: an empty family was not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuardrailAsked {
+    /// Your org IDs, each with where it came from (a flag or a config's environment).
+    pub org_ids: Vec<Chosen>,
+    /// `--partner-account`.
+    pub partners: Vec<String>,
+    /// `--exempt-role`.
+    pub exempt: Vec<String>,
+    /// `--no-exempt-roles`: exempt none, whatever apply recorded.
+    pub no_exempt: bool,
+    /// `--target`.
+    pub targets: Vec<String>,
+}
+
+/// One chosen value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Chosen {
+    /// The org ID, account, role ARN or target.
+    pub value: String,
+    /// Where it came from.
+    pub from: ChosenFrom,
+}
+
+/// Where a chosen value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ChosenFrom {
+    /// A flag of this run.
+    Flag,
+    /// A config environment's `[trust].external_id`.
+    Config {
+        /// The environment (`default` for a config without environments).
+        environment: String,
+        /// Whether it was compared with the organization its `[genesys]` signs in to.
+        genesys: GenesysCompared,
+    },
+    /// What apply recorded in the policy's tags.
+    Recorded,
+    /// The default: the root, Genesys Cloud's account, no exemption.
+    Default,
+}
+
+/// An org ID from a config, against the organization its `[genesys]` signs in to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum GenesysCompared {
+    /// The same organization (one that differs is refused before any call).
+    Same,
+    /// Genesys Cloud could not be asked: not compared.
+    NotCompared,
+    /// The environment has no `[genesys]`: not compared.
+    NoGenesys,
+}
+
+impl Chosen {
+    /// `value` from `from`.
+    pub fn new(value: &str, from: ChosenFrom) -> Chosen {
+        Chosen {
+            value: value.to_owned(),
+            from,
+        }
+    }
+}
+
+/// Each family as chosen for the run, where each value came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct GuardrailChoices {
+    /// Your org IDs.
+    pub org_ids: Vec<Chosen>,
+    /// The partner accounts held to them.
+    pub partners: Vec<Chosen>,
+    /// The roles left outside (`NotResource`).
+    pub exempt: Vec<Chosen>,
+    /// Where it is attached.
+    pub targets: Vec<Chosen>,
+}
+
+/// The run's choices: the spec the guardrail is written and proved from, where each value came
+/// from, and (in `check`) each family given that differs from what apply attached.
+pub(crate) struct Choice {
+    pub(crate) spec: GuardrailSpec,
+    pub(crate) choices: GuardrailChoices,
+    pub(crate) differs: Vec<String>,
+}
+
+/// What apply recorded, each family `None` when not recorded.
+#[derive(Default)]
+struct Recorded {
+    org_ids: Option<Vec<String>>,
+    partners: Option<Vec<String>>,
+    exempt: Option<Vec<String>>,
+    targets: Option<Vec<String>>,
+}
+
+/// Chooses each family for `mode` from `asked` and what apply recorded on the stored guardrail;
+/// `Err` when no org ID is given nor recorded.
+pub(crate) fn choose(
+    mode: GuardrailMode,
+    asked: &GuardrailAsked,
+    tree: &OrgTree,
+) -> Result<Choice, String> {
+    let recorded = tree.ours().map(recorded_of).unwrap_or_default();
+    let given = |v: &[String]| (!v.is_empty()).then(|| flagged(v));
+    let exempt_given = match asked.no_exempt {
+        true => Some(Vec::new()),
+        false => given(&asked.exempt),
+    };
+    let org_ids_given = (!asked.org_ids.is_empty()).then(|| asked.org_ids.clone());
+    let mut differs = Vec::new();
+    let mut pick = |flag: &str, given: Option<Vec<Chosen>>, recorded: Option<Vec<String>>| {
+        let recorded: Option<Vec<Chosen>> = recorded.map(|r| {
+            (r.iter())
+                .map(|v| Chosen::new(v, ChosenFrom::Recorded))
+                .collect()
+        });
+        match (mode, given, recorded) {
+            (GuardrailMode::Check, Some(g), Some(r)) => {
+                if let Some(d) = differ(flag, &g, &r) {
+                    differs.push(d);
+                }
+                Some(r)
+            }
+            (_, Some(g), _) | (_, None, Some(g)) => Some(g),
+            (_, None, None) => None,
+        }
+    };
+    let org_ids = pick("--genesys-org-id", org_ids_given, recorded.org_ids);
+    let partners = pick("--partner-account", given(&asked.partners), recorded.partners);
+    let exempt = pick("--exempt-role", exempt_given, recorded.exempt);
+    let targets = pick("--target", given(&asked.targets), recorded.targets);
+    let Some(org_ids) = org_ids.filter(|o| !o.is_empty()) else {
+        return Err("the guardrail needs your Genesys Cloud org IDs: give --genesys-org-id \
+                    UUID (repeatable), or run it beside a config whose environments' external \
+                    IDs are your org IDs"
+            .into());
+    };
+    let partners = partners.unwrap_or_else(|| {
+        let genesys = lambda_trust_config::Partner::GenesysCloud.account_id();
+        vec![Chosen::new(genesys, ChosenFrom::Default)]
+    });
+    let targets = targets.unwrap_or_else(|| vec![Chosen::new(&tree.root, ChosenFrom::Default)]);
+    let choices = GuardrailChoices {
+        org_ids,
+        partners,
+        exempt: exempt.unwrap_or_default(),
+        targets,
+    };
+    let values = |v: &[Chosen]| v.iter().map(|c| c.value.clone()).collect::<Vec<_>>();
+    let spec = GuardrailSpec {
+        org_ids: values(&choices.org_ids),
+        partners: values(&choices.partners),
+        exempt: values(&choices.exempt),
+        targets: values(&choices.targets),
+    };
+    Ok(Choice {
+        spec,
+        choices,
+        differs,
+    })
+}
+
+fn flagged(values: &[String]) -> Vec<Chosen> {
+    values
+        .iter()
+        .map(|v| Chosen::new(v, ChosenFrom::Flag))
+        .collect()
+}
+
+/// `given` against what apply recorded: `None` when they hold the same values.
+fn differ(flag: &str, given: &[Chosen], recorded: &[Chosen]) -> Option<String> {
+    let set = |v: &[Chosen]| v.iter().map(|c| c.value.clone()).collect::<BTreeSet<_>>();
+    let (now, then) = (set(given), set(recorded));
+    if now == then {
+        return None;
+    }
+    let list = |s: &BTreeSet<String>| match s.is_empty() {
+        true => "none".to_owned(),
+        false => s.iter().cloned().collect::<Vec<_>>().join(", "),
+    };
+    Some(format!(
+        "{flag} differs from what apply attached: given {}; at apply {} (the proofs are of \
+         what apply attached; apply with these writes them)",
+        list(&now),
+        list(&then)
+    ))
+}
+
+/// What apply recorded on `stored`; its exemptions from its document, each only when its
+/// digest is recorded.
+fn recorded_of(stored: &StoredRcp) -> Recorded {
+    let record = &stored.record;
+    let plain = |r: &Option<BTreeSet<String>>| r.as_ref().map(|v| v.iter().cloned().collect());
+    let exempt = (record.exempt.values.as_ref()).map(|digests| {
+        let mut out: Vec<String> = (not_resources(&stored.document).into_iter())
+            .filter(|v| digests.contains(&long_digest(v)))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    });
+    Recorded {
+        org_ids: plain(&record.org_ids.values),
+        exempt,
+        partners: plain(&record.partners.values),
+        targets: record.targets(),
+    }
+}
+
+/// The `NotResource` ARNs of `document`.
+fn not_resources(document: &Value) -> Vec<String> {
+    let Ok(policy) = Policy::try_from(document) else {
+        return Vec::new();
+    };
+    (policy.statements.iter())
+        .filter_map(|s| match &s.resource {
+            Some(ResourceClause::NotResource(r)) => Some(r.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
