@@ -280,6 +280,8 @@ pub(crate) async fn apply(
                 GuardrailChange::Update { id, .. } => org::update(&clients, id, &document).await?,
                 GuardrailChange::Attach { target } => org::attach(&clients, &id, target).await?,
                 GuardrailChange::Detach { target } => org::detach(&clients, &id, target).await?,
+                // `check`'s alone: apply plans what it is given, and writes that.
+                GuardrailChange::Differs { .. } => {}
             }
         }
         Ok::<_, crate::aws::AwsError>(())

@@ -98,6 +98,8 @@ pub(crate) async fn send(
             let what = Read::Importing {
                 account: id.clone(),
             };
+            // The caller's own account is written with the run's own clients.
+            let role = role.filter(|_| !sessions.is_own(&id));
             let session = role.and_then(|_| sessions.assumed(&id, Instant::now()));
             let work = send_one(clients, session, role, account, (GENERATOR_PREFIX, None));
             async move { (id, events.reading(what, work).await) }

@@ -56,6 +56,12 @@ impl Sessions {
         }
     }
 
+    /// Whether `account` is the caller's own, read with the run's own clients (no role is
+    /// assumed there).
+    pub(crate) fn is_own(&self, account: &str) -> bool {
+        self.own.as_deref() == Some(account)
+    }
+
     /// The run's own clients, if the audit connected (a live audit did).
     pub(crate) fn base(&self) -> Option<&Clients> {
         self.base.as_ref()
@@ -64,9 +70,6 @@ impl Sessions {
     /// Clients acting in `account`'s assumed session, while it is young enough to reuse at
     /// `now`.
     pub(crate) fn assumed(&self, account: &str, now: Instant) -> Option<Clients> {
-        if self.own.as_deref() == Some(account) {
-            return self.base.clone();
-        }
         let (base, session) = (self.base.as_ref()?, self.assumed.get(account)?);
         reusable(session.asked, now).then(|| session.credentials.clients(base))
     }

@@ -99,7 +99,7 @@ pub use org::{parse_accounts, AccountOutcome, OrgReport};
 pub use guardrail::{
     guarded, guardrail_document, plan_guardrail, Chosen as GuardrailChosen,
     ChosenFrom as GuardrailChosenFrom, Covered as GuardrailCovered, GenesysCompared,
-    GuardrailAsked, GuardrailChange, GuardrailChoices,
+    GuardrailAsked, GuardrailChange, GuardrailChoices, GuardrailRole,
     GuardrailClaim, GuardrailMerge, GuardrailMode, GuardrailPlan, GuardrailPolicy,
     GuardrailProperty, GuardrailRecord, GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder,
     StoredRcp,

@@ -17,6 +17,7 @@
 //! Organizations User Guide, "Resource control policies (RCPs)").
 
 mod availability;
+mod capability;
 mod chosen;
 mod document;
 mod guarded;
@@ -105,13 +106,19 @@ pub struct StoredRcp {
 pub enum GuardrailRoles {
     /// Not read: why (no `--assume-role` nor `--config-aggregator`, or the read failed).
     NotRead(String),
-    /// Per account: its roles that a partner account may assume (ARN, trust policy), or why
-    /// it was not read.
-    #[allow(
-        clippy::type_complexity,
-        reason = "plain data read once and walked once: a name per layer would say less"
-    )]
-    Read(Vec<(String, Result<Vec<(String, Value)>, String>)>),
+    /// Per account: its roles that a partner account may assume, or why it was not read.
+    Read(Vec<(String, Result<Vec<GuardrailRole>, String>)>),
+}
+
+/// One role read in a member account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuardrailRole {
+    /// Its ARN.
+    pub arn: String,
+    /// Its trust policy.
+    pub trust: Value,
+    /// Its identity policies (inline and attached), to say what it may do.
+    pub identity: Vec<Value>,
 }
 
 /// What `guardrail plan` and `check` decide.
@@ -324,6 +331,11 @@ pub struct RoleUnder {
     pub admits: String,
     /// Why it is listed: stopped, exempted, the management account, outside the targets.
     pub why: String,
+    /// What its identity policies allow of Genesys Cloud's integrations:
+    /// `lambda:InvokeFunction` (a data action's role), `Lex`, `Lex V2`, `Polly`,
+    /// `s3:PutObject` (an integration's, to exempt or give your org ID).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub can: Vec<String>,
 }
 
 impl Judged for GuardrailPlan {

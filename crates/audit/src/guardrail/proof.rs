@@ -398,11 +398,12 @@ fn judge_roles(
     for (account, read) in accounts {
         match read {
             Ok(list) => {
-                for (arn, trust) in list {
+                for r in list {
                     let role = RoleAt {
                         account,
-                        arn,
-                        trust,
+                        arn: &r.arn,
+                        trust: &r.trust,
+                        can: super::capability::capabilities(&r.identity),
                     };
                     judge_role(tree, spec, over, &role, &mut tally, proofs);
                 }
@@ -442,6 +443,8 @@ struct RoleAt<'a> {
     account: &'a str,
     arn: &'a str,
     trust: &'a Value,
+    /// What it may do of Genesys Cloud's integrations (`capability`).
+    can: Vec<String>,
 }
 
 /// What the roles read showed.
@@ -539,6 +542,19 @@ fn judge_role(
     }
 }
 
+/// Why a role is stopped, and the way out for an integration's role.
+fn stopped_why(role: &RoleAt) -> String {
+    if !super::capability::an_integration(&role.can) {
+        return "stopped: only your org IDs get in".into();
+    }
+    format!(
+        "stopped: only your org IDs get in; it may do {} — a Genesys Cloud integration's \
+         role: give it one of your org IDs as its external ID, or exempt it (--exempt-role {})",
+        role.can.join(", "),
+        role.arn
+    )
+}
+
 /// Why an exempted role is listed.
 const EXEMPT: &str = "exempted (--exempt-role): left as it is";
 
@@ -558,6 +574,7 @@ fn listed(
                 arn: role.arn.to_owned(),
                 admits: format!("{partner}: {admits}"),
                 why: why.to_owned(),
+                can: role.can.clone(),
             }),
             Err(e) => tally.unknown.push(format!("{}: {e}", role.arn)),
         }
@@ -647,7 +664,8 @@ fn compare(
         Ok(Some((admits, _))) => proofs.stops.push(RoleUnder {
             arn: role.arn.to_owned(),
             admits: format!("{}: {admits}", seen.partner),
-            why: "stopped: only your org IDs will get in".into(),
+            why: stopped_why(role),
+            can: role.can.clone(),
         }),
         Ok(None) => {}
         Err(e) => tally.unknown.push(format!("{}: {e}", role.arn)),

@@ -87,8 +87,12 @@ fn trust(account: &str, id: Option<&str>) -> Value {
     json!({"Version": "2012-10-17", "Statement": [s]})
 }
 
-fn role(account: &str, name: &str, trust: Value) -> (String, Value) {
-    (format!("arn:aws:iam::{account}:role/{name}"), trust)
+fn role(account: &str, name: &str, trust: Value) -> GuardrailRole {
+    GuardrailRole {
+        arn: format!("arn:aws:iam::{account}:role/{name}"),
+        trust,
+        identity: Vec::new(),
+    }
 }
 
 /// A role of each kind: right, no external ID, another org's ID, a vendor's, the management
@@ -591,7 +595,7 @@ fn a_new_role_it_stops_is_a_difference_naming_the_role() {
     };
     assert_eq!(
         why,
-        &[format!("it now stops {}, which it did not at apply", new.0)]
+        &[format!("it now stops {}, which it did not at apply", new.arn)]
     );
     assert_eq!(plan.status(), Status::Changes);
 }
