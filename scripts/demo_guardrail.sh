@@ -19,29 +19,34 @@ OURS=0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10
 bold "1. An organization of 22 member accounts in nested OUs, one invited, on the local AWS ($WHERE)"
 SEED=$("$VENV/bin/python" "$REPO/scripts/seed_guardrail.py" "$AWS_ENDPOINT_URL") || fail "seeding the organization"
 LEX=$(echo "$SEED" | "$VENV/bin/python" -c 'import json,sys; print("arn:aws:iam::%s:role/genesys-lex" % json.load(sys.stdin)["first"]["Sandbox"])')
+LEXV2=$(echo "$SEED" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["integration"]["lexv2"])')
+S3=$(echo "$SEED" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["integration"]["s3"])')
 OTHER=$(echo "$SEED" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["other_org_id"])')
 echo "$SEED" | "$VENV/bin/python" -c 'import json,sys; s=json.load(sys.stdin); print("management account", s["management"]); [print("account", a, "in", h, "(invited)" if a == s["invited"] else "") for a, h in s["accounts"].items()]'
 
 cd "$DEMO" || fail "cannot enter $DEMO"
 unset LAMBDA_TRUST_CONFIG
-FLAGS=(--genesys-org-id "$OURS" --exempt-role "$LEX" --assume-role lambda-trust-audit)
-bold "2. lambda-trust guardrail plan — what it covers, the roles it stops and cannot cover, proved (exit 2)"
+# The roles are read through the audit role a service-managed StackSet put in every member
+# account; the management account, which holds none, is read with these credentials.
+READ=(--assume-role lambda-trust-audit)
+FLAGS=(--genesys-org-id "$OURS" --exempt-role "$LEX" --exempt-role "$LEXV2" --exempt-role "$S3" "${READ[@]}")
+bold "2. lambda-trust guardrail plan — the policy, what it covers, the roles it stops and cannot cover, proved (exit 2)"
 expect 2 "$BIN" guardrail plan "${FLAGS[@]}"
 bold "3. lambda-trust guardrail apply — RCPs enabled (waiting for ENABLED), the policy created and attached"
 expect 0 "$BIN" guardrail apply "${FLAGS[@]}" --yes
 bold "4. lambda-trust guardrail apply again — in sync, nothing written"
 expect 0 "$BIN" guardrail apply "${FLAGS[@]}" --yes
-bold "5. lambda-trust guardrail check — what is attached, proved again (exit 0)"
-expect 0 "$BIN" guardrail check "${FLAGS[@]}"
+bold "5. lambda-trust guardrail check — what apply attached (remembered: no flags), proved again (exit 0)"
+expect 0 "$BIN" guardrail check "${READ[@]}"
 
 bold "6. Someone adds another org's ID to the policy by hand"
 tool guardrail-edit "$OTHER" || fail "editing the policy"
 bold "7. lambda-trust guardrail check — exclusivity fails, with the request it now admits (exit 3)"
-expect 3 "$BIN" guardrail check "${FLAGS[@]}"
+expect 3 "$BIN" guardrail check "${READ[@]}"
 bold "8. lambda-trust guardrail apply — the policy updated in place"
 expect 0 "$BIN" guardrail apply "${FLAGS[@]}" --yes
 bold "9. lambda-trust guardrail export --format terraform — the guardrail as code, adopting what exists"
-expect 0 "$BIN" guardrail export --format terraform --genesys-org-id "$OURS" --exempt-role "$LEX"
+expect 0 "$BIN" guardrail export --format terraform "${READ[@]}"
 bold "10. lambda-trust guardrail destroy — detached and deleted; RCPs stay enabled"
 expect 0 "$BIN" guardrail destroy --yes
 bold "Done."

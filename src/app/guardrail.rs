@@ -209,7 +209,9 @@ async fn read_roles(
     // Every role a partner account can assume is read; which of them the guardrail stops is
     // decided against the org IDs chosen (`plan_guardrail`), not these.
     let partners = match asked.partners.is_empty() {
-        true => vec![lambda_trust_config::Partner::GenesysCloud.account_id().to_owned()],
+        true => vec![lambda_trust_config::Partner::GenesysCloud
+            .account_id()
+            .to_owned()],
         false => asked.partners.clone(),
     };
     let opts = AuditOptions {
@@ -232,6 +234,15 @@ async fn read_roles(
 pub(crate) fn not_applicable(plan: &GuardrailPlan) -> Option<String> {
     if let Some(first) = plan.refused.first() {
         return Some(first.clone());
+    }
+    if plan.policy.exported && !plan.changes.is_empty() {
+        return Some(
+            "the guardrail was exported (its tag lambda-trust:exported): the tool it was \
+             exported to applies it, and lambda-trust never writes over it; run `guardrail \
+             export` again (with --assume-role or --config-aggregator) and apply that, or \
+             remove the tag to hand it back"
+                .into(),
+        );
     }
     if let Some(c) = plan
         .claims
@@ -371,7 +382,7 @@ pub(crate) async fn export(
             ),
         ]
         .into_iter()
-        .chain(plan.record)
+        .chain(plan.record_as_code)
         .collect(),
     })
 }

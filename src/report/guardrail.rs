@@ -52,12 +52,20 @@ fn change_line(c: &GuardrailChange) -> String {
         GuardrailChange::Attach { target } => format!("attach it to {target}"),
         GuardrailChange::Detach { target } => format!("detach it from {target}"),
         GuardrailChange::Differs { why } => why.clone(),
-        GuardrailChange::Record { why, .. } => {
-            format!(
-                "record in its tags what changed since apply: {}",
-                why.join("; ")
-            )
-        }
+        GuardrailChange::Record {
+            why,
+            exported: false,
+            ..
+        } => format!(
+            "record in its tags what changed since apply: {}",
+            why.join("; ")
+        ),
+        GuardrailChange::Record { why, .. } => format!(
+            "changed since it was exported: {}; run `guardrail export` again (with \
+             --assume-role or --config-aggregator) and apply it with the tool it was exported \
+             to",
+            why.join("; ")
+        ),
     }
 }
 
@@ -113,7 +121,10 @@ fn hit_lines(roles: &[String]) -> String {
         ));
     }
     if roles.len() > SHOWN {
-        let more = format!("… and {} more (--format json lists them all)", roles.len() - SHOWN);
+        let more = format!(
+            "… and {} more (--format json lists them all)",
+            roles.len() - SHOWN
+        );
         out.push_str(&format!("{}{more}\n", " ".repeat(26)));
     }
     out

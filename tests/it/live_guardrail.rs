@@ -1,10 +1,14 @@
-//! `lambda-trust guardrail` on the local AWS: an organization of 21 member accounts in nested
-//! OUs (Workloads → Prod, Dev; Sandbox; two at the root) and the management account, seeded by
-//! `scripts/seed_guardrail.py`: a right role in every member account, one without external ID,
-//! one with another org's ID, one to exempt, a vendor's cross-account role, and the management
-//! account's own open role. The local AWS stores and validates RCPs as Organizations does
-//! (`moto_rcps.py`, `harness_rcps.rs`) but, as moto never does, does not enforce them on STS:
-//! what these tests check is what lambda-trust reads, decides and writes.
+//! `lambda-trust guardrail` on the local AWS: an organization as AWS builds one
+//! (`scripts/seed_guardrail.py`, `harness_orgs.rs`): 21 member accounts made by CreateAccount
+//! and one invited, in nested OUs (Workloads → Prod, Dev; Sandbox; two at the root), and the
+//! management account. `OrganizationAccountAccessRole` is only in the created accounts; the
+//! audit role `lambda-trust-audit`, as a service-managed StackSet rolls it out, in every member
+//! account and not the management account. A right role in every member account, one without
+//! external ID, one with another org's ID, Genesys Cloud's Lex, Lex V2 and S3 integration roles
+//! (to exempt), a vendor's cross-account role, and the management account's own open role. The
+//! local AWS stores and validates RCPs as Organizations does (`moto_rcps.py`,
+//! `harness_rcps.rs`) but, as moto never does, does not enforce them on STS: what these tests
+//! check is what lambda-trust reads, decides and writes.
 
 use serde_json::Value;
 
@@ -40,20 +44,30 @@ impl Org {
         format!("arn:aws:iam::{}:role/{name}", self.first(home))
     }
 
-    /// `guardrail VERB` with our org ID, the Sandbox's Lex role exempted, the roles read through
-    /// the audit role, and `extra`.
+    /// Genesys Cloud's integration roles the organization holds: Lex, Lex V2, S3.
+    fn integrations(&self) -> [String; 3] {
+        let of = |k: &str| self.seed["integration"][k].as_str().unwrap().to_owned();
+        [self.role("Sandbox", "genesys-lex"), of("lexv2"), of("s3")]
+    }
+
+    /// `guardrail VERB` with our org ID, `exempt` (the integration roles) exempted, the roles
+    /// read through the audit role, and `extra`.
     fn args<'a>(&'a self, verb: &'a str, exempt: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-        let mut a = vec![
-            "guardrail",
-            verb,
-            "--genesys-org-id",
-            ORG,
-            "--exempt-role",
-            exempt,
-        ];
+        let mut a = vec!["guardrail", verb, "--genesys-org-id", ORG];
+        for e in self.exempted(exempt) {
+            a.extend(["--exempt-role", e]);
+        }
         a.extend(["--assume-role", "lambda-trust-audit", "--format", "json"]);
         a.extend(extra);
         a
+    }
+
+    /// `lex` and, with it, the other integration roles.
+    fn exempted<'a>(&'a self, lex: &'a str) -> Vec<&'a str> {
+        let rest = self.seed["integration"].as_object().unwrap();
+        let mut out = vec![lex];
+        out.extend(rest.values().map(|v| v.as_str().unwrap()));
+        out
     }
 
     fn organizations(&self, op: &str, body: Value) -> Value {
@@ -98,7 +112,7 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
         .map(|c| c["change"].as_str().unwrap())
         .collect();
     assert_eq!(changes, ["enable-rcps", "create", "attach"]);
-    assert_eq!(plan["targets"][0]["accounts"].as_array().unwrap().len(), 21);
+    assert_eq!(plan["targets"][0]["accounts"].as_array().unwrap().len(), 22);
     for p in [
         "availability",
         "exclusivity",
@@ -112,7 +126,7 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
         claim(&plan, "availability")["detail"]
             .as_str()
             .unwrap()
-            .starts_with("21 of the 23"),
+            .starts_with("22 of the 24"),
         "{plan:#}"
     );
     let mut stopped = vec![
@@ -129,10 +143,27 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
         "arn:aws:iam::{}:role/genesys-open",
         org.seed["management"].as_str().unwrap()
     );
-    let mut uncovered = vec![management, lex.clone()];
+    let mut uncovered = vec![management];
+    uncovered.extend(org.integrations());
     uncovered.sort();
     assert_eq!(arns(&plan["uncovered"]), uncovered, "{plan:#}");
     assert_eq!(plan["acting_as"], "management-account");
+    // Each listed role says what it may do: the integrations' roles are told apart.
+    let can = |arn: &str| {
+        let all = plan["uncovered"].as_array().unwrap();
+        let r = all.iter().find(|r| r["arn"] == arn).unwrap();
+        r["can"].clone()
+    };
+    let [lex_v1, lex_v2, s3] = org.integrations();
+    assert_eq!(can(&lex_v1), serde_json::json!(["Lex"]));
+    assert_eq!(can(&lex_v2), serde_json::json!(["Lex V2"]));
+    assert_eq!(can(&s3), serde_json::json!(["s3:PutObject"]));
+    // The management account's own session read it (it holds no audit role), and it is named.
+    let management = org.seed["management"].as_str().unwrap();
+    let into_management = (env.proxy.calls().into_iter()).filter(|c| {
+        c.matches("sts:AssumeRole") && c.param("RoleArn").is_some_and(|a| a.contains(management))
+    });
+    assert_eq!(into_management.count(), 0, "{:?}", env.proxy.summary());
     schema_valid("guardrail.schema.json", &plan);
 
     env.proxy.clear();
@@ -166,7 +197,7 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
         "what was stored is what was proved"
     );
     println!(
-        "calls at 21 member accounts: plan {plan_calls}, apply {apply_calls}, check {check_calls}"
+        "calls at 22 member accounts: plan {plan_calls}, apply {apply_calls}, check {check_calls}"
     );
     println!("check's calls: {:?}", env.proxy.summary());
     audit_says_guarded(&org, &lex);
@@ -393,7 +424,8 @@ fn refusals_write_nothing() {
             serde_json::json!({"PolicyId": id, "TargetId": sandbox}),
         );
     }
-    let plan = json_of(&env.expect(&org.args("plan", &lex, &["--target", sandbox]), 2));
+    // A plan apply would refuse exits 1; the merged documents for their owners still print.
+    let plan = json_of(&env.expect(&org.args("plan", &lex, &["--target", sandbox]), 1));
     let refused = plan["refused"][0].as_str().unwrap();
     assert!(
         refused.contains("5 RCPs") && refused.contains("quota"),
@@ -441,6 +473,7 @@ fn export_writes_the_applied_guardrail_as_terraform_and_cloudformation() {
     let applied = json_of(&env.expect(&org.args("apply", &lex, &["--yes"]), 0));
     let id = applied["policy"]["id"].as_str().unwrap();
     let root = org.seed["root"].as_str().unwrap();
+    // Without the flags: what apply chose; without the roles' flags: said, and not recorded.
     let tf = env.expect(
         &[
             "guardrail",
@@ -449,10 +482,13 @@ fn export_writes_the_applied_guardrail_as_terraform_and_cloudformation() {
             "terraform",
             "--genesys-org-id",
             ORG,
-            "--exempt-role",
-            &lex,
         ],
         0,
+    );
+    assert!(
+        tf.stderr.contains("the roles were not read"),
+        "{}",
+        tf.stderr
     );
     assert!(
         tf.stdout.contains(&format!("id = \"{id}\"")),
@@ -470,11 +506,17 @@ fn export_writes_the_applied_guardrail_as_terraform_and_cloudformation() {
         Vec::<String>::new()
     );
     assert!(
-        (tf.stdout.lines())
-            .any(|l| l.contains("\"lambda-trust:stops\"") && l.ends_with("= \"not read\"")),
+        !tf.stdout.contains("lambda-trust:stops"),
         "without the roles' flags the roles it stops are not recorded: {}",
         tf.stdout
     );
+    for exempt in org.exempted(&lex) {
+        assert!(
+            tf.stdout.contains(exempt),
+            "apply's exemptions: {}",
+            tf.stdout
+        );
+    }
     // With the roles read, the tags are apply's record as stored: check after a Terraform or
     // CloudFormation apply compares as after lambda-trust's own.
     let cf = env.expect(
@@ -485,8 +527,6 @@ fn export_writes_the_applied_guardrail_as_terraform_and_cloudformation() {
             "cloudformation",
             "--genesys-org-id",
             ORG,
-            "--exempt-role",
-            &lex,
             "--assume-role",
             "lambda-trust-audit",
         ],
@@ -509,10 +549,11 @@ fn export_writes_the_applied_guardrail_as_terraform_and_cloudformation() {
         tags.sort();
         tags
     };
-    assert_eq!(
-        sorted(&policy["Properties"]["Tags"]),
-        sorted(&stored["Tags"])
-    );
+    // Apply's record as stored, and the export's mark: the tool it goes to applies it.
+    let mut expected = sorted(&stored["Tags"]);
+    expected.push("lambda-trust:exported=true".into());
+    expected.sort();
+    assert_eq!(sorted(&policy["Properties"]["Tags"]), expected);
     assert_eq!(policy["Properties"]["TargetIds"], serde_json::json!([root]));
     assert_eq!(
         policy["Properties"]["Content"],
@@ -555,7 +596,13 @@ fn the_guardrail_demo_runs_and_its_check_names_the_request_the_hand_edit_admits(
     );
     let planned = crate::live_trail::demo_step(&stdout, "2. lambda-trust", "3. lambda-trust");
     assert!(planned.contains("Roles it stops (2)"), "{planned}");
-    assert!(planned.contains("Roles it does not cover (2)"), "{planned}");
+    assert!(planned.contains("Roles it does not cover (4)"), "{planned}");
+    assert!(
+        planned.contains("\"sts:ExternalId\": ["),
+        "the policy shown: {planned}"
+    );
+    let checked = crate::live_trail::demo_step(&stdout, "5. lambda-trust", "6. Someone");
+    assert!(checked.contains("recorded at apply"), "{checked}");
 }
 
 /// The organization watch hears the guardrail's hand edit: an Organizations `UpdatePolicy`,

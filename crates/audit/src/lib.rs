@@ -99,10 +99,9 @@ pub use org::{parse_accounts, AccountOutcome, OrgReport};
 pub use guardrail::{
     guarded, guardrail_document, plan_guardrail, Chosen as GuardrailChosen,
     ChosenFrom as GuardrailChosenFrom, Covered as GuardrailCovered, GenesysCompared,
-    GuardrailAsked, GuardrailChange, GuardrailChoices, GuardrailRole,
-    GuardrailClaim, GuardrailMerge, GuardrailMode, GuardrailPlan, GuardrailPolicy,
-    GuardrailProperty, GuardrailRecord, GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder,
-    StoredRcp,
+    GuardrailAsked, GuardrailChange, GuardrailChoices, GuardrailClaim, GuardrailMerge,
+    GuardrailMode, GuardrailPlan, GuardrailPolicy, GuardrailProperty, GuardrailRecord,
+    GuardrailRole, GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder, StoredRcp,
 };
 
 // Before it is applied: Terraform plans and CloudFormation templates.

@@ -66,7 +66,10 @@ mod tests {
             ["lambda:InvokeFunction"]
         );
         assert_eq!(capabilities(&[allow(json!(["lex:*"]))]), ["Lex", "Lex V2"]);
-        assert_eq!(capabilities(&[allow(json!("lex:RecognizeText"))]), ["Lex V2"]);
+        assert_eq!(
+            capabilities(&[allow(json!("lex:RecognizeText"))]),
+            ["Lex V2"]
+        );
         assert_eq!(
             capabilities(&[allow(json!("polly:SynthesizeSpeech"))]),
             ["Polly"]

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::Value;
 
-use lambda_trust_iam::{Policy, ResourceClause};
+use lambda_trust_iam::{OperatorKind, Policy, ResourceClause};
 
 use super::record::long_digest;
 use super::{GuardrailMode, GuardrailSpec, OrgTree, StoredRcp};
@@ -152,14 +152,20 @@ pub(crate) fn choose(
         }
     };
     let org_ids = pick("--genesys-org-id", org_ids_given, recorded.org_ids);
-    let partners = pick("--partner-account", given(&asked.partners), recorded.partners);
+    let partners = pick(
+        "--partner-account",
+        given(&asked.partners),
+        recorded.partners,
+    );
     let exempt = pick("--exempt-role", exempt_given, recorded.exempt);
     let targets = pick("--target", given(&asked.targets), recorded.targets);
     let Some(org_ids) = org_ids.filter(|o| !o.is_empty()) else {
-        return Err("the guardrail needs your Genesys Cloud org IDs: give --genesys-org-id \
+        return Err(
+            "the guardrail needs your Genesys Cloud org IDs: give --genesys-org-id \
                     UUID (repeatable), or run it beside a config whose environments' external \
                     IDs are your org IDs"
-            .into());
+                .into(),
+        );
     };
     let partners = partners.unwrap_or_else(|| {
         let genesys = lambda_trust_config::Partner::GenesysCloud.account_id();
@@ -217,32 +223,59 @@ fn differ(flag: &str, given: &[Chosen], recorded: &[Chosen]) -> Option<String> {
 fn recorded_of(stored: &StoredRcp) -> Recorded {
     let record = &stored.record;
     let plain = |r: &Option<BTreeSet<String>>| r.as_ref().map(|v| v.iter().cloned().collect());
+    let (ids, arns) = named_in(&stored.document);
     let exempt = (record.exempt.values.as_ref()).map(|digests| {
-        let mut out: Vec<String> = (not_resources(&stored.document).into_iter())
-            .filter(|v| digests.contains(&long_digest(v)))
+        let mut out: Vec<String> = Vec::new();
+        for a in arns.iter().filter(|v| digests.contains(&long_digest(v))) {
+            if !out.contains(a) {
+                out.push(a.clone());
+            }
+        }
+        out
+    });
+    // In the stored document's order, so that a document written from them reads as stored.
+    let org_ids = (record.org_ids.values.as_ref()).map(|recorded| {
+        let mut out: Vec<String> = ids
+            .iter()
+            .filter(|i| recorded.contains(*i))
+            .cloned()
             .collect();
-        out.sort();
         out.dedup();
+        let rest: Vec<String> = recorded
+            .iter()
+            .filter(|r| !out.contains(r))
+            .cloned()
+            .collect();
+        out.extend(rest);
         out
     });
     Recorded {
-        org_ids: plain(&record.org_ids.values),
+        org_ids,
         exempt,
         partners: plain(&record.partners.values),
         targets: record.targets(),
     }
 }
 
-/// The `NotResource` ARNs of `document`.
-fn not_resources(document: &Value) -> Vec<String> {
+/// The `sts:ExternalId` values of every `StringNotEquals` and the `NotResource` ARNs of
+/// `document`, in its order.
+fn named_in(document: &Value) -> (Vec<String>, Vec<String>) {
     let Ok(policy) = Policy::try_from(document) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    (policy.statements.iter())
-        .filter_map(|s| match &s.resource {
-            Some(ResourceClause::NotResource(r)) => Some(r.clone()),
-            _ => None,
-        })
-        .flatten()
-        .collect()
+    let mut ids = Vec::new();
+    let mut arns = Vec::new();
+    for s in &policy.statements {
+        for c in &s.conditions {
+            if c.operator.kind == OperatorKind::StringNotEquals
+                && c.key.eq_ignore_ascii_case("sts:ExternalId")
+            {
+                ids.extend(c.values.iter().cloned());
+            }
+        }
+        if let Some(ResourceClause::NotResource(r)) = &s.resource {
+            arns.extend(r.iter().cloned());
+        }
+    }
+    (ids, arns)
 }

@@ -163,10 +163,13 @@ pub struct GuardrailPlan {
     /// account outside the targets), one line per cause: said, never blocking apply.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_read_uncovered: Vec<String>,
-    /// What apply records in the policy's tags (and `export` writes): the targets, the
-    /// accounts under them and the roles it stops (docs/guardrail.md, "What apply records").
+    /// What apply records in the policy's tags: the choices, the targets, the accounts under
+    /// them and the roles it stops (docs/guardrail.md, "What apply records").
     #[serde(skip)]
     pub record: BTreeMap<String, String>,
+    /// The record as `export` writes it: no family it could not fill, and its mark.
+    #[serde(skip)]
+    pub record_as_code: BTreeMap<String, String>,
 }
 
 /// Which question the result answers.
@@ -191,6 +194,10 @@ pub struct GuardrailPolicy {
     pub id: Option<String>,
     /// The document generated from the choices (minified when written).
     pub document: Value,
+    /// Whether the stored policy was exported (`lambda-trust:exported`): the tool it was
+    /// exported to applies it, and lambda-trust's apply never writes over it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exported: bool,
     /// The document stored, when the policy exists (`check` shows it against `document`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stored: Option<Value>,
@@ -260,6 +267,10 @@ pub enum GuardrailChange {
         why: Vec<String>,
         /// The record written in its tags.
         record: BTreeMap<String, String>,
+        /// The guardrail was exported (`lambda-trust:exported`): re-export it, and apply it
+        /// with the tool it was exported to; lambda-trust's apply refuses to write over it.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        exported: bool,
     },
 }
 

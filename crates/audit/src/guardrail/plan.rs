@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use lambda_trust_iam::{minified_len, semantically_equal, Verdict};
 use lambda_trust_verdict::SCHEMA_VERSION;
 
-use super::document::{guardrail_document, FULL_ACCESS, MAX_ATTACHED, MAX_CHARACTERS, NAME};
 use super::chosen::{choose, GuardrailAsked};
+use super::document::{guardrail_document, FULL_ACCESS, MAX_ATTACHED, MAX_CHARACTERS, NAME};
 use super::proof::{prove, Attached, Proofs};
-use super::record::{changed_since, record_tags, Now, Recording};
+use super::record::{changed_since, record_tags, Now, Recording, EXPORTED};
 use super::{Covered, GuardrailChange as Change, GuardrailClaim, GuardrailMode, GuardrailPlan};
 use super::{
     GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredRcp,
@@ -59,10 +59,17 @@ pub fn plan_guardrail(
     let compared = mode == GuardrailMode::Plan || as_generated(stored, &document, &targets);
     let record = recorded(tree, spec, &covered, &proofs, compared);
     let tags = record.tags.clone();
+    let as_code = record.as_code.clone();
     let mut changes: Vec<Change> = (choice.differs.into_iter())
         .map(|why| Change::Differs { why })
         .collect();
-    changes.extend(self::changes(tree, &document, &targets, record, &mut refused));
+    changes.extend(self::changes(
+        tree,
+        &document,
+        &targets,
+        record,
+        &mut refused,
+    ));
     let merges = (at_quota(tree, &targets).into_iter())
         .flat_map(|t| super::merge::merges(tree, spec, &document, t))
         .collect();
@@ -76,6 +83,7 @@ pub fn plan_guardrail(
             name: NAME.into(),
             id: tree.ours().map(|p| p.id.clone()),
             stored: tree.ours().map(|p| p.document.clone()),
+            exported: tree.ours().is_some_and(|p| p.record.exported()),
             size: minified_len(&document),
             document,
             limit: MAX_CHARACTERS,
@@ -91,6 +99,7 @@ pub fn plan_guardrail(
         not_read: proofs.not_read,
         not_read_uncovered: proofs.not_read_uncovered,
         record: tags,
+        record_as_code: as_code,
     })
 }
 
@@ -186,6 +195,8 @@ fn recorded(
         accounts: &accounts,
     };
     let tags = record_tags(&recording, stored);
+    let mut as_code = record_tags(&recording, None);
+    as_code.insert(EXPORTED.0.to_owned(), EXPORTED.1.to_owned());
     let now = Now {
         spec,
         targets,
@@ -194,12 +205,13 @@ fn recorded(
         members: &tree.members(),
     };
     let why = stored.map(|r| changed_since(r, &now)).unwrap_or_default();
-    Record { tags, why }
+    Record { tags, as_code, why }
 }
 
-/// The record apply writes, and each difference from the stored one.
+/// The record apply writes, `export`'s, and each difference from the stored one.
 struct Record {
     tags: BTreeMap<String, String>,
+    as_code: BTreeMap<String, String>,
     why: Vec<String>,
 }
 
@@ -254,6 +266,7 @@ fn changes(
         out.push(Change::Record {
             why: record.why,
             record: record.tags,
+            exported: ours.is_some_and(|p| p.record.exported()),
         });
     }
     out

@@ -415,7 +415,9 @@ fn judge_roles(
         }
     }
     proofs.not_read.extend(by_cause(&unread));
-    proofs.not_read_uncovered.extend(by_cause(&unread_uncovered));
+    proofs
+        .not_read_uncovered
+        .extend(by_cause(&unread_uncovered));
     tally.claims(proofs.not_read.is_empty())
 }
 
@@ -430,11 +432,7 @@ fn by_cause(unread: &[(&str, &str)]) -> Vec<String> {
     (causes.into_iter())
         .map(|(cause, accounts)| match accounts.as_slice() {
             [one] => format!("account {one}: {cause}"),
-            many => format!(
-                "{} accounts ({}): {cause}",
-                many.len(),
-                many.join(", ")
-            ),
+            many => format!("{} accounts ({}): {cause}", many.len(), many.join(", ")),
         })
         .collect()
 }

@@ -23,15 +23,19 @@ use lambda_trust_model::short_digest;
 use super::GuardrailSpec;
 
 /// The families of the record: its tag key, and the most tags it may take (2 are the
-/// guardrail's marks, 48 the record's: 4 + 10 + 26 + 4 + 3 + 1).
+/// guardrail's marks, 1 an export's [`EXPORTED`] mark, 47 the record's: 4 + 10 + 25 + 4 + 3 +
+/// 1).
 const FAMILIES: [(&str, usize); 6] = [
     ("lambda-trust:targets", 4),
     ("lambda-trust:stops", 10),
-    ("lambda-trust:accounts", 26),
+    ("lambda-trust:accounts", 25),
     ("lambda-trust:org-ids", 4),
     ("lambda-trust:exempt", 3),
     ("lambda-trust:partners", 1),
 ];
+/// The tag `export` writes: the guardrail is applied by the tool it was exported to, which
+/// lambda-trust then never writes over (remove the tag to hand it back).
+pub(crate) const EXPORTED: (&str, &str) = ("lambda-trust:exported", "true");
 /// The most tags on one policy.
 const MAX_TAGS: usize = 50;
 /// The most characters of one tag value.
@@ -67,6 +71,8 @@ pub struct GuardrailRecord {
     pub(crate) exempt: Recorded,
     /// The partner accounts it holds to your IDs (as they are).
     pub(crate) partners: Recorded,
+    /// Written by `export`: applied by the tool it was exported to.
+    pub(crate) exported: bool,
 }
 
 /// The digest a role ARN or an account ID is recorded as.
@@ -81,6 +87,11 @@ pub(crate) fn long_digest(text: &str) -> String {
 }
 
 impl GuardrailRecord {
+    /// Whether `export` wrote it: the tool it was exported to applies it.
+    pub fn exported(&self) -> bool {
+        self.exported
+    }
+
     /// The targets apply attached it to, when recorded.
     pub fn targets(&self) -> Option<Vec<String>> {
         (self.targets.values.as_ref()).map(|t| t.iter().cloned().collect())
@@ -116,6 +127,7 @@ impl GuardrailRecord {
             org_ids: read(FAMILIES[3]),
             exempt: read(FAMILIES[4]),
             partners: read(FAMILIES[5]),
+            exported: tags.get(EXPORTED.0) == Some(&EXPORTED.1),
         }
     }
 }
@@ -130,7 +142,8 @@ pub(crate) struct Recording<'a> {
 }
 
 /// The tags recording `now`; each family's tags beyond what it needs now, up to what `stored`
-/// took, are written empty (a family not recorded now writes only those).
+/// took, are written empty (a family not recorded now writes only those). Without `stored`
+/// (the record as code, `export`'s), a family not read is left out.
 pub(crate) fn record_tags(
     now: &Recording,
     stored: Option<&GuardrailRecord>,
@@ -353,11 +366,11 @@ mod tests {
             .collect();
         let accounts: Vec<String> = (0..60).map(|i| format!("3000000000{i:02}")).collect();
         let tags = tags_of(&targets, Some(&stops), &accounts, None);
-        assert!(tags.len() <= 48, "{}", tags.len());
+        assert!(tags.len() <= 47, "{}", tags.len());
         assert_eq!(
             FAMILIES.iter().map(|(_, most)| most).sum::<usize>(),
-            48,
-            "2 of a policy's 50 tags are the guardrail's marks"
+            47,
+            "3 of a policy's 50 tags are the guardrail's marks and an export's"
         );
         assert!(tags.values().all(|v| v.len() <= MAX_VALUE));
         let back = GuardrailRecord::from_tags(owned(&tags));
@@ -411,7 +424,10 @@ mod tests {
         );
         let before = GuardrailRecord::from_tags(owned(&tags_of(&[], Some(&[]), &[], None)));
         let over = tags_of(&[], None, &[], Some(&before));
-        assert_eq!(over["lambda-trust:stops"], NOT_READ, "over a record that held some");
+        assert_eq!(
+            over["lambda-trust:stops"], NOT_READ,
+            "over a record that held some"
+        );
         assert_eq!(GuardrailRecord::from_tags(owned(&over)).stops.values, None);
     }
 }

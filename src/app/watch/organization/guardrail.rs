@@ -28,8 +28,7 @@ use crate::aws::guardrail::read_tree;
 use crate::aws::Clients;
 use lambda_trust_audit::{
     plan_guardrail, GuardrailAsked, GuardrailChosen, GuardrailChosenFrom, GuardrailMode,
-    GuardrailPlan, GuardrailProperty, GuardrailRoles,
-    StoredRcp,
+    GuardrailPlan, GuardrailProperty, GuardrailRoles, StoredRcp,
 };
 use lambda_trust_iam::{ResourceClause, Verdict};
 use lambda_trust_model::OrgWatchGenerator;

@@ -75,7 +75,12 @@ fn an_org_id_a_hand_edit_added_is_never_taken_as_chosen() {
     p.document = guardrail_document(&loose).unwrap();
     t.policies.push(p);
     let plan = plan_guardrail(GuardrailMode::Check, &nothing_given(), &t, &roles()).unwrap();
-    let ids: Vec<&str> = plan.choices.org_ids.iter().map(|c| c.value.as_str()).collect();
+    let ids: Vec<&str> = plan
+        .choices
+        .org_ids
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
     assert_eq!(ids, [OURS]);
     let c = verdict(&plan, GuardrailProperty::Exclusivity);
     assert_eq!(c.verdict, Verdict::Counterexample, "{}", c.detail);
@@ -140,7 +145,11 @@ fn a_failed_claim_names_every_role_it_hits() {
     assert_eq!(c.verdict, Verdict::Counterexample);
     // Every member account's right roles but the management account's (never covered).
     assert_eq!(c.roles.len(), 5, "{:#?}", c.roles);
-    assert!(c.detail.ends_with("5 roles it would shut in all"), "{}", c.detail);
+    assert!(
+        c.detail.ends_with("5 roles it would shut in all"),
+        "{}",
+        c.detail
+    );
 }
 
 #[test]
@@ -164,10 +173,17 @@ fn accounts_not_read_are_grouped_by_cause_and_uncovered_ones_never_block() {
     let plan = planned(&s, &t, &GuardrailRoles::Read(accounts));
     assert_eq!(
         plan.not_read,
-        ["2 accounts (200000000000, 600000000000): sts:AssumeRole: not authorized on \
-          arn:aws:iam::…:role/SecurityAudit"]
+        [
+            "2 accounts (200000000000, 600000000000): sts:AssumeRole: not authorized on \
+          arn:aws:iam::…:role/SecurityAudit"
+        ]
     );
-    assert_eq!(plan.not_read_uncovered.len(), 1, "{:?}", plan.not_read_uncovered);
+    assert_eq!(
+        plan.not_read_uncovered.len(),
+        1,
+        "{:?}",
+        plan.not_read_uncovered
+    );
     assert!(plan.not_read_uncovered[0].starts_with(&format!("account {MANAGEMENT}")));
 
     let mut s = spec();
@@ -180,7 +196,12 @@ fn accounts_not_read_are_grouped_by_cause_and_uncovered_ones_never_block() {
     accounts.push(("500000000000".into(), why("500000000000")));
     let plan = planned(&s, &tree(), &GuardrailRoles::Read(accounts));
     assert_eq!(plan.not_read, Vec::<String>::new());
-    assert_eq!(plan.not_read_uncovered.len(), 1, "{:?}", plan.not_read_uncovered);
+    assert_eq!(
+        plan.not_read_uncovered.len(),
+        1,
+        "{:?}",
+        plan.not_read_uncovered
+    );
     assert!(plan.not_read_uncovered[0].starts_with("2 accounts ("));
     assert_eq!(
         verdict(&plan, GuardrailProperty::Availability).verdict,

@@ -585,7 +585,9 @@ fn a_new_role_it_stops_is_a_difference_naming_the_role() {
         panic!("account 3 read")
     };
     list.push(new.clone());
-    let plan = plan_guardrail(GuardrailMode::Check, &asked(&spec()),
+    let plan = plan_guardrail(
+        GuardrailMode::Check,
+        &asked(&spec()),
         &t,
         &GuardrailRoles::Read(accounts),
     )
@@ -595,7 +597,10 @@ fn a_new_role_it_stops_is_a_difference_naming_the_role() {
     };
     assert_eq!(
         why,
-        &[format!("it now stops {}, which it did not at apply", new.arn)]
+        &[format!(
+            "it now stops {}, which it did not at apply",
+            new.arn
+        )]
     );
     assert_eq!(plan.status(), Status::Changes);
 }
