@@ -128,9 +128,9 @@ demo-organization: setup
     cargo build --quiet --locked --bins --example local_aws
     bash scripts/demo_organization.sh
 
-# The guardrail on the local AWS (docs/guardrail.md): an organization of 21 member accounts in
-# nested OUs, `guardrail plan`, `apply` (twice), `check`, a hand edit that `check` fails, `apply`
-# repairing it, `export` and `destroy`.
+# The guardrail on the local AWS (docs/guardrail.md): an organization of 22 member accounts (one
+# invited) in nested OUs, `guardrail plan`, `apply` (twice), `check`, a hand edit that `check`
+# fails, `apply` repairing it, `export` and `destroy`.
 demo-guardrail: setup
     cargo build --quiet --locked --bins --example local_aws
     bash scripts/demo_guardrail.sh

@@ -114,6 +114,11 @@ pub(crate) async fn audit_keeping(
     let mut own = None;
     let audited = match source {
         AuditSource::ConfigAggregator(name) => {
+            // Kept for a write after it: the caller's own account is written with its own
+            // credentials, the others through `--assume-role`.
+            if keep {
+                own = Some(read::caller_account(&clients, &CallCount::default()).await?);
+            }
             Audited::Org(super::aggregator::audit_aggregator(events, &clients, &opts, name).await?)
         }
         AuditSource::Accounts {
@@ -296,12 +301,22 @@ async fn audit_many(
     many: Many<'_>,
 ) -> Result<(OrgReport, BTreeMap<String, Assumed>, String)> {
     let org_calls = CallCount::default();
-    let (listed, own) = tokio::join!(
-        accounts(many.list, clients, &org_calls),
-        read::caller_account(clients, &org_calls)
-    );
-    let (ids, names) = listed?;
-    let many = Many { own: own?, ..many };
+    // A file is checked before any call; the organization's list and the caller's account
+    // are read at once.
+    let ((ids, names), own) = match many.list {
+        AccountList::File(_) => {
+            let listed = accounts(many.list, clients, &org_calls).await?;
+            (listed, read::caller_account(clients, &org_calls).await?)
+        }
+        AccountList::Organization => {
+            let (listed, own) = tokio::join!(
+                accounts(many.list, clients, &org_calls),
+                read::caller_account(clients, &org_calls)
+            );
+            (listed?, own?)
+        }
+    };
+    let many = Many { own, ..many };
     events.event(Event::Counting { total: ids.len() });
     let reads = &PathReads::new(clients);
     let many = &many;

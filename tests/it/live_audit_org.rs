@@ -66,9 +66,10 @@ fn five_accounts_one_without_the_audit_role() {
     assert_eq!(report["accounts"].as_array().unwrap().len(), 5);
     for (i, id) in ids[..4].iter().enumerate() {
         let a = outcome(&report, id);
-        // The audit role in each; moto gives every created account its
+        // The audit role in each member account (none in the management account, read with
+        // the caller's own credentials); the local AWS gives every created account its
         // OrganizationAccountAccessRole, as AWS does.
-        let own = if i == 0 { 31 } else { 32 };
+        let own = if i == 0 { 30 } else { 32 };
         assert_eq!(a["summary"]["roles_scanned"], own, "{id}");
         // The roles are that account's: the assumed credentials selected it.
         let arn = a["roles"][0]["arn"].as_str().unwrap();
@@ -93,14 +94,19 @@ fn five_accounts_one_without_the_audit_role() {
     );
     assert_eq!(report["summary"]["accounts"], 5);
     assert_eq!(report["summary"]["accounts_failed"], 1);
-    assert_eq!(report["summary"]["roles_scanned"], 31 + 3 * 32);
+    assert_eq!(report["summary"]["roles_scanned"], 30 + 3 * 32);
 
-    // On the wire: one ListAccounts page, one AssumeRole per account, one read per audited
-    // account (the account is known, so no GetCallerIdentity).
+    // On the wire: one ListAccounts page, one GetCallerIdentity (the caller's own account is
+    // read with its own credentials), one AssumeRole per other account, one read per audited
+    // account.
     assert_eq!(env.proxy.count("ListAccounts"), 1);
-    assert_eq!(env.proxy.count("AssumeRole"), 5);
+    assert_eq!(env.proxy.count("AssumeRole"), 4);
     assert_eq!(env.proxy.count("GetAccountAuthorizationDetails"), 4);
-    assert_eq!(env.proxy.count("GetCallerIdentity"), 0);
+    assert_eq!(env.proxy.count("GetCallerIdentity"), 1);
+    let into_own = (env.proxy.calls_to("AssumeRole").into_iter())
+        .filter(|c| c.param("RoleArn").is_some_and(|a| a.contains(&ids[0])))
+        .count();
+    assert_eq!(into_own, 0, "no role assumed in the caller's own account");
     // Then the whole path per audited account: one ListFunctions (and a GetPolicy per
     // function invoked or listed); the organization's policies once per account, with the
     // management account's credentials (not in `summary.calls`).
@@ -130,7 +136,7 @@ fn five_accounts_one_without_the_audit_role() {
     );
     assert!(
         r.stdout
-            .contains("5 account(s), 1 failed; 127 role(s) scanned"),
+            .contains("5 account(s), 1 failed; 126 role(s) scanned"),
         "{}",
         r.stdout
     );
@@ -213,8 +219,9 @@ fn the_audit_role_is_assumed_with_its_external_id_and_session_name() {
         "json",
     ]);
     assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    // The member account's role; the caller's own account is read with its credentials.
     let assumed = env.proxy.calls_to("AssumeRole");
-    assert_eq!(assumed.len(), 2);
+    assert_eq!(assumed.len(), 1);
     for call in &assumed {
         assert_eq!(call.param("ExternalId"), Some("sec-audit-7f3a"), "{call:?}");
         assert_eq!(

@@ -17,13 +17,13 @@ use support::live::*;
 
 const ORG: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
 
-struct Org {
-    env: Env,
-    seed: Value,
+pub(crate) struct Org {
+    pub(crate) env: Env,
+    pub(crate) seed: Value,
 }
 
 impl Org {
-    fn new() -> Org {
+    pub(crate) fn new() -> Org {
         let env = Env::new();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed_guardrail.py");
         let out = support::moto_forks::python(&[script, &env.moto.url()]);
@@ -36,23 +36,28 @@ impl Org {
         Org { env, seed }
     }
 
-    fn first(&self, home: &str) -> String {
+    pub(crate) fn first(&self, home: &str) -> String {
         self.seed["first"][home].as_str().unwrap().to_owned()
     }
 
-    fn role(&self, home: &str, name: &str) -> String {
+    pub(crate) fn role(&self, home: &str, name: &str) -> String {
         format!("arn:aws:iam::{}:role/{name}", self.first(home))
     }
 
     /// Genesys Cloud's integration roles the organization holds: Lex, Lex V2, S3.
-    fn integrations(&self) -> [String; 3] {
+    pub(crate) fn integrations(&self) -> [String; 3] {
         let of = |k: &str| self.seed["integration"][k].as_str().unwrap().to_owned();
         [self.role("Sandbox", "genesys-lex"), of("lexv2"), of("s3")]
     }
 
     /// `guardrail VERB` with our org ID, `exempt` (the integration roles) exempted, the roles
     /// read through the audit role, and `extra`.
-    fn args<'a>(&'a self, verb: &'a str, exempt: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    pub(crate) fn args<'a>(
+        &'a self,
+        verb: &'a str,
+        exempt: &'a str,
+        extra: &[&'a str],
+    ) -> Vec<&'a str> {
         let mut a = vec!["guardrail", verb, "--genesys-org-id", ORG];
         for e in self.exempted(exempt) {
             a.extend(["--exempt-role", e]);
@@ -63,26 +68,26 @@ impl Org {
     }
 
     /// `lex` and, with it, the other integration roles.
-    fn exempted<'a>(&'a self, lex: &'a str) -> Vec<&'a str> {
+    pub(crate) fn exempted<'a>(&'a self, lex: &'a str) -> Vec<&'a str> {
         let rest = self.seed["integration"].as_object().unwrap();
         let mut out = vec![lex];
         out.extend(rest.values().map(|v| v.as_str().unwrap()));
         out
     }
 
-    fn organizations(&self, op: &str, body: Value) -> Value {
+    pub(crate) fn organizations(&self, op: &str, body: Value) -> Value {
         self.env.moto.client().organizations_ok(op, body)
     }
 }
 
 /// `doc` is valid against docs/schemas/`file`.
-fn schema_valid(file: &str, doc: &Value) {
+pub(crate) fn schema_valid(file: &str, doc: &Value) {
     let schema = &crate::json_schemas::validators()[file];
     let errors: Vec<String> = schema.iter_errors(doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{file}: {errors:?}");
 }
 
-fn claim<'a>(plan: &'a Value, property: &str) -> &'a Value {
+pub(crate) fn claim<'a>(plan: &'a Value, property: &str) -> &'a Value {
     let claims = plan["claims"].as_array().unwrap();
     claims
         .iter()
@@ -90,7 +95,7 @@ fn claim<'a>(plan: &'a Value, property: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{property}: {plan:#}"))
 }
 
-fn arns(list: &Value) -> Vec<String> {
+pub(crate) fn arns(list: &Value) -> Vec<String> {
     let mut out: Vec<String> = (list.as_array().unwrap().iter())
         .map(|r| r["arn"].as_str().unwrap().to_owned())
         .collect();

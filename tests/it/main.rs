@@ -56,6 +56,7 @@ mod live_export;
 mod live_function_policies;
 mod live_genesys;
 mod live_guardrail;
+mod live_guardrail_org;
 mod live_iac;
 mod live_iac_plan;
 mod live_import;
