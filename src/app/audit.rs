@@ -110,16 +110,45 @@ pub(crate) async fn audit_keeping(
         .reporting(events.retries());
     // Counterexamples name a function in the audited role's account and this region.
     opts.region = Some(clients.region());
-    let mut kept = BTreeMap::new();
-    let mut own = None;
-    let audited = match source {
+    let live = audit_live(events, &clients, source, &opts, org_policies, keep).await?;
+    let sessions = match keep {
+        true => Sessions::keeping(clients, live.kept, live.own),
+        false => Sessions::default(),
+    };
+    Ok((live.audited, sessions))
+}
+
+/// A live audit's report, the sessions it kept and the caller's own account (when known).
+struct Live {
+    audited: Audited,
+    kept: BTreeMap<String, Assumed>,
+    own: Option<String>,
+}
+
+/// Audits a live `source` (the caller's account, many accounts, an aggregator's).
+async fn audit_live(
+    events: &dyn Events,
+    clients: &Clients,
+    source: &AuditSource,
+    opts: &AuditOptions,
+    org_policies: Option<&Path>,
+    keep: bool,
+) -> Result<Live> {
+    let none = BTreeMap::new();
+    Ok(match source {
         AuditSource::ConfigAggregator(name) => {
             // Kept for a write after it: the caller's own account is written with its own
             // credentials, the others through `--assume-role`.
-            if keep {
-                own = Some(read::caller_account(&clients, &CallCount::default()).await?);
+            let own = match keep {
+                true => Some(read::caller_account(clients, &CallCount::default()).await?),
+                false => None,
+            };
+            let report = super::aggregator::audit_aggregator(events, clients, opts, name).await?;
+            Live {
+                audited: Audited::Org(report),
+                kept: none,
+                own,
             }
-            Audited::Org(super::aggregator::audit_aggregator(events, &clients, &opts, name).await?)
         }
         AuditSource::Accounts {
             list,
@@ -135,20 +164,21 @@ pub(crate) async fn audit_keeping(
                 way_out,
                 own: String::new(),
             };
-            let (report, assumed, caller) = audit_many(events, &clients, &opts, many).await?;
-            kept = assumed;
-            own = Some(caller);
-            Audited::Org(report)
+            let (report, kept, own) = audit_many(events, clients, opts, many).await?;
+            Live {
+                audited: Audited::Org(report),
+                kept,
+                own: Some(own),
+            }
         }
         // The caller's account (the offline sources returned above); with `--org-policies`,
         // its organization policies from the files (a member account may not read them).
-        _ => Audited::Account(audit_caller(events, &clients, &opts, org_policies).await?),
-    };
-    let sessions = match keep {
-        true => Sessions::keeping(clients, kept, own),
-        false => Sessions::default(),
-    };
-    Ok((audited, sessions))
+        _ => Live {
+            audited: Audited::Account(audit_caller(events, clients, opts, org_policies).await?),
+            kept: none,
+            own: None,
+        },
+    })
 }
 
 /// A template or a plan, read and proved; with `--org-policies`, its path judged.

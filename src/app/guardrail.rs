@@ -19,9 +19,8 @@ use crate::aws::Clients;
 use crate::error::{Error, Result};
 use crate::event::Read;
 use lambda_trust_audit::{
-    guardrail_document, plan_guardrail, AuditOptions, GenesysCompared, GuardrailAsked,
-    GuardrailChange, GuardrailChosen, GuardrailChosenFrom, GuardrailMode, GuardrailPlan,
-    GuardrailRoles, GuardrailSpec, OrgTree,
+    plan_guardrail, AuditOptions, GuardrailAsked, GuardrailChange, GuardrailChosen,
+    GuardrailChosenFrom, GuardrailMode, GuardrailPlan, GuardrailRoles, OrgTree,
 };
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 use lambda_trust_iam::Verdict;
@@ -74,31 +73,18 @@ pub(crate) async fn plan(
     })
 }
 
-/// Bad input is refused before any call: the document written from what was given (an
-/// org ID, a partner account, an exemption), with a stand-in for what was not.
+/// Bad input is refused before any call.
 fn refuse_bad_input(asked: &GuardrailAsked) -> Result<()> {
-    let genesys = lambda_trust_config::Partner::GenesysCloud.account_id();
-    let values = |v: &[GuardrailChosen]| v.iter().map(|c| c.value.clone()).collect::<Vec<_>>();
-    let mut spec = GuardrailSpec {
-        org_ids: values(&asked.org_ids),
-        partners: asked.partners.clone(),
-        exempt: asked.exempt.clone(),
-        targets: Vec::new(),
-    };
-    if spec.org_ids.is_empty() {
-        // Not given: what apply recorded is read first.
-        spec.org_ids = vec!["00000000-0000-4000-8000-000000000000".into()];
-    }
-    if spec.partners.is_empty() {
-        spec.partners = vec![genesys.to_owned()];
-    }
-    guardrail_document(&spec).map(drop).map_err(refused)
+    asked.refused().map_or(Ok(()), |why| Err(refused(why)))
 }
 
 /// The org IDs given as flags.
 pub(crate) fn flagged(ids: &[String]) -> Vec<GuardrailChosen> {
-    ids.iter()
-        .map(|id| GuardrailChosen::new(id, GuardrailChosenFrom::Flag))
+    (ids.iter())
+        .map(|id| GuardrailChosen {
+            value: id.clone(),
+            from: GuardrailChosenFrom::Flag,
+        })
         .collect()
 }
 
@@ -115,15 +101,18 @@ pub(crate) async fn compare_with_genesys(
     let mut out: Vec<GuardrailChosen> = Vec::new();
     for (environment, config) in configs {
         let id = &config.trust.external_id;
-        let from = |genesys| GuardrailChosenFrom::Config {
-            environment: environment.clone(),
-            genesys,
+        let environment = environment.clone();
+        let from = |from: fn(String) -> GuardrailChosenFrom| GuardrailChosen {
+            value: id.clone(),
+            from: from(environment.clone()),
         };
         if !lambda_trust_config::is_uuid(id) || out.iter().any(|c| &c.value == id) {
             continue;
         }
         if config.genesys.is_none() {
-            out.push(GuardrailChosen::new(id, from(GenesysCompared::NoGenesys)));
+            out.push(from(|environment| {
+                GuardrailChosenFrom::ConfigWithoutGenesys { environment }
+            }));
             continue;
         }
         let clients = Clients::connect(&settings.aws_for(Some(config))).await?;
@@ -139,8 +128,10 @@ pub(crate) async fn compare_with_genesys(
                      give --genesys-org-id",
                 ));
             }
-            Ok(Some(_)) => out.push(GuardrailChosen::new(id, from(GenesysCompared::Same))),
-            Ok(None) => out.push(GuardrailChosen::new(id, from(GenesysCompared::NotCompared))),
+            Ok(Some(_)) => out.push(from(|environment| GuardrailChosenFrom::Config {
+                environment,
+            })),
+            Ok(None) => out.push(from(not_compared)),
             Err(e) => {
                 events.event(Event::Warning {
                     message: format!(
@@ -150,11 +141,15 @@ pub(crate) async fn compare_with_genesys(
                     ),
                     hint: Some("give --genesys-org-id to skip the comparison".into()),
                 });
-                out.push(GuardrailChosen::new(id, from(GenesysCompared::NotCompared)));
+                out.push(from(not_compared));
             }
         }
     }
     Ok(out)
+}
+
+fn not_compared(environment: String) -> GuardrailChosenFrom {
+    GuardrailChosenFrom::ConfigNotCompared { environment }
 }
 
 fn refused(why: String) -> Error {

@@ -24,7 +24,7 @@ use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus, Tag};
 use futures::future::try_join_all;
 
 use crate::aws::client::{AwsError, Clients};
-use lambda_trust_audit::{GuardrailRecord, OrgNode, OrgTree, StoredRcp};
+use lambda_trust_audit::{OrgNode, OrgTree, StoredRcp};
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
 type Org = aws_sdk_organizations::Client;
@@ -182,17 +182,13 @@ async fn policy(
         })?;
     let has = |k: &str, v: &str| tags.iter().any(|(tk, tv)| tk == k && tv == v);
     let ours = has(MANAGED_BY_KEY, MANAGED_BY_VALUE) && has(GUARDRAIL_TAG.0, GUARDRAIL_TAG.1);
-    let record = match ours {
-        true => GuardrailRecord::from_tags(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-        false => GuardrailRecord::default(),
-    };
     Ok(StoredRcp {
         id,
         name,
         document,
         targets,
         ours,
-        record,
+        tags,
     })
 }
 

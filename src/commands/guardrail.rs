@@ -111,35 +111,11 @@ async fn apply(
     )
     .await?;
     if let Some(why) = flow::not_applicable(&p.plan) {
-        // A failed run prints nothing on stdout: the plan that says why goes to stderr, for
-        // people (`guardrail plan --format json` prints it as data).
-        if inv.output.format == crate::report::Format::Human {
-            let shown = result(p, None);
-            let text =
-                crate::report::render(&shown, crate::report::Format::Human, inv.output.stderr)
-                    .map_err(super::invocation::refused)?;
-            inv.output.say_text(text.trim_end());
-        }
-        return Err(Error::usage(
-            format!("nothing written: {why}"),
-            "`lambda-trust guardrail plan` shows what to fix",
-        ));
+        return Err(refused_shown(inv, p, &why)?);
     }
-    let lines: Vec<String> = {
-        let r = result(
-            Planned {
-                plan: p.plan.clone(),
-                caller: p.caller.clone(),
-                management: p.management,
-            },
-            None,
-        );
-        let text = crate::report::render(&r, crate::report::Format::Human, inv.output.stderr)
-            .map_err(super::invocation::refused)?;
-        match p.plan.changes.is_empty() {
-            true => Vec::new(),
-            false => vec![text.trim_end().to_owned()],
-        }
+    let lines = match p.plan.changes.is_empty() {
+        true => Vec::new(),
+        false => vec![plan_text(inv, &p)?],
     };
     let question = match p.plan.stops.len() {
         0 => format!("Make these {} change(s)?", p.plan.changes.len()),
@@ -165,6 +141,33 @@ async fn apply(
     r.plan.policy.id = Some(id);
     inv.output.emit(&r)?;
     Ok(Status::Ok)
+}
+
+/// The plan as people read it, for stderr.
+fn plan_text(inv: &Invocation, p: &Planned) -> Result<String> {
+    let r = result(
+        Planned {
+            plan: p.plan.clone(),
+            caller: p.caller.clone(),
+            management: p.management,
+        },
+        None,
+    );
+    let text = crate::report::render(&r, crate::report::Format::Human, inv.output.stderr)
+        .map_err(super::invocation::refused)?;
+    Ok(text.trim_end().to_owned())
+}
+
+/// Apply's refusal: nothing on stdout; the plan that says why on stderr, for people (`guardrail
+/// plan --format json` prints it as data).
+fn refused_shown(inv: &Invocation, p: Planned, why: &str) -> Result<Error> {
+    if inv.output.format == crate::report::Format::Human {
+        inv.output.say_text(&plan_text(inv, &p)?);
+    }
+    Ok(Error::usage(
+        format!("nothing written: {why}"),
+        "`lambda-trust guardrail plan` shows what to fix",
+    ))
 }
 
 async fn destroy(inv: &Invocation, events: &dyn Events, yes: bool) -> Result<Status> {

@@ -10,8 +10,8 @@ use super::results::to_json;
 use super::styles::Styles;
 use super::text::printable;
 use lambda_trust_audit::{
-    GenesysCompared, GuardrailChange, GuardrailChoices, GuardrailChosen, GuardrailChosenFrom,
-    GuardrailClaim, GuardrailMode, GuardrailPlan, RoleUnder,
+    GuardrailChange, GuardrailChoices, GuardrailChosen, GuardrailChosenFrom, GuardrailClaim,
+    GuardrailMode, GuardrailPlan, RoleUnder,
 };
 use lambda_trust_iam::Verdict;
 use lambda_trust_provision::{
@@ -136,16 +136,14 @@ fn from_words(from: &GuardrailChosenFrom) -> String {
         GuardrailChosenFrom::Flag => "flag".into(),
         GuardrailChosenFrom::Recorded => "recorded at apply".into(),
         GuardrailChosenFrom::Default => "default".into(),
-        GuardrailChosenFrom::Config {
-            environment,
-            genesys,
-        } => {
-            let compared = match genesys {
-                GenesysCompared::Same => "the org its [genesys] signs in to",
-                GenesysCompared::NotCompared => "not compared: Genesys Cloud not reached",
-                GenesysCompared::NoGenesys => "not compared: no [genesys]",
-            };
-            format!("config, environment {environment}; {compared}")
+        GuardrailChosenFrom::Config { environment } => {
+            format!("config, environment {environment}: the org its [genesys] signs in to")
+        }
+        GuardrailChosenFrom::ConfigNotCompared { environment } => format!(
+            "config, environment {environment}: not compared, Genesys Cloud was not reached"
+        ),
+        GuardrailChosenFrom::ConfigWithoutGenesys { environment } => {
+            format!("config, environment {environment}: not compared, no [genesys]")
         }
     }
 }

@@ -97,11 +97,10 @@ pub use org::{parse_accounts, AccountOutcome, OrgReport};
 
 // Prevention: the organization's guardrail (an RCP).
 pub use guardrail::{
-    guarded, guardrail_document, plan_guardrail, Chosen as GuardrailChosen,
-    ChosenFrom as GuardrailChosenFrom, Covered as GuardrailCovered, GenesysCompared,
-    GuardrailAsked, GuardrailChange, GuardrailChoices, GuardrailClaim, GuardrailMerge,
-    GuardrailMode, GuardrailPlan, GuardrailPolicy, GuardrailProperty, GuardrailRecord,
-    GuardrailRole, GuardrailRoles, GuardrailSpec, OrgNode, OrgTree, RoleUnder, StoredRcp,
+    guarded, plan_guardrail, Chosen as GuardrailChosen, ChosenFrom as GuardrailChosenFrom,
+    Covered as GuardrailCovered, GuardrailAsked, GuardrailChange, GuardrailChoices, GuardrailClaim,
+    GuardrailMerge, GuardrailMode, GuardrailPlan, GuardrailPolicy, GuardrailProperty,
+    GuardrailRoles, OrgNode, OrgTree, RoleUnder, StoredRcp,
 };
 
 // Before it is applied: Terraform plans and CloudFormation templates.

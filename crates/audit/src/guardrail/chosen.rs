@@ -51,40 +51,28 @@ pub struct Chosen {
 pub enum ChosenFrom {
     /// A flag of this run.
     Flag,
-    /// A config environment's `[trust].external_id`.
+    /// A config environment's `[trust].external_id`, the organization its `[genesys]` signs in
+    /// to (one that differs is refused before any call).
     Config {
         /// The environment (`default` for a config without environments).
         environment: String,
-        /// Whether it was compared with the organization its `[genesys]` signs in to.
-        genesys: GenesysCompared,
+    },
+    /// A config environment's `[trust].external_id`, not compared: Genesys Cloud could not be
+    /// asked.
+    ConfigNotCompared {
+        /// The environment.
+        environment: String,
+    },
+    /// A config environment's `[trust].external_id`, not compared: the environment has no
+    /// `[genesys]`.
+    ConfigWithoutGenesys {
+        /// The environment.
+        environment: String,
     },
     /// What apply recorded in the policy's tags.
     Recorded,
     /// The default: the root, Genesys Cloud's account, no exemption.
     Default,
-}
-
-/// An org ID from a config, against the organization its `[genesys]` signs in to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "kebab-case")]
-pub enum GenesysCompared {
-    /// The same organization (one that differs is refused before any call).
-    Same,
-    /// Genesys Cloud could not be asked: not compared.
-    NotCompared,
-    /// The environment has no `[genesys]`: not compared.
-    NoGenesys,
-}
-
-impl Chosen {
-    /// `value` from `from`.
-    pub fn new(value: &str, from: ChosenFrom) -> Chosen {
-        Chosen {
-            value: value.to_owned(),
-            from,
-        }
-    }
 }
 
 /// Each family as chosen for the run, where each value came from.
@@ -133,32 +121,18 @@ pub(crate) fn choose(
         false => given(&asked.exempt),
     };
     let org_ids_given = (!asked.org_ids.is_empty()).then(|| asked.org_ids.clone());
-    let mut differs = Vec::new();
-    let mut pick = |flag: &str, given: Option<Vec<Chosen>>, recorded: Option<Vec<String>>| {
-        let recorded: Option<Vec<Chosen>> = recorded.map(|r| {
-            (r.iter())
-                .map(|v| Chosen::new(v, ChosenFrom::Recorded))
-                .collect()
-        });
-        match (mode, given, recorded) {
-            (GuardrailMode::Check, Some(g), Some(r)) => {
-                if let Some(d) = differ(flag, &g, &r) {
-                    differs.push(d);
-                }
-                Some(r)
-            }
-            (_, Some(g), _) | (_, None, Some(g)) => Some(g),
-            (_, None, None) => None,
-        }
+    let mut picker = Picker {
+        mode,
+        differs: Vec::new(),
     };
-    let org_ids = pick("--genesys-org-id", org_ids_given, recorded.org_ids);
-    let partners = pick(
+    let org_ids = picker.pick("--genesys-org-id", org_ids_given, recorded.org_ids);
+    let partners = picker.pick(
         "--partner-account",
         given(&asked.partners),
         recorded.partners,
     );
-    let exempt = pick("--exempt-role", exempt_given, recorded.exempt);
-    let targets = pick("--target", given(&asked.targets), recorded.targets);
+    let exempt = picker.pick("--exempt-role", exempt_given, recorded.exempt);
+    let targets = picker.pick("--target", given(&asked.targets), recorded.targets);
     let Some(org_ids) = org_ids.filter(|o| !o.is_empty()) else {
         return Err(
             "the guardrail needs your Genesys Cloud org IDs: give --genesys-org-id \
@@ -169,34 +143,95 @@ pub(crate) fn choose(
     };
     let partners = partners.unwrap_or_else(|| {
         let genesys = lambda_trust_config::Partner::GenesysCloud.account_id();
-        vec![Chosen::new(genesys, ChosenFrom::Default)]
+        vec![chosen(genesys, ChosenFrom::Default)]
     });
-    let targets = targets.unwrap_or_else(|| vec![Chosen::new(&tree.root, ChosenFrom::Default)]);
+    let targets = targets.unwrap_or_else(|| vec![chosen(&tree.root, ChosenFrom::Default)]);
     let choices = GuardrailChoices {
         org_ids,
         partners,
         exempt: exempt.unwrap_or_default(),
         targets,
     };
+    Ok(Choice {
+        spec: spec_of(&choices),
+        choices,
+        differs: picker.differs,
+    })
+}
+
+/// The spec the choices write.
+fn spec_of(choices: &GuardrailChoices) -> GuardrailSpec {
     let values = |v: &[Chosen]| v.iter().map(|c| c.value.clone()).collect::<Vec<_>>();
-    let spec = GuardrailSpec {
+    GuardrailSpec {
         org_ids: values(&choices.org_ids),
         partners: values(&choices.partners),
         exempt: values(&choices.exempt),
         targets: values(&choices.targets),
-    };
-    Ok(Choice {
-        spec,
-        choices,
-        differs,
-    })
+    }
+}
+
+/// Picks each family: what is given, else what apply recorded; in `check`, what apply
+/// recorded, a family given otherwise noted in `differs`.
+struct Picker {
+    mode: GuardrailMode,
+    differs: Vec<String>,
+}
+
+impl Picker {
+    fn pick(
+        &mut self,
+        flag: &str,
+        given: Option<Vec<Chosen>>,
+        recorded: Option<Vec<String>>,
+    ) -> Option<Vec<Chosen>> {
+        let recorded: Option<Vec<Chosen>> = recorded.map(|r| {
+            (r.iter())
+                .map(|v| chosen(v, ChosenFrom::Recorded))
+                .collect()
+        });
+        match (self.mode, given, recorded) {
+            (GuardrailMode::Check, Some(g), Some(r)) => {
+                self.differs.extend(differ(flag, &g, &r));
+                Some(r)
+            }
+            (_, Some(g), _) | (_, None, Some(g)) => Some(g),
+            (_, None, None) => None,
+        }
+    }
+}
+
+impl GuardrailAsked {
+    /// Why what was given cannot be written (a malformed org ID or account, an exemption with
+    /// a wildcard), before any call: a stand-in for an org ID not given (what apply recorded
+    /// is read first).
+    pub fn refused(&self) -> Option<String> {
+        let mut spec = spec_of(&GuardrailChoices {
+            org_ids: self.org_ids.clone(),
+            partners: flagged(&self.partners),
+            exempt: flagged(&self.exempt),
+            targets: Vec::new(),
+        });
+        if spec.org_ids.is_empty() {
+            spec.org_ids = vec!["00000000-0000-4000-8000-000000000000".into()];
+        }
+        if spec.partners.is_empty() {
+            let genesys = lambda_trust_config::Partner::GenesysCloud.account_id();
+            spec.partners = vec![genesys.to_owned()];
+        }
+        super::document::guardrail_document(&spec).err()
+    }
+}
+
+/// `value` from `from`.
+fn chosen(value: &str, from: ChosenFrom) -> Chosen {
+    Chosen {
+        value: value.to_owned(),
+        from,
+    }
 }
 
 fn flagged(values: &[String]) -> Vec<Chosen> {
-    values
-        .iter()
-        .map(|v| Chosen::new(v, ChosenFrom::Flag))
-        .collect()
+    values.iter().map(|v| chosen(v, ChosenFrom::Flag)).collect()
 }
 
 /// `given` against what apply recorded: `None` when they hold the same values.
@@ -221,7 +256,7 @@ fn differ(flag: &str, given: &[Chosen], recorded: &[Chosen]) -> Option<String> {
 /// What apply recorded on `stored`; its exemptions from its document, each only when its
 /// digest is recorded.
 fn recorded_of(stored: &StoredRcp) -> Recorded {
-    let record = &stored.record;
+    let record = &stored.record();
     let plain = |r: &Option<BTreeSet<String>>| r.as_ref().map(|v| v.iter().cloned().collect());
     let (ids, arns) = named_in(&stored.document);
     let exempt = (record.exempt.values.as_ref()).map(|digests| {

@@ -31,7 +31,7 @@ pub(crate) const MAX_ATTACHED: usize = 5;
 pub(crate) const FULL_ACCESS: &str = "RCPFullAWSAccess";
 
 /// The guardrail for `spec`, minified, or why it cannot be written.
-pub fn guardrail_document(spec: &GuardrailSpec) -> Result<Value, String> {
+pub(crate) fn guardrail_document(spec: &GuardrailSpec) -> Result<Value, String> {
     refuse_bad_spec(spec)?;
     let mut statement = json!({"Sid": SID, "Effect": "Deny", "Principal": "*",
         "Action": "sts:AssumeRole"});

@@ -36,24 +36,23 @@ use serde_json::Value;
 use lambda_trust_iam::{Counterexample, Verdict};
 use lambda_trust_verdict::{Judged, Status};
 
-pub use chosen::{Chosen, ChosenFrom, GenesysCompared, GuardrailAsked, GuardrailChoices};
-pub use document::guardrail_document;
+pub use chosen::{Chosen, ChosenFrom, GuardrailAsked, GuardrailChoices};
 pub use plan::plan_guardrail;
-pub use record::GuardrailRecord;
 
 pub use guarded::guarded;
 
-/// What the guardrail is written from: the flags, or a config's org IDs.
+/// What the guardrail is written from: what was asked, each family not given as apply
+/// recorded it (`chosen`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GuardrailSpec {
+pub(crate) struct GuardrailSpec {
     /// Your Genesys Cloud organizations' IDs (lowercase UUIDs).
-    pub org_ids: Vec<String>,
+    pub(crate) org_ids: Vec<String>,
     /// The accounts the guardrail holds to your IDs (Genesys Cloud's by default).
-    pub partners: Vec<String>,
+    pub(crate) partners: Vec<String>,
     /// Role ARNs deliberately left outside (`NotResource`).
-    pub exempt: Vec<String>,
+    pub(crate) exempt: Vec<String>,
     /// The root, OUs and member accounts it is attached to; empty: the root.
-    pub targets: Vec<String>,
+    pub(crate) targets: Vec<String>,
 }
 
 /// An organization as AWS Organizations lists it: its tree and its RCPs.
@@ -97,8 +96,8 @@ pub struct StoredRcp {
     pub targets: Vec<String>,
     /// Tagged as lambda-trust's guardrail.
     pub ours: bool,
-    /// What apply recorded in its tags (ours only; empty for any other).
-    pub record: GuardrailRecord,
+    /// Its tags (key, value): ours hold what apply recorded (`record`).
+    pub tags: Vec<(String, String)>,
 }
 
 /// The roles read in the covered accounts, each with its trust policy.
@@ -106,19 +105,13 @@ pub struct StoredRcp {
 pub enum GuardrailRoles {
     /// Not read: why (no `--assume-role` nor `--config-aggregator`, or the read failed).
     NotRead(String),
-    /// Per account: its roles that a partner account may assume, or why it was not read.
-    Read(Vec<(String, Result<Vec<GuardrailRole>, String>)>),
-}
-
-/// One role read in a member account.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GuardrailRole {
-    /// Its ARN.
-    pub arn: String,
-    /// Its trust policy.
-    pub trust: Value,
-    /// Its identity policies (inline and attached), to say what it may do.
-    pub identity: Vec<Value>,
+    /// Per account: its roles that a partner account may assume (ARN, trust policy, identity
+    /// policies), or why it was not read.
+    #[allow(
+        clippy::type_complexity,
+        reason = "plain data read once and walked once: a name per layer would say less"
+    )]
+    Read(Vec<(String, Result<Vec<(String, Value, Vec<Value>)>, String>)>),
 }
 
 /// What `guardrail plan` and `check` decide.

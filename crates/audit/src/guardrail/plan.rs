@@ -32,13 +32,7 @@ pub fn plan_guardrail(
     tree: &OrgTree,
     roles: &GuardrailRoles,
 ) -> Result<GuardrailPlan, String> {
-    if !RCP_PARTITIONS.contains(&tree.partition.as_str()) {
-        return Err(format!(
-            "the {} partition: resource control policies are documented only in the aws and \
-             aws-cn partitions",
-            tree.partition
-        ));
-    }
+    partition_with_rcps(tree)?;
     let choice = choose(mode, asked, tree)?;
     let spec = &choice.spec;
     let document = guardrail_document(spec)?;
@@ -58,18 +52,10 @@ pub fn plan_guardrail(
     let mut proofs = prove(tree, spec, &attached, roles);
     let compared = mode == GuardrailMode::Plan || as_generated(stored, &document, &targets);
     let record = recorded(tree, spec, &covered, &proofs, compared);
-    let tags = record.tags.clone();
-    let as_code = record.as_code.clone();
-    let mut changes: Vec<Change> = (choice.differs.into_iter())
-        .map(|why| Change::Differs { why })
-        .collect();
-    changes.extend(self::changes(
-        tree,
-        &document,
-        &targets,
-        record,
-        &mut refused,
-    ));
+    let (tags, as_code) = (record.tags.clone(), record.as_code.clone());
+    let differs = (choice.differs.into_iter()).map(|why| Change::Differs { why });
+    let writes = self::changes(tree, &document, &targets, record, &mut refused);
+    let changes: Vec<Change> = differs.chain(writes).collect();
     let merges = (at_quota(tree, &targets).into_iter())
         .flat_map(|t| super::merge::merges(tree, spec, &document, t))
         .collect();
@@ -79,15 +65,7 @@ pub fn plan_guardrail(
     Ok(GuardrailPlan {
         schema_version: SCHEMA_VERSION,
         mode,
-        policy: GuardrailPolicy {
-            name: NAME.into(),
-            id: tree.ours().map(|p| p.id.clone()),
-            stored: tree.ours().map(|p| p.document.clone()),
-            exported: tree.ours().is_some_and(|p| p.record.exported()),
-            size: minified_len(&document),
-            document,
-            limit: MAX_CHARACTERS,
-        },
+        policy: policy(tree, document),
         choices: choice.choices,
         targets: covered,
         changes,
@@ -101,6 +79,31 @@ pub fn plan_guardrail(
         record: tags,
         record_as_code: as_code,
     })
+}
+
+/// RCPs are documented in the `aws` and `aws-cn` partitions only.
+fn partition_with_rcps(tree: &OrgTree) -> Result<(), String> {
+    match RCP_PARTITIONS.contains(&tree.partition.as_str()) {
+        true => Ok(()),
+        false => Err(format!(
+            "the {} partition: resource control policies are documented only in the aws and \
+             aws-cn partitions",
+            tree.partition
+        )),
+    }
+}
+
+/// The policy generated, beside the one stored.
+fn policy(tree: &OrgTree, document: serde_json::Value) -> GuardrailPolicy {
+    GuardrailPolicy {
+        name: NAME.into(),
+        id: tree.ours().map(|p| p.id.clone()),
+        stored: tree.ours().map(|p| p.document.clone()),
+        exported: tree.ours().is_some_and(|p| p.record().exported()),
+        size: minified_len(&document),
+        document,
+        limit: MAX_CHARACTERS,
+    }
 }
 
 /// An RCP of lambda-trust's name that is not tagged as its guardrail: `CreatePolicy` would fail
@@ -186,7 +189,8 @@ fn recorded(
     let targets = &spec.targets;
     let accounts: Vec<String> = covered.iter().flat_map(|c| c.accounts.clone()).collect();
     let stops: Vec<String> = proofs.stops.iter().map(|r| r.arn.clone()).collect();
-    let stored = tree.ours().map(|p| &p.record);
+    let stored = tree.ours().map(|p| p.record());
+    let stored = stored.as_ref();
     let read = proofs.not_read.is_empty().then_some(stops.as_slice());
     let recording = Recording {
         spec,
@@ -266,7 +270,7 @@ fn changes(
         out.push(Change::Record {
             why: record.why,
             record: record.tags,
-            exported: ours.is_some_and(|p| p.record.exported()),
+            exported: ours.is_some_and(|p| p.record().exported()),
         });
     }
     out

@@ -398,12 +398,12 @@ fn judge_roles(
     for (account, read) in accounts {
         match read {
             Ok(list) => {
-                for r in list {
+                for (arn, trust, identity) in list {
                     let role = RoleAt {
                         account,
-                        arn: &r.arn,
-                        trust: &r.trust,
-                        can: super::capability::capabilities(&r.identity),
+                        arn,
+                        trust,
+                        can: super::capability::capabilities(identity),
                     };
                     judge_role(tree, spec, over, &role, &mut tally, proofs);
                 }

@@ -58,7 +58,7 @@ pub(crate) struct Recorded {
 
 /// What apply recorded on the guardrail.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GuardrailRecord {
+pub(crate) struct GuardrailRecord {
     /// The targets it was attached to.
     pub(crate) targets: Recorded,
     /// The roles it stopped (digests).
@@ -88,17 +88,19 @@ pub(crate) fn long_digest(text: &str) -> String {
 
 impl GuardrailRecord {
     /// Whether `export` wrote it: the tool it was exported to applies it.
-    pub fn exported(&self) -> bool {
+    pub(crate) fn exported(&self) -> bool {
         self.exported
     }
 
     /// The targets apply attached it to, when recorded.
-    pub fn targets(&self) -> Option<Vec<String>> {
+    pub(crate) fn targets(&self) -> Option<Vec<String>> {
         (self.targets.values.as_ref()).map(|t| t.iter().cloned().collect())
     }
 
     /// The record in a policy's tags (key, value); families absent are not recorded.
-    pub fn from_tags<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> GuardrailRecord {
+    pub(crate) fn from_tags<'a>(
+        tags: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> GuardrailRecord {
         let tags: BTreeMap<&str, &str> = tags.into_iter().collect();
         let read = |(key, most): (&str, usize)| {
             // Up to every tag a policy may hold: a record written under other shares reads too.
@@ -183,6 +185,18 @@ pub(crate) fn record_tags(
         }
     }
     out
+}
+
+impl super::StoredRcp {
+    /// What apply recorded in its tags: ours only (any other's is empty).
+    pub(crate) fn record(&self) -> GuardrailRecord {
+        match self.ours {
+            true => {
+                GuardrailRecord::from_tags(self.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            }
+            false => GuardrailRecord::default(),
+        }
+    }
 }
 
 /// What is recorded now, compared with what apply recorded.

@@ -5,7 +5,7 @@
 //! Part of `guardrail`: the audit reads (`audit --organization`, `--config-aggregator`), the
 //! guardrail judges what it read.
 
-use super::{GuardrailRole, GuardrailRoles};
+use super::GuardrailRoles;
 use crate::documents::DocumentKind;
 use crate::org::{AccountOutcome, OrgReport};
 
@@ -23,11 +23,7 @@ impl From<&OrgReport> for GuardrailRoles {
                             .filter(|d| d.kind == DocumentKind::Identity)
                             .map(|d| d.document.clone())
                             .collect();
-                        Some(GuardrailRole {
-                            arn: role.arn.clone(),
-                            trust: trust.document.clone(),
-                            identity,
-                        })
+                        Some((role.arn.clone(), trust.document.clone(), identity))
                     })
                     .collect();
                 let not_read = (!r.not_read.is_empty()).then(|| {

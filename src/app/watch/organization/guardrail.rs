@@ -136,23 +136,7 @@ pub(super) async fn check(
         };
         return (none, None);
     };
-    // The deployment's org IDs and partner accounts; the exemptions and targets as apply
-    // recorded them (none recorded: the exemptions stored, the targets attached).
-    let from = |v: &String| GuardrailChosen::new(v, GuardrailChosenFrom::Flag);
-    let recorded = stored.record.targets().is_some();
-    let asked = GuardrailAsked {
-        org_ids: settings.genesys_org_ids.iter().map(from).collect(),
-        partners: settings.partners.clone(),
-        exempt: match recorded {
-            true => Vec::new(),
-            false => exempted(&stored.document),
-        },
-        no_exempt: false,
-        targets: match recorded {
-            true => Vec::new(),
-            false => stored.targets.clone(),
-        },
-    };
+    let asked = asked(settings, stored);
     let roles =
         GuardrailRoles::NotRead("each role is re-proved by its own account's reading".into());
     let plan = match plan_guardrail(GuardrailMode::Check, &asked, &tree, &roles) {
@@ -178,6 +162,23 @@ pub(super) async fn check(
         }),
     };
     (watched, spared)
+}
+
+/// The deployment's org IDs and partner accounts; the exemptions and targets as apply recorded
+/// them (a check proves what apply recorded: the exemptions stored and the targets attached
+/// count only when nothing is recorded, and their differences are no failure).
+fn asked(settings: &OrgWatchSettings, stored: &StoredRcp) -> GuardrailAsked {
+    let from = |v: &String| GuardrailChosen {
+        value: v.clone(),
+        from: GuardrailChosenFrom::Flag,
+    };
+    GuardrailAsked {
+        org_ids: settings.genesys_org_ids.iter().map(from).collect(),
+        partners: settings.partners.clone(),
+        exempt: exempted(&stored.document),
+        no_exempt: false,
+        targets: stored.targets.clone(),
+    }
 }
 
 fn not_read(why: String) -> GuardrailWatched {

@@ -6,7 +6,8 @@ mod differential;
 
 use serde_json::{json, Value};
 
-use super::document::rcp_problem;
+use super::document::{guardrail_document, rcp_problem};
+use super::record::GuardrailRecord;
 use super::*;
 use lambda_trust_iam::Verdict;
 use lambda_trust_verdict::{Judged, Status};
@@ -28,7 +29,10 @@ fn spec() -> GuardrailSpec {
 
 /// `spec` as flags given for every family.
 fn asked(spec: &GuardrailSpec) -> GuardrailAsked {
-    let flag = |v: &String| Chosen::new(v, ChosenFrom::Flag);
+    let flag = |v: &String| Chosen {
+        value: v.clone(),
+        from: ChosenFrom::Flag,
+    };
     GuardrailAsked {
         org_ids: spec.org_ids.iter().map(flag).collect(),
         partners: spec.partners.clone(),
@@ -54,7 +58,7 @@ fn full_access() -> StoredRcp {
             {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}),
         targets: vec![ROOT.into(), "ou-ab12-aaaa".into(), "ou-ab12-bbbb".into()],
         ours: false,
-        record: GuardrailRecord::default(),
+        tags: Vec::new(),
     }
 }
 
@@ -87,12 +91,12 @@ fn trust(account: &str, id: Option<&str>) -> Value {
     json!({"Version": "2012-10-17", "Statement": [s]})
 }
 
-fn role(account: &str, name: &str, trust: Value) -> GuardrailRole {
-    GuardrailRole {
-        arn: format!("arn:aws:iam::{account}:role/{name}"),
+fn role(account: &str, name: &str, trust: Value) -> (String, Value, Vec<Value>) {
+    (
+        format!("arn:aws:iam::{account}:role/{name}"),
         trust,
-        identity: Vec::new(),
-    }
+        Vec::new(),
+    )
 }
 
 /// A role of each kind: right, no external ID, another org's ID, a vendor's, the management
@@ -348,7 +352,7 @@ fn a_target_at_its_quota_of_five_rcps_is_refused_naming_the_quota() {
                 "Action": "s3:DeleteBucket", "Resource": "*"}]}),
             targets: vec![ROOT.into()],
             ours: false,
-            record: GuardrailRecord::default(),
+            tags: Vec::new(),
         });
     }
     let plan = planned(&spec(), &t, &roles());
@@ -404,7 +408,7 @@ fn another_rcp_that_blocks_your_id_is_not_the_guardrails_loss() {
             "Condition": {"StringEquals": {"aws:PrincipalAccount": GENESYS}}}]}),
         targets: vec!["ou-ab12-aaaa".into()],
         ours: false,
-        record: GuardrailRecord::default(),
+        tags: Vec::new(),
     });
     let plan = planned(&spec(), &t, &roles());
     assert_eq!(
@@ -423,7 +427,7 @@ fn stored(document: Value, targets: &[&str]) -> StoredRcp {
         document,
         targets: targets.iter().map(|t| t.to_string()).collect(),
         ours: true,
-        record: GuardrailRecord::default(),
+        tags: Vec::new(),
     }
 }
 
@@ -563,7 +567,9 @@ fn applied(t: &OrgTree, s: &GuardrailSpec) -> StoredRcp {
     };
     let mut p = stored(guardrail_document(s).unwrap(), &[]);
     p.targets = plan.targets.iter().map(|c| c.target.clone()).collect();
-    p.record = GuardrailRecord::from_tags(record.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    p.tags = (record.iter())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     p
 }
 
@@ -597,10 +603,7 @@ fn a_new_role_it_stops_is_a_difference_naming_the_role() {
     };
     assert_eq!(
         why,
-        &[format!(
-            "it now stops {}, which it did not at apply",
-            new.arn
-        )]
+        &[format!("it now stops {}, which it did not at apply", new.0)]
     );
     assert_eq!(plan.status(), Status::Changes);
 }
@@ -636,7 +639,7 @@ fn a_detach_from_one_of_two_recorded_targets_fails_coverage_from_the_record_alon
     s.targets = vec!["ou-ab12-aaaa".into(), "500000000000".into()];
     let mut p = applied(&t, &s);
     p.targets.retain(|x| x != "ou-ab12-aaaa");
-    let recorded = p.record.targets().unwrap();
+    let recorded = p.record().targets().unwrap();
     t.policies.push(p);
     let watch = GuardrailSpec {
         targets: recorded,
