@@ -124,8 +124,11 @@ pub(crate) async fn compare_with_genesys(
                         "the config's org ID {id} is not the organization its [genesys] signs \
                          in to ({org}): the guardrail would keep Genesys Cloud out with it"
                     ),
-                    "fix [trust].external_id (Admin > Organization Settings shows the ID), or \
-                     give --genesys-org-id",
+                    format!(
+                        "fix [trust].external_id (Genesys Cloud shows the ID at {}), or give \
+                         --genesys-org-id",
+                        lambda_trust_config::ORG_ID_WHERE
+                    ),
                 ));
             }
             Ok(Some(_)) => out.push(from(|environment| GuardrailChosenFrom::Config {

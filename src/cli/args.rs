@@ -301,7 +301,7 @@ fn external_id(s: &str) -> Result<String, String> {
 pub(super) fn genesys_org_id(s: &str) -> Result<String, String> {
     lambda_trust_config::is_uuid(s)
         .then(|| s.to_owned())
-        .ok_or_else(|| "a Genesys Cloud organization ID is a UUID (8-4-4-4-12 hexadecimal digits), as Admin > Organization Settings shows it".to_owned())
+        .ok_or_else(|| format!("a Genesys Cloud organization ID is a UUID (8-4-4-4-12 hexadecimal digits), as {} shows it", lambda_trust_config::ORG_ID_WHERE))
 }
 
 fn session_name(s: &str) -> Result<String, String> {
@@ -335,8 +335,9 @@ pub(crate) struct AuditArgs {
     pub partner_principals: Vec<String>,
     /// Your Genesys Cloud org's ID (repeatable).
     ///
-    /// The Genesys Cloud organizations that are yours (Admin > Organization Settings shows the
-    /// ID; not the AWS organization's o-… ID). A role that lets the partner in under an
+    /// The Genesys Cloud organizations that are yours (Admin > Account Settings > Organization
+    /// Settings > Organization Details > Advanced > Organization ID; not the AWS
+    /// organization's o-… ID). A role that lets the partner in under an
     /// sts:ExternalId that is none of them is `external-id-not-ours`; one that is not a UUID,
     /// `external-id-not-uuid` [default: the values are not judged].
     #[arg(long = "genesys-org-id", value_name = "UUID", value_parser = genesys_org_id)]

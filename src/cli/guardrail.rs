@@ -83,7 +83,8 @@ Examples:
 pub(crate) struct GuardrailPolicyArgs {
     /// Your Genesys Cloud org's ID (repeatable).
     ///
-    /// A lowercase UUID, as Admin > Organization Settings shows it: the guardrail compares it
+    /// A lowercase UUID, as Admin > Account Settings > Organization Settings > Organization
+    /// Details > Advanced > Organization ID shows it: the guardrail compares it
     /// case-sensitively, as Genesys Cloud sends it [default: the config's environments'
     /// external IDs, when a config is given or found].
     #[arg(long = "genesys-org-id", value_name = "UUID", value_parser = genesys_org_id)]

@@ -261,7 +261,7 @@ impl Code {
             Code::NoExternalId => "Require the one external ID: a Condition StringEquals sts:ExternalId = your Genesys Cloud organization ID on every statement that lets the partner in (lambda-trust apply writes it).",
             Code::ExternalIdPattern => "Accept exactly one value with StringEquals (no wildcard, no IgnoreCase); give each organization a role of its own.",
             Code::ExternalIdUnproved => "Rewrite the conditions on sts:ExternalId as one StringEquals value, then audit again.",
-            Code::ExternalIdNotOurs => "Require your organization's ID as sts:ExternalId (Genesys Cloud Admin > Organization Settings shows it; lambda-trust: trust.external_id, then apply), or delete the role if that organization is not yours to serve.",
+            Code::ExternalIdNotOurs => "Require your organization's ID as sts:ExternalId (Genesys Cloud shows it at Admin > Account Settings > Organization Settings > Organization Details > Advanced > Organization ID; lambda-trust: trust.external_id, then apply), or delete the role if that organization is not yours to serve.",
             Code::ExternalIdNotUuid => "Require your Genesys Cloud organization's ID, as Genesys Cloud sends it (a lowercase UUID), as sts:ExternalId (lambda-trust: trust.external_id, then apply).",
             Code::OtherPrincipals => "Remove the statements that let in principals other than the partner account, or move them to a role of their own.",
             Code::BeyondInvoke => "Cut the role's policies down to lambda:InvokeFunction on the functions it needs.",

@@ -167,7 +167,10 @@ impl Validator {
                     "{} is not a valid external ID (2–1224 of [\\w+=,.@:/-])",
                     show(ext)
                 ),
-                "use your Genesys Cloud organization ID (Admin > Organization Settings)",
+                format!(
+                    "use your Genesys Cloud organization ID ({})",
+                    crate::rules::ORG_ID_WHERE
+                ),
             );
         } else if trust.partner.is_some() || trust.account_id.as_deref().is_some_and(is_genesys) {
             // Genesys Cloud sends its organization ID, a lowercase UUID, as sts:ExternalId

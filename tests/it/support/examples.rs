@@ -59,10 +59,12 @@ pub struct Setup {
     pub then: &'static [&'static str],
 }
 
-/// An organization, the docs' account its management account, with the audit role the docs'
-/// `--assume-role SecurityAudit` names (STS assumes only a role that exists). Its trust names
-/// a service, not the docs' account: that account is also the partner audit.md's example
-/// names, which would then find this role (the local AWS checks the role exists, not its trust).
+/// An organization, the docs' account its management account, which holds no audit role: as AWS
+/// builds one, a role the docs' `--assume-role SecurityAudit` names is in the member accounts
+/// (a service-managed StackSet never deploys to the management account), and lambda-trust reads
+/// the caller's own account with its own credentials. A member's audit role trusts a service,
+/// not the docs' account: that account is also the partner audit.md's example names, which
+/// would then find this role (the local AWS checks the role exists, not its trust).
 const ORGANIZATION: &str = "import boto3, json, sys
 keys = dict(endpoint_url=sys.argv[1], region_name='us-east-1',
     aws_access_key_id='testing', aws_secret_access_key='testing')
@@ -71,8 +73,7 @@ org.create_organization(FeatureSet='ALL')
 def audit_role(iam):
     iam.create_role(RoleName='SecurityAudit', AssumeRolePolicyDocument=json.dumps({
         'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow',
-        'Principal': {'Service': 'cloudformation.amazonaws.com'}, 'Action': 'sts:AssumeRole'}]}))
-audit_role(boto3.client('iam', **keys))";
+        'Principal': {'Service': 'cloudformation.amazonaws.com'}, 'Action': 'sts:AssumeRole'}]}))";
 
 /// A security tooling member (the audit role in it too), StackSets' delegated administrator, and
 /// StackSets' trusted access.

@@ -33,6 +33,7 @@ pub fn plan_guardrail(
     roles: &GuardrailRoles,
 ) -> Result<GuardrailPlan, String> {
     partition_with_rcps(tree)?;
+    super::given::refuse_given(asked, tree, roles)?;
     let choice = choose(mode, asked, tree)?;
     let spec = &choice.spec;
     let document = guardrail_document(spec)?;

@@ -31,7 +31,7 @@ pub(in crate::commands) async fn run(
     if lifecycle == Lifecycle::Deploy && genesys_org_ids.is_empty() {
         return Err(Error::usage(
             "the organization watch judges each partner role's external ID against your Genesys Cloud organizations, and none was given",
-            "name each: --genesys-org-id UUID (Admin > Organization Settings shows it), or run beside the config whose environments name them",
+            format!("name each: --genesys-org-id UUID (Genesys Cloud shows it at {}), or run beside the config whose environments name them", lambda_trust_config::ORG_ID_WHERE),
         ));
     }
     let options = OrgDeployOptions {

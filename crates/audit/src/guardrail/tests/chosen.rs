@@ -224,6 +224,31 @@ fn the_management_account_s_roles_are_named_with_the_account() {
     );
 }
 
+#[test]
+fn exemptions_and_partners_that_cannot_be_meant_are_refused_naming_why() {
+    let refused = |exempt: &str, partner: Option<&str>| {
+        let mut s = spec();
+        s.exempt = vec![exempt.to_owned()];
+        if let Some(p) = partner {
+            s.partners = vec![p.to_owned()];
+        }
+        plan_guardrail(GuardrailMode::Plan, &asked(&s), &tree(), &roles()).unwrap_err()
+    };
+    let e = refused("arn:aws-cn:iam::300000000000:role/open", None);
+    assert!(e.contains("aws-cn partition"), "{e}");
+    let e = refused(&format!("arn:aws:iam::{MANAGEMENT}:role/open"), None);
+    assert!(e.contains("management account's"), "{e}");
+    let e = refused("arn:aws:iam::999988887777:role/open", None);
+    assert!(e.contains("not in this organization"), "{e}");
+    let e = refused("arn:aws:iam::300000000000:role/nobody", None);
+    assert!(e.contains("nothing to exempt"), "{e}");
+    let e = refused("arn:aws:iam::300000000000:role/open", Some("200000000000"));
+    assert!(e.contains("one of this organization's accounts"), "{e}");
+    let mut s = spec();
+    s.exempt = vec!["arn:aws:iam::300000000000:role/open".into()];
+    assert!(plan_guardrail(GuardrailMode::Plan, &asked(&s), &tree(), &roles()).is_ok());
+}
+
 fn arns(list: &[RoleUnder]) -> Vec<String> {
     list.iter().map(|r| r.arn.clone()).collect()
 }
