@@ -60,11 +60,30 @@ pub fn command() -> clap::Command {
         .get_subcommands()
         .map(|c| c.get_name().to_owned())
         .collect();
-    names.iter().fold(cmd, |cmd, name| {
+    let cmd = names.iter().fold(cmd, |cmd, name| {
         cmd.mut_subcommand(name, |sub| {
             globals
                 .iter()
                 .fold(sub, |sub, arg| sub.arg(tailored(name, arg.clone())))
+        })
+    });
+    guardrail_formats(cmd, &globals)
+}
+
+/// `guardrail`'s commands, each with `--format` as it has it: `export` writes Terraform and
+/// CloudFormation, the others only data.
+fn guardrail_formats(cmd: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+    let Some(format) = globals.iter().find(|a| a.get_id() == "format") else {
+        return cmd;
+    };
+    cmd.mut_subcommand("guardrail", |g| {
+        let subs: Vec<String> = g
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .collect();
+        subs.iter().fold(g, |g, sub| {
+            let name = format!("guardrail {sub}");
+            g.mut_subcommand(sub, |c| c.arg(tailored(&name, format.clone())))
         })
     })
 }
@@ -157,7 +176,10 @@ fn tailored(name: &str, arg: clap::Arg) -> clap::Arg {
             let (short, long) = config_help(name);
             arg.help(short).long_help(long)
         }
-        "policies" | "allow_weaker_policies" => arg.hide(no_config || name == "init"),
+        // The guardrail reads a config for its org IDs alone, never its templates.
+        "policies" | "allow_weaker_policies" => {
+            arg.hide(no_config || matches!(name, "init" | "guardrail"))
+        }
         _ if arg.get_help_heading() == Some(AWS_HEADING) => arg.hide(offline),
         _ => arg,
     }

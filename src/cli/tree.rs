@@ -726,6 +726,8 @@ impl Command {
                 (exports_guardrail, report::GuardrailCode::FORMATS),
                 (always, report::HUMAN_JSON),
             ],
+            // What `guardrail export`'s `--help` offers (`cli::help`).
+            "guardrail export" => &[(always, report::GuardrailCode::FORMATS)],
             _ => &[(always, report::HUMAN_JSON)],
         }
     }
