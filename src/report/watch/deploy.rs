@@ -227,6 +227,8 @@ impl WatchResult {
         );
         for r in retired {
             if let Some(why) = &r.error {
+                // An error's hint on its own line would land at column 0: one paragraph.
+                let why = why.replace('\n', " ");
                 let first = format!("  {} ", styles.bold("not re-proved"));
                 let text = format!(
                     "{}: {why}; its findings stay as they were: `lambda-trust audit \

@@ -426,7 +426,8 @@ fn judge_roles(
 fn by_cause(unread: &[(&str, &str)]) -> Vec<String> {
     let mut causes: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for (account, why) in unread {
-        let cause = why.replace(account, "…");
+        // One line: an error's hint follows its message in the same line.
+        let cause = why.replace(account, "…").replace('\n', " ");
         causes.entry(cause).or_default().push(account);
     }
     (causes.into_iter())
