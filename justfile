@@ -8,30 +8,48 @@ venv := justfile_directory() / ".venv"
 default:
     @just --list
 
-# Create .venv with the moto emulator and Genesys's Python SDK (the models the local Genesys
-# Cloud, tests/it/support/genesys_fake.py, checks every body against) for the live tests and the
-# demo (idempotent).
-setup:
+# Idempotent; tests/it/support/moto_aws.py patches moto to answer as AWS does.
+# Install the local AWS in .venv (moto 5.2.5): what every demo runs.
+setup-aws:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ -x "{{venv}}/bin/moto_server" ] \
+        && "{{venv}}/bin/python" -c 'import moto, sys; sys.exit(0 if moto.__version__ == "5.2.5" else 1)' 2>/dev/null; then
+        exit 0
+    fi
+    [ -x "{{venv}}/bin/python" ] || python3 -m venv "{{venv}}"
+    "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+    echo "installed moto 5.2.5 into .venv"
+
+# Idempotent; tests/it/support/genesys_fake.py checks every body against the SDK's models.
+# Install the local Genesys Cloud's models in .venv (Genesys's Python SDK): `just demo` runs it.
+setup-genesys: setup-aws
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if "{{venv}}/bin/python" tests/it/support/genesys_fake.py --self-check >/dev/null 2>&1; then
+        exit 0
+    fi
+    "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'purecloudplatformclientv2==269.0.0'
+    "{{venv}}/bin/python" tests/it/support/genesys_fake.py --self-check
+    echo "installed purecloudplatformclientv2 269.0.0 into .venv"
+
+# Idempotent: the OCSF schemas, the parsers and linters of what `export` writes and of the
+# workflows, the browser and reference-evaluator packages.
+# Install everything `just test` needs (the demos' local servers, then the rest).
+setup: setup-genesys
     #!/usr/bin/env bash
     set -euo pipefail
     ready() {
-        [ -x "{{venv}}/bin/moto_server" ] \
-            && "{{venv}}/bin/python" -c 'import moto, sys; sys.exit(0 if moto.__version__ == "5.2.5" else 1)' 2>/dev/null \
-            && "{{venv}}/bin/python" tests/it/support/genesys_fake.py --self-check >/dev/null 2>&1 \
-            && "{{venv}}/bin/python" -c 'from importlib.metadata import version; import sys; sys.exit(0 if version("ocsf-json-schema") == "1.2.0" else 1)' 2>/dev/null \
+        "{{venv}}/bin/python" -c 'from importlib.metadata import version; import sys; sys.exit(0 if version("ocsf-json-schema") == "1.2.0" else 1)' 2>/dev/null \
             && "{{venv}}/bin/python" -c 'from importlib.metadata import version; import sys; sys.exit(0 if (version("python-hcl2"), version("cfn-lint")) == ("8.1.4", "1.51.0") else 1)' 2>/dev/null
     }
-    if ready; then
-        echo "moto 5.2.5, purecloudplatformclientv2 269.0.0, ocsf-json-schema 1.2.0, python-hcl2 8.1.4 and cfn-lint 1.51.0 already installed in .venv"
-    else
-        python3 -m venv "{{venv}}"
+    if ! ready; then
         # ocsf-json-schema: the published OCSF schemas as JSON Schema, for the `audit --format
         # ocsf` tests (tests/it/support/finding_shapes.py).
         # python-hcl2 and cfn-lint: parsers and linters that are not ours, reading what `export`
         # writes (tests/it/live_export.rs).
-        "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5' 'purecloudplatformclientv2==269.0.0' 'ocsf-json-schema==1.2.0' 'python-hcl2==8.1.4' 'cfn-lint==1.51.0'
-        "{{venv}}/bin/python" tests/it/support/genesys_fake.py --self-check
-        echo "installed moto 5.2.5, purecloudplatformclientv2 269.0.0, ocsf-json-schema 1.2.0, python-hcl2 8.1.4 and cfn-lint 1.51.0 into .venv"
+        "{{venv}}/bin/pip" install --quiet --disable-pip-version-check 'ocsf-json-schema==1.2.0' 'python-hcl2==8.1.4' 'cfn-lint==1.51.0'
+        echo "installed ocsf-json-schema 1.2.0, python-hcl2 8.1.4 and cfn-lint 1.51.0 into .venv"
     fi
     # playwright-core (no bundled browser) drives the system's Chromium in the HTML report's
     # browser tests (tests/it/live_audit_html.rs); .ci/run installs chromium and node.
@@ -116,23 +134,23 @@ lint-ship:
 # Run the whole story against the tests' local AWS (moto behind their recording proxy, with its
 # CloudTrail: examples/local_aws.rs): init, plan, apply, verify, tamper, check (who), repair;
 # then the watch, its package run as Lambda runs it (tests/it/support/runtime_api.py).
-demo: setup
-    cargo build --quiet --locked --bins --example local_aws
+demo: setup-genesys
+    cargo build --quiet --locked --bin lambda-trust --example local_aws
     bash scripts/demo.sh
 
 # The organization watch on the local AWS (docs/organization.md): an organization of 6 accounts,
 # `watch deploy --organization`, the function run as Lambda runs it and handed every event
 # EventBridge would hand it (a queue beside each of its rules), a member's hand edit, its
 # finding in that member's Security Hub, status, destroy.
-demo-organization: setup
-    cargo build --quiet --locked --bins --example local_aws
+demo-organization: setup-aws
+    cargo build --quiet --locked --bin lambda-trust --example local_aws
     bash scripts/demo_organization.sh
 
 # The guardrail on the local AWS (docs/guardrail.md): an organization of 22 member accounts (one
 # invited) in nested OUs, `guardrail plan`, `apply` (twice), `check`, a hand edit that `check`
 # fails, `apply` repairing it, `export` and `destroy`.
-demo-guardrail: setup
-    cargo build --quiet --locked --bins --example local_aws
+demo-guardrail: setup-aws
+    cargo build --quiet --locked --bin lambda-trust --example local_aws
     bash scripts/demo_guardrail.sh
 
 # cargo-zigbuild links against glibc 2.34 with zig from PyPI, as cargo-lambda builds for AL2023;
@@ -163,7 +181,7 @@ release out="dist":
 # `just bench dev` benchmarks the test build instead. Knobs: BENCH_* (see BENCHMARKS.md).
 # Benchmarks vs the boto3 tutorial script, moto behind a 30 ms/call proxy; updates BENCHMARKS.md;
 # then the prover on its three reference inputs (benches/prove.rs; a table on stdout).
-bench profile="release": setup
+bench profile="release": setup-aws
     #!/usr/bin/env bash
     set -euo pipefail
     if [ "{{profile}}" = "dev" ]; then

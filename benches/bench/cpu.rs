@@ -1,5 +1,5 @@
-//! CPU time from `/proc`: of the bench's reaped children (the measured process) and of the
-//! moto_server processes (found by command line and port).
+//! CPU time from `/proc`: of the bench's reaped children (the measured process). Moto's is
+//! `MotoServer::cpu_seconds` (the tests' support).
 
 use std::process::Command;
 use std::time::Duration;
@@ -36,33 +36,6 @@ pub fn children_ticks() -> u64 {
     ticks(&stat_fields("self"), 16, 17)
 }
 
-/// CPU ticks (utime + stime) of the given processes.
-pub fn process_ticks(pids: &[String]) -> u64 {
-    pids.iter().map(|p| ticks(&stat_fields(p), 14, 15)).sum()
-}
-
 pub fn ticks_to_duration(t: u64) -> Duration {
     Duration::from_secs_f64(t as f64 / clk_tck())
-}
-
-/// PIDs of the moto server (`moto_server` or the tests' `moto_aws.py`) listening on `port` (found by command line).
-pub fn moto_pids(port: u16) -> Vec<String> {
-    let port = port.to_string();
-    let mut pids = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
-        let is_moto = args.iter().any(|a| {
-            let a = String::from_utf8_lossy(a);
-            a.ends_with("moto_server") || a.ends_with("moto_aws.py")
-        });
-        if is_moto && args.contains(&port.as_bytes()) {
-            pids.push(name);
-        }
-    }
-    pids
 }

@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use super::cpu::moto_pids;
 use super::settings::Settings;
 use super::REGION;
 use crate::support::moto::tiny_zip;
@@ -17,7 +16,6 @@ const SEED_THREADS: usize = 8;
 
 pub struct Bench {
     pub settings: Settings,
-    pub moto_pids: Vec<String>,
     // Field order = drop order: proxy before moto.
     pub proxy: Proxy,
     pub moto: MotoServer,
@@ -34,17 +32,12 @@ impl Bench {
     pub fn start(settings: Settings) -> Bench {
         let moto = MotoServer::start();
         let proxy = Proxy::start(&moto.url());
-        let bench = Bench {
+        Bench {
             settings,
-            moto_pids: moto_pids(moto.port()),
             proxy,
             moto,
             dir: tempfile::tempdir().expect("tempdir"),
-        };
-        if bench.moto_pids.is_empty() {
-            eprintln!("bench: warning: moto's PID not found; its CPU time will read 0");
         }
-        bench
     }
 
     pub fn config_path(&self) -> PathBuf {

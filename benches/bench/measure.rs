@@ -4,9 +4,9 @@
 
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::cpu::{children_ticks, process_ticks, ticks_to_duration};
+use super::cpu::{children_ticks, ticks_to_duration};
 use super::fixture::Bench;
 use super::model::{Rec, Sample, Trace};
 use super::trace;
@@ -32,24 +32,26 @@ impl Bench {
         self.proxy.clear();
         cmd.stdin(Stdio::null());
         let stop = AtomicBool::new(false);
-        let (out, wall, tool_ticks, moto_ticks, times) = std::thread::scope(|scope| {
+        let (out, wall, tool_ticks, moto_ticks, times, span) = std::thread::scope(|scope| {
             let poller = trace.then(|| scope.spawn(|| trace::poll_calls(&self.proxy, &stop)));
-            let (c0, m0) = (children_ticks(), process_ticks(&self.moto_pids));
+            let (c0, m0) = (children_ticks(), self.moto.cpu_seconds());
             let started = Instant::now();
             let out = cmd.output().unwrap_or_else(|e| panic!("spawn {what}: {e}"));
-            let wall = started.elapsed();
-            let (c1, m1) = (children_ticks(), process_ticks(&self.moto_pids));
+            let exited = Instant::now();
+            let wall = exited - started;
+            let (c1, m1) = (children_ticks(), self.moto.cpu_seconds());
             stop.store(true, Ordering::SeqCst);
             let times = poller.map(|h| h.join().expect("poller"));
-            (out, wall, c1 - c0, m1.saturating_sub(m0), times)
+            let span = (started, exited);
+            (out, wall, c1 - c0, (m1 - m0).max(0.0), times, span)
         });
         let calls: Vec<Rec> = self.proxy.calls().iter().map(Rec::from).collect();
         self.expect_exit(&out, what, code);
-        let trace = times.map(|t| trace::depth(&calls, &t));
+        let trace = times.map(|t| trace::depth(&calls, &t, span));
         let sample = Sample {
             wall,
             tool_cpu: ticks_to_duration(tool_ticks),
-            moto_cpu: ticks_to_duration(moto_ticks),
+            moto_cpu: Duration::from_secs_f64(moto_ticks),
             calls,
         };
         (sample, trace)

@@ -130,6 +130,12 @@ pub struct Trace {
     pub depth: usize,
     /// Operations on the longest chain, consecutive repeats folded (`lambda:GetFunction ×4`).
     pub path: Vec<(String, usize)>,
+    /// Milliseconds from spawn to the first call's arrival at the proxy (start-up: the config
+    /// read, the SDK's clients), when the run made a call.
+    pub head_ms: Option<f64>,
+    /// Milliseconds from the last call's answer to the process's exit (what runs after the
+    /// network: the proof, the render, the runtime's shutdown).
+    pub tail_ms: Option<f64>,
 }
 
 #[derive(Default)]

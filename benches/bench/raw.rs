@@ -45,7 +45,10 @@ fn to_raw(s: &Settings, m: &Machine, r: &Results, total: Duration) -> Value {
     let traces: Vec<Value> = r
         .traces
         .iter()
-        .map(|((n, sc), t)| json!({"n": n, "scenario": sc.id(), "depth": t.depth, "path": t.path}))
+        .map(|((n, sc), t)| {
+            json!({"n": n, "scenario": sc.id(), "depth": t.depth, "path": t.path,
+            "head_ms": t.head_ms, "tail_ms": t.tail_ms})
+        })
         .collect();
     json!({
         "settings": {
@@ -97,6 +100,8 @@ fn from_raw(v: &Value) -> (Settings, Machine, Results, Duration) {
             Trace {
                 depth: num(&t["depth"]),
                 path,
+                head_ms: t["head_ms"].as_f64(),
+                tail_ms: t["tail_ms"].as_f64(),
             },
         );
     }

@@ -57,9 +57,20 @@ fn chains(seqs: &[usize], times: &Times) -> BTreeMap<usize, (usize, Option<usize
 
 /// Round-trip depth from per-call (arrival, answer) times: the longest chain of calls each sent
 /// after the previous one was answered, and the operations on it.
-pub fn depth(calls: &[Rec], times: &Times) -> Trace {
+pub fn depth(calls: &[Rec], times: &Times, run: (Instant, Instant)) -> Trace {
+    let (spawned, exited) = run;
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let head_ms = times.values().map(|t| t.0).min().map(|t| ms(t - spawned));
+    let tail_ms = times
+        .values()
+        .filter_map(|t| t.1)
+        .max()
+        .map(|t| ms(exited.saturating_duration_since(t)));
     let mut seqs: Vec<usize> = calls.iter().map(|c| c.seq).collect();
     seqs.sort();
+    if std::env::var_os("BENCH_TIMELINE").is_some() {
+        timeline(calls, times, run);
+    }
     let d = chains(&seqs, times);
     let Some((&last, &(depth, _))) = d
         .iter()
@@ -68,6 +79,8 @@ pub fn depth(calls: &[Rec], times: &Times) -> Trace {
         return Trace {
             depth: 0,
             path: Vec::new(),
+            head_ms,
+            tail_ms,
         };
     };
     let mut chain = vec![last];
@@ -80,6 +93,8 @@ pub fn depth(calls: &[Rec], times: &Times) -> Trace {
     Trace {
         depth,
         path: fold_ops(calls, &chain),
+        head_ms,
+        tail_ms,
     }
 }
 
@@ -95,4 +110,22 @@ fn fold_ops(calls: &[Rec], chain: &[usize]) -> Vec<(String, usize)> {
         }
     }
     path
+}
+
+/// `BENCH_TIMELINE=1`: each traced call's arrival and answer at the proxy, in milliseconds from
+/// the spawn, then the exit, on stderr (where a run's time goes between its calls).
+fn timeline(calls: &[Rec], times: &Times, (spawned, exited): (Instant, Instant)) {
+    let ms = |t: Instant| t.saturating_duration_since(spawned).as_secs_f64() * 1e3;
+    let mut rows: Vec<(f64, f64, &str)> = calls
+        .iter()
+        .filter_map(|c| {
+            let (arrived, answered) = times.get(&c.seq)?;
+            Some((ms(*arrived), answered.map_or(f64::NAN, ms), c.key.as_str()))
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (arrived, answered, op) in rows {
+        eprintln!("bench: timeline {arrived:7.1} → {answered:7.1} ms  {op}");
+    }
+    eprintln!("bench: timeline exit at {:.1} ms", ms(exited));
 }

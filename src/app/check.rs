@@ -9,6 +9,7 @@ use super::genesys as genesys_live;
 use super::iac::{read_model, IacSource};
 use super::live::{connect, drift_lookups, drift_of};
 use super::settings::Settings;
+use crate::aws::observe::IdentityAhead;
 use crate::aws::pace::Pacer;
 use crate::aws::prepare as aws_prepare;
 use crate::aws::trail as aws_trail;
@@ -78,13 +79,22 @@ pub(crate) async fn read_with(
     ask: Ask<'_>,
 ) -> Result<Read> {
     let templates = settings.templates.load()?;
-    let (identity, signed_in) = first_round(clients, &loaded.config, ask.only, events).await;
-    let identity = identity?;
-    let account = (loaded.config.aws.account_id.clone())
-        .or_else(|| identity.as_ref().map(|i| i.account.clone()));
-    let genesys_early = genesys_early(signed_in, loaded, (clients, account), events);
+    let ahead = identity_ahead(clients, &loaded.config, ask.only);
+    let genesys_early = async {
+        let config = &loaded.config;
+        let first = first_round(clients, config, ask.only, ahead.as_ref(), events);
+        let (account, signed_in) = first.await;
+        let account = (loaded.config.aws.account_id.clone()).or(account);
+        genesys_early(signed_in, loaded, (clients, account), events).await
+    };
     let allow_weaker = settings.templates.allow_weaker;
-    let state = read_state(clients, loaded, &templates, allow_weaker, (ask, identity));
+    let state = read_state(
+        clients,
+        loaded,
+        &templates,
+        allow_weaker,
+        (ask, ahead.clone()),
+    );
     let (state, genesys_early) = futures::join!(state, genesys_early);
     let (prepared, early) = match state {
         Ok(state) => state,
@@ -166,31 +176,41 @@ async fn aws_unread(
     Ok(Read::AwsUnread(Box::new(unread)))
 }
 
-/// The first round: the sign-in to Genesys Cloud and, when the config does not name the
-/// account, the caller's identity beside it (both sides resolve the role's and the targets'
-/// ARNs with it).
+/// The caller's identity when the config does not name the account: read once, awaited by the
+/// role's reads, the whole path's and the Genesys Cloud side (both sides resolve the role's and
+/// the targets' ARNs with it), each starting its own reads with it, not after it.
+fn identity_ahead(
+    clients: &crate::aws::Clients,
+    config: &lambda_trust_config::Config,
+    only: Option<Side>,
+) -> Option<IdentityAhead> {
+    match (only, &config.aws.account_id) {
+        (Some(Side::Genesys), _) | (_, Some(_)) => None,
+        _ => Some(IdentityAhead::read(clients)),
+    }
+}
+
+/// The first round of the Genesys Cloud side: its sign-in, and beside it the account when AWS
+/// must tell it (`ahead`; an identity that could not be read leaves it unknown, and the AWS
+/// side's reads, which await it too, report why).
 async fn first_round(
     clients: &crate::aws::Clients,
     config: &lambda_trust_config::Config,
     only: Option<Side>,
+    ahead: Option<&IdentityAhead>,
     events: &dyn Events,
-) -> (
-    Result<Option<lambda_trust_model::CallerIdentity>>,
-    Result<Option<genesys_live::SignedIn>>,
-) {
+) -> (Option<String>, Result<Option<genesys_live::SignedIn>>) {
     let signing_in = async {
         match only {
             Some(Side::Aws) => Ok(None),
             _ => genesys_live::sign_in(clients, config, events).await,
         }
     };
-    let identity = async {
-        match (only, &config.aws.account_id) {
-            (Some(Side::Genesys), _) | (_, Some(_)) => Ok(None),
-            _ => Ok(Some(crate::aws::observe::caller_identity(clients).await?)),
-        }
+    let account = async {
+        let identity = ahead?.get().await.ok()?;
+        Some(identity.account)
     };
-    futures::join!(identity, signing_in)
+    futures::join!(account, signing_in)
 }
 
 /// The role's state, and beside it the path's reads that need only the account and the
@@ -200,21 +220,17 @@ async fn read_state(
     loaded: &lambda_trust_config::Loaded,
     templates: &lambda_trust_model::Templates,
     allow_weaker: bool,
-    (ask, identity): (Ask<'_>, Option<lambda_trust_model::CallerIdentity>),
+    (ask, ahead): (Ask<'_>, Option<IdentityAhead>),
 ) -> Result<(Prepared, Option<super::path::Early>)> {
-    let prepare = |identity| async move {
-        let scope = aws_prepare::Scope {
-            identity,
-            ..aws_prepare::Scope::default()
-        };
+    let prepare = |scope| async move {
         let loaded = loaded.clone();
         let prepared = aws_prepare::prepare_scoped(clients, loaded, templates, allow_weaker, scope);
         Ok(prepared.await?)
     };
     if ask.only == Some(Side::Genesys) {
-        return Ok((prepare(None).await?, None));
+        return Ok((prepare(aws_prepare::Scope::default()).await?, None));
     }
-    super::path::beside_the_role(clients, &loaded.config, (ask.path, identity), prepare).await
+    super::path::beside_the_role(clients, &loaded.config, (ask.path, ahead), prepare).await
 }
 
 /// The AWS side's second round: CloudTrail for the drift the state shows, and the whole path's

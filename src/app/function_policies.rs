@@ -10,15 +10,17 @@
 //! does not hold fresh, is read with `GetPolicy`. `--function-policies config` insists (a region
 //! that does not record functions is an error naming the fix); `api` never asks Config.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use chrono::DateTime;
+use futures::future::join_all;
 
 use super::error::AppError;
 use crate::aws::config_account;
-use crate::aws::config_recorder::{records_functions, Recording};
+use crate::aws::config_recorder::{records_functions, Recorder, Recording};
 use crate::aws::function_policy::read_function_policies;
-use crate::aws::Clients;
+use crate::aws::{AwsError, Clients};
 use crate::error::Result;
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{policies_from_items, FromConfig, Observed, PolicyRead, PolicyReads};
@@ -34,6 +36,43 @@ pub(crate) enum PolicySource {
     Config,
     /// `lambda:GetPolicy` only.
     Api,
+}
+
+/// Each region's Config recorders read ahead, in the round that reads the caller's identity
+/// (`check` and `verify` without `aws.account_id`), so that `GetPolicy`, which waits for them,
+/// is not one more round trip later. A region not read ahead is read when it is needed.
+#[derive(Default)]
+pub(crate) struct Recorders(Mutex<BTreeMap<String, std::result::Result<Vec<Recorder>, AwsError>>>);
+
+impl Recorders {
+    /// The recorders of `regions`, at once; none with `--function-policies api`.
+    pub(crate) async fn ahead(
+        clients: &Clients,
+        regions: BTreeSet<String>,
+        source: PolicySource,
+    ) -> Recorders {
+        if source == PolicySource::Api {
+            return Recorders::default();
+        }
+        let read = regions.into_iter().map(|region| async move {
+            let recorders = config_account::recorders(clients, &region).await;
+            (region, recorders)
+        });
+        Recorders(Mutex::new(join_all(read).await.into_iter().collect()))
+    }
+
+    /// `region`'s recorders: read ahead (taken: each region is asked once a run), else now.
+    async fn of(
+        &self,
+        clients: &Clients,
+        region: &str,
+    ) -> std::result::Result<Vec<Recorder>, AwsError> {
+        let ahead = self.0.lock().map(|mut m| m.remove(region)).ok().flatten();
+        match ahead {
+            Some(read) => read,
+            None => config_account::recorders(clients, region).await,
+        }
+    }
 }
 
 /// What [`fetch`] read before the role was: each region's Config items and `GetPolicy`
@@ -78,11 +117,12 @@ pub(crate) async fn fetch(
     arns: Vec<String>,
     own: &str,
     source: PolicySource,
+    ahead: &Recorders,
 ) -> Result<Fetched> {
     let (by_region, elsewhere) = by_region(arns, own, source);
     let regions = by_region
         .into_iter()
-        .map(|(region, arns)| region_read(clients, region, arns, source));
+        .map(|(region, arns)| region_read(clients, region, arns, source, ahead));
     let (regions, elsewhere) = tokio::join!(
         futures::future::try_join_all(regions),
         read_function_policies(clients, clients.accounts(), &elsewhere),
@@ -181,8 +221,9 @@ async fn region_read(
     region: String,
     arns: Vec<String>,
     source: PolicySource,
+    ahead: &Recorders,
 ) -> Result<RegionRead> {
-    let (from_config, why_not) = match recorded(clients, &region, &arns, source).await? {
+    let (from_config, why_not) = match recorded(clients, &region, &arns, source, ahead).await? {
         Ok(found) => (found, None),
         Err(why) => {
             let to_read = arns.into_iter().map(|a| (a, String::new())).collect();
@@ -262,8 +303,9 @@ async fn recorded(
     region: &str,
     arns: &[String],
     source: PolicySource,
+    ahead: &Recorders,
 ) -> Result<std::result::Result<FromConfig, String>> {
-    let recording = match config_account::recorders(clients, region).await {
+    let recording = match ahead.of(clients, region).await {
         Ok(recorders) => records_functions(&recorders),
         Err(e) if source == PolicySource::Auto => Recording::No { why: e.to_string() },
         Err(e) => return Err(e.into()),
@@ -282,7 +324,7 @@ async fn recorded(
         }
         (Recording::No { why }, _) => return Ok(Err(why)),
     }
-    let names: std::collections::BTreeSet<String> = (arns.iter())
+    let names: BTreeSet<String> = (arns.iter())
         .filter_map(|a| match Arn::parse(a)?.function_parts()? {
             (name, None) => Some(name.to_owned()),
             _ => None,

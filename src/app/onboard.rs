@@ -170,6 +170,7 @@ fn scope(
             Edit::Remove(_) => vec![],
         }),
         identity: Some(identity),
+        identity_ahead: None,
         retired: match edit {
             Edit::Add(_) => Vec::new(),
             Edit::Remove(_) => lambda_trust_model::function_permissions(

@@ -13,17 +13,17 @@ use futures::future::join_all;
 
 use super::error::AppError;
 use super::events::{Event, Events};
-use super::function_policies::{self, PolicySource};
+use super::function_policies::{self, PolicySource, Recorders};
+use crate::aws::observe::IdentityAhead;
 use crate::aws::organizations::OrgReader;
+use crate::aws::prepare::Scope;
 use crate::aws::Clients;
 use crate::error::Result;
 use crate::event::Read;
 use lambda_trust_config::Config;
 use lambda_trust_iam::{account_of, check_org_policy_files, org_policies_from_files, OrgPolicies};
 use lambda_trust_model::PathSources;
-use lambda_trust_model::{
-    resolve_targets, CallerIdentity, Desired, Observed, PolicyRead, RenderContext,
-};
+use lambda_trust_model::{resolve_targets, Desired, Observed, PolicyRead, RenderContext};
 use lambda_trust_provision::Prepared;
 use lambda_trust_provision::Verification;
 
@@ -52,6 +52,7 @@ pub(crate) async fn early(
     clients: &Clients,
     config: &Config,
     account: Option<String>,
+    ahead: Recorders,
     ask: PathAsk<'_>,
 ) -> Result<Option<Early>> {
     let Some(account) = account else {
@@ -74,7 +75,7 @@ pub(crate) async fn early(
     let reader = OrgReader::default();
     let (orgs, fetched) = tokio::join!(
         org_policies(clients, &reader, accounts, &account, ask.org_policies),
-        function_policies::fetch(clients, arns, &account, ask.function_policies),
+        function_policies::fetch(clients, arns, &account, ask.function_policies, &ahead),
     );
     Ok(Some(Early {
         account,
@@ -113,28 +114,55 @@ async fn org_policies(
         .collect())
 }
 
-/// The role's state (`prepare`, given the caller's identity when it was read first) and
-/// beside it [`early`]'s reads: the caller's identity first when the config does not name the
-/// account and it is not `known` (the one call the path's reads wait for), then both at once.
+/// The role's state (`prepare`) and beside it [`early`]'s reads, all at once. When the config
+/// does not name the account, the caller's identity (`ahead`, else read here) is read once:
+/// the role's reads start beside it and await it where they need it; the path's reads need the
+/// account, so they start when it is in, except the Config recorders of the targets' regions,
+/// which need none and are read beside it.
 pub(crate) async fn beside_the_role<F, Fut>(
     clients: &Clients,
     config: &Config,
-    (ask, known): (PathAsk<'_>, Option<CallerIdentity>),
+    (ask, ahead): (PathAsk<'_>, Option<IdentityAhead>),
     prepare: F,
 ) -> Result<(Prepared, Option<Early>)>
 where
-    F: FnOnce(Option<CallerIdentity>) -> Fut,
+    F: FnOnce(Scope) -> Fut,
     Fut: std::future::Future<Output = Result<Prepared>>,
 {
-    let identity = match (&config.aws.account_id, known) {
-        (_, Some(known)) => Some(known),
-        (Some(_), None) => None,
-        (None, None) => Some(crate::aws::observe::caller_identity(clients).await?),
+    let ahead = match (&config.aws.account_id, ahead) {
+        (Some(_), _) => None,
+        (None, Some(ahead)) => Some(ahead),
+        (None, None) => Some(IdentityAhead::read(clients)),
     };
-    let account =
-        (config.aws.account_id.clone()).or_else(|| identity.as_ref().map(|i| i.account.clone()));
-    let (prepared, early) = futures::join!(prepare(identity), early(clients, config, account, ask));
+    let scope = Scope {
+        identity_ahead: ahead.clone(),
+        ..Scope::default()
+    };
+    let early = async {
+        let (account, recorders) = match (&config.aws.account_id, &ahead) {
+            (Some(account), _) => (Some(account.clone()), Recorders::default()),
+            (None, Some(ahead)) => {
+                let regions = own_regions(config, &clients.region());
+                let recorders = Recorders::ahead(clients, regions, ask.function_policies);
+                let (identity, recorders) = futures::join!(ahead.get(), recorders);
+                (identity.ok().map(|i| i.account), recorders)
+            }
+            (None, None) => (None, Recorders::default()),
+        };
+        early(clients, config, account, recorders, ask).await
+    };
+    let (prepared, early) = futures::join!(prepare(scope), early);
     Ok((prepared?, early?))
+}
+
+/// The regions of the targets named without an account (the caller's own, whatever it is):
+/// where Config may be asked for their policies.
+fn own_regions(config: &Config, default_region: &str) -> BTreeSet<String> {
+    let identity = |t| lambda_trust_config::target_identity(t, Some(default_region), None).ok();
+    (config.targets.iter().filter_map(identity))
+        .filter(|t| t.account.is_none())
+        .map(|t| t.region)
+        .collect()
 }
 
 /// Reads what the path needs beyond the role; `early`: what [`early`] already read.
@@ -179,9 +207,10 @@ async fn sources_for(
         .filter(|a| !orgs.contains_key(a))
         .collect();
     let own = desired.account_id.as_str();
+    let none_ahead = Recorders::default();
     let (more_orgs, more) = tokio::join!(
         org_policies(clients, &reader, missing, own, ask.org_policies),
-        function_policies::fetch(clients, unread, own, ask.function_policies),
+        function_policies::fetch(clients, unread, own, ask.function_policies, &none_ahead),
     );
     orgs.extend(more_orgs?);
     let fetched = match fetched {

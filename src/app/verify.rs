@@ -126,15 +126,10 @@ async fn read_state(
 ) -> Result<(Clients, Prepared, Option<super::path::Early>)> {
     let loaded = super::live::load(&options.config, events)?;
     let clients = super::live::connect(settings, events, &loaded.config).await?;
-    let prepare = |identity| {
-        let scope = crate::aws::prepare::Scope {
-            identity,
-            ..Default::default()
-        };
-        super::live::read_prepared(settings, events, &clients, loaded.clone(), scope)
-    };
+    let prepare =
+        |scope| super::live::read_prepared(settings, events, &clients, loaded.clone(), scope);
     let (prepared, early) = match options.only {
-        Some(Side::Genesys) => (prepare(None).await?, None),
+        Some(Side::Genesys) => (prepare(Default::default()).await?, None),
         _ => {
             let ask = path_ask(options);
             super::path::beside_the_role(&clients, &loaded.config, (ask, None), prepare).await?

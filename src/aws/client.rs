@@ -333,7 +333,7 @@ impl Clients {
 
 /// A failed AWS call, with the operation, the service's error code and a hint where one helps
 /// (as data: [`Hinted`](crate::error::Hinted), printed by `main` after the message).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{operation} failed: {message}")]
 pub(crate) struct AwsError {
     pub operation: &'static str,

@@ -38,6 +38,8 @@ pub(crate) struct Scope {
     pub functions: Option<Vec<usize>>,
     /// (account, caller ARN) already read in this run.
     pub identity: Option<CallerIdentity>,
+    /// Or being read for the whole run: awaited, not read again.
+    pub identity_ahead: Option<observe::IdentityAhead>,
     /// Statements of targets no longer in the config (`offboard`): read too, so the plan
     /// removes them.
     pub retired: Vec<FunctionPermission>,
@@ -62,7 +64,7 @@ pub(crate) async fn prepare_scoped(
             .collect();
     }
     q.known_identity = scope.identity;
-    let mut observed = observe::observe(clients, &q).await?;
+    let mut observed = observe::observe_sharing(clients, &q, scope.identity_ahead).await?;
     let account = config
         .aws
         .account_id

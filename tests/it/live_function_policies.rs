@@ -206,8 +206,8 @@ fn a_region_that_does_not_record_functions_is_read_with_get_policy_and_said() {
 
 /// `check` and `verify` read the organization's and the functions' policies beside the role
 /// (and its own policies beside the role too): two round trips one after the other with the
-/// account in the config, whatever the source; three without it (the caller's identity first,
-/// alone).
+/// account in the config, whatever the source; three without it (the managed policy's ARN
+/// needs the account), with only what needs the account waiting for the caller's identity.
 #[test]
 fn check_and_verify_wait_for_two_round_trips_three_without_the_account() {
     for recorder in [Some(("all", "CONTINUOUS")), None] {
@@ -239,11 +239,29 @@ fn check_and_verify_wait_for_two_round_trips_three_without_the_account() {
             let (n, summary) = rounds(command);
             assert_eq!(n, 2, "{command} {recorder:?}: {summary:?}");
         }
-        // Without the account: its identity first, then what needs it.
+        // Without the account: its identity read once, and beside it every read that does not
+        // need it (the role's, the Config recorders'); the function policies right after it;
+        // the managed policy's document after the policy's ARN, which needs the account.
         env.write_config(&crate::support::live::config(&TARGETS, ""));
+        let policies = match recorder {
+            Some(_) => "config:BatchGetResourceConfig",
+            None => "lambda:GetPolicy",
+        };
         for command in ["check", "verify"] {
             let (n, summary) = rounds(command);
             assert_eq!(n, 3, "{command} {recorder:?}: {summary:?}");
+            let first = [
+                "sts:GetCallerIdentity",
+                "iam:GetRole",
+                "iam:ListAttachedRolePolicies",
+                "config:DescribeConfigurationRecorders",
+            ];
+            for op in first.into_iter() {
+                let rounds = env.proxy.rounds_of(op);
+                assert_eq!(rounds, [1].into(), "{command} {recorder:?}: {op}");
+            }
+            let rounds = env.proxy.rounds_of(policies);
+            assert_eq!(rounds, [2].into(), "{command} {recorder:?}: {policies}");
         }
     }
 }

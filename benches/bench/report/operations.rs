@@ -13,11 +13,13 @@ pub fn critical_paths(md: &mut String, r: &Results) {
     let _ = writeln!(
         md,
         "The chain of calls that sets each command's depth, in order (`×k`: k round trips of \
-         that operation one after another).\n"
+         that operation one after another); before the first call: from spawn to the first \
+         call's arrival; after the last: from the last answer to the exit.\n"
     );
     let _ = writeln!(
         md,
-        "| targets | run | depth | critical path |\n|---:|---|---:|---|"
+        "| targets | run | depth | before the first call | after the last | critical path |\n\
+         |---:|---|---:|---:|---:|---|"
     );
     for ((n, sc), t) in &r.traces {
         let path = t
@@ -32,7 +34,15 @@ pub fn critical_paths(md: &mut String, r: &Results) {
             })
             .collect::<Vec<_>>()
             .join(" → ");
-        let _ = writeln!(md, "| {n} | {} | {} | {path} |", sc.label(), t.depth);
+        let ms = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0} ms"));
+        let _ = writeln!(
+            md,
+            "| {n} | {} | {} | {} | {} | {path} |",
+            sc.label(),
+            t.depth,
+            ms(t.head_ms),
+            ms(t.tail_ms)
+        );
     }
 }
 

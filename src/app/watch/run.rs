@@ -277,7 +277,9 @@ async fn reread_role(
         .filter(|a| unqualified_arn(a) == arn)
         .collect();
     let own = prepared.desired.account_id.clone();
-    let fetched = function_policies::fetch(clients, arns, &own, PolicySource::Api).await?;
+    let none_ahead = function_policies::Recorders::default();
+    let source = PolicySource::Api;
+    let fetched = function_policies::fetch(clients, arns, &own, source, &none_ahead).await?;
     let (policies, _) = function_policies::finish(clients, fetched, &observed).await;
     let wanted: Vec<_> = (prepared.desired.permissions.iter())
         .filter(|p| unqualified_arn(&p.function_arn) == arn)

@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 
+use futures::future::{BoxFuture, FutureExt, Shared};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
@@ -44,8 +45,18 @@ pub(crate) enum ObserveError {
 /// Reads everything `plan` and `verify` need, concurrently: the Lambda lookups run beside the
 /// whole IAM chain, so neither waits for the other.
 pub(crate) async fn observe(clients: &Clients, query: &Query) -> Result<Observed, ObserveError> {
+    observe_sharing(clients, query, None).await
+}
+
+/// [`observe`], awaiting the caller's identity from `ahead` (read once for the whole run, which
+/// other reads await too) instead of reading it, when the query does not know it.
+pub(crate) async fn observe_sharing(
+    clients: &Clients,
+    query: &Query,
+    ahead: Option<IdentityAhead>,
+) -> Result<Observed, ObserveError> {
     let (mut observed, functions) = futures::try_join!(
-        observe_iam(clients, query),
+        observe_iam(clients, query, ahead),
         observe_functions(clients, &query.functions),
     )?;
     observed.functions = functions;
@@ -54,11 +65,11 @@ pub(crate) async fn observe(clients: &Clients, query: &Query) -> Result<Observed
 
 /// Who the caller is: sts:GetCallerIdentity.
 pub(crate) async fn caller_identity(clients: &Clients) -> Result<CallerIdentity, AwsError> {
-    let out = clients
-        .sts
-        .get_caller_identity()
-        .send()
-        .await
+    identity_of(clients.sts.clone()).await
+}
+
+async fn identity_of(sts: aws_sdk_sts::Client) -> Result<CallerIdentity, AwsError> {
+    let out = (sts.get_caller_identity().send().await)
         .map_err(|e| AwsError::from_sdk("sts:GetCallerIdentity", e))?;
     Ok(CallerIdentity {
         account: out.account().unwrap_or_default().to_string(),
@@ -66,14 +77,35 @@ pub(crate) async fn caller_identity(clients: &Clients) -> Result<CallerIdentity,
     })
 }
 
-async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, ObserveError> {
+/// The caller's identity, one `sts:GetCallerIdentity` awaited by every read of the run that
+/// needs the account (the role's, the whole path's), each starting with it instead of after it.
+#[derive(Clone)]
+pub(crate) struct IdentityAhead(Shared<BoxFuture<'static, Result<CallerIdentity, AwsError>>>);
+
+impl IdentityAhead {
+    /// Starts the read (it is sent when first awaited).
+    pub(crate) fn read(clients: &Clients) -> IdentityAhead {
+        IdentityAhead(identity_of(clients.sts.clone()).boxed().shared())
+    }
+
+    pub(crate) async fn get(&self) -> Result<CallerIdentity, AwsError> {
+        self.0.clone().await
+    }
+}
+
+impl std::fmt::Debug for IdentityAhead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdentityAhead")
+    }
+}
+
+async fn observe_iam(
+    clients: &Clients,
+    query: &Query,
+    ahead: Option<IdentityAhead>,
+) -> Result<Observed, ObserveError> {
     let iam = &clients.iam;
-    let identity = async {
-        match &query.known_identity {
-            Some(known) => Ok(known.clone()),
-            None => Ok(caller_identity(clients).await?),
-        }
-    };
+    let identity = identity_for(clients, query, ahead);
     // Round 1: everything that needs only names — with the account in the config, our
     // expected policies too (their ARNs need nothing else).
     let known = (query.account_hint.as_ref()).or(query.known_identity.as_ref().map(|i| &i.account));
@@ -125,6 +157,19 @@ async fn observe_iam(clients: &Clients, query: &Query) -> Result<Observed, Obser
         functions: Vec::new(),
         permissions: Vec::new(),
     })
+}
+
+/// Who the caller is: known to the query, read ahead for the run, else read now.
+async fn identity_for(
+    clients: &Clients,
+    query: &Query,
+    ahead: Option<IdentityAhead>,
+) -> Result<CallerIdentity, ObserveError> {
+    match (&query.known_identity, ahead) {
+        (Some(known), _) => Ok(known.clone()),
+        (None, Some(ahead)) => Ok(ahead.get().await?),
+        (None, None) => Ok(caller_identity(clients).await?),
+    }
 }
 
 /// The attached policies that are not ours (`foreign`) and the boundary, each read once.

@@ -413,6 +413,24 @@ impl Proxy {
     /// injected, calls sent together in one round all arrive before any of them is answered,
     /// so this counts what the code made wait on what, not how fast the machine is.
     pub fn rounds(&self) -> usize {
+        let depths = self.depths();
+        depths.into_iter().map(|(_, d)| d).max().unwrap_or(0)
+    }
+
+    /// The rounds (as [`Proxy::rounds`] counts them, from 1) in which the calls matching
+    /// `pattern` were sent: `{1}` when every one went out in the first round.
+    pub fn rounds_of(&self, pattern: &str) -> std::collections::BTreeSet<usize> {
+        let depths = self.depths();
+        depths
+            .into_iter()
+            .filter(|(c, _)| c.matches(pattern))
+            .map(|(_, d)| d)
+            .collect()
+    }
+
+    /// Each call since the last clear with its round: one more than the deepest call answered
+    /// before it arrived.
+    fn depths(&self) -> Vec<(Call, usize)> {
         let calls = self.calls();
         let mut depth: Vec<usize> = Vec::with_capacity(calls.len());
         for (i, c) in calls.iter().enumerate() {
@@ -423,7 +441,7 @@ impl Proxy {
                 .unwrap_or(0);
             depth.push(before + 1);
         }
-        depth.into_iter().max().unwrap_or(0)
+        calls.into_iter().zip(depth).collect()
     }
 
     pub fn count_writes(&self) -> usize {
