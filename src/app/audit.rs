@@ -20,13 +20,14 @@ use super::prove_roles::{prove_roles, AuditFailure};
 use super::sessions::{Assumed, Sessions};
 use super::settings::Settings;
 use crate::aws::audit as read;
+use crate::aws::organizations::{read_tree, OrgReader, Tags};
 use crate::aws::sessions::{self, CallCount, EntryRole};
 use crate::aws::Clients;
 use crate::error::{shown, Error, Result};
 use crate::event::Read;
 use lambda_trust_audit::{
     self, audit_iac_proved, parse_accounts, AccountIam, AccountOutcome, AccountReport,
-    AuditOptions, AuditPath, IacReport, OrgReport,
+    AuditOptions, AuditPath, IacReport, OrgReport, OrgTree,
 };
 use lambda_trust_iam::OrgPolicies;
 use lambda_trust_model::FunctionPolicy;
@@ -60,8 +61,9 @@ pub(crate) enum AuditSource {
 /// Where the accounts of a many-account audit come from.
 #[derive(Debug, Clone)]
 pub(crate) enum AccountList {
-    /// `--organization`: `ListAccounts`.
-    Organization,
+    /// `--organization`: `ListAccounts`; with the organization when it was read whole
+    /// already (the guardrail's), else it is read here.
+    Organization(Option<Arc<OrgTree>>),
     /// `--accounts FILE`: one ID a line.
     File(PathBuf),
 }
@@ -331,24 +333,10 @@ async fn audit_many(
     many: Many<'_>,
 ) -> Result<(OrgReport, BTreeMap<String, Assumed>, String)> {
     let org_calls = CallCount::default();
-    // A file is checked before any call; the organization's list and the caller's account
-    // are read at once.
-    let ((ids, names), own) = match many.list {
-        AccountList::File(_) => {
-            let listed = accounts(many.list, clients, &org_calls).await?;
-            (listed, read::caller_account(clients, &org_calls).await?)
-        }
-        AccountList::Organization => {
-            let (listed, own) = tokio::join!(
-                accounts(many.list, clients, &org_calls),
-                read::caller_account(clients, &org_calls)
-            );
-            (listed?, own?)
-        }
-    };
+    let (ids, names, own, org) = listed(many.list, clients, &org_calls).await?;
     let many = Many { own, ..many };
     events.event(Event::Counting { total: ids.len() });
-    let reads = &PathReads::new(clients);
+    let reads = &PathReads::sharing(clients, Arc::new(org));
     let many = &many;
     let done: Vec<(AccountOutcome, Option<Assumed>)> = stream::iter(ids)
         .map(|account| async move {
@@ -371,6 +359,38 @@ async fn audit_many(
     let mut report = OrgReport::new(outcomes, org_calls.get());
     report.names = names;
     Ok((report, sessions, many.own.clone()))
+}
+
+/// The accounts of `list` with their names, the caller's account, and the reader of their
+/// organization policies. A file is checked before any call. The organization's list, the
+/// caller's account and the organization read whole (unless given: the guardrail's) are read
+/// at once; each member's levels then come from the tree, without a call of the member's. A
+/// tree that cannot be read leaves each account's levels to a walk up from it, which says
+/// what it could not read.
+async fn listed(
+    list: &AccountList,
+    clients: &Clients,
+    calls: &CallCount,
+) -> Result<(Vec<String>, BTreeMap<String, String>, String, OrgReader)> {
+    let AccountList::Organization(given) = list else {
+        let (ids, names) = accounts(list, clients, calls).await?;
+        let own = read::caller_account(clients, calls).await?;
+        return Ok((ids, names, own, OrgReader::default()));
+    };
+    let tree = async {
+        match given {
+            Some(tree) => Some(tree.clone()),
+            None => read_tree(clients, Tags::Skipped).await.ok().map(Arc::new),
+        }
+    };
+    let (listed, own, tree) = tokio::join!(
+        accounts(list, clients, calls),
+        read::caller_account(clients, calls),
+        tree
+    );
+    let (ids, names) = listed?;
+    let org = tree.map_or_else(OrgReader::default, OrgReader::over);
+    Ok((ids, names, own?, org))
 }
 
 /// One account of a many-account audit, entered with `sts:AssumeRole`; its session, when

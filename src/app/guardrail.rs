@@ -7,12 +7,13 @@
 //! a target with no member account), a failed proof, or roles it could not read. `destroy`
 //! detaches and deletes the policy lambda-trust tagged as its guardrail, and nothing else.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::audit::{audit_keeping, AccountList, AuditSource, Audited};
 use super::events::{Event, Events};
 use super::settings::Settings;
-use crate::aws::guardrail as org;
+use crate::aws::organizations::{self as org_read, guardrail as org};
 use crate::aws::observe::caller_identity;
 use crate::aws::sessions::EntryRole;
 use crate::aws::Clients;
@@ -64,7 +65,8 @@ pub(crate) async fn plan(
         .await?
         .reporting(events.retries());
     let (tree, caller) = read(events, &clients).await?;
-    let roles = read_roles(settings, events, asked, roles).await?;
+    let tree = Arc::new(tree);
+    let roles = read_roles(settings, events, asked, roles, &tree).await?;
     let plan = plan_guardrail(mode, asked, &tree, &roles).map_err(refused)?;
     Ok(Planned {
         plan,
@@ -165,7 +167,7 @@ fn refused(why: String) -> Error {
 /// The organization's tree and RCPs, and the caller's account. A member account's
 /// credentials cannot list the organization: the hint says whose can.
 async fn read(events: &dyn Events, clients: &Clients) -> Result<(OrgTree, String)> {
-    let both = async { tokio::join!(org::read_tree(clients), caller_identity(clients)) };
+    let both = async { tokio::join!(org_read::read_tree(clients, org_read::Tags::Read), caller_identity(clients)) };
     let (tree, caller) = events.reading(Read::Organization, both).await;
     let tree = tree.map_err(|mut e| {
         let denied = ["AccessDeniedException", "AWSOrganizationsNotInUseException"];
@@ -182,11 +184,14 @@ async fn read(events: &dyn Events, clients: &Clients) -> Result<(OrgTree, String
     Ok((tree, caller?.account))
 }
 
+/// The roles a partner account can assume in each account, read as `audit --organization`
+/// reads them, each member's organization policies from `tree` (read once, not again).
 async fn read_roles(
     settings: &Settings,
     events: &dyn Events,
     asked: &GuardrailAsked,
     from: &RolesFrom,
+    tree: &Arc<OrgTree>,
 ) -> Result<GuardrailRoles> {
     let source = match from {
         RolesFrom::Nowhere => {
@@ -195,7 +200,7 @@ async fn read_roles(
             ))
         }
         RolesFrom::AssumeRole { role, concurrency } => AuditSource::Accounts {
-            list: AccountList::Organization,
+            list: AccountList::Organization(Some(tree.clone())),
             assume_role: role.clone(),
             concurrency: *concurrency,
             way_out: "create the --assume-role role in every member account the guardrail \
@@ -350,7 +355,8 @@ pub(crate) async fn export(
         .await?
         .reporting(events.retries());
     let (tree, _) = read(events, &clients).await?;
-    let roles = read_roles(settings, events, asked, roles).await?;
+    let tree = Arc::new(tree);
+    let roles = read_roles(settings, events, asked, roles, &tree).await?;
     let plan = plan_guardrail(GuardrailMode::Plan, asked, &tree, &roles).map_err(refused)?;
     if !plan.not_read.is_empty() {
         events.event(Event::Warning {

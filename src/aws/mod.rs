@@ -51,7 +51,6 @@ pub(crate) mod config_aggregator;
 pub(crate) mod config_recorder;
 pub(crate) mod credentials;
 pub(crate) mod function_policy;
-pub(crate) mod guardrail;
 pub(crate) mod inventory;
 pub(crate) mod invoke;
 #[cfg(test)]

@@ -278,7 +278,7 @@ pub(crate) enum PartnerPreset {
 }
 
 pub(super) fn account_id(s: &str) -> Result<String, String> {
-    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+    if lambda_trust_iam::is_account_id(s) {
         Ok(s.to_owned())
     } else {
         Err("an AWS account ID is 12 digits".to_owned())

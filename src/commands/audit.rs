@@ -109,7 +109,7 @@ fn source(args: &AuditArgs) -> Result<AuditSource> {
     }
     let list = match (&args.accounts, args.organization) {
         (Some(file), _) => AccountList::File(file.clone()),
-        (None, true) => AccountList::Organization,
+        (None, true) => AccountList::Organization(None),
         (None, false) => return Ok(AuditSource::Account),
     };
     Ok(AuditSource::Accounts {

@@ -53,6 +53,7 @@ mod genesys;
 mod guardrail;
 mod narrow;
 mod org;
+mod organization;
 mod org_ids;
 mod path;
 mod principals;
@@ -100,8 +101,10 @@ pub use guardrail::{
     guarded, plan_guardrail, Chosen as GuardrailChosen, ChosenFrom as GuardrailChosenFrom,
     Covered as GuardrailCovered, GuardrailAsked, GuardrailChange, GuardrailChoices, GuardrailClaim,
     GuardrailMerge, GuardrailMode, GuardrailPlan, GuardrailPolicy, GuardrailProperty,
-    GuardrailRoles, OrgNode, OrgTree, RoleUnder, StoredRcp,
+    GuardrailRoles, RoleUnder,
 };
+// The organization as read once a run: its tree and its SCPs and RCPs.
+pub use organization::{OrgNode, OrgTree, StoredPolicy};
 
 // Before it is applied: Terraform plans and CloudFormation templates.
 pub use iac::{

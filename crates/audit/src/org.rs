@@ -154,7 +154,7 @@ pub fn parse_accounts(text: &str) -> Result<Vec<String>, Vec<String>> {
         if id.is_empty() {
             continue;
         }
-        if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        if lambda_trust_iam::is_account_id(id) {
             if !out.iter().any(|o| o == id) {
                 out.push(id.to_owned());
             }

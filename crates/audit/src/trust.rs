@@ -146,9 +146,7 @@ fn outsiders(own: &str, policy: &Policy) -> Vec<String> {
         .collect()
 }
 
-fn is_account(a: &str) -> bool {
-    a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())
-}
+use lambda_trust_iam::is_account_id as is_account;
 
 /// Whether an Allow statement could let `account` in at all (a cheap filter before the prover:
 /// most roles trust a service or their own account).

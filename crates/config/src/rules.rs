@@ -65,10 +65,7 @@ pub(crate) fn is_tag_char(c: char) -> bool {
         || "_.:/=+-@".contains(c)
 }
 
-/// `^\d{12}$`
-pub(crate) fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
+pub(crate) use lambda_trust_iam::is_account_id;
 
 /// 1–64 of `[\w+=,.@-]`
 /// A deployment name: 1–64 of `[A-Za-z0-9._-]`, starting with a letter or digit (it is an IAM

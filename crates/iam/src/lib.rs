@@ -50,6 +50,7 @@ pub use arn::{
     PARTITIONS,
 };
 pub use arn_builders::AwsResource;
+pub use principal::is_account_id;
 pub use document::{decode_document, minified_len, normalize, semantically_equal, sort_keys};
 pub use error::{Location, PolicyError};
 pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request, StatementRef};

@@ -54,7 +54,8 @@ enum Listed<'a> {
     Exact(&'a str),
 }
 
-pub(crate) fn is_account_id(s: &str) -> bool {
+/// Whether `s` is an AWS account ID: twelve digits.
+pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -17,7 +17,7 @@ use serde_json::Value;
 use lambda_trust_iam::{OperatorKind, Policy, ResourceClause};
 
 use super::record::long_digest;
-use super::{GuardrailMode, GuardrailSpec, OrgTree, StoredRcp};
+use super::{GuardrailMode, GuardrailSpec, OrgTree, StoredPolicy};
 
 /// What one run was given: an empty family was not given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -255,7 +255,7 @@ fn differ(flag: &str, given: &[Chosen], recorded: &[Chosen]) -> Option<String> {
 
 /// What apply recorded on `stored`; its exemptions from its document, each only when its
 /// digest is recorded.
-fn recorded_of(stored: &StoredRcp) -> Recorded {
+fn recorded_of(stored: &StoredPolicy) -> Recorded {
     let record = &stored.record();
     let plain = |r: &Option<BTreeSet<String>>| r.as_ref().map(|v| v.iter().cloned().collect());
     let (ids, arns) = named_in(&stored.document);

@@ -93,9 +93,7 @@ pub(crate) fn is_lower_uuid(id: &str) -> bool {
     is_uuid(id) && !id.bytes().any(|b| b.is_ascii_uppercase())
 }
 
-pub(crate) fn is_account(a: &str) -> bool {
-    a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())
-}
+pub(crate) use lambda_trust_iam::is_account_id as is_account;
 
 fn is_role_arn(arn: &str) -> bool {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();

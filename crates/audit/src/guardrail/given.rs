@@ -7,7 +7,7 @@
 //! when it was given.
 
 use super::chosen::GuardrailAsked;
-use super::tree::is_account;
+use super::document::is_account;
 use super::{GuardrailRoles, OrgTree};
 
 /// Why something given cannot be meant; `Ok` when all can.

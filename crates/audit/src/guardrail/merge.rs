@@ -9,7 +9,7 @@ use lambda_trust_iam::minified_len;
 
 use super::document::FULL_ACCESS;
 use super::proof::{prove, Attached};
-use super::{GuardrailMerge, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredRcp};
+use super::{GuardrailMerge, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredPolicy};
 
 /// Each customer RCP at `target` (not lambda-trust's, not `RCPFullAWSAccess`) with `document`'s
 /// statements merged in.
@@ -30,7 +30,7 @@ fn merged(
     spec: &GuardrailSpec,
     document: &Value,
     target: &str,
-    theirs: &StoredRcp,
+    theirs: &StoredPolicy,
 ) -> GuardrailMerge {
     let mut doc = theirs.document.clone();
     let mut statements = match doc.get("Statement") {

@@ -8,7 +8,8 @@
 //!   apply recorded it (`record`), else the default — and where each value came from;
 //!   `given`: what was given that cannot be meant, refused;
 //! - `document`: the policy written from a `GuardrailSpec`, and the RCP syntax and size rules;
-//! - `tree`: the organization as read ([`OrgTree`]), which RCPs govern each account;
+//! - the organization as read is `crate::organization`'s [`OrgTree`], which says which RCPs
+//!   govern each account;
 //! - `proof`: the claims — availability, exclusivity, no collateral, syntax and quotas — and the
 //!   roles it stops or does not cover;
 //! - `plan`: what apply would write, and what `check` finds different; `merge`: a target at its
@@ -31,13 +32,13 @@ mod plan;
 mod proof;
 mod record;
 mod roles;
-mod tree;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::organization::{OrgTree, StoredPolicy};
 use lambda_trust_iam::{Counterexample, Verdict};
 use lambda_trust_verdict::{Judged, Status};
 
@@ -58,51 +59,6 @@ pub(crate) struct GuardrailSpec {
     pub(crate) exempt: Vec<String>,
     /// The root, OUs and member accounts it is attached to; empty: the root.
     pub(crate) targets: Vec<String>,
-}
-
-/// An organization as AWS Organizations lists it: its tree and its RCPs.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OrgTree {
-    /// The AWS partition (`aws`, `aws-cn`).
-    pub partition: String,
-    /// The management account's ID.
-    pub management_account: String,
-    /// The root's ID (`r-…`).
-    pub root: String,
-    /// Whether the root has RCPs enabled (`ENABLED`); `false` also while `PENDING_ENABLE`.
-    pub rcps_enabled: bool,
-    /// Every OU and account with its parent (the root has none), and its name.
-    pub nodes: Vec<OrgNode>,
-    /// Every RCP of the organization, with its document and targets.
-    pub policies: Vec<StoredRcp>,
-}
-
-/// One OU or account of the tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgNode {
-    /// `ou-…` or a 12-digit account ID.
-    pub id: String,
-    /// Its name in the organization.
-    pub name: String,
-    /// The root's or an OU's ID.
-    pub parent: String,
-}
-
-/// One RCP as stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredRcp {
-    /// `p-…` (`p-FullAWSAccess`-like for AWS managed ones).
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// Its document.
-    pub document: Value,
-    /// The root, OUs and accounts it is attached to.
-    pub targets: Vec<String>,
-    /// Tagged as lambda-trust's guardrail.
-    pub ours: bool,
-    /// Its tags (key, value): ours hold what apply recorded (`record`).
-    pub tags: Vec<(String, String)>,
 }
 
 /// The roles read in the covered accounts, each with its trust policy.

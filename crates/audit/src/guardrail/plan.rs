@@ -16,7 +16,7 @@ use super::proof::{prove, Attached, Proofs};
 use super::record::{changed_since, record_tags, Now, Recording, EXPORTED};
 use super::{Covered, GuardrailChange as Change, GuardrailClaim, GuardrailMode, GuardrailPlan};
 use super::{
-    GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredRcp,
+    GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredPolicy,
 };
 
 /// The partitions whose Organizations documents RCPs.
@@ -166,7 +166,7 @@ fn targets(spec: &GuardrailSpec, tree: &OrgTree) -> Result<Vec<String>, String> 
 /// Whether the stored guardrail stands as generated, over the targets asked: the roles it
 /// stops are then what apply would record (in a check of any other, apply's own plan decides).
 fn as_generated(
-    stored: Option<&StoredRcp>,
+    stored: Option<&StoredPolicy>,
     document: &serde_json::Value,
     targets: &[String],
 ) -> bool {

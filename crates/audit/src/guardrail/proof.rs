@@ -25,7 +25,7 @@ use lambda_trust_iam::{
     Policy, Request, ResourceClause, Statement, Verdict,
 };
 
-use super::tree::is_account;
+use super::document::is_account;
 use super::{GuardrailClaim, GuardrailProperty as Property, GuardrailRoles, OrgTree};
 use super::{GuardrailSpec, RoleUnder};
 use crate::trust::{accepted, Accepted};

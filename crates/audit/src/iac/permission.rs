@@ -200,7 +200,7 @@ fn principal(v: &Value, partition: &str) -> Value {
     };
     if p == "*" {
         json!("*")
-    } else if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+    } else if lambda_trust_iam::is_account_id(p) {
         json!({"AWS": Arn::of(partition, p, AwsResource::Root).to_string()})
     } else if p.starts_with("arn:") || !markers_in(v).is_empty() {
         json!({"AWS": p})

@@ -1,6 +1,6 @@
 //! The organization watch's check of the guardrail (docs/guardrail.md): an Organizations call
 //! that can change it — a policy attached, detached, updated or deleted, a policy type disabled
-//! or enabled, an account moved — reads the organization once (`aws::guardrail::read_tree`, with
+//! or enabled, an account moved — reads the organization once (`aws::organizations::read_tree`, with
 //! the function's own credentials) and judges what is attached against the deployment's org IDs
 //! and partner accounts (`lambda_trust_audit::plan_guardrail`, as `guardrail check`), in this
 //! one invocation. A failed claim is a finding in the watch's own Security Hub naming the call
@@ -24,11 +24,11 @@
 use serde_json::Value;
 
 use crate::app::security_hub as hub;
-use crate::aws::guardrail::read_tree;
+use crate::aws::organizations::{read_tree, Tags};
 use crate::aws::Clients;
 use lambda_trust_audit::{
     plan_guardrail, GuardrailAsked, GuardrailChosen, GuardrailChosenFrom, GuardrailMode,
-    GuardrailPlan, GuardrailProperty, GuardrailRoles, StoredRcp,
+    GuardrailPlan, GuardrailProperty, GuardrailRoles, StoredPolicy,
 };
 use lambda_trust_iam::{ResourceClause, Verdict};
 use lambda_trust_model::OrgWatchGenerator;
@@ -87,7 +87,7 @@ pub(super) fn changes_no_path(change: &OrgChange) -> Option<String> {
 /// role's path is its `sts:AssumeRole`.
 fn only_the_guardrail(
     change: &OrgChange,
-    stored: &StoredRcp,
+    stored: &StoredPolicy,
     plan: &GuardrailPlan,
 ) -> Option<String> {
     let OrgChange::Organization {
@@ -123,7 +123,7 @@ pub(super) async fn check(
     change: &OrgChange,
     finding: &dyn Fn(&GuardrailPlan) -> Option<Value>,
 ) -> (GuardrailWatched, Option<String>) {
-    let tree = match read_tree(clients).await {
+    let tree = match read_tree(clients, Tags::Read).await {
         Ok(tree) => tree,
         Err(e) => return (not_read(crate::error::shown(&e)), None),
     };
@@ -167,7 +167,7 @@ pub(super) async fn check(
 /// The deployment's org IDs and partner accounts; the exemptions and targets as apply recorded
 /// them (a check proves what apply recorded: the exemptions stored and the targets attached
 /// count only when nothing is recorded, and their differences are no failure).
-fn asked(settings: &OrgWatchSettings, stored: &StoredRcp) -> GuardrailAsked {
+fn asked(settings: &OrgWatchSettings, stored: &StoredPolicy) -> GuardrailAsked {
     let from = |v: &String| GuardrailChosen {
         value: v.clone(),
         from: GuardrailChosenFrom::Flag,

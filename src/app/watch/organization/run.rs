@@ -23,7 +23,10 @@
 //!
 //! The organization's SCPs and RCPs are read with the function's own credentials (the
 //! delegated administrator's), once per warm execution environment and sweep (an
-//! Organizations call in between drops what was read), never through a member's reader.
+//! Organizations call in between drops what was read), never through a member's reader: for a
+//! sweep's account, the organization whole (`OrgReader::reading_whole`), which then answers
+//! each account of the sweep this environment re-proves without a call; for one change, the
+//! walk up from its account.
 
 use std::sync::Arc;
 
@@ -313,7 +316,8 @@ impl OrgWatcher {
                 run: sweep,
             } => {
                 if self.read_for.as_ref() != Some(sweep) {
-                    self.org = Arc::default();
+                    // The sweep asks for every account: the organization is read whole once.
+                    self.org = Arc::new(OrgReader::reading_whole());
                     self.read_for = Some(sweep.clone());
                 }
                 Some((account.clone(), Reach::Account))

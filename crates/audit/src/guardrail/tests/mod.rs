@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::document::{guardrail_document, rcp_problem};
 use super::record::GuardrailRecord;
 use super::*;
+use crate::organization::OrgNode;
 use lambda_trust_iam::Verdict;
 use lambda_trust_verdict::{Judged, Status};
 
@@ -50,8 +51,8 @@ fn node(id: &str, parent: &str) -> OrgNode {
     }
 }
 
-fn full_access() -> StoredRcp {
-    StoredRcp {
+fn full_access() -> StoredPolicy {
+    StoredPolicy {
         id: "p-RCPFullAWSAccess".into(),
         name: "RCPFullAWSAccess".into(),
         document: json!({"Version": "2012-10-17", "Statement": [
@@ -79,6 +80,7 @@ fn tree() -> OrgTree {
             node("500000000000", ROOT),
         ],
         policies: vec![full_access()],
+        ..OrgTree::default()
     }
 }
 
@@ -345,7 +347,7 @@ fn the_management_account_as_target_and_an_unknown_target_are_refused() {
 fn a_target_at_its_quota_of_five_rcps_is_refused_naming_the_quota() {
     let mut t = tree();
     for i in 0..4 {
-        t.policies.push(StoredRcp {
+        t.policies.push(StoredPolicy {
             id: format!("p-other{i}"),
             name: format!("other-{i}"),
             document: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*",
@@ -400,7 +402,7 @@ fn without_the_roles_availability_is_decided_from_the_document() {
 #[test]
 fn another_rcp_that_blocks_your_id_is_not_the_guardrails_loss() {
     let mut t = tree();
-    t.policies.push(StoredRcp {
+    t.policies.push(StoredPolicy {
         id: "p-perimeter".into(),
         name: "perimeter".into(),
         document: json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*",
@@ -420,8 +422,8 @@ fn another_rcp_that_blocks_your_id_is_not_the_guardrails_loss() {
         .starts_with("none of the"));
 }
 
-fn stored(document: Value, targets: &[&str]) -> StoredRcp {
-    StoredRcp {
+fn stored(document: Value, targets: &[&str]) -> StoredPolicy {
+    StoredPolicy {
         id: "p-guard".into(),
         name: "lambda-trust-genesys-cloud-external-id".into(),
         document,
@@ -560,7 +562,7 @@ fn without_the_roles_a_guardrail_denying_your_id_fails_and_an_unclear_one_is_unk
 }
 
 /// The guardrail as apply left it: its document, its targets, and apply's record.
-fn applied(t: &OrgTree, s: &GuardrailSpec) -> StoredRcp {
+fn applied(t: &OrgTree, s: &GuardrailSpec) -> StoredPolicy {
     let plan = plan_guardrail(GuardrailMode::Plan, &asked(s), t, &roles()).unwrap();
     let Some(GuardrailChange::Create { record, .. }) = plan.changes.first() else {
         panic!("{:?}", plan.changes)

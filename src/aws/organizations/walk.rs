@@ -32,6 +32,8 @@ use futures::{FutureExt, TryFutureExt};
 use tokio::sync::{Mutex, OnceCell};
 
 use crate::aws::client::{AwsError, Clients};
+use super::tree::{read_tree, Tags};
+use lambda_trust_audit::OrgTree;
 use lambda_trust_iam::{
     not_enabled_document, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy, PolicyKind,
 };
@@ -50,11 +52,25 @@ const WHO_MAY_READ: &str = "read them as the organization's management account o
 
 /// Reads each account's organization policies at most once per run, however many targets
 /// (and concurrent callers) ask, and each OU's name at most once per run, however many
-/// accounts sit under it.
+/// accounts sit under it; over the organization read whole ([`OrgReader::over`]), an account
+/// it holds costs no call.
 #[derive(Debug, Default)]
 pub(crate) struct OrgReader {
     read: Mutex<HashMap<String, Arc<OnceCell<OrgPolicies>>>>,
     ou_names: OuNames,
+    tree: Whole,
+}
+
+/// The organization read whole, which answers for each account it holds.
+#[derive(Debug, Default)]
+enum Whole {
+    /// Not read: each account is walked up from.
+    #[default]
+    No,
+    /// Read already.
+    Given(Arc<OrgTree>),
+    /// Read at the first account asked for (`None`: it could not be, each account is walked).
+    Lazy(OnceCell<Option<Arc<OrgTree>>>),
 }
 
 /// Each OU's name (`DescribeOrganizationalUnit`) once per run; `None`: not readable, the OU
@@ -86,10 +102,46 @@ async fn describe_ou(org: &Org, id: &str) -> Option<String> {
 }
 
 impl OrgReader {
-    /// The organization policies over `account`, read with `clients` (credentials that may
-    /// read the organization: the management account's or a delegated administrator's) the
-    /// first time, then remembered.
+    /// A reader that answers each account `tree` holds from it, and walks up from any other.
+    pub(crate) fn over(tree: Arc<OrgTree>) -> OrgReader {
+        OrgReader {
+            tree: Whole::Given(tree),
+            ..OrgReader::default()
+        }
+    }
+
+    /// A reader that reads the organization whole at the first account asked for, and
+    /// answers every account it holds from it: where many accounts are asked for (a sweep).
+    pub(crate) fn reading_whole() -> OrgReader {
+        OrgReader {
+            tree: Whole::Lazy(OnceCell::new()),
+            ..OrgReader::default()
+        }
+    }
+
+    /// The organization read whole, when it is or can be.
+    async fn whole(&self, clients: &Clients) -> Option<Arc<OrgTree>> {
+        match &self.tree {
+            Whole::No => None,
+            Whole::Given(tree) => Some(tree.clone()),
+            Whole::Lazy(cell) => {
+                let read = || async {
+                    let tree = read_tree(clients, Tags::Skipped).await;
+                    tree.ok().map(Arc::new)
+                };
+                cell.get_or_init(read).await.clone()
+            }
+        }
+    }
+
+    /// The organization policies over `account`: from the tree read whole when it holds the
+    /// account, else read with `clients` (credentials that may read the organization: the
+    /// management account's or a delegated administrator's) the first time, then remembered.
     pub(crate) async fn policies(&self, clients: &Clients, account: &str) -> OrgPolicies {
+        let whole = self.whole(clients).await;
+        if let Some(known) = whole.and_then(|t| t.policies_over(account)) {
+            return known;
+        }
         let cell = {
             let mut read = self.read.lock().await;
             read.entry(account.to_owned()).or_default().clone()

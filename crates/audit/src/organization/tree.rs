@@ -1,12 +1,12 @@
 //! The organization's tree as plain data: each member account's chain of levels (the account,
 //! its OUs, the root), the RCPs that govern it, and the member accounts under a target.
 //!
-//! Part of `guardrail`. An RCP attached at any level of an account's chain governs the
+//! Part of `organization`. An RCP attached at any level of an account's chain governs the
 //! account's resources (AWS Organizations User Guide, "RCP evaluation").
 
 use std::collections::BTreeSet;
 
-use super::{OrgTree, StoredRcp};
+use super::{OrgTree, StoredPolicy};
 
 impl OrgTree {
     /// The parent of `id` (`None` for the root or an ID the tree does not hold).
@@ -59,7 +59,7 @@ impl OrgTree {
     }
 
     /// The RCPs over `account` other than lambda-trust's own, each once.
-    pub(crate) fn others_over(&self, account: &str) -> Vec<&StoredRcp> {
+    pub(crate) fn others_over(&self, account: &str) -> Vec<&StoredPolicy> {
         let chain = self.chain(account);
         (self.policies.iter())
             .filter(|p| !p.ours && p.targets.iter().any(|t| chain.contains(t)))
@@ -67,18 +67,16 @@ impl OrgTree {
     }
 
     /// The RCPs attached to `target` itself.
-    pub(crate) fn attached_to(&self, target: &str) -> Vec<&StoredRcp> {
+    pub(crate) fn attached_to(&self, target: &str) -> Vec<&StoredPolicy> {
         (self.policies.iter())
             .filter(|p| p.targets.iter().any(|t| t == target))
             .collect()
     }
 
     /// lambda-trust's guardrail, when one is stored.
-    pub(crate) fn ours(&self) -> Option<&StoredRcp> {
+    pub(crate) fn ours(&self) -> Option<&StoredPolicy> {
         self.policies.iter().find(|p| p.ours)
     }
 }
 
-pub(crate) fn is_account(id: &str) -> bool {
-    super::document::is_account(id)
-}
+pub(crate) use lambda_trust_iam::is_account_id as is_account;

@@ -1,0 +1,37 @@
+//! AWS Organizations (`aws` layer): the only code that calls it.
+//! - `tree`: the organization read whole, once a run ([`read_tree`]: its OUs, accounts, SCPs
+//!   and RCPs), which the guardrail plans over and which gives each member account's levels;
+//! - `walk`: one account's levels read by walking up from it to the root ([`OrgReader`]),
+//!   where the organization is not read whole (one deployment's path, a file of accounts);
+//! - `guardrail`: the guardrail's writes to lambda-trust's own RCP.
+
+pub(crate) mod guardrail;
+mod tree;
+mod walk;
+
+use aws_sdk_organizations::types::PolicyType;
+
+use crate::aws::client::AwsError;
+
+pub(crate) use tree::{read_tree, Tags};
+pub(crate) use walk::{policy_documents, read_org_policies, OrgReader};
+
+type Org = aws_sdk_organizations::Client;
+
+const RCP: PolicyType = PolicyType::ResourceControlPolicy;
+
+/// An SDK error of `op` as the rest of lambda-trust reads it.
+fn err<E>(
+    op: &'static str,
+) -> impl FnOnce(
+    aws_sdk_organizations::error::SdkError<E, aws_smithy_runtime_api::http::Response>,
+) -> AwsError
+where
+    E: std::error::Error
+        + Send
+        + Sync
+        + 'static
+        + aws_smithy_types::error::metadata::ProvideErrorMetadata,
+{
+    move |e| AwsError::from_sdk(op, e)
+}
