@@ -2440,3 +2440,46 @@ client("iam", named["CreateAccountStatus"]["AccountId"]).get_role(RoleName="Admi
     );
     run_python(&code, &moto);
 }
+
+/// A delegated administrator reads the organization's tree and policies as the management
+/// account does (AWS Organizations API Reference, ListAccountsForParent,
+/// ListOrganizationalUnitsForParent, ListTagsForResource: "can be called only from the
+/// organization's management account or by a member account that is a delegated administrator
+/// for an Amazon Web Services service"): what the organization watch's function, in the
+/// delegated administrator's account, reads the organization whole with.
+#[test]
+fn a_delegated_administrator_lists_the_organizations_tree_and_its_policies_tags() {
+    let moto = MotoServer::start();
+    let code = r#"
+import boto3, sys
+def client(account=None):
+    c = boto3.client("organizations", endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    if account:
+        c.meta.events.register("before-sign.*.*",
+            lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+org = client()
+org.create_organization(FeatureSet="ALL")
+root = org.list_roots()["Roots"][0]["Id"]
+ou = org.create_organizational_unit(ParentId=root, Name="a")["OrganizationalUnit"]["Id"]
+admin = org.create_account(AccountName="admin", Email="admin@example.com")["CreateAccountStatus"]["AccountId"]
+member = org.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]["AccountId"]
+org.move_account(AccountId=member, SourceParentId=root, DestinationParentId=ou)
+principal = "member.org.stacksets.cloudformation.amazonaws.com"
+org.enable_aws_service_access(ServicePrincipal=principal)
+org.register_delegated_administrator(AccountId=admin, ServicePrincipal=principal)
+policy = org.create_policy(Name="p", Description="d", Type="SERVICE_CONTROL_POLICY",
+    Content='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+    Tags=[{"Key": "k", "Value": "v"}])["Policy"]["PolicySummary"]["Id"]
+reader = client(admin)
+at_root = sorted(a["Id"] for a in reader.list_accounts_for_parent(ParentId=root)["Accounts"])
+assert admin in at_root and member not in at_root, at_root
+under = [a["Id"] for a in reader.list_accounts_for_parent(ParentId=ou)["Accounts"]]
+assert under == [member], under
+ous = [o["Id"] for o in reader.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]]
+assert ous == [ou], ous
+assert reader.list_tags_for_resource(ResourceId=policy)["Tags"] == [{"Key": "k", "Value": "v"}]
+"#;
+    run_python(code, &moto);
+}

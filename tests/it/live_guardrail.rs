@@ -112,6 +112,7 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
     let plan = json_of(&env.expect(&org.args("plan", &lex, &[]), 2));
     let plan_calls = env.proxy.calls().len();
     println!("plan's calls: {:?}", env.proxy.summary());
+    at_the_limit(env, 23, 1);
     assert_eq!(env.proxy.count_writes(), 0, "plan only reads");
     let changes: Vec<&str> = (plan["changes"].as_array().unwrap().iter())
         .map(|c| c["change"].as_str().unwrap())
@@ -205,6 +206,7 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
         "calls at 22 member accounts: plan {plan_calls}, apply {apply_calls}, check {check_calls}"
     );
     println!("check's calls: {:?}", env.proxy.summary());
+    at_the_limit(env, 23, 2);
     audit_says_guarded(&org, &lex);
 
     let (r, destroyed) = env.writes_of(&["guardrail", "destroy", "--yes", "--format", "json"], 0);
@@ -226,6 +228,35 @@ fn plan_apply_check_and_destroy_over_21_accounts_in_nested_ous() {
 /// `audit --organization` reads the guardrail on the whole path: a role without external ID
 /// under it is `guarded` and keeps its finding (its trust is still wrong: same exit code); the
 /// exempted role and the management account's are not guarded.
+/// The organization read whole once, the roles' read at the physical limit: per account only
+/// what that account alone answers — `AssumeRole` (none into the caller's own), the IAM read,
+/// `ListFunctions` — and a `GetPolicy` per function a partner role can invoke (none here); no
+/// account's path walked again (`ListParents`, `ListPoliciesForTarget`); the organization's own
+/// reads a count of its 4 OUs and `rcps` RCPs, whatever the number of `accounts`.
+fn at_the_limit(env: &Env, accounts: usize, rcps: usize) {
+    let all = env.proxy.summary();
+    let per_account = [
+        "sts:AssumeRole",
+        "iam:GetAccountAuthorizationDetails",
+        "lambda:ListFunctions",
+    ];
+    let of = |op: &str| all.get(op).copied().unwrap_or(0);
+    assert_eq!(of("sts:AssumeRole"), accounts - 1, "{all:?}");
+    let each: usize = per_account.iter().map(|op| of(op)).sum();
+    assert_eq!(each, 3 * accounts - 1, "{all:?}");
+    let org: usize = (all.iter())
+        .filter(|(op, _)| op.starts_with("organizations:"))
+        .map(|(_, n)| n)
+        .sum();
+    // DescribeOrganization, ListRoots, ListAccounts; two listings of the root and each OU;
+    // ListPolicies; per RCP DescribePolicy and ListTargetsForPolicy, and ListTagsForResource of
+    // a customer one (the guardrail's).
+    let tree = 3 + 2 * (4 + 1) + 1 + 2 * rcps + (rcps - 1);
+    assert_eq!(org, tree, "{all:?}");
+    let accounted = each + org + of("sts:GetCallerIdentity") + of("lambda:GetPolicy");
+    assert_eq!(accounted, env.proxy.calls().len(), "nothing else: {all:?}");
+}
+
 fn audit_says_guarded(org: &Org, lex: &str) {
     let args = [
         "audit",

@@ -259,6 +259,8 @@ for _name in (
     "list_roots",
     "list_accounts",
     "list_organizational_units_for_parent",
+    "list_accounts_for_parent",
+    "list_tags_for_resource",
     "describe_account",
     "describe_organizational_unit",
     "list_delegated_administrators",
