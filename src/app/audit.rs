@@ -61,11 +61,18 @@ pub(crate) enum AuditSource {
 /// Where the accounts of a many-account audit come from.
 #[derive(Debug, Clone)]
 pub(crate) enum AccountList {
-    /// `--organization`: `ListAccounts`; with the organization when it was read whole
-    /// already (the guardrail's), else it is read here.
-    Organization(Option<Arc<OrgTree>>),
+    /// `--organization`: `ListAccounts`; with the organization and the caller's account when
+    /// they were read already (the guardrail's), else they are read here.
+    Organization(Option<ReadAlready>),
     /// `--accounts FILE`: one ID a line.
     File(PathBuf),
+}
+
+/// The organization read whole, and the caller's account, before the audit.
+#[derive(Debug, Clone)]
+pub(crate) struct ReadAlready {
+    pub(crate) tree: Arc<OrgTree>,
+    pub(crate) caller: String,
 }
 
 /// An audit's report, by source.
@@ -377,19 +384,18 @@ async fn listed(
         let own = read::caller_account(clients, calls).await?;
         return Ok((ids, names, own, OrgReader::default()));
     };
-    let tree = async {
-        match given {
-            Some(tree) => Some(tree.clone()),
-            None => read_tree(clients, Tags::Skipped).await.ok().map(Arc::new),
-        }
-    };
+    if let Some(read) = given {
+        let (ids, names) = accounts(list, clients, calls).await?;
+        let org = OrgReader::over(read.tree.clone());
+        return Ok((ids, names, read.caller.clone(), org));
+    }
     let (listed, own, tree) = tokio::join!(
         accounts(list, clients, calls),
         read::caller_account(clients, calls),
-        tree
+        read_tree(clients, Tags::Skipped)
     );
     let (ids, names) = listed?;
-    let org = tree.map_or_else(OrgReader::default, OrgReader::over);
+    let org = tree.ok().map_or_else(OrgReader::default, |t| OrgReader::over(Arc::new(t)));
     Ok((ids, names, own?, org))
 }
 

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::audit::{audit_keeping, AccountList, AuditSource, Audited};
+use super::audit::{audit_keeping, AccountList, AuditSource, Audited, ReadAlready};
 use super::events::{Event, Events};
 use super::settings::Settings;
 use crate::aws::organizations::{self as org_read, guardrail as org};
@@ -65,13 +65,16 @@ pub(crate) async fn plan(
         .await?
         .reporting(events.retries());
     let (tree, caller) = read(events, &clients).await?;
-    let tree = Arc::new(tree);
-    let roles = read_roles(settings, events, asked, roles, &tree).await?;
-    let plan = plan_guardrail(mode, asked, &tree, &roles).map_err(refused)?;
+    let read = ReadAlready {
+        tree: Arc::new(tree),
+        caller,
+    };
+    let roles = read_roles(settings, events, asked, roles, &read).await?;
+    let plan = plan_guardrail(mode, asked, &read.tree, &roles).map_err(refused)?;
     Ok(Planned {
         plan,
-        management: caller == tree.management_account,
-        caller,
+        management: read.caller == read.tree.management_account,
+        caller: read.caller,
     })
 }
 
@@ -185,13 +188,13 @@ async fn read(events: &dyn Events, clients: &Clients) -> Result<(OrgTree, String
 }
 
 /// The roles a partner account can assume in each account, read as `audit --organization`
-/// reads them, each member's organization policies from `tree` (read once, not again).
+/// reads them, each member's organization policies from the tree `read` (not read again).
 async fn read_roles(
     settings: &Settings,
     events: &dyn Events,
     asked: &GuardrailAsked,
     from: &RolesFrom,
-    tree: &Arc<OrgTree>,
+    read: &ReadAlready,
 ) -> Result<GuardrailRoles> {
     let source = match from {
         RolesFrom::Nowhere => {
@@ -200,7 +203,7 @@ async fn read_roles(
             ))
         }
         RolesFrom::AssumeRole { role, concurrency } => AuditSource::Accounts {
-            list: AccountList::Organization(Some(tree.clone())),
+            list: AccountList::Organization(Some(read.clone())),
             assume_role: role.clone(),
             concurrency: *concurrency,
             way_out: "create the --assume-role role in every member account the guardrail \
@@ -354,10 +357,14 @@ pub(crate) async fn export(
     let clients = Clients::connect(&settings.aws_for(None))
         .await?
         .reporting(events.retries());
-    let (tree, _) = read(events, &clients).await?;
-    let tree = Arc::new(tree);
-    let roles = read_roles(settings, events, asked, roles, &tree).await?;
-    let plan = plan_guardrail(GuardrailMode::Plan, asked, &tree, &roles).map_err(refused)?;
+    let (tree, caller) = read(events, &clients).await?;
+    let read = ReadAlready {
+        tree: Arc::new(tree),
+        caller,
+    };
+    let roles = read_roles(settings, events, asked, roles, &read).await?;
+    let tree = &read.tree;
+    let plan = plan_guardrail(GuardrailMode::Plan, asked, tree, &roles).map_err(refused)?;
     if !plan.not_read.is_empty() {
         events.event(Event::Warning {
             message: "the roles were not read: the export records no roles it stops, and \
