@@ -318,7 +318,7 @@ async fn accounts(
         })?;
         return Ok((ids, BTreeMap::new()));
     }
-    let listed = sessions::list_accounts(clients, calls)
+    let listed = crate::aws::organizations::list_accounts(clients, calls)
         .await
         .map_err(AppError::ListAccounts)?;
     let ids = listed.iter().map(|a| a.id.clone()).collect();

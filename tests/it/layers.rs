@@ -184,6 +184,30 @@ fn only_the_aws_layer_names_an_aws_sdk() {
     );
 }
 
+/// AWS Organizations is read and written in one room (`src/aws/organizations/`): one reader
+/// and one model of the organization, read once a run; `client.rs` only builds its client.
+#[test]
+fn only_aws_organizations_room_calls_organizations() {
+    let src = src();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let offenders: Vec<String> = (files.iter())
+        .filter(|f| {
+            let path = f.to_string_lossy().replace('\\', "/");
+            !path.contains("/src/aws/organizations/") && !path.ends_with("/src/aws/client.rs")
+        })
+        .filter(|f| {
+            let code = code(f);
+            code.contains("aws_sdk_organizations") || code.contains(".organizations()")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "AWS Organizations called outside src/aws/organizations/: {offenders:?}"
+    );
+}
+
 /// Whether a file is under a `watch/` folder: the watch's files, on every floor
 /// (`crates/provision/src/watch/`, `src/{aws,app,commands,report}/watch/`).
 fn under_watch(file: &Path) -> bool {

@@ -1,10 +1,15 @@
 //! AWS Organizations (`aws` layer): the only code that calls it.
+//! - `accounts`: the organization's active accounts ([`list_accounts`]);
+//! - `context`: where `watch deploy --organization` stands — the organization, its root,
+//!   StackSets' delegated administrators and trusted access;
 //! - `tree`: the organization read whole, once a run ([`read_tree`]: its OUs, accounts, SCPs
 //!   and RCPs), which the guardrail plans over and which gives each member account's levels;
 //! - `walk`: one account's levels read by walking up from it to the root ([`OrgReader`]),
 //!   where the organization is not read whole (one deployment's path, a file of accounts);
 //! - `guardrail`: the guardrail's writes to lambda-trust's own RCP.
 
+mod accounts;
+pub(crate) mod context;
 pub(crate) mod guardrail;
 mod tree;
 mod walk;
@@ -13,6 +18,7 @@ use aws_sdk_organizations::types::PolicyType;
 
 use crate::aws::client::AwsError;
 
+pub(crate) use accounts::list_accounts;
 pub(crate) use tree::{read_tree, Tags};
 pub(crate) use walk::{policy_documents, read_org_policies, OrgReader};
 

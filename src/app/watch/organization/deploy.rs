@@ -1,5 +1,5 @@
 //! `watch deploy|status|destroy --organization`'s workflow: where the run stands in the AWS
-//! organization (`aws::watch::organization::context`), the organization watch's deployment
+//! organization (`aws::organizations::context`), the organization watch's deployment
 //! (`crates/provision/src/watch/organization/`) — its home in StackSets' delegated
 //! administrator account, planned and written as a deployment's watch is, and its StackSets and
 //! the management account's stacks —, what is live of both, and the writes.
@@ -10,9 +10,10 @@ use std::path::PathBuf;
 use crate::app::events::Events;
 use crate::app::settings::Settings;
 use crate::app::watch::package::{code_sha256, package_alone, PackageUse};
-use crate::aws::sessions::{list_accounts, CallCount};
+use crate::aws::organizations::list_accounts;
+use crate::aws::sessions::CallCount;
 use crate::aws::watch::deploy as live;
-use crate::aws::watch::organization::context::{
+use crate::aws::organizations::context::{
     org_context, OrgContext, OrgContextError, STACK_SETS_PRINCIPAL,
 };
 use crate::aws::watch::organization::ledger;

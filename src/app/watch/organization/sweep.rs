@@ -8,7 +8,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::aws::sessions::{list_accounts, CallCount};
+use crate::aws::organizations::list_accounts;
+use crate::aws::sessions::CallCount;
 use crate::aws::watch::organization::sweep::put_sweep;
 use crate::aws::Clients;
 use lambda_trust_audit::AuditOptions;

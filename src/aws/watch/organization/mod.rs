@@ -1,9 +1,8 @@
-//! The organization watch's AWS calls: where `watch deploy --organization` stands (`context`),
-//! its StackSets and the management account's stacks (`stack_sets`, `stack_writes`), the ledger
+//! The organization watch's AWS calls (where `watch deploy --organization` stands is
+//! `aws::organizations::context`): its StackSets and the management account's stacks (`stack_sets`, `stack_writes`), the ledger
 //! of what each account's Security Hub holds (`ledger`), its sweep's events put on its bus
 //! (`sweep`) and the accounts its findings are in (`hub_view`).
 
-pub(crate) mod context;
 pub(crate) mod hub_view;
 pub(crate) mod ledger;
 pub(crate) mod stack_sets;
