@@ -29,6 +29,7 @@ mod given;
 mod guarded;
 mod merge;
 mod plan;
+mod probe;
 mod proof;
 mod record;
 mod roles;

@@ -26,12 +26,13 @@ use lambda_trust_iam::{
 };
 
 use super::document::is_account;
+use super::probe::{only_with, Admitted};
 use super::{GuardrailClaim, GuardrailProperty as Property, GuardrailRoles, OrgTree};
 use super::{GuardrailSpec, RoleUnder};
 use crate::trust::{accepted, Accepted};
 
 /// The role name the exclusivity proof stands a role of any name for.
-const ANY_ROLE: &str = "lambda-trust-guardrail-any-role";
+pub(super) const ANY_ROLE: &str = "lambda-trust-guardrail-any-role";
 
 /// The guardrail as it stands or will stand: its document and where it is attached.
 pub(crate) struct Attached<'a> {
@@ -51,7 +52,7 @@ pub(crate) struct Proofs {
 
 /// The Deny statements over one account: the other RCPs' (`Err` names one whose document does
 /// not parse), and the guardrail's when it covers the account.
-struct Over {
+pub(super) struct Over {
     covered: bool,
     others: Result<Vec<Statement>, String>,
     guardrail: Vec<Statement>,
@@ -183,7 +184,7 @@ fn allow_all() -> Policy {
     Policy::try_from(&all).expect("a valid policy")
 }
 
-fn over_account(tree: &OrgTree, ours: &Attached, account: &str) -> Over {
+pub(super) fn over_account(tree: &OrgTree, ours: &Attached, account: &str) -> Over {
     let chain = tree.chain(account);
     let covered = ours.targets.iter().any(|t| chain.contains(t));
     let guardrail = if covered {
@@ -325,7 +326,7 @@ fn exclusive_for_any_role(
 }
 
 /// `None` when proved for a role of any name in `account`, else the failed or unknown claim.
-fn exclusive_in(
+pub(super) fn exclusive_in(
     tree: &OrgTree,
     spec: &GuardrailSpec,
     account: &str,
@@ -336,29 +337,22 @@ fn exclusive_in(
         Err(why) => return Some(claim(Property::Exclusivity, Verdict::Unknown, why)),
     };
     let role = Arn::of(&tree.partition, account, AwsResource::Role(ANY_ROLE)).to_string();
-    for partner in &spec.partners {
-        let root = Arn::of(&tree.partition, partner, AwsResource::Root).to_string();
-        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-            "Principal": {"AWS": root}, "Action": "sts:AssumeRole"}]});
-        let trust = Policy::try_from(&trust).expect("a valid trust policy");
-        match beyond(
-            &accepted(&under(&trust, &denies), &role, partner),
-            &spec.org_ids,
-        ) {
-            Ok(None) => {}
-            Ok(Some((what, c))) => {
-                let detail = format!(
-                    "in account {account}, a role that trusts {partner} admits it with {what}"
-                );
-                return Some(GuardrailClaim {
-                    counterexample: c,
-                    ..claim(Property::Exclusivity, Verdict::Counterexample, detail)
-                });
-            }
-            Err(why) => return Some(claim(Property::Exclusivity, Verdict::Unknown, why)),
+    match only_with(&role, &denies, &spec.partners, &spec.org_ids) {
+        Ok(None) => None,
+        Ok(Some(Admitted {
+            partner,
+            with,
+            counterexample,
+        })) => {
+            let detail =
+                format!("in account {account}, a role that trusts {partner} admits it with {with}");
+            Some(GuardrailClaim {
+                counterexample,
+                ..claim(Property::Exclusivity, Verdict::Counterexample, detail)
+            })
         }
+        Err(why) => Some(claim(Property::Exclusivity, Verdict::Unknown, why)),
     }
-    None
 }
 
 /// The claims over the roles read.

@@ -3,6 +3,7 @@
 
 mod chosen;
 mod differential;
+mod guarded_is_exclusivity;
 
 use serde_json::{json, Value};
 
