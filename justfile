@@ -192,6 +192,12 @@ bench profile="release": setup-aws
         CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench prove
     fi
 
+# The organization read once a run: `audit --organization` and the guardrail's plan, apply and
+# check over 100 member accounts in nested OUs, release build (benches/bench/org_tree.rs; calls
+# by operation and per account into BENCHMARKS.md; BENCH_ORG_TREE_MEMBERS, BENCH_ORG_REPS).
+bench-org: setup-aws
+    BENCH_ORG_TREE_ONLY=1 CARGO_TARGET_DIR="{{justfile_directory()}}/target/bench-release" cargo bench --locked --bench bench
+
 # `audit --plan` on a generated Terraform plan of 1,000 roles, release build (benches/plan_audit.rs;
 # median and worst on stdout; BENCH_PLAN_ROLES, BENCH_PLAN_REPS).
 bench-plan:

@@ -22,7 +22,9 @@
 //! `BENCH_AUDIT` (default 1; 0 skips the `audit` scenarios, see `bench/audit.rs`),
 //! `BENCH_AUDIT_REPS` (3), `BENCH_AUDIT_ONLY` (default 0; 1 runs only the `audit` scenarios),
 //! `BENCH_ORG_SCALE_ONLY` (default 0; 1 runs only the whole-organization scenarios of
-//! `bench/org_scale.rs`, off otherwise), `BENCH_ORG_ACCOUNTS` (1,000), `BENCH_ORG_REPS` (1).
+//! `bench/org_scale.rs`, off otherwise), `BENCH_ORG_ACCOUNTS` (1,000), `BENCH_ORG_REPS` (1);
+//! `BENCH_ORG_TREE_ONLY` (default 0; 1 runs only `bench/org_tree.rs`: `audit --organization`
+//! and the guardrail over one organization read once), `BENCH_ORG_TREE_MEMBERS` (100).
 //!
 //! Output: progress on stderr, the markdown on stdout, in `target/bench/results.md`, and between
 //! the `<!-- bench:begin -->` / `<!-- bench:end -->` markers of BENCHMARKS.md.
@@ -69,6 +71,17 @@ fn main() {
         let _ = std::fs::write(out_dir.join("org-scale.md"), &md);
         if bench.settings.update_md {
             benchmarks_md::update_org_scale(&md);
+        }
+        return;
+    }
+    if knob("BENCH_ORG_TREE_ONLY", 0) != 0 {
+        let bench = Bench::start(Settings::from_env());
+        let members = knob("BENCH_ORG_TREE_MEMBERS", 100).max(1);
+        let md = bench.org_tree_section(members, knob("BENCH_ORG_REPS", 1).max(1));
+        print!("{md}");
+        let _ = std::fs::write(out_dir.join("org-tree.md"), &md);
+        if bench.settings.update_md {
+            benchmarks_md::update_org_tree(&md);
         }
         return;
     }

@@ -30,6 +30,15 @@ pub fn update_org_scale(generated: &str) {
     );
 }
 
+/// The organization-read-once scenarios' block (`<!-- bench-org-tree:begin -->`).
+pub fn update_org_tree(generated: &str) {
+    update_block(
+        generated,
+        "<!-- bench-org-tree:begin -->",
+        "<!-- bench-org-tree:end -->",
+    );
+}
+
 fn update_block(generated: &str, begin: &str, end: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
     let block = format!("{begin}\n{generated}{end}");

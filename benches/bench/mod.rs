@@ -9,6 +9,7 @@
 //! - [`tool`] and [`baseline`]: the two scenario groups (lambda-trust's commands, the boto3
 //!   tutorial script); [`audit`]: `lambda-trust audit` on 1,000 roles and on 20 accounts;
 //!   [`org_scale`]: a whole organization, account by account and through AWS Config.
+//!   [`org_tree`]: the organization read once a run: `audit --organization` and the guardrail.
 //! - [`stats`]: call counts and medians; [`machine`]: the machine the run is on.
 //! - [`raw`]: `target/bench/raw.json` (save, and load for `BENCH_FROM`).
 //! - [`report`]: the markdown; [`benchmarks_md`]: its block in BENCHMARKS.md.
@@ -22,6 +23,7 @@ pub mod machine;
 pub mod measure;
 pub mod model;
 pub mod org_scale;
+pub mod org_tree;
 pub mod raw;
 pub mod report;
 pub mod settings;

@@ -395,7 +395,9 @@ async fn listed(
         read_tree(clients, Tags::Skipped)
     );
     let (ids, names) = listed?;
-    let org = tree.ok().map_or_else(OrgReader::default, |t| OrgReader::over(Arc::new(t)));
+    let org = tree
+        .ok()
+        .map_or_else(OrgReader::default, |t| OrgReader::over(Arc::new(t)));
     Ok((ids, names, own?, org))
 }
 

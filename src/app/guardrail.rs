@@ -13,8 +13,8 @@ use std::time::Duration;
 use super::audit::{audit_keeping, AccountList, AuditSource, Audited, ReadAlready};
 use super::events::{Event, Events};
 use super::settings::Settings;
-use crate::aws::organizations::{self as org_read, guardrail as org};
 use crate::aws::observe::caller_identity;
+use crate::aws::organizations::{self as org_read, guardrail as org};
 use crate::aws::sessions::EntryRole;
 use crate::aws::Clients;
 use crate::error::{Error, Result};
@@ -170,7 +170,12 @@ fn refused(why: String) -> Error {
 /// The organization's tree and RCPs, and the caller's account. A member account's
 /// credentials cannot list the organization: the hint says whose can.
 async fn read(events: &dyn Events, clients: &Clients) -> Result<(OrgTree, String)> {
-    let both = async { tokio::join!(org_read::read_tree(clients, org_read::Tags::Read), caller_identity(clients)) };
+    let both = async {
+        tokio::join!(
+            org_read::read_tree(clients, org_read::Tags::Read),
+            caller_identity(clients)
+        )
+    };
     let (tree, caller) = events.reading(Read::Organization, both).await;
     let tree = tree.map_err(|mut e| {
         let denied = ["AccessDeniedException", "AWSOrganizationsNotInUseException"];

@@ -50,7 +50,6 @@ pub use arn::{
     PARTITIONS,
 };
 pub use arn_builders::AwsResource;
-pub use principal::is_account_id;
 pub use document::{decode_document, minified_len, normalize, semantically_equal, sort_keys};
 pub use error::{Location, PolicyError};
 pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request, StatementRef};
@@ -66,6 +65,7 @@ pub use path::{
     Partner as PathPartner, PathInput, PathReport, PolicyKind, RoleAccount, RoleSide, Security,
     SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
 };
+pub use principal::is_account_id;
 pub use prove::{
     prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, Property, PropertyResult,
     TrustSpec, Verdict,

@@ -239,4 +239,3 @@ async fn tags(org: &Org, id: &str) -> Result<Vec<(String, String)>, AwsError> {
     }
     Ok(out)
 }
-

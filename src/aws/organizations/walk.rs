@@ -31,8 +31,8 @@ use futures::future::{join_all, try_join_all};
 use futures::{FutureExt, TryFutureExt};
 use tokio::sync::{Mutex, OnceCell};
 
-use crate::aws::client::{AwsError, Clients};
 use super::tree::{read_tree, Tags};
+use crate::aws::client::{AwsError, Clients};
 use lambda_trust_audit::OrgTree;
 use lambda_trust_iam::{
     not_enabled_document, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy, PolicyKind,

@@ -9,7 +9,9 @@ use lambda_trust_iam::minified_len;
 
 use super::document::FULL_ACCESS;
 use super::proof::{prove, Attached};
-use super::{GuardrailMerge, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredPolicy};
+use super::{
+    GuardrailMerge, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredPolicy,
+};
 
 /// Each customer RCP at `target` (not lambda-trust's, not `RCPFullAWSAccess`) with `document`'s
 /// statements merged in.

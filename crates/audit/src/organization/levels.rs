@@ -32,8 +32,7 @@ impl OrgTree {
             return None;
         }
         chain.reverse();
-        let levels: Result<Vec<OrgLevel>, String> =
-            chain.iter().map(|id| self.level(id)).collect();
+        let levels: Result<Vec<OrgLevel>, String> = chain.iter().map(|id| self.level(id)).collect();
         Some(match levels {
             Ok(levels) => OrgPolicies::Read {
                 levels,

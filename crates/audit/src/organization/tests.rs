@@ -50,7 +50,10 @@ fn tree() -> OrgTree {
         ],
         policies: vec![policy("p-rcp1", &[ROOT, WORKLOADS, PROD, IN_PROD, AT_ROOT])],
         scps: vec![
-            policy("p-FullAWSAccess", &[ROOT, WORKLOADS, PROD, IN_PROD, AT_ROOT]),
+            policy(
+                "p-FullAWSAccess",
+                &[ROOT, WORKLOADS, PROD, IN_PROD, AT_ROOT],
+            ),
             policy("p-scp2", &[PROD]),
         ],
     }
@@ -113,8 +116,14 @@ fn a_type_not_enabled_stands_in_as_its_full_access_policy() {
     };
     assert_eq!(levels.len(), 2);
     for l in &levels {
-        assert_eq!(l.scps, [lambda_trust_iam::OrgPolicy::not_enabled(PolicyKind::Scp)]);
-        assert_eq!(l.rcps, [lambda_trust_iam::OrgPolicy::not_enabled(PolicyKind::Rcp)]);
+        assert_eq!(
+            l.scps,
+            [lambda_trust_iam::OrgPolicy::not_enabled(PolicyKind::Scp)]
+        );
+        assert_eq!(
+            l.rcps,
+            [lambda_trust_iam::OrgPolicy::not_enabled(PolicyKind::Rcp)]
+        );
     }
 }
 
@@ -125,7 +134,13 @@ fn a_document_that_is_no_policy_leaves_the_account_not_read_naming_it() {
     let Some(OrgPolicies::NotRead { reason }) = t.policies_over(IN_PROD) else {
         panic!("not read");
     };
-    assert!(reason.contains("account 200000000000") && reason.contains("p-scp2"), "{reason}");
+    assert!(
+        reason.contains("account 200000000000") && reason.contains("p-scp2"),
+        "{reason}"
+    );
     // An account the broken policy is not over is read.
-    assert!(matches!(t.policies_over(AT_ROOT), Some(OrgPolicies::Read { .. })));
+    assert!(matches!(
+        t.policies_over(AT_ROOT),
+        Some(OrgPolicies::Read { .. })
+    ));
 }

@@ -10,12 +10,12 @@ use std::path::PathBuf;
 use crate::app::events::Events;
 use crate::app::settings::Settings;
 use crate::app::watch::package::{code_sha256, package_alone, PackageUse};
-use crate::aws::organizations::list_accounts;
-use crate::aws::sessions::CallCount;
-use crate::aws::watch::deploy as live;
 use crate::aws::organizations::context::{
     org_context, OrgContext, OrgContextError, STACK_SETS_PRINCIPAL,
 };
+use crate::aws::organizations::list_accounts;
+use crate::aws::sessions::CallCount;
+use crate::aws::watch::deploy as live;
 use crate::aws::watch::organization::ledger;
 use crate::aws::watch::organization::stack_sets::{
     apply_stacks, seen_management_stacks, seen_stack_sets, Acting,

@@ -60,9 +60,24 @@ fn organization() -> (OrgTree, Value) {
         rcps_enabled: true,
         nodes,
         policies: vec![
-            rcp("p-RCPFullAWSAccess", full_access().document, everywhere, false),
-            rcp("p-guard", ours.clone(), targets(&["ou-ab12-guard", "ou-ab12-both"]), true),
-            rcp("p-hand", hand, targets(&["ou-ab12-hand", "ou-ab12-both"]), false),
+            rcp(
+                "p-RCPFullAWSAccess",
+                full_access().document,
+                everywhere,
+                false,
+            ),
+            rcp(
+                "p-guard",
+                ours.clone(),
+                targets(&["ou-ab12-guard", "ou-ab12-both"]),
+                true,
+            ),
+            rcp(
+                "p-hand",
+                hand,
+                targets(&["ou-ab12-hand", "ou-ab12-both"]),
+                false,
+            ),
         ],
         ..OrgTree::default()
     };
