@@ -12,7 +12,9 @@ use lambda_trust_provision::{
 /// Keys sorted at every level, values untouched: stable to read and to diff, and shows the
 /// document as written (the canonical comparison form lowercases actions and keys).
 pub(crate) fn display_form(v: &Value) -> Value {
-    lambda_trust_iam::sort_keys(v)
+    let mut sorted = v.clone();
+    sorted.sort_all_objects();
+    sorted
 }
 
 pub(crate) fn pretty(v: &Value) -> String {

@@ -85,7 +85,7 @@ fn sorted_map(entries: impl Iterator<Item = (String, Value)>) -> Map<String, Val
 
 /// `v` with its object keys sorted at every level, values untouched: one spelling of a JSON
 /// document whatever order its keys were written in (for digests, display and diffs).
-pub fn sort_keys(v: &Value) -> Value {
+pub(crate) fn sort_keys(v: &Value) -> Value {
     match v {
         Value::Object(obj) => Value::Object(sorted_map(
             obj.iter().map(|(k, v)| (k.clone(), sort_keys(v))),

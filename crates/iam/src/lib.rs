@@ -50,7 +50,7 @@ pub use arn::{
     PARTITIONS,
 };
 pub use arn_builders::AwsResource;
-pub use document::{decode_document, minified_len, normalize, semantically_equal, sort_keys};
+pub use document::{decode_document, minified_len, normalize, semantically_equal};
 pub use error::{Location, PolicyError};
 pub use eval::{evaluate, Decision, EvalInput, Evaluation, LabeledPolicy, Request, StatementRef};
 pub use model::{
@@ -59,11 +59,11 @@ pub use model::{
     Statement,
 };
 pub use path::{
-    check_org_policy_files, not_enabled_document, org_policies_from_files, org_policy_files,
-    security as path_security, simulate_organization, Availability, AvailabilityVerdict,
-    BlockReason, Known, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, OrgSimulation,
-    Partner as PathPartner, PathInput, PathReport, PolicyKind, RoleAccount, RoleSide, Security,
-    SecurityFinding, SecurityVerdict, Target as PathTarget, WayIn,
+    check_org_policy_files, org_policies_from_files, org_policy_files, security as path_security,
+    simulate_organization, Availability, AvailabilityVerdict, BlockReason, Known, Level, LevelKind,
+    OrgLevel, OrgPolicies, OrgPolicy, OrgSimulation, Partner as PathPartner, PathInput, PathReport,
+    PolicyKind, RoleAccount, RoleSide, Security, SecurityFinding, SecurityVerdict,
+    Target as PathTarget, WayIn,
 };
 pub use principal::is_account_id;
 pub use prove::{

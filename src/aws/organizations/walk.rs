@@ -34,9 +34,7 @@ use tokio::sync::{Mutex, OnceCell};
 use super::tree::{read_tree, Tags};
 use crate::aws::client::{AwsError, Clients};
 use lambda_trust_audit::OrgTree;
-use lambda_trust_iam::{
-    not_enabled_document, Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy, PolicyKind,
-};
+use lambda_trust_iam::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy, PolicyKind};
 
 /// The two policy types on the path, in the order levels keep them.
 const TYPES: [PolicyType; 2] = [
@@ -453,8 +451,8 @@ async fn describe(org: &Org, id: &str) -> Result<OrgPolicy, ReadError> {
 
 /// Each policy's document as AWS stores it, by ID, for the policies on `org`'s levels
 /// (`DescribePolicy` once per distinct policy, concurrently): what `org-policies` writes into
-/// the files `--org-policies DIR` reads. The stand-in for a type not enabled gets its own
-/// document.
+/// the files `--org-policies DIR` reads. A stand-in for a type not enabled is not stored:
+/// iam's `org_policy_files` writes its document.
 pub(crate) async fn policy_documents(
     clients: &Clients,
     org: &OrgPolicies,
@@ -470,12 +468,13 @@ pub(crate) async fn policy_documents(
     let reads = ids.into_iter().map(|id| {
         let client = client.clone();
         async move {
-            if let Some((id, _, document)) = TYPES
-                .iter()
-                .map(|t| not_enabled_document(kind_of(t)))
-                .find(|(stand_in, _, _)| *stand_in == id)
+            if [PolicyKind::Scp, PolicyKind::Rcp]
+                .into_iter()
+                .any(|k| OrgPolicy::not_enabled(k).id == id)
             {
-                return Ok((id.to_owned(), document));
+                // A stand-in for a type not enabled: no such policy is stored (iam's
+                // `org_policy_files` writes its document).
+                return Ok(None);
             }
             let out = client
                 .describe_policy()
@@ -485,8 +484,8 @@ pub(crate) async fn policy_documents(
                 .map_err(|e| AwsError::from_sdk("organizations:DescribePolicy", e))?;
             let content = (out.policy().and_then(|p| p.content())).unwrap_or_default();
             let document = serde_json::from_str(content).unwrap_or(serde_json::Value::Null);
-            Ok((id.to_owned(), document))
+            Ok(Some((id.to_owned(), document)))
         }
     });
-    Ok(try_join_all(reads).await?.into_iter().collect())
+    Ok(try_join_all(reads).await?.into_iter().flatten().collect())
 }

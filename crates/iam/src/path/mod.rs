@@ -59,7 +59,6 @@ mod security;
 mod vocabulary;
 
 pub use files::{check_org_policy_files, org_policies_from_files};
-pub use not_enabled::not_enabled_document;
 pub use org_file::org_policy_files;
 pub use organization::{simulate_organization, OrgSimulation};
 pub use prove::{Availability, AvailabilityVerdict};

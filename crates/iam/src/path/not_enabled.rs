@@ -24,7 +24,9 @@ impl OrgPolicy {
 
 /// The stand-in's ID, name and document for `kind`: an RCP's allows every principal, as
 /// `RCPFullAWSAccess` does; any other kind's is `FullAWSAccess`.
-pub fn not_enabled_document(kind: PolicyKind) -> (&'static str, &'static str, serde_json::Value) {
+pub(crate) fn not_enabled_document(
+    kind: PolicyKind,
+) -> (&'static str, &'static str, serde_json::Value) {
     if kind == PolicyKind::Rcp {
         let allow_all = serde_json::json!({"Version": "2012-10-17", "Statement":
             [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
@@ -35,4 +37,14 @@ pub fn not_enabled_document(kind: PolicyKind) -> (&'static str, &'static str, se
         [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
     let name = "FullAWSAccess (SCPs are not enabled at the root)";
     ("scps-not-enabled", name, allow_all)
+}
+
+/// The stand-in's document when `id` is a stand-in's ID (a type not enabled at the root):
+/// what a policy file holds for it, since AWS Organizations stores no such policy.
+pub(crate) fn stand_in_document(id: &str) -> Option<serde_json::Value> {
+    [PolicyKind::Scp, PolicyKind::Rcp]
+        .into_iter()
+        .map(not_enabled_document)
+        .find(|(stand_in, _, _)| *stand_in == id)
+        .map(|(_, _, document)| document)
 }

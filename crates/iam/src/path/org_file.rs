@@ -71,8 +71,8 @@ pub fn org_policy_files(
         ];
         for (kind, policies) in kinds {
             for p in policies {
-                let document = documents
-                    .get(&p.id)
+                let stand_in = super::not_enabled::stand_in_document(&p.id);
+                let document = (documents.get(&p.id).or(stand_in.as_ref()))
                     .ok_or_else(|| format!("the document of {} ({}) was not read", p.name, p.id))?;
                 let file = file_json(
                     kind,

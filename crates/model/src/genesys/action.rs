@@ -273,7 +273,9 @@ fn merge(base: &mut Value, over: Value) {
 /// The first 16 hex digits of the SHA-256 of `v`'s canonical JSON (object keys sorted), so
 /// equal documents written with their keys in another order have the same digest.
 fn digest(v: &Value) -> String {
-    let text = serde_json::to_string(&lambda_trust_iam::sort_keys(v)).unwrap_or_default();
+    let mut sorted = v.clone();
+    sorted.sort_all_objects();
+    let text = serde_json::to_string(&sorted).unwrap_or_default();
     crate::digest::short_digest(&text, 8)
 }
 
