@@ -16,6 +16,10 @@
 //!    named by its ID alone.
 //! 3. `DescribePolicy` once per distinct policy, for its document.
 //!
+//! What it read is the part of the organization's tree on the account's chain, held as the one
+//! model of the organization (`lambda_trust_audit::OrgTree`), whose `policies_over` gives the
+//! levels: the same answer the organization read whole gives.
+//!
 //! That is 1 + 1 + depth + 2 × levels + distinct policies at most, plus one call per distinct
 //! OU per run, whatever the number of targets in the account. For the management account the
 //! first round is all (SCPs and RCPs do not apply to it): no policy is listed or described. Only the management account or a delegated administrator may make the
@@ -33,8 +37,8 @@ use tokio::sync::{Mutex, OnceCell};
 
 use super::tree::{read_tree, Tags};
 use crate::aws::client::{AwsError, Clients};
-use lambda_trust_audit::OrgTree;
-use lambda_trust_iam::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy, PolicyKind};
+use lambda_trust_audit::{OrgNode, OrgTree, StoredPolicy};
+use lambda_trust_iam::{LevelKind, OrgPolicies, OrgPolicy, PolicyKind};
 
 /// The two policy types on the path, in the order levels keep them.
 const TYPES: [PolicyType; 2] = [
@@ -175,25 +179,33 @@ async fn read(clients: &Clients, account: &str, ou_names: &OuNames) -> OrgPolici
             organization_id: Some(organization_id),
         };
     }
-    let levels = match (root, parents) {
+    let tree = match (root, parents) {
         (Ok(enabled), Ok(chain)) => {
             let chain = Chain {
                 account,
                 ancestors: &chain,
                 ou_names,
             };
-            read_levels(&org, &chain, &enabled).await
+            walked_tree(&org, &chain, &enabled).await
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    match levels {
-        Ok(levels) => OrgPolicies::Read {
-            levels,
-            management_account: false,
-            organization_id: Some(organization_id),
+    let tree = match tree {
+        Ok(tree) => OrgTree {
+            partition: clients.partition().to_owned(),
+            organization_id,
+            management_account: management,
+            ..tree
         },
-        Err(e) => not_read(account, &e),
-    }
+        Err(e) => return not_read(account, &e),
+    };
+    // The walk's tree holds the account and its chain up to the root.
+    tree.policies_over(account)
+        .unwrap_or_else(|| OrgPolicies::NotRead {
+            reason: format!(
+                "account {account}: its chain to the root was not read: {WHO_MAY_READ}"
+            ),
+        })
 }
 
 fn not_read(account: &str, e: &ReadError) -> OrgPolicies {
@@ -307,14 +319,16 @@ struct Chain<'a> {
     ou_names: &'a OuNames,
 }
 
-/// Every level root → OUs → account with its policies: the attachments of each enabled type
-/// at each level and the OUs' names concurrently, then each distinct policy's document
+/// The part of the organization's tree the walk reads — the account, its OUs and the root,
+/// with the policies of each enabled type attached at each level — as the one model of the
+/// organization (`OrgTree`), whose levels the whole path reads: the attachments of each enabled
+/// type at each level and the OUs' names concurrently, then each distinct policy's document
 /// concurrently.
-async fn read_levels(
+async fn walked_tree(
     org: &Org,
     chain: &Chain<'_>,
     enabled: &BTreeSet<String>,
-) -> Result<Vec<OrgLevel>, ReadError> {
+) -> Result<OrgTree, ReadError> {
     let mut ids: Vec<(String, LevelKind)> = chain.ancestors.iter().rev().cloned().collect();
     ids.push((chain.account.to_owned(), LevelKind::Account));
     let types: Vec<&PolicyType> = TYPES
@@ -332,24 +346,42 @@ async fn read_levels(
         .iter()
         .flat_map(|(_, _, ps)| ps.iter().map(String::as_str))
         .collect();
-    let docs: BTreeMap<String, OrgPolicy> =
-        try_join_all(distinct.into_iter().map(|id| describe(org, id)))
-            .await?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect();
-    Ok(ids
-        .iter()
-        .map(|(id, kind)| {
-            let name = names.get(id.as_str()).map_or(id.as_str(), String::as_str);
-            let level = Level {
-                kind: *kind,
-                id: id.clone(),
-                name: name.to_owned(),
-            };
-            with_policies(level, &lists, &docs, enabled)
+    let described = try_join_all(distinct.into_iter().map(|id| describe(org, id))).await?;
+    let of = |t: &PolicyType| -> Vec<StoredPolicy> {
+        (described.iter())
+            .filter_map(|(id, name, document)| {
+                let targets: Vec<String> = (lists.iter())
+                    .filter(|(_, lt, ps)| *lt == t && ps.contains(id))
+                    .map(|(level, _, _)| (*level).to_owned())
+                    .collect();
+                (!targets.is_empty()).then(|| StoredPolicy {
+                    id: id.clone(),
+                    name: name.clone(),
+                    document: document.clone(),
+                    targets,
+                    ours: false,
+                    tags: Vec::new(),
+                })
+            })
+            .collect()
+    };
+    let up = chain.ancestors.iter().map(|(id, _)| id.as_str());
+    let nodes = (std::iter::once(chain.account).chain(up.clone()).zip(up))
+        .map(|(id, parent)| OrgNode {
+            id: id.to_owned(),
+            name: names.get(id).cloned().unwrap_or_default(),
+            parent: parent.to_owned(),
         })
-        .collect())
+        .collect();
+    Ok(OrgTree {
+        root: (chain.ancestors.last()).map_or_else(String::new, |(id, _)| id.clone()),
+        rcps_enabled: enabled.contains(PolicyType::ResourceControlPolicy.as_str()),
+        scps_enabled: enabled.contains(PolicyType::ServiceControlPolicy.as_str()),
+        nodes,
+        policies: of(&PolicyType::ResourceControlPolicy),
+        scps: of(&PolicyType::ServiceControlPolicy),
+        ..OrgTree::default()
+    })
 }
 
 /// The names of the OUs among `ids` that could be read, by ID (once per run each).
@@ -366,41 +398,6 @@ async fn ou_names<'a>(
         .into_iter()
         .filter_map(|(id, name)| Some((id, name?)))
         .collect()
-}
-
-/// The attachments of each type at each level: `(level ID, type, policy IDs)`.
-type Attachments<'a> = [(&'a str, &'a PolicyType, Vec<String>)];
-
-/// One level with its policies' documents; a type not enabled at the root stands in as its
-/// full-access policy.
-fn with_policies(
-    level: Level,
-    lists: &Attachments<'_>,
-    docs: &BTreeMap<String, OrgPolicy>,
-    enabled: &BTreeSet<String>,
-) -> OrgLevel {
-    let of = |t: &PolicyType| -> Vec<OrgPolicy> {
-        if !enabled.contains(t.as_str()) {
-            return vec![OrgPolicy::not_enabled(kind_of(t))];
-        }
-        lists
-            .iter()
-            .filter(|(id, lt, _)| *id == level.id && *lt == t)
-            .flat_map(|(_, _, ps)| ps.iter().filter_map(|p| docs.get(p).cloned()))
-            .collect()
-    };
-    let scps = of(&PolicyType::ServiceControlPolicy);
-    let rcps = of(&PolicyType::ResourceControlPolicy);
-    OrgLevel { level, scps, rcps }
-}
-
-/// The path's kind for an organization policy type (SCP or RCP).
-fn kind_of(t: &PolicyType) -> PolicyKind {
-    if *t == PolicyType::ResourceControlPolicy {
-        PolicyKind::Rcp
-    } else {
-        PolicyKind::Scp
-    }
 }
 
 /// The IDs of the policies of type `t` attached to `target` (every page).
@@ -423,8 +420,8 @@ async fn attached(org: &Org, target: &str, t: &PolicyType) -> Result<Vec<String>
     Ok(out)
 }
 
-/// One policy's name and parsed document (`DescribePolicy`).
-async fn describe(org: &Org, id: &str) -> Result<OrgPolicy, ReadError> {
+/// One policy's ID, name and document (`DescribePolicy`).
+async fn describe(org: &Org, id: &str) -> Result<(String, String, serde_json::Value), ReadError> {
     let out = org
         .describe_policy()
         .policy_id(id)
@@ -438,15 +435,11 @@ async fn describe(org: &Org, id: &str) -> Result<OrgPolicy, ReadError> {
         .unwrap_or(id)
         .to_owned();
     let content = p.and_then(|p| p.content()).unwrap_or_default();
-    let policy = content.parse::<Policy>().map_err(|e| ReadError::Document {
+    let document = serde_json::from_str(content).map_err(|e| ReadError::Document {
         policy: format!("{name} ({id})"),
         problem: e.to_string(),
     })?;
-    Ok(OrgPolicy {
-        id: id.to_owned(),
-        name,
-        policy,
-    })
+    Ok((id.to_owned(), name, document))
 }
 
 /// Each policy's document as AWS stores it, by ID, for the policies on `org`'s levels
