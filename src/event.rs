@@ -387,3 +387,12 @@ impl Blind {
     /// The `ProductFields` key of a "not watched" finding's cause.
     pub(crate) const FIELD: &'static str = "lambda-trust/Cause";
 }
+
+/// A Security Hub: the account and region a finding is imported into (`BatchImportFindings`
+/// takes a finding only from the account it names, into the hub of the region it names:
+/// <https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HubAt<'a> {
+    pub(crate) account: &'a str,
+    pub(crate) region: &'a str,
+}

@@ -20,7 +20,7 @@ use crate::aws::security_hub::{self as hub, Failed};
 use crate::aws::sessions::{assume, CallCount, EntryRole};
 use crate::aws::{AwsError, Clients};
 use crate::error::Result;
-use crate::event::{Read, Said};
+use crate::event::{HubAt, Read, Said};
 use lambda_trust_iam::{Arn, AwsResource};
 use lambda_trust_model::{plan_import, HubCounts, ListedFinding, GENERATOR_PREFIX};
 
@@ -195,7 +195,7 @@ async fn send_one(
 /// else is).
 pub(crate) async fn send_to(
     clients: &Clients,
-    (account, region): (&str, &str),
+    HubAt { account, region }: HubAt<'_>,
     findings: Vec<Value>,
     generator: &str,
 ) -> std::result::Result<Sent, AwsError> {

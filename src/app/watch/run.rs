@@ -22,6 +22,7 @@ use crate::aws::prepare::reobserve_iam;
 use crate::aws::watch::runtime::Invocation;
 use crate::aws::{function_policy, Clients};
 use crate::error::Result;
+use crate::event::HubAt;
 use lambda_trust_config::ConfigFile;
 use lambda_trust_iam::unqualified_arn;
 use lambda_trust_model::{invoked_arns, Observed};
@@ -331,7 +332,15 @@ pub(crate) async fn publish(
     let what = crate::event::Read::Publishing {
         account: account.clone(),
     };
-    let sent = hub::send_to(clients, (account, &run.region), findings, &prefix);
+    let sent = hub::send_to(
+        clients,
+        HubAt {
+            account,
+            region: &run.region,
+        },
+        findings,
+        &prefix,
+    );
     let sent = events.reading(what, sent).await?;
     events.event(Event::Said(hub::summary(&sent, &run.region)));
     Ok(sent)

@@ -26,6 +26,7 @@ use serde_json::Value;
 use crate::app::security_hub as hub;
 use crate::aws::organizations::{read_tree, Tags};
 use crate::aws::Clients;
+use crate::event::HubAt;
 use lambda_trust_audit::{
     plan_guardrail, GuardrailAsked, GuardrailChosen, GuardrailChosenFrom, GuardrailMode,
     GuardrailPlan, GuardrailProperty, GuardrailRoles, StoredPolicy,
@@ -151,7 +152,16 @@ pub(super) async fn check(
     let region = clients.region();
     let findings: Vec<Value> = finding(&plan).into_iter().collect();
     let prefix = OrgWatchGenerator::Guardrail.to_string();
-    let sent = hub::send_to(clients, (home, &region), findings, &prefix).await;
+    let sent = hub::send_to(
+        clients,
+        HubAt {
+            account: home,
+            region: &region,
+        },
+        findings,
+        &prefix,
+    )
+    .await;
     let watched = GuardrailWatched {
         policy: Some(stored.id.clone()),
         failed,

@@ -46,7 +46,7 @@ use crate::aws::watch::organization::ledger;
 use crate::aws::watch::runtime::Invocation;
 use crate::aws::{AwsError, Clients, InRegion};
 use crate::error::{Error, Result};
-use crate::event::{Blind, Said};
+use crate::event::{Blind, HubAt, Said};
 use lambda_trust_audit::{
     AccountIam, AccountReport, AuditOptions, AuditRole, Baseline, GuardrailPlan,
 };
@@ -164,18 +164,13 @@ pub(crate) trait OrgRender {
     fn findings(&self, report: &AccountReport, change: &OrgChange) -> Vec<Value>;
     /// The finding, in the watch's account `home` and `region`, that `account` is not
     /// watched, and why.
-    fn not_watched(&self, at: (&str, &str), account: &str, why: (Blind, &str)) -> Value;
+    fn not_watched(&self, at: HubAt<'_>, account: &str, why: (Blind, &str)) -> Value;
     /// The finding, there too, that `account`'s IAM calls do not reach the watch (or may not:
     /// its trails not read); `None` when they do.
-    fn not_heard(&self, at: (&str, &str), account: &str, hearing: &Hearing) -> Option<Value>;
+    fn not_heard(&self, at: HubAt<'_>, account: &str, hearing: &Hearing) -> Option<Value>;
     /// The guardrail's finding, there too, when what is attached fails a claim; `None` when
     /// it holds.
-    fn guardrail(
-        &self,
-        at: (&str, &str),
-        plan: &GuardrailPlan,
-        change: &OrgChange,
-    ) -> Option<Value>;
+    fn guardrail(&self, at: HubAt<'_>, plan: &GuardrailPlan, change: &OrgChange) -> Option<Value>;
     /// The run's record: the event, each account re-proved, where it was published.
     fn record(&self, run: &OrgRun) -> OrgWatchRecord;
 }
@@ -231,7 +226,16 @@ impl OrgWatcher {
         if let (Some(_), Some(home)) = (guardrail_call(&run.change), home.as_deref()) {
             let region = clients.region();
             let change = &run.change;
-            let finding = |plan: &GuardrailPlan| render.guardrail((home, &region), plan, change);
+            let finding = |plan: &GuardrailPlan| {
+                render.guardrail(
+                    HubAt {
+                        account: home,
+                        region: &region,
+                    },
+                    plan,
+                    change,
+                )
+            };
             let checked = super::guardrail::check(&clients, &self.settings, home, change, &finding);
             let (watched, spared) = checked.await;
             run.guardrail = Some(watched);
@@ -575,7 +579,10 @@ async fn tell_the_watch(
         _ => None,
     };
     let region = clients.region();
-    let at = (home, region.as_str());
+    let at = HubAt {
+        account: home,
+        region: region.as_str(),
+    };
     let blind = one.blind.unwrap_or(Blind::ReadRefused);
     let findings: Vec<Value> = (why.iter())
         .map(|why| render.not_watched(at, &one.account, (blind, why)))
@@ -595,7 +602,16 @@ async fn tell_the_watch(
         None => OrgWatchGenerator::not_watched(&one.account),
     }
     .to_string();
-    let sent = hub::send_to(clients, (home, &region), findings, &prefix).await;
+    let sent = hub::send_to(
+        clients,
+        HubAt {
+            account: home,
+            region: &region,
+        },
+        findings,
+        &prefix,
+    )
+    .await;
     let sent = sent.map_err(|e| crate::error::shown(&e));
     one.calls += published_calls(&Some(sent.clone()));
     one.watch_account = Some(sent);
@@ -615,7 +631,7 @@ async fn publish(
     events: &dyn Events,
 ) -> std::result::Result<Sent, (Blind, String)> {
     let prefix = OrgWatchGenerator::Settled { account, role }.to_string();
-    let sent = hub::send_to(session, (account, region), findings, &prefix).await;
+    let sent = hub::send_to(session, HubAt { account, region }, findings, &prefix).await;
     let sent = sent.map_err(|e| match e.is_code("InvalidAccessException") {
         true => (Blind::HubOff, crate::error::shown(&e)),
         false => (Blind::HubRefused, crate::error::shown(&e)),

@@ -12,6 +12,7 @@ use crate::app::Events;
 use crate::commands::invocation::Invocation;
 use crate::error::{Result, Status};
 use crate::event::Blind;
+use crate::event::HubAt;
 use crate::report::{self, OrgWatchChange};
 use lambda_trust_audit::{AccountReport, GuardrailPlan};
 use lambda_trust_provision::{
@@ -43,20 +44,15 @@ impl OrgRender for Asff {
         report::organization_watch_findings(report, &changed(change), &meta())
     }
 
-    fn not_watched(&self, at: (&str, &str), account: &str, why: (Blind, &str)) -> Value {
+    fn not_watched(&self, at: HubAt<'_>, account: &str, why: (Blind, &str)) -> Value {
         report::organization_watch_blind_finding(at, account, why, &meta())
     }
 
-    fn not_heard(&self, at: (&str, &str), account: &str, hearing: &Hearing) -> Option<Value> {
+    fn not_heard(&self, at: HubAt<'_>, account: &str, hearing: &Hearing) -> Option<Value> {
         report::organization_watch_unheard_finding(at, account, hearing, &meta())
     }
 
-    fn guardrail(
-        &self,
-        at: (&str, &str),
-        plan: &GuardrailPlan,
-        change: &OrgChange,
-    ) -> Option<Value> {
+    fn guardrail(&self, at: HubAt<'_>, plan: &GuardrailPlan, change: &OrgChange) -> Option<Value> {
         report::organization_watch_guardrail_finding(at, plan, &changed(change), &meta())
     }
 

@@ -10,6 +10,7 @@ use serde_json::Value;
 use serde_json::json;
 
 use crate::event::Blind;
+use crate::event::HubAt;
 use crate::report::asff::{
     cut, each_once_in, finding, product_arn, timestamp, FINDING_TYPE, MAX_FIELD_VALUE,
     SCHEMA_VERSION,
@@ -89,7 +90,7 @@ pub(crate) fn organization_watch_findings(
 /// `Id` and generator are `OrgWatchGenerator::not_watched(account)`, which the account's next
 /// reading settles.
 pub(crate) fn organization_watch_blind_finding(
-    at: (&str, &str),
+    at: HubAt<'_>,
     account: &str,
     (cause, why): (Blind, &str),
     meta: &HtmlMeta,
@@ -120,7 +121,7 @@ fn capitalized(text: &str) -> String {
 /// `OrgWatchGenerator::Account { account, code: "not-heard" }`; the account's next whole reading
 /// settles it.
 pub(crate) fn organization_watch_unheard_finding(
-    at: (&str, &str),
+    at: HubAt<'_>,
     account: &str,
     hearing: &Hearing,
     meta: &HtmlMeta,
@@ -155,7 +156,7 @@ pub(super) struct About {
 
 /// A finding about `account` itself, in the watch's own account `home` and `region`, under the
 /// generator `OrgWatchGenerator::Account { account, code }`.
-fn account_finding(at: (&str, &str), account: &str, about: About, meta: &HtmlMeta) -> Value {
+fn account_finding(at: HubAt<'_>, account: &str, about: About, meta: &HtmlMeta) -> Value {
     let id = OrgWatchGenerator::Account {
         account,
         code: about.code,
@@ -171,13 +172,16 @@ fn account_finding(at: (&str, &str), account: &str, about: About, meta: &HtmlMet
 /// generator `id`, about `subject` (an account, the guardrail's policy): MEDIUM, its compliance
 /// not available, new and active — what a caller adds or changes it sets after.
 pub(super) fn in_the_watch_account(
-    at: (&str, &str),
+    at: HubAt<'_>,
     id: &str,
     about: &About,
     mut subject: Value,
     meta: &HtmlMeta,
 ) -> Value {
-    let (home, region) = at;
+    let HubAt {
+        account: home,
+        region,
+    } = at;
     let partition = lambda_trust_iam::partition_of_region(region).unwrap_or("aws");
     let now = timestamp(meta.generated);
     let severity = json!({"Label": "MEDIUM", "Original": about.code});

@@ -6,6 +6,7 @@
 
 use serde_json::{json, Value};
 
+use crate::event::HubAt;
 use crate::report::asff::{cut, MAX_FIELD_VALUE};
 use crate::report::audit_html::HtmlMeta;
 use lambda_trust_audit::GuardrailPlan;
@@ -18,7 +19,7 @@ use super::asff::{in_the_watch_account, About, OrgWatchChange};
 /// attached fails no claim the watch judges (the roles' availability is each role's own
 /// re-proof's business).
 pub(crate) fn organization_watch_guardrail_finding(
-    at: (&str, &str),
+    at: HubAt<'_>,
     plan: &GuardrailPlan,
     change: &OrgWatchChange<'_>,
     meta: &HtmlMeta,

@@ -143,7 +143,31 @@ impl WatchOp {
     /// One line for the preview: every write says itself (an exhaustive match).
     fn line(&self) -> String {
         use WatchOp::*;
-        let rule_at = |r: &WatchRule| format!("{} ({}{})", r.name, r.region, of(&r.account));
+        match self {
+            CreateRole { .. } | UpdateTrust { .. } | PutRolePolicy { .. } | DeleteRole { .. } => {
+                self.role_line()
+            }
+            CreateFunction { .. }
+            | UpdateCode { .. }
+            | UpdateConfiguration { .. }
+            | SetConcurrency { .. }
+            | DeleteFunction { .. } => self.function_line(),
+            PutRule { .. } | PutTarget { .. } | AllowRule { .. } | RemoveRule { .. } => {
+                self.rule_line()
+            }
+            CreateBus { .. }
+            | PutBusPolicy { .. }
+            | DeleteBus { .. }
+            | DisallowAccount { .. }
+            | PutConfigRule { .. }
+            | AllowConfig { .. }
+            | DeleteConfigRule { .. } => self.bus_or_config_line(),
+        }
+    }
+
+    /// A role's write ([`WatchOp::line`] sorts them).
+    fn role_line(&self) -> String {
+        use WatchOp::*;
         match self {
             CreateRole { role } => format!("create role {}", role_in(role)),
             UpdateTrust { role } => {
@@ -159,6 +183,14 @@ impl WatchOp {
             DeleteRole { account, name, .. } => {
                 format!("delete role {name}{}", within(account))
             }
+            other => unreachable!("not this family's write: {other:?}"),
+        }
+    }
+
+    /// A function's write ([`WatchOp::line`] sorts them).
+    fn function_line(&self) -> String {
+        use WatchOp::*;
+        match self {
             CreateFunction { function: f } => format!(
                 "create function {} ({}, provided.al2023, {})",
                 f.name, f.region, f.architecture
@@ -177,6 +209,15 @@ impl WatchOp {
                 reserved,
             } => format!("reserve function {} a concurrency of {reserved}", f.name),
             DeleteFunction { name, .. } => format!("delete function {name}"),
+            other => unreachable!("not this family's write: {other:?}"),
+        }
+    }
+
+    /// An EventBridge rule's write ([`WatchOp::line`] sorts them).
+    fn rule_line(&self) -> String {
+        use WatchOp::*;
+        let rule_at = |r: &WatchRule| format!("{} ({}{})", r.name, r.region, of(&r.account));
+        match self {
             PutRule { rule } => format!("put rule {}", rule_at(rule)),
             PutTarget { rule } => {
                 format!("point rule {} at {}", rule_at(rule), rule.target)
@@ -192,6 +233,14 @@ impl WatchOp {
             } => {
                 format!("remove rule {name} ({region}{})", of(account))
             }
+            other => unreachable!("not this family's write: {other:?}"),
+        }
+    }
+
+    /// An event bus's or an AWS Config rule's write ([`WatchOp::line`] sorts them).
+    fn bus_or_config_line(&self) -> String {
+        use WatchOp::*;
+        match self {
             CreateBus { bus } => format!("create event bus {} ({})", bus.name, bus.region),
             PutBusPolicy { bus } => {
                 format!(
@@ -216,6 +265,7 @@ impl WatchOp {
             DeleteConfigRule { region, name } => {
                 format!("delete Config rule {name} ({region})")
             }
+            other => unreachable!("not this family's write: {other:?}"),
         }
     }
 }
