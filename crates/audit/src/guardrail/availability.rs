@@ -18,7 +18,7 @@ use lambda_trust_iam::{
     LabeledPolicy, OperatorKind, Policy, Request, Statement, Verdict,
 };
 
-use super::{GuardrailClaim, GuardrailProperty, GuardrailSpec};
+use super::model::{GuardrailClaim, GuardrailProperty, GuardrailSpec};
 
 /// The availability claim for the guardrail `document` over the covered `accounts`.
 pub(crate) fn of_document(

@@ -16,8 +16,9 @@ use serde_json::Value;
 
 use lambda_trust_iam::{OperatorKind, Policy, ResourceClause};
 
+use super::model::{GuardrailMode, GuardrailSpec};
 use super::record::long_digest;
-use super::{GuardrailMode, GuardrailSpec, OrgTree, StoredPolicy};
+use crate::organization::{OrgTree, StoredPolicy};
 
 /// What one run was given: an empty family was not given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

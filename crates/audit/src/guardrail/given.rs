@@ -8,7 +8,8 @@
 
 use super::chosen::GuardrailAsked;
 use super::document::is_account;
-use super::{GuardrailRoles, OrgTree};
+use super::model::GuardrailRoles;
+use crate::organization::OrgTree;
 
 /// Why something given cannot be meant; `Ok` when all can.
 pub(crate) fn refuse_given(

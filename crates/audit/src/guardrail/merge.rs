@@ -8,10 +8,9 @@ use serde_json::Value;
 use lambda_trust_iam::minified_len;
 
 use super::document::FULL_ACCESS;
+use super::model::{GuardrailMerge, GuardrailProperty, GuardrailRoles, GuardrailSpec};
 use super::proof::{prove, Attached};
-use super::{
-    GuardrailMerge, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredPolicy,
-};
+use crate::organization::{OrgTree, StoredPolicy};
 
 /// Each customer RCP at `target` (not lambda-trust's, not `RCPFullAWSAccess`) with `document`'s
 /// statements merged in.

@@ -12,12 +12,13 @@ use lambda_trust_verdict::SCHEMA_VERSION;
 
 use super::chosen::{choose, GuardrailAsked};
 use super::document::{guardrail_document, FULL_ACCESS, MAX_ATTACHED, MAX_CHARACTERS, NAME};
+use super::model::{
+    Covered, GuardrailChange as Change, GuardrailClaim, GuardrailMode, GuardrailPlan,
+};
+use super::model::{GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec};
 use super::proof::{prove, Attached, Proofs};
 use super::record::{changed_since, record_tags, Now, Recording, EXPORTED};
-use super::{Covered, GuardrailChange as Change, GuardrailClaim, GuardrailMode, GuardrailPlan};
-use super::{
-    GuardrailPolicy, GuardrailProperty, GuardrailRoles, GuardrailSpec, OrgTree, StoredPolicy,
-};
+use crate::organization::{OrgTree, StoredPolicy};
 
 /// The partitions whose Organizations documents RCPs.
 const RCP_PARTITIONS: [&str; 2] = ["aws", "aws-cn"];

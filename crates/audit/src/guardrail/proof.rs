@@ -26,9 +26,10 @@ use lambda_trust_iam::{
 };
 
 use super::document::is_account;
+use super::model::{GuardrailClaim, GuardrailProperty as Property, GuardrailRoles};
+use super::model::{GuardrailSpec, RoleUnder};
 use super::probe::{only_with, Admitted};
-use super::{GuardrailClaim, GuardrailProperty as Property, GuardrailRoles, OrgTree};
-use super::{GuardrailSpec, RoleUnder};
+use crate::organization::OrgTree;
 use crate::trust::{accepted, Accepted};
 
 /// The role name the exclusivity proof stands a role of any name for.

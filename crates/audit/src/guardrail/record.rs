@@ -187,7 +187,7 @@ pub(crate) fn record_tags(
     out
 }
 
-impl super::StoredPolicy {
+impl crate::organization::StoredPolicy {
     /// What apply recorded in its tags: ours only (any other's is empty).
     pub(crate) fn record(&self) -> GuardrailRecord {
         match self.ours {

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::document::{guardrail_document, rcp_problem};
 use super::record::GuardrailRecord;
 use super::*;
-use crate::organization::OrgNode;
+use crate::organization::{OrgNode, OrgTree, StoredPolicy};
 use lambda_trust_iam::Verdict;
 use lambda_trust_verdict::{Judged, Status};
 
