@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use lambda_trust_config::is_uuid;
 use lambda_trust_iam::{minified_len, ActionClause, Effect, Policy, PrincipalClause, Principals};
 
-use super::GuardrailSpec;
+use super::model::GuardrailSpec;
 
 /// The guardrail's name in AWS Organizations (with `managed-by = lambda-trust` as its tag).
 pub(crate) const NAME: &str = "lambda-trust-genesys-cloud-external-id";

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lambda_trust_model::short_digest;
 
-use super::GuardrailSpec;
+use super::model::GuardrailSpec;
 
 /// The families of the record: its tag key, and the most tags it may take (2 are the
 /// guardrail's marks, 1 an export's [`EXPORTED`] mark, 47 the record's: 4 + 10 + 25 + 4 + 3 +

@@ -5,7 +5,7 @@
 //! Part of `guardrail`: the audit reads (`audit --organization`, `--config-aggregator`), the
 //! guardrail judges what it read.
 
-use super::GuardrailRoles;
+use super::model::GuardrailRoles;
 use crate::documents::DocumentKind;
 use crate::org::{AccountOutcome, OrgReport};
 
