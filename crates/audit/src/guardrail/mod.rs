@@ -37,7 +37,6 @@ mod roles;
 
 pub use chosen::{Chosen, ChosenFrom, GuardrailAsked, GuardrailChoices};
 pub use guarded::guarded;
-pub(crate) use model::GuardrailSpec;
 pub use model::{
     Covered, GuardrailChange, GuardrailClaim, GuardrailMerge, GuardrailMode, GuardrailPlan,
     GuardrailPolicy, GuardrailProperty, GuardrailRoles, RoleUnder,

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 
 use super::super::document::guardrail_document;
 use super::super::proof::{denies_of, under};
-use super::super::GuardrailSpec;
+use super::super::model::GuardrailSpec;
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 
 const GENESYS: &str = "765628985471";
