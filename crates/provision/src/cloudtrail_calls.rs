@@ -5,10 +5,16 @@
 //! patterns (`watch_deploy::rules`) hear every call on the role, its policies and its targets —
 //! all from this table, so a call cannot be heard by one and missed by another.
 //!
+//! The organization watch's Organizations calls are here too: each one that can change what an
+//! SCP or RCP decides on an account's path, and so the guardrail — which of them change where
+//! one policy applies or what it says, and which change no account's path at all.
+//!
 //! Sources: the IAM API Reference (each call's request parameters), the Lambda API Reference
-//! (`AddPermission`, `RemovePermission`, `PutResourcePolicy`, `DeleteResourcePolicy`) and
+//! (`AddPermission`, `RemovePermission`, `PutResourcePolicy`, `DeleteResourcePolicy`),
 //! "Logging AWS Lambda API calls using AWS CloudTrail" (AddPermission and RemovePermission are
-//! recorded under their API versions' names).
+//! recorded under their API versions' names) and the AWS Organizations API Reference
+//! (`AttachPolicy`, `DetachPolicy`, `UpdatePolicy`, `DeletePolicy` and its
+//! `PolicyInUseException`, `EnablePolicyType`, `DisablePolicyType`, `MoveAccount`).
 
 /// What a call acts on, by the request parameter CloudTrail records it under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +28,47 @@ pub(crate) enum On {
     /// A function's resource-based policy: `functionName` (a name, partial or full ARN, maybe
     /// qualified) or `resourceArn`.
     Function,
+    /// Where one SCP or RCP applies, or what it says: `policyId`.
+    OrgPolicy,
+    /// An SCP or RCP deleted: `policyId`. Deleted only once detached from every target
+    /// (`PolicyInUseException` otherwise), so no account's policies change.
+    OrgPolicyGone,
+    /// A policy type enabled at the root: it attaches only the AWS managed full-access policy,
+    /// which denies nothing, so no account's policies change.
+    OrgTypeEnabled,
+    /// A policy type disabled at the root: every policy of it detached.
+    OrgTypeDisabled,
+    /// An account moved to another parent: the policies over it change.
+    OrgAccount,
+}
+
+impl On {
+    /// The service whose CloudTrail events name the call (`eventSource`).
+    pub(crate) fn source(self) -> &'static str {
+        match self {
+            On::Role | On::Policy | On::NewPolicy => "iam.amazonaws.com",
+            On::Function => "lambda.amazonaws.com",
+            On::OrgPolicy
+            | On::OrgPolicyGone
+            | On::OrgTypeEnabled
+            | On::OrgTypeDisabled
+            | On::OrgAccount => "organizations.amazonaws.com",
+        }
+    }
+
+    /// Why a call acting on this changes no account's path, when it changes none.
+    pub(crate) fn changes_no_path(self) -> Option<&'static str> {
+        match self {
+            On::OrgPolicyGone => Some(
+                "a policy is deleted only once detached from every target (AWS Organizations \
+                 API Reference, PolicyInUseException), so no account's policies changed",
+            ),
+            On::OrgTypeEnabled => {
+                Some("it attaches only the AWS managed full-access policy, which denies nothing")
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The kinds of drift `check` finds that a call can explain.
@@ -101,6 +148,13 @@ pub(crate) const CALLS: &[CloudTrailCall] = &[
     call("RemovePermission", On::Function, &[]),
     call("PutResourcePolicy", On::Function, &[]),
     call("DeleteResourcePolicy", On::Function, &[]),
+    call("AttachPolicy", On::OrgPolicy, &[]),
+    call("DetachPolicy", On::OrgPolicy, &[]),
+    call("UpdatePolicy", On::OrgPolicy, &[]),
+    call("DeletePolicy", On::OrgPolicyGone, &[]),
+    call("EnablePolicyType", On::OrgTypeEnabled, &[]),
+    call("DisablePolicyType", On::OrgTypeDisabled, &[]),
+    call("MoveAccount", On::OrgAccount, &[]),
 ];
 
 /// The calls acting on `on`, in the catalogue's order.
@@ -111,9 +165,12 @@ pub(crate) fn calls_on(on: On) -> Vec<&'static str> {
         .collect()
 }
 
-/// What `name` acts on, when it is in the catalogue.
-pub(crate) fn acts_on(name: &str) -> Option<On> {
-    CALLS.iter().find(|c| c.name == name).map(|c| c.on)
+/// What the call `name` of `source` (CloudTrail's `eventSource`) acts on, when it is in the
+/// catalogue.
+pub(crate) fn acts_on(source: &str, name: &str) -> Option<On> {
+    (CALLS.iter())
+        .find(|c| c.name == name && c.on.source() == source)
+        .map(|c| c.on)
 }
 
 /// Whether the call `name` can explain `drift`.
@@ -129,15 +186,48 @@ mod tests {
     fn each_call_is_listed_once_and_every_iam_call_explains_some_drift() {
         for (i, c) in CALLS.iter().enumerate() {
             assert!(
-                CALLS[i + 1..].iter().all(|o| o.name != c.name),
+                (CALLS[i + 1..].iter()).all(|o| (o.name, o.on.source()) != (c.name, c.on.source())),
                 "{}",
                 c.name
             );
-            assert!(c.on == On::Function || !c.explains.is_empty(), "{}", c.name);
+            let iam = c.on.source() == "iam.amazonaws.com";
+            assert!(!iam || !c.explains.is_empty(), "{}", c.name);
         }
         assert!(explains("CreateRole", Trust));
         assert!(!explains("TagRole", Trust));
-        assert_eq!(acts_on("CreatePolicy"), Some(On::NewPolicy));
-        assert_eq!(acts_on("ListRoles"), None);
+        assert_eq!(
+            acts_on("iam.amazonaws.com", "CreatePolicy"),
+            Some(On::NewPolicy)
+        );
+        assert_eq!(acts_on("iam.amazonaws.com", "ListRoles"), None);
+    }
+
+    /// Each Organizations call the organization watch hears (AWS Organizations API
+    /// Reference): what it acts on, and why it changes no account's path when it changes none.
+    #[test]
+    fn the_organizations_calls_and_what_each_changes() {
+        let org = "organizations.amazonaws.com";
+        let table: [(&str, Option<On>, bool); 9] = [
+            ("AttachPolicy", Some(On::OrgPolicy), false),
+            ("DetachPolicy", Some(On::OrgPolicy), false),
+            ("UpdatePolicy", Some(On::OrgPolicy), false),
+            ("DeletePolicy", Some(On::OrgPolicyGone), true),
+            ("EnablePolicyType", Some(On::OrgTypeEnabled), true),
+            ("DisablePolicyType", Some(On::OrgTypeDisabled), false),
+            ("MoveAccount", Some(On::OrgAccount), false),
+            ("CreatePolicy", None, false),
+            ("CreateAccount", None, false),
+        ];
+        for (name, on, no_path) in table {
+            assert_eq!(acts_on(org, name), on, "{name}");
+            let said = on.and_then(On::changes_no_path).is_some();
+            assert_eq!(said, no_path, "{name}");
+        }
+        // IAM's DeletePolicy is another call of the same name.
+        assert_eq!(
+            acts_on("iam.amazonaws.com", "DeletePolicy"),
+            Some(On::Policy)
+        );
+        assert!(explains("DeletePolicy", PolicyGone));
     }
 }

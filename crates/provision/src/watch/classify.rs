@@ -234,7 +234,7 @@ fn iam_change(api: &ApiCall, call: Call, watched: &Watched) -> Change {
         };
     }
     let param = |k: &str| params.get(k).and_then(Value::as_str);
-    let ours = match acts_on(&call.event) {
+    let ours = match acts_on("iam.amazonaws.com", &call.event) {
         Some(On::Role) => param("roleName") == Some(watched.role.as_str()),
         Some(On::Policy) => {
             param("policyArn").is_some_and(|p| watched.policies.iter().any(|w| w == p))
@@ -242,7 +242,7 @@ fn iam_change(api: &ApiCall, call: Call, watched: &Watched) -> Change {
         Some(On::NewPolicy) => param("policyName").is_some_and(|name| {
             (watched.policies.iter()).any(|w| w.rsplit('/').next() == Some(name))
         }),
-        Some(On::Function) | None => {
+        Some(_) | None => {
             return Change::Nothing {
                 why: format!("{} changes no role or policy", call.event),
             }
@@ -261,7 +261,7 @@ fn iam_change(api: &ApiCall, call: Call, watched: &Watched) -> Change {
 /// call names it, completed with the account and region `api` was made in.
 fn lambda_change(api: &ApiCall, call: Call, watched: &Watched) -> Change {
     let params = &api.call.request_parameters;
-    if acts_on(&call.event) != Some(On::Function) {
+    if acts_on("lambda.amazonaws.com", &call.event) != Some(On::Function) {
         return Change::Nothing {
             why: format!("{} changes no resource policy", call.event),
         };
@@ -582,7 +582,7 @@ mod tests {
                     json!({"policyName": "genesys-invoke"}),
                     json!({"policyName": "other"}),
                 ),
-                On::Function => unreachable!("{} explains no IAM drift", call.name),
+                other => unreachable!("{}: {other:?} explains no IAM drift", call.name),
             };
             let heard = classify(&cloudtrail("iam", call.name, ours), &watched());
             assert!(

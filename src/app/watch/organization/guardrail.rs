@@ -35,49 +35,24 @@ use lambda_trust_iam::{ResourceClause, Verdict};
 use lambda_trust_model::OrgWatchGenerator;
 use lambda_trust_provision::{GuardrailWatched, OrgChange, OrgWatchSettings, Published, WatchCall};
 
-/// The Organizations calls that can change what the guardrail covers or says (AWS
-/// Organizations API Reference).
-const GUARDRAIL_CALLS: [&str; 7] = [
-    "AttachPolicy",
-    "DetachPolicy",
-    "UpdatePolicy",
-    "DeletePolicy",
-    "DisablePolicyType",
-    "EnablePolicyType",
-    "MoveAccount",
-];
-
-/// The calls on one policy that change only where it applies or what it says.
-const ONE_POLICY_CALLS: [&str; 3] = ["AttachPolicy", "DetachPolicy", "UpdatePolicy"];
-
-/// The call of `change` when it can change the guardrail.
+/// The call of `change` when it can change the guardrail (the catalogue's Organizations
+/// calls: `lambda_trust_provision::classify_org_event` decides it).
 pub(super) fn guardrail_call(change: &OrgChange) -> Option<&WatchCall> {
     match change {
-        OrgChange::Organization { call, .. } if GUARDRAIL_CALLS.contains(&call.event.as_str()) => {
-            Some(call)
-        }
+        OrgChange::Organization {
+            call,
+            guardrail: true,
+            ..
+        } => Some(call),
         _ => None,
     }
 }
 
 /// Why `change` needs no sweep whatever the guardrail says: it changed no account's
-/// policies.
+/// policies (decided with the event's classification).
 pub(super) fn changes_no_path(change: &OrgChange) -> Option<String> {
-    let OrgChange::Organization { call, .. } = change else {
-        return None;
-    };
-    match call.event.as_str() {
-        "DeletePolicy" => Some(
-            "DeletePolicy: a policy is deleted only once detached from every target (AWS \
-             Organizations API Reference, PolicyInUseException), so no account's policies \
-             changed"
-                .into(),
-        ),
-        "EnablePolicyType" => Some(
-            "EnablePolicyType: it attaches only the AWS managed full-access policy, which \
-             denies nothing"
-                .into(),
-        ),
+    match change {
+        OrgChange::Organization { no_path, .. } => no_path.clone(),
         _ => None,
     }
 }
@@ -94,6 +69,8 @@ fn only_the_guardrail(
     let OrgChange::Organization {
         call,
         policy: Some(policy),
+        one_policy: true,
+        ..
     } = change
     else {
         return None;
@@ -105,7 +82,7 @@ fn only_the_guardrail(
     let holds = proved(GuardrailProperty::Availability)
         && proved(GuardrailProperty::NoCollateral)
         && sts_only(&stored.document);
-    (policy == id && holds && ONE_POLICY_CALLS.contains(&call.event.as_str())).then(|| {
+    (policy == id && holds).then(|| {
         format!(
             "{} changed only the guardrail ({id}), checked here: it cannot deny a request \
              carrying one of your org IDs, so no role's answer changed",

@@ -8,8 +8,8 @@ mod guarded_is_exclusivity;
 use serde_json::{json, Value};
 
 use super::document::{guardrail_document, rcp_problem};
-use super::record::GuardrailRecord;
 use super::model::GuardrailSpec;
+use super::record::GuardrailRecord;
 use super::*;
 use crate::organization::{OrgNode, OrgTree, StoredPolicy};
 use lambda_trust_iam::Verdict;

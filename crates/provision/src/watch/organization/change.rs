@@ -89,6 +89,20 @@ pub enum OrgChange {
         /// `DeletePolicy`).
         #[serde(skip_serializing_if = "Option::is_none")]
         policy: Option<String>,
+        /// It can change what the guardrail covers or says (a policy attached, detached,
+        /// updated or deleted, a policy type enabled or disabled, an account moved): the
+        /// guardrail is checked in this invocation.
+        #[serde(default)]
+        guardrail: bool,
+        /// It changes only where one policy applies or what it says (`AttachPolicy`,
+        /// `DetachPolicy`, `UpdatePolicy`): when that policy is the guardrail and the check
+        /// proves it cannot deny a request carrying your IDs, no account is swept.
+        #[serde(default)]
+        one_policy: bool,
+        /// Why it changes no account's policies (`DeletePolicy`, `EnablePolicyType`): no
+        /// account is swept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no_path: Option<String>,
     },
     /// Every account is swept: the schedule, or an event it cannot scope (`why`).
     Sweep {
@@ -166,8 +180,12 @@ fn api_change(api: &ApiCall) -> OrgChange {
         };
     };
     let param = |k: &str| (api.call.request_parameters.get(k)).and_then(|v| v.as_str());
-    match (api.call.event_source.as_str(), acts_on(&call.event)) {
-        ("organizations.amazonaws.com", _) => OrgChange::Organization {
+    let source = api.call.event_source.as_str();
+    match (source, acts_on(source, &call.event)) {
+        ("organizations.amazonaws.com", on) => OrgChange::Organization {
+            guardrail: on.is_some(),
+            one_policy: on == Some(On::OrgPolicy),
+            no_path: (on.and_then(On::changes_no_path)).map(|why| format!("{}: {why}", call.event)),
             call,
             policy: param("policyId").map(str::to_owned),
         },
@@ -315,6 +333,48 @@ mod tests {
             matches!(&scp, OrgChange::Organization { policy: Some(p), .. } if p == "p-1"),
             "{scp:?}"
         );
+    }
+
+    /// Each Organizations call, as the watch decides it from the catalogue: whether it can
+    /// change the guardrail (checked in the invocation), whether it changes only where one
+    /// policy applies or what it says (no sweep when that policy is the guardrail, proved), and
+    /// whether it changes no account's path (no sweep at all).
+    #[test]
+    fn each_organizations_call_is_decided_by_the_catalogue() {
+        let table = [
+            ("AttachPolicy", true, true, false),
+            ("DetachPolicy", true, true, false),
+            ("UpdatePolicy", true, true, false),
+            ("DeletePolicy", true, false, true),
+            ("EnablePolicyType", true, false, true),
+            ("DisablePolicyType", true, false, false),
+            ("MoveAccount", true, false, false),
+            ("CreateOrganizationalUnit", false, false, false),
+            ("TagResource", false, false, false),
+        ];
+        for (name, can, one, none) in table {
+            let made = event(
+                Some("999988887777"),
+                "organizations",
+                name,
+                json!({"policyId": "p-1"}),
+            );
+            let OrgChange::Organization {
+                guardrail,
+                one_policy,
+                no_path,
+                ..
+            } = classified(&made)
+            else {
+                panic!("{name}: an Organizations call is the organization's");
+            };
+            assert_eq!(
+                (guardrail, one_policy, no_path.is_some()),
+                (can, one, none),
+                "{name}"
+            );
+            assert!(no_path.is_none_or(|why| why.starts_with(name)), "{name}");
+        }
     }
 
     /// What cannot be scoped is swept; a failed call changed nothing.
