@@ -52,7 +52,6 @@ pub(crate) mod config_recorder;
 pub(crate) mod credentials;
 pub(crate) mod function_policy;
 pub(crate) mod inventory;
-pub(crate) mod invoke;
 #[cfg(test)]
 mod live_path_read;
 mod lost_answer;

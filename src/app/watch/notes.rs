@@ -2,7 +2,6 @@
 //! hears from (notes), and what it cannot hear, read or sign in to (problems) — as data
 //! (`event::WatchNote`, `event::WatchProblem`), worded by `report::watch::words`.
 
-use crate::aws::watch::deploy as live;
 use crate::event::{Place, WatchNote, WatchProblem};
 use lambda_trust_provision::{Deployment, Seen, WatchInput};
 
@@ -118,7 +117,7 @@ pub(super) async fn trails(
         let Some(acting) = acting else {
             return Ok(WatchNote::TrailsNotRead { at, why: None });
         };
-        match live::logging_trail(acting, region, &Default::default()).await {
+        match crate::aws::watch::trail::logging_trail(acting, region, &Default::default()).await {
             Ok(Some(trail)) => Ok(WatchNote::Trail { at, trail }),
             Ok(None) => Err(WatchProblem::NoTrail { at }),
             Err(e) => Ok(WatchNote::TrailsNotRead {

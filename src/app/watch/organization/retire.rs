@@ -87,7 +87,9 @@ async fn hand(
     let one = |account: String| {
         let event = serde_json::to_value(event_of(&watch, &account, &run)).unwrap_or_default();
         async move {
-            let answer = crate::aws::invoke::invoke(state.home(), at, &event, runs).await;
+            let answer =
+                crate::aws::watch::organization::invoke::invoke(state.home(), at, &event, runs)
+                    .await;
             let outcome = match answer {
                 Ok(a) => settled_of(&account, a.failed, &a.payload),
                 Err(e) => Err(crate::error::shown(&e)),

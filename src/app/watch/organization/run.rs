@@ -687,7 +687,7 @@ async fn keep_ledger(
 async fn hearing(session: &Clients, calls: &CallCount) -> Hearing {
     let partition = session.partition();
     let region = lambda_trust_iam::iam_events_region(partition);
-    match crate::aws::watch::deploy::logging_trail(session, region, calls).await {
+    match crate::aws::watch::trail::logging_trail(session, region, calls).await {
         Ok(Some(trail)) => Hearing::Heard { trail },
         Ok(None) => Hearing::NotHeard {
             region: region.to_owned(),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::client::{AwsError, Clients};
+use crate::aws::client::{AwsError, Clients};
 
 /// What the function answered: its response, or the error it answered (`failed`).
 pub(crate) struct Answer {
