@@ -17,6 +17,7 @@
 use futures::stream::{self, StreamExt};
 
 use crate::aws::client::{has_code, AwsError, Clients};
+use crate::aws::pages::every_page;
 use crate::aws::sessions::CallCount;
 use lambda_trust_audit::{
     AccountIam, AuditPolicy, AuditRole, PolicyDetail, RawDocument, RoleDetail, RoleUsage,
@@ -47,19 +48,13 @@ pub(crate) async fn read_account(
         account_id: account_id.to_owned(),
         ..AccountIam::default()
     };
-    let mut marker: Option<String> = None;
-    loop {
-        calls.add();
-        let out = clients
-            .iam
-            .get_account_authorization_details()
-            .filter(EntityType::Role)
-            .filter(EntityType::LocalManagedPolicy)
-            .max_items(PAGE_SIZE)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("iam:GetAccountAuthorizationDetails", e))?;
+    let pages = (clients.iam.get_account_authorization_details())
+        .filter(EntityType::Role)
+        .filter(EntityType::LocalManagedPolicy)
+        .max_items(PAGE_SIZE)
+        .into_paginator()
+        .send();
+    for out in every_page(pages, "iam:GetAccountAuthorizationDetails", calls).await? {
         for r in out.role_detail_list() {
             let arn = r.arn().unwrap_or_default().to_owned();
             iam.usage.insert(arn, usage(r));
@@ -69,11 +64,8 @@ pub(crate) async fn read_account(
             let p = policy(p);
             iam.policies.insert(p.arn.clone(), p);
         }
-        match out.marker() {
-            Some(m) if out.is_truncated() => marker = Some(m.to_owned()),
-            _ => return Ok(iam),
-        }
     }
+    Ok(iam)
 }
 
 /// `CreateDate` and `RoleLastUsed`, as the API's RFC 3339 text.
@@ -213,27 +205,15 @@ pub(crate) async fn list_functions(
     region: &str,
     calls: &CallCount,
 ) -> Result<Vec<String>, AwsError> {
-    let lambda = clients.lambda(region);
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        calls.add();
-        let page = lambda
-            .list_functions()
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("lambda:ListFunctions", e))?;
-        out.extend(
-            page.functions()
-                .iter()
-                .filter_map(|f| f.function_arn().map(str::to_owned)),
-        );
-        match page.next_marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_owned()),
-            _ => break,
-        }
-    }
+    let pages = clients
+        .lambda(region)
+        .list_functions()
+        .into_paginator()
+        .send();
+    let pages = every_page(pages, "lambda:ListFunctions", calls).await?;
+    let functions = pages.iter().flat_map(|p| p.functions());
+    let mut out: Vec<String> =
+        (functions.filter_map(|f| f.function_arn().map(str::to_owned))).collect();
     out.sort();
     Ok(out)
 }

@@ -15,6 +15,7 @@ use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 
 use crate::aws::audit::read_policies;
 use crate::aws::client::{has_code, AwsError, Clients};
+use crate::aws::pages::every_page;
 use crate::aws::sessions::CallCount;
 use lambda_trust_audit::{
     AccountIam, AuditPolicy, PolicyDetail, RawDocument, RoleDetail, RoleUsage,
@@ -89,21 +90,15 @@ async fn inline_names(
     role: &str,
     calls: &CallCount,
 ) -> Result<Vec<String>, AwsError> {
-    let (mut names, mut marker) = (Vec::new(), None::<String>);
-    loop {
-        calls.add();
-        let out = (clients.iam.list_role_policies())
-            .role_name(role)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("iam:ListRolePolicies", e))?;
-        names.extend(out.policy_names().iter().cloned());
-        match out.marker() {
-            Some(m) if out.is_truncated() => marker = Some(m.to_owned()),
-            _ => return Ok(names),
-        }
-    }
+    let pages = (clients.iam.list_role_policies().role_name(role))
+        .into_paginator()
+        .send();
+    let pages = every_page(pages, "iam:ListRolePolicies", calls).await?;
+    Ok(pages
+        .iter()
+        .flat_map(|p| p.policy_names())
+        .cloned()
+        .collect())
 }
 
 async fn attached_arns(
@@ -111,22 +106,14 @@ async fn attached_arns(
     role: &str,
     calls: &CallCount,
 ) -> Result<Vec<String>, AwsError> {
-    let (mut arns, mut marker) = (Vec::new(), None::<String>);
-    loop {
-        calls.add();
-        let out = (clients.iam.list_attached_role_policies())
-            .role_name(role)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("iam:ListAttachedRolePolicies", e))?;
-        let page = out.attached_policies().iter();
-        arns.extend(page.filter_map(|p| p.policy_arn().map(str::to_owned)));
-        match out.marker() {
-            Some(m) if out.is_truncated() => marker = Some(m.to_owned()),
-            _ => return Ok(arns),
-        }
-    }
+    let pages = (clients.iam.list_attached_role_policies().role_name(role))
+        .into_paginator()
+        .send();
+    let pages = every_page(pages, "iam:ListAttachedRolePolicies", calls).await?;
+    let attached = pages.iter().flat_map(|p| p.attached_policies());
+    Ok(attached
+        .filter_map(|p| p.policy_arn().map(str::to_owned))
+        .collect())
 }
 
 /// The managed policies `iam`'s roles use (attached or as a boundary) read into it: customer
@@ -201,25 +188,19 @@ pub(crate) async fn roles_of_policy(
     arn: &str,
     calls: &CallCount,
 ) -> Result<Vec<String>, AwsError> {
-    let (mut names, mut marker) = (Vec::new(), None::<String>);
-    loop {
-        calls.add();
-        let out = (clients.iam.list_entities_for_policy())
-            .policy_arn(arn)
-            .entity_filter(aws_sdk_iam::types::EntityType::Role)
-            .set_marker(marker.take())
-            .send()
-            .await;
-        let out = match out {
-            Ok(out) => out,
-            Err(e) if has_code(&e, "NoSuchEntity") => return Ok(names),
-            Err(e) => return Err(AwsError::from_sdk("iam:ListEntitiesForPolicy", e)),
-        };
-        let page = out.policy_roles().iter();
-        names.extend(page.filter_map(|r| r.role_name().map(str::to_owned)));
-        match out.marker() {
-            Some(m) if out.is_truncated() => marker = Some(m.to_owned()),
-            _ => return Ok(names),
-        }
-    }
+    let pages = (clients.iam.list_entities_for_policy())
+        .policy_arn(arn)
+        .entity_filter(aws_sdk_iam::types::EntityType::Role)
+        .into_paginator()
+        .send();
+    let pages = match every_page(pages, "iam:ListEntitiesForPolicy", calls).await {
+        Ok(pages) => pages,
+        // The policy is gone: it reaches no role.
+        Err(e) if e.is_code("NoSuchEntity") => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let roles = pages.iter().flat_map(|p| p.policy_roles());
+    Ok(roles
+        .filter_map(|r| r.role_name().map(str::to_owned))
+        .collect())
 }

@@ -58,6 +58,7 @@ mod lost_answer;
 pub(crate) mod observe;
 pub(crate) mod organizations;
 pub(crate) mod pace;
+mod pages;
 mod permission;
 pub(crate) mod prepare;
 pub(crate) mod probe;
