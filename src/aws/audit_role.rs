@@ -16,6 +16,7 @@ use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use crate::aws::audit::read_policies;
 use crate::aws::client::{has_code, AwsError, Clients};
 use crate::aws::pages::every_page;
+use crate::aws::role_read;
 use crate::aws::sessions::CallCount;
 use lambda_trust_audit::{
     AccountIam, AuditPolicy, PolicyDetail, RawDocument, RoleDetail, RoleUsage,
@@ -28,13 +29,7 @@ pub(crate) async fn read_role(
     name: &str,
     calls: &CallCount,
 ) -> Result<Option<RoleDetail>, AwsError> {
-    calls.add();
-    let out = match clients.iam.get_role().role_name(name).send().await {
-        Ok(out) => out,
-        Err(e) if has_code(&e, "NoSuchEntity") => return Ok(None),
-        Err(e) => return Err(AwsError::from_sdk("iam:GetRole", e)),
-    };
-    let Some(r) = out.role() else {
+    let Some(r) = role_read::get_role(&clients.iam, name, calls).await? else {
         return Ok(None);
     };
     let text = |t: &DateTime| t.fmt(DateTimeFormat::DateTime).ok();
@@ -69,51 +64,15 @@ pub(crate) async fn read_role_policies(
     role: &mut RoleDetail,
     calls: &CallCount,
 ) -> Result<(), AwsError> {
-    let names = inline_names(clients, &role.name, calls).await?;
-    for name in names {
-        calls.add();
-        let out = (clients.iam.get_role_policy())
-            .role_name(&role.name)
-            .policy_name(&name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("iam:GetRolePolicy", e))?;
-        role.inline
-            .push((name, RawDocument::Text(out.policy_document().to_owned())));
-    }
-    role.attached = attached_arns(clients, &role.name, calls).await?;
+    let (inline, attached) = tokio::try_join!(
+        role_read::inline_documents(&clients.iam, &role.name, calls),
+        role_read::attached_arns(&clients.iam, &role.name, calls),
+    )?;
+    role.inline = (inline.into_iter())
+        .map(|(name, text)| (name, RawDocument::Text(text)))
+        .collect();
+    role.attached = attached;
     Ok(())
-}
-
-async fn inline_names(
-    clients: &Clients,
-    role: &str,
-    calls: &CallCount,
-) -> Result<Vec<String>, AwsError> {
-    let pages = (clients.iam.list_role_policies().role_name(role))
-        .into_paginator()
-        .send();
-    let pages = every_page(pages, "iam:ListRolePolicies", calls).await?;
-    Ok(pages
-        .iter()
-        .flat_map(|p| p.policy_names())
-        .cloned()
-        .collect())
-}
-
-async fn attached_arns(
-    clients: &Clients,
-    role: &str,
-    calls: &CallCount,
-) -> Result<Vec<String>, AwsError> {
-    let pages = (clients.iam.list_attached_role_policies().role_name(role))
-        .into_paginator()
-        .send();
-    let pages = every_page(pages, "iam:ListAttachedRolePolicies", calls).await?;
-    let attached = pages.iter().flat_map(|p| p.attached_policies());
-    Ok(attached
-        .filter_map(|p| p.policy_arn().map(str::to_owned))
-        .collect())
 }
 
 /// The managed policies `iam`'s roles use (attached or as a boundary) read into it: customer

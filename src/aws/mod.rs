@@ -63,6 +63,7 @@ mod permission;
 pub(crate) mod prepare;
 pub(crate) mod probe;
 pub(crate) mod retry;
+mod role_read;
 pub(crate) mod secrets;
 pub(crate) mod security_hub;
 pub(crate) mod sessions;

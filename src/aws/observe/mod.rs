@@ -19,6 +19,8 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::aws::client::{has_code, AwsError, Clients};
+use crate::aws::role_read;
+use crate::aws::sessions::CallCount;
 use lambda_trust_iam::{decode_document, Arn};
 use lambda_trust_model::{
     shard_index, shard_name, CallerIdentity, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy,
@@ -300,12 +302,8 @@ async fn get_role(
     iam: &aws_sdk_iam::Client,
     name: &str,
 ) -> Result<Option<ObservedRole>, ObserveError> {
-    let out = match iam.get_role().role_name(name).send().await {
-        Ok(out) => out,
-        Err(e) if has_code(&e, "NoSuchEntity") => return Ok(None),
-        Err(e) => return Err(AwsError::from_sdk("iam:GetRole", e).into()),
-    };
-    let Some(role) = out.role() else {
+    let read = role_read::get_role(iam, name, &CallCount::default()).await?;
+    let Some(role) = read.as_ref() else {
         return Ok(None);
     };
     let trust = decode(
@@ -335,59 +333,29 @@ async fn get_role(
     }))
 }
 
+/// The role's attached policies' ARNs; none when the role does not exist.
 async fn list_attached(iam: &aws_sdk_iam::Client, role: &str) -> Result<Vec<String>, ObserveError> {
-    let mut pages = iam
-        .list_attached_role_policies()
-        .role_name(role)
-        .into_paginator()
-        .items()
-        .send();
-    let mut arns = Vec::new();
-    while let Some(item) = pages.next().await {
-        match item {
-            Ok(p) => arns.extend(p.policy_arn().map(str::to_string)),
-            Err(e) if has_code(&e, "NoSuchEntity") => return Ok(Vec::new()),
-            Err(e) => return Err(AwsError::from_sdk("iam:ListAttachedRolePolicies", e).into()),
-        }
+    match role_read::attached_arns(iam, role, &CallCount::default()).await {
+        Err(e) if e.is_code("NoSuchEntity") => Ok(Vec::new()),
+        read => Ok(read?),
     }
-    Ok(arns)
 }
 
+/// The role's inline policies with their documents; none when the role does not exist.
 async fn inline_policies(
     iam: &aws_sdk_iam::Client,
     role: &str,
 ) -> Result<Vec<InlinePolicy>, ObserveError> {
-    let mut pages = iam
-        .list_role_policies()
-        .role_name(role)
-        .into_paginator()
-        .items()
-        .send();
-    let mut names = Vec::new();
-    while let Some(item) = pages.next().await {
-        match item {
-            Ok(name) => names.push(name),
-            Err(e) if has_code(&e, "NoSuchEntity") => return Ok(Vec::new()),
-            Err(e) => return Err(AwsError::from_sdk("iam:ListRolePolicies", e).into()),
-        }
-    }
-    stream::iter(names.into_iter().map(|name| async move {
-        let out = iam
-            .get_role_policy()
-            .role_name(role)
-            .policy_name(&name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("iam:GetRolePolicy", e))?;
-        let document = decode(
-            format!("inline policy {name} of role {role}"),
-            out.policy_document(),
-        )?;
-        Ok::<_, ObserveError>(InlinePolicy { name, document })
-    }))
-    .buffered(IAM_CONCURRENCY)
-    .try_collect()
-    .await
+    let read = match role_read::inline_documents(iam, role, &CallCount::default()).await {
+        Err(e) if e.is_code("NoSuchEntity") => return Ok(Vec::new()),
+        read => read?,
+    };
+    (read.into_iter())
+        .map(|(name, text)| {
+            let document = decode(format!("inline policy {name} of role {role}"), &text)?;
+            Ok(InlinePolicy { name, document })
+        })
+        .collect()
 }
 
 /// A managed policy's default document (GetPolicy, then GetPolicyVersion).
