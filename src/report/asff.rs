@@ -11,12 +11,13 @@ use serde_json::{json, Map, Value};
 
 use super::audit::request_text;
 use super::audit_html::HtmlMeta;
+use crate::event::HubAt;
 use lambda_trust_audit::{AccountOutcome, AccountReport, AuditFinding, OrgReport, RoleReport};
 use lambda_trust_iam::Arn;
 use lambda_trust_verdict::{Outcome, Severity};
 
 /// The ASFF version Security Hub CSPM takes.
-pub(crate) const SCHEMA_VERSION: &str = "2018-10-08";
+const SCHEMA_VERSION: &str = "2018-10-08";
 
 /// The finding type of every lambda-trust finding (namespace/category of ASFF's types
 /// taxonomy: <https://docs.aws.amazon.com/securityhub/latest/userguide/asff-type-taxonomy.html>).
@@ -61,6 +62,56 @@ fn finding_id_in(namespace: &str, account: &str, role_arn: &str, code: &str) -> 
 pub(crate) fn product_arn(partition: &str, region: &str, account: &str) -> String {
     let product = lambda_trust_iam::AwsResource::SecurityHubProduct { region };
     lambda_trust_iam::Arn::of(partition, account, product).to_string()
+}
+
+/// Where a finding goes and what it is about: the hub `at` (its account and region), the
+/// partition, the finding's `Id` and generator, and the one resource it names.
+pub(crate) struct Envelope<'a> {
+    pub(crate) at: HubAt<'a>,
+    pub(crate) partition: &'a str,
+    pub(crate) id: &'a str,
+    pub(crate) generator: &'a str,
+    pub(crate) resource: Value,
+}
+
+/// The fields every lambda-trust finding in ASFF has — the audit's, both watches' and the
+/// guardrail's: its version, `Id` and generator, lambda-trust's product in the hub's account,
+/// the type, the times, the resource, new and active. Each adds what it says (severity,
+/// title, description, remediation, product fields, compliance).
+pub(crate) fn envelope(e: Envelope<'_>, meta: &HtmlMeta) -> Map<String, Value> {
+    let HubAt { account, region } = e.at;
+    let now = timestamp(meta.generated);
+    let value = json!({
+        "SchemaVersion": SCHEMA_VERSION,
+        "Id": cut(e.id, MAX_ID),
+        "ProductArn": product_arn(e.partition, region, account),
+        "ProductName": "lambda-trust",
+        "CompanyName": "lambda-trust",
+        "GeneratorId": cut(e.generator, MAX_ID),
+        "AwsAccountId": account,
+        "Region": region,
+        "Types": [FINDING_TYPE],
+        "CreatedAt": now,
+        "UpdatedAt": now,
+        "Resources": [e.resource],
+        "Workflow": {"Status": "NEW"},
+        "RecordState": "ACTIVE",
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// `Severity` with its label and original, as both `Severity` and
+/// `FindingProviderFields.Severity` carry it.
+pub(crate) fn with_severity(finding: &mut Map<String, Value>, label: &str, original: Value) {
+    let severity = json!({"Label": label, "Original": original});
+    finding.insert("Severity".into(), severity.clone());
+    finding.insert(
+        "FindingProviderFields".into(),
+        json!({"Severity": severity, "Types": [FINDING_TYPE]}),
+    );
 }
 
 /// An ASFF timestamp (RFC 3339, UTC, milliseconds).
@@ -145,43 +196,42 @@ pub(super) fn finding(
 ) -> Value {
     let (account, region, id) = at;
     let partition = Arn::parse(&role.arn).map_or_else(|| "aws".to_owned(), |a| a.partition);
-    let now = timestamp(meta.generated);
-    let label = severity_label(f.severity);
-    let severity = json!({"Label": label, "Original": f.severity});
-    let mut finding = json!({
-        "SchemaVersion": SCHEMA_VERSION,
-        "Id": id,
-        "ProductArn": product_arn(&partition, region, account),
-        "ProductName": "lambda-trust",
-        "CompanyName": "lambda-trust",
-        "GeneratorId": format!("lambda-trust/audit/{}", f.code),
-        "AwsAccountId": account,
-        "Region": region,
-        "Types": [FINDING_TYPE],
-        "CreatedAt": now,
-        "UpdatedAt": now,
-        "Severity": severity,
-        "FindingProviderFields": {"Severity": severity, "Types": [FINDING_TYPE]},
-        "Title": cut(&format!("{}: {}", role.role, f.code.description()), MAX_TITLE),
-        "Description": cut(&f.message, MAX_DESCRIPTION),
-        "Remediation": {"Recommendation": {
-            "Text": cut(&f.remedy, MAX_RECOMMENDATION),
-        }},
-        "ProductFields": product_fields(role, f, &meta.version),
-        "Resources": [{
-            "Type": "AwsIamRole",
-            "Id": role.arn,
-            "Partition": partition,
-            "Region": region,
-            "Details": {"AwsIamRole": {"RoleName": role.role}},
-        }],
-        "Workflow": {"Status": if f.is_suppressed() { "SUPPRESSED" } else { "NEW" }},
-        "RecordState": "ACTIVE",
-    });
-    if let Some(status) = compliance(f.outcome) {
-        finding["Compliance"] = json!({ "Status": status });
+    let resource = json!({"Type": "AwsIamRole", "Id": role.arn, "Partition": partition,
+        "Region": region, "Details": {"AwsIamRole": {"RoleName": role.role}}});
+    let generator = format!("lambda-trust/audit/{}", f.code);
+    let at = HubAt { account, region };
+    let (partition, id, generator) = (partition.as_str(), id, generator.as_str());
+    let mut finding = envelope(
+        Envelope {
+            at,
+            partition,
+            id,
+            generator,
+            resource,
+        },
+        meta,
+    );
+    with_severity(&mut finding, severity_label(f.severity), json!(f.severity));
+    let title = format!("{}: {}", role.role, f.code.description());
+    finding.insert("Title".into(), cut(&title, MAX_TITLE).into());
+    finding.insert(
+        "Description".into(),
+        cut(&f.message, MAX_DESCRIPTION).into(),
+    );
+    let fix = cut(&f.remedy, MAX_RECOMMENDATION);
+    finding.insert(
+        "Remediation".into(),
+        json!({"Recommendation": {"Text": fix}}),
+    );
+    let fields = product_fields(role, f, &meta.version);
+    finding.insert("ProductFields".into(), Value::Object(fields));
+    if f.is_suppressed() {
+        finding.insert("Workflow".into(), json!({"Status": "SUPPRESSED"}));
     }
-    finding
+    if let Some(status) = compliance(f.outcome) {
+        finding.insert("Compliance".into(), json!({ "Status": status }));
+    }
+    Value::Object(finding)
 }
 
 /// `Compliance.Status` (botocore's securityhub model: PASSED, WARNING, FAILED, NOT_AVAILABLE):

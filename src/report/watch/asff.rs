@@ -8,8 +8,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::report::asff::SCHEMA_VERSION;
-use crate::report::asff::{compliance, cut, product_arn, severity_label, timestamp, FINDING_TYPE};
+use crate::event::HubAt;
+use crate::report::asff::{compliance, cut, envelope, severity_label, with_severity, Envelope};
 use crate::report::audit_html::HtmlMeta;
 use crate::report::check::fix_text;
 use lambda_trust_model::WATCH_GENERATOR;
@@ -96,7 +96,7 @@ fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
     }
     let description = described(f);
     let what = What {
-        severity: json!({"Label": label, "Original": f.severity}),
+        severity: (label, json!(f.severity)),
         title: format!("{}: {}", s.role_name, f.code.description()),
         description: &description,
         fix: &fix,
@@ -123,7 +123,8 @@ fn described(f: &Finding) -> String {
 
 /// What a finding says, beyond what every watch finding has ([`base`]).
 struct What<'a> {
-    severity: Value,
+    /// Its label and original.
+    severity: (&'static str, Value),
     title: String,
     description: &'a str,
     fix: &'a str,
@@ -132,15 +133,11 @@ struct What<'a> {
 }
 
 /// `base` with `what` and the product fields, cut to the model's limits.
-fn assemble(base: Map<String, Value>, what: What, fields: Map<String, Value>) -> Value {
-    let severity = what.severity;
+fn assemble(mut base: Map<String, Value>, what: What, fields: Map<String, Value>) -> Value {
+    let (label, original) = what.severity;
+    with_severity(&mut base, label, original);
     base.into_iter()
         .chain([
-            ("Severity".into(), severity.clone()),
-            (
-                "FindingProviderFields".into(),
-                json!({"Severity": severity, "Types": [FINDING_TYPE]}),
-            ),
             ("Title".into(), cut(&what.title, 256).into()),
             ("Description".into(), cut(what.description, 1024).into()),
             (
@@ -174,7 +171,7 @@ fn not_read(error: &str, failed: Option<Side>, s: &WatchSubject, meta: &HtmlMeta
     let (role, code) = (s.role_name, WatchCode::NotRead);
     let generator = WatchGenerator::Finding { role, side, code }.to_string();
     let what = What {
-        severity: json!({"Label": "MEDIUM", "Original": "unknown"}),
+        severity: ("MEDIUM", json!("unknown")),
         title: format!("{}: {what}", s.role_name),
         description: error,
         fix,
@@ -185,7 +182,6 @@ fn not_read(error: &str, failed: Option<Side>, s: &WatchSubject, meta: &HtmlMeta
 
 /// What every watch finding has.
 fn base(s: &WatchSubject, meta: &HtmlMeta, generator: &str, tail: &str) -> Map<String, Value> {
-    let now = timestamp(meta.generated);
     // The Id: the generator with the account before the role, and the place after the code.
     let id = format!(
         "{WATCH_GENERATOR}{}/{}/{tail}",
@@ -198,26 +194,19 @@ fn base(s: &WatchSubject, meta: &HtmlMeta, generator: &str, tail: &str) -> Map<S
         None => json!({"Type": "Other", "Id": s.role_name, "Partition": s.partition,
             "Region": s.region}),
     };
-    let value = json!({
-        "SchemaVersion": SCHEMA_VERSION,
-        "Id": cut(&id, 512),
-        "ProductArn": product_arn(s.partition, s.region, s.account),
-        "ProductName": "lambda-trust",
-        "CompanyName": "lambda-trust",
-        "GeneratorId": cut(generator, 512),
-        "AwsAccountId": s.account,
-        "Region": s.region,
-        "Types": [FINDING_TYPE],
-        "CreatedAt": now,
-        "UpdatedAt": now,
-        "Resources": [resource],
-        "Workflow": {"Status": "NEW"},
-        "RecordState": "ACTIVE",
-    });
-    match value {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    }
+    let at = HubAt {
+        account: s.account,
+        region: s.region,
+    };
+    let (partition, id) = (s.partition, id.as_str());
+    let e = Envelope {
+        at,
+        partition,
+        id,
+        generator,
+        resource,
+    };
+    envelope(e, meta)
 }
 
 /// `ROLE/SIDE/CODE` of a generator.

@@ -12,8 +12,7 @@ use serde_json::json;
 use crate::event::Blind;
 use crate::event::HubAt;
 use crate::report::asff::{
-    cut, each_once_in, finding, product_arn, timestamp, FINDING_TYPE, MAX_FIELD_VALUE,
-    SCHEMA_VERSION,
+    cut, each_once_in, envelope, finding, with_severity, Envelope, MAX_FIELD_VALUE,
 };
 use crate::report::audit_html::HtmlMeta;
 use lambda_trust_audit::{AccountReport, Outcome};
@@ -183,37 +182,33 @@ pub(super) fn in_the_watch_account(
         region,
     } = at;
     let partition = lambda_trust_iam::partition_of_region(region).unwrap_or("aws");
-    let now = timestamp(meta.generated);
-    let severity = json!({"Label": "MEDIUM", "Original": about.code});
     subject["Partition"] = partition.into();
     subject["Region"] = region.into();
-    json!({
-        "SchemaVersion": SCHEMA_VERSION,
-        "Id": id,
-        "ProductArn": product_arn(partition, region, home),
-        "ProductName": "lambda-trust",
-        "CompanyName": "lambda-trust",
-        "GeneratorId": id,
-        "AwsAccountId": home,
-        "Region": region,
-        "Types": [FINDING_TYPE],
-        "CreatedAt": now,
-        "UpdatedAt": now,
-        "Severity": severity,
-        "FindingProviderFields": {"Severity": severity, "Types": [FINDING_TYPE]},
-        "Title": cut(&about.title, 256),
-        "Description": cut(&about.description, 1024),
-        "Remediation": {"Recommendation": {"Text": cut(about.fix, 512)}},
-        "ProductFields": {
-            "lambda-trust/Code": about.code,
-            "lambda-trust/ProviderName": "lambda-trust",
-            "lambda-trust/ProviderVersion": cut(&meta.version, MAX_FIELD_VALUE),
-        },
-        "Resources": [subject],
-        "Compliance": {"Status": "NOT_AVAILABLE"},
-        "Workflow": {"Status": "NEW"},
-        "RecordState": "ACTIVE",
-    })
+    let at = HubAt {
+        account: home,
+        region,
+    };
+    let e = Envelope {
+        at,
+        partition,
+        id,
+        generator: id,
+        resource: subject,
+    };
+    let mut finding = envelope(e, meta);
+    with_severity(&mut finding, "MEDIUM", json!(about.code));
+    finding.insert("Title".into(), cut(&about.title, 256).into());
+    finding.insert("Description".into(), cut(&about.description, 1024).into());
+    let fix = json!({"Recommendation": {"Text": cut(about.fix, 512)}});
+    finding.insert("Remediation".into(), fix);
+    let fields = json!({
+        "lambda-trust/Code": about.code,
+        "lambda-trust/ProviderName": "lambda-trust",
+        "lambda-trust/ProviderVersion": cut(&meta.version, MAX_FIELD_VALUE),
+    });
+    finding.insert("ProductFields".into(), fields);
+    finding.insert("Compliance".into(), json!({"Status": "NOT_AVAILABLE"}));
+    Value::Object(finding)
 }
 
 #[cfg(test)]
