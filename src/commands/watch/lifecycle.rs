@@ -3,6 +3,8 @@
 
 use crate::app::watch::package::PackageUse;
 use crate::cli::{OrgWatchArgs, WatchCommand, WatchPackageArgs};
+use crate::commands::invocation::Invocation;
+use crate::error::{Result, Status};
 use crate::event::{WatchNote, WatchProblem};
 use crate::report;
 use lambda_trust_provision::{Deployment, Seen};
@@ -126,4 +128,49 @@ pub(super) fn result_of(
         retired: None,
         accounts: None,
     }
+}
+
+/// `watch status`'s end, whichever the watch: the result said; healthy when nothing would
+/// change and nothing is lacking.
+pub(super) fn said_status(
+    inv: &Invocation,
+    result: &report::WatchResult,
+    no_changes: bool,
+) -> Result<Status> {
+    inv.output.emit(result)?;
+    let healthy = no_changes && result.problems.is_empty();
+    Ok(Status::ok_or(healthy, Status::Changes))
+}
+
+/// The end `watch deploy|destroy` shares, whichever the watch: the changes `lines` shown —
+/// for a deploy, what the function will lack first (said before the question, not after the
+/// answer); otherwise `first` (a destroy's last re-proof) —, asked, then `write` made into the
+/// result, which is said. A deploy that leaves the function lacking something is not done
+/// (docs/exit-codes.md).
+pub(super) async fn asked_then_written<W>(
+    inv: &Invocation,
+    asked: Asked<'_>,
+    first: Option<String>,
+    lines: Vec<String>,
+    mut result: report::WatchResult,
+    write: W,
+) -> Result<Status>
+where
+    W: AsyncFnOnce(&mut report::WatchResult) -> Result<()>,
+{
+    let Asked { lifecycle, yes, .. } = asked;
+    let question = format!("Make these {} change(s)?", lines.len());
+    let warned = (result.problems.iter()).map(|p| format!("warning: the function {p}"));
+    let shown: Vec<String> = match lifecycle {
+        Lifecycle::Deploy if !lines.is_empty() => warned.chain(lines.iter().cloned()).collect(),
+        _ => first.into_iter().chain(lines.iter().cloned()).collect(),
+    };
+    if !super::super::confirm::approved_lines(inv, &shown, &question, yes)? {
+        inv.output.emit(&result)?;
+        return Ok(Status::ok_or(lines.is_empty(), Status::Changes));
+    }
+    write(&mut result).await?;
+    inv.output.emit(&result)?;
+    let healthy = lifecycle != Lifecycle::Deploy || result.problems.is_empty();
+    Ok(Status::ok_or(healthy, Status::Changes))
 }

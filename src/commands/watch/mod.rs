@@ -135,9 +135,7 @@ fn meta() -> report::HtmlMeta {
 /// `watch deploy|status|destroy`.
 async fn deployment(inv: &Invocation, events: &dyn Events, asked: Asked<'_>) -> Result<Status> {
     let Asked {
-        lifecycle,
-        package,
-        yes,
+        lifecycle, package, ..
     } = asked;
     let file = inv.config.one()?;
     let options = DeployOptions {
@@ -163,9 +161,7 @@ async fn deployment(inv: &Invocation, events: &dyn Events, asked: Asked<'_>) -> 
                 .extend(published.problem.as_ref().map(report::watch_problem));
             result.active_findings =
                 (published.findings.as_ref()).map(|f| f.iter().map(finding).collect());
-            inv.output.emit(&result)?;
-            let healthy = ops.is_empty() && result.problems.is_empty();
-            return Ok(Status::ok_or(healthy, Status::Changes));
+            return lifecycle::said_status(inv, &result, ops.is_empty());
         }
         Lifecycle::Deploy => {
             // Where its findings would go: said before asking, with what else it would lack.
@@ -180,8 +176,7 @@ async fn deployment(inv: &Invocation, events: &dyn Events, asked: Asked<'_>) -> 
     let writes = Writes {
         ops,
         archive,
-        yes,
-        lifecycle,
+        asked,
     };
     make(inv, events, &file, &state, writes, result).await
 }
@@ -199,11 +194,10 @@ async fn settled(
 }
 
 /// What `deploy` or `destroy` writes: the changes and, for `destroy`, the findings to archive.
-struct Writes {
+struct Writes<'a> {
     ops: Vec<lambda_trust_provision::WatchOp>,
     archive: Option<ToArchive>,
-    yes: bool,
-    lifecycle: Lifecycle,
+    asked: Asked<'a>,
 }
 
 /// Asks, then makes the writes; a watch `destroy` removed says no notes of it.
@@ -212,55 +206,42 @@ async fn make(
     events: &dyn Events,
     file: &lambda_trust_config::ConfigFile,
     state: &WatchState,
-    writes: Writes,
+    writes: Writes<'_>,
     mut result: report::WatchResult,
 ) -> Result<Status> {
     let Writes {
         ops,
         archive,
-        yes,
-        lifecycle,
+        asked,
     } = writes;
+    let lifecycle = asked.lifecycle;
     let lines = with_archive(&mut result, archive.as_ref());
     let unread = archive
         .as_ref()
         .and_then(|a| a.note.as_ref().map(report::watch_note));
-    let question = format!("Make these {} change(s)?", lines.len());
-    // What the function will lack is said before the question, not after the answer.
-    let shown: Vec<String> = match lines.is_empty() || lifecycle != Lifecycle::Deploy {
-        true => lines.clone(),
-        false => (result.problems.iter())
-            .map(|p| format!("warning: the function {p}"))
-            .chain(lines.iter().cloned())
-            .collect(),
+    let write = async |result: &mut report::WatchResult| -> Result<()> {
+        if !ops.is_empty() {
+            result.writes = Some(deploy::write(&inv.settings, events, file, state, &ops).await?);
+            result.deployed = lifecycle == Lifecycle::Deploy;
+            if result.deployed {
+                result.deployed_code = result.package_code.clone();
+            }
+        }
+        if let Some(archive) = archive {
+            let kept = archive.kept.len();
+            let written = status::archive(events, archive).await?;
+            result.archived_findings = Some(written.saturating_sub(kept));
+            if written > 0 {
+                result.writes = Some(result.writes.unwrap_or(0) + written);
+            }
+            // The watch is gone: nothing is said of what it would hear or lack.
+            result.deployed = false;
+            result.notes = unread.into_iter().collect();
+            result.problems.clear();
+        }
+        Ok(())
     };
-    if !super::confirm::approved_lines(inv, &shown, &question, yes)? {
-        inv.output.emit(&result)?;
-        return Ok(Status::ok_or(lines.is_empty(), Status::Changes));
-    }
-    if !ops.is_empty() {
-        result.writes = Some(deploy::write(&inv.settings, events, file, state, &ops).await?);
-        result.deployed = lifecycle == Lifecycle::Deploy;
-        if result.deployed {
-            result.deployed_code = result.package_code.clone();
-        }
-    }
-    if let Some(archive) = archive {
-        let kept = archive.kept.len();
-        let written = status::archive(events, archive).await?;
-        result.archived_findings = Some(written.saturating_sub(kept));
-        if written > 0 {
-            result.writes = Some(result.writes.unwrap_or(0) + written);
-        }
-        // The watch is gone: nothing is said of what it would hear or lack.
-        result.deployed = false;
-        result.notes = unread.into_iter().collect();
-        result.problems.clear();
-    }
-    inv.output.emit(&result)?;
-    // A deploy that leaves the function lacking something is not done (docs/exit-codes.md).
-    let healthy = lifecycle != Lifecycle::Deploy || result.problems.is_empty();
-    Ok(Status::ok_or(healthy, Status::Changes))
+    lifecycle::asked_then_written(inv, asked, None, lines, result, write).await
 }
 
 /// The changes with, for `destroy`, the findings archived and those kept ACTIVE; the result

@@ -8,7 +8,7 @@ use crate::app::watch::organization::retire::{self as org_retire, Retired};
 use crate::app::Events;
 use crate::cli::OrgWatchArgs;
 use crate::commands::invocation::Invocation;
-use crate::commands::watch::lifecycle::{Asked, Lifecycle, WatchRead};
+use crate::commands::watch::lifecycle::{self, Asked, Lifecycle, WatchRead};
 use crate::error::{Error, Result, Status};
 use crate::event::{Restored, WatchNote, WatchProblem};
 use crate::report;
@@ -50,9 +50,7 @@ pub(in crate::commands) async fn run(
     };
     let result = result_of(lifecycle, &state, ops.lines());
     if lifecycle == Lifecycle::Status {
-        inv.output.emit(&result)?;
-        let healthy = ops.is_empty() && result.problems.is_empty();
-        return Ok(Status::ok_or(healthy, Status::Changes));
+        return lifecycle::said_status(inv, &result, ops.is_empty());
     }
     asked_and_made(inv, events, &state, &ops, asked, result).await
 }
@@ -64,38 +62,21 @@ async fn asked_and_made(
     events: &dyn Events,
     state: &OrgWatchState,
     ops: &OrgOps,
-    Asked { lifecycle, yes, .. }: Asked<'_>,
-    mut result: report::WatchResult,
+    asked: Asked<'_>,
+    result: report::WatchResult,
 ) -> Result<Status> {
     let lines = ops.lines();
-    let question = format!("Make these {} change(s)?", lines.len());
     let last =
-        lifecycle == Lifecycle::Destroy && !lines.is_empty() && state.seen.function.is_some();
-    let shown: Vec<String> = match lifecycle {
-        Lifecycle::Deploy if !lines.is_empty() => (result.problems.iter())
-            .map(|p| format!("warning: the function {p}"))
-            .chain(lines.iter().cloned())
-            .collect(),
-        _ if last => std::iter::once(report::org_watch_last_reproof(
-            org_retire::accounts(state).len(),
-        ))
-        .chain(lines.iter().cloned())
-        .collect(),
-        _ => lines.clone(),
+        asked.lifecycle == Lifecycle::Destroy && !lines.is_empty() && state.seen.function.is_some();
+    let first = last.then(|| report::org_watch_last_reproof(org_retire::accounts(state).len()));
+    let write = async |result: &mut report::WatchResult| -> Result<()> {
+        if last {
+            let retired = org_retire::retire(state, events).await;
+            result.retired = Some(retired.iter().map(retired_account).collect());
+        }
+        made(events, state, ops, asked.lifecycle, result).await
     };
-    if !crate::commands::confirm::approved_lines(inv, &shown, &question, yes)? {
-        inv.output.emit(&result)?;
-        return Ok(Status::ok_or(lines.is_empty(), Status::Changes));
-    }
-    if last {
-        let retired = org_retire::retire(state, events).await;
-        result.retired = Some(retired.iter().map(retired_account).collect());
-    }
-    made(events, state, ops, lifecycle, &mut result).await?;
-    inv.output.emit(&result)?;
-    // A deploy that leaves the function lacking something is not done (docs/exit-codes.md).
-    let healthy = lifecycle != Lifecycle::Deploy || result.problems.is_empty();
-    Ok(Status::ok_or(healthy, Status::Changes))
+    lifecycle::asked_then_written(inv, asked, first, lines, result, write).await
 }
 
 /// One account's last re-proof, as the result says it.
