@@ -393,8 +393,8 @@ pub(crate) async fn export(
         tags: [
             (MANAGED_BY_KEY.to_owned(), MANAGED_BY_VALUE.to_owned()),
             (
-                org::GUARDRAIL_TAG.0.to_owned(),
-                org::GUARDRAIL_TAG.1.to_owned(),
+                org_read::GUARDRAIL_TAG.0.to_owned(),
+                org_read::GUARDRAIL_TAG.1.to_owned(),
             ),
         ]
         .into_iter()

@@ -14,13 +14,9 @@ use std::time::Duration;
 use aws_sdk_organizations::types::Tag;
 
 use super::tree::root;
-use super::{err, Org, RCP};
+use super::{err, Org, GUARDRAIL_TAG, RCP};
 use crate::aws::client::{AwsError, Clients};
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
-
-/// The tag that marks lambda-trust's guardrail, beside `managed-by = lambda-trust`.
-pub(crate) const GUARDRAIL_TAG: (&str, &str) =
-    ("lambda-trust:guardrail", "genesys-cloud-external-id");
 
 /// The guardrail's description in AWS Organizations.
 pub(crate) const DESCRIPTION: &str =

@@ -26,6 +26,11 @@ type Org = aws_sdk_organizations::Client;
 
 const RCP: PolicyType = PolicyType::ResourceControlPolicy;
 
+/// The tag that marks lambda-trust's guardrail, beside `managed-by = lambda-trust`: what the
+/// tree reads to know it, and what the guardrail's writes tag it with.
+pub(crate) const GUARDRAIL_TAG: (&str, &str) =
+    ("lambda-trust:guardrail", "genesys-cloud-external-id");
+
 /// An SDK error of `op` as the rest of lambda-trust reads it.
 fn err<E>(
     op: &'static str,

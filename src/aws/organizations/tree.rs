@@ -16,9 +16,8 @@
 use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus};
 use futures::future::try_join_all;
 
-use super::{err, Org, RCP};
+use super::{err, Org, GUARDRAIL_TAG, RCP};
 use crate::aws::client::{AwsError, Clients};
-use crate::aws::organizations::guardrail::GUARDRAIL_TAG;
 use lambda_trust_audit::{OrgNode, OrgTree, StoredPolicy};
 use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 

@@ -6,8 +6,8 @@
 //! Part of `guardrail`. Only what a run was given is judged: what apply recorded was judged
 //! when it was given.
 
-use super::chosen::GuardrailAsked;
 use super::document::is_account;
+use super::model::GuardrailAsked;
 use super::model::GuardrailRoles;
 use crate::organization::OrgTree;
 

@@ -35,11 +35,11 @@ mod proof;
 mod record;
 mod roles;
 
-pub use chosen::{Chosen, ChosenFrom, GuardrailAsked, GuardrailChoices};
 pub use guarded::guarded;
 pub use model::{
-    Covered, GuardrailChange, GuardrailClaim, GuardrailMerge, GuardrailMode, GuardrailPlan,
-    GuardrailPolicy, GuardrailProperty, GuardrailRoles, RoleUnder,
+    Chosen, ChosenFrom, Covered, GuardrailAsked, GuardrailChange, GuardrailChoices, GuardrailClaim,
+    GuardrailMerge, GuardrailMode, GuardrailPlan, GuardrailPolicy, GuardrailProperty,
+    GuardrailRoles, RoleUnder,
 };
 pub use plan::plan_guardrail;
 

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::chosen::GuardrailChoices;
 use lambda_trust_iam::{Counterexample, Verdict};
 use lambda_trust_verdict::{Judged, Status};
 
@@ -291,4 +290,75 @@ impl Judged for GuardrailPlan {
             Status::Ok
         }
     }
+}
+
+/// What one run was given: an empty family was not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuardrailAsked {
+    /// Your org IDs, each with where it came from (a flag or a config's environment).
+    pub org_ids: Vec<Chosen>,
+    /// `--partner-account`.
+    pub partners: Vec<String>,
+    /// `--exempt-role`.
+    pub exempt: Vec<String>,
+    /// `--no-exempt-roles`: exempt none, whatever apply recorded.
+    pub no_exempt: bool,
+    /// `--target`.
+    pub targets: Vec<String>,
+}
+
+/// One chosen value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Chosen {
+    /// The org ID, account, role ARN or target.
+    pub value: String,
+    /// Where it came from.
+    pub from: ChosenFrom,
+}
+
+/// Where a chosen value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ChosenFrom {
+    /// A flag of this run.
+    Flag,
+    /// A config environment's `[trust].external_id`, the organization its `[genesys]` signs in
+    /// to (one that differs is refused before any call).
+    Config {
+        /// The environment (`default` for a config without environments).
+        environment: String,
+    },
+    /// A config environment's `[trust].external_id`, not compared: Genesys Cloud could not be
+    /// asked.
+    ConfigNotCompared {
+        /// The environment.
+        environment: String,
+    },
+    /// A config environment's `[trust].external_id`, not compared: the environment has no
+    /// `[genesys]`.
+    ConfigWithoutGenesys {
+        /// The environment.
+        environment: String,
+    },
+    /// What apply recorded in the policy's tags.
+    Recorded,
+    /// The default: the root, Genesys Cloud's account, no exemption.
+    Default,
+}
+
+/// Each family as chosen for the run, where each value came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(deny_unknown_fields))]
+pub struct GuardrailChoices {
+    /// Your org IDs.
+    pub org_ids: Vec<Chosen>,
+    /// The partner accounts held to them.
+    pub partners: Vec<Chosen>,
+    /// The roles left outside (`NotResource`).
+    pub exempt: Vec<Chosen>,
+    /// Where it is attached.
+    pub targets: Vec<Chosen>,
 }

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use lambda_trust_iam::{minified_len, semantically_equal, Verdict};
 use lambda_trust_verdict::SCHEMA_VERSION;
 
-use super::chosen::{choose, GuardrailAsked};
+use super::chosen::choose;
 use super::document::{guardrail_document, FULL_ACCESS, MAX_ATTACHED, MAX_CHARACTERS, NAME};
+use super::model::GuardrailAsked;
 use super::model::{
     Covered, GuardrailChange as Change, GuardrailClaim, GuardrailMode, GuardrailPlan,
 };

@@ -9,8 +9,7 @@ use serde_json::json;
 use lambda_trust_iam::{Arn, AwsResource, Counterexample, Policy, Statement};
 
 use super::document::is_account;
-use super::proof::{beyond, under};
-use crate::trust::accepted;
+use crate::trust::{accepted, Accepted};
 
 /// A partner a role admits with something else than your org IDs.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,4 +49,34 @@ pub(crate) fn only_with(
         }
     }
     Ok(None)
+}
+
+/// The trust policy with `denies` added.
+pub(crate) fn under(trust: &Policy, denies: &[Statement]) -> Policy {
+    let mut p = trust.clone();
+    p.statements.extend(denies.iter().cloned());
+    p
+}
+
+/// What a partner account gets into a role with: `None` when every request carries one of
+/// `ours` (or none gets in), else what it admits beyond them and a request that shows it.
+pub(crate) fn beyond(
+    got: &Accepted,
+    ours: &[String],
+) -> Result<Option<(String, Option<Counterexample>)>, String> {
+    match got {
+        Accepted::Nothing => Ok(None),
+        Accepted::Unknown(why) => Err(why.clone()),
+        Accepted::Any(c) => Ok(Some(("any external ID, or none".into(), Some(c.clone())))),
+        Accepted::Ids(ids) => {
+            let outside: Vec<_> = (ids.iter())
+                .filter(|(t, _)| !(t.is_literal() && ours.contains(&t.value)))
+                .collect();
+            let Some((_, c)) = outside.first() else {
+                return Ok(None);
+            };
+            let values: Vec<&str> = outside.iter().map(|(t, _)| t.value.as_str()).collect();
+            Ok(Some((values.join(", "), c.clone())))
+        }
+    }
 }

@@ -28,7 +28,7 @@ use lambda_trust_iam::{
 use super::document::is_account;
 use super::model::{GuardrailClaim, GuardrailProperty as Property, GuardrailRoles};
 use super::model::{GuardrailSpec, RoleUnder};
-use super::probe::{only_with, Admitted};
+use super::probe::{beyond, only_with, under, Admitted};
 use crate::organization::OrgTree;
 use crate::trust::{accepted, Accepted};
 
@@ -226,36 +226,6 @@ pub(crate) fn denies_of(document: &Value) -> Result<Vec<Statement>, String> {
         .into_iter()
         .filter(|s| s.effect == Effect::Deny)
         .collect())
-}
-
-/// The trust policy with `denies` added.
-pub(crate) fn under(trust: &Policy, denies: &[Statement]) -> Policy {
-    let mut p = trust.clone();
-    p.statements.extend(denies.iter().cloned());
-    p
-}
-
-/// What a partner account gets into a role with: `None` when every request carries one of
-/// `ours` (or none gets in), else what it admits beyond them and a request that shows it.
-pub(crate) fn beyond(
-    got: &Accepted,
-    ours: &[String],
-) -> Result<Option<(String, Option<Counterexample>)>, String> {
-    match got {
-        Accepted::Nothing => Ok(None),
-        Accepted::Unknown(why) => Err(why.clone()),
-        Accepted::Any(c) => Ok(Some(("any external ID, or none".into(), Some(c.clone())))),
-        Accepted::Ids(ids) => {
-            let outside: Vec<_> = (ids.iter())
-                .filter(|(t, _)| !(t.is_literal() && ours.contains(&t.value)))
-                .collect();
-            let Some((_, c)) = outside.first() else {
-                return Ok(None);
-            };
-            let values: Vec<&str> = outside.iter().map(|(t, _)| t.value.as_str()).collect();
-            Ok(Some((values.join(", "), c.clone())))
-        }
-    }
 }
 
 /// Your IDs a role admits, each with the request that shows it.

@@ -20,7 +20,8 @@ use serde_json::{json, Value};
 
 use super::super::document::guardrail_document;
 use super::super::model::GuardrailSpec;
-use super::super::proof::{denies_of, under};
+use super::super::probe::under;
+use super::super::proof::denies_of;
 use lambda_trust_iam::{evaluate, Decision, EvalInput, LabeledPolicy, Policy, Request};
 
 const GENESYS: &str = "765628985471";
