@@ -8,9 +8,10 @@
 //! policies (RCPs)"); a policy type not enabled at the root stands in as its full-access
 //! policy, as the walk does.
 
+use lambda_trust_iam::is_account_id as is_account;
 use lambda_trust_iam::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, Policy, PolicyKind};
 
-use super::{is_account, OrgTree, StoredPolicy};
+use super::{OrgTree, StoredPolicy};
 
 impl OrgTree {
     /// The organization policies over `account`; `None` when the tree does not hold it (an

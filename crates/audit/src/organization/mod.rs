@@ -11,8 +11,6 @@ mod tree;
 
 use serde_json::Value;
 
-pub(crate) use tree::is_account;
-
 /// An organization as AWS Organizations lists it: its tree, its RCPs and (when read) its
 /// SCPs.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -79,4 +79,4 @@ impl OrgTree {
     }
 }
 
-pub(crate) use lambda_trust_iam::is_account_id as is_account;
+use lambda_trust_iam::is_account_id as is_account;

@@ -50,8 +50,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::watch::organization::change::OrgChange;
     use crate::watch::organization::record::{GuardrailWatched, SweptRecord};
-    use crate::OrgChange;
     use lambda_trust_model::HubCounts;
 
     fn sent() -> Option<Published> {
