@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::events::Events;
 use super::settings::Settings;
-use crate::aws::organizations::{policy_documents, read_org_policies};
+use crate::aws::organizations::read_org_policies;
 use crate::aws::Clients;
 use crate::error::{Error, Result};
 use crate::event::Read;
@@ -54,17 +54,17 @@ pub(crate) async fn export(
     let what = Read::OrgPolicies {
         account: account.to_string(),
     };
-    let org = events
+    let walked = events
         .reading(what, read_org_policies(&clients, account))
         .await;
+    let org = walked.policies;
     if let OrgPolicies::NotRead { reason } = &org {
         return Err(Error::usage(
             format!("the organization policies over account {account} could not be read: {reason}"),
             "run it with the organization's management account's credentials, or a delegated administrator's (--profile)",
         ));
     }
-    let documents = policy_documents(&clients, &org).await?;
-    let files = org_policy_files(&org, &documents).map_err(|why| {
+    let files = org_policy_files(&org, &walked.documents).map_err(|why| {
         Error::usage(
             format!("nothing to write for account {account}: {why}"),
             "give a member account of the organization (the account whose role `verify` judges)",

@@ -251,7 +251,7 @@ async fn a_member_account_is_told_not_read_in_one_line_and_availability_is_not_p
     let management = w.management().await;
     let a = w.id("a");
     let member = w.member(&management, &a).await;
-    let read = read_org_policies(&member, &a).await;
+    let read = read_org_policies(&member, &a).await.policies;
     let OrgPolicies::NotRead { reason } = &read else {
         panic!("{read:?}");
     };
@@ -290,7 +290,7 @@ async fn an_account_in_no_organization_has_no_organization_policies() {
     let w = World::new(false);
     let clients = w.management().await;
     assert_eq!(
-        read_org_policies(&clients, "123456789012").await,
+        read_org_policies(&clients, "123456789012").await.policies,
         OrgPolicies::NoOrganization
     );
 }
@@ -411,8 +411,8 @@ async fn function_policies_per_qualifier_and_account_then_the_path_verdicts() {
     }
 
     let orgs = BTreeMap::from([
-        (a.clone(), read_org_policies(&management, &a).await),
-        (b.clone(), read_org_policies(&management, &b).await),
+        (a.clone(), read_org_policies(&management, &a).await.policies),
+        (b.clone(), read_org_policies(&management, &b).await.policies),
     ]);
     let targets: Vec<PathTarget> = arns
         .iter()
@@ -495,7 +495,7 @@ async fn scps_not_enabled_at_the_root_restrict_nothing_and_are_not_listed() {
     let (root, member) = rcps_only(&w.moto);
     let clients = w.management().await;
     w.proxy.clear();
-    let read = read_org_policies(&clients, &member).await;
+    let read = read_org_policies(&clients, &member).await.policies;
     assert_eq!(
         names(&read),
         vec![
@@ -546,7 +546,7 @@ async fn rcps_not_enabled_at_the_root_deny_nothing_and_are_not_listed() {
     let (_, member) = only_enabled(&w.moto, "SERVICE_CONTROL_POLICY");
     let clients = w.management().await;
     w.proxy.clear();
-    let read = read_org_policies(&clients, &member).await;
+    let read = read_org_policies(&clients, &member).await.policies;
     let stand_in = strings(&["RCPFullAWSAccess (RCPs are not enabled at the root)"]);
     assert_eq!(
         names(&read),
@@ -617,13 +617,13 @@ async fn a_delegated_administrator_reads_them_as_the_management_account_does() {
     let w = World::new(true);
     let management = w.management().await;
     let a = w.id("a");
-    let by_management = read_org_policies(&management, &a).await;
+    let by_management = read_org_policies(&management, &a).await.policies;
     w.moto.client().organizations_ok(
         "RegisterDelegatedAdministrator",
         json!({"AccountId": a, "ServicePrincipal": "ssm.amazonaws.com"}),
     );
     let member = w.member(&management, &a).await;
-    assert_eq!(read_org_policies(&member, &a).await, by_management);
+    assert_eq!(read_org_policies(&member, &a).await.policies, by_management);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -639,7 +639,7 @@ async fn a_policy_read_refused_midway_leaves_them_not_read() {
         )
         .always(),
     );
-    let read = read_org_policies(&management, &w.id("a")).await;
+    let read = read_org_policies(&management, &w.id("a")).await.policies;
     let OrgPolicies::NotRead { reason } = &read else {
         panic!("{read:?}");
     };
@@ -693,7 +693,7 @@ async fn an_ou_is_named_once_per_run_however_many_accounts_sit_under_it() {
 async fn a_refused_ou_name_leaves_the_ou_named_by_its_id() {
     let w = World::new(true);
     let management = w.management().await;
-    let named = read_org_policies(&management, &w.id("a")).await;
+    let named = read_org_policies(&management, &w.id("a")).await.policies;
     w.proxy.inject(
         Injection::new(
             "organizations:DescribeOrganizationalUnit",
@@ -703,7 +703,7 @@ async fn a_refused_ou_name_leaves_the_ou_named_by_its_id() {
         )
         .always(),
     );
-    let read = read_org_policies(&management, &w.id("a")).await;
+    let read = read_org_policies(&management, &w.id("a")).await.policies;
     assert_eq!(names(&read), names(&named));
     let OrgPolicies::Read { levels, .. } = &read else {
         panic!("{read:?}");

@@ -20,7 +20,7 @@ use crate::aws::client::AwsError;
 
 pub(crate) use accounts::list_accounts;
 pub(crate) use tree::{read_tree, Tags};
-pub(crate) use walk::{policy_documents, read_org_policies, OrgReader};
+pub(crate) use walk::{read_org_policies, OrgReader};
 
 type Org = aws_sdk_organizations::Client;
 

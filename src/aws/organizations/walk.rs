@@ -38,7 +38,7 @@ use tokio::sync::{Mutex, OnceCell};
 use super::tree::{read_tree, Tags};
 use crate::aws::client::{AwsError, Clients};
 use lambda_trust_audit::{OrgNode, OrgTree, StoredPolicy};
-use lambda_trust_iam::{LevelKind, OrgPolicies, OrgPolicy, PolicyKind};
+use lambda_trust_iam::{LevelKind, OrgPolicies};
 
 /// The two policy types on the path, in the order levels keep them.
 const TYPES: [PolicyType; 2] = [
@@ -148,19 +148,36 @@ impl OrgReader {
             let mut read = self.read.lock().await;
             read.entry(account.to_owned()).or_default().clone()
         };
-        cell.get_or_init(|| read(clients, account, &self.ou_names))
-            .await
-            .clone()
+        let read = || async { read(clients, account, &self.ou_names).await.policies };
+        cell.get_or_init(read).await.clone()
     }
 }
 
-/// One read of the organization policies over `account`: never an error, since policies that
-/// cannot be read only leave availability not proved.
-pub(crate) async fn read_org_policies(clients: &Clients, account: &str) -> OrgPolicies {
+/// One read of the organization policies over `account` — never an error, since policies
+/// that cannot be read only leave availability not proved — with each policy's document as AWS
+/// stores it, by ID (what `org-policies` writes into the files `--org-policies DIR` reads):
+/// the walk's own `DescribePolicy`, not read again. A stand-in for a type not enabled is not
+/// stored: iam's `org_policy_files` writes its document.
+pub(crate) async fn read_org_policies(clients: &Clients, account: &str) -> Walked {
     read(clients, account, &OuNames::default()).await
 }
 
-async fn read(clients: &Clients, account: &str, ou_names: &OuNames) -> OrgPolicies {
+/// What one walk read: the policies over the account, and each policy's document by ID.
+pub(crate) struct Walked {
+    pub(crate) policies: OrgPolicies,
+    pub(crate) documents: BTreeMap<String, serde_json::Value>,
+}
+
+impl From<OrgPolicies> for Walked {
+    fn from(policies: OrgPolicies) -> Walked {
+        Walked {
+            policies,
+            documents: BTreeMap::new(),
+        }
+    }
+}
+
+async fn read(clients: &Clients, account: &str, ou_names: &OuNames) -> Walked {
     let org = clients.organizations();
     let (organization, root, parents) = tokio::join!(
         describe_organization(&org),
@@ -169,15 +186,16 @@ async fn read(clients: &Clients, account: &str, ou_names: &OuNames) -> OrgPolici
     );
     let (organization_id, management) = match organization {
         Ok(Some(found)) => found,
-        Ok(None) => return OrgPolicies::NoOrganization,
-        Err(e) => return not_read(account, &e),
+        Ok(None) => return OrgPolicies::NoOrganization.into(),
+        Err(e) => return not_read(account, &e).into(),
     };
     if management == account {
-        return OrgPolicies::Read {
+        let policies = OrgPolicies::Read {
             levels: Vec::new(),
             management_account: true,
             organization_id: Some(organization_id),
         };
+        return policies.into();
     }
     let tree = match (root, parents) {
         (Ok(enabled), Ok(chain)) => {
@@ -197,15 +215,22 @@ async fn read(clients: &Clients, account: &str, ou_names: &OuNames) -> OrgPolici
             management_account: management,
             ..tree
         },
-        Err(e) => return not_read(account, &e),
+        Err(e) => return not_read(account, &e).into(),
     };
     // The walk's tree holds the account and its chain up to the root.
-    tree.policies_over(account)
+    let policies = tree
+        .policies_over(account)
         .unwrap_or_else(|| OrgPolicies::NotRead {
             reason: format!(
                 "account {account}: its chain to the root was not read: {WHO_MAY_READ}"
             ),
-        })
+        });
+    let stored = tree.policies.iter().chain(&tree.scps);
+    let documents = stored.map(|p| (p.id.clone(), p.document.clone())).collect();
+    Walked {
+        policies,
+        documents,
+    }
 }
 
 fn not_read(account: &str, e: &ReadError) -> OrgPolicies {
@@ -440,45 +465,4 @@ async fn describe(org: &Org, id: &str) -> Result<(String, String, serde_json::Va
         problem: e.to_string(),
     })?;
     Ok((id.to_owned(), name, document))
-}
-
-/// Each policy's document as AWS stores it, by ID, for the policies on `org`'s levels
-/// (`DescribePolicy` once per distinct policy, concurrently): what `org-policies` writes into
-/// the files `--org-policies DIR` reads. A stand-in for a type not enabled is not stored:
-/// iam's `org_policy_files` writes its document.
-pub(crate) async fn policy_documents(
-    clients: &Clients,
-    org: &OrgPolicies,
-) -> Result<BTreeMap<String, serde_json::Value>, AwsError> {
-    let OrgPolicies::Read { levels, .. } = org else {
-        return Ok(BTreeMap::new());
-    };
-    let ids: BTreeSet<&str> = (levels.iter())
-        .flat_map(|l| l.scps.iter().chain(&l.rcps))
-        .map(|p| p.id.as_str())
-        .collect();
-    let client = clients.organizations();
-    let reads = ids.into_iter().map(|id| {
-        let client = client.clone();
-        async move {
-            if [PolicyKind::Scp, PolicyKind::Rcp]
-                .into_iter()
-                .any(|k| OrgPolicy::not_enabled(k).id == id)
-            {
-                // A stand-in for a type not enabled: no such policy is stored (iam's
-                // `org_policy_files` writes its document).
-                return Ok(None);
-            }
-            let out = client
-                .describe_policy()
-                .policy_id(id)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("organizations:DescribePolicy", e))?;
-            let content = (out.policy().and_then(|p| p.content())).unwrap_or_default();
-            let document = serde_json::from_str(content).unwrap_or(serde_json::Value::Null);
-            Ok(Some((id.to_owned(), document)))
-        }
-    });
-    Ok(try_join_all(reads).await?.into_iter().flatten().collect())
 }
