@@ -5,16 +5,16 @@
 use crate::aws::observe::ObserveError;
 use crate::aws::AwsError;
 use crate::error::Hinted;
-use lambda_trust_audit::{IacError, InputError};
+use lambda_trust_audit::InputError;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum AppError {
     /// `--template`: the CloudFormation template could not be read into the model.
     #[error(transparent)]
-    Template(IacError),
+    Template(InputError),
     /// `--plan`: the Terraform plan could not be read into the model.
     #[error(transparent)]
-    Plan(IacError),
+    Plan(InputError),
     /// `audit --input`: the saved `get-account-authorization-details` answer is not one.
     #[error(transparent)]
     Details(#[from] InputError),

@@ -102,8 +102,9 @@ impl From<PolicyDetail> for AuditPolicy {
     }
 }
 
-/// A file that is not a usable `get-account-authorization-details` answer: the file, the
-/// place (line and column, or the JSON path) and what to fix (the hint, as data).
+/// A file that cannot be read as what it is given for — a `get-account-authorization-details`
+/// answer, a CloudFormation template, a Terraform plan: the file, the place (line and column,
+/// or the JSON path) and what to fix (the hint, as data).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}{place}: {message}")]
 pub struct InputError {

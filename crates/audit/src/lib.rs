@@ -108,8 +108,8 @@ pub use organization::{OrgNode, OrgTree, StoredPolicy};
 
 // Before it is applied: Terraform plans and CloudFormation templates.
 pub use iac::{
-    audit_proved as audit_iac_proved, read_plan, read_template, IacError, IacModel, IacReport,
-    PlanInput, RoleSettings, Source as RoleSource, TemplateInput,
+    audit_proved as audit_iac_proved, read_plan, read_template, IacModel, IacReport, PlanInput,
+    RoleSettings, Source as RoleSource, TemplateInput,
 };
 
 // Where security teams look: Security Hub and the baseline.

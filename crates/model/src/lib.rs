@@ -57,7 +57,7 @@ pub use path::{
 };
 pub use render::{
     render, render_invoke, resolve_targets, RenderContext, RenderError, Rendered, ResolvedTarget,
-    Template, Templates,
+    Template, Templates, DEFAULT_MAX_SHARDS,
 };
 #[cfg(feature = "schemars")]
 pub use schema_refs::{
@@ -69,7 +69,7 @@ pub use security_hub::{
     plan_import, HubCounts, ImportPlan, Listed as ListedFinding, OrgWatchGenerator, TooLarge,
     GENERATOR_PREFIX, WATCH_GENERATOR,
 };
-pub use shard::{assign_shards, shard_index, shard_name, ShardError, DEFAULT_MAX_SHARDS};
+pub use shard::{assign_shards, shard_index, shard_name};
 pub use state::{
     function_permissions, CallerIdentity, Desired, DesiredPolicy, DesiredRole, FunctionPermission,
     FunctionQuery, InlinePolicy, ManagedPolicy, Observed, ObservedFunction, ObservedPermission,

@@ -49,7 +49,13 @@ static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}").expect("the placeholder regex is valid")
 });
 
-/// Why the config and templates cannot be rendered into documents.
+/// AWS quota: characters in one managed policy document, whitespace excluded.
+pub(crate) const MAX_POLICY_CHARS: usize = 6_144;
+/// AWS quota: managed policies attached to one role, by default (raisable to 20).
+pub const DEFAULT_MAX_SHARDS: usize = 10;
+
+/// Why the config and templates cannot be rendered into documents, or the granted ARNs
+/// cannot be packed into invoke policies (shards).
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// A template starts with a UTF-8 byte-order mark, which AWS refuses in a policy document.
@@ -178,6 +184,25 @@ pub enum RenderError {
         configured: String,
         /// The account the credentials are for.
         actual: String,
+    },
+
+    /// Shards: more ARNs than the shards allowed can hold.
+    #[error("{targets} function ARN(s) do not fit in {max_shards} invoke policies of {MAX_POLICY_CHARS} characters each (about {fit} fit); nothing was changed")]
+    TooManyTargets {
+        /// How many ARNs are granted.
+        targets: usize,
+        /// About how many fit.
+        fit: usize,
+        /// How many shards the role may have.
+        max_shards: usize,
+    },
+    /// Shards: the invoke template is over the size limit with a single ARN.
+    #[error("the invoke template renders {len} characters for the single ARN {arn}, over the {MAX_POLICY_CHARS}-character limit of a managed policy")]
+    TemplateTooLarge {
+        /// The ARN.
+        arn: String,
+        /// The rendered policy's length, whitespace not counted.
+        len: usize,
     },
 }
 
@@ -734,6 +759,11 @@ impl lambda_trust_verdict::Hinted for RenderError {
             RenderError::NoAccount { .. } => "set [aws].account_id, or run a live command which resolves it from your credentials".to_string(),
             RenderError::DuplicateTarget { .. } => "remove one of the two entries".to_string(),
             RenderError::AccountMismatch { configured, .. } => format!("use credentials for {configured}, or fix [aws].account_id"),
+            RenderError::TooManyTargets { .. } => format!(
+                "lambda-trust uses at most {DEFAULT_MAX_SHARDS} managed policies per role, the \
+                 default IAM quota; split the targets across two roles, one config each"
+            ),
+            RenderError::TemplateTooLarge { .. } => "shorten the template in --policies".into(),
             _ => return None,
         })
     }

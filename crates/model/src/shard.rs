@@ -9,10 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// AWS quota: characters in one managed policy document, whitespace excluded.
-pub(crate) const MAX_POLICY_CHARS: usize = 6_144;
-/// AWS quota: managed policies attached to one role, by default (raisable to 20).
-pub const DEFAULT_MAX_SHARDS: usize = 10;
+use crate::render::{RenderError, MAX_POLICY_CHARS};
 
 /// The name of shard `index`: `<base>` for shard 1, `<base>-k` for shard k.
 pub fn shard_name(base: &str, index: usize) -> String {
@@ -30,29 +27,6 @@ pub fn shard_index(base: &str, name: &str) -> Option<usize> {
     }
     let n: usize = name.strip_prefix(base)?.strip_prefix('-')?.parse().ok()?;
     (2..=20).contains(&n).then_some(n)
-}
-
-/// Why the granted ARNs cannot be packed into invoke policies.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ShardError {
-    /// More ARNs than the shards allowed can hold.
-    #[error("{targets} function ARN(s) do not fit in {max_shards} invoke policies of {MAX_POLICY_CHARS} characters each (about {fit} fit); nothing was changed")]
-    TooMany {
-        /// How many ARNs are granted.
-        targets: usize,
-        /// About how many fit.
-        fit: usize,
-        /// How many shards the role may have.
-        max_shards: usize,
-    },
-    /// The invoke template is over the size limit with a single ARN.
-    #[error("the invoke template renders {len} characters for the single ARN {arn}, over the {MAX_POLICY_CHARS}-character limit of a managed policy")]
-    TemplateTooLarge {
-        /// The ARN.
-        arn: String,
-        /// The rendered policy's length, whitespace not counted.
-        len: usize,
-    },
 }
 
 /// The shards as they are, each ARN still granted kept in its first shard; a kept shard a
@@ -101,7 +75,7 @@ pub fn assign_shards(
     existing: &BTreeMap<usize, Vec<String>>,
     max_shards: usize,
     size: impl Fn(&[String]) -> usize,
-) -> Result<BTreeMap<usize, Vec<String>>, ShardError> {
+) -> Result<BTreeMap<usize, Vec<String>>, RenderError> {
     let fits = |list: &[String]| size(list) <= MAX_POLICY_CHARS;
     // 1. Keep what is already in place (each ARN once, in its first shard).
     let (mut shards, placed, overflow) = kept(arns, existing, max_shards, &fits);
@@ -117,7 +91,7 @@ pub fn assign_shards(
     for arn in new {
         let single = size(std::slice::from_ref(&arn));
         if single > MAX_POLICY_CHARS {
-            return Err(ShardError::TemplateTooLarge { arn, len: single });
+            return Err(RenderError::TemplateTooLarge { arn, len: single });
         }
         let mut done = false;
         for list in shards.values_mut() {
@@ -137,7 +111,7 @@ pub fn assign_shards(
             }
             None => {
                 let fit = shards.values().map(Vec::len).sum();
-                return Err(ShardError::TooMany {
+                return Err(RenderError::TooManyTargets {
                     targets: arns.len(),
                     fit,
                     max_shards,
@@ -146,18 +120,6 @@ pub fn assign_shards(
         }
     }
     Ok(shards)
-}
-
-impl lambda_trust_verdict::Hinted for ShardError {
-    fn hint(&self) -> Option<String> {
-        Some(match self {
-            ShardError::TooMany { .. } => format!(
-                "lambda-trust uses at most {DEFAULT_MAX_SHARDS} managed policies per role, the \
-                 default IAM quota; split the targets across two roles, one config each"
-            ),
-            ShardError::TemplateTooLarge { .. } => "shorten the template in --policies".into(),
-        })
-    }
 }
 
 #[cfg(test)]
@@ -230,7 +192,7 @@ mod tests {
     fn too_many_targets_is_an_error_that_says_how_many_fit() {
         let e = assign_shards(&arns(2000), &BTreeMap::new(), 10, size).unwrap_err();
         match e {
-            ShardError::TooMany { targets, fit, .. } => {
+            RenderError::TooManyTargets { targets, fit, .. } => {
                 assert_eq!(targets, 2000);
                 assert!(fit > 500 && fit < 2000, "{fit}");
             }

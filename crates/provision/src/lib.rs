@@ -96,8 +96,8 @@ pub use genesys::{
 pub use plan::{
     check_deployment, check_external_id, held_permissions, plan, plan_destroy,
     plan_retire_predecessors, refuse_others, unreachable_accounts, AttachmentOp, BoundaryOp,
-    DestroyError, HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp,
-    TagOp, VersionOp,
+    HeldPermission, Op, PermissionOp, Plan, PlanError, PlanOptions, PolicyOp, RoleOp, TagOp,
+    VersionOp,
 };
 pub use side::Side;
 

@@ -72,12 +72,10 @@ impl TargetPolicy {
 /// Why the desired state cannot be prepared: nothing is sent to AWS.
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
-    /// The config and templates do not render.
+    /// The config and templates do not render, or the granted ARNs do not fit in the invoke
+    /// policies.
     #[error(transparent)]
     Render(#[from] lambda_trust_model::RenderError),
-    /// The granted ARNs do not fit in the invoke policies.
-    #[error(transparent)]
-    Shard(#[from] lambda_trust_model::ShardError),
     /// The rendered policies break lint invariants (the findings, errors only).
     #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
     Invariants(Vec<Finding>),
@@ -323,7 +321,6 @@ impl lambda_trust_verdict::Hinted for PrepareError {
     fn hint(&self) -> Option<String> {
         match self {
             PrepareError::Render(e) => e.hint(),
-            PrepareError::Shard(e) => e.hint(),
             PrepareError::Invariants(_) => Some(
                 "fix the templates in --policies, or pass --allow-weaker-policies if this is \
                  deliberate"

@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 use super::build::{Build, Targets, OWN_ACCOUNT};
 use super::intrinsic::{text, Named, Scope};
 use super::permission::{Permission, WholePolicy};
-use super::{yaml, IacError, IacModel, NotAnalysed, RoleSettings, Source, UnknownReason};
+use super::{yaml, IacModel, InputError, NotAnalysed, RoleSettings, Source, UnknownReason};
 use crate::account::{AuditPolicy, AuditRole, AuditVersion};
 use crate::unknown_marker::markers_in;
 use lambda_trust_iam::{Arn, AwsResource};
@@ -53,7 +53,7 @@ pub struct TemplateInput {
 }
 
 /// Reads a template into the model (see the module header).
-pub fn read_template(input: &TemplateInput) -> Result<IacModel, IacError> {
+pub fn read_template(input: &TemplateInput) -> Result<IacModel, InputError> {
     let file = input.file.as_str();
     let parsed = yaml::parse(file, &input.text)?;
     let root = parsed.value.as_object();
@@ -245,9 +245,9 @@ fn parameters(
     file: &str,
     declared: &Map<String, Value>,
     given: &BTreeMap<String, String>,
-) -> Result<BTreeMap<String, Option<Value>>, IacError> {
+) -> Result<BTreeMap<String, Option<Value>>, InputError> {
     if let Some(k) = given.keys().find(|k| !declared.contains_key(*k)) {
-        return Err(IacError::in_file(
+        return Err(InputError::in_file(
             file,
             None,
             format!("--parameter {k}: the template declares no such parameter"),
@@ -307,7 +307,7 @@ fn pseudo(input: &TemplateInput) -> BTreeMap<&'static str, Option<String>> {
 }
 
 /// The resources whose `Condition` is not decided false.
-fn kept_resources(scope: &mut Scope) -> Result<Vec<String>, IacError> {
+fn kept_resources(scope: &mut Scope) -> Result<Vec<String>, InputError> {
     let mut kept = Vec::new();
     for (id, r) in scope.resources {
         scope.at = id.clone();
@@ -328,7 +328,7 @@ fn naming(
     id: &str,
     partition: &str,
     account: &str,
-) -> Result<Option<Named>, IacError> {
+) -> Result<Option<Named>, InputError> {
     let (name_key, what) = match kind(scope.resources, id) {
         "AWS::IAM::Role" => ("RoleName", "role"),
         "AWS::IAM::ManagedPolicy" => ("ManagedPolicyName", "policy"),
@@ -339,7 +339,7 @@ fn naming(
         .get("Properties")
         .cloned()
         .unwrap_or_default();
-    let concrete = |key: &str, scope: &mut Scope| -> Result<Option<String>, IacError> {
+    let concrete = |key: &str, scope: &mut Scope| -> Result<Option<String>, InputError> {
         scope.at = format!("{id}.Properties.{key}");
         let Some(v) = props.get(key) else {
             return Ok(None);
@@ -372,7 +372,7 @@ fn function_naming(
     id: &str,
     partition: &str,
     account: &str,
-) -> Result<Option<Named>, IacError> {
+) -> Result<Option<Named>, InputError> {
     let Some(region) = scope.pseudo["AWS::Region"].clone() else {
         return Ok(None);
     };
@@ -399,7 +399,7 @@ fn function_naming(
     }))
 }
 
-fn property(scope: &mut Scope, props: &Value, id: &str, key: &str) -> Result<Value, IacError> {
+fn property(scope: &mut Scope, props: &Value, id: &str, key: &str) -> Result<Value, InputError> {
     scope.at = format!("{id}.Properties.{key}");
     match props.get(key) {
         Some(v) => scope.eval(v),
@@ -408,7 +408,7 @@ fn property(scope: &mut Scope, props: &Value, id: &str, key: &str) -> Result<Val
 }
 
 /// A role's `Description` and `MaxSessionDuration`.
-fn role_settings(scope: &mut Scope, props: &Value, id: &str) -> Result<RoleSettings, IacError> {
+fn role_settings(scope: &mut Scope, props: &Value, id: &str) -> Result<RoleSettings, InputError> {
     let mut get = |key: &str| property(scope, props, id, key);
     Ok(RoleSettings {
         description: known(get("Description")?, String::new()),
@@ -439,11 +439,11 @@ fn document(v: Value) -> Value {
 fn resources_of<'a>(
     file: &str,
     root: Option<&'a Map<String, Value>>,
-) -> Result<&'a Map<String, Value>, IacError> {
+) -> Result<&'a Map<String, Value>, InputError> {
     root.and_then(|r| r.get("Resources"))
         .and_then(Value::as_object)
         .ok_or_else(|| {
-            IacError::in_file(
+            InputError::in_file(
                 file,
                 None,
                 "not a CloudFormation template: no Resources mapping".into(),
@@ -513,7 +513,7 @@ fn nested_stacks(
     }
 }
 
-fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), IacError> {
+fn read_resource(scope: &mut Scope, build: &mut Build, id: &str) -> Result<(), InputError> {
     let props = scope.resources[id]
         .get("Properties")
         .cloned()
@@ -563,7 +563,7 @@ fn read_role(
     build: &mut Build,
     props: &Value,
     id: &str,
-) -> Result<(), IacError> {
+) -> Result<(), InputError> {
     let get = |key: &str, scope: &mut Scope| property(scope, props, id, key);
     let named = scope.named[id].clone();
     let inline = match get("Policies", scope)? {
@@ -610,7 +610,7 @@ fn read_managed_policy(
     build: &mut Build,
     props: &Value,
     id: &str,
-) -> Result<(), IacError> {
+) -> Result<(), InputError> {
     let arn = scope.named[id].arn.clone();
     let doc = document(property(scope, props, id, "PolicyDocument")?);
     let name = arn.rsplit('/').next().unwrap_or_default().to_owned();
@@ -633,7 +633,7 @@ fn read_managed_policy(
 
 /// An `AWS::Lambda::Permission`, its statement ID the resource's logical ID (CloudFormation
 /// picks its own).
-fn read_permission(scope: &mut Scope, props: &Value, id: &str) -> Result<Permission, IacError> {
+fn read_permission(scope: &mut Scope, props: &Value, id: &str) -> Result<Permission, InputError> {
     let get = |key: &str, scope: &mut Scope| property(scope, props, id, key);
     Ok(Permission {
         resource: id.to_owned(),

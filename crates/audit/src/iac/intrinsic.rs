@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::widen::UNDECIDED_KEY;
-use super::{IacError, Unknown, UnknownReason};
+use super::{Unknown, UnknownReason};
+use crate::details::InputError;
 use crate::unknown_marker::{marker, markers_in};
 
 /// What a `Ref`/`Fn::GetAtt` of an IAM resource gives in the model.
@@ -69,21 +70,21 @@ impl Scope<'_> {
         Value::String(markers_in(v).into_iter().map(marker).collect())
     }
 
-    fn error(&self, message: String, hint: &str) -> IacError {
+    fn error(&self, message: String, hint: &str) -> InputError {
         let resource = self.at.split('.').next().unwrap_or_default();
         let line = self.lines.get(resource).copied();
-        IacError::in_file(self.file, line, format!("{}: {message}", self.at), hint)
+        InputError::in_file(self.file, line, format!("{}: {message}", self.at), hint)
     }
 
     /// Evaluates `value` (a property of a resource).
-    pub(super) fn eval(&mut self, value: &Value) -> Result<Value, IacError> {
+    pub(super) fn eval(&mut self, value: &Value) -> Result<Value, InputError> {
         Ok(match self.eval_out(value)? {
             Out::Value(v) => v,
             Out::NoValue => Value::Null,
         })
     }
 
-    fn eval_out(&mut self, value: &Value) -> Result<Out, IacError> {
+    fn eval_out(&mut self, value: &Value) -> Result<Out, InputError> {
         match value {
             Value::Object(map) if map.len() == 1 => {
                 let (name, arg) = map.iter().next().expect("one entry");
@@ -106,7 +107,7 @@ impl Scope<'_> {
         }
     }
 
-    fn object(&mut self, map: &Map<String, Value>) -> Result<Out, IacError> {
+    fn object(&mut self, map: &Map<String, Value>) -> Result<Out, InputError> {
         let mut out = Map::new();
         for (k, v) in map {
             if let Out::Value(v) = self.eval_out(v)? {
@@ -116,7 +117,7 @@ impl Scope<'_> {
         Ok(Out::Value(Value::Object(out)))
     }
 
-    fn array(&mut self, items: &[Value]) -> Result<Out, IacError> {
+    fn array(&mut self, items: &[Value]) -> Result<Out, InputError> {
         let mut out = Vec::new();
         for item in items {
             if let Some(branches) = self.undecided_if(item)? {
@@ -132,7 +133,7 @@ impl Scope<'_> {
 
     /// An array element `Fn::If` whose condition is undecided: both branches, each object
     /// marked as possibly absent.
-    fn undecided_if(&mut self, item: &Value) -> Result<Option<Vec<Value>>, IacError> {
+    fn undecided_if(&mut self, item: &Value) -> Result<Option<Vec<Value>>, InputError> {
         let Some(Value::Array(args)) = item.get("Fn::If") else {
             return Ok(None);
         };
@@ -159,7 +160,7 @@ impl Scope<'_> {
     }
 
     /// An intrinsic function, or `None` when `name` is not one (a plain one-key object).
-    fn function(&mut self, name: &str, arg: &Value) -> Result<Option<Out>, IacError> {
+    fn function(&mut self, name: &str, arg: &Value) -> Result<Option<Out>, InputError> {
         let v = match name {
             "Ref" => return self.reference(arg).map(Some),
             "Fn::GetAtt" => self.get_att(arg)?,
@@ -185,7 +186,7 @@ impl Scope<'_> {
         Ok(Some(Out::Value(v)))
     }
 
-    fn reference(&mut self, arg: &Value) -> Result<Out, IacError> {
+    fn reference(&mut self, arg: &Value) -> Result<Out, InputError> {
         let Some(name) = arg.as_str() else {
             return Err(self.error("Ref takes a name".into(), "write Ref: NAME (or !Ref NAME)"));
         };
@@ -195,7 +196,7 @@ impl Scope<'_> {
         Ok(Out::Value(self.ref_value(name)?))
     }
 
-    fn ref_value(&mut self, name: &str) -> Result<Value, IacError> {
+    fn ref_value(&mut self, name: &str) -> Result<Value, InputError> {
         if let Some(p) = self.pseudo.get(name) {
             return Ok(match p.clone() {
                 Some(v) => Value::String(v),
@@ -223,7 +224,7 @@ impl Scope<'_> {
         ))
     }
 
-    fn get_att(&mut self, arg: &Value) -> Result<Value, IacError> {
+    fn get_att(&mut self, arg: &Value) -> Result<Value, InputError> {
         let parts: Vec<String> = match self.eval(arg)? {
             Value::Array(items) => items.iter().map(text).collect(),
             Value::String(s) => s.splitn(2, '.').map(str::to_owned).collect(),
@@ -252,7 +253,7 @@ impl Scope<'_> {
         ))
     }
 
-    fn sub(&mut self, arg: &Value) -> Result<Value, IacError> {
+    fn sub(&mut self, arg: &Value) -> Result<Value, InputError> {
         let (template, vars) = match arg {
             Value::String(s) => (s.clone(), Map::new()),
             Value::Array(a) => match a.as_slice() {
@@ -299,7 +300,7 @@ impl Scope<'_> {
         Ok(Value::String(out))
     }
 
-    fn join(&mut self, arg: &Value) -> Result<Value, IacError> {
+    fn join(&mut self, arg: &Value) -> Result<Value, InputError> {
         let v = self.eval(arg)?;
         match v.as_array().map(Vec::as_slice) {
             Some([Value::String(sep), Value::Array(items)]) => Ok(Value::String(
@@ -316,7 +317,7 @@ impl Scope<'_> {
     /// `Fn::Select`. An element holding an unknown value may stand for any number of
     /// elements (an unknown text split, an undecided `Fn::If` that may be `AWS::NoValue`): the
     /// elements before the first such one are known, the rest unknown.
-    fn select(&mut self, arg: &Value) -> Result<Value, IacError> {
+    fn select(&mut self, arg: &Value) -> Result<Value, InputError> {
         let Some([index, list]) = arg.as_array().map(Vec::as_slice) else {
             return Err(self.error(
                 "Fn::Select takes [index, [values]]".into(),
@@ -361,7 +362,7 @@ impl Scope<'_> {
     }
 
     /// `Fn::Split`. A part holding an unknown value may be several parts: `Fn::Select` knows.
-    fn split(&mut self, arg: &Value) -> Result<Value, IacError> {
+    fn split(&mut self, arg: &Value) -> Result<Value, InputError> {
         let v = self.eval(arg)?;
         match v.as_array().map(Vec::as_slice) {
             Some([Value::String(sep), Value::String(s)]) if !sep.is_empty() => {
@@ -380,7 +381,7 @@ impl Scope<'_> {
         }
     }
 
-    fn find_in_map(&mut self, arg: &Value) -> Result<Value, IacError> {
+    fn find_in_map(&mut self, arg: &Value) -> Result<Value, InputError> {
         let v = self.eval(arg)?;
         let keys: Vec<String> = v.as_array().into_iter().flatten().map(text).collect();
         let [map, top, second] = keys.as_slice() else {
@@ -408,7 +409,7 @@ impl Scope<'_> {
             })
     }
 
-    fn if_(&mut self, arg: &Value) -> Result<Out, IacError> {
+    fn if_(&mut self, arg: &Value) -> Result<Out, InputError> {
         let Some([Value::String(cond), a, b]) = arg.as_array().map(Vec::as_slice) else {
             return Err(self.error(
                 "Fn::If takes [condition, then, else]".into(),
@@ -432,7 +433,7 @@ impl Scope<'_> {
     }
 
     /// A named condition: `Some(decided)` or `None` when it depends on an unknown.
-    pub(super) fn condition(&mut self, name: &str) -> Result<Option<bool>, IacError> {
+    pub(super) fn condition(&mut self, name: &str) -> Result<Option<bool>, InputError> {
         let Some(body) = self.conditions.get(name) else {
             return Err(self.error(
                 format!("condition {name} is not declared"),
@@ -446,7 +447,7 @@ impl Scope<'_> {
         out
     }
 
-    fn truth(&mut self, body: &Value) -> Result<Option<bool>, IacError> {
+    fn truth(&mut self, body: &Value) -> Result<Option<bool>, InputError> {
         let Some((op, arg)) = body.as_object().and_then(|m| m.iter().next()) else {
             return Err(self.error(
                 "a condition is one function".into(),

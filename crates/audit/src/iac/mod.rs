@@ -25,6 +25,7 @@ use serde_json::Value;
 
 use crate::account::{AccountIam, AuditOptions};
 use crate::audit::judge_path;
+use crate::details::InputError;
 use crate::findings::{Code, Finding};
 use crate::path::AuditPath;
 use crate::report::{AccountReport, IdKind, RoleReport};
@@ -205,17 +206,6 @@ pub struct IacModel {
     pub(crate) unresolved_permissions: Vec<(String, String)>,
 }
 
-/// A bad template: the file, the place and what to fix (the hint, as data).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}{}: {message}", place(*.line, *.column))]
-pub struct IacError {
-    pub(crate) file: String,
-    pub(crate) line: Option<usize>,
-    pub(crate) column: Option<usize>,
-    pub(crate) message: String,
-    pub(crate) hint: String,
-}
-
 fn place(line: Option<usize>, column: Option<usize>) -> String {
     match (line, column) {
         (Some(l), Some(c)) => format!(":{l}:{c}"),
@@ -224,9 +214,10 @@ fn place(line: Option<usize>, column: Option<usize>) -> String {
     }
 }
 
-impl IacError {
-    fn syntax(file: &str, line: usize, column: usize, info: &str) -> IacError {
-        IacError::at(
+/// A bad template or plan is an [`InputError`]: the file, the place and what to fix.
+impl InputError {
+    fn syntax(file: &str, line: usize, column: usize, info: &str) -> InputError {
+        InputError::at(
             file,
             line,
             column,
@@ -235,21 +226,19 @@ impl IacError {
         )
     }
 
-    fn at(file: &str, line: usize, column: usize, message: String, hint: String) -> IacError {
-        IacError {
+    fn at(file: &str, line: usize, column: usize, message: String, hint: String) -> InputError {
+        InputError {
             file: file.to_owned(),
-            line: Some(line),
-            column: Some(column),
+            place: place(Some(line), Some(column)),
             message,
             hint,
         }
     }
 
-    fn in_file(file: &str, line: Option<usize>, message: String, hint: &str) -> IacError {
-        IacError {
+    fn in_file(file: &str, line: Option<usize>, message: String, hint: &str) -> InputError {
+        InputError {
             file: file.to_owned(),
-            line,
-            column: None,
+            place: place(line, None),
             message,
             hint: hint.to_owned(),
         }
@@ -464,11 +453,5 @@ fn weaker_access(role: &mut RoleReport, unknown: &[String]) {
         None => role
             .findings
             .push(Finding::new(Code::BeyondInvoke, note, None)),
-    }
-}
-
-impl lambda_trust_verdict::Hinted for IacError {
-    fn hint(&self) -> Option<String> {
-        Some(self.hint.clone())
     }
 }

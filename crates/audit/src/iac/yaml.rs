@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::IacError;
+use crate::details::InputError;
 
 /// A parsed template: its value, the line of each key under `Resources` and of each
 /// top-level key (`Transform`, …).
@@ -69,7 +69,7 @@ const QUOTED_INDENT: &str = "invalid indentation in quoted scalar";
 /// and the text parsed again. A quoted scalar's line breaks fold and its continuation lines'
 /// leading white space is not content (YAML 1.2, 7.3 "Flow Scalar Styles"), so the value is
 /// the same; no line moves, so lines and errors still point into the file as written.
-pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
+pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, InputError> {
     let mut text = std::borrow::Cow::Borrowed(text);
     loop {
         match events(file, &text) {
@@ -85,9 +85,9 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, IacError> {
 
 /// Why one parse stopped.
 enum Failed {
-    Error(IacError),
+    Error(InputError),
     /// [`QUOTED_INDENT`], with the quoted scalar's start.
-    QuotedIndent(IacError, Start),
+    QuotedIndent(InputError, Start),
 }
 
 /// Where a quoted scalar starts: its line (from 1) and column (chars, from 0).
@@ -106,8 +106,8 @@ impl Start {
     }
 }
 
-impl From<IacError> for Failed {
-    fn from(e: IacError) -> Self {
+impl From<InputError> for Failed {
+    fn from(e: InputError) -> Self {
         Failed::Error(e)
     }
 }
@@ -172,7 +172,7 @@ fn events(file: &str, text: &str) -> Result<Parsed, Failed> {
     let mut root: Option<Value> = None;
     loop {
         let (event, mark) = parser.next_token().map_err(|e| {
-            let error = IacError::syntax(file, e.marker().line(), e.marker().col(), e.info());
+            let error = InputError::syntax(file, e.marker().line(), e.marker().col(), e.info());
             match e.info() {
                 QUOTED_INDENT => Failed::QuotedIndent(error, Start::of(e.marker())),
                 _ => Failed::Error(error),
@@ -193,7 +193,7 @@ fn events(file: &str, text: &str) -> Result<Parsed, Failed> {
                     (tagged(file, tag, Value::Array(items), at)?, anchor)
                 }
                 _ => {
-                    return Err(IacError::syntax(
+                    return Err(InputError::syntax(
                         file,
                         mark.line(),
                         mark.col(),
@@ -207,7 +207,7 @@ fn events(file: &str, text: &str) -> Result<Parsed, Failed> {
                     (tagged(file, tag, Value::Object(map), at)?, anchor)
                 }
                 _ => {
-                    return Err(IacError::syntax(
+                    return Err(InputError::syntax(
                         file,
                         mark.line(),
                         mark.col(),
@@ -223,7 +223,7 @@ fn events(file: &str, text: &str) -> Result<Parsed, Failed> {
             Event::Alias(id) => match anchors.get(&id) {
                 Some(v) => (v.clone(), 0),
                 None => {
-                    return Err(IacError::syntax(
+                    return Err(InputError::syntax(
                         file,
                         mark.line(),
                         mark.col(),
@@ -239,7 +239,7 @@ fn events(file: &str, text: &str) -> Result<Parsed, Failed> {
         }
         place(file, &mut stack, &mut root, &mut lines, value, mark)?;
     }
-    let value = root.ok_or_else(|| IacError::syntax(file, 1, 1, "the file is empty"))?;
+    let value = root.ok_or_else(|| InputError::syntax(file, 1, 1, "the file is empty"))?;
     Ok(Parsed {
         value,
         resource_lines: lines.resources,
@@ -262,7 +262,7 @@ fn place(
     lines: &mut Lines,
     value: Value,
     mark: Marker,
-) -> Result<(), IacError> {
+) -> Result<(), InputError> {
     let depth = stack.len();
     match stack.last_mut() {
         None => *root = Some(value),
@@ -277,7 +277,7 @@ fn place(
                         Value::Bool(b) => b.to_string(),
                         Value::Null => String::new(),
                         other => {
-                            return Err(IacError::syntax(
+                            return Err(InputError::syntax(
                                 file,
                                 mark.line(),
                                 mark.col(),
@@ -324,14 +324,14 @@ fn scalar(text: String, style: TScalarStyle, has_tag: bool) -> Value {
 
 /// Applies a tag: a CloudFormation short form becomes its long form; YAML's own tags keep
 /// the value.
-fn tagged(file: &str, tag: Option<Tag>, value: Value, at: Marker) -> Result<Value, IacError> {
+fn tagged(file: &str, tag: Option<Tag>, value: Value, at: Marker) -> Result<Value, InputError> {
     let Some(tag) = tag else { return Ok(value) };
     if tag.handle != "!" {
         return Ok(value);
     }
     let Some((_, long)) = SHORT_FORMS.iter().find(|(short, _)| *short == tag.suffix) else {
         let known: Vec<&str> = SHORT_FORMS.iter().map(|(s, _)| *s).collect();
-        return Err(IacError::at(
+        return Err(InputError::at(
             file,
             at.line(),
             at.col(),

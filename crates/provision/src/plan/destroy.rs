@@ -5,42 +5,25 @@ use super::ops::{AttachmentOp, Op, RoleOp};
 use super::permission::destroy_permission_ops;
 use super::policies::delete_policy_ops;
 use super::Plan;
-use lambda_trust_config::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
+use super::PlanError;
 use lambda_trust_model::Observed;
-
-/// Why `destroy` refuses.
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum DestroyError {
-    /// The role exists without our `managed-by` tag.
-    #[error("role {name} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
-    ForeignRole {
-        /// The role's name.
-        name: String,
-    },
-    /// Our policy's ARN names a managed policy without our `managed-by` tag.
-    #[error("managed policy {arn} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
-    ForeignPolicy {
-        /// The policy's ARN.
-        arn: String,
-    },
-}
 
 /// The write calls that remove what we created: detach and delete everything on our role,
 /// prune our policy's versions, delete the policy (unless something else still uses it) and
 /// the role. Policies that are not ours are only detached, never deleted.
-pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyError> {
+pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), PlanError> {
     let mut ops = Vec::new();
     let mut notes = Vec::new();
     if let Some(role) = &observed.role {
         if !lambda_trust_config::is_ours(&role.tags) {
-            return Err(DestroyError::ForeignRole {
+            return Err(PlanError::RoleNotOursToDelete {
                 name: role.name.clone(),
             });
         }
     }
     for p in &observed.policies {
         if !lambda_trust_config::is_ours(&p.tags) {
-            return Err(DestroyError::ForeignPolicy { arn: p.arn.clone() });
+            return Err(PlanError::PolicyNotOursToDelete { arn: p.arn.clone() });
         }
     }
     // Our statements on cross-account targets first, while the role they name exists.
@@ -91,7 +74,7 @@ pub fn plan_destroy(observed: &Observed) -> Result<(Plan, Vec<String>), DestroyE
 pub fn plan_retire_predecessors(
     predecessors: &[Observed],
     policy_name: &str,
-) -> Result<(Plan, Vec<String>), DestroyError> {
+) -> Result<(Plan, Vec<String>), PlanError> {
     let mut ops = Vec::new();
     let mut notes = Vec::new();
     for old in predecessors {
@@ -103,17 +86,4 @@ pub fn plan_retire_predecessors(
         notes.extend(more);
     }
     Ok((Plan { ops }, notes))
-}
-
-impl lambda_trust_verdict::Hinted for DestroyError {
-    fn hint(&self) -> Option<String> {
-        Some(match self {
-            DestroyError::ForeignRole { .. } => {
-                "delete it yourself if you are sure, or `apply --adopt` it first".to_string()
-            }
-            DestroyError::ForeignPolicy { .. } => {
-                "delete it yourself if you are sure, or `apply --adopt` it first".to_string()
-            }
-        })
-    }
 }

@@ -1,8 +1,8 @@
-//! Why the planner refuses to plan ([`PlanError`]) and what the user can do about it.
+//! Why the planner refuses to plan or destroy ([`PlanError`]) and what the user can do about it.
 
 use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
-/// Why the planner refuses to plan: nothing is written.
+/// Why the planner refuses to plan or to destroy: nothing is written.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PlanError {
     /// The role exists without our `managed-by` tag, and `--adopt` was not given.
@@ -35,6 +35,18 @@ pub enum PlanError {
     /// was not given.
     #[error("managed policy {arn} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it")]
     ForeignPolicy {
+        /// The policy's ARN.
+        arn: String,
+    },
+    /// `destroy`: the role exists without our `managed-by` tag.
+    #[error("role {name} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
+    RoleNotOursToDelete {
+        /// The role's name.
+        name: String,
+    },
+    /// `destroy`: our policy's ARN names a managed policy without our `managed-by` tag.
+    #[error("managed policy {arn} was not created by lambda-trust (no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to delete it")]
+    PolicyNotOursToDelete {
         /// The policy's ARN.
         arn: String,
     },
@@ -89,6 +101,9 @@ impl lambda_trust_verdict::Hinted for PlanError {
             PlanError::OtherDeployment { live: Some(live), name, .. } => format!("two configs must not manage one role (--adopt refuses it too): give this config its own role.name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top; to move the role to this deployment on purpose, remove its tag first: aws iam untag-role --role-name {name} --tag-keys {DEPLOYMENT_TAG_KEY}"),
             PlanError::OtherDeployment { .. } => "give this config its own role.name".to_string(),
             PlanError::ForeignPolicy { .. } => "review it, then run `lambda-trust apply --adopt` to take it over, or set policy.name to another name".to_string(),
+            PlanError::RoleNotOursToDelete { .. } | PlanError::PolicyNotOursToDelete { .. } => {
+                "delete it yourself if you are sure, or `apply --adopt` it first".to_string()
+            }
             PlanError::MissingFunctions { .. } => "deploy the function(s) first, or fix `function`/`region`/`qualifier` in the config; where access was denied, grant the credentials in use the lambda:GetFunction permission".to_string(),
             PlanError::RolePath { live, want, .. } => format!("set role.path = \"{live}\" in the config, or run `lambda-trust destroy` and apply again to recreate the role at {want}"),
             PlanError::WrongAccount { .. } => "pick the right --profile, or fix aws.account_id".to_string(),

@@ -27,7 +27,7 @@ pub use whole::HeldPermission;
 pub(crate) use checks::check_account;
 pub use checks::{check_deployment, check_external_id, refuse_others};
 use checks::{check_role_owner, preflight};
-pub use destroy::{plan_destroy, plan_retire_predecessors, DestroyError};
+pub use destroy::{plan_destroy, plan_retire_predecessors};
 pub use error::PlanError;
 pub use ops::{AttachmentOp, BoundaryOp, Op, PermissionOp, PolicyOp, RoleOp, TagOp, VersionOp};
 use policies::{obsolete_shard_ops, policy_ops};

@@ -15,7 +15,7 @@ mod resources;
 use std::collections::BTreeMap;
 
 use super::build::OWN_ACCOUNT;
-use super::{IacError, IacInput, IacModel, NotAnalysed, Source};
+use super::{IacInput, IacModel, InputError, NotAnalysed, Source};
 
 /// Resource types that can grant a role IAM permissions (or replace them) and are not read.
 const NOT_READ: [&str; 9] = [
@@ -49,7 +49,7 @@ pub struct PlanInput {
 }
 
 /// Reads a plan into the model (see the module header).
-pub fn read_plan(input: &PlanInput) -> Result<IacModel, IacError> {
+pub fn read_plan(input: &PlanInput) -> Result<IacModel, InputError> {
     let parsed = plan::parse(&input.file, &input.text)?;
     let instances = plan::instances(&parsed);
     let config = refs::Config::new(&parsed);

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::super::IacError;
+use crate::details::InputError;
 
 /// The `format_version` majors read: 0 (Terraform 0.12–0.15) and 1 (1.0 on), whose plan
 /// objects have the same shape; a new major is "not backward-compatible" and refused, as the
@@ -62,13 +62,13 @@ fn has_true(v: Option<&Value>) -> bool {
 }
 
 /// Parses the plan and checks it is one (see the module header).
-pub(super) fn parse(file: &str, text: &str) -> Result<Value, IacError> {
+pub(super) fn parse(file: &str, text: &str) -> Result<Value, InputError> {
     let plan: Value = serde_json::from_str(text).map_err(|e| {
         let message = e.to_string();
         let message = message
             .rsplit_once(" at line ")
             .map_or(message.as_str(), |(m, _)| m);
-        IacError::at(
+        InputError::at(
             file,
             e.line(),
             e.column(),
@@ -76,7 +76,8 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Value, IacError> {
             "give the output of `terraform show -json PLANFILE` unchanged".into(),
         )
     })?;
-    let not_plan = |message: &str, hint: &str| IacError::in_file(file, None, message.into(), hint);
+    let not_plan =
+        |message: &str, hint: &str| InputError::in_file(file, None, message.into(), hint);
     let Some(version) = plan.get("format_version").and_then(Value::as_str) else {
         if plan.get("Resources").is_some() {
             return Err(not_plan(

@@ -13,12 +13,12 @@ use lambda_trust_config::{Config, CONFIG_TAG_KEY, MANAGED_BY_KEY, MANAGED_BY_VAL
 use lambda_trust_iam::{minified_len, semantically_equal};
 use lambda_trust_model::{
     Desired, DesiredRole, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
-    ShardError, Templates,
+    RenderError, Templates,
 };
 use lambda_trust_provision::{
-    desired_state, plan, plan_destroy, AttachmentOp, BoundaryOp, ConfigKey, DestroyError, Finding,
-    FindingKind, Op, Plan, PlanError, PlanOptions, PolicyOp, PrepareError, RoleOp, TagOp,
-    Verification, VersionOp,
+    desired_state, plan, plan_destroy, AttachmentOp, BoundaryOp, ConfigKey, Finding, FindingKind,
+    Op, Plan, PlanError, PlanOptions, PolicyOp, PrepareError, RoleOp, TagOp, Verification,
+    VersionOp,
 };
 use lambda_trust_verdict::Severity;
 use serde_json::{json, Value};
@@ -1336,7 +1336,7 @@ fn too_many_targets_are_refused_before_planning() {
     assert!(
         matches!(
             e,
-            PrepareError::Shard(ShardError::TooMany {
+            PrepareError::Render(RenderError::TooManyTargets {
                 targets: 1600,
                 max_shards: 10,
                 ..
@@ -1471,14 +1471,14 @@ fn destroy_refuses_what_is_not_ours() {
     let (_, mut o) = synced(&c);
     role(&mut o).tags.remove(MANAGED_BY_KEY);
     let e = plan_destroy(&o).unwrap_err();
-    assert_eq!(e, DestroyError::ForeignRole { name: ROLE.into() });
+    assert_eq!(e, PlanError::RoleNotOursToDelete { name: ROLE.into() });
     assert!(e.to_string().contains("refusing to delete"), "{e}");
 
     let (_, mut o) = synced(&c);
     ours(&mut o).tags.clear();
     assert_eq!(
         plan_destroy(&o).unwrap_err(),
-        DestroyError::ForeignPolicy {
+        PlanError::PolicyNotOursToDelete {
             arn: POLICY_ARN.into()
         }
     );

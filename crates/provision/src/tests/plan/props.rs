@@ -17,7 +17,7 @@ use lambda_trust_model::{
     Desired, InlinePolicy, ManagedPolicy, Observed, ObservedPolicy, ObservedRole,
 };
 use lambda_trust_provision::{
-    aws_query, plan, plan_destroy, DestroyError, Plan, PlanError, PlanOptions, Verification,
+    aws_query, plan, plan_destroy, Plan, PlanError, PlanOptions, Verification,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -563,14 +563,15 @@ proptest! {
         let o = observed(&c, &fresh, &spec);
         let (p, notes) = match plan_destroy(&o) {
             Ok(x) => x,
-            Err(DestroyError::ForeignRole { .. }) => {
+            Err(PlanError::RoleNotOursToDelete { .. }) => {
                 prop_assert!(o.role.as_ref().is_some_and(|r| !lambda_trust_config::is_ours(&r.tags)));
                 return Ok(());
             }
-            Err(DestroyError::ForeignPolicy { arn }) => {
+            Err(PlanError::PolicyNotOursToDelete { arn }) => {
                 prop_assert!(o.policies.iter().any(|p| p.arn == arn && !lambda_trust_config::is_ours(&p.tags)));
                 return Ok(());
             }
+            Err(other) => return Err(fail(format!("destroy refuses only what is not ours: {other}"))),
         };
         let after = observed_after(&o, &p).map_err(fail)?;
         prop_assert!(after.role.is_none());
