@@ -269,7 +269,7 @@ fn product_fields(role: &RoleReport, f: &AuditFinding, version: &str) -> Map<Str
         } else {
             request_text(c, &role.arn)
         };
-        put("Counterexample", text);
+        put("Request", text);
     }
     if let Some(text) = super::audit::suppression_text(f) {
         put("Baseline", text);

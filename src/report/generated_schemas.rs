@@ -231,7 +231,7 @@ pub(crate) fn common_schema() -> (&'static str, Value) {
     g.subschema_for::<ChangeView>();
     g.subschema_for::<Changes>();
     g.subschema_for::<lambda_trust_iam::StatementRef>();
-    g.subschema_for::<lambda_trust_iam::Counterexample>();
+    g.subschema_for::<lambda_trust_iam::Request>();
     g.subschema_for::<lambda_trust_iam::PropertyResult>();
     g.subschema_for::<Check>();
     g.subschema_for::<Verification>();

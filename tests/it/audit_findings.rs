@@ -91,7 +91,7 @@ fn asff_findings_follow_botocores_securityhub_shape_with_stable_ids() {
         .iter()
         .find(|f| f["ProductFields"]["lambda-trust/Code"] == "no-external-id")
         .expect("the fixture has a role without an external ID");
-    assert!(no_id["ProductFields"]["lambda-trust/Counterexample"]
+    assert!(no_id["ProductFields"]["lambda-trust/Request"]
         .as_str()
         .unwrap()
         .contains("sts:AssumeRole"));

@@ -15,9 +15,9 @@
 use std::collections::BTreeSet;
 
 use lambda_trust_iam::{
-    evaluate, prove_invoke, resource_match, split_arn, wildcard_match, ActionClause,
-    Counterexample, Effect, EvalInput, InvokeSpec, LabeledPolicy, LanguageVersion, Policy,
-    Property, PropertyResult, Request, ResourceClause, Statement, Verdict,
+    evaluate, prove_invoke, resource_match, split_arn, wildcard_match, ActionClause, Effect,
+    EvalInput, InvokeSpec, LabeledPolicy, LanguageVersion, Policy, Property, PropertyResult,
+    Request, ResourceClause, Statement, Verdict,
 };
 
 use super::account::{AccountIam, AuditPolicy, AuditRole};
@@ -152,7 +152,7 @@ fn default_policy(policy: Option<&AuditPolicy>, arn: &str) -> Result<LabeledPoli
 /// The same answer as [`by_elimination`] (one proof per candidate, the reference the tests
 /// compare against), in a handful of proofs: patterns are few and are still decided one at a
 /// time; literal ARNs are decided together (see `literals`).
-fn invokable(id: &Identity) -> (Vec<String>, Vec<(String, Counterexample)>) {
+fn invokable(id: &Identity) -> (Vec<String>, Vec<(String, Request)>) {
     let mut kept = candidates(id);
     let wild: Vec<String> = kept.iter().filter(|p| is_wild(p)).cloned().collect();
     let mut witnesses = Vec::new();
@@ -169,7 +169,7 @@ fn invokable(id: &Identity) -> (Vec<String>, Vec<(String, Counterexample)>) {
 
 /// Drops `c` from `kept` when invoking stays inside the others without it; otherwise returns
 /// the prover's request that needs it, for a pattern.
-fn try_drop(id: &Identity, kept: &mut Vec<String>, c: &str) -> Option<Counterexample> {
+fn try_drop(id: &Identity, kept: &mut Vec<String>, c: &str) -> Option<Request> {
     let rest: Vec<String> = kept.iter().filter(|p| *p != c).cloned().collect();
     let r = invoke_only_on(id, &rest);
     match (r.verdict, r.counterexample) {
@@ -262,7 +262,7 @@ fn is_wild(pattern: &str) -> bool {
 /// The reference computation of [`invokable`]: every candidate, broad patterns first, dropped
 /// when the prover proves invoking stays inside the others without it. One proof per candidate
 /// over all the others: cubic in the number of ARNs, kept for the tests to compare against.
-fn by_elimination(id: &Identity) -> (Vec<String>, Vec<(String, Counterexample)>) {
+fn by_elimination(id: &Identity) -> (Vec<String>, Vec<(String, Request)>) {
     let mut kept = candidates(id);
     let mut order = kept.clone();
     order.sort_by_key(|p| (!is_wild(p), p.clone()));
@@ -281,7 +281,7 @@ pub(super) fn invokable_set(
     role: &AuditRole,
     region: Option<&str>,
     reference: bool,
-) -> (Vec<String>, Vec<(String, Counterexample)>) {
+) -> (Vec<String>, Vec<(String, Request)>) {
     let mut id = identity(iam, role);
     id.region = region.map(str::to_owned);
     if reference {
@@ -419,7 +419,7 @@ fn only_targets(id: &Identity, identity: &[LabeledPolicy], invokable: &[String])
 fn all_functions(
     id: &Identity,
     invokable: &[String],
-    witnesses: &[(String, Counterexample)],
+    witnesses: &[(String, Request)],
 ) -> Vec<Finding> {
     invokable
         .iter()
@@ -441,7 +441,7 @@ fn all_functions(
         .collect()
 }
 
-fn request(c: &Counterexample) -> Request {
+fn request(c: &Request) -> Request {
     Request {
         principal: c.principal.clone(),
         action: c.action.clone(),

@@ -162,7 +162,7 @@ pub fn invokable_set(
     role: &AuditRole,
     region: Option<&str>,
     reference: bool,
-) -> (Vec<String>, Vec<(String, lambda_trust_iam::Counterexample)>) {
+) -> (Vec<String>, Vec<(String, lambda_trust_iam::Request)>) {
     access::invokable_set(iam, role, region, reference)
 }
 

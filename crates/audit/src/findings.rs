@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use lambda_trust_iam::{Counterexample, StatementRef};
+use lambda_trust_iam::{Request, StatementRef};
 use lambda_trust_model::PathCode;
 
 use lambda_trust_verdict::{Outcome, Severity};
@@ -319,9 +319,7 @@ pub struct Finding {
     /// `{principal, action, resource, context}`, confirmed by the evaluator, or null.
     #[cfg_attr(
         feature = "schemars",
-        schemars(
-            schema_with = "lambda_trust_model::schema_or_null::<lambda_trust_iam::Counterexample>"
-        )
+        schemars(schema_with = "lambda_trust_model::schema_or_null::<lambda_trust_iam::Request>")
     )]
     pub counterexample: Option<Value>,
     /// The statements of the role's documents (`RoleReport::documents`) that let the
@@ -351,7 +349,7 @@ impl Finding {
 
     /// A finding of `code` with its message and, when the prover found one, the request that shows
     /// it.
-    pub fn new(code: Code, message: String, counterexample: Option<&Counterexample>) -> Finding {
+    pub fn new(code: Code, message: String, counterexample: Option<&Request>) -> Finding {
         Finding {
             severity: code.severity(),
             code,
@@ -370,7 +368,7 @@ impl Finding {
     }
 }
 
-pub(crate) fn request_json(c: &Counterexample) -> Value {
+pub(crate) fn request_json(c: &Request) -> Value {
     json!(c)
 }
 

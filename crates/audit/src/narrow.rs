@@ -6,9 +6,9 @@
 //! (`IdTest`, the sentinel ID) and imports neither.
 
 use lambda_trust_iam::{
-    evaluate, prove_trust, ActionClause, Condition, ConditionOperator, Counterexample, Effect,
-    EvalInput, LabeledPolicy, OperatorKind, Policy, PrincipalClause, Principals, PropertyResult,
-    Request, Statement, TrustSpec,
+    evaluate, prove_trust, ActionClause, Condition, ConditionOperator, Effect, EvalInput,
+    LabeledPolicy, OperatorKind, Policy, PrincipalClause, Principals, PropertyResult, Request,
+    Statement, TrustSpec,
 };
 use lambda_trust_iam::{Arn, AwsResource};
 
@@ -89,7 +89,7 @@ pub(super) fn sentinel_accepted(
     role_arn: &str,
     account: &str,
     tests: &[IdTest],
-) -> Option<Counterexample> {
+) -> Option<Request> {
     let req = Request::new(
         Arn::of("aws", account, AwsResource::Root).to_string(),
         "sts:AssumeRole",
@@ -105,7 +105,7 @@ pub(super) fn sentinel_accepted(
         ..EvalInput::default()
     };
     let allowed = evaluate(&input, &req).allowed();
-    allowed.then_some(Counterexample {
+    allowed.then_some(Request {
         principal: req.principal,
         action: req.action,
         resource: req.resource,

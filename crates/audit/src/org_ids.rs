@@ -4,7 +4,7 @@
 //! data actions integration"); an organization ID is a UUID. A value that is none of the given
 //! IDs lets another organization in; a value that is not a UUID lets none in.
 
-use lambda_trust_iam::Counterexample;
+use lambda_trust_iam::Request;
 
 use super::findings::{Code, Finding};
 use super::narrow::IdTest;
@@ -14,7 +14,7 @@ use super::narrow::IdTest;
 /// pattern is `external-id-pattern` already.
 pub(super) fn judged(
     who: &str,
-    ids: &[(IdTest, Option<Counterexample>)],
+    ids: &[(IdTest, Option<Request>)],
     ours: &[String],
 ) -> Vec<Finding> {
     if ours.is_empty() {
@@ -52,7 +52,7 @@ mod tests {
     const OURS: &str = "0a1b2c3d-0000-4000-8000-000000000001";
     const THEIRS: &str = "9f8e7d6c-0000-4000-8000-000000000002";
 
-    fn ids(values: &[(&str, OperatorKind)]) -> Vec<(IdTest, Option<Counterexample>)> {
+    fn ids(values: &[(&str, OperatorKind)]) -> Vec<(IdTest, Option<Request>)> {
         (values.iter())
             .map(|(v, op)| {
                 let test = IdTest {

@@ -19,8 +19,8 @@
 use std::collections::BTreeSet;
 
 use lambda_trust_iam::{
-    account_of, split_arn, wildcard_match, ActionClause, Counterexample, Effect, OperatorKind,
-    Policy, PrincipalClause, Principals, Verdict,
+    account_of, split_arn, wildcard_match, ActionClause, Effect, OperatorKind, Policy,
+    PrincipalClause, Principals, Request, Verdict,
 };
 
 use super::account::{AuditOptions, AuditRole};
@@ -50,9 +50,9 @@ pub(crate) enum Accepted {
     Nothing,
     /// Proved: only requests carrying one of these; each with the request that shows it
     /// (none when the prover could not tell whether the value is needed).
-    Ids(Vec<(IdTest, Option<Counterexample>)>),
+    Ids(Vec<(IdTest, Option<Request>)>),
     /// A request with no ID or an ID outside the tested values gets in.
-    Any(Counterexample),
+    Any(Request),
     Unknown(String),
 }
 
@@ -267,7 +267,7 @@ fn overlapping(policy: &Policy, role_arn: &str, account: &str, tests: &[IdTest])
         OperatorKind::StringEqualsIgnoreCase => t.value.to_lowercase() == id.to_lowercase(),
         _ => t.value == id,
     };
-    let mut hits: Vec<(IdTest, Option<Counterexample>)> = tests
+    let mut hits: Vec<(IdTest, Option<Request>)> = tests
         .iter()
         .filter(|t| hit(t))
         .map(|t| (t.clone(), Some(c.clone())))
@@ -492,7 +492,7 @@ fn classify(account: &str, acc: &Accepted, ours: &[String]) -> (usize, Vec<Strin
 /// pattern, a finding (a pattern ranks above a list of fixed values).
 fn several_ids(
     account: &str,
-    ids: &[(IdTest, Option<Counterexample>)],
+    ids: &[(IdTest, Option<Request>)],
 ) -> (usize, Vec<String>, Vec<Finding>) {
     let values: Vec<String> = ids.iter().map(|(t, _)| t.value.clone()).collect();
     let pattern = ids.iter().any(|(t, _)| !t.is_literal());

@@ -50,8 +50,21 @@ impl LabeledPolicy {
     }
 }
 
-/// One request to evaluate.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One concrete request: what the evaluator decides, a prover's counterexample (confirmed by
+/// the evaluator) and the request `simulate` evaluated. Context keys absent from the request
+/// are omitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(
+        rename = "request",
+        deny_unknown_fields,
+        description = "A concrete request: a prover counterexample (confirmed by the evaluator) \
+                       or the request `simulate` evaluated. Context keys absent from the request \
+                       are omitted."
+    )
+)]
 pub struct Request {
     /// The caller's ARN, a bare account ID, a service name, or `*` for an anonymous caller.
     pub principal: String,

@@ -67,8 +67,7 @@ pub use path::{
 };
 pub use principal::is_account_id;
 pub use prove::{
-    prove_invoke, prove_trust, Budget, Counterexample, InvokeSpec, Property, PropertyResult,
-    TrustSpec, Verdict,
+    prove_invoke, prove_trust, Budget, InvokeSpec, Property, PropertyResult, TrustSpec, Verdict,
 };
 pub use wildcard::{resource_match, wildcard_match};
 

@@ -179,7 +179,7 @@ pub struct Claim {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::one::<lambda_trust_iam::Counterexample>")
+        schemars(schema_with = "crate::schema_refs::one::<lambda_trust_iam::Request>")
     )]
     pub request: Option<Value>,
     /// What a claim that holds takes as given without having read it: Genesys Cloud's

@@ -89,19 +89,6 @@ pub enum SimulateError {
     },
 }
 
-/// The request as it was evaluated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SimulatedRequest {
-    /// The calling principal's ARN.
-    pub principal: String,
-    /// The action requested.
-    pub action: String,
-    /// The resource requested.
-    pub resource: String,
-    /// The context keys and their values.
-    pub context: BTreeMap<String, Vec<String>>,
-}
-
 /// The decision and why. Serialized as
 /// `{"decision":…,"statements":[{"policy":…,"index":…,"sid":…,"effect":…}],"missing_allow":[…],"request":{…}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -123,9 +110,9 @@ pub struct SimulateOutcome {
     /// The request as evaluated.
     #[cfg_attr(
         feature = "schemars",
-        schemars(schema_with = "crate::schema_refs::one::<lambda_trust_iam::Counterexample>")
+        schemars(schema_with = "crate::schema_refs::one::<lambda_trust_iam::Request>")
     )]
-    pub request: SimulatedRequest,
+    pub request: Request,
     /// With `--org-policies`: the organization's part of the decision (an SCP or RCP that
     /// stops the request makes `decision` its own).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -217,12 +204,7 @@ pub fn run(input: &SimulateInput, read: ReadFile) -> Result<SimulateOutcome, Sim
         decision,
         statements,
         missing_allow,
-        request: SimulatedRequest {
-            principal: request.principal,
-            action: request.action,
-            resource: request.resource,
-            context: request.context,
-        },
+        request,
     })
 }
 

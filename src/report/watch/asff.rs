@@ -92,7 +92,7 @@ fn finding(f: &Finding, s: &WatchSubject, meta: &HtmlMeta) -> Value {
     put("Resource", &f.resource);
     put("Path", &f.path);
     if let Some(c) = &f.counterexample {
-        put("Counterexample", &c.to_string());
+        put("Request", &c.to_string());
     }
     let description = described(f);
     let what = What {

@@ -14,8 +14,8 @@
 use serde_json::json;
 
 use lambda_trust_iam::{
-    evaluate, Arn, AwsResource, Condition, Counterexample, Decision, Effect, EvalInput,
-    LabeledPolicy, OperatorKind, Policy, Request, Statement, Verdict,
+    evaluate, Arn, AwsResource, Condition, Decision, Effect, EvalInput, LabeledPolicy,
+    OperatorKind, Policy, Request, Statement, Verdict,
 };
 
 use super::model::{GuardrailClaim, GuardrailProperty, GuardrailSpec};
@@ -99,7 +99,7 @@ fn denied(
     spec: &GuardrailSpec,
     partition: &str,
     account: &str,
-) -> Option<(String, Counterexample)> {
+) -> Option<(String, Request)> {
     let all = json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"}]});
     let input = EvalInput {
@@ -119,7 +119,7 @@ fn denied(
                 .with_context("aws:PrincipalAccount", partner)
                 .with_context("sts:ExternalId", id);
             if evaluate(&input, &r).decision == Decision::ExplicitDeny {
-                return Some((id.clone(), Counterexample::from(r)));
+                return Some((id.clone(), r));
             }
         }
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use lambda_trust_iam::{Counterexample, Verdict};
+use lambda_trust_iam::{Request, Verdict};
 use lambda_trust_verdict::{Judged, Status};
 
 /// What the guardrail is written from: what was asked, each family not given as apply
@@ -224,7 +224,7 @@ pub struct GuardrailClaim {
     /// What was decided, or why it could not be.
     pub detail: String,
     /// A request that breaks it, replayable.
-    pub counterexample: Option<Counterexample>,
+    pub counterexample: Option<Request>,
     /// Every role it hits (a failed claim over the roles read): each one shut, or each one
     /// still let in.
     #[serde(skip_serializing_if = "Vec::is_empty")]

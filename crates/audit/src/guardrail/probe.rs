@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use lambda_trust_iam::{Arn, AwsResource, Counterexample, Policy, Statement};
+use lambda_trust_iam::{Arn, AwsResource, Policy, Request, Statement};
 
 use super::document::is_account;
 use crate::trust::{accepted, Accepted};
@@ -17,7 +17,7 @@ pub(crate) struct Admitted {
     pub(crate) partner: String,
     /// What it gets in with: the other IDs, or "any external ID, or none".
     pub(crate) with: String,
-    pub(crate) counterexample: Option<Counterexample>,
+    pub(crate) counterexample: Option<Request>,
 }
 
 /// A role's trust policy that lets `partner`'s account in with no condition at all.
@@ -63,7 +63,7 @@ pub(crate) fn under(trust: &Policy, denies: &[Statement]) -> Policy {
 pub(crate) fn beyond(
     got: &Accepted,
     ours: &[String],
-) -> Result<Option<(String, Option<Counterexample>)>, String> {
+) -> Result<Option<(String, Option<Request>)>, String> {
     match got {
         Accepted::Nothing => Ok(None),
         Accepted::Unknown(why) => Err(why.clone()),

@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use lambda_trust_iam::{
-    evaluate, Arn, AwsResource, Counterexample, Effect, EvalInput, LabeledPolicy, OperatorKind,
-    Policy, Request, ResourceClause, Statement, Verdict,
+    evaluate, Arn, AwsResource, Effect, EvalInput, LabeledPolicy, OperatorKind, Policy, Request,
+    ResourceClause, Statement, Verdict,
 };
 
 use super::document::is_account;
@@ -161,7 +161,7 @@ fn no_collateral(document: &Value, partners: &[String]) -> GuardrailClaim {
 }
 
 /// A request from an account that is no partner, which the document denies.
-fn collateral_request(policy: &Policy) -> Option<Counterexample> {
+fn collateral_request(policy: &Policy) -> Option<Request> {
     let input = EvalInput {
         identity_policies: vec![LabeledPolicy::new("guardrail", allow_all())],
         resource_policy: Some(LabeledPolicy::new("guardrail", policy.clone())),
@@ -176,7 +176,6 @@ fn collateral_request(policy: &Policy) -> Option<Counterexample> {
     [plain, with_id]
         .into_iter()
         .find(|r| evaluate(&input, r).decision == lambda_trust_iam::Decision::ExplicitDeny)
-        .map(Counterexample::from)
 }
 
 fn allow_all() -> Policy {
@@ -229,7 +228,7 @@ pub(crate) fn denies_of(document: &Value) -> Result<Vec<Statement>, String> {
 }
 
 /// Your IDs a role admits, each with the request that shows it.
-fn ours_admitted(got: &Accepted, ours: &[String]) -> Vec<(String, Option<Counterexample>)> {
+fn ours_admitted(got: &Accepted, ours: &[String]) -> Vec<(String, Option<Request>)> {
     let Accepted::Ids(ids) = got else {
         return Vec::new();
     };

@@ -17,7 +17,7 @@ use super::vocabulary::{
     PolicyKind, RoleAccount, Target,
 };
 use crate::arn::{split, Arn};
-use crate::prove::{self_contained, Counterexample};
+use crate::prove::self_contained;
 
 /// The action Genesys calls on each target.
 pub(super) const INVOKE: &str = "lambda:InvokeFunction";
@@ -44,7 +44,7 @@ pub struct Availability {
     /// Proved, blocked, or not proved.
     pub verdict: AvailabilityVerdict,
     /// Blocked: the denied request (replayable); otherwise `None`.
-    pub request: Option<Counterexample>,
+    pub request: Option<Request>,
     /// Blocked: the decision on it.
     pub(crate) decision: Option<Decision>,
     /// Blocked: the policies that stop it.
@@ -433,10 +433,10 @@ fn all_policies<'a>(input: &'a PathInput, target: &'a Target) -> Vec<&'a Policy>
 
 /// The request as a counterexample that replays anywhere: the keys AWS derives from the caller
 /// that a policy tests are written into its context.
-pub(super) fn replayable(input: &PathInput, target: &Target, req: &Request) -> Counterexample {
+pub(super) fn replayable(input: &PathInput, target: &Target, req: &Request) -> Request {
     let mut req = req.clone();
     self_contained(all_policies(input, target), &mut req);
-    req.into()
+    req
 }
 
 /// Keys AWS leaves out for a principal of an account in no organization (IAM User Guide, "AWS

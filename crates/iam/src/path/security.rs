@@ -27,7 +27,7 @@ use super::prove::{rcps_for, replayable, role_parts, target_account, INVOKE};
 use super::vocabulary::{PathInput, PolicyKind, StatementId, Target};
 use crate::arn::{account_of, split};
 use crate::prove::function::{search_statement, Outcome, Query};
-use crate::prove::{Budget, Counterexample};
+use crate::prove::Budget;
 
 /// How a way into a target gets in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -68,7 +68,7 @@ pub struct SecurityFinding {
     /// The function policy's statement that lets it in.
     pub statement: StatementId,
     /// A request the evaluation allows (replayable).
-    pub request: Counterexample,
+    pub request: Request,
 }
 
 /// The security verdict for one target.

@@ -19,7 +19,7 @@ use super::budget::{Budget, Meter};
 use super::classes::{Classes, Matcher};
 use super::principals::{role_caller, self_contained, Caller};
 use super::realize::{marked_action, pair, regions, Place, RealActions};
-use super::report::{Counterexample, Property, PropertyResult, Verdict};
+use super::report::{Property, PropertyResult, Verdict};
 use super::search::{statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, InvokeSpec};
 
@@ -390,7 +390,7 @@ fn refused(s: &Setup, problem: &Problem, c: usize, target: &str, witness: &str) 
     PropertyResult {
         property: TARGETS_ALLOWED,
         verdict: Verdict::Counterexample,
-        counterexample: Some(Counterexample {
+        counterexample: Some(Request {
             principal: req.principal,
             action: req.action,
             resource: req.resource,

@@ -69,7 +69,7 @@ use super::model::{OperatorKind, Policy, ResourceClause};
 
 pub use budget::Budget;
 pub(crate) use principals::self_contained;
-pub use report::{Counterexample, Property, PropertyResult, Verdict};
+pub use report::{Property, PropertyResult, Verdict};
 
 /// What the trust policy is meant to allow: `sts:AssumeRole` by the partner's account with
 /// exactly this external ID.

@@ -22,54 +22,6 @@ pub enum Verdict {
     Unknown,
 }
 
-/// A concrete request. Context keys absent from the request are omitted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(
-    feature = "schemars",
-    derive(schemars::JsonSchema),
-    schemars(
-        rename = "request",
-        deny_unknown_fields,
-        description = "A concrete request: a prover counterexample (confirmed by the evaluator) \
-                       or the request `simulate` evaluated. Context keys absent from the request \
-                       are omitted."
-    )
-)]
-pub struct Counterexample {
-    /// The caller (an ARN, an account ID, or `*`).
-    pub principal: String,
-    /// The action.
-    pub action: String,
-    /// The resource ARN.
-    pub resource: String,
-    /// The condition context it carries.
-    pub context: BTreeMap<String, Vec<String>>,
-}
-
-impl From<Request> for Counterexample {
-    fn from(req: Request) -> Self {
-        Counterexample {
-            principal: req.principal,
-            action: req.action,
-            resource: req.resource,
-            context: req.context,
-        }
-    }
-}
-
-impl Counterexample {
-    /// The request again, to replay it through `iam::evaluate` or `path::evaluate_hop`.
-    #[cfg(test)]
-    pub(crate) fn request(&self) -> Request {
-        Request {
-            principal: self.principal.clone(),
-            action: self.action.clone(),
-            resource: self.resource.clone(),
-            context: self.context.clone(),
-        }
-    }
-}
-
 /// The four properties the prover decides. Their names are rendered from here; what a failure
 /// means is decided by these methods, never by reading the name back.
 #[derive(
@@ -148,7 +100,7 @@ pub struct PropertyResult {
     /// Proved, counterexample, or unknown.
     pub verdict: Verdict,
     /// The request that breaks it, when the verdict is a counterexample.
-    pub counterexample: Option<Counterexample>,
+    pub counterexample: Option<Request>,
     /// Counterexample: the statements that allowed it (or, for an "…-allowed" property, the
     /// Deny statements that refused it). Proved "…-allowed": the statements that allow it.
     pub statements: Vec<StatementRef>,
@@ -185,7 +137,7 @@ impl PropertyResult {
         PropertyResult {
             property,
             verdict: Verdict::Counterexample,
-            counterexample: Some(Counterexample {
+            counterexample: Some(Request {
                 principal: req.principal,
                 action: req.action,
                 resource: req.resource,
@@ -228,7 +180,7 @@ impl PropertyResult {
         }
     }
 
-    fn describe(&self, c: &Counterexample) -> String {
+    fn describe(&self, c: &Request) -> String {
         let trust = self.property.is_trust();
         let refused = self.property.is_allowed();
         let verb = if refused { "may not" } else { "may" };

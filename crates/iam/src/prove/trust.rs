@@ -17,7 +17,7 @@ use super::classes::{Classes, Matcher};
 use super::names::principal_tests;
 use super::principals::{callers, self_contained};
 use super::realize::{shape, RealActions, Shape};
-use super::report::{Counterexample, Property, PropertyResult, Verdict};
+use super::report::{Property, PropertyResult, Verdict};
 use super::search::{intended_external_id, statement_ref, Builder, Found, Head, Problem};
 use super::{unsupported, TrustSpec};
 
@@ -222,7 +222,7 @@ pub(crate) fn partner_allowed(trust: &Policy, role_arn: &str, spec: &TrustSpec) 
             return PropertyResult {
                 property: PARTNER_ALLOWED,
                 verdict: Verdict::Counterexample,
-                counterexample: Some(Counterexample {
+                counterexample: Some(Request {
                     principal: req.principal,
                     action: req.action,
                     resource: req.resource,

@@ -137,10 +137,7 @@ pub struct Finding {
     /// The request the live policy lets in that it should not (from the prover), when there
     /// is one: `{principal, action, resource, context}`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "schemars",
-        schemars(with = "lambda_trust_iam::Counterexample")
-    )]
+    #[cfg_attr(feature = "schemars", schemars(with = "lambda_trust_iam::Request"))]
     pub counterexample: Option<Value>,
     /// Who made the change, from CloudTrail (`changed_by`, `cloudtrail`), for AWS drift.
     #[serde(flatten)]

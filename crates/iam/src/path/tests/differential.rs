@@ -721,7 +721,7 @@ fn counterexamples_replay_in_the_reference_and_proofs_hold() {
         let a = &path_availability(&input)[0];
         match a.verdict {
             AvailabilityVerdict::Blocked => {
-                let req = a.request.as_ref().expect("blocked has a request").request();
+                let req = a.request.as_ref().expect("blocked has a request").clone();
                 let caller = if req.action == "sts:AssumeRole" {
                     Caller::External
                 } else {
@@ -784,7 +784,7 @@ fn counterexamples_replay_in_the_reference_and_proofs_hold() {
         }
         let sec = &path_security(&input, Budget::default())[0];
         for f in &sec.findings {
-            let req = f.request.request();
+            let req = f.request.clone();
             let caller = if req.principal.starts_with("arn:") {
                 Caller::External
             } else {

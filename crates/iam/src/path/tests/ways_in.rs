@@ -43,7 +43,7 @@ fn every_way_in_through_the_function_policy_is_found() {
         let f = s.findings.iter().find(|f| f.way == way);
         let f = f.unwrap_or_else(|| panic!("{principal}: no {way:?} in {:?}", s.findings));
         // The counterexample replays: the request is the one that gets in.
-        let req = f.request.request();
+        let req = f.request.clone();
         assert_eq!(req.resource, FN);
         assert!(!req.principal.contains("GenesysLambda"), "{req:?}");
     }

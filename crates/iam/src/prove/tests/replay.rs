@@ -15,8 +15,8 @@ use crate::prove::realize::{
     fits as resource_fits_action, real_actions, regions as partition_regions,
 };
 use lambda_trust_iam::{
-    evaluate, prove_invoke, prove_trust, Counterexample, InvokeSpec, LabeledPolicy, Policy,
-    Property, PropertyResult, Request, TrustSpec, Verdict,
+    evaluate, prove_invoke, prove_trust, InvokeSpec, LabeledPolicy, Policy, Property,
+    PropertyResult, Request, TrustSpec, Verdict,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -63,7 +63,7 @@ fn partition_of(arn: &str) -> &str {
 
 /// Every principal-derived key a policy tests is in the request's context, with the value AWS
 /// derives (the evaluator derives the same; explicit context wins, so the two must agree).
-fn self_contained(c: &Counterexample, policies: &[&Policy]) -> Result<(), String> {
+fn self_contained(c: &Request, policies: &[&Policy]) -> Result<(), String> {
     let derived = ["aws:principalarn", "aws:principalaccount", "aws:username"];
     for p in policies {
         for s in &p.statements {

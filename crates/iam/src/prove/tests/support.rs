@@ -3,8 +3,7 @@
 #![cfg(test)]
 
 use lambda_trust_iam::{
-    evaluate, Budget, Counterexample, EvalInput, LabeledPolicy, Policy, PropertyResult, Request,
-    TrustSpec, Verdict,
+    evaluate, Budget, EvalInput, LabeledPolicy, Policy, PropertyResult, Request, TrustSpec, Verdict,
 };
 
 use super::samples::{EXTERNAL_ID, PARTNER, ROLE_ARN};
@@ -42,7 +41,7 @@ pub fn invoke_input(identity: &[LabeledPolicy], boundary: Option<&LabeledPolicy>
     }
 }
 
-pub fn request(c: &Counterexample) -> Request {
+pub fn request(c: &Request) -> Request {
     Request {
         principal: c.principal.clone(),
         action: c.action.clone(),
