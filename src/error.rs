@@ -113,8 +113,8 @@ impl Error {
 
     /// The error as a judgement carries one side's: the message with its causes, the hint
     /// apart ([`human`](Error::human) is the two together).
-    pub(crate) fn side_error(&self) -> lambda_trust_provision::SideError {
-        lambda_trust_provision::SideError {
+    pub(crate) fn side_error(&self) -> lambda_trust_verdict::Problem {
+        lambda_trust_verdict::Problem {
             message: std::iter::once(self.to_string())
                 .chain(self.causes())
                 .collect::<Vec<_>>()

@@ -26,8 +26,8 @@ pub(crate) fn read(path: &Path) -> Result<Baseline> {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     parse_baseline(&text, json).map_err(|e| {
         Error::usage(
-            format!("--baseline {}: {e}", path.display()),
-            "each [[suppress]] entry has role or function (an ARN or pattern), code, reason and optionally expires = \"YYYY-MM-DD\" (docs/audit.md \"Baselines\")",
+            format!("--baseline {}: {}", path.display(), e.message),
+            e.hint.unwrap_or_default(),
         )
     })
 }

@@ -26,12 +26,8 @@ pub(crate) enum AppError {
     ListAccounts(AwsError),
     /// `--org-policies DIR`: a file that is not an organization policy, or a directory that
     /// cannot be read.
-    #[error("--org-policies {file}: {message}")]
-    OrgPolicies {
-        file: String,
-        message: String,
-        hint: String,
-    },
+    #[error("--org-policies {0}")]
+    OrgPolicies(lambda_trust_verdict::Problem),
     /// `--function-policies config` in a region whose AWS Config records no Lambda function.
     #[error("--function-policies config: AWS Config does not record Lambda functions in {region}: {why}")]
     ConfigNotRecording { region: String, why: String },
@@ -63,7 +59,7 @@ impl Hinted for AppError {
             AppError::ListAccounts(e) => e.hint().or_else(|| {
                 Some("--organization lists the accounts from the organization's management account (or a delegated administrator's); elsewhere pass --accounts FILE".into())
             }),
-            AppError::OrgPolicies { hint, .. } => Some(hint.clone()),
+            AppError::OrgPolicies(problem) => problem.hint.clone(),
             AppError::ConfigNotRecording { .. } => Some(
                 "record AWS::Lambda::Function in that region's configuration recorder and start it \
                  (aws configservice start-configuration-recorder), or read the policies with \

@@ -238,11 +238,7 @@ pub(crate) fn check_org_policies_dir(dir: Option<&Path>) -> Result<()> {
     let Some(dir) = dir else {
         return Ok(());
     };
-    check_org_policy_files(&dir_files(dir)?).map_err(|e| AppError::OrgPolicies {
-        file: e.file,
-        message: e.message,
-        hint: e.hint,
-    })?;
+    check_org_policy_files(&dir_files(dir)?).map_err(AppError::OrgPolicies)?;
     Ok(())
 }
 
@@ -250,22 +246,18 @@ pub(crate) fn check_org_policies_dir(dir: Option<&Path>) -> Result<()> {
 /// by name. A file that is not a policy is an error naming it.
 pub(crate) fn org_policies_from_dir(dir: &Path, account: &str) -> Result<OrgPolicies> {
     let files = dir_files(dir)?;
-    let policies = org_policies_from_files(&files, account, false, None).map_err(|e| {
-        AppError::OrgPolicies {
-            file: e.file,
-            message: e.message,
-            hint: e.hint,
-        }
-    })?;
+    let policies =
+        org_policies_from_files(&files, account, false, None).map_err(AppError::OrgPolicies)?;
     Ok(policies)
 }
 
 /// Every `*.json` file of `dir`: (name, text), by name.
 fn dir_files(dir: &Path) -> Result<Vec<(String, String)>> {
-    let unreadable = |e: std::io::Error| AppError::OrgPolicies {
-        file: dir.display().to_string(),
-        message: e.to_string(),
-        hint: "give a directory of JSON files, one organization policy each".into(),
+    let unreadable = |e: std::io::Error| {
+        AppError::OrgPolicies(lambda_trust_verdict::Problem {
+            message: format!("{}: {e}", dir.display()),
+            hint: Some("give a directory of JSON files, one organization policy each".into()),
+        })
     };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {

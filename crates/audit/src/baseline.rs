@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::findings::Code;
+use lambda_trust_verdict::Problem;
 
 /// A baseline file: `[[suppress]]` entries (TOML) or `{"suppress": [...]}` (JSON).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -84,35 +85,42 @@ pub struct BaselineOutcome {
     pub stale: Vec<Entry>,
 }
 
-/// A baseline file's problem: where, and what.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct BaselineError(pub String);
+/// A baseline file's problem: where, and what; the hint says what an entry holds.
+fn problem(message: String) -> Problem {
+    Problem {
+        message,
+        hint: Some(
+            "each [[suppress]] entry has role or function (an ARN or pattern), code, reason and \
+             optionally expires = \"YYYY-MM-DD\" (docs/audit.md \"Baselines\")"
+                .to_owned(),
+        ),
+    }
+}
 
 /// Parses a baseline: JSON when `json`, else TOML.
-pub fn parse(text: &str, json: bool) -> Result<Baseline, BaselineError> {
+pub fn parse(text: &str, json: bool) -> Result<Baseline, Problem> {
     let parsed = if json {
         serde_json::from_str(text).map_err(|e| e.to_string())
     } else {
         toml::from_str(text).map_err(|e| e.to_string())
     };
-    let baseline: Baseline = parsed.map_err(BaselineError)?;
+    let baseline: Baseline = parsed.map_err(problem)?;
     for (i, e) in baseline.suppress.iter().enumerate() {
         let at = format!("entry {} ({} {})", i + 1, e.subject(), e.code);
         if e.role.is_some() == e.function.is_some() {
-            return Err(BaselineError(format!(
+            return Err(problem(format!(
                 "{at}: give exactly one of role and function"
             )));
         }
         if e.subject().trim().is_empty() || e.reason.trim().is_empty() {
-            return Err(BaselineError(format!(
+            return Err(problem(format!(
                 "{at}: {} and reason must not be empty",
                 if e.role.is_some() { "role" } else { "function" }
             )));
         }
         if e.expires.is_some() && e.last_day().is_none() {
             let day = e.expires.as_deref().unwrap_or_default();
-            return Err(BaselineError(format!(
+            return Err(problem(format!(
                 "{at}: expires {day:?} is not a YYYY-MM-DD date"
             )));
         }

@@ -7,6 +7,7 @@ use super::rules::{
     is_account_id, is_function_name, is_function_name_char, is_region, is_region_shape, show,
 };
 use lambda_trust_iam::{partition_of_region, Arn, PARTITIONS};
+use lambda_trust_verdict::Problem;
 
 /// A parsed Lambda function ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,31 +33,23 @@ pub enum FunctionRef {
     Name(String),
 }
 
-/// Why a function reference or qualifier is invalid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleError {
-    /// What is wrong, naming the value.
-    pub message: String,
-    /// What to write instead.
-    pub hint: Option<String>,
+/// A function reference or qualifier that breaks a rule: the message alone.
+fn rule(message: String) -> Problem {
+    Problem {
+        message,
+        hint: None,
+    }
 }
 
-impl RuleError {
-    fn new(message: String) -> Self {
-        RuleError {
-            message,
-            hint: None,
-        }
-    }
-    fn hint(mut self, hint: &str) -> Self {
-        self.hint = Some(hint.to_string());
-        self
-    }
+/// The rule broken, with what to write instead.
+fn with_hint(mut problem: Problem, hint: &str) -> Problem {
+    problem.hint = Some(hint.to_string());
+    problem
 }
 
 /// Parses a target's `function`: `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`
 /// or a bare name.
-pub fn parse_function(s: &str) -> Result<FunctionRef, RuleError> {
+pub fn parse_function(s: &str) -> Result<FunctionRef, Problem> {
     if s.starts_with("arn:") {
         parse_function_arn(s).map(FunctionRef::Arn)
     } else {
@@ -64,18 +57,18 @@ pub fn parse_function(s: &str) -> Result<FunctionRef, RuleError> {
     }
 }
 
-fn parse_function_name(s: &str) -> Result<String, RuleError> {
+fn parse_function_name(s: &str) -> Result<String, Problem> {
     if s.contains(':') {
-        return Err(RuleError::new(format!(
-            "{} is neither a Lambda function ARN nor a bare function name",
-            show(s)
-        ))
-        .hint(
+        return Err(with_hint(
+            rule(format!(
+                "{} is neither a Lambda function ARN nor a bare function name",
+                show(s)
+            )),
             "write the full ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME) or just the name",
         ));
     }
     if !is_function_name(s) {
-        return Err(RuleError::new(format!(
+        return Err(rule(format!(
             "{} is not a valid function name (1–64 of [a-zA-Z0-9-_])",
             show(s)
         )));
@@ -83,10 +76,10 @@ fn parse_function_name(s: &str) -> Result<String, RuleError> {
     Ok(s.to_string())
 }
 
-fn parse_function_arn(s: &str) -> Result<FunctionArn, RuleError> {
+fn parse_function_arn(s: &str) -> Result<FunctionArn, Problem> {
     const SHAPE: &str = "arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]";
     let bad = |why: String| {
-        RuleError::new(format!(
+        rule(format!(
             "{} is not a Lambda function ARN ({SHAPE}): {why}",
             show(s)
         ))
@@ -159,25 +152,27 @@ fn function_arn_problem(arn: &Arn, kind: &str, name: &str) -> Option<String> {
 
 /// A qualifier is a version number, an alias, or `*` for every qualifier (docs/aws-behaviour.md, "Lambda": grant
 /// exactly the ARNs that will be invoked).
-pub(crate) fn check_qualifier(q: &str) -> Result<(), RuleError> {
+pub(crate) fn check_qualifier(q: &str) -> Result<(), Problem> {
     if q == "*" {
         return Ok(());
     }
     if q == "$LATEST" {
-        return Err(
-            RuleError::new("$LATEST is not granted as a qualifier".into())
-                .hint("remove the qualifier: the unqualified function ARN grants invoking $LATEST"),
-        );
+        return Err(with_hint(
+            rule("$LATEST is not granted as a qualifier".into()),
+            "remove the qualifier: the unqualified function ARN grants invoking $LATEST",
+        ));
     }
     if q.contains('*') || q.contains('?') {
-        return Err(RuleError::new(format!(
-            "{} mixes a wildcard with a name (only a lone \"*\" is allowed)",
-            show(q)
-        ))
-        .hint("a pattern like f* also matches other functions; use \"*\" for every qualifier"));
+        return Err(with_hint(
+            rule(format!(
+                "{} mixes a wildcard with a name (only a lone \"*\" is allowed)",
+                show(q)
+            )),
+            "a pattern like f* also matches other functions; use \"*\" for every qualifier",
+        ));
     }
     if !(1..=128).contains(&q.len()) || !q.chars().all(is_function_name_char) {
-        return Err(RuleError::new(format!(
+        return Err(rule(format!(
             "{} is not a valid qualifier (a version number, an alias of 1–128 [a-zA-Z0-9-_], or \"*\")",
             show(q)
         )));
@@ -228,9 +223,9 @@ impl TargetIdentity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetProblem {
     /// `qualifier` is not a valid alias, version or `*`.
-    Qualifier(RuleError),
+    Qualifier(Problem),
     /// `function` is neither a function ARN nor a bare name.
-    Function(RuleError),
+    Function(Problem),
     /// The ARN has a qualifier and `qualifier` gives one too.
     QualifierTwice,
     /// `region` is set and differs from the ARN's.

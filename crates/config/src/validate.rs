@@ -4,7 +4,7 @@
 //! Part of the `config` layer.
 
 use super::error::{ConfigError, Problem, Warning};
-use super::function::{partition_note, target_identity, RuleError, TargetIdentity, TargetProblem};
+use super::function::{partition_note, target_identity, TargetIdentity, TargetProblem};
 use super::model::{
     AccountAccess, AwsConfig, Config, Partner, RoleConfig, TargetConfig, TrustConfig, WatchConfig,
     WatchEngine, CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, GENESYS_CLOUD_FEDRAMP_ACCOUNT, MANAGED_BY_KEY,
@@ -75,7 +75,7 @@ impl Validator {
     }
 
     /// A rule broken by a function reference or a qualifier, reported at `field`.
-    fn rule_error(&mut self, field: String, e: RuleError) {
+    fn rule_error(&mut self, field: String, e: lambda_trust_verdict::Problem) {
         self.problems.push(Problem {
             field,
             message: e.message,

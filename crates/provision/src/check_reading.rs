@@ -20,6 +20,7 @@ use crate::trail::Lookup;
 use crate::verify::{Check, Subject, Verification};
 use lambda_trust_config::{Loaded, ManagedBy};
 use lambda_trust_model::{DesiredGenesys, Observed, ObservedGenesys, PathSources, PolicyRead};
+use lambda_trust_verdict::Problem;
 
 /// Everything one config's check reads, gathered before anything is judged.
 #[derive(Debug, Clone)]
@@ -32,7 +33,7 @@ pub struct CheckReading {
     pub aws: Option<AwsReading>,
     /// The Genesys Cloud side: `None` when not read (no `[genesys]`, `--only aws`), or why it
     /// could not be read; its failure is reported beside the AWS findings, never instead.
-    pub genesys: Result<Option<GenesysReading>, SideError>,
+    pub genesys: Result<Option<GenesysReading>, Problem>,
 }
 
 /// What the judgement of the AWS state asks for beyond the role's state: who made its drift
@@ -73,7 +74,7 @@ impl CheckReading {
         prepared: Prepared,
         region: String,
         aws: Option<AwsReading>,
-        genesys: Result<Option<GenesysReading>, SideError>,
+        genesys: Result<Option<GenesysReading>, Problem>,
     ) -> CheckReading {
         let mut reading = CheckReading {
             prepared,
@@ -89,7 +90,7 @@ impl CheckReading {
     /// Genesys Cloud sends as `sts:ExternalId`, so the whole path is judged with it; a side
     /// that could not be read leaves the org read before (or the configured external ID,
     /// assumed and said so) in place.
-    pub fn read_genesys(&mut self, genesys: Result<Option<GenesysReading>, SideError>) {
+    pub fn read_genesys(&mut self, genesys: Result<Option<GenesysReading>, Problem>) {
         let org = match &genesys {
             Ok(Some(g)) => g.observed.organization_id.clone(),
             _ => None,
@@ -204,32 +205,12 @@ pub(crate) enum ReadAgain {
     Genesys,
 }
 
-/// Why one side could not be read: what failed (with its causes), and what the user can do
-/// about it, apart.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SideError {
-    /// The message and its causes.
-    pub message: String,
-    /// What the user can do, when something can be said.
-    pub hint: Option<String>,
-}
-
-impl SideError {
-    /// As the user reads it: the message, then the hint on a last line `(hint: …)`.
-    pub(crate) fn human(&self) -> String {
-        match &self.hint {
-            Some(hint) => format!("{}\n(hint: {hint})", self.message),
-            None => self.message.clone(),
-        }
-    }
-}
-
-impl From<&str> for SideError {
-    fn from(message: &str) -> Self {
-        SideError {
-            message: message.to_owned(),
-            hint: None,
-        }
+/// One side that could not be read, as the user reads it: the message, then the hint on a
+/// last line `(hint: …)`.
+pub(crate) fn side_human(problem: &Problem) -> String {
+    match &problem.hint {
+        Some(hint) => format!("{}\n(hint: {hint})", problem.message),
+        None => problem.message.clone(),
     }
 }
 
@@ -241,9 +222,9 @@ pub struct AwsUnread {
     /// The config as loaded.
     pub loaded: Loaded,
     /// Why the AWS side could not be read.
-    pub error: SideError,
+    pub error: Problem,
     /// The Genesys Cloud side, as [`CheckReading::genesys`].
-    pub genesys: Result<Option<GenesysReading>, SideError>,
+    pub genesys: Result<Option<GenesysReading>, Problem>,
 }
 
 impl AwsUnread {
@@ -261,7 +242,7 @@ impl AwsUnread {
             report.notes.push(ConfigNote::GenesysJudgedAlone);
         }
         hand_over(&mut report, self.loaded.config.managed_by);
-        let aws = format!("the AWS side was not checked: {}", self.error.human());
+        let aws = format!("the AWS side was not checked: {}", side_human(&self.error));
         report.error = Some(match report.error.take() {
             Some(genesys) => format!("{aws}; {genesys}"),
             None => aws,
@@ -306,7 +287,7 @@ fn verification_notes(verification: &Verification) -> Vec<ConfigNote> {
 /// The Genesys Cloud side as `config_report` takes it: not checked, checked (its findings and
 /// `checks`), or the error that stopped it.
 fn genesys_side<'a>(
-    genesys: &'a Result<Option<GenesysReading>, SideError>,
+    genesys: &'a Result<Option<GenesysReading>, Problem>,
     checks: &'a [Check],
 ) -> GenesysSide<'a> {
     match genesys {
@@ -317,7 +298,7 @@ fn genesys_side<'a>(
             plan: &g.plan,
             lookup_error: g.lookup_error.clone(),
         }),
-        Err(e) => GenesysSide::Failed(e.human()),
+        Err(e) => GenesysSide::Failed(side_human(e)),
     }
 }
 

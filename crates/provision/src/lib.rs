@@ -117,7 +117,7 @@ pub use verify::{
 
 // Drift: findings, their codes and remedies, `check`'s judgement, who changed what.
 pub use check::{aws_drift, config_report, GenesysSide};
-pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading, SideError};
+pub use check_reading::{AwsReading, AwsUnread, CheckReading, GenesysReading};
 pub use drift::{
     CheckReport, Code, ConfigKey, ConfigNote, ConfigReport, ConfigStatus, Finding,
     Kind as FindingKind, Remedy,

@@ -1,4 +1,5 @@
-//! An error as users read it: its message, its causes and what they can do about it.
+//! An error as users read it: its message, its causes and what they can do about it; a
+//! [`Problem`] is the two apart, as data.
 
 /// An error that may say what the user can do: the hint, as data (printed as a last line
 /// `(hint: …)`, and as `hint` in the JSON error). No default: every error type decides, and
@@ -11,6 +12,39 @@ pub trait Hinted {
     /// callers that print it alone); `None`: the `Display` is the message.
     fn message(&self) -> Option<String> {
         None
+    }
+}
+
+/// What is wrong and what the user can do about it, apart: a rule a value breaks, a side that
+/// could not be read, a file that cannot be used. Its `Display` is the message alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// What is wrong, naming the value (with its causes, when it has them).
+    pub message: String,
+    /// What the user can do, when something can be said.
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Hinted for Problem {
+    fn hint(&self) -> Option<String> {
+        self.hint.clone()
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(message: &str) -> Self {
+        Problem {
+            message: message.to_owned(),
+            hint: None,
+        }
     }
 }
 

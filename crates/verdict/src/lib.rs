@@ -6,8 +6,8 @@
 //!   denied); a report says its own ([`Judged`]).
 //! - **How bad a finding is**: [`Severity`] (security, config, info) and what it states,
 //!   [`Outcome`] (failed, or unknown — never a pass).
-//! - **What the user can do**: [`Hinted`], an error's hint as data, and [`shown`], an error
-//!   as users read it (message, causes, hint).
+//! - **What the user can do**: [`Hinted`], an error's hint as data, [`Problem`], a message
+//!   and its hint apart, and [`shown`], an error as users read it (message, causes, hint).
 //! - **The JSON outputs' version**: [`SCHEMA_VERSION`].
 //!
 //! Pure: no I/O, no runtime, SDK or HTTP client (a test in the binary's suite holds that).
@@ -19,7 +19,7 @@ mod hinted;
 mod severity;
 mod status;
 
-pub use hinted::{shown, Hinted};
+pub use hinted::{shown, Hinted, Problem};
 pub use severity::{Outcome, Severity};
 pub use status::{Judged, Status, EXIT_ERROR};
 

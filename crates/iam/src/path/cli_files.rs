@@ -17,8 +17,9 @@ use serde_json::Value;
 
 use super::super::model::Policy;
 use super::cli_targets;
-use super::org_file::{error, file_json, OrgFileError, OrgPolicyFileKind};
+use super::org_file::{error, file_json, OrgPolicyFileKind};
 use super::vocabulary::{Level, LevelKind, OrgPolicy};
+use lambda_trust_verdict::Problem;
 
 /// A `PolicySummary` (`describe-policy`'s, or one of `list-policies-for-target`'s).
 #[derive(Debug, Clone, Deserialize)]
@@ -100,7 +101,7 @@ pub(super) struct Translated {
 pub(super) fn translated(
     files: &[(String, String)],
     account: Option<&str>,
-) -> Result<Translated, OrgFileError> {
+) -> Result<Translated, Problem> {
     let mut out = outputs(files)?;
     let path = match account {
         Some(a) => cli_targets::path_of(&out.parents, a)?,
@@ -131,7 +132,7 @@ impl Placed {
         s: &Summary,
         level: (LevelKind, &str, usize),
         contents: &BTreeMap<String, (Summary, Value)>,
-    ) -> Result<(), OrgFileError> {
+    ) -> Result<(), Problem> {
         let Some(file_kind) = policy_kind(&s.kind) else {
             return Ok(());
         };
@@ -176,7 +177,7 @@ fn from_listings(
     out: &Outputs,
     path: Option<&[String]>,
     placed: &mut Placed,
-) -> Result<(), OrgFileError> {
+) -> Result<(), Problem> {
     let mut listings: Vec<&(String, Vec<Summary>)> = out.listings.iter().collect();
     listings.sort_by_key(|(name, _)| (level_of(name).map(|(k, _)| k as u8), name.clone()));
     let mut depth = 0;
@@ -212,7 +213,7 @@ fn from_targets(
     account: Option<&str>,
     path: Option<&[String]>,
     placed: &mut Placed,
-) -> Result<(), OrgFileError> {
+) -> Result<(), Problem> {
     let lists: Vec<(String, Vec<String>)> = (out.org_lists.iter())
         .map(|(f, ps)| (f.clone(), ps.iter().map(|s| s.id.clone()).collect()))
         .collect();
@@ -247,7 +248,7 @@ struct Outputs {
     others: Vec<(String, String)>,
 }
 
-fn outputs(files: &[(String, String)]) -> Result<Outputs, OrgFileError> {
+fn outputs(files: &[(String, String)]) -> Result<Outputs, Problem> {
     let mut out = Outputs::default();
     for (name, text) in files {
         let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
@@ -296,7 +297,7 @@ fn outputs(files: &[(String, String)]) -> Result<Outputs, OrgFileError> {
 const ROOTS: &str = "give the output of `aws organizations list-roots` as it is";
 
 /// The one root of `list-roots`, with the kinds not enabled on it.
-fn root_read(file: &str, r: Roots) -> Result<RootRead, OrgFileError> {
+fn root_read(file: &str, r: Roots) -> Result<RootRead, Problem> {
     let [root] = <[Root; 1]>::try_from(r.roots)
         .map_err(|_| error(file, "an organization has exactly one root", ROOTS))?;
     let enabled =
@@ -425,10 +426,22 @@ mod tests {
         // A listed policy without its content, a listing not named after its target: errors
         // naming the command that gives what is missing.
         let e = org_policies_from_files(&files[2..], "111122223333", false, None).unwrap_err();
-        assert!(e.hint.contains("describe-policy --policy-id p-rcp1"), "{e}");
+        assert!(
+            e.hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("describe-policy --policy-id p-rcp1"),
+            "{e}"
+        );
         let mut unnamed = files.clone();
         unnamed[2].0 = "scps.json".to_owned();
         let e = org_policies_from_files(&unnamed, "111122223333", false, None).unwrap_err();
-        assert!(e.hint.contains("list-policies-for-target"), "{e}");
+        assert!(
+            e.hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("list-policies-for-target"),
+            "{e}"
+        );
     }
 }

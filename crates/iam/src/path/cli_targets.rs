@@ -15,8 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
-use super::org_file::{error, OrgFileError};
+use super::org_file::error;
 use super::vocabulary::LevelKind;
+use lambda_trust_verdict::Problem;
 
 /// One entry of `list-targets-for-policy`'s `Targets`.
 #[derive(Debug, Clone, Deserialize)]
@@ -56,7 +57,7 @@ pub(super) fn base(file: &str) -> &str {
 }
 
 /// The policy a `list-targets-for-policy` file names.
-pub(super) fn policy_of(file: &str) -> Result<String, OrgFileError> {
+pub(super) fn policy_of(file: &str) -> Result<String, Problem> {
     let id = base(file);
     if id.starts_with("p-") {
         Ok(id.to_owned())
@@ -70,7 +71,7 @@ pub(super) fn policy_of(file: &str) -> Result<String, OrgFileError> {
 }
 
 /// `list-parents` outputs by child: the child's one parent.
-pub(super) fn parent_of(file: &str, parents: Parents) -> Result<(String, String), OrgFileError> {
+pub(super) fn parent_of(file: &str, parents: Parents) -> Result<(String, String), Problem> {
     let child = base(file);
     let named = child.starts_with("ou-")
         || (child.len() == 12 && child.bytes().all(|b| b.is_ascii_digit()));
@@ -96,7 +97,7 @@ pub(super) fn parent_of(file: &str, parents: Parents) -> Result<(String, String)
 pub(super) fn path_of(
     parents: &BTreeMap<String, String>,
     account: &str,
-) -> Result<Option<Vec<String>>, OrgFileError> {
+) -> Result<Option<Vec<String>>, Problem> {
     let Some(mut at) = parents.get(account) else {
         return Ok(None);
     };
@@ -126,7 +127,7 @@ pub(super) fn levels_on_path(
     targets: &[Target],
     account: Option<&str>,
     path: Option<&[String]>,
-) -> Result<Vec<(LevelKind, String, usize)>, OrgFileError> {
+) -> Result<Vec<(LevelKind, String, usize)>, Problem> {
     let Some(account) = account else {
         return Ok(Vec::new());
     };
@@ -169,7 +170,7 @@ pub(super) fn levels_on_path(
 pub(super) fn check_complete(
     lists: &[(String, Vec<String>)],
     with_targets: &BTreeSet<String>,
-) -> Result<(), OrgFileError> {
+) -> Result<(), Problem> {
     for (file, ids) in lists {
         if let Some(missing) = ids.iter().find(|id| !with_targets.contains(*id)) {
             let what = format!("the targets of policy {missing} are not given");
@@ -309,19 +310,26 @@ mod tests {
         let e = without(&format!("{ACCOUNT}.parents.json"));
         assert!(
             e.hint
+                .as_deref()
+                .unwrap_or_default()
                 .contains(&format!("list-parents --child-id {ACCOUNT}")),
             "{e}"
         );
         // A parent above it.
         let e = without("ou-ab12-aaaaaaaa.parents.json");
         assert!(
-            e.hint.contains("list-parents --child-id ou-ab12-aaaaaaaa"),
+            e.hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("list-parents --child-id ou-ab12-aaaaaaaa"),
             "{e}"
         );
         // A policy of the organization without its targets.
         let e = without("p-deny.targets.json");
         assert!(
             e.hint
+                .as_deref()
+                .unwrap_or_default()
                 .contains("list-targets-for-policy --policy-id p-deny"),
             "{e}"
         );
@@ -329,12 +337,20 @@ mod tests {
         let e = without("scps.json");
         assert!(
             e.hint
+                .as_deref()
+                .unwrap_or_default()
                 .contains("list-policies --filter SERVICE_CONTROL_POLICY"),
             "{e}"
         );
         // A policy's content.
         let e = without("p-deny.json");
-        assert!(e.hint.contains("describe-policy --policy-id p-deny"), "{e}");
+        assert!(
+            e.hint
+                .as_deref()
+                .unwrap_or_default()
+                .contains("describe-policy --policy-id p-deny"),
+            "{e}"
+        );
         // Checked without an account, the files' shapes hold.
         assert!(super::super::files::check_org_policy_files(&organization()).is_ok());
     }

@@ -25,8 +25,9 @@
 use serde::Deserialize;
 
 use super::super::model::Policy;
-use super::org_file::{error, kind_word, OrgFileError, OrgPolicyFileKind};
+use super::org_file::{error, kind_word, OrgPolicyFileKind};
 use super::vocabulary::{Level, LevelKind, OrgLevel, OrgPolicies, OrgPolicy, PolicyKind};
+use lambda_trust_verdict::Problem;
 
 /// One organization policy file as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -74,7 +75,7 @@ pub fn org_policies_from_files(
     account: &str,
     management_account: bool,
     organization_id: Option<String>,
-) -> Result<OrgPolicies, OrgFileError> {
+) -> Result<OrgPolicies, Problem> {
     let mut levels: Vec<(u32, OrgLevel)> = Vec::new();
     let mut organization_id = organization_id;
     let translated = super::cli_files::translated(files, Some(account))?;
@@ -136,7 +137,7 @@ fn complete_path(
     levels: &mut Vec<(u32, OrgLevel)>,
     root: Option<&super::cli_files::RootRead>,
     account: &str,
-) -> Result<(), OrgFileError> {
+) -> Result<(), Problem> {
     let (root_id, root_name) = match root {
         Some(r) => (r.id.clone(), r.id.clone()),
         None => ("r-".to_owned(), "the root (no file names it)".to_owned()),
@@ -184,7 +185,7 @@ fn complete_path(
 /// Checks every file as far as it can be without the account: each is a policy file (its
 /// shape, its document, an OU's depth). Callers run it before any AWS call, so bad input is
 /// refused first; [`org_policies_from_files`] then places the levels for the account.
-pub fn check_org_policy_files(files: &[(String, String)]) -> Result<(), OrgFileError> {
+pub fn check_org_policy_files(files: &[(String, String)]) -> Result<(), Problem> {
     for (name, text) in &super::cli_files::translated(files, None)?.files {
         let (file, _) = parse_file(name, text)?;
         if file.level.kind == LevelKind::OrganizationalUnit {
@@ -195,7 +196,7 @@ pub fn check_org_policy_files(files: &[(String, String)]) -> Result<(), OrgFileE
 }
 
 /// One file: its shape, then its document.
-fn parse_file(name: &str, text: &str) -> Result<(OrgPolicyFile, Policy), OrgFileError> {
+fn parse_file(name: &str, text: &str) -> Result<(OrgPolicyFile, Policy), Problem> {
     let file: OrgPolicyFile =
         serde_json::from_str(text).map_err(|e| error(name, e.to_string(), FORMAT))?;
     let policy = Policy::try_from(&file.document).map_err(|e| {
@@ -217,7 +218,7 @@ fn empty(level: Level) -> OrgLevel {
 }
 
 /// The level's place from the root (0) to the account (last) and its description.
-fn rank(file: &str, l: &FileLevel, account: &str) -> Result<(u32, Level), OrgFileError> {
+fn rank(file: &str, l: &FileLevel, account: &str) -> Result<(u32, Level), Problem> {
     let rank = match (l.kind, l.depth) {
         (LevelKind::Root, _) => 0,
         (LevelKind::OrganizationalUnit, Some(d)) if d > 0 => d,
@@ -335,7 +336,7 @@ mod tests {
         }
         files.push(file("RCP", "p-rcp", OU, "Deny"));
         let e = org_policies_from_files(&files, "123456789012", false, None).unwrap_err();
-        assert_eq!(e.file, "roots.json");
+        assert!(e.message.starts_with("roots.json: "), "{e}");
         assert!(e.message.contains("RCPs are not enabled"), "{e}");
         assert!(e.message.contains("p-rcp"), "{e}");
     }
@@ -345,7 +346,10 @@ mod tests {
         let no_depth = r#"{"kind": "organizational-unit", "id": "ou-1"}"#;
         let e = org_policies_from_files(&[file("SCP", "p", no_depth, "Allow")], "1", false, None)
             .unwrap_err();
-        assert!(e.hint.contains("depth"), "{e}");
+        assert!(
+            e.hint.as_deref().unwrap_or_default().contains("depth"),
+            "{e}"
+        );
         let other = r#"{"kind": "account", "id": "999999999999"}"#;
         let e = org_policies_from_files(&[file("SCP", "p", other, "Allow")], "1", false, None)
             .unwrap_err();
@@ -358,9 +362,10 @@ mod tests {
         assert!(org_policies_from_files(&files, "1", false, None).is_err());
         let bad = ("bad.json".to_owned(), r#"{"kind": "SCP"}"#.to_owned());
         let e = org_policies_from_files(std::slice::from_ref(&bad), "1", false, None).unwrap_err();
-        assert_eq!(e.file, "bad.json");
+        assert!(e.message.starts_with("bad.json: "), "{e}");
         // Without the account: the shape, the document and an OU's depth.
-        assert_eq!(check_org_policy_files(&[bad]).unwrap_err().file, "bad.json");
+        let e = check_org_policy_files(&[bad]).unwrap_err();
+        assert!(e.message.starts_with("bad.json: "), "{e}");
         let no_depth = file(
             "SCP",
             "p",

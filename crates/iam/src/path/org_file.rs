@@ -3,6 +3,7 @@
 //! and the writer of one account's files. Part of `path`; pure. The readers are `path::files`
 //! (lambda-trust's files) and `path::cli_files` (the AWS CLI's outputs), both below this one.
 
+use lambda_trust_verdict::Problem;
 use serde::Deserialize;
 
 use super::vocabulary::{Level, LevelKind, OrgPolicies, OrgPolicy};
@@ -18,23 +19,11 @@ pub(super) enum OrgPolicyFileKind {
     Rcp,
 }
 
-/// A file that cannot be used, with what to fix.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("{file}: {message}\n(hint: {hint})")]
-pub struct OrgFileError {
-    /// The file's name as given.
-    pub file: String,
-    /// What is wrong.
-    pub message: String,
-    /// What to do about it.
-    pub hint: String,
-}
-
-pub(super) fn error(file: &str, message: impl Into<String>, hint: &str) -> OrgFileError {
-    OrgFileError {
-        file: file.to_owned(),
-        message: message.into(),
-        hint: hint.to_owned(),
+/// A file that cannot be used, with what to fix: the message names the file.
+pub(super) fn error(file: &str, message: impl Into<String>, hint: &str) -> Problem {
+    Problem {
+        message: format!("{file}: {}", message.into()),
+        hint: Some(hint.to_owned()),
     }
 }
 

@@ -13,8 +13,9 @@ use lambda_trust_model::{
 };
 use lambda_trust_provision::{
     AwsReading, AwsUnread, CheckReading, Code, ConfigNote, ConfigStatus, Finding, GenesysPlan,
-    GenesysReading, Lookup, Prepared, Side, SideError, TargetPolicy, WatchCall, WatchChange,
+    GenesysReading, Lookup, Prepared, Side, TargetPolicy, WatchCall, WatchChange,
 };
+use lambda_trust_verdict::Problem;
 
 /// The example's external ID (`[trust].external_id`).
 const EXTERNAL_ID: &str = "0f8c7a52-8b1e-4c5e-9a44-3f1c2d7e9b10";
@@ -262,7 +263,7 @@ fn an_aws_side_that_could_not_be_read_never_hides_the_genesys_findings() {
     // Both sides failed: nothing was read, and both errors are said, each side's hint on a
     // line of its own after its message.
     let both = AwsUnread {
-        genesys: Err(SideError {
+        genesys: Err(Problem {
             message: "signing in failed: 401".into(),
             hint: Some("check oauth_secret".into()),
         }),
