@@ -31,7 +31,6 @@ crate::error::layer_errors!(Policy: lambda_trust_iam::PolicyError);
 // the top-level `Error`.
 crate::error::layer_errors!(
     Config: lambda_trust_config::ConfigError,
-    lambda_trust_config::EditError,
     lambda_trust_config::RegionError
 );
 
@@ -40,8 +39,7 @@ mod retry;
 
 // The provisioner's and the auditor's errors, as the binary carries them.
 crate::error::layer_errors!(
-    Core: lambda_trust_provision::PrepareError,
-    lambda_trust_provision::PlanError,
+    Core: lambda_trust_provision::PlanError,
     lambda_trust_provision::SimulateError,
     lambda_trust_provision::OnboardError,
     lambda_trust_model::RenderError,

@@ -95,7 +95,10 @@ pub(crate) fn read_templates(dir: &Path) -> std::result::Result<Templates, Rende
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 Err(RenderError::TemplateNotFound { file })
             }
-            Err(source) => Err(RenderError::TemplateRead { file, source }),
+            Err(e) => Err(RenderError::TemplateRead {
+                file,
+                reason: e.to_string(),
+            }),
         }
     };
     Templates::custom(read("trust.json")?, read("invoke.json")?)

@@ -24,7 +24,7 @@ use lambda_trust_model::{
 };
 use lambda_trust_provision::{
     aws_drift, config_report, desired_state, verification, Code, ConfigKey, ConfigNote,
-    ConfigReport, Finding, GenesysSide, PrepareError,
+    ConfigReport, Finding, GenesysSide, PlanError,
 };
 
 /// The check of `model` (read from `source_file`) against the config's `desired` state.
@@ -102,7 +102,7 @@ pub(crate) fn desired(
     ctx: &RenderContext,
     templates: &Templates,
     allow_weaker: bool,
-) -> Result<Desired, PrepareError> {
+) -> Result<Desired, PlanError> {
     let account = ctx.account_id.clone().unwrap_or_default();
     let nothing = Observed::nothing(&account);
     let mut desired = desired_state(config, ctx, templates, &nothing, allow_weaker)?.0;

@@ -9,7 +9,7 @@ use crate::aws::observe::{self, ObserveError};
 use lambda_trust_config::{Config, Loaded};
 use lambda_trust_model::{CallerIdentity, FunctionPermission, Observed, RenderContext, Templates};
 use lambda_trust_provision::{
-    aws_query, desired_state, kinship, may_be_predecessor, Kinship, PrepareError, Prepared,
+    aws_query, desired_state, kinship, may_be_predecessor, Kinship, PlanError, Prepared,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -19,7 +19,7 @@ pub(crate) enum PipelineError {
     #[error(transparent)]
     Observe(#[from] ObserveError),
     #[error(transparent)]
-    Prepare(#[from] PrepareError),
+    Prepare(#[from] PlanError),
 }
 
 /// The region of bare function names without their own: the clients' region, which the one

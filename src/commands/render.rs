@@ -7,7 +7,7 @@ use crate::cli::Which;
 use crate::error::{Result, Status};
 use crate::report::{RenderedDocuments, RenderedPolicies};
 use lambda_trust_model::RenderContext;
-use lambda_trust_provision::{check_rendered, LintSeverity, PrepareError};
+use lambda_trust_provision::{check_rendered, LintSeverity, PlanError};
 
 pub(super) fn run(inv: &Invocation, events: &dyn Events, which: Which) -> Result<Status> {
     let loaded = load(inv, events)?;
@@ -24,7 +24,7 @@ pub(super) fn run(inv: &Invocation, events: &dyn Events, which: Which) -> Result
         .partition(|f| f.severity == LintSeverity::Error);
     inv.output.warnings(&warnings);
     if !errors.is_empty() {
-        return Err(PrepareError::Invariants(errors).into());
+        return Err(PlanError::Invariants(errors).into());
     }
     inv.output.emit(&match which {
         Which::Trust => RenderedDocuments::One(&rendered.trust),

@@ -4,40 +4,8 @@
 
 use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
 
+use crate::error::ConfigError;
 use crate::model::TargetConfig;
-
-/// Why the config file could not be edited in place.
-#[derive(Debug, thiserror::Error)]
-pub enum EditError {
-    /// The file is not TOML.
-    #[error("{path}: not valid TOML: {message}")]
-    Parse {
-        /// The file.
-        path: String,
-        /// The parser's message.
-        message: String,
-    },
-    /// `targets` is not written as `[[targets]]` tables.
-    #[error("{path}: `targets` is not an array of tables ([[targets]])")]
-    Shape {
-        /// The file.
-        path: String,
-    },
-    /// The environment is already in the file.
-    #[error("{path} already has [environments.{name}]")]
-    EnvironmentExists {
-        /// The file.
-        path: String,
-        /// The environment.
-        name: String,
-    },
-    /// `environments` is not a table of tables.
-    #[error("{path}: `environments` is not a table of environments")]
-    EnvironmentsShape {
-        /// The file.
-        path: String,
-    },
-}
 
 /// What one environment overrides of the file's base, as `init --env NAME` writes it: each
 /// set field becomes a dotted key of `[environments.NAME]` (docs/environments.md).
@@ -91,7 +59,7 @@ impl EnvironmentOverrides {
 }
 
 /// The file without its `[environments]`: the base every environment is laid over.
-pub fn without_environments(text: &str, path: &str) -> Result<String, EditError> {
+pub fn without_environments(text: &str, path: &str) -> Result<String, ConfigError> {
     let mut doc = parse(text, path)?;
     doc.remove(crate::environments::ENVIRONMENTS);
     Ok(doc.to_string())
@@ -105,9 +73,9 @@ pub fn add_environment(
     name: &str,
     overrides: &EnvironmentOverrides,
     replace: bool,
-) -> Result<String, EditError> {
+) -> Result<String, ConfigError> {
     let mut doc = parse(text, path)?;
-    let shape = || EditError::EnvironmentsShape {
+    let shape = || ConfigError::EnvironmentsShape {
         path: path.to_string(),
     };
     let envs = doc
@@ -120,7 +88,7 @@ pub fn add_environment(
         .as_table_mut()
         .ok_or_else(shape)?;
     if envs.contains_key(name) && !replace {
-        return Err(EditError::EnvironmentExists {
+        return Err(ConfigError::EnvironmentExists {
             path: path.to_string(),
             name: name.to_string(),
         });
@@ -144,15 +112,16 @@ pub fn add_environment(
     Ok(out)
 }
 
-fn parse(text: &str, path: &str) -> Result<DocumentMut, EditError> {
-    text.parse::<DocumentMut>().map_err(|e| EditError::Parse {
-        path: path.to_string(),
-        message: e.to_string(),
-    })
+fn parse(text: &str, path: &str) -> Result<DocumentMut, ConfigError> {
+    text.parse::<DocumentMut>()
+        .map_err(|e| ConfigError::EditNotToml {
+            path: path.to_string(),
+            message: e.to_string(),
+        })
 }
 
 /// Appends a `[[targets]]` table.
-pub fn add_target(text: &str, path: &str, target: &TargetConfig) -> Result<String, EditError> {
+pub fn add_target(text: &str, path: &str, target: &TargetConfig) -> Result<String, ConfigError> {
     let mut doc = parse(text, path)?;
     let mut table = Table::new();
     table.insert("function", value(target.function.clone()));
@@ -176,7 +145,7 @@ pub fn add_target(text: &str, path: &str, target: &TargetConfig) -> Result<Strin
         Some(item) => match item.as_array_of_tables_mut() {
             Some(arr) => arr.push(table),
             None => {
-                return Err(EditError::Shape {
+                return Err(ConfigError::TargetsShape {
                     path: path.to_string(),
                 })
             }
@@ -195,13 +164,13 @@ pub fn remove_targets(
     text: &str,
     path: &str,
     matches: impl Fn(usize) -> bool,
-) -> Result<(String, usize), EditError> {
+) -> Result<(String, usize), ConfigError> {
     let mut doc = parse(text, path)?;
     let Some(item) = doc.get_mut("targets") else {
         return Ok((text.to_string(), 0));
     };
     let Some(arr) = item.as_array_of_tables_mut() else {
-        return Err(EditError::Shape {
+        return Err(ConfigError::TargetsShape {
             path: path.to_string(),
         });
     };
@@ -217,24 +186,6 @@ pub fn remove_targets(
         doc.remove("targets");
     }
     Ok((doc.to_string(), removed))
-}
-
-impl EditError {
-    /// What the user can do about it: the hint, kept out of the message (the binary prints it
-    /// as a last line `(hint: …)`).
-    pub(crate) fn hint(&self) -> Option<String> {
-        let hint = match self {
-            EditError::Parse { .. } => "fix the file first; `lambda-trust lint` shows where",
-            EditError::Shape { .. } => "write each target as its own [[targets]] table",
-            EditError::EnvironmentExists { .. } => {
-                "pass --force to replace it, or choose another --env NAME"
-            }
-            EditError::EnvironmentsShape { .. } => {
-                "write each environment as its own [environments.NAME] table"
-            }
-        };
-        Some(hint.to_owned())
-    }
 }
 
 #[cfg(test)]
@@ -313,7 +264,7 @@ mod tests {
             "{out}"
         );
         let again = add_environment(&out, "c.toml", "prod", &prod, false).unwrap_err();
-        assert!(matches!(again, EditError::EnvironmentExists { .. }));
+        assert!(matches!(again, ConfigError::EnvironmentExists { .. }));
         let dev = EnvironmentOverrides::default();
         let both = add_environment(&out, "c.toml", "dev", &dev, false).unwrap();
         assert!(both.ends_with("[environments.dev]\n"), "{both}");

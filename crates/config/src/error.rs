@@ -36,7 +36,7 @@ impl fmt::Display for Problem {
 }
 
 #[derive(Debug, thiserror::Error)]
-/// Why a config could not be loaded.
+/// Why a config could not be loaded, or edited in place (`onboard`, `offboard`, `init --env`).
 pub enum ConfigError {
     #[error("config file {path} not found")]
     /// The file does not exist.
@@ -111,6 +111,34 @@ pub enum ConfigError {
         /// What is wrong.
         problem: environments::EnvironmentProblem,
     },
+    /// An edit: the file is not TOML.
+    #[error("{path}: not valid TOML: {message}")]
+    EditNotToml {
+        /// The file.
+        path: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// An edit: `targets` is not written as `[[targets]]` tables.
+    #[error("{path}: `targets` is not an array of tables ([[targets]])")]
+    TargetsShape {
+        /// The file.
+        path: String,
+    },
+    /// An edit: the environment is already in the file.
+    #[error("{path} already has [environments.{name}]")]
+    EnvironmentExists {
+        /// The file.
+        path: String,
+        /// The environment.
+        name: String,
+    },
+    /// An edit: `environments` is not a table of tables.
+    #[error("{path}: `environments` is not a table of environments")]
+    EnvironmentsShape {
+        /// The file.
+        path: String,
+    },
 }
 
 impl ConfigError {
@@ -150,6 +178,14 @@ impl ConfigError {
                 }
                 _ => "see docs/environments.md for the `[environments.NAME]` tables",
             },
+            ConfigError::EditNotToml { .. } => "fix the file first; `lambda-trust lint` shows where",
+            ConfigError::TargetsShape { .. } => "write each target as its own [[targets]] table",
+            ConfigError::EnvironmentExists { .. } => {
+                "pass --force to replace it, or choose another --env NAME"
+            }
+            ConfigError::EnvironmentsShape { .. } => {
+                "write each environment as its own [environments.NAME] table"
+            }
         };
         Some(hint.to_string())
     }

@@ -38,8 +38,7 @@ pub use function::{
 
 // Edit in place, and write a new one.
 pub use edit::{
-    add_environment, add_target, remove_targets, without_environments, EditError,
-    EnvironmentOverrides,
+    add_environment, add_target, remove_targets, without_environments, EnvironmentOverrides,
 };
 pub use init::{deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_NAME};
 
@@ -83,4 +82,4 @@ macro_rules! hinted {
         })*
     };
 }
-hinted!(ConfigError, edit::EditError, genesys_regions::RegionError);
+hinted!(ConfigError, genesys_regions::RegionError);

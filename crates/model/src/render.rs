@@ -56,7 +56,7 @@ pub const DEFAULT_MAX_SHARDS: usize = 10;
 
 /// Why the config and templates cannot be rendered into documents, or the granted ARNs
 /// cannot be packed into invoke policies (shards).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RenderError {
     /// A template starts with a UTF-8 byte-order mark, which AWS refuses in a policy document.
     #[error("policy template {file} starts with a UTF-8 byte-order mark (BOM); AWS refuses policy documents with one")]
@@ -71,13 +71,12 @@ pub enum RenderError {
         file: String,
     },
     /// A template file cannot be read.
-    #[error("cannot read policy template {file}")]
+    #[error("cannot read policy template {file}: {reason}")]
     TemplateRead {
         /// The template's file.
         file: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The I/O error, as the system says it.
+        reason: String,
     },
     /// A template is not valid JSON.
     #[error("{file}:{line}:{column}: invalid JSON: {message}")]

@@ -79,8 +79,8 @@ pub use schema_refs::{plan as schema_plan, Changes as SchemaChanges};
 
 // State: what is wanted, and what to read.
 pub use prepare::{
-    desired as desired_state, kinship, may_be_predecessor, query as aws_query, Kinship,
-    PrepareError, Prepared, TargetPolicy,
+    desired as desired_state, kinship, may_be_predecessor, query as aws_query, Kinship, Prepared,
+    TargetPolicy,
 };
 
 // Plan: the writes, how they read, the Genesys Cloud side.

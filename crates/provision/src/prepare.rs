@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::lint::{self, Finding, Severity};
+use crate::plan::PlanError;
 use lambda_trust_config::{parse_function, Config, FunctionRef, Loaded, TargetConfig};
 use lambda_trust_iam::{minified_len, partition_of_region, Arn, AwsResource};
 use lambda_trust_model::{
@@ -67,18 +68,6 @@ impl TargetPolicy {
     pub fn unread(arn: &str, reason: String) -> TargetPolicy {
         TargetPolicy::of(arn, FunctionPolicy::NotRead { reason })
     }
-}
-
-/// Why the desired state cannot be prepared: nothing is sent to AWS.
-#[derive(Debug, thiserror::Error)]
-pub enum PrepareError {
-    /// The config and templates do not render, or the granted ARNs do not fit in the invoke
-    /// policies.
-    #[error(transparent)]
-    Render(#[from] lambda_trust_model::RenderError),
-    /// The rendered policies break lint invariants (the findings, errors only).
-    #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
-    Invariants(Vec<Finding>),
 }
 
 /// Where GetFunction looks for a target: by unqualified ARN or by name, in its region.
@@ -260,7 +249,7 @@ pub(crate) fn shards(
     rendered: &Rendered,
     templates: &Templates,
     observed: &Observed,
-) -> Result<Vec<(usize, serde_json::Value)>, PrepareError> {
+) -> Result<Vec<(usize, serde_json::Value)>, PlanError> {
     let arns: BTreeSet<String> = rendered.function_arns.iter().cloned().collect();
     let existing: BTreeMap<usize, Vec<String>> = observed
         .policies
@@ -291,14 +280,14 @@ pub(crate) fn checked_render(
     ctx: &RenderContext,
     templates: &Templates,
     allow_weaker: bool,
-) -> Result<(Rendered, Vec<Finding>), PrepareError> {
+) -> Result<(Rendered, Vec<Finding>), PlanError> {
     let rendered = lambda_trust_model::render(config, ctx, templates)?;
     let findings = lint::check_rendered(config, &rendered, allow_weaker);
     let (errors, warnings): (Vec<Finding>, Vec<Finding>) = findings
         .into_iter()
         .partition(|f| f.severity == Severity::Error);
     if !errors.is_empty() {
-        return Err(PrepareError::Invariants(errors));
+        return Err(PlanError::Invariants(errors));
     }
     Ok((rendered, warnings))
 }
@@ -310,22 +299,9 @@ pub fn desired(
     templates: &Templates,
     observed: &Observed,
     allow_weaker: bool,
-) -> Result<(Desired, Vec<Finding>), PrepareError> {
+) -> Result<(Desired, Vec<Finding>), PlanError> {
     let (rendered, warnings) = checked_render(config, ctx, templates, allow_weaker)?;
     let account = ctx.account_id.clone().unwrap_or_default();
     let shards = shards(config, &rendered, templates, observed)?;
     Ok((Desired::new(config, &rendered, &account, shards), warnings))
-}
-
-impl lambda_trust_verdict::Hinted for PrepareError {
-    fn hint(&self) -> Option<String> {
-        match self {
-            PrepareError::Render(e) => e.hint(),
-            PrepareError::Invariants(_) => Some(
-                "fix the templates in --policies, or pass --allow-weaker-policies if this is \
-                 deliberate"
-                    .into(),
-            ),
-        }
-    }
 }

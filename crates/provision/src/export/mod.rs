@@ -348,7 +348,7 @@ pub fn from_config(
     ctx: &lambda_trust_model::RenderContext,
     templates: &lambda_trust_model::Templates,
     allow_weaker: bool,
-) -> Result<Export, crate::prepare::PrepareError> {
+) -> Result<Export, crate::plan::PlanError> {
     let account = ctx.account_id.clone().unwrap_or_default();
     let nothing = Observed::nothing(&account);
     let config = &loaded.config;

@@ -5,6 +5,14 @@ use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY, MANAGED_BY_KEY, MA
 /// Why the planner refuses to plan or to destroy: nothing is written.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PlanError {
+    /// The config and templates do not render, or the granted ARNs do not fit in the invoke
+    /// policies: nothing is sent to AWS.
+    #[error(transparent)]
+    Render(#[from] lambda_trust_model::RenderError),
+    /// The rendered policies break lint invariants (the findings, errors only): nothing is sent
+    /// to AWS.
+    #[error("the rendered policies break {} invariant(s), so nothing was sent to AWS:\n{}", .0.len(), .0.iter().map(|f| format!("  - {}", f.message)).collect::<Vec<_>>().join("\n"))]
+    Invariants(Vec<crate::lint::Finding>),
     /// The role exists without our `managed-by` tag, and `--adopt` was not given.
     #[error("role {name} exists but was not created by lambda-trust (it has no tag {MANAGED_BY_KEY} = {MANAGED_BY_VALUE}); refusing to modify it")]
     ForeignRole {
@@ -96,6 +104,10 @@ pub enum PlanError {
 impl lambda_trust_verdict::Hinted for PlanError {
     fn hint(&self) -> Option<String> {
         Some(match self {
+            PlanError::Render(e) => return e.hint(),
+            PlanError::Invariants(_) => "fix the templates in --policies, or pass \
+                --allow-weaker-policies if this is deliberate"
+                .to_string(),
             PlanError::ForeignRole { .. } => "review it, then run `lambda-trust apply --adopt` to take it over, or choose another role.name".to_string(),
             PlanError::ConfigConflict { .. } => "two configs must not manage one role — give this config its own role.name; if you changed the external ID or policy name on purpose, run `lambda-trust apply --adopt`".to_string(),
             PlanError::OtherDeployment { live: Some(live), name, .. } => format!("two configs must not manage one role (--adopt refuses it too): give this config its own role.name — or, if this config is deployment {live:?}, set `deployment = {live:?}` at its top; to move the role to this deployment on purpose, remove its tag first: aws iam untag-role --role-name {name} --tag-keys {DEPLOYMENT_TAG_KEY}"),

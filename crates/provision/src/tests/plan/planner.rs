@@ -17,8 +17,7 @@ use lambda_trust_model::{
 };
 use lambda_trust_provision::{
     desired_state, plan, plan_destroy, AttachmentOp, BoundaryOp, ConfigKey, Finding, FindingKind,
-    Op, Plan, PlanError, PlanOptions, PolicyOp, PrepareError, RoleOp, TagOp, Verification,
-    VersionOp,
+    Op, Plan, PlanError, PlanOptions, PolicyOp, RoleOp, TagOp, Verification, VersionOp,
 };
 use lambda_trust_verdict::Severity;
 use serde_json::{json, Value};
@@ -1336,7 +1335,7 @@ fn too_many_targets_are_refused_before_planning() {
     assert!(
         matches!(
             e,
-            PrepareError::Render(RenderError::TooManyTargets {
+            PlanError::Render(RenderError::TooManyTargets {
                 targets: 1600,
                 max_shards: 10,
                 ..
