@@ -41,9 +41,8 @@ mod retry;
 crate::error::layer_errors!(
     Core: lambda_trust_provision::PlanError,
     lambda_trust_provision::SimulateError,
-    lambda_trust_provision::OnboardError,
     lambda_trust_model::RenderError,
-    lambda_trust_audit::RoleImportError,
+    lambda_trust_verdict::Problem,
     lambda_trust_audit::InputError
 );
 crate::error::layer_errors!(Genesys: lambda_trust_provision::GenesysPlanError);

@@ -121,4 +121,4 @@ pub use genesys_import::text::{import_files, ImportFiles, ImportHeader, Integrat
 pub use genesys_import::{
     classify as classify_actions, Import as GenesysImport, LeftOut, LeftOutWhy,
 };
-pub use role_import::{import_role, role_config, ImportedRole, RoleImportError, TrustedAccount};
+pub use role_import::{import_role, role_config, ImportedRole, TrustedAccount};

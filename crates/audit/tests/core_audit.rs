@@ -671,7 +671,7 @@ mod role_import {
     //! `init --from-role`, the pure part: a role's proved grants back into targets.
 
     use super::*;
-    use lambda_trust_audit::{import_role, ImportedRole, RoleImportError, TrustedAccount};
+    use lambda_trust_audit::{import_role, ImportedRole, TrustedAccount};
     use lambda_trust_config::Partner;
     use lambda_trust_model::{InlinePolicy, Observed, ObservedRole};
 
@@ -707,7 +707,10 @@ mod role_import {
         }
     }
 
-    fn import(o: &Observed, external_id: Option<&str>) -> Result<ImportedRole, RoleImportError> {
+    fn import(
+        o: &Observed,
+        external_id: Option<&str>,
+    ) -> Result<ImportedRole, lambda_trust_verdict::Problem> {
         import_role(o, &AuditOptions::default(), external_id)
     }
 

@@ -102,9 +102,7 @@ pub use plan::{
 pub use side::Side;
 
 // Prove: verification, the whole path, offline proofs, one request, a new target.
-pub use onboard::{
-    already_present, matching as offboard_matching, new_action, resolve_args, OnboardError,
-};
+pub use onboard::{already_present, matching as offboard_matching, new_action, resolve_args};
 pub use prove::{
     from_config as sides_from_config, load_files, organization as prove_organization, FileInput,
     OrgProof, Proof, Sides,

@@ -7,70 +7,18 @@
 use lambda_trust_config::{action_name, Config, DataActionConfig, TargetConfig};
 use lambda_trust_iam::Arn;
 use lambda_trust_model::{RenderContext, ResolvedTarget};
+use lambda_trust_verdict::Problem;
 
-/// Why `onboard` or `offboard` cannot add or remove the target.
-#[derive(Debug, thiserror::Error)]
-pub enum OnboardError {
-    /// The function ARN carries a qualifier, and `--qualifier` gives another.
-    #[error("--qualifier {given} conflicts with the qualifier {in_arn} in the function ARN\n(hint: give the qualifier once: either in the ARN or with --qualifier)")]
-    QualifierTwice {
-        /// The `--qualifier` given.
-        given: String,
-        /// The qualifier in the ARN.
-        in_arn: String,
-    },
-    /// `--all-aliases` together with `--qualifier` (the qualifier given).
-    #[error(
-        "--all-aliases grants every qualifier (`*`) and cannot be combined with --qualifier {0}"
-    )]
-    AllAliasesAndQualifier(String),
-    /// `offboard` names a function that is no target of the config.
-    #[error("{function} is not a target of {config}\n(hint: current targets: {current})")]
-    NotATarget {
-        /// The function as given.
-        function: String,
-        /// The config file.
-        config: String,
-        /// The config's targets, listed for the hint.
-        current: String,
-    },
-    /// `--action-name` without a `[genesys]` section, where no target gets a data action.
-    #[error("--action-name needs the [genesys] section in {config}: without it a target gets no data action")]
-    ActionNameWithoutGenesys {
-        /// The config file.
-        config: String,
-    },
-    /// `--action-name` is not a usable data action name (the name given).
-    #[error("--action-name {0:?} is not a usable data action name")]
-    EmptyActionName(String),
-    /// `--action-name` is already another target's data action.
-    #[error("--action-name {name:?} is already the data action of targets[{index}] ({function}) in {config}")]
-    ActionNameTaken {
-        /// The action name.
-        name: String,
-        /// The position in `[[targets]]` of the target that has it (0-based).
-        index: usize,
-        /// That target's function.
-        function: String,
-        /// The config file.
-        config: String,
-    },
-    /// The new target's default data action name is already another target's data action.
-    #[error("the new target's data action would be named {name:?}, which is already the data action of targets[{index}] ({function}) in {config}")]
-    DefaultActionNameTaken {
-        /// The action name.
-        name: String,
-        /// The position in `[[targets]]` of the target that has it (0-based).
-        index: usize,
-        /// That target's function.
-        function: String,
-        /// The config file.
-        config: String,
-    },
-    /// The new target cannot be resolved.
-    #[error(transparent)]
-    Render(#[from] lambda_trust_model::RenderError),
+/// Why `onboard` or `offboard` cannot add or remove the target: the message, and what to do.
+fn refused(message: String, hint: Option<&str>) -> Problem {
+    Problem {
+        message,
+        hint: hint.map(str::to_owned),
+    }
 }
+
+const NAMES_UNIQUE: &str =
+    "data action names are unique: pass --action-name NAME with another name";
 
 /// What tells a target's action from another of the same function: its qualifier (`all
 /// aliases` for `*`), else its region.
@@ -92,12 +40,13 @@ pub fn new_action(
     target: &TargetConfig,
     given: Option<&str>,
     config_path: &str,
-) -> Result<Option<DataActionConfig>, OnboardError> {
+) -> Result<Option<DataActionConfig>, Problem> {
     if config.genesys.is_none() {
         return match given {
-            Some(_) => Err(OnboardError::ActionNameWithoutGenesys {
-                config: config_path.to_string(),
-            }),
+            Some(_) => Err(refused(
+                format!("--action-name needs the [genesys] section in {config_path}: without it a target gets no data action"),
+                Some("leave out --action-name, or add [genesys] to the config first"),
+            )),
             None => Ok(None),
         };
     }
@@ -114,15 +63,16 @@ pub fn new_action(
     };
     if let Some(name) = given {
         if name.trim().is_empty() || name.trim() != name {
-            return Err(OnboardError::EmptyActionName(name.to_string()));
+            return Err(refused(
+                format!("--action-name {name:?} is not a usable data action name"),
+                Some("pass --action-name NAME: non-empty, without leading or trailing spaces"),
+            ));
         }
         return match taken(name) {
-            Some((index, function)) => Err(OnboardError::ActionNameTaken {
-                name: name.to_string(),
-                index,
-                function,
-                config: config_path.to_string(),
-            }),
+            Some((index, function)) => Err(refused(
+                format!("--action-name {name:?} is already the data action of targets[{index}] ({function}) in {config_path}"),
+                Some(NAMES_UNIQUE),
+            )),
             None => Ok(Some(named(name.to_string()))),
         };
     }
@@ -133,12 +83,10 @@ pub fn new_action(
     let suffix = name_suffix(target);
     match suffix.map(|s| format!("{default} ({s})")) {
         Some(other) if taken(&other).is_none() => Ok(Some(named(other))),
-        _ => Err(OnboardError::DefaultActionNameTaken {
-            name: default,
-            index,
-            function,
-            config: config_path.to_string(),
-        }),
+        _ => Err(refused(
+            format!("the new target's data action would be named {default:?}, which is already the data action of targets[{index}] ({function}) in {config_path}"),
+            Some(NAMES_UNIQUE),
+        )),
     }
 }
 
@@ -156,7 +104,7 @@ pub fn resolve_args(
     qualifier: Option<&str>,
     region: Option<&str>,
     all_aliases: bool,
-) -> Result<(TargetConfig, ResolvedTarget), OnboardError> {
+) -> Result<(TargetConfig, ResolvedTarget), Problem> {
     let target = target_from_args(function, qualifier, region, all_aliases)?;
     let resolved = resolve_one(config, ctx, &target)?;
     Ok((target, resolved))
@@ -168,18 +116,25 @@ pub(crate) fn target_from_args(
     qualifier: Option<&str>,
     region: Option<&str>,
     all_aliases: bool,
-) -> Result<TargetConfig, OnboardError> {
+) -> Result<TargetConfig, Problem> {
     let qualifier = match (qualifier, all_aliases) {
-        (Some(q), true) => return Err(OnboardError::AllAliasesAndQualifier(q.to_string())),
+        (Some(q), true) => {
+            return Err(refused(
+                format!("--all-aliases grants every qualifier (`*`) and cannot be combined with --qualifier {q}"),
+                None,
+            ))
+        }
         (None, true) => Some("*".to_string()),
         (q, false) => q.map(str::to_string),
     };
     if let (Some(given), Some(in_arn)) = (&qualifier, arn_qualifier(function)) {
         if *given != in_arn {
-            return Err(OnboardError::QualifierTwice {
-                given: given.clone(),
-                in_arn: in_arn.to_string(),
-            });
+            return Err(refused(
+                format!(
+                    "--qualifier {given} conflicts with the qualifier {in_arn} in the function ARN"
+                ),
+                Some("give the qualifier once: either in the ARN or with --qualifier"),
+            ));
         }
         // Same qualifier twice: keep it in the ARN only.
         return Ok(TargetConfig {
@@ -206,10 +161,13 @@ pub(crate) fn resolve_one(
     config: &Config,
     ctx: &RenderContext,
     target: &TargetConfig,
-) -> Result<ResolvedTarget, OnboardError> {
+) -> Result<ResolvedTarget, Problem> {
     let mut single = config.clone();
     single.targets = vec![target.clone()];
-    let mut resolved = lambda_trust_model::resolve_targets(&single, ctx)?;
+    let mut resolved = lambda_trust_model::resolve_targets(&single, ctx).map_err(|e| Problem {
+        message: e.to_string(),
+        hint: lambda_trust_verdict::Hinted::hint(&e),
+    })?;
     Ok(resolved.remove(0))
 }
 
@@ -227,7 +185,7 @@ pub fn matching(
     existing: &[ResolvedTarget],
     wanted: &ResolvedTarget,
     config_path: &str,
-) -> Result<Vec<usize>, OnboardError> {
+) -> Result<Vec<usize>, Problem> {
     let hits: Vec<usize> = existing
         .iter()
         .filter(|t| {
@@ -253,34 +211,12 @@ pub fn matching(
             Some(q) => format!("{}:{q}", wanted.function_arn),
             None => wanted.function_arn.clone(),
         };
-        return Err(OnboardError::NotATarget {
-            function,
-            config: config_path.to_string(),
-            current,
-        });
+        return Err(refused(
+            format!("{function} is not a target of {config_path}"),
+            Some(&format!("current targets: {current}")),
+        ));
     }
     Ok(hits)
-}
-
-impl lambda_trust_verdict::Hinted for OnboardError {
-    fn hint(&self) -> Option<String> {
-        match self {
-            OnboardError::Render(e) => e.hint(),
-            OnboardError::ActionNameWithoutGenesys { .. } => {
-                Some("leave out --action-name, or add [genesys] to the config first".into())
-            }
-            OnboardError::EmptyActionName(_) => Some(
-                "pass --action-name NAME: non-empty, without leading or trailing spaces".into(),
-            ),
-            OnboardError::ActionNameTaken { .. } | OnboardError::DefaultActionNameTaken { .. } => {
-                Some(
-                    "data action names are unique: pass --action-name NAME with another name"
-                        .into(),
-                )
-            }
-            _ => None,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -39,12 +39,19 @@ impl Hinted for Problem {
     }
 }
 
-impl From<&str> for Problem {
-    fn from(message: &str) -> Self {
+impl From<String> for Problem {
+    /// A message with no hint.
+    fn from(message: String) -> Self {
         Problem {
-            message: message.to_owned(),
+            message,
             hint: None,
         }
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(message: &str) -> Self {
+        Problem::from(message.to_owned())
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod text;
 
+use lambda_trust_verdict::Problem;
 use std::collections::BTreeMap;
 
 use crate::account::{AccountIam, AuditOptions, AuditPolicy, AuditRole, AuditVersion};
@@ -71,22 +72,6 @@ pub struct ImportedRole {
     pub findings: Vec<Finding>,
 }
 
-/// Why a role cannot be imported at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RoleImportError {
-    /// No role to import.
-    #[error("the role does not exist")]
-    NoRole,
-    /// The role accepts no one fixed external ID, and none was given.
-    #[error("role {role} accepts {what} as sts:ExternalId, not one fixed value")]
-    NoFixedId {
-        /// The role's name.
-        role: String,
-        /// What it accepts instead, in words.
-        what: String,
-    },
-}
-
 /// The role as the audit's account model: one role, its managed policies with their documents.
 pub(crate) fn account_iam(observed: &Observed) -> Option<AccountIam> {
     let r = observed.role.as_ref()?;
@@ -130,9 +115,12 @@ pub fn import_role(
     observed: &Observed,
     opts: &AuditOptions,
     external_id: Option<&str>,
-) -> Result<ImportedRole, RoleImportError> {
-    let r = observed.role.as_ref().ok_or(RoleImportError::NoRole)?;
-    let iam = account_iam(observed).ok_or(RoleImportError::NoRole)?;
+) -> Result<ImportedRole, Problem> {
+    let r = observed
+        .role
+        .as_ref()
+        .ok_or_else(|| Problem::from("the role does not exist"))?;
+    let iam = account_iam(observed).ok_or_else(|| Problem::from("the role does not exist"))?;
     let report = audit_role(&iam, &iam.roles[0], opts);
     let report = report.as_ref();
     let mut notes = Vec::new();
@@ -217,7 +205,7 @@ fn chosen_id(
     report: Option<&RoleReport>,
     given: Option<&str>,
     notes: &mut Vec<String>,
-) -> Result<String, RoleImportError> {
+) -> Result<String, Problem> {
     let ids = report.map(|r| &r.external_ids);
     match (fixed_id(report), given) {
         (Some(f), Some(g)) if f != g => {
@@ -232,10 +220,13 @@ fn chosen_id(
             ));
             Ok(g.to_string())
         }
-        (None, None) => Err(RoleImportError::NoFixedId {
-            role: role.to_string(),
-            what: ids.map_or("nothing from another account".into(), describe_ids),
-        }),
+        // The role accepts no one fixed external ID, and none was given. No hint of its own:
+        // `init --from-role` says what to pass (`--external-id`), the one caller that knows
+        // the flag.
+        (None, None) => Err(Problem::from(format!(
+            "role {role} accepts {} as sts:ExternalId, not one fixed value",
+            ids.map_or("nothing from another account".into(), describe_ids)
+        ))),
     }
 }
 
@@ -350,12 +341,4 @@ fn moved(observed: &Observed, policy_name: Option<&str>) -> Vec<String> {
         )
     }));
     out
-}
-
-impl lambda_trust_verdict::Hinted for RoleImportError {
-    /// None of its own: `init --from-role` says what to pass (`--external-id`), the one
-    /// caller that knows the flag.
-    fn hint(&self) -> Option<String> {
-        None
-    }
 }
