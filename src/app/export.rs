@@ -2,6 +2,7 @@
 //! taken from the config alone (`--from-config`, no call), written as Terraform or
 //! CloudFormation files into a directory (`crates/provision/src/export/mod.rs`).
 
+use lambda_trust_config::ManagedBy;
 use std::path::PathBuf;
 
 use super::events::{Event, Events};
@@ -12,8 +13,8 @@ use crate::error::{Error, FileError, Result};
 use crate::event::Note;
 use lambda_trust_model::RenderContext;
 use lambda_trust_provision::{
-    aws_from_live, cloudformation_files, export_counts, export_from_config, genesys_export,
-    terraform_files, Export, ExportFile, Origin,
+    aws_from_live, export_counts, export_files, export_from_config, genesys_export, Export,
+    ExportFile, Origin,
 };
 
 /// Which code to write.
@@ -55,12 +56,12 @@ pub(crate) async fn export(
         false => from_live(settings, events, &options).await?,
     };
     let files = match options.target {
-        Target::Terraform => terraform_files(&model),
+        Target::Terraform => export_files(&model, ManagedBy::Terraform),
         Target::CloudFormation => {
             if model.genesys.is_some() {
                 not_exported.push("the Genesys Cloud integration, credential and data actions: CloudFormation has no resource type for them (export terraform writes them for the genesyscloud provider)".to_string());
             }
-            cloudformation_files(&model)
+            export_files(&model, ManagedBy::Cloudformation)
         }
     };
     let written = write(&options, &files)?;

@@ -48,7 +48,7 @@ pub(crate) async fn read_function_policies(
                 let via = accounts.get(&parsed.account).unwrap_or(clients);
                 get_policy(via, &parsed, arn).await
             }
-            None => TargetPolicy::unread(arn, format!("{arn} is not a Lambda function ARN")),
+            None => unread(arn, format!("{arn} is not a Lambda function ARN")),
         }
     }))
     .buffered(GET_POLICY_CONCURRENCY)
@@ -113,7 +113,7 @@ async fn get_policy(clients: &Clients, arn: &Arn, given: &str) -> TargetPolicy {
             if e.is_code("ResourceNotFoundException") {
                 return TargetPolicy::of(given, FunctionPolicy::None);
             }
-            return TargetPolicy::unread(
+            return unread(
                 given,
                 format!(
                     "the function policy of {arn} was not read ({}): allow the caller \
@@ -131,9 +131,14 @@ async fn get_policy(clients: &Clients, arn: &Arn, given: &str) -> TargetPolicy {
             document: serde_json::from_str(text).ok(),
             revision_id: out.revision_id().map(str::to_owned),
         },
-        Err(e) => TargetPolicy::unread(
+        Err(e) => unread(
             given,
             format!("the function policy of {arn} is not a valid policy document: {e}"),
         ),
     }
+}
+
+/// A policy that could not be read, and why.
+fn unread(arn: &str, reason: String) -> TargetPolicy {
+    TargetPolicy::of(arn, FunctionPolicy::NotRead { reason })
 }

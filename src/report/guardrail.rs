@@ -1,6 +1,7 @@
 //! `guardrail`'s results: the plan or check (what covers whom, what changes, each proof, the
 //! roles it stops and does not cover), what apply and destroy wrote, and the guardrail as code.
 
+use lambda_trust_config::ManagedBy;
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -14,9 +15,7 @@ use lambda_trust_audit::{
     GuardrailMode, GuardrailPlan, RoleUnder,
 };
 use lambda_trust_iam::Verdict;
-use lambda_trust_provision::{
-    guardrail_cloudformation, guardrail_terraform, GuardrailCode as Code,
-};
+use lambda_trust_provision::{guardrail_code, GuardrailCode as Code};
 
 use crate::report::fit::WIDTH;
 
@@ -380,9 +379,13 @@ impl Report for GuardrailCode {
         to_json(self)
     }
     fn terraform(&self) -> Option<String> {
-        self.code.as_ref().map(guardrail_terraform)
+        self.code
+            .as_ref()
+            .map(|g| guardrail_code(g, ManagedBy::Terraform))
     }
     fn cloudformation(&self) -> Option<String> {
-        self.code.as_ref().map(guardrail_cloudformation)
+        self.code
+            .as_ref()
+            .map(|g| guardrail_code(g, ManagedBy::Cloudformation))
     }
 }

@@ -31,7 +31,10 @@ pub(crate) fn render_human(report: &LintReport, styles: Styles) -> String {
             out.push_str(&format!("  {label}: {}\n", indent(hint)));
         }
     }
-    let (e, w) = (report.errors(), report.warnings());
+    let (e, w) = (
+        report.count(LintSeverity::Error),
+        report.count(LintSeverity::Warning),
+    );
     if e == 0 && w == 0 {
         out.push_str("lint: no findings\n");
     } else {
@@ -49,8 +52,8 @@ pub(crate) fn render_human(report: &LintReport, styles: Styles) -> String {
 pub(crate) fn render_json(report: &LintReport) -> String {
     let out = LintOutput {
         schema_version: lambda_trust_verdict::SCHEMA_VERSION,
-        errors: report.errors(),
-        warnings: report.warnings(),
+        errors: report.count(LintSeverity::Error),
+        warnings: report.count(LintSeverity::Warning),
         findings: &report.findings,
         environments: &report.environments,
     };

@@ -134,12 +134,11 @@ pub use isolation::{
 pub use promotion::{differences, Difference, Environment as PromotionEnvironment};
 
 // Export, and a setup another tool manages.
-pub use export::cloudformation::files as cloudformation_files;
-pub use export::guardrail::{guardrail_cloudformation, guardrail_terraform, GuardrailCode};
-pub use export::terraform::{files as terraform_files, File as ExportFile};
+pub use export::guardrail::{guardrail_code, GuardrailCode};
+pub use export::terraform::File as ExportFile;
 pub use export::{
-    aws_from_live, counts as export_counts, from_config as export_from_config,
-    genesys_from as genesys_export, Export, Origin,
+    aws_from_live, counts as export_counts, files as export_files,
+    from_config as export_from_config, genesys_from as genesys_export, Export, Origin,
 };
 pub use handover::{as_handed_over, hand_over_to};
 

@@ -63,11 +63,6 @@ impl TargetPolicy {
             revision_id: None,
         }
     }
-
-    /// A policy that could not be read, and why.
-    pub fn unread(arn: &str, reason: String) -> TargetPolicy {
-        TargetPolicy::of(arn, FunctionPolicy::NotRead { reason })
-    }
 }
 
 /// Where GetFunction looks for a target: by unqualified ARN or by name, in its region.

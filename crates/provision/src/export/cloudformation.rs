@@ -18,7 +18,7 @@ use super::terraform::File;
 use super::{Export, Permission};
 
 /// The role's template and import file, then each other account's.
-pub fn files(e: &Export) -> Vec<File> {
+pub(crate) fn files(e: &Export) -> Vec<File> {
     let mut out = Vec::new();
     let (template, imports) = role_stack(e);
     out.push(json_file("lambda-trust.template.json", &template));

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use super::hcl::{aligned, label, string, value};
+use lambda_trust_config::ManagedBy;
 
 /// The guardrail to write as code.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,8 +31,17 @@ pub struct GuardrailCode {
     pub tags: Vec<(String, String)>,
 }
 
+/// The guardrail `g` as `tool`'s code: Terraform's HCL, or a CloudFormation template (JSON,
+/// ending with its newline).
+pub fn guardrail_code(g: &GuardrailCode, tool: ManagedBy) -> String {
+    match tool {
+        ManagedBy::Terraform => terraform(g),
+        ManagedBy::Cloudformation => cloudformation(g),
+    }
+}
+
 /// The Terraform (HCL) of `g`.
-pub fn guardrail_terraform(g: &GuardrailCode) -> String {
+fn terraform(g: &GuardrailCode) -> String {
     let policy = label(&g.name.replace('-', "_"));
     let mut out = String::from(
         "# The guardrail lambda-trust proved (docs/guardrail.md): apply it with the management\n\
@@ -80,7 +90,7 @@ fn import(to: &str, id: &str) -> String {
 }
 
 /// The CloudFormation template of `g` (JSON, ending with its newline).
-pub fn guardrail_cloudformation(g: &GuardrailCode) -> String {
+fn cloudformation(g: &GuardrailCode) -> String {
     let tags: Vec<Value> = (g.tags.iter())
         .map(|(k, v)| json!({"Key": k, "Value": v}))
         .collect();

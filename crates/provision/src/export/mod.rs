@@ -320,6 +320,16 @@ pub fn genesys_from(
     (genesys, others)
 }
 
+/// Every file of the export as `tool`'s code: Terraform's (both halves, the Genesys Cloud one
+/// for the genesyscloud provider), or CloudFormation's templates and import files (the AWS half:
+/// CloudFormation has no resource type for Genesys Cloud).
+pub fn files(e: &Export, tool: lambda_trust_config::ManagedBy) -> Vec<terraform::File> {
+    match tool {
+        lambda_trust_config::ManagedBy::Terraform => terraform::files(e),
+        lambda_trust_config::ManagedBy::Cloudformation => cloudformation::files(e),
+    }
+}
+
 /// The resources the files declare and how many of them are imported, counted in the files
 /// themselves so the summary says what was written: Terraform's `resource` and `import`
 /// blocks; CloudFormation's templates' `Resources` and the resources-to-import entries.

@@ -20,7 +20,7 @@ pub struct File {
 }
 
 /// Every file of the Terraform export.
-pub fn files(e: &Export) -> Vec<File> {
+pub(crate) fn files(e: &Export) -> Vec<File> {
     let mut out = vec![
         file("versions.tf", e, versions(e)),
         file("variables.tf", e, variables(e)),

@@ -136,20 +136,11 @@ pub fn lint_environments(
 impl LintReport {
     /// Whether any finding is an error.
     pub(crate) fn has_errors(&self) -> bool {
-        self.errors() > 0
+        self.count(Severity::Error) > 0
     }
 
-    /// How many findings are errors.
-    pub fn errors(&self) -> usize {
-        self.count(Severity::Error)
-    }
-
-    /// How many findings are warnings.
-    pub fn warnings(&self) -> usize {
-        self.count(Severity::Warning)
-    }
-
-    fn count(&self, severity: Severity) -> usize {
+    /// How many findings are of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
             .filter(|f| f.severity == severity)

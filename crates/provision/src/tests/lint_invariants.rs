@@ -565,7 +565,7 @@ fn weaker_custom_templates_need_allow_weaker() {
     }
     let report = lint(&l, &r, true);
     assert!(!report.has_errors());
-    assert_eq!(report.warnings(), 3);
+    assert_eq!(report.count(LintSeverity::Warning), 3);
 }
 
 #[test]
