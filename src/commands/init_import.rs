@@ -112,7 +112,9 @@ fn genesys_report(path: &Path, imported: &GenesysImported) -> Imported {
     Imported::Genesys(ImportResult {
         schema_version: SCHEMA_VERSION,
         written: path.display().to_string(),
-        targets: import.targets.iter().map(|t| t.called_arn()).collect(),
+        targets: (import.targets.iter())
+            .map(|t| lambda_trust_iam::qualified_arn(&t.function, t.qualifier.as_deref()))
+            .collect(),
         commented_out: Vec::new(),
         imported: import
             .targets

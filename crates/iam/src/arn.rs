@@ -119,6 +119,16 @@ pub fn partition_of_region(region: &str) -> Option<&'static str> {
     }
 }
 
+/// A function ARN with its qualifier, when it has one (`…:function:f` and `live` →
+/// `…:function:f:live`): the `Resource` of a statement on a version or alias, and the ARN a
+/// data action calls.
+pub fn qualified_arn(function_arn: &str, qualifier: Option<&str>) -> String {
+    match qualifier {
+        Some(q) => format!("{function_arn}:{q}"),
+        None => function_arn.to_owned(),
+    }
+}
+
 /// A function ARN without its qualifier (`…:function:f:live` → `…:function:f`); anything
 /// that is not an ARN as it is.
 pub fn unqualified_arn(arn: &str) -> String {

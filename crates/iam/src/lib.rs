@@ -46,8 +46,8 @@ mod variables;
 mod wildcard;
 
 pub use arn::{
-    account_of, iam_events_region, partition_of_region, split as split_arn, unqualified_arn, Arn,
-    PARTITIONS,
+    account_of, iam_events_region, partition_of_region, qualified_arn, split as split_arn,
+    unqualified_arn, Arn, PARTITIONS,
 };
 pub use arn_builders::AwsResource;
 pub use document::{decode_document, minified_len, normalize, semantically_equal};

@@ -289,10 +289,7 @@ pub struct ResolvedTarget {
 impl ResolvedTarget {
     /// The ARN Genesys Cloud invokes: the function's, with its qualifier when it has one.
     pub(crate) fn invoked_arn(&self) -> String {
-        match &self.qualifier {
-            Some(q) => format!("{}:{q}", self.function_arn),
-            None => self.function_arn.clone(),
-        }
+        lambda_trust_iam::qualified_arn(&self.function_arn, self.qualifier.as_deref())
     }
 }
 

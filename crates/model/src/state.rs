@@ -402,10 +402,7 @@ impl FunctionPermission {
     /// The statement's `Resource` as AWS writes it: the function ARN, with `:qualifier` when
     /// the statement is on a version or alias.
     pub fn resource(&self) -> String {
-        match &self.qualifier {
-            Some(q) => format!("{}:{q}", self.function_arn),
-            None => self.function_arn.clone(),
-        }
+        lambda_trust_iam::qualified_arn(&self.function_arn, self.qualifier.as_deref())
     }
 
     /// The statement as AWS writes it into the function policy (what `matches` accepts).

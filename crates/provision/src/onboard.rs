@@ -200,17 +200,12 @@ pub fn matching(
         } else {
             existing
                 .iter()
-                .map(|t| match &t.qualifier {
-                    Some(q) => format!("{}:{q}", t.function_arn),
-                    None => t.function_arn.clone(),
-                })
+                .map(|t| lambda_trust_iam::qualified_arn(&t.function_arn, t.qualifier.as_deref()))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let function = match &wanted.qualifier {
-            Some(q) => format!("{}:{q}", wanted.function_arn),
-            None => wanted.function_arn.clone(),
-        };
+        let function =
+            lambda_trust_iam::qualified_arn(&wanted.function_arn, wanted.qualifier.as_deref());
         return Err(refused(
             format!("{function} is not a target of {config_path}"),
             Some(&format!("current targets: {current}")),

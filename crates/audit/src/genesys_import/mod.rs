@@ -116,11 +116,8 @@ pub struct ImportTarget {
 
 impl ImportTarget {
     /// The ARN as an action calls it (qualified when there is a qualifier).
-    pub fn called_arn(&self) -> String {
-        match &self.qualifier {
-            Some(q) => format!("{}:{q}", self.function),
-            None => self.function.clone(),
-        }
+    pub(crate) fn called_arn(&self) -> String {
+        lambda_trust_iam::qualified_arn(&self.function, self.qualifier.as_deref())
     }
 }
 

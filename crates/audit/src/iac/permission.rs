@@ -134,10 +134,8 @@ fn function_arn(
         };
         Arn::of(partition, account, function).to_string()
     };
-    Some(match qualifier.as_str().filter(|q| !q.is_empty()) {
-        Some(q) => format!("{arn}:{q}"),
-        None => arn,
-    })
+    let qualifier = qualifier.as_str().filter(|q| !q.is_empty());
+    Some(lambda_trust_iam::qualified_arn(&arn, qualifier))
 }
 
 /// A whole policy's statements, from the document or its JSON text; `None` when it is not

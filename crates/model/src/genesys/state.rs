@@ -199,10 +199,8 @@ impl DesiredGenesys {
 
 /// The ARN a target is granted as: with its qualifier, unless that is `*` or none.
 fn granted_arn(t: &crate::render::ResolvedTarget) -> String {
-    match t.qualifier.as_deref() {
-        Some(q) if q != "*" => format!("{}:{q}", t.function_arn),
-        _ => t.function_arn.clone(),
-    }
+    let qualifier = t.qualifier.as_deref().filter(|q| *q != "*");
+    lambda_trust_iam::qualified_arn(&t.function_arn, qualifier)
 }
 
 /// One configured action: `url` is the function ARN as granted, or (`[[genesys.actions]]`) the

@@ -151,10 +151,7 @@ fn permission_stack(e: &Export, account: &str, permissions: &[&Permission]) -> (
     let mut imports = Vec::new();
     for (i, p) in permissions.iter().enumerate() {
         let id = format!("InvokePermission{}", i + 1);
-        let function = match &p.qualifier {
-            Some(q) => format!("{}:{q}", p.function_arn),
-            None => p.function_arn.clone(),
-        };
+        let function = lambda_trust_iam::qualified_arn(&p.function_arn, p.qualifier.as_deref());
         let properties = json!({
             "Action": "lambda:InvokeFunction",
             "FunctionName": function,

@@ -203,10 +203,7 @@ fn permissions(e: &Export, out: &mut String) {
             string(&p.function_arn)
         );
         // The provider's import ID: FUNCTION[:QUALIFIER]/STATEMENT_ID.
-        let function = match &p.qualifier {
-            Some(q) => format!("{}:{q}", p.function_arn),
-            None => p.function_arn.clone(),
-        };
+        let function = lambda_trust_iam::qualified_arn(&p.function_arn, p.qualifier.as_deref());
         let id = format!("{function}/{}", p.statement_id);
         import(e, out, &format!("aws_lambda_permission.{label}"), &id);
     }
