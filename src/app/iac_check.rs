@@ -104,7 +104,10 @@ pub(crate) fn desired(
     allow_weaker: bool,
 ) -> Result<Desired, PlanError> {
     let account = ctx.account_id.clone().unwrap_or_default();
-    let nothing = Observed::nothing(&account);
+    let nothing = Observed {
+        account_id: account.clone(),
+        ..Observed::default()
+    };
     let mut desired = desired_state(config, ctx, templates, &nothing, allow_weaker)?.0;
     // The function policy statements of cross-account targets are written in those accounts,
     // not by the role's template or plan: this check leaves them out.
@@ -138,7 +141,10 @@ fn unknown_settings(s: &RoleSettings) -> Vec<Finding> {
 
 /// What a live read would observe of the configured role if the IaC were applied.
 fn observe(model: &IacModel, desired: &Desired, role: Option<&AuditRole>) -> Observed {
-    let mut observed = Observed::nothing(&desired.account_id);
+    let mut observed = Observed {
+        account_id: desired.account_id.clone(),
+        ..Observed::default()
+    };
     observed.functions = desired
         .targets
         .iter()

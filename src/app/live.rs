@@ -347,7 +347,8 @@ fn hand_over(
 ) {
     let Some(tool) = tool else { return };
     for (side, step) in lambda_trust_provision::hand_over_to(set, tool) {
-        let changes: Vec<String> = (set.handed_over_on(side).iter())
+        let changes: Vec<String> = (set.handed_over.iter())
+            .filter(|h| h.side == side)
             .map(|h| format!("{}: {}", h.change.resource, h.change.detail))
             .collect();
         events.event(Event::Warning {

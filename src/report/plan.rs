@@ -157,14 +157,16 @@ fn counts(views: &[ChangeView]) -> (usize, usize, usize) {
 pub(crate) fn change_set_human(set: &ChangeSet, styles: Styles) -> String {
     set.sides
         .into_iter()
-        .map(
-            |side| match (side, &set.genesys, set.handed_over_on(side)) {
+        .map(|side| {
+            let on_side = |h: &&HandedOver| h.side == side;
+            let handed: Vec<&HandedOver> = set.handed_over.iter().filter(on_side).collect();
+            match (side, &set.genesys, handed) {
                 (side, _, handed) if !handed.is_empty() => handed_over_human(side, &handed, styles),
                 (Side::Aws, _, _) => plan_human(&set.aws, styles),
                 (Side::Genesys, Some(g), _) => genesys_plan_human(g, styles),
                 (Side::Genesys, None, _) => String::new(),
-            },
-        )
+            }
+        })
         .collect()
 }
 

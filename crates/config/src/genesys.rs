@@ -120,7 +120,7 @@ fn problem(field: String, message: String, hint: Option<&str>) -> Problem {
 }
 
 /// `[[genesys.actions]]`: the actions whose function is chosen at run time.
-pub fn dynamic_actions(config: &Config) -> Vec<DataActionConfig> {
+pub(crate) fn dynamic_actions(config: &Config) -> Vec<DataActionConfig> {
     (config.genesys.as_ref())
         .and_then(|g| g.actions.clone())
         .unwrap_or_default()

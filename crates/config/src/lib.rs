@@ -44,8 +44,8 @@ pub use init::{deployment_name, init_text, InitAnswers, InitValue, DEFAULT_ROLE_
 
 // The Genesys side.
 pub use genesys::{
-    action_name, action_rules, dynamic_actions, is_expression, open_schema, refused_defects,
-    response_defects, ResponseDefect,
+    action_name, action_rules, is_expression, open_schema, refused_defects, response_defects,
+    ResponseDefect,
 };
 pub use genesys_model::{
     DataActionConfig, GenesysConfig, PublishMode, DEFAULT_REQUEST_TEMPLATE, DEFAULT_REQUEST_TYPE,

@@ -65,7 +65,9 @@ pub struct FunctionQuery {
 }
 
 /// The live state, decoded. Documents are parsed JSON values (URL-decoded where AWS encodes).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Its default, with an account ID, is an account where nothing of the config exists yet
+/// (what an export from the config, or a check of infrastructure as code, starts from).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Observed {
     /// The account the credentials belong to (`sts:GetCallerIdentity`).
     pub account_id: String,
@@ -91,22 +93,6 @@ pub struct Observed {
 }
 
 impl Observed {
-    /// An account where nothing of the config exists yet (what an export from the config, or a
-    /// check of infrastructure as code, starts from).
-    pub fn nothing(account: &str) -> Observed {
-        Observed {
-            account_id: account.to_owned(),
-            caller_arn: String::new(),
-            role: None,
-            attached: Vec::new(),
-            inline: Vec::new(),
-            policies: Vec::new(),
-            boundary: None,
-            functions: Vec::new(),
-            permissions: Vec::new(),
-        }
-    }
-
     /// Who read it.
     pub fn caller(&self) -> CallerIdentity {
         CallerIdentity {

@@ -151,7 +151,7 @@ impl ChangeSet {
     }
 
     /// The changes of `side` left to another tool.
-    pub fn handed_over_on(&self, side: Side) -> Vec<&HandedOver> {
+    pub(crate) fn handed_over_on(&self, side: Side) -> Vec<&HandedOver> {
         (self.handed_over.iter())
             .filter(|h| h.side == side)
             .collect()

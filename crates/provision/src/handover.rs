@@ -165,7 +165,10 @@ mod tests {
             "Resource": want.function_arn});
         let other = json!({"Sid": "x", "Effect": "Allow", "Action": "lambda:InvokeFunction",
             "Principal": {"Service": "s3.amazonaws.com"}, "Resource": want.function_arn});
-        let mut observed = Observed::nothing("111111111111");
+        let mut observed = Observed {
+            account_id: "111111111111".into(),
+            ..Observed::default()
+        };
         observed.permissions.push(ObservedPermission {
             function_arn: want.function_arn.clone(),
             qualifier: None,

@@ -170,7 +170,11 @@ impl DesiredGenesys {
                     .collect::<Vec<_>>()
             })
             .collect();
-        for a in lambda_trust_config::dynamic_actions(config) {
+        // `[[genesys.actions]]`: the actions whose function is chosen at run time.
+        for a in (config.genesys.iter())
+            .flat_map(|g| g.actions.iter().flatten())
+            .cloned()
+        {
             let url = a.request_url_template.clone().unwrap_or_default();
             actions.push(desired_action(
                 DYNAMIC,

@@ -360,7 +360,10 @@ pub fn from_config(
     allow_weaker: bool,
 ) -> Result<Export, crate::plan::PlanError> {
     let account = ctx.account_id.clone().unwrap_or_default();
-    let nothing = Observed::nothing(&account);
+    let nothing = Observed {
+        account_id: account.clone(),
+        ..Observed::default()
+    };
     let config = &loaded.config;
     let (desired, _) = crate::prepare::desired(config, ctx, templates, &nothing, allow_weaker)?;
     let region = ctx.default_region.clone().unwrap_or_default();
