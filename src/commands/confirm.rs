@@ -15,7 +15,7 @@ use lambda_trust_provision::ChangeSet;
 /// terminal, when the question is answered `yes` (`Ok(false)`: declined); off a terminal, when
 /// the one line piped in is `yes` — else an error naming `--yes`, nothing written.
 pub(super) fn approved(inv: &Invocation, set: &ChangeSet, yes: bool) -> Result<bool> {
-    if yes || set.in_sync() {
+    if yes || set.planned_writes() == 0 {
         return Ok(true);
     }
     if can_answer() {

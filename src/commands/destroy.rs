@@ -20,7 +20,7 @@ pub(super) async fn run(
     let watch = deployed_watch(&inv.settings, events, &path).await?;
     let lines = watch.as_ref().map_or(&[][..], |w| &w.lines[..]);
     let set = &planned.set;
-    if set.in_sync() && watch.is_none() {
+    if set.planned_writes() == 0 && watch.is_none() {
         inv.output.emit(&Destroyed::Nothing { set, yes })?;
         return Ok(planned.left_over());
     }

@@ -40,7 +40,7 @@ pub(crate) struct Applied<'a> {
 
 impl Report for Applied<'_> {
     fn human(&self, styles: Styles) -> String {
-        if self.set.in_sync() {
+        if self.set.planned_writes() == 0 {
             return String::new();
         }
         format!(

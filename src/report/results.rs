@@ -80,7 +80,7 @@ impl<'a> PlanResult<'a> {
     pub(crate) fn with_watch(set: &'a ChangeSet, watch: &'a [String]) -> PlanResult<'a> {
         PlanResult {
             schema_version: SCHEMA_VERSION,
-            in_sync: set.in_sync() && set.handed_over.is_empty() && watch.is_empty(),
+            in_sync: set.planned_writes() == 0 && set.handed_over.is_empty() && watch.is_empty(),
             changes: changes(&set.aws),
             genesys: set
                 .genesys

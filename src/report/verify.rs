@@ -4,6 +4,7 @@ use super::styles::Styles;
 use super::text::printable;
 use lambda_trust_iam::{PropertyResult, Verdict};
 use lambda_trust_provision::{Finding, IsolationClaim, Tally, Verification};
+use lambda_trust_verdict::{Judged, Status};
 
 /// The verify checklist.
 pub(crate) fn verification_human(v: &Verification, styles: Styles) -> String {
@@ -70,7 +71,7 @@ pub(super) fn mark(verdict: Verdict, styles: Styles) -> String {
 
 /// The last line of `verify`, `onboard` and `prove`: every claim above it counted.
 pub(super) fn closing_line(tally: &Tally, styles: Styles) -> String {
-    if tally.all_hold() {
+    if tally.status() == Status::Ok {
         styles.green(&format!("✓ {}\n", tally))
     } else {
         styles.red(&format!("✗ {}\n", tally))

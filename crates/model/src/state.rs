@@ -324,11 +324,6 @@ impl Desired {
         let resource = format!("role{}{}", self.role.path, self.role.name);
         Arn::iam(&self.partition, &self.account_id, &resource).to_string()
     }
-
-    /// Whether `account` has an `[aws.accounts]` entry.
-    pub fn reaches(&self, account: &str) -> bool {
-        self.accounts.iter().any(|a| a == account)
-    }
 }
 
 /// The statement each cross-account target needs: one per target in an account other than the

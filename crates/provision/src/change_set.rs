@@ -91,8 +91,8 @@ impl ChangeSet {
     }
 
     /// Nothing to write on either side.
-    pub fn in_sync(&self) -> bool {
-        self.aws.ops.is_empty() && self.genesys.as_ref().is_none_or(|g| g.ops.is_empty())
+    pub(crate) fn in_sync(&self) -> bool {
+        self.planned_writes() == 0
     }
 
     /// The sides with something to write, in the order they are written.
@@ -157,7 +157,7 @@ impl ChangeSet {
             .collect()
     }
 
-    /// Write calls the set makes, both sides: one per op.
+    /// Write calls the set makes, both sides: one per op (none: in sync).
     pub fn planned_writes(&self) -> usize {
         self.aws.ops.len() + self.genesys.as_ref().map_or(0, |g| g.ops.len())
     }

@@ -2,6 +2,7 @@
 //! and its path, and that every target function exists.
 
 use super::error::PlanError;
+use super::permission::reaches;
 use super::PlanOptions;
 use lambda_trust_config::{CONFIG_TAG_KEY, DEPLOYMENT_TAG_KEY};
 use lambda_trust_model::{Desired, DesiredRole, Observed, ObservedFunction, ObservedRole};
@@ -67,7 +68,7 @@ pub(super) fn preflight(desired: &Desired, observed: &Observed) -> Result<(), Pl
     // `apply` refuses it before any write (`app::write`), naming the entry to add.
     let unreachable = |f: &&ObservedFunction| {
         lambda_trust_iam::Arn::parse(&f.function)
-            .is_some_and(|a| a.account != desired.account_id && !desired.reaches(&a.account))
+            .is_some_and(|a| a.account != desired.account_id && !reaches(desired, &a.account))
     };
     let problems: Vec<String> = (observed.functions.iter())
         .filter(|f| !unreachable(f))

@@ -10,6 +10,11 @@ use super::ops::{Op, PermissionOp};
 use super::whole::{self, HeldPermission};
 use lambda_trust_model::{Desired, FunctionPermission, Observed, ObservedPermission};
 
+/// Whether `account` has an `[aws.accounts]` entry: lambda-trust can read and write there.
+pub(super) fn reaches(desired: &Desired, account: &str) -> bool {
+    desired.accounts.iter().any(|a| a == account)
+}
+
 /// The accounts of cross-account targets that have no `[aws.accounts]` entry, each with the
 /// resources (function ARN and qualifier) needing a statement there.
 pub fn unreachable_accounts(desired: &Desired) -> BTreeMap<String, Vec<String>> {
@@ -17,7 +22,7 @@ pub fn unreachable_accounts(desired: &Desired) -> BTreeMap<String, Vec<String>> 
     for p in desired
         .permissions
         .iter()
-        .filter(|p| !desired.reaches(&p.account))
+        .filter(|p| !reaches(desired, &p.account))
     {
         out.entry(p.account.clone()).or_default().push(p.resource());
     }

@@ -88,11 +88,6 @@ impl Tally {
             + self.isolation_not_proved
     }
 
-    /// Every claim holds.
-    pub fn all_hold(&self) -> bool {
-        self.not_holding() == 0
-    }
-
     /// `n` claims of a kind that all hold: proved, but for path claims held only on an
     /// assumption, said as such.
     fn holding(&self, n: usize, what: &str, good: &str) -> String {
@@ -140,7 +135,7 @@ impl Tally {
                 "not proved",
             ),
         ];
-        if self.all_hold() {
+        if self.not_holding() == 0 {
             let parts: Vec<String> = (kinds.iter())
                 .filter(|k| k.0 > 0)
                 .map(|&(n, _, what, good, _)| self.holding(n, what, good))
@@ -174,9 +169,21 @@ impl std::fmt::Display for Tally {
     }
 }
 
+impl lambda_trust_verdict::Judged for Tally {
+    /// Every claim holds (`Ok`), or one does not or is undecided (`Denied`: verification
+    /// failed).
+    fn status(&self) -> lambda_trust_verdict::Status {
+        lambda_trust_verdict::Status::ok_or(
+            self.not_holding() == 0,
+            lambda_trust_verdict::Status::Denied,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lambda_trust_verdict::Judged;
 
     #[test]
     fn a_failed_path_claim_is_counted_in_the_closing_line() {
@@ -190,7 +197,7 @@ mod tests {
             .with_claim(ClaimVerdict::Proved)
             .with_claim(ClaimVerdict::Refuted);
         t = t.with_claim(ClaimVerdict::Unknown);
-        assert!(!t.all_hold());
+        assert_eq!(t.status(), lambda_trust_verdict::Status::Denied);
         assert_eq!(
             t.line(),
             "2 of 28 claims do not hold: 2 of 3 path claims not proved (1 refuted, 1 unknown)"
