@@ -34,9 +34,8 @@ use crate::aws::{AwsError, Clients};
 use crate::error::{shown, Result};
 use crate::event::Read;
 use lambda_trust_audit::{
-    aggregate_iam, aggregated_policies_to_read, path_from_config, recorded_functions, AccountIam,
-    AccountOutcome, AggregatedIam, AuditOptions, AuditPolicy, OrgReport, RecordedFunctions,
-    CONFIG_POLICY_TYPE, CONFIG_ROLE_TYPE,
+    aggregated_policies_to_read, path_from_config, AccountIam, AccountOutcome, AggregatedIam,
+    AuditOptions, AuditPolicy, OrgReport, RecordedFunctions, CONFIG_POLICY_TYPE, CONFIG_ROLE_TYPE,
 };
 use lambda_trust_model::FUNCTION_TYPE;
 
@@ -127,10 +126,10 @@ async fn read_aggregator(
         config::list(clients, name, CONFIG_POLICY_TYPE, calls),
         config::list_and_read(clients, name, FUNCTION_TYPE, calls),
     )?;
-    let mut iam = aggregate_iam(&read.items);
+    let mut iam = AggregatedIam::from(read.items.as_slice());
     not_read(&mut iam, "role", &read.unprocessed);
     not_read(&mut iam, "function", &functions.unprocessed);
-    let functions = recorded_functions(&functions.items);
+    let functions = RecordedFunctions::from(functions.items.as_slice());
     let (aws_managed, keys) = aggregated_policies_to_read(&iam, opts);
     let policies = policies
         .into_iter()
@@ -141,7 +140,7 @@ async fn read_aggregator(
         read_aws_managed(clients, aws_managed, calls),
     )?;
     not_read(&mut iam, "policy", &customer.unprocessed);
-    let customer = aggregate_iam(&customer.items);
+    let customer = AggregatedIam::from(customer.items.as_slice());
     for (account, held) in customer.accounts {
         if let Some(iam) = iam.accounts.get_mut(&account) {
             iam.policies.extend(held.policies);

@@ -24,18 +24,18 @@ pub(crate) fn render_human(report: &CheckReport, styles: Styles) -> String {
             ConfigStatus::Ok if !c.not_checked.is_empty() => out.push_str(&format!(
                 "{} {}: {}\n",
                 styles.yellow("✓"),
-                c.label(),
+                label(c),
                 one_sided_line(&c.not_checked)
             )),
             ConfigStatus::Ok => out.push_str(&format!(
                 "{} {}: in sync and verified\n",
                 styles.green("✓"),
-                c.label()
+                label(c)
             )),
             ConfigStatus::Error => out.push_str(&format!(
                 "{} {}: {}\n",
                 styles.red("✗ error"),
-                c.label(),
+                label(c),
                 printable(c.error.as_deref().unwrap_or(""))
             )),
             // Drift only when something differs from the config; what verification found
@@ -48,7 +48,7 @@ pub(crate) fn render_human(report: &CheckReport, styles: Styles) -> String {
                         false => "✗ findings",
                     }
                 ),
-                c.label(),
+                label(c),
                 count_line(&c.findings)
             )),
         }
@@ -513,4 +513,12 @@ pub(crate) fn render_github(report: &CheckReport) -> String {
         out.push_str("::notice title=lambda-trust::in sync and verified\n");
     }
     out
+}
+
+/// The config as a heading names it: its path, and its environment when it has one.
+fn label(c: &lambda_trust_provision::ConfigReport) -> String {
+    match &c.environment {
+        Some(env) => format!("{} (environment {env})", c.config),
+        None => c.config.clone(),
+    }
 }

@@ -33,8 +33,15 @@ pub struct RecordedFunctions {
     pub unreadable: BTreeMap<String, Vec<String>>,
 }
 
+impl From<&[ConfigItem]> for RecordedFunctions {
+    /// Folds function items into each function's policy.
+    fn from(items: &[ConfigItem]) -> RecordedFunctions {
+        recorded_functions(items)
+    }
+}
+
 /// Folds function items into each function's policy.
-pub fn recorded_functions(items: &[ConfigItem]) -> RecordedFunctions {
+pub(crate) fn recorded_functions(items: &[ConfigItem]) -> RecordedFunctions {
     let mut out = RecordedFunctions::default();
     for item in items.iter().filter(|i| i.resource_type == FUNCTION_TYPE) {
         if item.status.starts_with("ResourceDeleted") {

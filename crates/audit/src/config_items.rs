@@ -48,8 +48,15 @@ pub struct AggregatedIam {
     pub unreadable: BTreeMap<String, Vec<String>>,
 }
 
+impl From<&[ConfigItem]> for AggregatedIam {
+    /// Folds role and policy items into one [`AccountIam`] per account.
+    fn from(items: &[ConfigItem]) -> AggregatedIam {
+        aggregate(items)
+    }
+}
+
 /// Folds role and policy items into one [`AccountIam`] per account.
-pub fn aggregate(items: &[ConfigItem]) -> AggregatedIam {
+pub(crate) fn aggregate(items: &[ConfigItem]) -> AggregatedIam {
     let mut out = AggregatedIam::default();
     let mut seen = BTreeSet::new();
     let mut sorted: Vec<&ConfigItem> = items.iter().collect();

@@ -87,12 +87,10 @@ pub use report::{
 pub use usage::mark_unused;
 
 // An organization, and AWS Config as its source.
-pub use config_functions::{
-    config_path as path_from_config, recorded_functions, RecordedFunctions,
-};
+pub use config_functions::{config_path as path_from_config, RecordedFunctions};
 pub use config_items::{
-    aggregate as aggregate_iam, aggregated_policies_to_read, AggregatedIam,
-    POLICY_TYPE as CONFIG_POLICY_TYPE, ROLE_TYPE as CONFIG_ROLE_TYPE,
+    aggregated_policies_to_read, AggregatedIam, POLICY_TYPE as CONFIG_POLICY_TYPE,
+    ROLE_TYPE as CONFIG_ROLE_TYPE,
 };
 pub use org::{parse_accounts, AccountOutcome, OrgReport};
 

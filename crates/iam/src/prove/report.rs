@@ -70,7 +70,7 @@ impl Property {
 
     /// An "…-allowed" property: the intended requests must be allowed, so a counterexample is
     /// narrower access than intended (an outage), not broader.
-    pub fn is_allowed(self) -> bool {
+    pub(crate) fn is_allowed(self) -> bool {
         matches!(
             self,
             Property::TrustPartnerAllowed | Property::InvokeTargetsAllowed

@@ -327,7 +327,9 @@ impl Code {
             Check(id) => failure(id).0,
             // A policy that admits less than intended (the partner or a target shut out) is an
             // outage; one that admits more, or is unproved, is security.
-            Unproved(p) if p.is_allowed() => Severity::Config,
+            Unproved(Property::TrustPartnerAllowed | Property::InvokeTargetsAllowed) => {
+                Severity::Config
+            }
             Unproved(_) => Severity::Security,
             Path(c) => c.severity(),
         }

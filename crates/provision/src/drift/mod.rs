@@ -274,14 +274,6 @@ pub struct ConfigReport {
 }
 
 impl ConfigReport {
-    /// The config as a heading names it: its path, and its environment when it has one.
-    pub fn label(&self) -> String {
-        match &self.environment {
-            Some(env) => format!("{} (environment {env})", self.config),
-            None => self.config.clone(),
-        }
-    }
-
     /// The status the watch tells (its run record, its SNS subject): a finding on a side that
     /// was read makes it `drift` even when the other side could not be read — a breach is never
     /// told as an error alone (the error is said beside it); `error` only with nothing found.

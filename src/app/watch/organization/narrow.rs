@@ -15,7 +15,7 @@ use crate::aws::sessions::CallCount;
 use crate::aws::watch::organization::hub_view::{held_accounts, visible_accounts};
 use crate::aws::Clients;
 use crate::error::shown;
-use lambda_trust_audit::{aggregate_iam, AuditOptions, CONFIG_ROLE_TYPE};
+use lambda_trust_audit::{AggregatedIam, AuditOptions, CONFIG_ROLE_TYPE};
 use lambda_trust_model::OrgWatchGenerator;
 
 /// What a sweep read of the accounts before it fans out, through an AWS Config aggregator and
@@ -63,7 +63,7 @@ pub(super) async fn narrowing(
     let read = read.map_err(|e| format!("the aggregator {aggregator}: {}", shown(&e)))?;
     let held = held.map_err(|e| format!("Security Hub's findings: {}", shown(&e)))?;
     let visible = visible.map_err(|e| format!("Security Hub's members: {}", shown(&e)))?;
-    let iam = aggregate_iam(&read.items);
+    let iam = AggregatedIam::from(read.items.as_slice());
     let mut partner: BTreeSet<String> = (iam.unreadable.keys().cloned())
         .chain(read.unprocessed.iter().map(|l| l.account.clone()))
         .collect();
