@@ -22,7 +22,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 // Read: the config, its warnings and errors.
-pub use error::{ConfigError, Problem, Warning};
+pub use error::{ConfigError, Problem as FieldProblem, Warning};
 pub use load::{environment_names, parse_str, parse_str_reading, ConfigFile, Loaded};
 pub use model::{
     identity_digest, is_ours, AccountAccess, AwsConfig, Config, ManagedBy, Partner, PolicyConfig,

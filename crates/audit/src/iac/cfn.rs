@@ -20,8 +20,9 @@ use serde_json::{Map, Value};
 use super::build::{Build, Targets, OWN_ACCOUNT};
 use super::intrinsic::{text, Named, Scope};
 use super::permission::{Permission, WholePolicy};
-use super::{yaml, IacModel, InputError, NotAnalysed, RoleSettings, Source, UnknownReason};
+use super::{yaml, IacModel, NotAnalysed, RoleSettings, Source, UnknownReason};
 use crate::account::{AuditPolicy, AuditRole, AuditVersion};
+use crate::details::InputError;
 use crate::unknown_marker::markers_in;
 use lambda_trust_iam::{Arn, AwsResource};
 

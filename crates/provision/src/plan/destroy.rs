@@ -1,11 +1,11 @@
 //! The writes that remove what lambda-trust created (`destroy`), and the predecessors of a
 //! renamed role.
 
+use super::error::PlanError;
 use super::ops::{AttachmentOp, Op, RoleOp};
 use super::permission::destroy_permission_ops;
 use super::policies::delete_policy_ops;
 use super::Plan;
-use super::PlanError;
 use lambda_trust_model::Observed;
 
 /// The write calls that remove what we created: detach and delete everything on our role,

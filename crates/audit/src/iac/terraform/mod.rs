@@ -15,7 +15,8 @@ mod resources;
 use std::collections::BTreeMap;
 
 use super::build::OWN_ACCOUNT;
-use super::{IacInput, IacModel, InputError, NotAnalysed, Source};
+use super::{IacInput, IacModel, NotAnalysed, Source};
+use crate::details::InputError;
 
 /// Resource types that can grant a role IAM permissions (or replace them) and are not read.
 const NOT_READ: [&str; 9] = [
