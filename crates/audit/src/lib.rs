@@ -34,7 +34,7 @@
 //! - `findings`: the finding codes and their severities;
 //! - `documents`: the role's policy documents and the statements that let each counterexample in;
 //! - `config_items`: AWS Config's role and policy items → one [`AccountIam`] per account
-//!   ([`aggregate_iam`], `audit --config-aggregator`);
+//!   ([`AggregatedIam`] `from` the items, `audit --config-aggregator`);
 //! - `details`: the API's role and policy details → [`AccountIam`] (the live read's mapping and
 //!   `audit --input`'s parser of the CLI's JSON).
 

@@ -26,7 +26,7 @@
 //!   [`differences`] (two live environments compared with their overrides taken
 //!   out), and [`org_ids`] (an org's IDs under keys the same in every environment).
 //! - **Export**: [`export_from_config`] and [`aws_from_live`] (what lambda-trust manages, as
-//!   [`terraform_files`] with import blocks or [`cloudformation_files`] with their
+//!   [`export_files`]: Terraform's with import blocks, or CloudFormation's with their
 //!   resources-to-import files), and [`as_handed_over`] (the setup once another tool manages
 //!   it: judged on what matters, never written).
 //! - **Watch**: [`classify_event`] (what an event handed to the watching function can have
