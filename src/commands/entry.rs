@@ -56,9 +56,10 @@ pub fn main() -> ExitCode {
     // Cloud calls; the prover's chunks on its blocking threads).
     let ran = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(STACK)
         .build()
         .map_err(Error::Io)
-        .and_then(|rt| rt.block_on(super::run(&cli.command, &invocation)));
+        .and_then(|rt| on_a_deep_stack(|| rt.block_on(super::run(&cli.command, &invocation))));
     match ran {
         Ok(status) => ExitCode::from(status.exit_code() as u8),
         Err(err) => {
@@ -69,6 +70,27 @@ pub fn main() -> ExitCode {
             ExitCode::from(err.exit_code() as u8)
         }
     }
+}
+
+/// The stack of the thread the run is driven on and of the runtime's workers: the AWS SDK's
+/// futures are large, and larger still in a test build, where the SDK's crates are not
+/// optimised (Cargo.toml, `[profile.dev.package.aws-sdk-…]`); the main thread's 8 MiB is not
+/// always enough for them there. Reserved, not used: a page is only touched when reached.
+const STACK: usize = 64 << 20;
+
+/// Runs `drive` on a thread of its own with a [`STACK`]-byte stack and waits for it; a panic
+/// there goes on here.
+fn on_a_deep_stack<T: Send>(drive: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("lambda-trust".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, drive)
+            .map_err(Error::Io)?;
+        thread
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// The one printer of a failed run, on stderr (stdout stays empty): `error: ` with the
