@@ -76,12 +76,16 @@ test: setup
     # LAMBDA_TRUST_NO_NEXTEST=1 forces `cargo test`.
     cargo fmt --all --check
     just lint-ship
-    cargo clippy --all-targets --locked -- -D warnings
     # Each library crate's face is its documentation: no broken or private link, no bare URL.
     RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet -p lambda-trust-verdict \
         -p lambda-trust-iam -p lambda-trust-config -p lambda-trust-model \
         -p lambda-trust-provision -p lambda-trust-audit
     just deny
+    # Clippy (-D warnings) is the compiler of the workspace's crates from here on: the tests'
+    # build lints every target as it compiles it, the dependencies built once for both
+    # (scripts/clippy_rustc.sh). The benchmarks are built, not run, for their lints.
+    export RUSTC_WORKSPACE_WRAPPER="{{justfile_directory()}}/scripts/clippy_rustc.sh"
+    cargo test --locked --benches --no-run --quiet
     if [ "${LAMBDA_TRUST_NO_NEXTEST:-0}" = "1" ]; then
         echo "just test: LAMBDA_TRUST_NO_NEXTEST=1, running the tests with cargo test" >&2
     elif cargo nextest --version >/dev/null 2>&1; then
@@ -129,7 +133,8 @@ lint-ship:
         '      - uses: ./' '        with:' '          configs: lambda-trust.toml' >"$tmp/.github/workflows/uses-action.yml"
     (cd "$tmp" && "{{venv}}/bin/actionlint" .github/workflows/uses-action.yml)
     sh -n install.sh
-    "{{venv}}/bin/shellcheck" install.sh scripts/action-install.sh scripts/action-check.sh scripts/release.sh scripts/demo.sh scripts/demo_organization.sh scripts/local_aws.sh
+    "{{venv}}/bin/shellcheck" install.sh scripts/action-install.sh scripts/action-check.sh scripts/release.sh scripts/demo.sh scripts/demo_organization.sh scripts/local_aws.sh \
+        scripts/clippy_rustc.sh
 
 # Run the whole story against the tests' local AWS (moto behind their recording proxy, with its
 # CloudTrail: examples/local_aws.rs): init, plan, apply, verify, tamper, check (who), repair;

@@ -593,7 +593,13 @@ fn init_on_a_terminal(dir: &Path, keys: &str, vars: &[(&str, &str)]) -> Out {
     use std::io::Write;
     let bin = env!("CARGO_BIN_EXE_lambda-trust");
     let mut child = Command::new("script")
-        .args(["-qfec", &format!("'{bin}' init"), "/dev/null"])
+        // Keys typed before init reads them are not echoed (a person types after the prompt):
+        // under load the terminal would otherwise print them into the text before it.
+        .args([
+            "-qfec",
+            &format!("stty -echo; exec '{bin}' init"),
+            "/dev/null",
+        ])
         .current_dir(dir)
         .env_remove("LAMBDA_TRUST_CONFIG")
         .env("AWS_REGION", "us-east-1")

@@ -140,7 +140,9 @@ impl Env {
         use std::process::Stdio;
         let mut child = self
             .command("script")
-            .args(["-qfec", command, "/dev/null"])
+            // Keys typed before the command reads them are not echoed (a person types after
+            // the prompt): under load the terminal would otherwise print them into its text.
+            .args(["-qfec", &format!("stty -echo; {command}"), "/dev/null"])
             .env("LT", env!("CARGO_BIN_EXE_lambda-trust"))
             .env("CONFIG", self.config_path())
             .env("TERM", "xterm")

@@ -184,17 +184,20 @@ impl MotoServer {
             if let Some(status) = self.process.ended() {
                 return Err(StartError::Exited(status));
             }
-            if let Ok(r) = http::request_with_timeout(
-                &url,
-                "GET",
-                "/moto-api/",
-                &[],
-                b"",
-                Duration::from_secs(5),
-            ) {
-                // Ours, not another test's server that won the port race: ours says it bound it
-                // (else it exits, "Address already in use", and is started on another port).
-                if r.status == 200 && self.log_tail(50).contains(&format!("Running on {url}")) {
+            // Asked only once it says it bound the port (else it exits, "Address already in
+            // use", and is started on another port): a probe sent before would reach whatever
+            // won the port race, another test's server or the recording proxy of another test,
+            // and be counted among that test's calls.
+            if self.log_tail(50).contains(&format!("Running on {url}")) {
+                let probe = http::request_with_timeout(
+                    &url,
+                    "GET",
+                    "/moto-api/",
+                    &[],
+                    b"",
+                    Duration::from_secs(5),
+                );
+                if probe.is_ok_and(|r| r.status == 200) {
                     return Ok(());
                 }
             }
