@@ -110,8 +110,19 @@ fn destroy_reproves_every_account_a_last_time_and_keeps_what_still_fails_active(
         0,
     );
     let result = json_of(&out);
-    let invoked = env.proxy.calls_to("lambda:Invoke").len();
-    assert_eq!(invoked, 20, "one invocation per account");
+    let invokes = env.proxy.calls_to("lambda:Invoke");
+    let invoked = invokes.len();
+    // Said when it fails: each invocation's answer and event, and what destroy said.
+    let seen: Vec<String> = (invokes.iter())
+        .map(|c| format!("{:?} {}", c.status, c.body))
+        .collect();
+    assert_eq!(
+        invoked,
+        20,
+        "one invocation per account:\n{}\n{}",
+        seen.join("\n"),
+        out.stderr
+    );
     let calls = env.proxy.calls();
     let of_op = |op: &str| calls.iter().filter(|c| c.operation == op).count();
     println!(
