@@ -85,7 +85,7 @@ test: setup
     # build lints every target as it compiles it, the dependencies built once for both
     # (scripts/clippy_rustc.sh). The benchmarks are built, not run, for their lints.
     export RUSTC_WORKSPACE_WRAPPER="{{justfile_directory()}}/scripts/clippy_rustc.sh"
-    cargo test --locked --benches --no-run --quiet
+    cargo test --locked --benches --no-run
     if [ "${LAMBDA_TRUST_NO_NEXTEST:-0}" = "1" ]; then
         echo "just test: LAMBDA_TRUST_NO_NEXTEST=1, running the tests with cargo test" >&2
     elif cargo nextest --version >/dev/null 2>&1; then
