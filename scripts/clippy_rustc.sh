@@ -5,4 +5,8 @@
 # the tests' build"). Cargo runs it as RUSTC_WORKSPACE_WRAPPER: for the workspace's crates only,
 # given rustc's path and arguments, as `cargo clippy` runs clippy-driver.
 set -euo pipefail
+if ! command -v clippy-driver >/dev/null 2>&1; then
+    echo "clippy-driver not found: install clippy (rustup component add clippy)" >&2
+    exit 1
+fi
 exec clippy-driver "$@" -D warnings
