@@ -140,7 +140,7 @@ lint-ship:
 # CloudTrail: examples/local_aws.rs): init, plan, apply, verify, tamper, check (who), repair;
 # then the watch, its package run as Lambda runs it (tests/it/support/runtime_api.py).
 demo: setup-genesys
-    cargo build --quiet --locked --bin lambda-trust --example local_aws
+    cargo build --locked --bin lambda-trust --example local_aws
     bash scripts/demo.sh
 
 # The organization watch on the local AWS (docs/organization.md): an organization of 6 accounts,
@@ -148,14 +148,14 @@ demo: setup-genesys
 # EventBridge would hand it (a queue beside each of its rules), a member's hand edit, its
 # finding in that member's Security Hub, status, destroy.
 demo-organization: setup-aws
-    cargo build --quiet --locked --bin lambda-trust --example local_aws
+    cargo build --locked --bin lambda-trust --example local_aws
     bash scripts/demo_organization.sh
 
 # The guardrail on the local AWS (docs/guardrail.md): an organization of 22 member accounts (one
 # invited) in nested OUs, `guardrail plan`, `apply` (twice), `check`, a hand edit that `check`
 # fails, `apply` repairing it, `export` and `destroy`.
 demo-guardrail: setup-aws
-    cargo build --quiet --locked --bin lambda-trust --example local_aws
+    cargo build --locked --bin lambda-trust --example local_aws
     bash scripts/demo_guardrail.sh
 
 # cargo-zigbuild links against glibc 2.34 with zig from PyPI, as cargo-lambda builds for AL2023;
